@@ -1,0 +1,31 @@
+#!/usr/bin/env sh
+# The main job on the bundled sample corpus: ingest archive_data/, then show what the archive
+# knows. Uses a fresh archive in ./demo-archive (set GAZETTE_ARCHIVE to use another).
+set -eu
+cd "$(dirname "$0")/.."
+ARCHIVE="${GAZETTE_ARCHIVE:-demo-archive}"
+rm -rf "$ARCHIVE"
+export GAZETTE_ARCHIVE="$ARCHIVE"
+GZ="python3 -m gazette"
+
+echo "== ingest archive_data/"
+$GZ ingest --recursive archive_data
+echo
+echo "== list (public view)"
+$GZ list
+echo
+echo "== show 青政办发[2021]12号"
+$GZ show '青政办发[2021]12号'
+echo
+echo "== search 政务公开 (public view)"
+$GZ search 政务公开
+echo
+echo "== status of 青政发〔2019〕30号 on 2020-06-01 and today"
+$GZ status '青政发〔2019〕30号' --on 2020-06-01
+$GZ status '青政发〔2019〕30号'
+echo
+echo "== ingest again: every file is a duplicate"
+$GZ ingest --recursive archive_data | tail -n 1
+echo
+echo "== verify"
+$GZ verify

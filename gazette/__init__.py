@@ -1,0 +1,124 @@
+"""gazette: an archive of government normative documents and gazette issues.
+
+Open an archive, read it through a disclosure view, and ask about documents::
+
+    import gazette
+
+    archive = gazette.open_archive("gazette-archive")
+    doc = archive.public.get("济政办发〔2017〕27号")
+    status = gazette.status_on(doc, datetime.date(2018, 1, 1))
+
+Files are ingested with the companion package ``ingest`` (``ingest.ingest_paths``) or the
+``gazette ingest`` command.
+"""
+
+from gazette.archive import AddResult, Archive, Submission, open_archive
+from gazette.dates import find_dates, parse_date
+from gazette.disclosure import View
+from gazette.docnumber import DocNumber
+from gazette.errors import (
+    AmbiguousReference,
+    ArchiveBusy,
+    ArchiveError,
+    CorruptFile,
+    DocumentNotFound,
+    EmptyDocument,
+    EncryptedFile,
+    GazetteError,
+    IngestError,
+    InvalidArgument,
+    InvalidDate,
+    InvalidDocNumber,
+    MissingDependency,
+    NeedsOCR,
+    SchemaTooNew,
+    UndecodableText,
+    UnsafeFile,
+    UnsupportedFormat,
+)
+from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on
+from gazette.model import (
+    Block,
+    BlockKind,
+    CleanupOutcome,
+    Disclosure,
+    DisclosureAttribute,
+    DocRef,
+    Document,
+    EventKind,
+    GazetteIssue,
+    Ground,
+    InterpretationForm,
+    InterpretationLink,
+    IssueItem,
+    IssueNumber,
+    LifecycleEvent,
+    OcrInfo,
+    Provenance,
+    ProvenanceKind,
+    Publication,
+    SourceFile,
+    TextOrigin,
+    TextVersion,
+)
+from gazette.views import ArchiveView
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AddResult",
+    "AmbiguousReference",
+    "Archive",
+    "ArchiveBusy",
+    "ArchiveError",
+    "ArchiveView",
+    "Basis",
+    "Block",
+    "BlockKind",
+    "CleanupOutcome",
+    "CorruptFile",
+    "Disclosure",
+    "DisclosureAttribute",
+    "DocNumber",
+    "DocRef",
+    "Document",
+    "DocumentNotFound",
+    "EmptyDocument",
+    "EncryptedFile",
+    "EventKind",
+    "GazetteError",
+    "GazetteIssue",
+    "Ground",
+    "IngestError",
+    "InterpretationForm",
+    "InterpretationLink",
+    "InvalidArgument",
+    "InvalidDate",
+    "InvalidDocNumber",
+    "IssueItem",
+    "IssueNumber",
+    "LifecycleEvent",
+    "MissingDependency",
+    "NeedsOCR",
+    "OcrInfo",
+    "Provenance",
+    "ProvenanceKind",
+    "Publication",
+    "SchemaTooNew",
+    "SourceFile",
+    "Status",
+    "StatusValue",
+    "Submission",
+    "TextOrigin",
+    "TextVersion",
+    "UndecodableText",
+    "UnsafeFile",
+    "UnsupportedFormat",
+    "View",
+    "__version__",
+    "find_dates",
+    "open_archive",
+    "parse_date",
+    "status_on",
+    "text_on",
+]

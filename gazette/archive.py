@@ -1,0 +1,795 @@
+"""The archive: a directory holding the catalog, the originals and the search index.
+
+Layout::
+
+    <archive>/
+        catalog.sqlite      SQLite catalog (WAL, foreign keys on, versioned schema)
+        objects/ab/<sha256> originals, stored once under their hash
+        index/              Whoosh search index (derived; ``reindex`` rebuilds it)
+        write.lock          held by the one process writing
+
+Writes take the write lock, run in one SQLite transaction and leave nothing behind when they
+fail. Originals are written (atomically) before the transaction that references them commits,
+so a crash leaves at worst an orphan object. The search index is brought up to date after each
+commit from the ``index_queue`` table, which the same transaction fills; whatever a crash leaves
+in the queue is replayed by the next writer.
+
+Reads go through a :class:`gazette.views.ArchiveView`, which applies a disclosure view:
+``archive.public`` or ``archive.internal``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import fcntl
+import getpass
+import json
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from gazette import catalog, references
+from gazette.disclosure import View, is_public
+from gazette.errors import ArchiveBusy, ArchiveError, DocumentNotFound, InvalidArgument
+from gazette.lifecycle import status_intervals
+from gazette.model import (
+    DisclosureAttribute,
+    DocRef,
+    Document,
+    GazetteIssue,
+    LifecycleEvent,
+    Publication,
+    SourceFile,
+    TextVersion,
+)
+from gazette.references import OutgoingRef
+from gazette.schema import migrate
+from gazette.search import SearchIndex, record_for
+from gazette.store import ObjectStore
+
+if TYPE_CHECKING:
+    from gazette.views import ArchiveView
+
+
+def _documents(values: Iterable[Document]) -> tuple[Document, ...]:
+    return tuple(values)
+
+
+def _refs(values: Iterable[OutgoingRef]) -> tuple[OutgoingRef, ...]:
+    return tuple(values)
+
+
+ENV_ARCHIVE = "GAZETTE_ARCHIVE"
+DEFAULT_ARCHIVE = "gazette-archive"
+
+
+@attrs.frozen
+class Submission:
+    """What an ingest hands to the archive for one original file.
+
+    Attributes:
+        source: the original file's identity (hash, format, path, size).
+        path: where to read the original's bytes from.
+        documents: the documents read from it (with their parts). For a gazette issue, one per
+            item, in the issue's order.
+        references: what the documents say about other documents (repeals, interpretations).
+        issue: the gazette issue, when the file is one.
+        state: ``stored``, or ``needs_ocr`` when pages still need recognising.
+        detail: reader warnings and other notes kept with the source.
+    """
+
+    source: SourceFile
+    path: Path
+    documents: tuple[Document, ...] = attrs.field(converter=_documents)
+    references: tuple[OutgoingRef, ...] = attrs.field(default=(), converter=_refs)
+    issue: GazetteIssue | None = None
+    state: str = "stored"
+    detail: dict[str, Any] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        if self.issue is not None and len(self.issue.items) != len(self.documents):
+            raise ValueError("a gazette issue submission has one document per item")
+
+
+@attrs.frozen
+class AddResult:
+    """The outcome of adding one original.
+
+    Attributes:
+        outcome: ``ingested`` or ``duplicate``.
+        sha256: the original's hash.
+        ids: ids of the top-level documents it holds (new or existing).
+        merged: ids of existing documents the new text was added to (another rendition or
+            version of a document already in the archive).
+        resolved: pending references this addition resolved.
+        pending: references it made that could not be resolved yet.
+    """
+
+    outcome: str
+    sha256: str
+    ids: tuple[str, ...]
+    merged: tuple[str, ...] = ()
+    resolved: int = 0
+    pending: int = 0
+
+
+def default_location() -> Path:
+    """``$GAZETTE_ARCHIVE``, else ``./gazette-archive``."""
+    return Path(os.environ.get(ENV_ARCHIVE) or DEFAULT_ARCHIVE)
+
+
+def open_archive(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    actor: str | None = None,
+    lock_timeout: float = 30.0,
+) -> Archive:
+    """Open (or create) the archive in a directory.
+
+    Args:
+        path: the archive directory; ``$GAZETTE_ARCHIVE`` or ``./gazette-archive`` when omitted.
+        create: create the archive when the directory holds none.
+        actor: who is acting, for the log (defaults to the login name).
+        lock_timeout: seconds a write waits for another writer before failing.
+
+    Raises:
+        ArchiveError: the directory is not an archive and ``create`` is false, or unusable.
+    """
+    return Archive(
+        Path(path) if path is not None else default_location(),
+        create=create,
+        actor=actor,
+        lock_timeout=lock_timeout,
+    )
+
+
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no login name in some containers
+        return "unknown"
+
+
+class Archive:
+    """An open archive. See :func:`open_archive`.
+
+    Writes are methods of the archive; reads go through :attr:`public` or :attr:`internal`
+    (or :meth:`view`), which apply the disclosure rules.
+    """
+
+    def __init__(self, root: Path, *, create: bool, actor: str | None, lock_timeout: float) -> None:
+        self.root = root
+        self.actor = actor or _default_actor()
+        self.lock_timeout = lock_timeout
+        catalog_path = root / "catalog.sqlite"
+        if not catalog_path.exists():
+            if not create:
+                raise ArchiveError(
+                    root, "no archive here", hint="run `gazette ingest` to create one"
+                )
+            if root.exists() and not root.is_dir():
+                raise ArchiveError(root, "not a directory")
+            root.mkdir(parents=True, exist_ok=True)
+        self.objects = ObjectStore(root / "objects")
+        self._lock_depth = 0
+        self._lock_file: Any = None
+        try:
+            self.conn = self._connect(catalog_path)
+            migrate(self.conn, str(catalog_path))
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(
+                root, f"catalog unreadable: {exc}", hint="restore from a backup (`gazette restore`)"
+            ) from exc
+        self._index: SearchIndex | None = None
+        self.index_error: str | None = None
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        return conn
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index (opened on first use)."""
+        if self._index is None:
+            self._index = SearchIndex(self.root / "index")
+        return self._index
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        self.conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the archive's write lock (re-entrant within this object).
+
+        Raises:
+            ArchiveBusy: another process kept the lock longer than ``lock_timeout``.
+        """
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        lock_path = self.root / "write.lock"
+        handle = open(lock_path, "a+")  # noqa: SIM115 - held for the duration of the block
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or None
+                    handle.close()
+                    raise ArchiveBusy(self.root, holder) from None
+                time.sleep(0.05)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
+        handle.flush()
+        self._lock_file = handle
+        self._lock_depth = 1
+        try:
+            self._replay_index_queue()
+            yield
+        finally:
+            self._lock_depth = 0
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()
+            self._lock_file = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One catalog transaction (under the write lock); index sync follows the commit."""
+        with self.writing():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+            self._sync_index_quietly()
+
+    def log(self, action: str, target: str | None, outcome: str, **detail: Any) -> None:
+        """Append to the archive's event log (in the current transaction, if any)."""
+        catalog.append_log(
+            self.conn,
+            actor=self.actor,
+            action=action,
+            target=target,
+            outcome=outcome,
+            detail=detail,
+        )
+
+    # --- views ---------------------------------------------------------------------------
+
+    def view(self, view: View | str) -> ArchiveView:
+        """Reads as ``view`` (``public`` or ``internal``) sees the archive."""
+        from gazette.views import ArchiveView
+
+        return ArchiveView(self, View(view))
+
+    @property
+    def public(self) -> ArchiveView:
+        """The public view: only what may be published."""
+        return self.view(View.PUBLIC)
+
+    @property
+    def internal(self) -> ArchiveView:
+        """The internal view: everything."""
+        return self.view(View.INTERNAL)
+
+    # --- adding originals ----------------------------------------------------------------
+
+    def has_source(self, sha256: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (sha256,)).fetchone()
+            is not None
+        )
+
+    def add(self, submission: Submission) -> AddResult:
+        """Store an original and the documents read from it, all or nothing.
+
+        Adding bytes already in the archive is a no-op that reports ``duplicate``.
+        """
+        sha = submission.source.sha256
+        with self.writing():
+            if self.has_source(sha):
+                with self.transaction() as conn:
+                    catalog.add_source_path(conn, sha, submission.source.path)
+                    ids = self._ids_for_source(sha)
+                    self.log("ingest", submission.source.path, "duplicate", sha256=sha, ids=ids)
+                return AddResult("duplicate", sha, tuple(ids))
+            # The original goes in first: a crash before the commit leaves only an orphan.
+            self.objects.put_file(submission.path, sha)
+            with self.transaction() as conn:
+                result = self._add(conn, submission)
+                self.log(
+                    "ingest",
+                    submission.source.path,
+                    "ingested",
+                    sha256=sha,
+                    ids=list(result.ids),
+                    merged=list(result.merged),
+                    pending=result.pending,
+                )
+            return result
+
+    def _ids_for_source(self, sha: str) -> list[str]:
+        rows = catalog.fetch_all(
+            self.conn,
+            "SELECT d.id FROM document_sources s JOIN documents d ON d.id = s.doc_id"
+            " WHERE s.sha256 = ? AND d.parent_id IS NULL ORDER BY d.created_at, d.id",
+            (sha,),
+        )
+        return [r["id"] for r in rows]
+
+    def _add(self, conn: sqlite3.Connection, submission: Submission) -> AddResult:
+        source = submission.source
+        catalog.insert_source(conn, source, state=submission.state, detail=submission.detail)
+        ids: list[str] = []
+        merged: list[str] = []
+        new_ids: list[str] = []
+        positions: dict[tuple[int, ...], str] = {}
+        for index, doc in enumerate(submission.documents):
+            existing = self._match_work(conn, doc)
+            if existing is not None:
+                self._merge(conn, existing, doc, source, positions, (index,), new_ids)
+                merged.append(existing)
+                doc_id = existing
+            else:
+                doc_id = self._new_id(conn, source.sha256, index)
+                self._insert(conn, doc, doc_id, source, positions, (index,), new_ids, parent=None)
+            ids.append(doc_id)
+        if submission.issue is not None:
+            self._add_issue(conn, submission.issue, ids, source.sha256)
+        resolved = 0
+        for doc_id in new_ids:
+            resolved += self._resolve_pending_for(conn, doc_id)
+        pending = 0
+        for ref in submission.references:
+            from_id = positions.get(ref.source)
+            if from_id is None:
+                raise InvalidArgument(f"reference from unknown position {ref.source}")
+            if not self._apply_ref(conn, from_id, ref):
+                pending += 1
+            else:
+                resolved += 1
+        for doc_id in set(new_ids) | set(merged):
+            self._refresh_derived(conn, doc_id)
+        return AddResult("ingested", source.sha256, tuple(ids), tuple(merged), resolved, pending)
+
+    def _new_id(self, conn: sqlite3.Connection, sha: str, index: int) -> str:
+        base = sha[:12] if index == 0 else f"{sha[:12]}-{index + 1}"
+        candidate, n = base, 1
+        while conn.execute("SELECT 1 FROM documents WHERE id = ?", (candidate,)).fetchone():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def _match_work(self, conn: sqlite3.Connection, doc: Document) -> str | None:
+        """An existing top-level document that ``doc`` is another rendition or version of."""
+        key = catalog.title_key(doc.title)
+        if doc.doc_number is not None:
+            rows = catalog.fetch_all(
+                conn,
+                "SELECT id, title_key FROM documents WHERE parent_id IS NULL AND doc_number = ?",
+                (str(doc.doc_number),),
+            )
+            same = [r["id"] for r in rows if not key or not r["title_key"] or r["title_key"] == key]
+            return same[0] if len(same) == 1 else None
+        if not key:
+            return None
+        rows = catalog.fetch_all(
+            conn,
+            "SELECT id, written_date FROM documents"
+            " WHERE parent_id IS NULL AND doc_number IS NULL AND title_key = ?",
+            (key,),
+        )
+        if not rows:
+            return None
+        written = catalog.iso(doc.written_date)
+        same_day = [r["id"] for r in rows if written and r["written_date"] == written]
+        if len(same_day) == 1:
+            return same_day[0]
+        # Laws and regulations carry no number: a text with version dates is another version.
+        if len(rows) == 1 and any(t.adopted for t in doc.texts):
+            return rows[0]["id"]
+        return None
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        doc: Document,
+        doc_id: str,
+        source: SourceFile,
+        positions: dict[tuple[int, ...], str],
+        position: tuple[int, ...],
+        new_ids: list[str],
+        *,
+        parent: str | None,
+        part_index: int | None = None,
+    ) -> None:
+        catalog.insert_document(conn, doc, doc_id, parent_id=parent, part_index=part_index)
+        positions[position] = doc_id
+        new_ids.append(doc_id)
+        conn.execute(
+            "INSERT OR IGNORE INTO document_sources(doc_id, sha256) VALUES (?, ?)",
+            (doc_id, source.sha256),
+        )
+        for text in doc.texts:
+            catalog.insert_text(conn, doc_id, _with_source(text, source))
+        for event in doc.events:
+            catalog.insert_event(conn, doc_id, event)
+        if doc.disclosure.attribute != DisclosureAttribute.UNKNOWN or doc.disclosure.basis:
+            catalog.set_disclosure(conn, doc_id, doc.disclosure, changed_by=self.actor)
+        for publication in doc.publications:
+            catalog.insert_publication(conn, doc_id, publication)
+        for k, part in enumerate(doc.parts, start=1):
+            self._insert(
+                conn,
+                part,
+                f"{doc_id}.{k}",
+                source,
+                positions,
+                (*position, k - 1),
+                new_ids,
+                parent=doc_id,
+                part_index=k,
+            )
+        catalog.queue_index(conn, doc_id)
+
+    def _merge(
+        self,
+        conn: sqlite3.Connection,
+        doc_id: str,
+        doc: Document,
+        source: SourceFile,
+        positions: dict[tuple[int, ...], str],
+        position: tuple[int, ...],
+        new_ids: list[str],
+    ) -> None:
+        """Add another rendition (or version) of an existing document."""
+        positions[position] = doc_id
+        existing = catalog.load_document(conn, doc_id, with_parts=False)
+        assert existing is not None
+        conn.execute(
+            "INSERT OR IGNORE INTO document_sources(doc_id, sha256) VALUES (?, ?)",
+            (doc_id, source.sha256),
+        )
+        # Fill what the archive did not know; never overwrite what it did.
+        fields: dict[str, Any] = {}
+        new_row = catalog.document_row(doc)
+        old_row = catalog.document_row(existing)
+        for name, value in new_row.items():
+            if value in (None, "[]") or name == "title_key":
+                continue
+            if old_row.get(name) in (None, "[]"):
+                fields[name] = value
+        if "title" in fields:
+            fields["title_key"] = new_row["title_key"]
+        catalog.update_document(conn, doc_id, fields)
+        held = {(t.content_hash, t.adopted, t.origin) for t in existing.texts}
+        for text in doc.texts:
+            if (text.content_hash, text.adopted, text.origin) not in held:
+                catalog.insert_text(conn, doc_id, _with_source(text, source))
+        known = {(e.kind, e.date, e.outcome, tuple(e.articles)) for e in existing.events}
+        for event in doc.events:
+            if (event.kind, event.date, event.outcome, tuple(event.articles)) not in known:
+                catalog.insert_event(conn, doc_id, event)
+        if (
+            existing.disclosure.attribute == DisclosureAttribute.UNKNOWN
+            and doc.disclosure.attribute != DisclosureAttribute.UNKNOWN
+        ):
+            catalog.set_disclosure(conn, doc_id, doc.disclosure, changed_by=self.actor)
+        for publication in doc.publications:
+            catalog.insert_publication(conn, doc_id, publication)
+        existing_parts = catalog.fetch_all(
+            conn,
+            "SELECT id, title_key, part_index FROM documents WHERE parent_id = ?"
+            " ORDER BY part_index",
+            (doc_id,),
+        )
+        for k, part in enumerate(doc.parts, start=1):
+            key = catalog.title_key(part.title)
+            match = next((p["id"] for p in existing_parts if key and p["title_key"] == key), None)
+            if match is None:
+                match = next((p["id"] for p in existing_parts if p["part_index"] == k), None)
+            if match is not None:
+                self._merge(conn, match, part, source, positions, (*position, k - 1), new_ids)
+            else:
+                next_index = len(existing_parts) + k
+                self._insert(
+                    conn,
+                    part,
+                    f"{doc_id}.{next_index}",
+                    source,
+                    positions,
+                    (*position, k - 1),
+                    new_ids,
+                    parent=doc_id,
+                    part_index=next_index,
+                )
+        catalog.queue_index(conn, doc_id)
+
+    def _add_issue(
+        self, conn: sqlite3.Connection, issue: GazetteIssue, ids: list[str], sha: str
+    ) -> None:
+        issue_id = catalog.insert_issue(conn, attrs.evolve(issue, source_sha256=sha))
+        for item, doc_id in zip(issue.items, ids, strict=True):
+            catalog.insert_issue_item(conn, issue_id, attrs.evolve(item, doc_id=doc_id))
+            catalog.insert_publication(
+                conn,
+                doc_id,
+                Publication(
+                    channel="gazette",
+                    name=issue.gazette,
+                    issue=issue.number,
+                    total=issue.total,
+                    pages=item.pages,
+                    date=issue.date,
+                    issue_id=issue_id,
+                ),
+            )
+
+    # --- references ----------------------------------------------------------------------
+
+    def _apply_ref(self, conn: sqlite3.Connection, from_id: str, ref: OutgoingRef) -> bool:
+        """Apply an outgoing reference now if its target resolves; else keep it pending."""
+        target_id, found = references.resolve_ref(conn, ref.target, exclude={from_id})
+        payload = self._ref_payload(from_id, ref)
+        if target_id is None:
+            references.store_pending(
+                conn,
+                kind="event" if ref.event else "interpretation",
+                from_doc_id=from_id,
+                ref=ref.target,
+                payload=payload,
+                found=found,
+            )
+            return False
+        self._apply_payload(conn, from_id, target_id, payload)
+        return True
+
+    def _ref_payload(self, from_id: str, ref: OutgoingRef) -> dict[str, Any]:
+        if ref.event is not None:
+            return {"event": catalog.event_payload(ref.event), "target_title": ref.target.title}
+        assert ref.interpretation is not None
+        return {
+            "interpretation": ref.interpretation.value,
+            "evidence": ref.evidence,
+            "target_title": ref.target.title,
+        }
+
+    def _apply_payload(
+        self, conn: sqlite3.Connection, from_id: str, target_id: str, payload: dict[str, Any]
+    ) -> None:
+        acting_row = catalog.fetch_one(
+            conn, "SELECT title, doc_number FROM documents WHERE id = ?", (from_id,)
+        )
+        assert acting_row is not None
+        if "event" in payload:
+            event = catalog.event_from_payload(payload["event"])
+            acting = DocRef(
+                text=acting_row["title"] or acting_row["doc_number"] or from_id,
+                title=acting_row["title"],
+                number=acting_row["doc_number"],
+                resolved_id=from_id,
+            )
+            catalog.insert_event(conn, target_id, attrs.evolve(event, acting=acting))
+            self._refresh_derived(conn, target_id)
+        else:
+            conn.execute(
+                "INSERT OR IGNORE INTO interpretations(policy_id, interpretation_id, form, method,"
+                " evidence, prov_kind, prov_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    target_id,
+                    from_id,
+                    payload["interpretation"],
+                    payload.get("method") or "inferred",
+                    payload.get("evidence"),
+                    "parsed",
+                    None,
+                    catalog.now(),
+                ),
+            )
+            catalog.touch(conn, target_id)
+            catalog.touch(conn, from_id)
+
+    def _resolve_pending_for(self, conn: sqlite3.Connection, doc_id: str) -> int:
+        """Retry pending references that may name a newly stored document."""
+        resolved = 0
+        for row in references.pending_for(conn, doc_id):
+            ref = references.ref_from_pending(row)
+            target_id, found = references.resolve_ref(conn, ref, exclude={row["from_doc_id"]})
+            if target_id is None:
+                references.mark_ambiguous(conn, row["id"], found) if len(found) > 1 else None
+                continue
+            self._apply_payload(conn, row["from_doc_id"], target_id, json.loads(row["payload"]))
+            references.mark_resolved(conn, row["id"], target_id)
+            resolved += 1
+        return resolved
+
+    def _refresh_derived(self, conn: sqlite3.Connection, doc_id: str) -> None:
+        """Recompute the status intervals and queue the index entry of a document."""
+        doc = catalog.load_document(conn, doc_id, with_parts=False)
+        if doc is None:
+            return
+        conn.execute("DELETE FROM status_intervals WHERE doc_id = ?", (doc_id,))
+        conn.executemany(
+            "INSERT INTO status_intervals(doc_id, status, start, end) VALUES (?, ?, ?, ?)",
+            [
+                (doc_id, value.value, start.isoformat(), end.isoformat() if end else None)
+                for value, start, end in status_intervals(doc)
+            ],
+        )
+        catalog.touch(conn, doc_id)
+
+    # --- other writes --------------------------------------------------------------------
+
+    def resolve_id(self, ref: str) -> str:
+        """The id a reference names, in the internal view (for writes).
+
+        Raises:
+            DocumentNotFound: nothing matches.
+            AmbiguousReference: several documents match.
+        """
+        return self.internal.resolve(ref)
+
+    def record_event(self, ref: str, event: LifecycleEvent, *, action: str = "event") -> int:
+        """Add a lifecycle event to a document (manual entry, corrections)."""
+        with self.transaction() as conn:
+            doc_id = self.resolve_id(ref)
+            acting = event.acting
+            if acting is not None and acting.resolved_id is None:
+                target, _ = references.resolve_ref(conn, acting, exclude={doc_id})
+                if target is not None:
+                    event = attrs.evolve(event, acting=acting.with_resolved(target))
+            event_id = catalog.insert_event(conn, doc_id, event)
+            self._refresh_derived(conn, doc_id)
+            self.log(
+                action,
+                doc_id,
+                "recorded",
+                kind=event.kind.value,
+                date=catalog.iso(event.date),
+                event_id=event_id,
+            )
+        return event_id
+
+    def add_text(self, ref: str, text: TextVersion) -> int:
+        """Add a text version (e.g. an amended text entered by hand)."""
+        with self.transaction() as conn:
+            doc_id = self.resolve_id(ref)
+            text_id = catalog.insert_text(conn, doc_id, text)
+            self._refresh_derived(conn, doc_id)
+            self.log("add_text", doc_id, "recorded", text_id=text_id)
+        return text_id
+
+    # --- the index -----------------------------------------------------------------------
+
+    def _sync_index_quietly(self) -> None:
+        """Update the index after a commit; a failure leaves the queue for the next writer.
+
+        The catalog change is committed and stands: an index that lags is derived data that
+        ``verify`` reports and the next write (or ``reindex``) repairs.
+        """
+        try:
+            self._replay_index_queue()
+        except Exception as exc:
+            self.index_error = f"{type(exc).__name__}: {exc}"
+
+    def _replay_index_queue(self) -> int:
+        """Bring the search index up to date with queued changes. Returns entries written."""
+        rows = catalog.fetch_all(self.conn, "SELECT doc_id, queued_at FROM index_queue")
+        if not rows:
+            return 0
+        written = self._index_ids([r["doc_id"] for r in rows])
+        for chunk_start in range(0, len(rows), 500):
+            chunk = rows[chunk_start : chunk_start + 500]
+            self.conn.executemany(
+                "DELETE FROM index_queue WHERE doc_id = ? AND queued_at = ?",
+                [(r["doc_id"], r["queued_at"]) for r in chunk],
+            )
+        return written
+
+    def _index_ids(self, ids: list[str], progress: Callable[[int], None] | None = None) -> int:
+        records = []
+        deleted = []
+        for doc_id in ids:
+            record = self.index_record(doc_id)
+            if record is None:
+                deleted.append(doc_id)
+            else:
+                records.append(record)
+            if progress:
+                progress(1)
+        return self.index.apply(records, deleted)
+
+    def index_record(self, doc_id: str) -> Any:
+        """The search-index record a document should have now (``None`` if it is gone)."""
+        row = catalog.fetch_one(
+            self.conn, "SELECT rev, parent_id FROM documents WHERE id = ?", (doc_id,)
+        )
+        if row is None:
+            return None
+        doc = catalog.load_document(self.conn, doc_id, with_parts=False)
+        assert doc is not None
+        parent = catalog.load_disclosure(self.conn, row["parent_id"]) if row["parent_id"] else None
+        return record_for(doc, row["rev"], public=is_public(doc.disclosure, parent))
+
+    def reindex(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild the search index from the catalog. Returns documents indexed."""
+        with self.writing():
+            ids = list(catalog.iter_ids(self.conn))
+            self.index.clear()
+            count = 0
+            for start in range(0, len(ids), 500):
+                count += self._index_ids(ids[start : start + 500], progress)
+            self.conn.execute("DELETE FROM index_queue")
+            self.log("reindex", None, "done", documents=count)
+        return count
+
+    # --- information ---------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """How many sources, documents, issues and events the catalog holds."""
+        out = {}
+        for name, sql in (
+            ("sources", "SELECT COUNT(*) FROM sources"),
+            ("documents", "SELECT COUNT(*) FROM documents WHERE parent_id IS NULL"),
+            ("attachments", "SELECT COUNT(*) FROM documents WHERE parent_id IS NOT NULL"),
+            ("issues", "SELECT COUNT(*) FROM issues"),
+            ("events", "SELECT COUNT(*) FROM events"),
+            ("pending_refs", "SELECT COUNT(*) FROM pending_refs WHERE state != 'resolved'"),
+        ):
+            out[name] = int(self.conn.execute(sql).fetchone()[0])
+        return out
+
+
+def _with_source(text: TextVersion, source: SourceFile) -> TextVersion:
+    return text if text.source_sha256 else attrs.evolve(text, source_sha256=source.sha256)
+
+
+def today() -> _dt.date:
+    """Today's date (one place, so tests and reports agree)."""
+    return _dt.date.today()
+
+
+__all__ = [
+    "AddResult",
+    "Archive",
+    "DocumentNotFound",
+    "Submission",
+    "default_location",
+    "open_archive",
+]

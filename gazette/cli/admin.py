@@ -1,0 +1,117 @@
+"""Archive upkeep: ``reindex``, ``doctor``."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+
+import click
+
+from gazette.cli.common import Context, emit_json, json_option
+
+
+@click.command("reindex")
+@json_option
+@click.pass_obj
+def reindex(obj: Context, as_json: bool) -> None:
+    """Rebuild the search index from the catalog."""
+    count = obj.archive().reindex()
+    if as_json:
+        emit_json({"indexed": count})
+    else:
+        click.echo(f"indexed {count} documents")
+
+
+_TOOLS = {
+    "tesseract": "OCR of scanned pages ([ocr] extra)",
+    "pdftotext": "reference text extraction in benchmarks (poppler-utils)",
+    "soffice": "rendering test fixtures (LibreOffice)",
+}
+_PACKAGES = {
+    "attrs": None,
+    "lxml": None,
+    "docx": None,
+    "pdfplumber": None,
+    "pypdfium2": None,
+    "whoosh": None,
+    "jieba": None,
+    "chinese_calendar": None,
+    "bagit": None,
+    "pytesseract": "ocr",
+    "PIL": "ocr",
+}
+
+
+@click.command("doctor")
+@json_option
+@click.pass_obj
+def doctor(obj: Context, as_json: bool) -> int:
+    """Check the installation: Python packages and external tools."""
+    packages = {}
+    for name, extra in _PACKAGES.items():
+        try:
+            module = importlib.import_module(name)
+            packages[name] = {
+                "ok": True,
+                "version": getattr(module, "__version__", None),
+                "extra": extra,
+            }
+        except ImportError:
+            packages[name] = {"ok": False, "version": None, "extra": extra}
+    tools = {name: {"path": shutil.which(name), "for": why} for name, why in _TOOLS.items()}
+    required_ok = all(v["ok"] for v in packages.values() if v["extra"] is None)
+    if as_json:
+        emit_json({"ok": required_ok, "packages": packages, "tools": tools})
+    else:
+        for name, info in packages.items():
+            mark = "ok " if info["ok"] else "-- "
+            extra = f" (optional: [{info['extra']}])" if info["extra"] else ""
+            click.echo(f"{mark} {name} {info['version'] or ''}{extra}")
+        for name, tool in tools.items():
+            mark = "ok " if tool["path"] else "-- "
+            click.echo(f"{mark} {name}: {tool['path'] or 'not found'} — {tool['for']}")
+    return 0 if required_ok else 1
+
+
+@click.command("verify")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Remove orphan and temporary files and rebuild the index (never touches data).",
+)
+@json_option
+@click.pass_obj
+def verify(obj: Context, repair: bool, as_json: bool) -> int:
+    """Re-hash every original and check catalog, files and search index; exit 1 on a problem."""
+    from gazette.verify import repair as do_repair
+    from gazette.verify import verify as do_verify
+
+    archive = obj.archive()
+    if repair:
+        fixed = do_repair(archive)
+        if not as_json:
+            click.echo(f"repaired {fixed} item(s) and rebuilt the index")
+    report = do_verify(archive)
+    with archive.transaction():
+        archive.log(
+            "verify",
+            None,
+            "ok" if report.ok else "problems",
+            problems=len(report.problems),
+            files=report.checked_files,
+        )
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        for problem in report.problems:
+            click.echo(f"{problem.kind:<14} {problem.target}  {problem.detail} — {problem.action}")
+        click.echo(
+            f"checked {report.checked_files} originals and {report.checked_documents} documents:"
+            f" {'ok' if report.ok else f'{len(report.problems)} problem(s)'}"
+        )
+    return 0 if report.ok else 1
+
+
+def register(group: click.Group) -> None:
+    for command in (reindex, doctor, verify):
+        group.add_command(command)

@@ -1,0 +1,180 @@
+"""Commands that show documents: ``list``, ``show``, ``status``, ``export``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import click
+
+from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
+from gazette.export import FORMATS, render
+from gazette.export.json_format import document_dict, status_dict
+from gazette.lifecycle import status_on
+
+
+@click.command("list")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most N documents.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip the first N documents.")
+@click.option("--all-parts", is_flag=True, help="List attachments as well.")
+@view_option
+@json_option
+@click.pass_obj
+def list_(
+    obj: Context, limit: int | None, offset: int, all_parts: bool, view: str, as_json: bool
+) -> None:
+    """List documents in ingest order."""
+    rows = obj.archive().view(view).list(limit=limit, offset=offset, top_level_only=not all_parts)
+    if as_json:
+        emit_json(
+            {
+                "view": view,
+                "documents": [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "doc_number": r.doc_number,
+                        "doc_type": r.doc_type,
+                        "issuers": list(r.issuers),
+                        "written_date": r.written_date.isoformat() if r.written_date else None,
+                        "parent_id": r.parent_id,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        return
+    for r in rows:
+        date = r.written_date.isoformat() if r.written_date else "----------"
+        click.echo(f"{r.id:<16} {date}  {r.doc_number or '-':<22} {r.title or '（无标题）'}")
+
+
+@click.command("show")
+@click.argument("ref")
+@click.option(
+    "--on",
+    "on",
+    type=DATE,
+    default=None,
+    help="Show the document as it stood on this date (status and text then).",
+)
+@click.option("--text", "with_text", is_flag=True, help="Include the full text.")
+@view_option
+@json_option
+@click.pass_obj
+def show(
+    obj: Context, ref: str, on: _dt.date | None, with_text: bool, view: str, as_json: bool
+) -> None:
+    """Show a document: REF is an id, a document number in any spelling, or the exact title."""
+    doc = obj.archive().view(view).get(ref)
+    status = status_on(doc, on)
+    data = document_dict(doc, on=on, with_text=with_text, status=status)
+    data["view"] = view
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(doc.display_title)
+    if status.value.marked:
+        click.echo(f"【{status.mark()}】")
+    for label, key in (
+        ("id", "id"),
+        ("文号", "doc_number"),
+        ("文种", "doc_type"),
+        ("成文日期", "written_date"),
+        ("发布日期", "published_date"),
+        ("施行日期", "effective_date"),
+        ("有效期至", "expiry_date"),
+        ("印发", "printed_by"),
+        ("印发日期", "printed_date"),
+    ):
+        if data.get(key):
+            click.echo(f"  {label}: {data[key]}")
+    for label, key in (("发文机关", "issuers"), ("主送", "recipients"), ("抄送", "cc")):
+        if data.get(key):
+            click.echo(f"  {label}: {'，'.join(data[key])}")
+    click.echo(
+        f"  公开属性: {doc.disclosure.attribute.label}"
+        + (f"（{doc.disclosure.basis}）" if doc.disclosure.basis else "")
+    )
+    since = f" since {status.since.isoformat()}" if status.since else ""
+    click.echo(f"  时效性: {status.label} ({status.value.value}{since}, as of {status.as_of})")
+    for pub in doc.publications:
+        click.echo(f"  刊登: {pub.label}")
+    for part in doc.parts:
+        click.echo(f"  附件: {part.id} {part.part_label or ''} {part.title or ''}")
+    if with_text:
+        text = status.version or doc.text
+        click.echo("")
+        click.echo(text.text if text else "（无文本）")
+
+
+@click.command("status")
+@click.argument("ref")
+@click.option("--on", "on", type=DATE, default=None, help="The date asked about (default: today).")
+@view_option
+@json_option
+@click.pass_obj
+def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool) -> None:
+    """Was a document in force on a date, and on what basis."""
+    doc = obj.archive().view(view).get(ref)
+    result = status_on(doc, on)
+    data = {"id": doc.id, "title": doc.title, **status_dict(result)}
+    data["status"] = data.pop("value")
+    if result.version is not None:
+        start = result.version.effective or result.version.adopted
+        data["version"] = {
+            "date": start.isoformat() if start else None,
+            "label": result.version.label,
+        }
+    if as_json:
+        emit_json(data)
+        return
+    since = f"，自{result.since.isoformat()}起" if result.since else ""
+    click.echo(f"{doc.display_title}")
+    click.echo(f"{result.label}（{result.value.value}{since}；截至{result.as_of.isoformat()}）")
+    basis = result.basis
+    if basis.by_title:
+        click.echo(f"依据：{basis.by_title}")
+    if basis.source:
+        click.echo(f"来源：{basis.source}")
+    if basis.note:
+        click.echo(f"说明：{basis.note}")
+
+
+@click.command("export")
+@click.argument("ref")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="txt",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (default: standard output).",
+)
+@click.option("--on", "on", type=DATE, default=None, help="Export the text in force on this date.")
+@view_option
+@click.pass_obj
+def export(
+    obj: Context, ref: str, fmt: str, output: Path | None, on: _dt.date | None, view: str
+) -> None:
+    """Export a document's standard text with its status marked."""
+    archive = obj.archive()
+    doc = archive.view(view).get(ref)
+    data = render(doc, fmt, on=on)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+
+
+def register(group: click.Group) -> None:
+    for command in (list_, show, status, export):
+        group.add_command(command)

@@ -1,0 +1,89 @@
+"""``gazette ingest``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from gazette.cli.common import Context, emit_json, json_option, stderr_is_terminal
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-r", "--recursive", is_flag=True, help="Walk folders.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for reading and parsing (default: CPU count, at most 4).",
+)
+@json_option
+@click.pass_obj
+def ingest(
+    obj: Context, paths: tuple[str, ...], recursive: bool, jobs: int | None, as_json: bool
+) -> int:
+    """Ingest documents and gazette issues (text, Markdown, HTML, DOCX, PDF).
+
+    Files already in the archive (same bytes) are reported as duplicates and not read again,
+    so an interrupted batch can simply be run again. A file that fails is reported with the
+    reason and the batch goes on; the exit status is 1 if any file failed.
+    """
+    from ingest.pipeline import FileResult, ingest_paths
+
+    archive = obj.archive(create=True)
+    show_progress = stderr_is_terminal() and not as_json
+    progress_bar: Any = None
+    task: Any = None
+    if show_progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        progress_bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        )
+        progress_bar.start()
+        task = progress_bar.add_task("ingesting", total=None)
+
+    def on_total(total: int) -> None:
+        if progress_bar is not None:
+            progress_bar.update(task, total=total)
+
+    def on_result(result: FileResult) -> None:
+        if progress_bar is not None:
+            progress_bar.advance(task)
+            if result.outcome == "failed":
+                progress_bar.console.print(f"[red]failed[/red] {result.error}")
+
+    try:
+        report = ingest_paths(
+            archive, paths, recursive=recursive, jobs=jobs, progress=on_result, on_total=on_total
+        )
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        for result in report.results:
+            ids = ", ".join(result.ids)
+            if result.outcome == "failed":
+                if not show_progress:
+                    click.echo(f"failed     {result.error}")
+            else:
+                merged = f" (added to {', '.join(result.merged)})" if result.merged else ""
+                click.echo(f"{result.outcome:<10} {result.path} -> {ids}{merged}")
+        summary = report.summary
+        click.echo(
+            f"{summary['ingested']} ingested, {summary['duplicate']} duplicate, "
+            f"{summary['failed']} failed"
+        )
+    return 0 if report.ok else 1
+
+
+def register(group: click.Group) -> None:
+    group.add_command(ingest)

@@ -1,0 +1,157 @@
+"""Dates as Chinese official documents write them.
+
+``2017年6月28日`` (the current standard), ``2017 年 6 月 28 日`` (PDF extraction spacing),
+``2019年01月27日`` (portals), ``二〇一七年六月二十八日`` and ``一九八一年五月二十三日``
+(older texts,
+with ``〇``, ``零`` or ``○`` for zero), and ISO ``2019-02-15`` for machine input.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from gazette.errors import InvalidDate
+
+_DIGIT = {
+    "〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0,
+    "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
+    "两": 2,
+}  # fmt: skip
+_CN_DIGITS = "〇○零Ｏ一二三四五六七八九"
+_CN_NUMBER = "〇○零一二三四五六七八九十廿"
+
+_ARABIC = re.compile(
+    r"""
+    (?P<year>[0-9０-９]{4})\s*年\s*      # 2017年
+    (?P<month>[0-9０-９]{1,2})\s*月\s*   # 6月 or 06月
+    (?P<day>[0-9０-９]{1,2})\s*日        # 28日
+    """,
+    re.VERBOSE,
+)
+_CHINESE = re.compile(
+    rf"""
+    (?P<year>[{_CN_DIGITS}]{{4}})\s*年\s*   # 二〇一七年, digit by digit
+    (?P<month>[{_CN_NUMBER}]{{1,3}})\s*月\s* # 六月, 十二月
+    (?P<day>[{_CN_NUMBER}]{{1,4}})\s*日      # 二十八日, 三十一日
+    """,
+    re.VERBOSE,
+)
+_ISO = re.compile(r"(?<!\d)(?P<year>\d{4})[-./](?P<month>\d{1,2})[-./](?P<day>\d{1,2})(?!\d)")
+
+
+def chinese_number(text: str) -> int:
+    """Value of a small Chinese numeral: ``二十八`` → 28, ``十二`` → 12, ``廿一`` → 21.
+
+    Also accepts digit-by-digit numerals (``二〇一七`` → 2017) and Arabic digits.
+
+    Raises:
+        ValueError: not a numeral.
+    """
+    text = unicodedata.normalize("NFKC", text.strip())
+    if not text:
+        raise ValueError("empty numeral")
+    if text.isdigit():
+        return int(text)
+    if "十" not in text and "廿" not in text and "百" not in text:
+        value = 0
+        for char in text:
+            if char not in _DIGIT:
+                raise ValueError(f"not a numeral: {text!r}")
+            value = value * 10 + _DIGIT[char]
+        return value
+    total = 0
+    current = 0
+    for char in text:
+        if char in _DIGIT:
+            current = _DIGIT[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif char == "廿":
+            total += 20
+            current = 0
+        elif char == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            raise ValueError(f"not a numeral: {text!r}")
+    return total + current
+
+
+def _make(year: int, month: int, day: int, text: str) -> _dt.date:
+    try:
+        return _dt.date(year, month, day)
+    except ValueError as exc:
+        raise InvalidDate(text) from exc
+
+
+def finditer_dates(text: str) -> Iterator[tuple[_dt.date, int, int]]:
+    """Yield ``(date, start, end)`` for every written date in ``text``, in order.
+
+    Impossible dates (``2月30日``) are skipped.
+    """
+    hits: list[tuple[int, int, _dt.date]] = []
+    for match in _ARABIC.finditer(text):
+        try:
+            value = _make(
+                int(unicodedata.normalize("NFKC", match["year"])),
+                int(unicodedata.normalize("NFKC", match["month"])),
+                int(unicodedata.normalize("NFKC", match["day"])),
+                match[0],
+            )
+        except InvalidDate:
+            continue
+        hits.append((match.start(), match.end(), value))
+    for match in _CHINESE.finditer(text):
+        try:
+            value = _make(
+                chinese_number(match["year"]),
+                chinese_number(match["month"]),
+                chinese_number(match["day"]),
+                match[0],
+            )
+        except (InvalidDate, ValueError):
+            continue
+        hits.append((match.start(), match.end(), value))
+    for start, end, value in sorted(hits, key=lambda hit: hit[0]):
+        yield value, start, end
+
+
+def find_dates(text: str) -> list[_dt.date]:
+    """Every written date in ``text``, in order."""
+    return [value for value, _, _ in finditer_dates(text)]
+
+
+def parse_date(text: str) -> _dt.date:
+    """Read one date written in any of the supported forms.
+
+    Raises:
+        InvalidDate: no date, or an impossible one.
+    """
+    stripped = text.strip()
+    iso = _ISO.fullmatch(stripped)
+    if iso:
+        return _make(int(iso["year"]), int(iso["month"]), int(iso["day"]), text)
+    for value, start, end in finditer_dates(stripped):
+        if start == 0 and end == len(stripped):
+            return value
+    raise InvalidDate(text)
+
+
+def try_parse_date(text: str | None) -> _dt.date | None:
+    """Like :func:`parse_date` but ``None`` when there is no date."""
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except InvalidDate:
+        return None
+
+
+def format_cn(value: _dt.date) -> str:
+    """The standard written form: ``2017年6月28日``."""
+    return f"{value.year}年{value.month}月{value.day}日"

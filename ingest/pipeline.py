@@ -1,0 +1,303 @@
+"""Batch ingest: files in, archive documents out.
+
+Each file goes through small stages:
+
+1. :func:`identify` — hash the bytes; a file the archive already holds is a duplicate and is
+   not read again (this is what makes a batch resumable);
+2. :func:`prepare` — sniff the format, read it, parse the elements and everything the text
+   says, giving a :class:`~gazette.archive.Submission` (pure: no archive access, so it runs in
+   worker processes);
+3. :meth:`gazette.archive.Archive.add` — store it, all or nothing (in the one writer process).
+
+A file that fails gives a result with the reason and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from gazette.archive import Archive, Submission
+from gazette.errors import GazetteError, IngestError
+from gazette.model import SourceFile
+from gazette.store import sha256_file
+from ingest import stages
+from ingest.sniff import sniff
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path safe to print: control characters escaped, very long names shortened."""
+    text = os.fspath(path)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= 300 else text[:140] + "…" + text[-140:]
+
+
+@attrs.frozen
+class FileResult:
+    """The outcome for one input file.
+
+    Attributes:
+        path: the file.
+        outcome: ``ingested``, ``duplicate`` or ``failed``.
+        ids: top-level document ids it holds.
+        error: the reason it failed.
+        reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …).
+        merged: existing documents the file added a rendition or version to.
+        format: the detected format.
+    """
+
+    path: str
+    outcome: str
+    ids: tuple[str, ...] = ()
+    error: str | None = None
+    reason: str | None = None
+    merged: tuple[str, ...] = ()
+    format: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "outcome": self.outcome,
+            "ids": list(self.ids),
+            "error": self.error,
+            "reason": self.reason,
+            "format": self.format,
+            "merged": list(self.merged),
+        }
+
+
+@attrs.frozen
+class BatchReport:
+    """All results of a batch, with counts."""
+
+    results: tuple[FileResult, ...]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"ingested": 0, "duplicate": 0, "failed": 0}
+        for result in self.results:
+            counts[result.outcome] += 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        return self.summary["failed"] == 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"results": [r.as_json() for r in self.results], "summary": self.summary}
+
+
+def expand(paths: Iterable[str | os.PathLike[str]], *, recursive: bool) -> Iterator[Path]:
+    """The files named by ``paths`` (folders are walked when ``recursive``), sorted per folder.
+
+    Symbolic links to folders are not followed; hidden files are skipped inside folders.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            if not recursive:
+                yield path  # reported as an error: a folder without --recursive
+                continue
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def identify(path: Path) -> SourceFile:
+    """Hash a file and name its format.
+
+    Raises:
+        IngestError: the file is missing, unreadable, empty, or of no supported format.
+    """
+    if path.is_dir():
+        raise IngestError(display_path(path), "is a folder", hint="use --recursive to walk it")
+    try:
+        if not path.is_file():
+            raise IngestError(display_path(path), "no such file")
+        size = path.stat().st_size
+        fmt = sniff(path)
+        sha = sha256_file(path)
+    except PermissionError as exc:
+        raise IngestError(display_path(path), "permission denied") from exc
+    except IsADirectoryError as exc:  # pragma: no cover - raced with is_dir
+        raise IngestError(display_path(path), "is a folder") from exc
+    except OSError as exc:
+        if isinstance(exc, GazetteError):
+            raise
+        raise IngestError(display_path(path), f"cannot read ({exc.strerror or exc})") from exc
+    return SourceFile(sha256=sha, format=fmt, path=display_path(path), size=size)
+
+
+def prepare(path: Path, source: SourceFile) -> Submission:
+    """Read and parse one file into a submission (no archive access)."""
+    return stages.build_submission(path, source)
+
+
+def _prepare_job(path_text: str, source: SourceFile) -> Submission | IngestError | str:
+    """Worker entry point: never raises (errors are returned to the parent)."""
+    try:
+        return prepare(Path(path_text), source)
+    except IngestError as exc:
+        return exc
+    except GazetteError as exc:
+        return IngestError(source.path, str(exc))
+    except MemoryError:
+        return IngestError(source.path, "out of memory while reading", hint="the file is too large")
+    except RecursionError:
+        return IngestError(source.path, "structure nested too deeply")
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def ingest_paths(
+    archive: Archive,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    recursive: bool = False,
+    jobs: int | None = None,
+    progress: Callable[[FileResult], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> BatchReport:
+    """Ingest files and folders into the archive.
+
+    Args:
+        archive: the open archive.
+        paths: files and folders.
+        recursive: walk folders.
+        jobs: worker processes for reading and parsing (default: the CPU count, at most 4;
+            1 reads in this process).
+        progress: called with each file's result as it completes.
+        on_total: called once with the number of files found.
+    """
+    files = list(expand(paths, recursive=recursive))
+    if on_total:
+        on_total(len(files))
+    jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
+    results: dict[int, FileResult] = {}
+    current = {"index": 0}
+
+    def emit(result: FileResult) -> None:
+        results[current["index"]] = result
+        if progress:
+            progress(result)
+
+    todo: list[tuple[int, Path, SourceFile]] = []
+    for index, path in enumerate(files):
+        current["index"] = index
+        try:
+            source = identify(path)
+        except IngestError as exc:
+            emit(FileResult(display_path(path), "failed", error=str(exc), reason=exc.reason))
+            continue
+        if archive.has_source(source.sha256):
+            result = archive.add(Submission(source=source, path=path, documents=()))
+            emit(FileResult(source.path, "duplicate", result.ids, format=source.format))
+            continue
+        todo.append((index, path, source))
+
+    def store(
+        index: int, path: Path, source: SourceFile, prepared: Submission | IngestError | str
+    ) -> None:
+        current["index"] = index
+        if archive.has_source(source.sha256):  # the same bytes twice in one batch
+            result = archive.add(Submission(source=source, path=path, documents=()))
+            emit(FileResult(source.path, "duplicate", result.ids, format=source.format))
+            return
+        if isinstance(prepared, IngestError):
+            archive.log(
+                "ingest", source.path, "failed", reason=prepared.reason, error=str(prepared)
+            )
+            emit(
+                FileResult(
+                    source.path,
+                    "failed",
+                    error=str(prepared),
+                    reason=prepared.reason,
+                    format=source.format,
+                )
+            )
+            return
+        if isinstance(prepared, str):
+            message = f"{source.path}: could not be read ({prepared})"
+            archive.log("ingest", source.path, "failed", reason="internal", error=message)
+            emit(
+                FileResult(
+                    source.path, "failed", error=message, reason="internal", format=source.format
+                )
+            )
+            return
+        try:
+            added = archive.add(prepared)
+        except IngestError as exc:
+            emit(
+                FileResult(
+                    source.path, "failed", error=str(exc), reason=exc.reason, format=source.format
+                )
+            )
+            return
+        except (OSError, ValueError, sqlite3.Error) as exc:
+            emit(
+                FileResult(
+                    source.path,
+                    "failed",
+                    error=f"{source.path}: not stored ({exc})",
+                    reason="store_failed",
+                    format=source.format,
+                )
+            )
+            return
+        emit(
+            FileResult(
+                source.path, added.outcome, added.ids, merged=added.merged, format=source.format
+            )
+        )
+
+    if jobs <= 1 or len(todo) <= 1:
+        for index, path, source in todo:
+            store(index, path, source, _prepare_job(str(path), source))
+        return BatchReport(tuple(results[i] for i in sorted(results)))
+
+    with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+        # Bounded look-ahead keeps memory flat on large batches.
+        window = jobs * 2
+        pending: dict[cf.Future[Any], tuple[int, Path, SourceFile]] = {}
+        queue = iter(todo)
+        order: list[cf.Future[Any]] = []
+
+        def submit_next() -> bool:
+            try:
+                index, path, source = next(queue)
+            except StopIteration:
+                return False
+            future = pool.submit(_prepare_job, str(path), source)
+            pending[future] = (index, path, source)
+            order.append(future)
+            return True
+
+        for _ in range(window):
+            if not submit_next():
+                break
+        # Store in input order, so ids and the log are deterministic.
+        while order:
+            future = order.pop(0)
+            index, path, source = pending.pop(future)
+            try:
+                prepared = future.result()
+            except cf.process.BrokenProcessPool:
+                prepared = "the reading process died (the file may exhaust memory)"
+            store(index, path, source, prepared)
+            submit_next()
+    return BatchReport(tuple(results[i] for i in sorted(results)))

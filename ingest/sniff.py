@@ -1,0 +1,127 @@
+"""Recognising a file's format from its content (the extension only breaks ties).
+
+A PDF is a PDF because it starts with ``%PDF-``, not because of its name; a ``.pdf`` that is
+really a Word file is read as a Word file, and a ``.docx`` that is really junk is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from gazette.errors import CorruptFile, EmptyDocument, UnsafeFile, UnsupportedFormat
+
+HEAD_BYTES = 4096
+
+# Files larger than this are refused before reading (per format, bytes).
+MAX_BYTES = {
+    "pdf": 512 * 1024 * 1024,
+    "docx": 128 * 1024 * 1024,
+    "html": 32 * 1024 * 1024,
+    "md": 32 * 1024 * 1024,
+    "txt": 32 * 1024 * 1024,
+}
+
+_HTML = re.compile(
+    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|table|div|p|title)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+_MD_EXTENSIONS = {".md", ".markdown"}
+_TEXT_EXTENSIONS = {".txt", ".text", ""}
+
+
+def _strip_bom(head: bytes) -> bytes:
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            return head[len(bom) :]
+    return head
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """Name a known binary format that is not a document format we read."""
+    signatures = {
+        b"\xd0\xcf\x11\xe0": "a Word 97-2003 / OLE2 file (.doc); save it as .docx",
+        b"\x89PNG": "a PNG image",
+        b"\xff\xd8\xff": "a JPEG image",
+        b"GIF8": "a GIF image",
+        b"II*\x00": "a TIFF image",
+        b"MM\x00*": "a TIFF image",
+        b"\x1f\x8b": "a gzip archive",
+        b"Rar!": "a RAR archive",
+        b"7z\xbc\xaf": "a 7-Zip archive",
+        b"{\\rtf": "an RTF file",
+        b"\x7fELF": "an executable",
+        b"MZ": "an executable",
+    }
+    for magic, kind in signatures.items():
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def sniff(path: Path) -> str:
+    """The format of a file: ``pdf``, ``docx``, ``html``, ``md`` or ``txt``.
+
+    Raises:
+        EmptyDocument: the file is empty.
+        UnsupportedFormat: the content is no format the archive reads.
+        CorruptFile: a ZIP container that is broken.
+        UnsafeFile: the file exceeds the size limit for its format.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyDocument(path, "zero-byte file")
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    fmt = _sniff_head(path, head)
+    limit = MAX_BYTES[fmt]
+    if size > limit:
+        raise UnsafeFile(path, f"{size} bytes exceeds the {limit}-byte limit for {fmt} files")
+    return fmt
+
+
+def _sniff_head(path: Path, head: bytes) -> str:
+    if not head.strip(b"\x00"):
+        raise CorruptFile(path, "the file holds only zero bytes (an incomplete download or copy)")
+    if head.lstrip(b"\x00\t\r\n ")[:5] == b"%PDF-" or head[:1024].find(b"%PDF-") != -1:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _sniff_zip(path)
+    binary = _binary_kind(head)
+    if binary:
+        raise UnsupportedFormat(path, binary)
+    text_head = _strip_bom(head)
+    if b"\x00" in text_head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if path.suffix.lower() in {".pdf", ".docx"}:
+            raise CorruptFile(
+                path, f"named {path.suffix.lower()} but the content is not that format"
+            )
+        raise UnsupportedFormat(path, "binary data")
+    if _HTML.match(text_head) or re.search(rb"<html[\s>]", text_head[:2048], re.IGNORECASE):
+        return "html"
+    suffix = path.suffix.lower()
+    if suffix in _MD_EXTENSIONS:
+        return "md"
+    if suffix in {".html", ".htm", ".xhtml"} and b"<" in text_head:
+        return "html"
+    return "txt"
+
+
+def _sniff_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
+    except (OSError, ValueError) as exc:
+        raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
+    if "word/document.xml" in names:
+        return "docx"
+    if "content.xml" in names and "mimetype" in names:
+        raise UnsupportedFormat(path, "an OpenDocument file; save it as .docx")
+    if any(name.startswith("xl/") for name in names):
+        raise UnsupportedFormat(path, "an Excel workbook")
+    if any(name.startswith("ppt/") for name in names):
+        raise UnsupportedFormat(path, "a PowerPoint file")
+    raise UnsupportedFormat(path, "a ZIP archive")

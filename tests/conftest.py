@@ -1,0 +1,89 @@
+"""Shared fixtures: the real corpus (skipped when absent), temporary archives, the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import gazette
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("GAZETTE_CORPUS", ROOT.parent / "shared" / "corpus"))
+ARCHIVE_DATA = ROOT / "archive_data"
+
+
+def corpus_path(*parts: str) -> Path:
+    """A path in the shared real corpus; the test is skipped when the corpus is absent."""
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real corpus not available at {path} (../shared/corpus is absent)")
+    return path
+
+
+@pytest.fixture
+def corpus() -> Path:
+    return corpus_path()
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return corpus_path("seed", "jinan-2017-27.txt")
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[gazette.Archive]:
+    arch = gazette.open_archive(tmp_path / "archive", actor="test")
+    try:
+        yield arch
+    finally:
+        arch.close()
+
+
+@dataclasses.dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class Cli:
+    """Runs the command line (through :func:`gazette.cli.main`) against one archive."""
+
+    def __init__(self, archive_dir: Path) -> None:
+        self.archive_dir = archive_dir
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, expect: int | None = 0, archive: bool = True) -> Result:
+        from gazette.cli import main
+
+        argv = (["--archive", str(self.archive_dir)] if archive else []) + list(args)
+        with self.runner.isolation() as (out, err, _):
+            code = main(argv)
+            stdout = out.getvalue().decode("utf-8")
+            stderr = err.getvalue().decode("utf-8")
+        result = Result(code, stdout, stderr)
+        if expect is not None:
+            assert code == expect, (code, stdout, stderr)
+        return result
+
+    def json(self, *args: str, expect: int | None = 0) -> Any:
+        return json.loads(self(*args, "--json", expect=expect).stdout)
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "cli-archive")
+
+
+__all__ = ["ARCHIVE_DATA", "CORPUS", "ROOT", "Cli", "Result", "corpus_path"]
