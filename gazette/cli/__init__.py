@@ -8,16 +8,28 @@ one part of :mod:`gazette` that imports :mod:`ingest`.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 
 import click
 
-from gazette.cli import admin, documents, ingest_cmd, search_cmd
 from gazette.cli.common import cli
 from gazette.errors import GazetteError
 
-for module in (ingest_cmd, documents, search_cmd, admin):
-    module.register(cli)
+
+def _register_commands() -> None:
+    """Every module of this package that defines ``register(group)`` adds its commands."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name == "common":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(cli)
+
+
+_register_commands()
 
 
 def main(argv: list[str] | None = None) -> int:
