@@ -4,6 +4,9 @@ Each stage reads what the previous one wrote and is tested alone:
 
 ``read`` (format reader) → ``parse`` (element parser) → ``enrich`` (metadata the reader found
 outside the body) → ``submission``.
+
+A gazette issue (or a scanned PDF) takes its own route first: see
+:func:`ingest.gazette_files.prepare`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     Raises:
         IngestError: the file cannot be read (a subclass names the reason).
     """
+    from ingest import gazette_files
+
+    issue = gazette_files.prepare(path, source)
+    if issue is not None:
+        return issue
     raw = read(path, source.format)
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
