@@ -361,7 +361,10 @@ class Archive:
         new_ids: list[str] = []
         positions: dict[tuple[int, ...], str] = {}
         for index, doc in enumerate(submission.documents):
-            existing = self._match_work(conn, doc)
+            existing = None
+            if submission.issue is not None and doc.doc_number is None:
+                existing = self._match_issue_item(conn, submission.issue, index)
+            existing = existing or self._match_work(conn, doc)
             if existing is not None:
                 self._merge(conn, existing, doc, source, positions, (index,), new_ids)
                 merged.append(existing)
@@ -425,6 +428,26 @@ class Archive:
         if len(rows) == 1 and any(t.adopted for t in doc.texts):
             return rows[0]["id"]
         return None
+
+    def _match_issue_item(
+        self, conn: sqlite3.Connection, issue: GazetteIssue, index: int
+    ) -> str | None:
+        """The document of the same item of the same issue already held from another file.
+
+        An item without a number (人事任免) cannot be matched by number, and its title recurs
+        in every issue; within one issue (same gazette and number), the title identifies it.
+        """
+        item = issue.items[index]
+        key = catalog.title_key(item.title)
+        rows = catalog.fetch_all(
+            conn,
+            "SELECT ii.doc_id, ii.title FROM issue_items ii JOIN issues i ON i.id = ii.issue_id"
+            " WHERE i.gazette = ? AND i.year = ? AND i.first = ? AND i.last = ?"
+            " AND ii.doc_id IS NOT NULL",
+            (issue.gazette, issue.number.year, issue.number.first, issue.number.last),
+        )
+        same = {r["doc_id"] for r in rows if key and catalog.title_key(r["title"]) == key}
+        return same.pop() if len(same) == 1 else None
 
     def _insert(
         self,

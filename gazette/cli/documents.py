@@ -11,6 +11,12 @@ from gazette.cli.common import DATE, Context, emit_json, json_option, view_optio
 from gazette.export import FORMATS, render
 from gazette.export.json_format import document_dict, status_dict
 from gazette.lifecycle import status_on
+from gazette.model import OcrInfo
+
+
+def ocr_note(ocr: OcrInfo) -> str:
+    """How recognised text is marked wherever it is shown."""
+    return f"OCR识别文本，未经校对（{ocr.engine}，置信度{ocr.confidence:g}）"
 
 
 @click.command("list")
@@ -100,11 +106,16 @@ def show(
     click.echo(f"  时效性: {status.label} ({status.value.value}{since}, as of {status.as_of})")
     for pub in doc.publications:
         click.echo(f"  刊登: {pub.label}")
+    shown = status.version or doc.text
+    if shown is not None and shown.ocr is not None:
+        click.echo(f"  文本: {ocr_note(shown.ocr)}")
     for part in doc.parts:
         click.echo(f"  附件: {part.id} {part.part_label or ''} {part.title or ''}")
     if with_text:
         text = status.version or doc.text
         click.echo("")
+        if text is not None and text.ocr is not None:
+            click.echo(f"【{ocr_note(text.ocr)}】")
         click.echo(text.text if text else "（无文本）")
 
 
