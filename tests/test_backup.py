@@ -9,7 +9,6 @@ import pytest
 
 import gazette
 from gazette.backup import backup, read_manifest, restore
-from gazette.verify import verify
 from ingest import ingest_paths
 from tests.conftest import ROOT, Cli
 from tests.test_crash_safety import _env, _ingest_cmd, _write_batch
@@ -20,7 +19,7 @@ def test_backup_restore_verify(archive: gazette.Archive, seed_path: Path, tmp_pa
     info = backup(archive, tmp_path / "bk")
     assert info.documents == 2 and info.originals == 1
     assert read_manifest(tmp_path / "bk").catalog_sha256 == info.catalog_sha256
-    restored_info, report = restore(tmp_path / "bk", tmp_path / "restored")
+    _restored_info, report = restore(tmp_path / "bk", tmp_path / "restored")
     assert report.ok, report.problems
     with gazette.open_archive(tmp_path / "restored", create=False) as restored:
         doc = restored.internal.get("济政办发〔2017〕27号")
@@ -71,7 +70,7 @@ def test_backup_while_a_writer_ingests(tmp_path: Path) -> None:
             snapshots.append(info)
             n += 1
     assert writer.wait() == 0
-    for n, info in enumerate(snapshots):
+    for n in range(len(snapshots)):
         _, report = restore(tmp_path / f"bk-{n}", tmp_path / f"restored-{n}")
         assert report.ok, (n, report.problems)
     assert snapshots[-1].documents >= snapshots[0].documents

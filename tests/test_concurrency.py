@@ -77,7 +77,7 @@ def test_readers_while_a_writer_ingests(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    out, err = writer.communicate(timeout=300)
+    _out, err = writer.communicate(timeout=300)
     stop.touch()
     assert writer.returncode == 0, err
     totals = {"searches": 0, "shows": 0, "lists": 0, "torn": 0}
@@ -126,9 +126,8 @@ def test_second_writer_fails_clearly_or_waits(tmp_path: Path) -> None:
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     impatient = gazette.open_archive(archive_dir, lock_timeout=0.3)
-    with pytest.raises(gazette.ArchiveBusy) as caught:
-        with impatient.writing():
-            pass
+    with pytest.raises(gazette.ArchiveBusy) as caught, impatient.writing():
+        pass
     assert "another process is writing" in str(caught.value)
     assert "pid" in str(caught.value)
     impatient.close()
