@@ -41,5 +41,10 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
     document = parse(raw).with_sources(source)
-    detail = {"warnings": list(raw.warnings)} if raw.warnings else {}
-    return Submission(source=source, path=path, documents=(document,), detail=detail)
+    detail: dict[str, object] = {"warnings": list(raw.warnings)} if raw.warnings else {}
+    state = "stored"
+    if raw.needs_ocr:
+        # Some pages had no usable text layer: what was read is stored, the rest waits for OCR.
+        state = "needs_ocr"
+        detail["needs_ocr"] = list(raw.needs_ocr)
+    return Submission(source=source, path=path, documents=(document,), state=state, detail=detail)
