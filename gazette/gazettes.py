@@ -20,7 +20,7 @@ carry a running total (总号) across years. :func:`find_gaps` reads both:
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -49,6 +49,7 @@ class GapReport:
     Attributes:
         gazette: the gazette's name.
         issues: issue records held.
+        unit: how the gazette numbers its issues (``期`` or ``号``).
         first, last: the earliest and latest issue held.
         missing: ``(year, number)`` pairs with no issue, within the years held.
         missing_years: years between the first and last with no issue at all.
@@ -62,6 +63,7 @@ class GapReport:
 
     gazette: str
     issues: int
+    unit: str = "期"
     first: IssueNumber | None = None
     last: IssueNumber | None = None
     missing: tuple[tuple[int, int], ...] = ()
@@ -89,6 +91,7 @@ class GapReport:
         return {
             "gazette": self.gazette,
             "issues": self.issues,
+            "unit": self.unit,
             "first": str(self.first) if self.first else None,
             "last": str(self.last) if self.last else None,
             "complete": self.complete,
@@ -185,9 +188,11 @@ def _report(gazette: str, issues: Sequence[GazetteIssue]) -> GapReport:
     # Totals inside the run that issues in between do carry are not missing.
     carried = set(claims)
     missing_totals = sorted(set(missing_totals) - carried)
+    units = Counter(i.number.unit for i in issues)
     return GapReport(
         gazette=gazette,
         issues=len(issues),
+        unit=units.most_common(1)[0][0] if units else "期",
         first=run[0].number if run else None,
         last=run[-1].number if run else None,
         missing=tuple(missing),

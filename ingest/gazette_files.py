@@ -1,22 +1,23 @@
 """Gazette issues by file format: which files are issues, and how each is read.
 
-:func:`prepare` is the pipeline's hook (``ingest.stages``): it returns the submission for a
-file that is a gazette issue, or for a scanned PDF, and ``None`` for anything else (which then
-goes through the ordinary reader for its format).
+The pipeline (:func:`ingest.stages.build_submission`) asks here at three points:
 
-* **PDF**: the first pages' text layer decides (:func:`ingest.gazette_issue.looks_like_issue`);
-  an issue is read page by page (:mod:`ingest.gazette_layout`), pages with no usable text layer
-  are recognised by OCR (:mod:`ingest.ocr`). A scanned PDF is OCR'd whole and then decided.
-  Without Tesseract, a scanned PDF is stored as *needs OCR*: its original, page count and
-  metadata (and the issue, when its PDF metadata names one) are kept, no text is invented,
-  and the outcome says so.
+* **PDF** with a text layer: the PDF reader (:mod:`ingest.readers.pdf`) reads it; pages it
+  could not read (image only, garbled) are recognised by OCR (:func:`complete_ocr`), and if
+  the result is a gazette issue (:func:`ingest.gazette_issue.looks_like_issue`) it is split
+  into its items (:func:`from_pdf`).
+* **Scanned PDF** (no usable page at all): OCR'd whole, then split as an issue or kept as one
+  document (:func:`scanned`). Without Tesseract it is stored as *needs OCR*: the original,
+  its page count and metadata (and the issue, when its PDF metadata names one) are kept, no
+  text is invented, and the outcome says so.
 * **DOCX**: one Word file holding the whole issue (cover, 目录 with tab-leader page numbers,
-  items). Word files carry no pages, so items have no page range.
+  items); :func:`prepare` recognises it before the Word reader would read it as one document.
+  Word files carry no pages, so items have no page range.
 * **HTML web edition**: an issue index page (the gazette's name, the issue number, the 目录
   with a link to one page per item, like the national gazette's web edition) in a folder
-  with the item pages. Ingesting the index ingests the issue; an item page ingested on its
-  own (a folder walk meets it) is an ordinary document that is later linked to the gazette
-  item rather than duplicated. Ingest the whole folder to keep every page's original.
+  with the item pages (:func:`prepare`). Ingesting the index ingests the issue; an item page
+  ingested on its own (a folder walk meets it) is an ordinary document that is linked to the
+  gazette item rather than duplicated. Ingest the whole folder to keep every page's original.
 """
 
 from __future__ import annotations
@@ -26,23 +27,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import attrs
+
 from gazette.archive import Submission
-from gazette.errors import CorruptFile, IngestError, UnsafeFile
-from gazette.model import GazetteIssue, SourceFile, TextOrigin
+from gazette.errors import CorruptFile, EmptyDocument, IngestError, UnsafeFile
+from gazette.model import Document, GazetteIssue, OcrInfo, SourceFile, TextOrigin
 from gazette.store import sha256_file
 from ingest import elements, gazette_issue, ocr, toc
-from ingest.gazette_layout import Page, read_pdf_pages, to_raw
+from ingest.gazette_layout import pdf_info, to_raw
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
 
-HEAD_PAGES = 3  # pages read to decide whether a text PDF is an issue
 MAX_ITEM_PAGES = 500  # item pages a web edition index may link to
 
 
 def prepare(path: Path, source: SourceFile) -> Submission | None:
-    """The submission for a gazette issue (or a scanned PDF), else ``None``."""
-    if source.format == "pdf":
-        return _prepare_pdf(path, source)
+    """The submission for a Word or web-edition gazette issue, else ``None``.
+
+    (PDFs are read by the PDF reader first; see :func:`from_pdf` and :func:`scanned`.)
+    """
     if source.format == "docx" and _mentions_gazette(_docx_text(path)):
         return _prepare_docx(path, source)
     if source.format == "html" and _mentions_gazette(_html_head_text(path)):
@@ -84,58 +87,63 @@ def _html_head_text(path: Path) -> str:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def read_pdf(path: Path, *, name: str | None = None, use_ocr: bool = True) -> RawDocument:
-    """A PDF read page by page, pages without a usable text layer recognised by OCR.
-
-    When OCR cannot run (or ``use_ocr`` is false), those pages stay in ``needs_ocr`` and a
-    warning says why.
-    """
-    pages, metadata = read_pdf_pages(path)
-    return _with_ocr(path, pages, metadata, name=name or str(path), use_ocr=use_ocr)
-
-
-def _with_ocr(
-    path: Path, pages: list[Page], metadata: dict[str, str], *, name: str, use_ocr: bool
-) -> RawDocument:
-    todo = [p.number for p in pages if p.needs_ocr]
-    warnings: list[str] = []
-    if todo:
-        reason = ocr.unavailable() if use_ocr else "OCR was not asked for"
-        if reason is None:
-            recognised = {p.number: p for p in ocr.recognise_pages(path, todo)}
-            pages = [recognised.get(p.number, p) for p in pages]
-        else:
-            warnings.append(f"{len(todo)} page(s) need OCR and were not recognised: {reason}")
-    return to_raw(
-        pages,
-        name=name,
-        metadata=metadata,
-        ocr=ocr.info(pages) if any(p.kind == "ocr" for p in pages) else None,
-        warnings=warnings,
+def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
+    """Recognise the pages the PDF reader could not read (``raw.needs_ocr``) and put their
+    paragraphs in page order among the others. Without OCR, ``raw`` comes back unchanged
+    with a warning saying why those pages stay unread."""
+    if not raw.needs_ocr:
+        return raw
+    reason = ocr.unavailable()
+    if reason is not None:
+        return attrs.evolve(
+            raw,
+            warnings=(
+                *raw.warnings,
+                f"{len(raw.needs_ocr)} page(s) need OCR and were not recognised: {reason}",
+            ),
+        )
+    pages = ocr.recognise_pages(path, raw.needs_ocr)
+    recognised = to_raw(pages, name=raw.name, metadata=raw.metadata, ocr=ocr.info(pages))
+    spans = raw.extra.get("page_spans") or [(line.page, line.page) for line in raw.lines]
+    merged = sorted(
+        zip(
+            list(raw.lines) + list(recognised.lines),
+            list(spans) + list(recognised.extra["page_spans"]),
+            strict=True,
+        ),
+        key=lambda pair: pair[0].page or 0,
+    )
+    return attrs.evolve(
+        raw,
+        lines=[line for line, _ in merged],
+        furniture=sorted(
+            list(raw.furniture) + list(recognised.furniture), key=lambda line: line.page or 0
+        ),
+        ocr=recognised.ocr,
+        needs_ocr=(),
+        extra={**raw.extra, "page_spans": [span for _, span in merged]},
     )
 
 
-def _prepare_pdf(path: Path, source: SourceFile) -> Submission | None:
-    head, metadata = read_pdf_pages(path, _head_pages(path))
-    if not any(p.needs_ocr for p in head):
-        if not gazette_issue.looks_like_issue(to_raw(head, name=source.path, metadata=metadata)):
-            return None  # an ordinary PDF: the PDF reader's business
-        raw = read_pdf(path, name=source.path)
-        return _issue_submission(raw, path, source)
-    # Scanned (or a garbled text layer): recognise it, then decide.
+def from_pdf(raw: RawDocument, path: Path, source: SourceFile) -> Submission | None:
+    """The submission for a PDF the reader read, when it is a gazette issue; else ``None``."""
+    if not gazette_issue.looks_like_issue(raw):
+        return None
+    return _issue_submission(raw, path, source)
+
+
+def scanned(path: Path, source: SourceFile) -> Submission:
+    """A PDF with no usable text layer at all: recognised by OCR (then an issue or one
+    document), or, when OCR cannot run here, stored as *needs OCR*."""
     reason = ocr.unavailable()
+    page_count, metadata = pdf_info(path)
     if reason is not None:
-        return _needs_ocr(path, source, metadata, reason)
-    raw = read_pdf(path, name=source.path)
+        return _needs_ocr(path, source, page_count, metadata, reason)
+    pages = ocr.recognise_pages(path, range(1, page_count + 1))
+    raw = to_raw(pages, name=source.path, metadata=metadata, ocr=ocr.info(pages))
     if gazette_issue.looks_like_issue(raw):
         return _issue_submission(raw, path, source)
     return _scanned_document(raw, path, source)
-
-
-def _head_pages(path: Path) -> list[int]:
-    from ingest.gazette_layout import pdf_page_count
-
-    return list(range(1, min(HEAD_PAGES, pdf_page_count(path)) + 1))
 
 
 def _issue_submission(raw: RawDocument, path: Path, source: SourceFile) -> Submission:
@@ -145,30 +153,23 @@ def _issue_submission(raw: RawDocument, path: Path, source: SourceFile) -> Submi
 
 def _scanned_document(raw: RawDocument, path: Path, source: SourceFile) -> Submission:
     """A scanned PDF that is one document: its OCR text, marked as such."""
-    import attrs
-
     if not raw.lines:
-        from gazette.errors import EmptyDocument
-
         raise EmptyDocument(source.path, "OCR found no text on any page")
-    document = elements.parse(raw, origin=TextOrigin.FILE)
-    texts = tuple(attrs.evolve(t, ocr=raw.ocr) for t in document.texts)
-    parts = tuple(
-        attrs.evolve(p, texts=tuple(attrs.evolve(t, ocr=raw.ocr) for t in p.texts))
-        for p in document.parts
-    )
-    document = attrs.evolve(document, texts=texts, parts=parts).with_sources(source)
+    document = mark_ocr(elements.parse(raw, origin=TextOrigin.FILE), raw.ocr).with_sources(source)
     detail: dict[str, Any] = {"ocr": _ocr_detail(raw)}
     if raw.warnings:
         detail["warnings"] = list(raw.warnings)
-    if raw.needs_ocr:
-        detail["needs_ocr"] = list(raw.needs_ocr)
-    return Submission(
-        source=source,
-        path=path,
-        documents=(document,),
-        state="needs_ocr" if raw.needs_ocr else "stored",
-        detail=detail,
+    return Submission(source=source, path=path, documents=(document,), detail=detail)
+
+
+def mark_ocr(document: Document, info: OcrInfo | None) -> Document:
+    """Mark a document's texts (and its attachments') as recognised by OCR."""
+    if info is None:
+        return document
+    return attrs.evolve(
+        document,
+        texts=tuple(attrs.evolve(t, ocr=info) for t in document.texts),
+        parts=tuple(mark_ocr(part, info) for part in document.parts),
     )
 
 
@@ -182,12 +183,13 @@ def _ocr_detail(raw: RawDocument) -> dict[str, Any] | None:
     }
 
 
-def _needs_ocr(path: Path, source: SourceFile, metadata: dict[str, str], reason: str) -> Submission:
+def _needs_ocr(
+    path: Path, source: SourceFile, page_count: int, metadata: dict[str, str], reason: str
+) -> Submission:
     """A scan that cannot be recognised here: keep the original, its pages and what its
     metadata says (the issue, when it names one); store no text."""
-    pages, _ = read_pdf_pages(path)
-    needing = [p.number for p in pages if p.needs_ocr]
     meta = toc.recognise([], [], [metadata[k] for k in ("Title", "Subject") if k in metadata])
+    pages = tuple(range(1, page_count + 1))
     issue = None
     if meta.complete:
         assert meta.gazette is not None and meta.number is not None
@@ -196,15 +198,15 @@ def _needs_ocr(path: Path, source: SourceFile, metadata: dict[str, str], reason:
             number=meta.number,
             total=meta.total,
             date=meta.date,
-            page_count=len(pages),
-            needs_ocr=tuple(needing),
+            page_count=page_count,
+            needs_ocr=pages,
         )
     detail: dict[str, Any] = {
-        "needs_ocr": needing,
-        "page_count": len(pages),
+        "needs_ocr": list(pages),
+        "page_count": page_count,
         "reason": reason,
         "metadata": metadata,
-        "warnings": [f"{len(needing)} page(s) need OCR and were not recognised: {reason}"],
+        "warnings": [f"{page_count} page(s) need OCR and were not recognised: {reason}"],
     }
     if issue is not None:
         detail["gazette_issue"] = issue.label
@@ -407,4 +409,12 @@ def _prepare_web(path: Path, source: SourceFile) -> Submission | None:
     return prepared
 
 
-__all__ = ["html_lines", "prepare", "read_docx", "read_pdf"]
+__all__ = [
+    "complete_ocr",
+    "from_pdf",
+    "html_lines",
+    "mark_ocr",
+    "prepare",
+    "read_docx",
+    "scanned",
+]

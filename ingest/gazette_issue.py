@@ -345,7 +345,12 @@ def _find_starts(body: _Body) -> list[int]:
             title = "".join(toc.squeeze(body.lines[j].text) for j in range(k, run + 1))
             after = toc.squeeze(body.lines[run + 1].text) if run + 1 < n else ""
             numbered = _numberish(after) or (k > 0 and _numberish(body.lines[k - 1].text))
-            attachment = bool(current_title) and f"《{title}》" in current_title
+            # A 印发/转发 notice prints what it issues right after its date: the attachment's
+            # title is named in the notice's own title.
+            attachment = bool(current_title) and (
+                f"《{title}》" in current_title
+                or (title in current_title and elements.is_forwarding(current_title))
+            )
             label_before = k > 0 and re.fullmatch(
                 r"附\s*件\s*[0-9０-９一二三四五六七八九十]*[:：]?",
                 toc.squeeze(body.lines[k - 1].text),

@@ -1,13 +1,13 @@
-"""Pages of a gazette issue as positioned lines, and paragraphs rebuilt from them.
+"""Recognised pages as positioned lines, and paragraphs rebuilt from them.
 
-A gazette issue is read page by page: the splitter needs every page's lines with their
-position (to tell a running header from a title, a page number from a heading) and needs to
-know which pages have no usable text layer (scans, garbled fonts) so they can be recognised by
-OCR (:mod:`ingest.ocr`), which produces the same :class:`Page` shape.
-
-:func:`to_raw` turns pages into the reader contract (:class:`~ingest.raw.RawDocument`): body
-paragraphs in reading order with the page they start on, alignment and size; running headers,
-footers and page numbers moved to ``furniture`` with their page. Single-column pages only.
+OCR (:mod:`ingest.ocr`) returns each page as lines with their boxes (a :class:`Page` of
+:class:`PageLine`); :func:`to_raw` turns such pages into the reader contract
+(:class:`~ingest.raw.RawDocument`), as the PDF reader (:mod:`ingest.readers.pdf`) does for a
+text layer: body paragraphs in reading order with the page they start on, alignment and size
+(``extra["page_spans"]``: the first and last page of each); running headers, footers and page
+numbers moved to ``furniture`` with their page. OCR misreads furniture from page to page, so
+running headers are compared with their digits and punctuation set aside. Single-column pages
+only.
 """
 
 from __future__ import annotations
@@ -94,24 +94,7 @@ class Page:
 
 # --- reading a PDF's text layer -------------------------------------------------------------
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ue000-\uf8ff]")
-_ASCII_SYMBOL = re.compile(r"[!-/:-@\[-`{-~]")
-
-
-def text_is_garbled(text: str) -> bool:
-    """Whether extracted text is not text: control and private-use characters, or (with no
-    Chinese at all) mostly ASCII symbols, as a font with a broken ToUnicode map gives."""
-    sample = re.sub(r"\s+", "", text)
-    if len(sample) < 20:
-        return False
-    if len(_BAD.findall(sample)) > len(sample) * 0.05:
-        return True
-    if _CJK.search(sample):
-        return False
-    letters = sum(ch.isalpha() for ch in sample)
-    symbols = len(_ASCII_SYMBOL.findall(sample))
-    return symbols > len(sample) * 0.3 and symbols > letters * 0.5
+# --- lines ---------------------------------------------------------------------------------
 
 
 def merge_rows(pieces: Sequence[PageLine]) -> list[PageLine]:
@@ -170,12 +153,6 @@ def merge_rows(pieces: Sequence[PageLine]) -> list[PageLine]:
     return lines
 
 
-def _page_has_images(page: Any) -> bool:
-    import pypdfium2.raw as pdfium_c
-
-    return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
-
-
 def open_pdf(path: Path) -> Any:
     """Open a PDF with pypdfium2, translating failures into specific errors.
 
@@ -184,68 +161,23 @@ def open_pdf(path: Path) -> Any:
         CorruptFile: pdfium cannot load it.
     """
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
+        code = getattr(exc, "err_code", None)
+        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise EncryptedFile(path) from exc
         raise CorruptFile(path, f"unreadable PDF ({exc})") from exc
 
 
-def read_page(document: Any, index: int) -> Page:
-    """One page's lines from its text layer, with the page's kind."""
-    page = document[index]
-    try:
-        width, height = page.get_size()
-        textpage = page.get_textpage()
-        try:
-            rects = []
-            for k in range(textpage.count_rects()):
-                left, bottom, right, top = textpage.get_rect(k)
-                text = textpage.get_text_bounded(left, bottom, right, top)
-                if text.strip():
-                    rects.append(
-                        PageLine(text, left, right, height - top, height - bottom, top - bottom)
-                    )
-            chars = textpage.count_chars()
-        finally:
-            textpage.close()
-        lines = merge_rows(rects)
-        if not lines:
-            kind = PageKind.IMAGE if _page_has_images(page) else PageKind.BLANK
-        elif text_is_garbled("".join(line.text for line in lines)):
-            kind = PageKind.GARBLED
-        elif chars < 10 and _page_has_images(page):
-            kind = PageKind.IMAGE  # a scan with a stray text object (a stamp, a page number)
-        else:
-            kind = PageKind.TEXT
-        return Page(index + 1, width, height, lines, kind)
-    finally:
-        page.close()
-
-
-def read_pdf_pages(
-    path: Path, pages: Sequence[int] | None = None
-) -> tuple[list[Page], dict[str, str]]:
-    """Every page (or the 1-based ``pages``) of a PDF as positioned lines, and its metadata.
-
-    Raises:
-        EncryptedFile, CorruptFile: the PDF cannot be opened.
-    """
+def pdf_info(path: Path) -> tuple[int, dict[str, str]]:
+    """A PDF's page count and its document information (Title, Subject, …), non-empty only."""
     document = open_pdf(path)
     try:
         metadata = {k: v for k, v in document.get_metadata_dict(skip_empty=True).items() if v}
-        wanted = range(len(document)) if pages is None else [p - 1 for p in pages]
-        return [read_page(document, index) for index in wanted], metadata
-    finally:
-        document.close()
-
-
-def pdf_page_count(path: Path) -> int:
-    document = open_pdf(path)
-    try:
-        return len(document)
+        return len(document), metadata
     finally:
         document.close()
 
@@ -440,10 +372,10 @@ __all__ = [
     "Page",
     "PageKind",
     "PageLine",
+    "merge_rows",
+    "open_pdf",
     "page_number_of",
-    "pdf_page_count",
-    "read_pdf_pages",
+    "pdf_info",
     "split_furniture",
-    "text_is_garbled",
     "to_raw",
 ]

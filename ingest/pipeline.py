@@ -53,6 +53,7 @@ class FileResult:
         reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …).
         merged: existing documents the file added a rendition or version to.
         format: the detected format.
+        notes: what an ingested file still lacks (pages that need OCR, and why).
     """
 
     path: str
@@ -62,6 +63,7 @@ class FileResult:
     reason: str | None = None
     merged: tuple[str, ...] = ()
     format: str | None = None
+    notes: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +74,7 @@ class FileResult:
             "reason": self.reason,
             "format": self.format,
             "merged": list(self.merged),
+            "notes": list(self.notes),
         }
 
 
@@ -259,9 +262,16 @@ def ingest_paths(
                 )
             )
             return
+        pending = prepared.state != "stored"
         emit(
             FileResult(
-                source.path, added.outcome, added.ids, merged=added.merged, format=source.format
+                source.path,
+                added.outcome,
+                added.ids,
+                reason=prepared.state if pending else None,
+                merged=added.merged,
+                format=source.format,
+                notes=tuple(prepared.detail.get("warnings", ())) if pending else (),
             )
         )
 

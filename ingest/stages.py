@@ -5,8 +5,8 @@ Each stage reads what the previous one wrote and is tested alone:
 ``read`` (format reader) → ``parse`` (element parser) → ``enrich`` (metadata the reader found
 outside the body) → ``submission``.
 
-A gazette issue (or a scanned PDF) takes its own route first: see
-:func:`ingest.gazette_files.prepare`.
+Gazette issues (PDF, Word, web edition) and scanned PDFs branch off to
+:mod:`ingest.gazette_files`: an issue becomes one submission with a document per item.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gazette.archive import Submission
-from gazette.errors import EmptyDocument
+from gazette.errors import EmptyDocument, NeedsOCR
 from gazette.model import Document, SourceFile
 from ingest import elements
 from ingest.raw import RawDocument
@@ -37,10 +37,20 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     issue = gazette_files.prepare(path, source)
     if issue is not None:
         return issue
-    raw = read(path, source.format)
+    try:
+        raw = read(path, source.format)
+    except NeedsOCR:
+        if source.format != "pdf":
+            raise
+        return gazette_files.scanned(path, source)
+    if source.format == "pdf":
+        raw = gazette_files.complete_ocr(raw, path)
+        issue = gazette_files.from_pdf(raw, path, source)
+        if issue is not None:
+            return issue
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
-    document = parse(raw).with_sources(source)
+    document = gazette_files.mark_ocr(parse(raw), raw.ocr).with_sources(source)
     detail: dict[str, object] = {"warnings": list(raw.warnings)} if raw.warnings else {}
     state = "stored"
     if raw.needs_ocr:

@@ -126,6 +126,7 @@ class Layout:
     body_first_pdf_page: int
     items: list[PlacedItem]
     page_texts: dict[int, str]  # PDF page -> normalised text printed on it (body and furniture)
+    body_texts: dict[int, str] = dataclasses.field(default_factory=dict)  # without furniture
 
     def truth(self) -> list[dict[str, object]]:
         return [
@@ -449,7 +450,7 @@ def lay_out(spec: IssueSpec) -> tuple[list[list[_Run]], list[list[_Run]], Layout
     texts: dict[int, str] = {}
     for index, runs in enumerate(front + body, start=1):
         texts[index] = normalise("".join(r.text for r in runs))
-    layout = Layout(spec, len(front) + len(body), offset + 1, placed, texts)
+    layout = Layout(spec, len(front) + len(body), offset + 1, placed, texts, dict(texts))
     return front, body, layout
 
 
@@ -499,12 +500,15 @@ def render_pdf(spec: IssueSpec, path: Path) -> Layout:
     return layout
 
 
-def rasterise(pdf_path: Path, out_path: Path, *, dpi: int = 300, noise: float = 0.0) -> None:
+def rasterise(
+    pdf_path: Path, out_path: Path, *, dpi: int = 300, noise: float = 0.0, title: str | None = None
+) -> None:
     """A scanned copy of a PDF: every page an image, no text layer.
 
     Args:
         dpi: scan resolution.
         noise: spread of the grey noise blended into each page (0 for a clean scan).
+        title: the scan's PDF Title (a scanner leaves none; an archivist may set one).
     """
     import pypdfium2 as pdfium
     from PIL import Image
@@ -520,7 +524,14 @@ def rasterise(pdf_path: Path, out_path: Path, *, dpi: int = 300, noise: float = 
             images.append(image)
     finally:
         document.close()
-    images[0].save(out_path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    images[0].save(
+        out_path,
+        "PDF",
+        resolution=float(dpi),
+        save_all=True,
+        append_images=images[1:],
+        title=title or "",
+    )
 
 
 def render_docx(spec: IssueSpec, path: Path, layout: Layout) -> None:
@@ -726,3 +737,45 @@ def render_all(
     if "html" in formats:
         render_html(spec, folder / f"{stem}-web")
     return layout
+
+
+@dataclasses.dataclass
+class Fixtures:
+    """The issues the tests use, rendered once per session."""
+
+    folder: Path
+    national: Layout  # combined issue, 目录 with （N） markers, a blank page after the 目录
+    national_pdf: Path
+    national_docx: Path
+    national_web: Path  # the web edition's index page
+    notoc: Layout  # the same items without a 目录
+    notoc_pdf: Path
+    small: Layout  # single issue, 目录 with …… N markers, 总第N期
+    small_pdf: Path
+    small_scan: Path  # rasterised at 300 dpi, no text layer, no PDF Title
+    small_scan_titled: Path  # the same scan with the issue named in its PDF Title
+
+
+def render_fixtures(corpus: Path, folder: Path) -> Fixtures:
+    """Render every fixture issue into ``folder``."""
+    national = national_issue(corpus)
+    national_layout = render_all(national, folder, "national", formats=("pdf", "docx", "html"))
+    notoc_layout = render_all(national_issue(corpus, toc=None), folder, "notoc")
+    small = small_issue(corpus)
+    small_layout = render_all(small, folder, "small")
+    rasterise(folder / "small.pdf", folder / "small-scan.pdf")
+    scan_title = f"{small.gazette} {small.label}"
+    rasterise(folder / "small.pdf", folder / "small-scan-titled.pdf", title=scan_title)
+    return Fixtures(
+        folder=folder,
+        national=national_layout,
+        national_pdf=folder / "national.pdf",
+        national_docx=folder / "national.docx",
+        national_web=folder / "national-web" / "index.html",
+        notoc=notoc_layout,
+        notoc_pdf=folder / "notoc.pdf",
+        small=small_layout,
+        small_pdf=folder / "small.pdf",
+        small_scan=folder / "small-scan.pdf",
+        small_scan_titled=folder / "small-scan-titled.pdf",
+    )

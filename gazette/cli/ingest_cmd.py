@@ -76,7 +76,9 @@ def ingest(
                     click.echo(f"failed     {result.error}")
             else:
                 merged = f" (added to {', '.join(result.merged)})" if result.merged else ""
-                click.echo(f"{result.outcome:<10} {result.path} -> {ids}{merged}")
+                click.echo(f"{result.outcome:<10} {result.path} -> {ids or '-'}{merged}")
+                for note in result.notes:
+                    click.echo(f"{'':<10} note: {note}")
         summary = report.summary
         click.echo(
             f"{summary['ingested']} ingested, {summary['duplicate']} duplicate, "

@@ -93,13 +93,15 @@ def _print_gaps(reports: list[GapReport]) -> None:
             click.echo("  no gaps, no duplicates")
             continue
         if report.missing:
-            click.echo("  missing: " + "，".join(f"{y}年第{n}期" for y, n in report.missing))
+            click.echo(
+                "  missing: " + "，".join(f"{y}年第{n}{report.unit}" for y, n in report.missing)
+            )
         if report.missing_years:
             click.echo("  years without issues: " + ", ".join(map(str, report.missing_years)))
         if report.missing_at_year_end:
             click.echo(
                 "  missing at year end (from totals): "
-                + "，".join(f"{y}年第{n}期" for y, n in report.missing_at_year_end)
+                + "，".join(f"{y}年第{n}{report.unit}" for y, n in report.missing_at_year_end)
             )
         if report.missing_totals:
             click.echo("  missing totals: " + ", ".join(map(str, report.missing_totals)))
