@@ -29,6 +29,7 @@ from gazette.errors import (
     InvalidArgument,
     InvalidDate,
     InvalidDocNumber,
+    IssueNotSplit,
     MissingDependency,
     NeedsOCR,
     SchemaTooNew,
@@ -36,6 +37,7 @@ from gazette.errors import (
     UnsafeFile,
     UnsupportedFormat,
 )
+from gazette.gazettes import GapReport, find_gaps
 from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on
 from gazette.model import (
     Block,
@@ -86,6 +88,7 @@ __all__ = [
     "EmptyDocument",
     "EncryptedFile",
     "EventKind",
+    "GapReport",
     "GazetteError",
     "GazetteIssue",
     "Ground",
@@ -96,6 +99,7 @@ __all__ = [
     "InvalidDate",
     "InvalidDocNumber",
     "IssueItem",
+    "IssueNotSplit",
     "IssueNumber",
     "LifecycleEvent",
     "MissingDependency",
@@ -117,6 +121,7 @@ __all__ = [
     "View",
     "__version__",
     "find_dates",
+    "find_gaps",
     "open_archive",
     "parse_date",
     "status_on",

@@ -356,9 +356,46 @@ class Archive:
         )
         return [r["id"] for r in rows]
 
-    def _add(self, conn: sqlite3.Connection, submission: Submission) -> AddResult:
+    def pending_ocr(self) -> list[SourceFile]:
+        """Originals kept as needing OCR that hold no document yet (scans read without OCR)."""
+        rows = catalog.fetch_all(
+            self.conn,
+            "SELECT * FROM sources s WHERE s.state = 'needs_ocr' AND NOT EXISTS"
+            " (SELECT 1 FROM document_sources d WHERE d.sha256 = s.sha256)"
+            " ORDER BY s.ingested_at, s.sha256",
+        )
+        return [SourceFile(r["sha256"], r["format"], r["path"], r["size"]) for r in rows]
+
+    def complete_pending(self, submission: Submission) -> AddResult:
+        """Store what an original kept as needing OCR yields now that it has been recognised:
+        its documents and its issue replace the issue record that held only pages.
+
+        Raises:
+            InvalidArgument: the original is not pending OCR, or already holds documents.
+        """
+        sha = submission.source.sha256
+        with self.transaction() as conn:
+            if sha not in {s.sha256 for s in self.pending_ocr()}:
+                raise InvalidArgument(f"{sha[:12]} is not an original waiting for OCR")
+            conn.execute(
+                "DELETE FROM issues WHERE source_sha256 = ? AND NOT EXISTS"
+                " (SELECT 1 FROM issue_items WHERE issue_id = issues.id)",
+                (sha,),
+            )
+            conn.execute(
+                "UPDATE sources SET state = ?, detail = ? WHERE sha256 = ?",
+                (submission.state, catalog.dumps(submission.detail), sha),
+            )
+            result = self._add(conn, submission, source_stored=True)
+            self.log("ocr", submission.source.path, "ingested", sha256=sha, ids=list(result.ids))
+        return result
+
+    def _add(
+        self, conn: sqlite3.Connection, submission: Submission, *, source_stored: bool = False
+    ) -> AddResult:
         source = submission.source
-        catalog.insert_source(conn, source, state=submission.state, detail=submission.detail)
+        if not source_stored:
+            catalog.insert_source(conn, source, state=submission.state, detail=submission.detail)
         ids: list[str] = []
         merged: list[str] = []
         new_ids: list[str] = []

@@ -5,17 +5,18 @@ The pipeline (:func:`ingest.stages.build_submission`) asks here at three points:
 * **PDF** with a text layer: the PDF reader (:mod:`ingest.readers.pdf`) reads it; pages it
   could not read (image only, garbled) are recognised by OCR (:func:`complete_ocr`), and if
   the result is a gazette issue (:func:`ingest.gazette_issue.looks_like_issue`) it is split
-  into its items (:func:`from_pdf`).
+  into its items (:func:`from_raw`).
 * **Scanned PDF** (no usable page at all): OCR'd whole, then split as an issue or kept as one
   document (:func:`scanned`). Without Tesseract it is stored as *needs OCR*: the original,
   its page count and metadata (and the issue, when its PDF metadata names one) are kept, no
   text is invented, and the outcome says so.
 * **DOCX**: one Word file holding the whole issue (cover, 目录 with tab-leader page numbers,
-  items); :func:`prepare` recognises it before the Word reader would read it as one document.
-  Word files carry no pages, so items have no page range.
+  items), read by the Word reader and split like a PDF (:func:`from_raw`). Word files carry
+  no pages, so items have no page range.
 * **HTML web edition**: an issue index page (the gazette's name, the issue number, the 目录
   with a link to one page per item, like the national gazette's web edition) in a folder
-  with the item pages (:func:`prepare`). Ingesting the index ingests the issue; an item page
+  with the item pages (:func:`prepare`; the item pages are read by the HTML reader). Ingesting
+  the index ingests the issue; an item page
   ingested on its own (a folder walk meets it) is an ordinary document that is linked to the
   gazette item rather than duplicated. Ingest the whole folder to keep every page's original.
 """
@@ -35,19 +36,17 @@ from gazette.model import Document, GazetteIssue, OcrInfo, SourceFile, TextOrigi
 from gazette.store import sha256_file
 from ingest import elements, gazette_issue, ocr, toc
 from ingest.gazette_layout import pdf_info, to_raw
-from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
+from ingest.readers import html as html_reader
 
 MAX_ITEM_PAGES = 500  # item pages a web edition index may link to
 
 
 def prepare(path: Path, source: SourceFile) -> Submission | None:
-    """The submission for a Word or web-edition gazette issue, else ``None``.
+    """The submission for a web edition's index page, else ``None``.
 
-    (PDFs are read by the PDF reader first; see :func:`from_pdf` and :func:`scanned`.)
+    (Other files are read by their reader first; see :func:`from_raw` and :func:`scanned`.)
     """
-    if source.format == "docx" and _mentions_gazette(_docx_text(path)):
-        return _prepare_docx(path, source)
     if source.format == "html" and _mentions_gazette(_html_head_text(path)):
         return _prepare_web(path, source)
     return None
@@ -59,22 +58,6 @@ _ISSUE_HINT = re.compile(r"公\s*报")
 def _mentions_gazette(text: str) -> bool:
     """A cheap look before a full parse: an issue names a gazette (…公报) and an issue number."""
     return bool(_ISSUE_HINT.search(text)) and toc.ISSUE_NUMBER.search(toc.squeeze(text)) is not None
-
-
-def _docx_text(path: Path, limit: int = 64 * 1024 * 1024) -> str:
-    """The start of a Word file's text, without python-docx (tags stripped)."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as package:
-            info = package.getinfo("word/document.xml")
-            if info.file_size > limit:
-                return ""  # the DOCX reader refuses it with the reason
-            with package.open(info) as handle:
-                head = handle.read(200_000).decode("utf-8", errors="replace")
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return ""
-    return re.sub(r"<[^>]*>", "", head)
 
 
 def _html_head_text(path: Path) -> str:
@@ -125,8 +108,9 @@ def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
     )
 
 
-def from_pdf(raw: RawDocument, path: Path, source: SourceFile) -> Submission | None:
-    """The submission for a PDF the reader read, when it is a gazette issue; else ``None``."""
+def from_raw(raw: RawDocument, path: Path, source: SourceFile) -> Submission | None:
+    """The submission for a file its reader read (a PDF, a Word file), when it is a gazette
+    issue; else ``None``."""
     if not gazette_issue.looks_like_issue(raw):
         return None
     return _issue_submission(raw, path, source)
@@ -215,59 +199,6 @@ def _needs_ocr(
     )
 
 
-# --- DOCX -----------------------------------------------------------------------------------
-
-
-def read_docx(path: Path, *, name: str | None = None) -> RawDocument:
-    """A Word file's body paragraphs with alignment and size (tab stops kept as tabs).
-
-    Raises:
-        CorruptFile: python-docx cannot open it.
-    """
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises many kinds for a broken package
-        raise CorruptFile(path, f"unreadable Word file ({type(exc).__name__}: {exc})") from exc
-    aligns = {
-        WD_ALIGN_PARAGRAPH.CENTER: "center",
-        WD_ALIGN_PARAGRAPH.RIGHT: "right",
-        WD_ALIGN_PARAGRAPH.JUSTIFY: "justify",
-        WD_ALIGN_PARAGRAPH.LEFT: "left",
-    }
-    lines = []
-    for paragraph in document.paragraphs:
-        text = paragraph.text
-        if not text.strip():
-            continue
-        sizes = [run.font.size.pt for run in paragraph.runs if run.font.size is not None]
-        cells = [clean_inline(piece, keep_gaps=True) for piece in text.split("\t")]
-        lines.append(
-            Line(
-                "\t".join(c for c in cells if c),
-                align=aligns.get(paragraph.alignment) if paragraph.alignment is not None else None,
-                size=max(sizes) if sizes else None,
-                style=paragraph.style.name if paragraph.style is not None else None,
-            )
-        )
-    title = document.core_properties.title
-    return RawDocument(
-        name=name or str(path),
-        format="docx",
-        lines=lines,
-        metadata={"Title": title} if title else {},
-    )
-
-
-def _prepare_docx(path: Path, source: SourceFile) -> Submission | None:
-    raw = read_docx(path, name=source.path)
-    if not gazette_issue.looks_like_issue(raw):
-        return None
-    return _issue_submission(raw, path, source)
-
-
 # --- HTML web edition -----------------------------------------------------------------------
 
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "div")
@@ -300,33 +231,6 @@ def _html_encoding(path: Path) -> str:
         if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
             return "gb18030"
     return "utf-8"
-
-
-def _align_of(element: Any) -> str | None:
-    style = (element.get("style") or "").replace(" ", "").lower()
-    align = (element.get("align") or "").lower()
-    for value in ("center", "right", "justify", "left"):
-        if f"text-align:{value}" in style or align == value:
-            return value
-    return None
-
-
-def html_lines(tree: Any) -> list[Line]:
-    """Paragraph-level text of an HTML page (scripts, styles and navigation dropped)."""
-    root = tree.getroot()
-    if root is None:
-        return []
-    for bad in root.xpath("//script|//style|//nav|//noscript|//*[@class='nav']"):
-        bad.getparent().remove(bad)
-    lines = []
-    for element in root.iter(*_BLOCKS):
-        if any(child.tag in _BLOCKS for child in element.iterdescendants()):
-            continue  # a container: its block children give the text
-        text = clean_inline(element.text_content(), keep_gaps=True)
-        if text:
-            size = 22.0 if element.tag in ("h1", "h2") else None
-            lines.append(Line(text, align=_align_of(element), style=element.tag, size=size))
-    return lines
 
 
 def _index_entries(tree: Any, folder: Path) -> tuple[list[str], list[tuple[str | None, str, Path]]]:
@@ -392,7 +296,7 @@ def _prepare_web(path: Path, source: SourceFile) -> Submission | None:
     items: list[tuple[toc.TocEntry, list[Line]]] = []
     pages_read: list[dict[str, str]] = []
     for section, title, target in entries:
-        item_lines = html_lines(_html_tree(target))
+        item_lines = list(html_reader.read(target).lines)
         if not item_lines:
             raise IngestError(source.path, f"item page {target.name} holds no text")
         items.append((toc.TocEntry(title=title, section=section), item_lines))
@@ -409,12 +313,4 @@ def _prepare_web(path: Path, source: SourceFile) -> Submission | None:
     return prepared
 
 
-__all__ = [
-    "complete_ocr",
-    "from_pdf",
-    "html_lines",
-    "mark_ocr",
-    "prepare",
-    "read_docx",
-    "scanned",
-]
+__all__ = ["complete_ocr", "from_raw", "mark_ocr", "prepare", "scanned"]

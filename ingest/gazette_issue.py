@@ -318,11 +318,32 @@ def _head_start(body: _Body, start: int, floor: int) -> int:
 
 
 _PERSONNEL = re.compile(r"任免|任命|免去|人事")
+_DATE_LINE = re.compile(
+    r"^[0-9〇○零一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日$"
+)
 
 
 def _find_starts(body: _Body) -> list[int]:
-    """Item boundaries without a 目录: large title lines followed by a document number, a
-    decree's head, or (for items without a number) a large title after the end of an item."""
+    """Item boundaries without a 目录: title lines followed by a document number, a decree's
+    head, or (for items without a number, when type sizes are known) a large title.
+
+    Title lines are the large ones when the reader reports sizes; otherwise short lines
+    without sentence punctuation, which then need the number line under them.
+    """
+    sized = body.size is not None
+
+    def title_line(j: int) -> bool:
+        if sized:
+            return body.big(j) and body.titleish(j)
+        text = toc.squeeze(body.lines[j].text)
+        return (
+            0 < len(text) <= 40
+            and not re.search(r"[。，；：:]", text)
+            and not _numberish(text)
+            and not re.match(r"^[一二三四五六七八九十]+、|^[（(]|^第", text)
+            and not _DATE_LINE.match(text)  # a signature's date: the line above is no title
+        )
+
     starts: list[int] = []
     current_title = ""
     n = len(body.lines)
@@ -338,9 +359,9 @@ def _find_starts(body: _Body) -> list[int]:
             current_title = text
             k += 2
             continue
-        if body.big(k) and (k == 0 or not body.big(k - 1)) and body.titleish(k):
+        if title_line(k) and (k == 0 or not title_line(k - 1)):
             run = k
-            while run + 1 < n and body.big(run + 1) and body.titleish(run + 1) and run - k < 4:
+            while run + 1 < n and title_line(run + 1) and run - k < 4:
                 run += 1
             title = "".join(toc.squeeze(body.lines[j].text) for j in range(k, run + 1))
             after = toc.squeeze(body.lines[run + 1].text) if run + 1 < n else ""
@@ -355,7 +376,7 @@ def _find_starts(body: _Body) -> list[int]:
                 r"附\s*件\s*[0-9０-９一二三四五六七八九十]*[:：]?",
                 toc.squeeze(body.lines[k - 1].text),
             )
-            standalone = (
+            standalone = sized and (
                 k == 0
                 or bool(_PERSONNEL.search(title))
                 or (bool(elements.doc_type_of(title)) and not attachment)
@@ -544,28 +565,29 @@ def split_known(
 
 
 def _cover_end(lines: Sequence[Line], spans: Sequence[tuple[int | None, int | None]]) -> int:
-    """Without a 目录, the body starts after the cover page (or the cover's lines)."""
+    """Without a 目录, the body starts after the cover page, or (in a file without pages)
+    after the cover's lines: the name, the number, the total, the date, the sponsor; the
+    first line with a document number under it is a title, not the cover."""
     if lines and spans and spans[0][0] is not None:
         first = spans[0][0]
         k = 0
         while k < len(lines) and spans[k][0] == first:
             k += 1
         return k
-    k = 0
-    while (
-        k < len(lines)
-        and k < 8
-        and (
-            toc.gazette_name(lines[k].text)
-            or toc.parse_issue_number(lines[k].text)
-            or toc.parse_total(lines[k].text) is not None
-            or (
-                len(toc.squeeze(lines[k].text)) <= 20
-                and not _is_number_line(lines[k].text)
-                and lines[k].size is None
-            )
+
+    def cover_line(k: int) -> bool:
+        text = lines[k].text
+        if k + 1 < len(lines) and _numberish(lines[k + 1].text):
+            return False
+        return bool(
+            toc.gazette_name(text)
+            or toc.parse_issue_number(text)
+            or toc.parse_total(text) is not None
+            or (len(toc.squeeze(text)) <= 20 and not _numberish(text) and lines[k].size is None)
         )
-    ):
+
+    k = 0
+    while k < len(lines) and k < 8 and cover_line(k):
         k += 1
     return k
 

@@ -39,7 +39,9 @@ from ingest.gazette_layout import (
 )
 from ingest.normalize import GAP, clean_inline
 
-LANGUAGE = "chi_sim"
+# Tesseract's model: chi_sim for Simplified Chinese print; ``GAZETTE_OCR_LANG`` overrides it
+# (e.g. ``chi_sim+eng`` for issues with much Latin text, ``chi_tra`` for traditional script).
+LANGUAGE = os.environ.get("GAZETTE_OCR_LANG") or "chi_sim"
 DPI = 300
 # Tesseract page segmentation: 3 = automatic layout analysis (titles, signatures and page
 # furniture are separate blocks on a gazette page).

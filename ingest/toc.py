@@ -69,6 +69,8 @@ TOC_MARKER = re.compile(
       | {_LEADER}{{2,}}[\s\u3000]*(?P<bare>[0-9０-９]{{1,4}})(?![0-9０-９])
         # title⇥4 (a Word 目录: a tab to a right tab stop with a dot leader)
       | \t\s*(?P<tab>[0-9０-９]{{1,4}})(?![0-9０-９])
+        # title, a wide gap (a Word 目录's tab as a reader keeps it), 4, at the end of the line
+      | \u3000+(?P<gap>[0-9０-９]{{1,4}})(?=[\s\u3000]*(?:\n|$|【|\[))
         # a dot leader OCR read as a run of letters, its page number perhaps lost
       | [A-Za-z.…·_]{{12,}}[\s\u3000]*(?P<ocr>[0-9]{{1,4}})?(?![0-9])
     )
@@ -362,7 +364,9 @@ def _tokens(stream: str) -> list[tuple[str, str]]:
             if not _marker_ok(piece, marker):
                 continue
             tokens.append(("text", piece[cursor : marker.start()]))
-            page = marker["paren"] or marker["bare"] or marker["tab"] or marker["ocr"] or ""
+            page = (
+                marker["paren"] or marker["bare"] or marker["tab"] or marker["gap"] or marker["ocr"]
+            ) or ""
             digits = re.sub(r"[^0-9０-９]", "", page)
             tokens.append(
                 ("page", str(int(unicodedata.normalize("NFKC", digits))) if digits else "")
@@ -381,7 +385,16 @@ def _entry(text: str, page: int | None, section: str | None) -> TocEntry:
         head = title[: decree.end()]
         number = DocNumber.try_parse(decree["series"] + "第" + decree["n"] + "号")
         title = title[decree.end() :]
+    # Some 目录 print the number after the title: ``关于…的通知（青政发〔2021〕8号）``.
+    trailing = _TRAILING_NUMBER.search(title)
+    if trailing and number is None:
+        found = DocNumber.try_parse(trailing["number"])
+        if found is not None and trailing.start() > 0:
+            number, title = found, title[: trailing.start()]
     return TocEntry(title=title, page=page, section=section, head=head, number=number)
+
+
+_TRAILING_NUMBER = re.compile(r"[（(](?P<number>[^（()）]{4,30}?号)[)）]$")
 
 
 __all__ = [

@@ -134,8 +134,8 @@ def test_items_are_parsed_as_the_gazettes_standard_text(gazettes: Any) -> None:
 @pytest.mark.parametrize("fmt", ["docx", "web"])
 def test_word_and_web_editions_give_the_same_items(gazettes: Any, fmt: str) -> None:
     path = gazettes.national_docx if fmt == "docx" else gazettes.national_web
-    submission = gazette_files.prepare(path, identify(path))
-    assert submission is not None and submission.issue is not None
+    submission = stages.build_submission(path, identify(path))
+    assert submission.issue is not None
     issue = submission.issue
     assert (issue.gazette, issue.number, issue.total) == (
         "中华人民共和国国务院公报",
@@ -278,6 +278,30 @@ def test_an_attachment_title_is_not_an_item_without_a_toc() -> None:
         "青川市人民政府任免工作人员",
     ]
     assert split.documents[0].parts[0].title == "青川市政务公开工作实施办法"
+
+
+def test_without_toc_or_type_sizes_titles_over_number_lines_start_items() -> None:
+    lines = [
+        Line("青川市人民政府公报"),
+        Line("2021年第4期"),
+        Line("青川市人民政府关于调整市政府公报出版安排的通知"),
+        Line("青政发〔2021〕8号"),
+        Line("各区县人民政府，市政府各部门："),
+        Line("市政府决定自2021年第4期起调整市政府公报出版安排。"),
+        Line("青川市人民政府"),
+        Line("2021年3月22日"),
+        Line("青川市人民政府办公室关于印发"),
+        Line("青川市政务公开工作实施办法的通知"),
+        Line("青政办发〔2021〕12号"),
+        Line("各区县人民政府，市政府各部门："),
+        Line("《青川市政务公开工作实施办法》已经市政府同意，现印发给你们。"),
+    ]
+    split = gazette_issue.split(RawDocument("issue.txt", "txt", lines))
+    assert [(i.title, str(i.doc_number)) for i in split.issue.items] == [
+        ("青川市人民政府关于调整市政府公报出版安排的通知", "青政发〔2021〕8号"),
+        ("青川市人民政府办公室关于印发青川市政务公开工作实施办法的通知", "青政办发〔2021〕12号"),
+    ]
+    assert split.documents[0].written_date is not None
 
 
 # --- through the pipeline and the archive ----------------------------------------------------

@@ -230,3 +230,23 @@ def test_confidence_per_page_is_stored_and_ocr_text_is_marked(
         document = archive.public.get(first)
         assert document.text is not None and document.text.ocr is not None
         assert document.text.ocr.pages == ((3, dict(issue["ocr"]["pages"])[3]),)
+
+
+def test_scans_kept_without_ocr_are_recognised_later(
+    run: Cli, gazettes: Any, cached_ocr: list[Page], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ocr, "unavailable", lambda language=ocr.LANGUAGE: "Tesseract is missing")
+    run("ingest", str(gazettes.small_scan_titled))
+    assert "1 original(s) wait for OCR" in run("ocr", "--list").stdout
+    failed = run("ocr", expect=1)
+    assert "Tesseract is missing" in failed.stderr and "gazette[ocr]" in failed.stderr
+    monkeypatch.setattr(ocr, "unavailable", lambda language=ocr.LANGUAGE: None)
+    [result] = run.json("ocr")
+    assert result["outcome"] == "ingested" and len(result["ids"]) == 3
+    assert result["issue"] == "中华人民共和国国务院公报 2006年第30号（总第738期）"
+    [issue] = run.json("issues")  # the pages-only record was replaced, not duplicated
+    assert len(issue["items"]) == 3 and issue["needs_ocr"] == []
+    assert [item["pages"] for item in issue["items"]] == [
+        t["pages"] for t in gazettes.small.truth()
+    ]
+    assert run.json("ocr", "--list") == []

@@ -192,6 +192,17 @@ def test_parse_toc_page_marker_styles(line: str, title: str, page: int) -> None:
     assert [(e.title, e.page) for e in entries] == [(title, page)]
 
 
+def test_parse_toc_number_printed_after_the_title() -> None:
+    [entry] = toc.parse_toc(
+        ["青川市人民政府关于调整市政府公报出版安排的通知（青政发〔2021〕8号）……（3）"]
+    )
+    assert (entry.title, str(entry.number), entry.page) == (
+        "青川市人民政府关于调整市政府公报出版安排的通知",
+        "青政发〔2021〕8号",
+        3,
+    )
+
+
 def test_parse_toc_ocr_leader_garbage_ends_an_entry() -> None:
     entries = toc.parse_toc(
         [
