@@ -89,17 +89,10 @@ def _metadata_texts(raw: RawDocument) -> list[str]:
     ]
 
 
-def _toc_start(texts: Sequence[str], limit: int = 400) -> int | None:
-    for index, text in enumerate(texts[:limit]):
-        if toc.is_toc_heading(text):
-            return index
-    return None
-
-
 def recognise(raw: RawDocument) -> toc.IssueMeta:
     """What the cover, the running headers and the file's metadata say about the issue."""
     texts = [line.text for line in raw.lines]
-    start = _toc_start(texts)
+    start = toc.find_toc(texts)
     cover = texts[: start if start is not None else COVER_LINES]
     if raw.lines and raw.lines[0].page is not None:
         first_page = raw.lines[0].page
@@ -121,7 +114,7 @@ def looks_like_issue(raw: RawDocument) -> bool:
     if not meta.complete:
         return False
     texts = [line.text for line in raw.lines]
-    if _toc_start(texts) is not None:
+    if toc.find_toc(texts) is not None:
         return True
     headers = [t for t in _furniture_texts(raw) if toc.parse_running_header(t) != (None, None)]
     return len(headers) >= 2
