@@ -91,8 +91,20 @@ def ingest_once(path: Path) -> None:
             archive.close()
 
 
+def interleaved(steps: Sequence[tuple[str, Callable[[], object]]], runs: int) -> list[float]:
+    """Median seconds of each step, the steps taken in turn within each run (so a change in
+    the machine's load weighs on all of them alike and their ratios hold)."""
+    times: list[list[float]] = [[] for _ in steps]
+    for _ in range(runs):
+        for k, (_, func) in enumerate(steps):
+            start = time.perf_counter()
+            func()
+            times[k].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
+
+
 def bench_split(paths: Sequence[tuple[str, Path]], runs: int) -> None:
-    print(f"splitting text-layer issues (median of {runs} runs)")
+    print(f"splitting text-layer issues (median of {runs} interleaved runs)")
     header = (
         f"{'issue':<34}{'pages':>6}{'items':>6}  {'step':<14}{'s':>8}{'pages/s':>10}{'× raw':>8}"
     )
@@ -102,19 +114,20 @@ def bench_split(paths: Sequence[tuple[str, Path]], runs: int) -> None:
     for name, path in paths:
         pages = page_count(path)
         items = len(gazette_issue.split(pdf_reader.read(path)).issue.items)
-        base = timed(lambda p=path: raw_text(p), runs)
-        steps = [
-            ("raw text", base),
-            ("read", timed(lambda p=path: pdf_reader.read(p), runs)),
-            ("read + split", timed(lambda p=path: gazette_issue.split(pdf_reader.read(p)), runs)),
-            ("ingest", timed(lambda p=path: ingest_once(p), max(1, runs // 2))),
+        steps: list[tuple[str, Callable[[], object]]] = [
+            ("raw text", lambda p=path: raw_text(p)),
+            ("read", lambda p=path: pdf_reader.read(p)),
+            ("read + split", lambda p=path: gazette_issue.split(pdf_reader.read(p))),
+            ("ingest", lambda p=path: ingest_once(p)),
         ]
-        for k, (step, seconds) in enumerate(steps):
+        seconds = interleaved(steps, runs)
+        base = seconds[0]
+        for k, ((step, _), took) in enumerate(zip(steps, seconds, strict=True)):
             label = name if k == 0 else ""
             count = f"{pages:>6}{items:>6}" if k == 0 else " " * 12
             print(
-                f"{label:<34}{count}  {step:<14}{seconds:>8.3f}{pages / seconds:>10.1f}"
-                f"{seconds / base:>8.2f}"
+                f"{label:<34}{count}  {step:<14}{took:>8.3f}{pages / took:>10.1f}"
+                f"{took / base:>8.2f}"
             )
     print()
 
