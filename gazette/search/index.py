@@ -482,6 +482,11 @@ class SearchIndex:
                 [q.Prefix(f, tokens[0]) for f in fields]
                 + [q.Term(f, tokens[0]) for f in word_fields]
             )
+        if cjk and len(tokens) > 1:
+            # A lone ideograph between punctuation (``发“无废城市``) is indexed only inside
+            # its neighbours' bigrams: leave it to the rest of the chunk.
+            kept = [t for t in tokens if len(t) > 1 or not _is_cjk(t)]
+            tokens = kept or tokens
         if phrase and len(tokens) > 1:
             return q.Or([q.Phrase(f, tokens) for f in fields])
         unique = list(dict.fromkeys(tokens))
@@ -641,6 +646,10 @@ class SearchIndex:
         with self._lock:
             self._drop_generation()
         self._ix.close()
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
 def _subsearchers(searcher: Any) -> list[tuple[Any, int]]:
