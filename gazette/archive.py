@@ -1081,7 +1081,7 @@ def _event_log(event: LifecycleEvent) -> dict[str, Any]:
     return {
         "kind": event.kind.value,
         "date": catalog.iso(event.date),
-        "outcome": event.outcome.value if event.outcome else None,
+        "cleanup_outcome": event.outcome.value if event.outcome else None,
         "articles": list(event.articles),
         "acting": acting.text if acting else None,
         "acting_id": acting.resolved_id if acting else None,

@@ -405,21 +405,32 @@ def _walk(document: Document, on: _dt.date) -> tuple[StatusValue, _dt.date | Non
         issued = [t for t in transitions if t.kind == EventKind.PROMULGATED]
         if issued and issued[0].date > on:
             basis = Basis(note=f"not yet issued on this date (issued {issued[0].date.isoformat()})")
-    # A repeal or expiry known to have happened, but on an unknown date.
-    if value not in _TERMINAL:
-        undated = [e for e in document.events if e.date is None and _terminal_kind(e) is not None]
-        if undated:
-            event = undated[0]
-            recorded = event.provenance.at.date() if event.provenance.at else None
-            if recorded is not None and on >= recorded:
+    # A repeal or expiry known to have happened, but on an unknown date: it had happened by the
+    # day it was recorded, so it outranks anything dated after that day.
+    undated = sorted(
+        (e for e in document.events if e.date is None and _terminal_kind(e) is not None),
+        key=_recorded_order,
+    )
+    if undated:
+        event = undated[0]  # the one recorded first
+        recorded = event.provenance.at.date() if event.provenance.at else None
+        if recorded is not None and on >= recorded:
+            if value not in _TERMINAL or since is None or since > recorded:
                 ended = _terminal_kind(event)
                 value = StatusValue.REPEALED if ended == EventKind.REPEALED else StatusValue.EXPIRED
                 since = None
                 basis = Basis.from_event(event, note="date of the act not recorded")
-            elif value in _LIVE:
-                value, since = StatusValue.UNKNOWN, None
-                basis = Basis.from_event(event, note="ended on a date that is not recorded")
+        elif value in _LIVE:
+            value, since = StatusValue.UNKNOWN, None
+            basis = Basis.from_event(event, note="ended on a date that is not recorded")
     return value, since, basis
+
+
+def _recorded_order(event: LifecycleEvent) -> tuple[bool, _dt.datetime, str]:
+    at = event.provenance.at
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=_dt.UTC)
+    return (at is None, at or _dt.datetime.min.replace(tzinfo=_dt.UTC), effective_kind(event))
 
 
 def _terminal_kind(event: LifecycleEvent) -> EventKind | None:

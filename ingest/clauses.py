@@ -106,6 +106,8 @@ _REPEAL_VERB = re.compile(
 _LIST_MARKER = re.compile(
     r"^(?:[（(]?[0-9０-９]+[)）.．、]|[（(]?[一二三四五六七八九十]+[、）)]|[■●·•-])"
 )
+# What may stand between the documents named and the verb: 等3件 / 自2024年1月1日起.
+_BEFORE_VERB = re.compile(r"\s*(?:等[^，。；自]{0,24})?\s*(?:(?:自|从)[^，。；]{1,24}?起)?\s*")
 _SEPARATOR = re.compile(r"^[\s、，,和及与]*(?:以及)?[\s、，,]*$")
 _HISTORY_AMEND = ("修正", "修订", "修改")
 _HISTORY_PROMULGATE = ("通过", "公布", "发布", "颁布")
@@ -391,7 +393,7 @@ def _replacements(sentence: str) -> list[_Found]:
                         re.findall(r"第[^、，和及第]+?条(?:第[^、，和及]+?款)?", gap)
                     )
                     gap = ""
-                if re.fullmatch(r"\s*(?:等[^，。；]{0,24})?\s*", gap) is None:
+                if _BEFORE_VERB.fullmatch(gap) is None:
                     break
             elif _SEPARATOR.match(gap) is None:
                 break
@@ -744,10 +746,6 @@ def _acts(
     if mode is not None:
         items, listed = _lists(blocks, default, outcome_dates)
         found.extend(items)
-        if not items and document.title:
-            single = _title_target(document.title)
-            if single is not None:
-                found.append(_Found(single[0], single[1], document.title))
     history_at = set(_history_blocks(blocks))
     for index, block in enumerate(blocks):
         if block.kind not in _BODY_KINDS or index in listed or index in history_at:
@@ -756,6 +754,10 @@ def _acts(
             for item in _replacements(sentence):
                 date = _sentence_date(sentence, dates, own_effective)
                 found.append(attrs.evolve(item, date=date))
+    if mode is not None and not found and document.title:
+        single = _title_target(document.title)
+        if single is not None:
+            found.append(_Found(single[0], single[1], document.title))
     out = []
     seen: set[tuple[object, ...]] = set()
     for item in found:
