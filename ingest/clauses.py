@@ -83,6 +83,7 @@ _COMMENCE = re.compile(
     (?:正式|开始)?(?P<verb>施行|执行|生效|实施|试行)""",
     re.VERBOSE,
 )
+_COMMENCE_HINT = re.compile(r"施行|执行|生效|实施|试行")
 _SINCE = re.compile(rf"(?:自|从)\s*(?:{_WHEN}|(?P<own>本\S{{0,8}}?施行之日))\s*起")
 _VALID_UNTIL = re.compile(rf"有效期(?:至|到|截至|截止至?|截止到)\s*(?P<date>{_DATE})")
 _VALID_FOR = re.compile(
@@ -99,9 +100,14 @@ _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _ARTICLES = re.compile(
     r"(?:第[一二三四五六七八九十百零〇0-9]+条(?:第[一二三四五六七八九十0-9]+款)?[、，和及]?)+"
 )
-_REPEAL_VERB = re.compile(
-    r"(?P<qual>(?:同时|一并|均|即行|予以|自行|相应|随之|即|亦|也)*)"
-    r"(?P<verb>宣布失效|停止执行|不再执行|废止|失效)"
+_QUALIFIERS = r"(?P<qual>(?:同时|一并|均|即行|予以|自行|相应|随之|即|亦|也|继续|需)*)"
+_REPEAL_VERB = re.compile(_QUALIFIERS + r"(?P<verb>宣布失效|停止执行|不再执行|废止|失效)")
+_REPEAL_HINT = re.compile(r"废止|停止执行|不再执行|失效")
+_OUTCOME_HINT = re.compile(r"废止|执行|失效|有效|修改")
+# In a decision or cleanup result, every outcome word acts on the documents it follows.
+_OUTCOME_VERB = re.compile(
+    _QUALIFIERS
+    + r"(?P<verb>部分条款失效|宣布失效|停止执行|不再执行|继续有效|继续执行|修改|废止|失效)"
 )
 _LIST_MARKER = re.compile(
     r"^(?:[（(]?[0-9０-９]+[)）.．、]|[（(]?[一二三四五六七八九十]+[、）)]|[■●·•-])"
@@ -182,6 +188,8 @@ def _subject_ok(subject: str) -> bool:
 def _commencements(texts: Iterable[str], dates: _Dates) -> list[_Commencement]:
     out: list[_Commencement] = []
     for text in texts:
+        if not _COMMENCE_HINT.search(text):
+            continue
         for sentence in _sentences(text):
             for match in _COMMENCE.finditer(sentence):
                 clause_start = max(sentence.rfind(p, 0, match.start()) for p in "，,：:") + 1
@@ -207,6 +215,8 @@ def _validity(
     """``(last day, sentence)`` for each validity period the document states for itself."""
     out: list[tuple[_dt.date, str]] = []
     for text in texts:
+        if "有效期" not in text and "试行期" not in text:
+            continue
         for sentence in _sentences(text):
             stated_here = next((c for c in commencements if c.sentence == sentence), None)
             for match in list(_VALID_UNTIL.finditer(sentence)) + list(
@@ -263,9 +273,15 @@ def _history_blocks(blocks: Sequence[Block]) -> list[int]:
             continue
         if block.kind in (BlockKind.HEADING, BlockKind.ARTICLE) or len(out) >= 12:
             break
+        if block.kind == BlockKind.RECIPIENTS:
+            break  # a notice: what follows its recipients is its body, not a 题注
         if block.kind not in (BlockKind.SUBTITLE, BlockKind.PARAGRAPH):
             continue
-        text = block.text.strip().strip("（()）").strip()
+        raw = block.text.strip()
+        enclosed = raw.startswith(("（", "(")) and raw.endswith(("）", ")"))
+        if not enclosed and (raw.endswith(("。", "；", ";")) or len(raw) > 150):
+            break  # a sentence of the body
+        text = raw.strip("（()）").strip()
         first = next(iter(finditer_dates(text)), None)
         if first is None or first[1] > 2:
             if out or block.kind == BlockKind.SUBTITLE:
@@ -370,15 +386,24 @@ def _sentence_date(sentence: str, dates: _Dates, own_effective: _dt.date | None)
     return _to_date(when) or dates.relative(when)
 
 
-def _replacements(sentence: str) -> list[_Found]:
-    """Documents a sentence repeals: ``《X》（号）同时废止``, ``废止《X》、《Y》``."""
+def _replacements(sentence: str, verbs: re.Pattern[str] = _REPEAL_VERB) -> list[_Found]:
+    """Documents a sentence repeals: ``《X》（号）同时废止``, ``废止《X》、《Y》``.
+
+    With ``verbs=_OUTCOME_VERB`` (decisions and cleanup results), any outcome:
+    ``《A》、《B》继续有效``.
+    """
+    if not any(word in sentence for word in ("废止", "执行", "失效", "有效", "修改")):
+        return []  # most sentences act on nothing: skip the reference search
     refs = [(ref, start, end) for ref, start, end in find_refs(sentence) if ref.title or ref.number]
     if not refs:
         return []
     out: list[_Found] = []
     used: set[int] = set()
-    for verb in _REPEAL_VERB.finditer(sentence):
-        outcome = _VERB_OUTCOME[verb["verb"]]
+    for verb in verbs.finditer(sentence):
+        word = verb["verb"]
+        outcome = outcome_of(word) if verbs is _OUTCOME_VERB else _VERB_OUTCOME.get(word)
+        if outcome is None:  # pragma: no cover - every verb is an outcome word
+            continue
         # Refs before the verb: 《A》、《B》（号）同时废止 / 《A》第五条同时废止.
         cursor = verb.start()
         gap_articles: tuple[str, ...] = ()
@@ -605,19 +630,27 @@ _DECISION_KIND = {
 }
 
 
+_CLEANUP_TITLE = re.compile(r"清理结果|清理情况|清理.{0,24}?(?:决定|目录|清单)")
+_DECISION_WHAT = re.compile(
+    r"^(?:公布|批准)?(?:废止|宣布失效|修改|失效|部分条款失效)|^对.{0,60}?(?:废止|失效)"
+)
+
+
 def _mode(title: str | None) -> tuple[str | None, CleanupOutcome | None]:
-    """``("cleanup" | "decision" | None, default outcome)`` from a title."""
+    """``("cleanup" | "decision" | None, default outcome)`` from a title.
+
+    A cleanup result (``关于公布规范性文件清理结果的通知``) lists outcomes; a decision
+    (``关于废止部分规范性文件的决定``, ``关于修改〈X〉的决定``) acts on what it lists. A notice that
+    merely asks for a cleanup (``关于做好规范性文件清理工作的通知``) is neither.
+    """
     if not title:
         return None, None
-    if "清理" in title and re.search(r"结果|目录|清单|决定|通知|公告|意见", title):
+    if _CLEANUP_TITLE.search(title):
         return "cleanup", None
     match = _DECISION_TITLE.search(title)
-    if match is None:
+    if match is None or not _DECISION_WHAT.search(_without_titles(match["what"])):
         return None, None
-    what = match["what"]
-    if not what.startswith(("废止", "宣布失效", "修改", "公布", "废", "对")) and "废止" not in what:
-        return None, None
-    words = outcome_words(_without_titles(what))
+    words = outcome_words(_without_titles(match["what"]))
     if not words:
         return None, None
     kinds = {w for w, _, _ in words}
@@ -750,8 +783,13 @@ def _acts(
     for index, block in enumerate(blocks):
         if block.kind not in _BODY_KINDS or index in listed or index in history_at:
             continue
+        verbs, hint = (
+            (_OUTCOME_VERB, _OUTCOME_HINT) if mode is not None else (_REPEAL_VERB, _REPEAL_HINT)
+        )
+        if hint.search(block.text) is None:
+            continue
         for sentence in _sentences(block.text):
-            for item in _replacements(sentence):
+            for item in _replacements(sentence, verbs):
                 date = _sentence_date(sentence, dates, own_effective)
                 found.append(attrs.evolve(item, date=date))
     if mode is not None and not found and document.title:
@@ -856,7 +894,7 @@ def _read(
         outcome_dates = {**outcome_dates, **_outcome_dates(document, text)}
     else:
         mode, default = _mode(document.title)
-        outcome_dates = _outcome_dates(document, text)
+        outcome_dates = _outcome_dates(document, text) if mode is not None else {}
         acting_at = position
     acts = _acts(document, text, own, mode=mode, default=default, outcome_dates=outcome_dates)
     refs = [

@@ -300,6 +300,52 @@ def test_decision_named_in_its_title() -> None:
     assert _refs(refs) == [("青川市甲办法", None, "repealed", D(2021, 5, 1), ())]
 
 
+def test_cleanup_result_in_running_text() -> None:
+    document = body(
+        "经清理，《青川市甲办法》（青政发〔2018〕1号）、《青川市乙办法》（青政发〔2018〕2号）继续有效；"
+        "《青川市丙办法》（青政发〔2017〕3号）宣布失效；《青川市丁办法》（青政发〔2016〕4号）需修改。",
+        "本通知自印发之日起施行。",
+        title="青川市人民政府关于规范性文件清理结果的通知",
+    )
+    _, refs = read_lifecycle(document)
+    assert _refs(refs) == [
+        ("青川市甲办法", "青政发〔2018〕1号", "continue", WRITTEN, ()),
+        ("青川市乙办法", "青政发〔2018〕2号", "continue", WRITTEN, ()),
+        ("青川市丙办法", "青政发〔2017〕3号", "declare_invalid", WRITTEN, ()),
+        ("青川市丁办法", "青政发〔2016〕4号", "amend", WRITTEN, ()),
+    ]
+
+
+def test_a_notice_asking_for_a_cleanup_lists_no_outcomes() -> None:
+    document = body(
+        "一、清理范围：废止的文件应当及时公布。",
+        "1.《中华人民共和国立法法》",
+        title="青川市人民政府关于做好规范性文件清理工作的通知",
+    )
+    _, refs = read_lifecycle(document)
+    assert refs == ()
+
+
+def test_a_dated_sentence_under_a_notice_title_is_not_a_题注() -> None:
+    document = Document(
+        title="青川市人民政府关于印发某方案的通知",
+        written_date=WRITTEN,
+        texts=(
+            TextVersion(
+                blocks=(
+                    Block("青川市人民政府关于印发某方案的通知", BlockKind.TITLE),
+                    Block("各区县人民政府：", BlockKind.RECIPIENTS),
+                    Block("2019年12月30日，市政府常务会议审议通过了《某方案》，现印发给你们。"),
+                )
+            ),
+        ),
+    )
+    read, _ = read_lifecycle(document)
+    assert not events(read, EventKind.AMENDED)
+    assert dates(read, EventKind.PROMULGATED) == [WRITTEN]
+    assert read.text is not None and read.text.adopted is None
+
+
 # --- 印发 notices share their attachment's dates -------------------------------------------------
 
 
