@@ -399,7 +399,7 @@ class Archive:
         if submission.issue is not None:
             self._add_issue(conn, submission.issue, ids, source.sha256)
         resolved = 0
-        for doc_id in new_ids:
+        for doc_id in [*new_ids, *merged]:
             resolved += self._resolve_pending_for(conn, doc_id)
         pending = 0
         for ref in submission.references:
@@ -776,7 +776,8 @@ class Archive:
             prov = event.provenance
             if prov.source is None and prov.kind == ProvenanceKind.PARSED:
                 event = attrs.evolve(event, provenance=attrs.evolve(prov, source=from_id))
-        self._record_lifecycle(conn, target_id, event)
+        ids = self._record_lifecycle(conn, target_id, event)
+        self.log("lifecycle_ref", target_id, "recorded", event_ids=ids, **_event_log(event))
 
     def _apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> bool:
         """Re-derive a document's policy events from the settings. Returns whether they changed."""
@@ -869,6 +870,9 @@ class Archive:
     def remove_event(self, event_id: int, *, reason: str) -> LifecycleEvent:
         """Withdraw an event recorded in error. The log keeps the event and the reason.
 
+        The copies recorded with it on the attachments that carry the document's number go
+        with it.
+
         Raises:
             InvalidArgument: no event with that id, or no reason given.
         """
@@ -879,13 +883,22 @@ class Archive:
             if row is None:
                 raise InvalidArgument(f"no event with id {event_id}")
             event = catalog.event_from_row(row)
-            conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
-            self._refresh_derived(conn, row["doc_id"])
+            same = " AND ".join(f"e.{column} IS ?" for column in _EVENT_IDENTITY)
+            copies = catalog.fetch_all(
+                conn,
+                "SELECT e.id, e.doc_id FROM events e JOIN documents d ON d.id = e.doc_id"
+                f" WHERE d.parent_id = ? AND {same}",
+                (row["doc_id"], *(row[column] for column in _EVENT_IDENTITY)),
+            )
+            for target in [{"id": event_id, "doc_id": row["doc_id"]}, *copies]:
+                conn.execute("DELETE FROM events WHERE id = ?", (target["id"],))
+                self._refresh_derived(conn, target["doc_id"])
             self.log(
                 "remove_event",
                 row["doc_id"],
                 "removed",
                 event_id=event_id,
+                copies=[c["id"] for c in copies],
                 reason=reason.strip(),
                 **_event_log(event),
             )
@@ -1072,6 +1085,20 @@ class Archive:
         ):
             out[name] = int(self.conn.execute(sql).fetchone()[0])
         return out
+
+
+# The columns that make two event rows the same fact (an event and its copies on attachments).
+_EVENT_IDENTITY = (
+    "kind",
+    "date",
+    "outcome",
+    "articles",
+    "acting_text",
+    "prov_kind",
+    "prov_source",
+    "prov_excerpt",
+    "prov_at",
+)
 
 
 def _event_log(event: LifecycleEvent) -> dict[str, Any]:

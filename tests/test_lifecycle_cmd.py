@@ -185,6 +185,9 @@ def test_event_add_and_remove(sample: Cli) -> None:
     assert removed["removed"]["id"] == event["id"]
     status = sample.json("status", "青政办发〔2021〕12号", "--on", "2025-06-01")
     assert status["status"] == "partially_invalid"
+    # the copy on the attachment goes with it
+    part = sample.json("status", "青川市政务公开工作实施办法", "--on", "2025-06-01")
+    assert part["status"] == "partially_invalid"
     bad = sample("event", "remove", "99999", "--reason", "x", expect=1)
     assert "no event with id 99999" in bad.stderr
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -247,6 +248,11 @@ def test_pending_reference_resolves_when_the_target_arrives(
         "SELECT COUNT(*) FROM log WHERE action = 'resolve_ref'"
     ).fetchone()
     assert logged[0] == 1
+    applied = archive.conn.execute(
+        "SELECT target, detail FROM log WHERE action = 'lifecycle_ref' ORDER BY id"
+    ).fetchall()
+    assert applied[-1][0] == archive.internal.resolve("青政发〔2015〕8号")
+    assert json.loads(applied[-1][1])["kind"] == "repealed"
 
 
 def test_ambiguous_reference_is_kept_with_its_candidates(
