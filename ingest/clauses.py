@@ -342,10 +342,8 @@ def _history(blocks: Sequence[Block], indexes: Sequence[int]) -> list[_HistoryEn
 
 
 def _version_label(entry: _HistoryEntry) -> str:
-    word = "修订" if "修订" in entry.text and entry.kind == EventKind.AMENDED else entry.word
-    if entry.kind == EventKind.AMENDED and word not in _HISTORY_AMEND:
-        word = "修正"
-    return f"{entry.date.year}年{word}"
+    """``2023年修订``: the year and the 题注's own word (as the element parser labels texts)."""
+    return f"{entry.date.year}年{entry.word}"
 
 
 # --- references to other documents --------------------------------------------------------

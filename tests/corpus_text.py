@@ -59,7 +59,7 @@ def read_html(path: Path) -> RawDocument:
 def parse(path: Path) -> Document:
     """The parsed document with its lifecycle events (no archive)."""
     raw = read_markdown(path) if path.suffix == ".md" else read_html(path)
-    document, _ = stages.lifecycle(stages.parse(raw))
+    document, _ = stages.lifecycle(stages.document_from(raw))
     return document
 
 
@@ -67,6 +67,6 @@ def submission(path: Path) -> Submission:
     """What the pipeline would hand the archive for ``path``."""
     source = identify(path)
     raw = read_markdown(path) if path.suffix == ".md" else read_html(path)
-    document, refs = stages.lifecycle(stages.parse(raw).with_sources(source))
+    document, refs = stages.lifecycle(stages.document_from(raw).with_sources(source))
     assert source.sha256 == sha256_file(path)
     return Submission(source=source, path=path, documents=(document,), references=refs)
