@@ -14,8 +14,17 @@ from tests.corpus_text import submission
 D = dt.date
 
 
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    """archive_data ingested once, for the tests that only read it."""
+    run = Cli(tmp_path_factory.mktemp("sample") / "archive")
+    run("ingest", "--recursive", str(ARCHIVE_DATA))
+    return run
+
+
 @pytest.fixture
-def sample(run: Cli) -> Cli:
+def writable(run: Cli) -> Cli:
+    """archive_data ingested for a test that changes the archive."""
     run("ingest", "--recursive", str(ARCHIVE_DATA))
     return run
 
@@ -147,7 +156,8 @@ def test_timeline_of_a_law_lists_versions(laws: Cli) -> None:
     assert versions == ["2018年修正", "2023年修订"]
 
 
-def test_event_add_and_remove(sample: Cli) -> None:
+def test_event_add_and_remove(writable: Cli) -> None:
+    sample = writable
     added = sample.json(
         "event",
         "add",
@@ -211,7 +221,8 @@ def test_event_add_usage_errors(sample: Cli, args: list[str], message: str) -> N
     assert message in result.output
 
 
-def test_undated_manual_repeal(sample: Cli) -> None:
+def test_undated_manual_repeal(writable: Cli) -> None:
+    sample = writable
     sample("event", "add", "青政发〔2022〕5号", "--kind", "repealed", "--undated")
     data = sample.json("status", "青政发〔2022〕5号")
     assert data["status"] == "repealed"
