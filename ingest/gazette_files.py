@@ -32,9 +32,9 @@ import attrs
 
 from gazette.archive import Submission
 from gazette.errors import CorruptFile, EmptyDocument, IngestError, UnsafeFile
-from gazette.model import Document, GazetteIssue, OcrInfo, SourceFile, TextOrigin
+from gazette.model import Document, GazetteIssue, OcrInfo, SourceFile
 from gazette.store import sha256_file
-from ingest import elements, gazette_issue, ocr, toc
+from ingest import gazette_issue, ocr, toc
 from ingest.gazette_layout import pdf_info, to_raw
 from ingest.raw import Line, RawDocument
 from ingest.readers import html as html_reader
@@ -139,11 +139,15 @@ def _scanned_document(raw: RawDocument, path: Path, source: SourceFile) -> Submi
     """A scanned PDF that is one document: its OCR text, marked as such."""
     if not raw.lines:
         raise EmptyDocument(source.path, "OCR found no text on any page")
-    document = mark_ocr(elements.parse(raw, origin=TextOrigin.FILE), raw.ocr).with_sources(source)
+    from ingest.stages import document_from, lifecycle
+
+    document, references = lifecycle(mark_ocr(document_from(raw), raw.ocr).with_sources(source))
     detail: dict[str, Any] = {"ocr": _ocr_detail(raw)}
     if raw.warnings:
         detail["warnings"] = list(raw.warnings)
-    return Submission(source=source, path=path, documents=(document,), detail=detail)
+    return Submission(
+        source=source, path=path, documents=(document,), references=references, detail=detail
+    )
 
 
 def mark_ocr(document: Document, info: OcrInfo | None) -> Document:

@@ -47,6 +47,7 @@ from gazette.model import (
     SourceFile,
     TextOrigin,
 )
+from gazette.references import OutgoingRef
 from ingest import elements, toc
 from ingest.gazette_layout import page_number_of
 from ingest.raw import Line, RawDocument
@@ -708,10 +709,19 @@ def submission(
             "confidence": split_issue.issue.ocr.confidence,
             "pages": [list(p) for p in split_issue.issue.ocr.pages],
         }
+    from ingest.stages import lifecycle
+
+    documents = []
+    references: list[OutgoingRef] = []
+    for index, document in enumerate(split_issue.documents):
+        read, refs = lifecycle(document.with_sources(source), index)
+        documents.append(read)
+        references.extend(refs)
     return Submission(
         source=source,
         path=path,
-        documents=tuple(d.with_sources(source) for d in split_issue.documents),
+        documents=tuple(documents),
+        references=tuple(references),
         issue=split_issue.issue,
         state="needs_ocr" if split_issue.issue.needs_ocr else "stored",
         detail=detail,

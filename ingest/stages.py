@@ -3,10 +3,11 @@
 Each stage reads what the previous one wrote and is tested alone:
 
 ``read`` (format reader) → ``parse`` (element parser) → ``portal_metadata`` (metadata the
-reader found outside the body) → ``submission``.
+reader found outside the body) → ``lifecycle`` (events the text states) → ``submission``.
 
 Gazette issues (PDF, Word, web edition) and scanned PDFs branch off to
-:mod:`ingest.gazette_files`: an issue becomes one submission with a document per item.
+:mod:`ingest.gazette_files`: an issue becomes one submission with a document per item, each
+item going through ``lifecycle`` too.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from gazette.model import (
     SourceFile,
     TextOrigin,
 )
-from ingest import elements
+from gazette.references import OutgoingRef
+from ingest import clauses, elements
 from ingest.raw import RawDocument
 from ingest.readers import read
 
@@ -126,6 +128,17 @@ def document_from(raw: RawDocument) -> Document:
     return portal_metadata(parse(raw), raw)
 
 
+def lifecycle(document: Document, index: int = 0) -> tuple[Document, tuple[OutgoingRef, ...]]:
+    """Events the text states (effective dates, validity, 题注 versions) on the document and its
+    parts, and what it says about other documents (repeals, cleanup results) as references.
+
+    Args:
+        document: the parsed document.
+        index: its position in the submission.
+    """
+    return clauses.read_lifecycle(document, (index,))
+
+
 def build_submission(path: Path, source: SourceFile) -> Submission:
     """Read, parse and package one file.
 
@@ -150,11 +163,20 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         return issue
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
-    document = gazette_files.mark_ocr(document_from(raw), raw.ocr).with_sources(source)
+    document, references = lifecycle(
+        gazette_files.mark_ocr(document_from(raw), raw.ocr).with_sources(source)
+    )
     detail: dict[str, object] = {"warnings": list(raw.warnings)} if raw.warnings else {}
     state = "stored"
     if raw.needs_ocr:
         # Some pages had no usable text layer: what was read is stored, the rest waits for OCR.
         state = "needs_ocr"
         detail["needs_ocr"] = list(raw.needs_ocr)
-    return Submission(source=source, path=path, documents=(document,), state=state, detail=detail)
+    return Submission(
+        source=source,
+        path=path,
+        documents=(document,),
+        references=references,
+        state=state,
+        detail=detail,
+    )
