@@ -394,3 +394,10 @@ def test_cli_ingest_names_the_issue_items(run: Cli) -> None:
     assert len(data["results"][0]["ids"]) == 3
     shown = run("show", "青政办发〔2021〕12号").stdout
     assert "刊登: 青川市人民政府公报 2021年第4期 第1–2页" in shown
+
+
+def test_items_get_the_lifecycle_events_their_text_states(archive: gazette.Archive) -> None:
+    ingest_paths(archive, [SAMPLE_ISSUE], jobs=1)
+    notice = archive.public.get("青政办发〔2021〕12号")
+    assert notice.effective_date is not None and notice.effective_date.isoformat() == "2021-04-01"
+    assert notice.expiry_date is not None and notice.expiry_date.isoformat() == "2026-03-31"
