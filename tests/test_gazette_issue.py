@@ -21,7 +21,7 @@ from ingest import gazette_files, gazette_issue, ingest_paths, stages
 from ingest.pipeline import identify
 from ingest.raw import Line, RawDocument
 from ingest.readers import pdf
-from tests.conftest import ARCHIVE_DATA, Cli
+from tests.conftest import ARCHIVE_DATA, Cli, corpus_path
 from tests.gazette_render import Layout, normalise
 
 SAMPLE_ISSUE = ARCHIVE_DATA / "gazettes" / "qcsb-gazette-2021-04.pdf"
@@ -401,3 +401,18 @@ def test_items_get_the_lifecycle_events_their_text_states(archive: gazette.Archi
     notice = archive.public.get("青政办发〔2021〕12号")
     assert notice.effective_date is not None and notice.effective_date.isoformat() == "2021-04-01"
     assert notice.expiry_date is not None and notice.expiry_date.isoformat() == "2026-03-31"
+
+
+@pytest.mark.parametrize("gazette_first", [True, False], ids=["gazette-first", "portal-first"])
+def test_a_portal_page_and_the_gazette_item_are_one_document(
+    archive: gazette.Archive, gazettes: Any, gazette_first: bool
+) -> None:
+    page = corpus_path("govcn", "01.page.html")
+    order = [gazettes.national_pdf, page] if gazette_first else [page, gazettes.national_pdf]
+    report = ingest_paths(archive, order, jobs=1)
+    assert report.summary == {"ingested": 2, "duplicate": 0, "failed": 0}
+    doc = archive.public.get("国发〔2019〕5号")
+    assert sorted(t.origin.value for t in doc.texts) == ["gazette", "portal"]
+    assert doc.text is not None and doc.text.origin == TextOrigin.GAZETTE and doc.text.standard
+    assert sorted(p.channel for p in doc.publications) == ["gazette", "portal"]
+    assert len([s for s in archive.internal.list() if s.doc_number == "国发〔2019〕5号"]) == 1
