@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -100,28 +101,43 @@ def _style_chain(style: Any) -> Iterator[Any]:
         seen += 1
 
 
-def _alignment(paragraph: Any) -> str | None:
-    value = paragraph.alignment
-    if value is None:
-        for style in _style_chain(paragraph.style):
-            value = style.paragraph_format.alignment
-            if value is not None:
-                break
-    return _ALIGN.get(value.name) if value is not None else None
+@dataclass(frozen=True)
+class _StyleInfo:
+    """What a paragraph style gives its paragraphs, resolved along ``basedOn``."""
+
+    name: str | None
+    align: str | None
+    size: float | None
+    bold: bool
 
 
-def _style_size(paragraph: Any) -> float | None:
-    for style in _style_chain(paragraph.style):
-        if style.font.size is not None:
-            return float(style.font.size.pt)
-    return None
+class _Styles:
+    """Paragraph styles by id, each resolved once (python-docx looks a style up by scanning
+    the whole styles part, which is slow to repeat for every paragraph)."""
 
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.cache: dict[str | None, _StyleInfo] = {}
 
-def _style_bold(paragraph: Any) -> bool:
-    for style in _style_chain(paragraph.style):
-        if style.font.bold is not None:
-            return bool(style.font.bold)
-    return False
+    def of(self, paragraph: Any) -> _StyleInfo:
+        p_pr = paragraph._p.pPr
+        style_id = p_pr.pStyle.val if p_pr is not None and p_pr.pStyle is not None else None
+        if style_id not in self.cache:
+            self.cache[style_id] = self._resolve(paragraph)
+        return self.cache[style_id]
+
+    @staticmethod
+    def _resolve(paragraph: Any) -> _StyleInfo:
+        style = paragraph.style
+        align = size = bold = None
+        for item in _style_chain(style):
+            if align is None and item.paragraph_format.alignment is not None:
+                align = _ALIGN.get(item.paragraph_format.alignment.name)
+            if size is None and item.font.size is not None:
+                size = float(item.font.size.pt)
+            if bold is None and item.font.bold is not None:
+                bold = bool(item.font.bold)
+        return _StyleInfo(style.name if style is not None else None, align, size, bool(bold))
 
 
 def _indent(paragraph: Any, size: float | None, text: str) -> float | None:
@@ -152,13 +168,14 @@ def _runs(paragraph: Any) -> list[tuple[str, Any]]:
     return out
 
 
-def _paragraph_lines(paragraph: Any) -> list[Line]:
+def _paragraph_lines(paragraph: Any, styles: _Styles) -> list[Line]:
     runs = _runs(paragraph)
     text = "".join(t for t, _ in runs)
     if not text.strip():
         return []
-    style_size = _style_size(paragraph)
-    style_bold = _style_bold(paragraph)
+    style = styles.of(paragraph)
+    style_size = style.size
+    style_bold = style.bold
     sizes: dict[float, int] = {}
     colors: dict[str, int] = {}
     bold = visible = 0
@@ -175,9 +192,10 @@ def _paragraph_lines(paragraph: Any) -> list[Line]:
         if color is not None:
             colors[str(color)] = colors.get(str(color), 0) + n
     size = max(sizes, key=lambda s: sizes[s]) if sizes else None
+    direct = paragraph.alignment
     hints: dict[str, Any] = {
-        "align": _alignment(paragraph),
-        "style": paragraph.style.name if paragraph.style is not None else None,
+        "align": _ALIGN.get(direct.name) if direct is not None else style.align,
+        "style": style.name,
         "bold": visible > 0 and bold >= 0.6 * visible,
         "size": size,
         "color": max(colors, key=lambda c: colors[c]) if colors else None,
@@ -223,24 +241,24 @@ def _textbox_paragraphs(element: Any) -> list[Any]:
     return found
 
 
-def _blocks(container: Any, parent: Any) -> Iterator[Line]:
+def _blocks(container: Any, parent: Any, styles: _Styles) -> Iterator[Line]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     for child in container.iterchildren():
         if child.tag == _P:
             for box in _textbox_paragraphs(child):
-                yield from _paragraph_lines(Paragraph(box, parent))
-            yield from _paragraph_lines(Paragraph(child, parent))
+                yield from _paragraph_lines(Paragraph(box, parent), styles)
+            yield from _paragraph_lines(Paragraph(child, parent), styles)
         elif child.tag == _TBL:
             yield from _table_lines(Table(child, parent))
         elif child.tag == _SDT:
             content = child.find(f"{{{W}}}sdtContent")
             if content is not None:
-                yield from _blocks(content, parent)
+                yield from _blocks(content, parent, styles)
 
 
-def _furniture(document: Any) -> list[Line]:
+def _furniture(document: Any, styles: _Styles) -> list[Line]:
     lines: list[Line] = []
     seen: set[str] = set()
     for section in document.sections:
@@ -254,7 +272,7 @@ def _furniture(document: Any) -> list[Line]:
         ):
             if part.is_linked_to_previous:
                 continue
-            for line in _blocks(part._element, part):
+            for line in _blocks(part._element, part, styles):
                 if line.text not in seen:
                     seen.add(line.text)
                     lines.append(line)
@@ -276,8 +294,9 @@ def read(path: Path) -> RawDocument:
     check_container(path)
     try:
         document = docx.Document(str(path))
-        lines = list(_blocks(document.element.body, document._body))
-        furniture = _furniture(document)
+        styles = _Styles(document)
+        lines = list(_blocks(document.element.body, document._body, styles))
+        furniture = _furniture(document, styles)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise CorruptFile(path, f"not a readable Word document ({exc})") from exc
     except etree.XMLSyntaxError as exc:
