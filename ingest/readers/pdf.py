@@ -74,7 +74,10 @@ _GB2312_HANZI: frozenset[str] = frozenset(
     for lo in range(0xA1, 0xFF)
     if not (hi == 0xD7 and lo > 0xF9)
 )
-_LATIN_SYMBOLS = frozenset("$&+/()@'<>[]%*=#^{}|\\~")
+# Symbols that do not sit inside words of real text (a shifted encoding puts them there), and
+# symbols that do in numbers and references: ``2019/01/15``, ``(1)(2)``, ``3.2%``.
+_ODD_SYMBOLS = frozenset("$&@'<>[]*=#^{}|\\~")
+_COMMON_SYMBOLS = frozenset("+/()%")
 
 
 @dataclass(slots=True)
@@ -344,9 +347,12 @@ def garbled_share(text: str) -> float:
         if len(token) < 4 or "://" in token or token.startswith("www."):
             continue
         inner = token[1:-1]
-        symbols = sum(c in _LATIN_SYMBOLS for c in inner)
+        strong = sum(c in _ODD_SYMBOLS for c in inner)
+        symbols = strong + sum(c in _COMMON_SYMBOLS for c in inner)
         alnum = sum(c.isascii() and c.isalnum() for c in token)
-        if symbols >= 2 and alnum >= 2 and symbols + alnum >= 0.8 * len(token):
+        if (strong >= 2 or (strong and symbols >= 3)) and alnum >= 2 and (
+            symbols + alnum >= 0.8 * len(token)
+        ):
             bad += len(token)
     return min(1.0, bad / len(chars))
 
