@@ -350,8 +350,10 @@ def garbled_share(text: str) -> float:
         strong = sum(c in _ODD_SYMBOLS for c in inner)
         symbols = strong + sum(c in _COMMON_SYMBOLS for c in inner)
         alnum = sum(c.isascii() and c.isalnum() for c in token)
-        if (strong >= 2 or (strong and symbols >= 3)) and alnum >= 2 and (
-            symbols + alnum >= 0.8 * len(token)
+        if (
+            (strong >= 2 or (strong and symbols >= 3))
+            and alnum >= 2
+            and (symbols + alnum >= 0.8 * len(token))
         ):
             bad += len(token)
     return min(1.0, bad / len(chars))
