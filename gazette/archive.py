@@ -750,14 +750,31 @@ class Archive:
         parent = catalog.load_disclosure(self.conn, row["parent_id"]) if row["parent_id"] else None
         return record_for(doc, row["rev"], public=is_public(doc.disclosure, parent))
 
-    def reindex(self, progress: Callable[[int], None] | None = None) -> int:
-        """Rebuild the search index from the catalog. Returns documents indexed."""
+    def reindex(
+        self, progress: Callable[[int], None] | None = None, *, procs: int | None = None
+    ) -> int:
+        """Rebuild the search index from the catalog, in one commit. Returns documents indexed.
+
+        Args:
+            progress: called with 1 per document read.
+            procs: processes that analyse and write the index (default: two for large
+                archives when the machine has two cores).
+        """
         with self.writing():
             ids = list(catalog.iter_ids(self.conn))
             self.index.clear()
-            count = 0
-            for start in range(0, len(ids), 500):
-                count += self._index_ids(ids[start : start + 500], progress)
+            if procs is None:
+                procs = min(2, os.cpu_count() or 1) if len(ids) >= 2000 else 1
+
+            def records() -> Iterator[Any]:
+                for doc_id in ids:
+                    record = self.index_record(doc_id)
+                    if progress:
+                        progress(1)
+                    if record is not None:
+                        yield record
+
+            count = self.index.apply(records(), procs=procs)
             self.conn.execute("DELETE FROM index_queue")
             self.log("reindex", None, "done", documents=count)
         return count

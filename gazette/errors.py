@@ -243,3 +243,16 @@ class MissingDependency(GazetteError, ImportError):
 
 class InvalidArgument(GazetteError, ValueError):
     """An argument to the library or the command line is not acceptable."""
+
+
+class InvalidQuery(GazetteError, ValueError):
+    """A search query cannot be run as written."""
+
+    def __init__(self, query: str, reason: str) -> None:
+        self.query = query
+        self.reason = reason
+        shown = query if len(query) <= 60 else query[:57] + "..."
+        super().__init__(
+            f"cannot search for {shown!r}: {reason}",
+            hint='use words, "quoted phrases", OR, -excluded words, or a document number',
+        )
