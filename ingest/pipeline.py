@@ -255,7 +255,23 @@ def ingest_paths(
         on_total: called once with the number of files found.
         stage: the function that reads and parses one file into a submission (it runs in
             the worker processes, so it must be importable by name).
+
+    The search index catches up every 200 files and at the end of the batch (see
+    :meth:`gazette.archive.Archive.deferred_indexing`), not after every file.
     """
+    with archive.deferred_indexing():
+        return _ingest(archive, paths, recursive, jobs, progress, on_total, stage)
+
+
+def _ingest(
+    archive: Archive,
+    paths: Iterable[str | os.PathLike[str]],
+    recursive: bool,
+    jobs: int | None,
+    progress: Callable[[FileResult], None] | None,
+    on_total: Callable[[int], None] | None,
+    stage: Prepare,
+) -> BatchReport:
     files = list(expand(paths, recursive=recursive))
     if on_total:
         on_total(len(files))
