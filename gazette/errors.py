@@ -256,3 +256,23 @@ class InvalidQuery(GazetteError, ValueError):
             f"cannot search for {shown!r}: {reason}",
             hint='use words, "quoted phrases", OR, -excluded words, or a document number',
         )
+
+
+class InvalidCleanupList(GazetteError, ValueError):
+    """A cleanup list (清理结果) to import is unreadable or has a bad row; nothing was imported.
+
+    Attributes:
+        path: the list's file name.
+        row: the 1-based line of the offending row, ``None`` for the file as a whole.
+        reason: what is wrong.
+    """
+
+    def __init__(self, path: str | PurePath, reason: str, *, row: int | None = None) -> None:
+        self.path = str(path)
+        self.row = row
+        self.reason = reason
+        where = f"{self.path}, line {row}" if row is not None else self.path
+        super().__init__(
+            f"{where}: {reason}",
+            hint="nothing was imported; fix the list and import it again",
+        )
