@@ -93,14 +93,6 @@ def check_container(path: Path) -> None:
         raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
 
 
-def _style_chain(style: Any) -> Iterator[Any]:
-    seen = 0
-    while style is not None and seen < 20:
-        yield style
-        style = style.base_style
-        seen += 1
-
-
 @dataclass(frozen=True)
 class _StyleInfo:
     """What a paragraph style gives its paragraphs, resolved along ``basedOn``."""
@@ -111,33 +103,81 @@ class _StyleInfo:
     bold: bool
 
 
+_JC = {
+    "left": "left",
+    "start": "left",
+    "center": "center",
+    "right": "right",
+    "end": "right",
+    "both": "justify",
+    "distribute": "justify",
+}
+
+
+def _on(element: Any) -> bool | None:
+    """A WordprocessingML toggle (``<w:b/>``, ``<w:b w:val="0"/>``), ``None`` when absent."""
+    if element is None:
+        return None
+    return element.get(f"{{{W}}}val", "true").lower() not in ("0", "false", "off")
+
+
 class _Styles:
-    """Paragraph styles by id, each resolved once (python-docx looks a style up by scanning
-    the whole styles part, which is slow to repeat for every paragraph)."""
+    """Paragraph styles by id, read once from the styles part and resolved along ``basedOn``
+    (python-docx looks a style up by scanning the styles part, slow to repeat per paragraph).
+    """
 
     def __init__(self, document: Any) -> None:
-        self.document = document
+        from docx.styles import BabelFish
+
+        self.own: dict[str, tuple[str | None, str | None, str | None, float | None, bool | None]]
+        self.own = {}
+        self.default: str | None = None
         self.cache: dict[str | None, _StyleInfo] = {}
+        root = document.styles.element
+        for style in root.iterchildren(f"{{{W}}}style"):
+            if style.get(f"{{{W}}}type") != "paragraph":
+                continue
+            style_id = style.get(f"{{{W}}}styleId")
+            if style.get(f"{{{W}}}default") in ("1", "true", "on"):
+                self.default = style_id
+            name = style.find(f"{{{W}}}name")
+            based = style.find(f"{{{W}}}basedOn")
+            jc = style.find(f"{{{W}}}pPr/{{{W}}}jc")
+            sz = style.find(f"{{{W}}}rPr/{{{W}}}sz")
+            size = sz.get(f"{{{W}}}val") if sz is not None else None
+            self.own[style_id] = (
+                BabelFish.internal2ui(name.get(f"{{{W}}}val")) if name is not None else None,
+                based.get(f"{{{W}}}val") if based is not None else None,
+                _JC.get(jc.get(f"{{{W}}}val", "")) if jc is not None else None,
+                int(size) / 2 if size and size.isdigit() else None,
+                _on(style.find(f"{{{W}}}rPr/{{{W}}}b")),
+            )
+        sz = root.find(f"{{{W}}}docDefaults/{{{W}}}rPrDefault/{{{W}}}rPr/{{{W}}}sz")
+        value = sz.get(f"{{{W}}}val") if sz is not None else None
+        self.default_size = int(value) / 2 if value and value.isdigit() else None
 
     def of(self, paragraph: Any) -> _StyleInfo:
         p_pr = paragraph._p.pPr
         style_id = p_pr.pStyle.val if p_pr is not None and p_pr.pStyle is not None else None
         if style_id not in self.cache:
-            self.cache[style_id] = self._resolve(paragraph)
+            self.cache[style_id] = self._resolve(style_id or self.default)
         return self.cache[style_id]
 
-    @staticmethod
-    def _resolve(paragraph: Any) -> _StyleInfo:
-        style = paragraph.style
-        align = size = bold = None
-        for item in _style_chain(style):
-            if align is None and item.paragraph_format.alignment is not None:
-                align = _ALIGN.get(item.paragraph_format.alignment.name)
-            if size is None and item.font.size is not None:
-                size = float(item.font.size.pt)
-            if bold is None and item.font.bold is not None:
-                bold = bool(item.font.bold)
-        return _StyleInfo(style.name if style is not None else None, align, size, bool(bold))
+    def _resolve(self, style_id: str | None) -> _StyleInfo:
+        name = align = None
+        size: float | None = None
+        bold: bool | None = None
+        seen: set[str] = set()
+        current = style_id
+        while current is not None and current in self.own and current not in seen:
+            seen.add(current)
+            own_name, based, own_align, own_size, own_bold = self.own[current]
+            name = name or own_name
+            align = align or own_align
+            size = size if size is not None else own_size
+            bold = bold if bold is not None else own_bold
+            current = based
+        return _StyleInfo(name, align, size or self.default_size, bool(bold))
 
 
 def _indent(paragraph: Any, size: float | None, text: str) -> float | None:
