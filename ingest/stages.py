@@ -32,6 +32,16 @@ from ingest import clauses, elements
 from ingest.raw import RawDocument
 from ingest.readers import read
 
+# What a file's extension claims; the content decides (see ingest.sniff).
+EXTENSIONS = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
 # A portal's metadata table must name at least two of these to count as one.
 PORTAL_LABELS = ("索引号", "发文字号", "发布日期", "成文日期", "发文机关", "主题分类", "标题")
 
@@ -145,7 +155,11 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
     document, references = lifecycle(document_from(raw).with_sources(source))
-    detail: dict[str, object] = {"warnings": list(raw.warnings)} if raw.warnings else {}
+    warnings = list(raw.warnings)
+    named = EXTENSIONS.get(path.suffix.lower())
+    if named is not None and named != source.format:
+        warnings.append(f"named {path.suffix} but the content is {source.format}: read as such")
+    detail: dict[str, object] = {"warnings": warnings} if warnings else {}
     state = "stored"
     if raw.needs_ocr:
         # Some pages had no usable text layer: what was read is stored, the rest waits for OCR.
