@@ -3,7 +3,8 @@
 Each stage reads what the previous one wrote and is tested alone:
 
 ``read`` (format reader) → ``parse`` (element parser) → ``enrich`` (metadata the reader found
-outside the body) → ``submission``.
+outside the body) → ``references`` (what the document says about others: the policies an
+interpretation explains) → ``submission``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from gazette.archive import Submission
 from gazette.errors import EmptyDocument
 from gazette.model import Document, SourceFile
-from ingest import elements
+from ingest import elements, interpretations
 from ingest.raw import RawDocument
 from ingest.readers import read
 
@@ -34,4 +35,7 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         raise EmptyDocument(source.path, "no text")
     document = parse(raw).with_sources(source)
     detail = {"warnings": list(raw.warnings)} if raw.warnings else {}
-    return Submission(source=source, path=path, documents=(document,), detail=detail)
+    refs = interpretations.outgoing_refs(document)
+    return Submission(
+        source=source, path=path, documents=(document,), references=refs, detail=detail
+    )
