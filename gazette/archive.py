@@ -1216,6 +1216,9 @@ class Archive:
             return None
         doc = catalog.load_document(self.conn, doc_id, with_parts=False)
         assert doc is not None
+        if disclosure_rules.withholds_title(doc):
+            # The title paragraph is withheld: it stays searchable in the restricted text.
+            doc = attrs.evolve(doc, title=disclosure_rules.WITHHELD_PLACEHOLDER)
         return record_for(doc, row["rev"], public=self.public.visible(doc_id))
 
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:

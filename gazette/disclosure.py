@@ -32,6 +32,7 @@ import attrs
 from gazette.errors import InvalidArgument
 from gazette.model import (
     Block,
+    BlockKind,
     Disclosure,
     DisclosureAttribute,
     DocRef,
@@ -394,12 +395,24 @@ class DisclosureChange:
 # --- what a view may show ----------------------------------------------------------------
 
 
+def withholds_title(doc: Document) -> bool:
+    """Whether a partial disclosure withholds the title paragraph (then the title is hidden)."""
+    if doc.disclosure.attribute != DisclosureAttribute.PARTIAL or doc.text is None:
+        return False
+    blocks = doc.text.blocks
+    return any(
+        0 <= i < len(blocks) and blocks[i].kind == BlockKind.TITLE
+        for i in doc.disclosure.withheld_blocks
+    )
+
+
 def _redact_blocks(doc: Document) -> Document:
     if (
         doc.disclosure.attribute != DisclosureAttribute.PARTIAL
         or not doc.disclosure.withheld_blocks
     ):
         return doc
+    title = WITHHELD_PLACEHOLDER if withholds_title(doc) else doc.title
     withheld = set(doc.disclosure.withheld_blocks)
     texts = tuple(
         attrs.evolve(
@@ -413,7 +426,7 @@ def _redact_blocks(doc: Document) -> Document:
         )
         for text in doc.texts
     )
-    return attrs.evolve(doc, texts=texts)
+    return attrs.evolve(doc, texts=texts, title=title)
 
 
 def _redact_event(event: LifecycleEvent, hidden: Callable[[str], bool]) -> LifecycleEvent:
@@ -484,4 +497,5 @@ __all__ = [
     "publication_disclosure",
     "redact",
     "visible",
+    "withholds_title",
 ]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import catalog
-from gazette.disclosure import NEEDS_REASON
+from gazette.disclosure import NEEDS_REASON, WITHHELD_PLACEHOLDER
 from gazette.interpretation import (
     DEFAULT_RULE,
     Entry,
@@ -79,6 +79,7 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
         r["doc_id"]: r["attribute"]
         for r in catalog.fetch_all(conn, "SELECT doc_id, attribute FROM disclosure")
     }
+    untitled = view.withheld_titles()
     entries: dict[str, Entry] = {}
     for r in catalog.fetch_all(
         conn,
@@ -89,7 +90,7 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
             continue
         entries[r["id"]] = Entry(
             id=r["id"],
-            title=r["title"],
+            title=WITHHELD_PLACEHOLDER if r["id"] in untitled else r["title"],
             doc_number=r["doc_number"],
             doc_type=r["doc_type"],
             issuers=tuple(json.loads(r["issuers"])),

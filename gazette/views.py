@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import catalog
-from gazette.disclosure import DisclosureChange, View, is_public, redact
+from gazette.disclosure import (
+    WITHHELD_PLACEHOLDER,
+    DisclosureChange,
+    View,
+    is_public,
+    redact,
+    withholds_title,
+)
 from gazette.docnumber import DocNumber
 from gazette.errors import AmbiguousReference, DocumentNotFound
 from gazette.lifecycle import Status, status_on, text_on
@@ -115,6 +122,23 @@ class ArchiveView:
             ids &= top
         return ids
 
+    def withheld_titles(self) -> set[str]:
+        """Ids of documents whose title this view hides (a partial disclosure withholding the
+        title paragraph); their title reads as the withheld placeholder."""
+        if self.view == View.INTERNAL:
+            return set()
+        rows = catalog.fetch_all(
+            self.conn,
+            "SELECT doc_id FROM disclosure WHERE attribute = ? AND withheld_blocks != '[]'",
+            (DisclosureAttribute.PARTIAL.value,),
+        )
+        out = set()
+        for r in rows:
+            doc = catalog.load_document(self.conn, r["doc_id"], with_parts=False)
+            if doc is not None and withholds_title(doc):
+                out.add(r["doc_id"])
+        return out
+
     def _not_found(self, ref: str) -> DocumentNotFound:
         error = DocumentNotFound(ref)
         if self.view == View.PUBLIC:
@@ -156,11 +180,12 @@ class ArchiveView:
             visible = [r for r in rows if self._visible_id(r["id"])]
             top = [r["id"] for r in visible if r["parent_id"] is None]
             found = top or [r["id"] for r in visible]
+        untitled = self.withheld_titles() if not found else set()
         if not found:
             rows = catalog.fetch_all(
                 self.conn, "SELECT id FROM documents WHERE title = ? ORDER BY created_at", (ref,)
             )
-            found = [r["id"] for r in rows if self._visible_id(r["id"])]
+            found = [r["id"] for r in rows if self._visible_id(r["id"]) and r["id"] not in untitled]
         if not found:
             key = catalog.title_key(ref)
             rows = catalog.fetch_all(
@@ -168,7 +193,7 @@ class ArchiveView:
                 "SELECT id FROM documents WHERE title_key = ? ORDER BY created_at",
                 (key,),
             )
-            found = [r["id"] for r in rows if self._visible_id(r["id"])]
+            found = [r["id"] for r in rows if self._visible_id(r["id"]) and r["id"] not in untitled]
         if not found:
             raise self._not_found(ref)
         if len(found) > 1:
@@ -263,6 +288,7 @@ class ArchiveView:
         out: builtins.list[DocumentSummary] = []
         skipped = 0
         shown = self.visible_ids(top_level_only=top_level_only)
+        untitled = self.withheld_titles()
         for r in rows:
             if r["id"] not in shown:
                 continue
@@ -272,7 +298,7 @@ class ArchiveView:
             out.append(
                 DocumentSummary(
                     id=r["id"],
-                    title=r["title"],
+                    title=WITHHELD_PLACEHOLDER if r["id"] in untitled else r["title"],
                     doc_number=r["doc_number"],
                     doc_type=r["doc_type"],
                     written_date=catalog.to_date(r["written_date"]),
@@ -295,9 +321,14 @@ class ArchiveView:
         )
         out = []
         shown = self.visible_ids()
+        untitled = self.withheld_titles()
         for r in rows:
             issue = catalog.issue_from_row(self.conn, r)
-            items = tuple(i for i in issue.items if i.doc_id is None or i.doc_id in shown)
+            items = tuple(
+                attrs.evolve(i, title=WITHHELD_PLACEHOLDER) if i.doc_id in untitled else i
+                for i in issue.items
+                if i.doc_id is None or i.doc_id in shown
+            )
             out.append(attrs.evolve(issue, items=items))
         return out
 

@@ -54,7 +54,19 @@ def official_years() -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
-def _year_note(year: int, holidays: int, workdays: int) -> str:
+def _ranges(years: Iterable[int]) -> str:
+    """``1981–1983, 1996`` for a set of years."""
+    ordered = sorted(set(years))
+    spans: list[tuple[int, int]] = []
+    for year in ordered:
+        if spans and year == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], year)
+        else:
+            spans.append((year, year))
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+def _years_note(years: Iterable[int], holidays: int, workdays: int) -> str:
     _, _, version = _official()
     span = official_years()
     covers = f"covers {span[0]}–{span[1]}" if span else "is not installed"
@@ -62,7 +74,7 @@ def _year_note(year: int, holidays: int, workdays: int) -> str:
     if workdays:
         supplied += f" and {workdays} supplied make-up working day(s)"
     return (
-        f"{year}: the State Council holiday schedule for this year is not known "
+        f"{_ranges(years)}: the State Council holiday schedule is not known "
         f"(chinese-calendar {version} {covers}); counted Monday to Friday as working days, "
         f"with {supplied}"
     )
@@ -77,7 +89,7 @@ class WorkdayCount:
         days: the number of working days.
         end: the last day counted (for :meth:`WorkdayCalendar.add`, the due date).
         unknown_years: years crossed whose official schedule is not known.
-        warnings: one line per unknown year, saying what was assumed.
+        warnings: what was assumed for those years (one line).
     """
 
     start: _dt.date
@@ -174,12 +186,11 @@ class WorkdayCalendar:
 
     def _warnings(self, years: Iterable[int]) -> tuple[tuple[int, ...], tuple[str, ...]]:
         unknown = tuple(sorted({y for y in years if not self.knows(y)}))
-        notes = []
-        for year in unknown:
-            holidays = sum(1 for d in self.holidays if d.year == year)
-            workdays = sum(1 for d in self.workdays if d.year == year)
-            notes.append(_year_note(year, holidays, workdays))
-        return unknown, tuple(notes)
+        if not unknown:
+            return (), ()
+        holidays = sum(1 for d in self.holidays if d.year in unknown)
+        workdays = sum(1 for d in self.workdays if d.year in unknown)
+        return unknown, (_years_note(unknown, holidays, workdays),)
 
     def add(self, start: _dt.date, days: int) -> WorkdayCount:
         """The date ``days`` working days after ``start`` (``start`` itself is not counted).
