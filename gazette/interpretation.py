@@ -138,14 +138,19 @@ def family_root(entries: Mapping[str, Entry], doc_id: str) -> str:
 
 
 def date_of(entries: Mapping[str, Entry], entry: Entry) -> _dt.date | None:
-    """An entry's date, else its carrier's (an attachment comes out with its carrier)."""
-    seen = set()
+    """When an entry came out: its publication date, else its carrier's (an attachment comes
+    out with its carrier); else the written date, its own or its carrier's."""
+    chain: list[Entry] = []
     current: Entry | None = entry
-    while current is not None and current.id not in seen:
-        seen.add(current.id)
-        if current.date is not None:
-            return current.date
+    while current is not None and current not in chain:
+        chain.append(current)
         current = entries.get(current.parent_id) if current.parent_id else None
+    for item in chain:
+        if item.publication_date is not None:
+            return item.publication_date
+    for item in chain:
+        if item.written is not None:
+            return item.written
     return None
 
 

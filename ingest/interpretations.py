@@ -47,6 +47,11 @@ _FORMS: tuple[tuple[re.Pattern[str], InterpretationForm], ...] = (
 _OWN_TYPES = re.compile(
     r"(?:通知|意见|办法|规定|决定|细则|规则|条例|方案|规划|批复|函|公告|通告|报告|请示|纪要|令)$"
 )
+# A marker before a colon makes the title an interpretation whatever it ends with:
+# ``图解：青川市政务公开工作实施办法``.
+_LEADING = re.compile(
+    r"^(?:一图读懂|图解|图说|政策解读|解读|专家解读|视频解读|动漫解读)\s*[:：｜|丨]"
+)
 _NAMED = re.compile(r"《(?P<title>[^《》]{2,120})》")
 _NUMBER_AFTER = re.compile(r"^\s*[（(](?P<number>[^（()）]{4,40})[）)]")
 _ISSUED = re.compile(r"(?:印发|出台|发布|公布|制定|颁布|施行|实施)(?:了)?\s*$")
@@ -74,7 +79,9 @@ def interpretation_form(title: str | None) -> InterpretationForm | None:
     if not title:
         return None
     outside = _NAMED.sub("", title).strip().rstrip("。.")
-    if not outside or _OWN_TYPES.search(outside):
+    if not outside:
+        return None
+    if _OWN_TYPES.search(outside) and not _LEADING.match(outside):
         return None
     for pattern, form in _FORMS:
         if pattern.search(outside):

@@ -11,6 +11,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import attrs
+
 import gazette
 from gazette.archive import AddResult, Submission
 from gazette.model import Document, GazetteIssue, SourceFile
@@ -84,4 +86,35 @@ def submit(
     )
 
 
-__all__ = ["ingest_text", "official_text", "submit"]
+def govcn_document(number: str, *, portal: bool = True) -> Document:
+    """A real gov.cn policy (``../shared/corpus/govcn/NN``) parsed from its body, with its
+    publication on the portal (date and address from the page's metadata table) when
+    ``portal``. The body's paragraphs are read directly, standing in for the HTML reader."""
+    import json
+
+    import lxml.html
+
+    from gazette.dates import parse_date
+    from gazette.model import Publication
+    from ingest import elements
+    from ingest.raw import Line, RawDocument
+    from tests.conftest import corpus_path
+
+    body = corpus_path("govcn", f"{number}.body.html")
+    truth = json.loads(corpus_path("govcn", f"{number}.truth.json").read_text("utf-8"))
+    lines = []
+    for p in lxml.html.parse(str(body)).iter("p"):
+        text = p.text_content().replace("\xa0", " ").strip()
+        if text:
+            lines.append(Line(text))
+    doc = elements.parse(RawDocument(name=body.name, format="html", lines=lines))
+    if not portal:
+        return doc
+    published = parse_date(truth["发布日期"])
+    doc = attrs.evolve(doc, published_date=published, index_number=truth["索引号"])
+    return doc.with_publications(
+        Publication(channel="portal", name="中国政府网", date=published, url=truth["url"])
+    )
+
+
+__all__ = ["govcn_document", "ingest_text", "official_text", "submit"]
