@@ -37,15 +37,18 @@ def _dates(values: Iterable[_dt.date] | None) -> frozenset[_dt.date]:
 
 
 @functools.cache
-def _official() -> tuple[Any, frozenset[int], str]:
-    """The ``chinese_calendar`` module, the years it knows, and its version."""
+def _official() -> tuple[tuple[frozenset[_dt.date], frozenset[_dt.date]], frozenset[int], str]:
+    """The official schedule (days off, make-up working days), the years it covers, and the
+    ``chinese_calendar`` version it comes from."""
     try:
         import chinese_calendar
     except ImportError:  # pragma: no cover - a declared dependency
-        return None, frozenset(), "not installed"
-    years = frozenset(day.year for day in chinese_calendar.holidays)
+        return (frozenset(), frozenset()), frozenset(), "not installed"
+    holidays = frozenset(chinese_calendar.holidays)
+    workdays = frozenset(chinese_calendar.workdays)
+    years = frozenset(day.year for day in holidays)
     version = getattr(chinese_calendar, "__version__", "unknown")
-    return chinese_calendar, years, str(version)
+    return (holidays, workdays), years, str(version)
 
 
 def official_years() -> tuple[int, int] | None:
@@ -180,8 +183,9 @@ class WorkdayCalendar:
         if day in self.holidays:
             return False
         if self.knows(day.year):
-            module, _, _ = _official()
-            return bool(module.is_workday(day))
+            (days_off, make_up), _, _ = _official()
+            # As chinese_calendar.is_workday: a make-up day, or a weekday that is not a holiday.
+            return day in make_up or (day.weekday() < 5 and day not in days_off)
         return day.weekday() < 5
 
     def _warnings(self, years: Iterable[int]) -> tuple[tuple[int, ...], tuple[str, ...]]:

@@ -277,3 +277,14 @@ def test_cli_deadlines_of_the_seed(run: Cli, seed_path: Path) -> None:
     assert len(due) == 1
     assert due[0]["due"] == "2017-08-09" and due[0]["days"] == 30
     assert due[0]["runs_from"] == "本工作要点公布"
+
+
+def test_agrees_with_chinese_calendar_on_every_known_day() -> None:
+    import chinese_calendar
+
+    span = official_years()
+    assert span is not None
+    day, last = D(span[0], 1, 1), D(span[1], 12, 31)
+    while day <= last:
+        assert CAL.is_workday(day) == chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
