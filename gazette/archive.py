@@ -145,7 +145,7 @@ def open_archive(
     *,
     create: bool = True,
     actor: str | None = None,
-    lock_timeout: float = 30.0,
+    lock_timeout: float | None = None,
 ) -> Archive:
     """Open (or create) the archive in a directory.
 
@@ -153,7 +153,8 @@ def open_archive(
         path: the archive directory; ``$GAZETTE_ARCHIVE`` or ``./gazette-archive`` when omitted.
         create: create the archive when the directory holds none.
         actor: who is acting, for the log (defaults to the login name).
-        lock_timeout: seconds a write waits for another writer before failing.
+        lock_timeout: seconds a write waits for another writer before failing (default
+            ``$GAZETTE_LOCK_TIMEOUT``, else 30).
 
     Raises:
         ArchiveError: the directory is not an archive and ``create`` is false, or unusable.
@@ -162,7 +163,9 @@ def open_archive(
         Path(path) if path is not None else default_location(),
         create=create,
         actor=actor,
-        lock_timeout=lock_timeout,
+        lock_timeout=lock_timeout
+        if lock_timeout is not None
+        else float(os.environ.get("GAZETTE_LOCK_TIMEOUT") or 30.0),
     )
 
 
@@ -1048,6 +1051,15 @@ class Archive:
             return
         current = catalog.load_disclosure(conn, doc_id)
         prov = current.provenance
+        if (
+            current.attribute == DisclosureAttribute.PROACTIVE
+            and prov is not None
+            and prov.kind in (ProvenanceKind.METADATA, ProvenanceKind.POLICY)
+            and (current.basis == basis or not basis.startswith("刊登于"))
+        ):
+            # Already proactive by a publication with its basis recorded; only a gazette
+            # printing (the standard text) replaces a portal basis.
+            return
         if prov is not None and prov.kind in (ProvenanceKind.MANUAL, ProvenanceKind.IMPORTED):
             # A person's decision stands; a published document kept from the public is
             # worth a look, so the conflict goes to the log.
