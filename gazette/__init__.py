@@ -14,7 +14,7 @@ Files are ingested with the companion package ``ingest`` (``ingest.ingest_paths`
 
 from gazette.archive import AddResult, Archive, Submission, open_archive
 from gazette.dates import find_dates, parse_date
-from gazette.disclosure import View
+from gazette.disclosure import DisclosureChange, View
 from gazette.docnumber import DocNumber
 from gazette.errors import (
     AmbiguousReference,
@@ -25,6 +25,7 @@ from gazette.errors import (
     EmptyDocument,
     EncryptedFile,
     GazetteError,
+    ImportFailed,
     IngestError,
     InvalidArgument,
     InvalidDate,
@@ -36,6 +37,7 @@ from gazette.errors import (
     UnsafeFile,
     UnsupportedFormat,
 )
+from gazette.interpretation import NormativeRule
 from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on
 from gazette.model import (
     Block,
@@ -62,6 +64,7 @@ from gazette.model import (
     TextVersion,
 )
 from gazette.views import ArchiveView
+from gazette.workdays import Deadline, WorkdayCalendar
 
 __version__ = "0.1.0"
 
@@ -77,8 +80,10 @@ __all__ = [
     "BlockKind",
     "CleanupOutcome",
     "CorruptFile",
+    "Deadline",
     "Disclosure",
     "DisclosureAttribute",
+    "DisclosureChange",
     "DocNumber",
     "DocRef",
     "Document",
@@ -89,6 +94,7 @@ __all__ = [
     "GazetteError",
     "GazetteIssue",
     "Ground",
+    "ImportFailed",
     "IngestError",
     "InterpretationForm",
     "InterpretationLink",
@@ -100,6 +106,7 @@ __all__ = [
     "LifecycleEvent",
     "MissingDependency",
     "NeedsOCR",
+    "NormativeRule",
     "OcrInfo",
     "Provenance",
     "ProvenanceKind",
@@ -115,6 +122,7 @@ __all__ = [
     "UnsafeFile",
     "UnsupportedFormat",
     "View",
+    "WorkdayCalendar",
     "__version__",
     "find_dates",
     "open_archive",

@@ -29,6 +29,7 @@ from typing import Any
 
 import attrs
 
+from gazette.dates import format_cn
 from gazette.errors import InvalidArgument
 from gazette.model import (
     Block,
@@ -257,10 +258,12 @@ def publication_basis(
             return f"刊登于{pub.label}（政府公报刊登即主动公开）"
     for pub in pubs:
         if pub.channel == "portal":
-            where = pub.name or pub.url or "政府网站"
-            return f"发布于{where}（政府网站公开发布，附元数据表）"
+            details = [f"索引号{index_number}" if index_number else None]
+            details.append(f"发布日期{format_cn(pub.date)}" if pub.date else None)
+            where = "，".join(d for d in details if d)
+            return f"公开于{pub.name or '政府网站'}" + (f"（{where}）" if where else "")
     if index_number and TextOrigin.PORTAL in set(origins):
-        return f"政府网站公开发布（索引号 {index_number}）"
+        return f"公开于政府网站（索引号{index_number}）"
     return None
 
 

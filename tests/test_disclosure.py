@@ -134,6 +134,52 @@ def test_govcn_published_notes_are_exactly_the_truth() -> None:
     assert found == expected and len(expected) == 8
 
 
+def _truth(number: str) -> dict[str, object]:
+    return json.loads(corpus_path("govcn", f"{number}.truth.json").read_text("utf-8"))
+
+
+ALL_GOVCN = [f"{n:02d}" for n in range(1, 59, 3)]
+
+
+def test_govcn_bodies_through_the_pipeline(archive: gazette.Archive) -> None:
+    """The real ingest of every ``.body.html``: the 附注 decides (8 carry 此件公开发布)."""
+    paths = [corpus_path("govcn", f"{n}.body.html") for n in ALL_GOVCN]
+    report = ingest_paths(archive, paths, jobs=1)
+    assert report.ok
+    proactive = set()
+    for number, result in zip(ALL_GOVCN, report.results, strict=True):
+        doc = archive.internal.get(result.ids[0])
+        if doc.disclosure.attribute == A.PROACTIVE:
+            proactive.add(number)
+            assert doc.disclosure.basis == "附注：（此件公开发布）"
+        else:
+            assert doc.disclosure.attribute in (A.UNKNOWN, A.PARTIAL)
+    assert proactive == {n for n in ALL_GOVCN if _truth(n)["此件公开发布"]}
+    public = {r.id for r in archive.public.list()}
+    assert len(public) == len(proactive) + 4  # and the four published with deletions
+
+
+@pytest.mark.parametrize("order", ["body-then-page", "page-then-body"])
+def test_govcn_portal_page_makes_every_document_proactive(
+    archive: gazette.Archive, order: str
+) -> None:
+    """A page with its metadata table was published: proactive whatever the body says, and
+    whichever rendition arrives first."""
+    numbers = ["01", "19", "40", "49"]  # 此件公开发布, no note, no note, 本文有删减
+    kinds = ["body", "page"] if order == "body-then-page" else ["page", "body"]
+    for kind in kinds:
+        paths = [corpus_path("govcn", f"{n}.{kind}.html") for n in numbers]
+        assert ingest_paths(archive, paths, jobs=1).ok
+    assert archive.counts()["documents"] == len(numbers)
+    for number in numbers:
+        truth = _truth(number)
+        doc = archive.public.get(str(truth["发文字号"]))
+        assert doc.disclosure.attribute == A.PROACTIVE
+        assert doc.disclosure.basis is not None and "公开于" in doc.disclosure.basis
+        assert str(truth["索引号"]) in doc.disclosure.basis
+        assert any(p.channel == "portal" for p in doc.publications)
+
+
 # --- names ----------------------------------------------------------------------------------
 
 
@@ -646,6 +692,8 @@ def test_cli_set_history_and_views(run: Cli, tmp_path: Path) -> None:
     history = run.json("disclosure", "history", "青政发〔2021〕3号", "--view", "internal")
     assert history["view"] == "internal"
     assert [h["attribute"] for h in history["history"]] == ["proactive", "withheld"]
+    status = run.json("status", "青政发〔2021〕3号", "--view", "internal")
+    assert status["view"] == "internal"
     listing = run.json("list")
     assert listing["view"] == "public" and listing["documents"] == []
     assert run.json("list", "--view", "internal")["view"] == "internal"
