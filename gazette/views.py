@@ -22,12 +22,11 @@ from gazette.disclosure import (
     View,
     is_public,
     redact,
-    withholds_title,
 )
 from gazette.docnumber import DocNumber
 from gazette.errors import AmbiguousReference, DocumentNotFound
 from gazette.lifecycle import Status, status_on, text_on
-from gazette.model import DisclosureAttribute, Document, GazetteIssue
+from gazette.model import BlockKind, DisclosureAttribute, Document, GazetteIssue
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
@@ -129,14 +128,25 @@ class ArchiveView:
             return set()
         rows = catalog.fetch_all(
             self.conn,
-            "SELECT doc_id FROM disclosure WHERE attribute = ? AND withheld_blocks != '[]'",
+            "SELECT t.doc_id, t.adopted, t.standard, t.blocks, d.withheld_blocks"
+            " FROM texts t JOIN disclosure d ON d.doc_id = t.doc_id"
+            " WHERE d.attribute = ? AND d.withheld_blocks != '[]' ORDER BY t.id",
             (DisclosureAttribute.PARTIAL.value,),
         )
-        out = set()
+        texts: dict[str, builtins.list[dict[str, Any]]] = {}
         for r in rows:
-            doc = catalog.load_document(self.conn, r["doc_id"], with_parts=False)
-            if doc is not None and withholds_title(doc):
-                out.add(r["doc_id"])
+            texts.setdefault(r["doc_id"], []).append(r)
+        out = set()
+        for doc_id, versions in texts.items():
+            # The current text, as model.current_text picks it: the latest version, its
+            # standard rendition first.
+            latest = max(v["adopted"] or "" for v in versions)
+            same = [v for v in versions if (v["adopted"] or "") == latest]
+            current = next((v for v in same if v["standard"]), same[0])
+            kinds = [block[1] for block in json.loads(current["blocks"])]
+            withheld = json.loads(current["withheld_blocks"])
+            if any(0 <= i < len(kinds) and kinds[i] == BlockKind.TITLE.value for i in withheld):
+                out.add(doc_id)
         return out
 
     def _not_found(self, ref: str) -> DocumentNotFound:
