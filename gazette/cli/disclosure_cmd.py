@@ -143,7 +143,8 @@ def set_(
     """Set a document's disclosure attribute; attachments without their own follow.
 
     REF is resolved among all documents (this is a write). The change is kept in the document's
-    history with its date, reason, grounds, basis and who made it.
+    history with its date, reason, grounds, basis and who made it. Setting the same attribute
+    again records a review: the next periodic review counts from its date.
     """
     change = obj.archive().set_disclosure(
         ref,
