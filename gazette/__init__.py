@@ -12,7 +12,7 @@ Files are ingested with the companion package ``ingest`` (``ingest.ingest_paths`
 ``gazette ingest`` command.
 """
 
-from gazette.archive import AddResult, Archive, Submission, open_archive
+from gazette.archive import AddResult, Archive, ImportReport, Submission, open_archive
 from gazette.dates import find_dates, parse_date
 from gazette.disclosure import DisclosureChange, View
 from gazette.docnumber import DocNumber
@@ -28,6 +28,7 @@ from gazette.errors import (
     ImportFailed,
     IngestError,
     InvalidArgument,
+    InvalidCleanupList,
     InvalidDate,
     InvalidDocNumber,
     MissingDependency,
@@ -38,7 +39,7 @@ from gazette.errors import (
     UnsupportedFormat,
 )
 from gazette.interpretation import NormativeRule
-from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on
+from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on, timeline
 from gazette.model import (
     Block,
     BlockKind,
@@ -95,10 +96,12 @@ __all__ = [
     "GazetteIssue",
     "Ground",
     "ImportFailed",
+    "ImportReport",
     "IngestError",
     "InterpretationForm",
     "InterpretationLink",
     "InvalidArgument",
+    "InvalidCleanupList",
     "InvalidDate",
     "InvalidDocNumber",
     "IssueItem",
@@ -129,4 +132,5 @@ __all__ = [
     "parse_date",
     "status_on",
     "text_on",
+    "timeline",
 ]

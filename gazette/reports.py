@@ -123,8 +123,12 @@ def load_links(view: ArchiveView) -> list[InterpretationLink]:
     ]
 
 
-def _base(name: str, view: ArchiveView) -> dict[str, Any]:
-    return {"report": name, "view": view.view.value}
+def _setting(view: ArchiveView, name: str, given: int | None, fallback: int) -> int:
+    """A report parameter: as given, else the archive's setting, else the default."""
+    if given is not None:
+        return given
+    value = view.archive.settings().get(name)
+    return int(value) if value is not None else fallback
 
 
 # --- interpretations ----------------------------------------------------------------------
@@ -147,7 +151,7 @@ class InterpretationsReport:
 def interpretations(
     view: ArchiveView,
     *,
-    lag: int = 0,
+    lag: int | None = None,
     calendar: WorkdayCalendar | None = None,
     rule: NormativeRule = DEFAULT_RULE,
     since: _dt.date | None = None,
@@ -156,11 +160,13 @@ def interpretations(
 
     Args:
         view: what the report may see.
-        lag: working days allowed between the policy and its interpretation (default 0).
+        lag: working days allowed between the policy and its interpretation (default: the
+            ``interpretation.lag_days`` setting, else 0).
         calendar: the working-day calendar.
         rule: which documents are normative policies.
         since: only policies dated on or after this day.
     """
+    lag = _setting(view, "interpretation.lag_days", lag, 0)
     entries = load_entries(view)
     links = load_links(view)
     check = sync_check(entries, links, lag=lag, calendar=calendar, rule=rule, since=since)
@@ -262,8 +268,8 @@ def disclosure(
     view: ArchiveView,
     *,
     as_of: _dt.date | None = None,
-    review_days: int = DEFAULT_REVIEW_DAYS,
-    threshold: int = DEFAULT_REQUEST_THRESHOLD,
+    review_days: int | None = None,
+    threshold: int | None = None,
     request_window_days: int | None = None,
 ) -> DisclosureReport:
     """Counts by attribute, documents with none, and the review queue.
@@ -272,11 +278,15 @@ def disclosure(
         view: what the report may see.
         as_of: the day (default today).
         review_days: a non-disclosure is reviewed this many days after it was last decided,
-            unless a review date was set with it.
-        threshold: an on-request document asked for this many times is listed.
+            unless a review date was set with it (default: the ``disclosure.review_days``
+            setting, else 365).
+        threshold: an on-request document asked for this many times is listed (default: the
+            ``disclosure.request_threshold`` setting, else 3).
         request_window_days: count only asks within this many days before ``as_of``.
     """
     as_of = as_of or _dt.date.today()
+    review_days = _setting(view, "disclosure.review_days", review_days, DEFAULT_REVIEW_DAYS)
+    threshold = _setting(view, "disclosure.request_threshold", threshold, DEFAULT_REQUEST_THRESHOLD)
     entries = load_entries(view)
     counts: Counter[str] = Counter()
     attachment_counts: Counter[str] = Counter()
@@ -423,8 +433,8 @@ class TimelinessReport:
 def timeliness(
     view: ArchiveView,
     *,
-    portal_days: int = Rule.PROACTIVE.days,
-    gazette_days: int = Rule.PROACTIVE.days,
+    portal_days: int | None = None,
+    gazette_days: int | None = None,
     calendar: WorkdayCalendar | None = None,
 ) -> TimelinessReport:
     """Documents published later than their deadline in working days from the written date.
@@ -434,11 +444,15 @@ def timeliness(
     Args:
         view: what the report may see.
         portal_days: working days allowed for publication on a portal (and for a 发布日期 with
-            no channel); default 20 (政府信息公开条例 第二十六条).
-        gazette_days: working days allowed for printing in a gazette (default 20 too).
+            no channel); default: the ``timeliness.portal_days`` setting, else 20
+            (政府信息公开条例 第二十六条).
+        gazette_days: working days allowed for printing in a gazette (default: the
+            ``timeliness.gazette_days`` setting, else 20).
         calendar: the working-day calendar.
     """
     calendar = calendar or WorkdayCalendar()
+    portal_days = _setting(view, "timeliness.portal_days", portal_days, Rule.PROACTIVE.days)
+    gazette_days = _setting(view, "timeliness.gazette_days", gazette_days, Rule.PROACTIVE.days)
     allowed = {"portal": portal_days, "gazette": gazette_days, "published": portal_days}
     late: list[TimelinessItem] = []
     on_time = 0

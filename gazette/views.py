@@ -24,13 +24,13 @@ from gazette.disclosure import (
     redact,
 )
 from gazette.docnumber import DocNumber
-from gazette.errors import AmbiguousReference, DocumentNotFound
+from gazette.errors import AmbiguousReference, DocumentNotFound, InvalidArgument
 from gazette.lifecycle import Status, status_on, text_on
 from gazette.model import BlockKind, DisclosureAttribute, Document, GazetteIssue
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
-    from gazette.search import SearchResults
+    from gazette.search import SearchFilters, SearchResults
 
 
 @attrs.frozen
@@ -344,19 +344,71 @@ class ArchiveView:
 
     # --- search --------------------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 10, offset: int = 0) -> SearchResults:
+    def search(
+        self,
+        query: str = "",
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        sort: str = "relevance",
+        facets: bool = True,
+        filters: SearchFilters | None = None,
+        **filter_values: Any,
+    ) -> SearchResults:
         """Full-text search within this view.
 
-        The index marks what is public; while changes wait to be indexed (a writer that could
-        not update the index leaves them queued) the public view also leaves out the documents
-        whose entries are stale, so a disclosure change never shows through an old entry.
+        The public view searches, snippets and counts only what the public may see; the
+        internal view also searches the withheld paragraphs of partially disclosed documents.
+        While changes wait to be indexed, the public view leaves the stale entries out, so a
+        disclosure change never shows through an old entry.
+
+        Args:
+            query: words (all must match), ``"phrases"``, ``OR``, ``-excluded``, document
+                numbers in any spelling. May be empty when a filter is given.
+            limit: page size.
+            offset: results to skip.
+            sort: ``relevance`` (title weighted above body) or ``date`` (newest first).
+            facets: count issuers, years, 文种 and statuses over every match.
+            filters: a :class:`~gazette.search.SearchFilters`; or pass its fields as keywords
+                (``issuer=``, ``doc_type=``, ``date_from=``, ``date_to=``, ``date_field=``,
+                ``gazette=``, ``year=``, ``valid_on=``, ``status=``).
+
+        Raises:
+            InvalidQuery: the query cannot be run (too long, or empty without a filter).
+            InvalidArgument: an unknown filter or status.
         """
+        from gazette.search import SearchFilters
+
+        if filter_values:
+            known = {a.name for a in attrs.fields(SearchFilters)}
+            unknown = sorted(set(filter_values) - known)
+            if unknown:
+                raise InvalidArgument(f"unknown search filter(s): {', '.join(unknown)}")
+            filters = attrs.evolve(filters or SearchFilters(), **filter_values)
         public = self.view == View.PUBLIC
-        allowed: builtins.list[str] | None = None
+        stale: set[str] = set()
         if public:
+            # Entries waiting to be re-indexed (a writer that could not update the index left
+            # them queued) may carry an old disclosure: the public view leaves them out.
             stale = {r[0] for r in self.conn.execute("SELECT doc_id FROM index_queue").fetchall()}
-            if stale:
-                allowed = sorted(self.visible_ids() - stale)
         return self.archive.index.search(
-            query, public_only=public, allowed_ids=allowed, limit=limit, offset=offset
+            query,
+            public_only=public,
+            exclude_ids=stale,
+            filters=filters,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            facets=facets,
+            status_source=self._statuses_on,
         )
+
+    def _statuses_on(self, on: _dt.date) -> dict[str, str]:
+        """Every document's status on a date, from the catalog's status intervals."""
+        day = on.isoformat()
+        rows = self.conn.execute(
+            "SELECT doc_id, status FROM status_intervals"
+            " WHERE start <= ? AND (end IS NULL OR end > ?)",
+            (day, day),
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}

@@ -3,8 +3,8 @@
 Each stage reads what the previous one wrote and is tested alone:
 
 ``read`` (format reader) → ``parse`` (element parser) → ``portal_metadata`` (metadata the
-reader found outside the body) → ``references`` (what the document says about others: the
-policies an interpretation explains) → ``submission``.
+reader found outside the body) → ``lifecycle`` (events the text states) →
+``references`` (the policies an interpretation explains) → ``submission``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from gazette.model import (
     SourceFile,
     TextOrigin,
 )
-from ingest import elements, interpretations
+from gazette.references import OutgoingRef
+from ingest import clauses, elements, interpretations
 from ingest.raw import RawDocument
 from ingest.readers import read
 
@@ -124,6 +125,17 @@ def document_from(raw: RawDocument) -> Document:
     return portal_metadata(parse(raw), raw)
 
 
+def lifecycle(document: Document, index: int = 0) -> tuple[Document, tuple[OutgoingRef, ...]]:
+    """Events the text states (effective dates, validity, 题注 versions) on the document and its
+    parts, and what it says about other documents (repeals, cleanup results) as references.
+
+    Args:
+        document: the parsed document.
+        index: its position in the submission.
+    """
+    return clauses.read_lifecycle(document, (index,))
+
+
 def build_submission(path: Path, source: SourceFile) -> Submission:
     """Read, parse and package one file.
 
@@ -133,7 +145,7 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     raw = read(path, source.format)
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
-    document = document_from(raw).with_sources(source)
+    document, references = lifecycle(document_from(raw).with_sources(source))
     detail: dict[str, object] = {"warnings": list(raw.warnings)} if raw.warnings else {}
     state = "stored"
     if raw.needs_ocr:
@@ -144,7 +156,7 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         source=source,
         path=path,
         documents=(document,),
-        references=interpretations.outgoing_refs(document),
+        references=(*references, *interpretations.outgoing_refs(document)),
         state=state,
         detail=detail,
     )

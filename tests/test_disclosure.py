@@ -946,6 +946,24 @@ def _check_no_leak(
         if suffix in ("p", "pb") and specs[k]["part"] is None:
             expected = 0
         assert public.search(token).total == expected, (token, own)
+    # filters: a filter alone lists exactly the visible documents it selects
+    top_visible = [ids[k] for k in range(len(specs)) if ids[k] in visible]
+    by_year = public.search("", year=2021, limit=50)
+    assert {h.id for h in by_year.hits} == set(top_visible)
+    assert by_year.total == len(top_visible)
+    first_days = [ids[k] for k in range(min(3, len(specs))) if ids[k] in visible]
+    window = public.search(
+        "", date_from=dt.date(2021, 3, 1), date_to=dt.date(2021, 3, 3), limit=50
+    )
+    assert {h.id for h in window.hits} == set(first_days)
+    for k, suffix in queries[:2]:
+        if k < len(specs):
+            filtered = public.search(f"qz{k}{suffix}", issuer="青川市人民政府", limit=50)
+            assert {h.id for h in filtered.hits} <= visible
+            for hit in filtered.hits:
+                assert not leaks(hit.title + hit.snippet), hit
+            for counts in filtered.facets.values():
+                assert sum(counts.values()) <= filtered.total
     # issues
     for issue in public.issues():
         assert {i.doc_id for i in issue.items if i.doc_id} <= visible

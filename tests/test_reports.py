@@ -42,7 +42,10 @@ def test_interpretations_on_the_sample(sample: gazette.Archive) -> None:
     report = reports.interpretations(sample.public)
     data = report.as_json()
     assert data["view"] == "public" and data["links"] == 1
-    assert [e["title"] for e in data["missing"]] == ["青川市政府信息依申请公开办理规定"]
+    assert [e["title"] for e in data["missing"]] == [
+        "青川市政府信息依申请公开办理规定",
+        "青川市政务新媒体管理暂行办法",
+    ]
     (late,) = data["late"]
     assert late["policy"]["title"] == "青川市政务公开工作实施办法"
     assert late["interpretation"]["title"] == "《青川市政务公开工作实施办法》政策解读"
@@ -53,7 +56,8 @@ def test_interpretations_on_the_sample(sample: gazette.Archive) -> None:
 
 def test_interpretations_since(sample: gazette.Archive) -> None:
     data = reports.interpretations(sample.public, since=D(2020, 1, 1)).as_json()
-    assert data["missing"] == []
+    assert [e["title"] for e in data["missing"]] == ["青川市政务新媒体管理暂行办法"]
+    assert reports.interpretations(sample.public, since=D(2024, 1, 1)).check.missing == ()
 
 
 def test_hidden_interpretation_is_missing_in_public_only(sample: gazette.Archive) -> None:
@@ -73,10 +77,10 @@ def test_disclosure_counts_by_view(sample: gazette.Archive, seed_path: Path) -> 
     assert ingest_paths(sample, [seed_path], jobs=1).ok  # no 附注: no attribute
     public = reports.disclosure(sample.public, as_of=D(2024, 1, 1)).as_json()
     internal = reports.disclosure(sample.internal, as_of=D(2024, 1, 1)).as_json()
-    assert public["view"] == "public" and public["counts"] == {"proactive": 4}
+    assert public["view"] == "public" and public["counts"] == {"proactive": 6}
     assert public["no_attribute"] == []
-    assert internal["counts"] == {"proactive": 4, "unknown": 1, "withheld": 1}
-    assert internal["attachment_counts"] == {"proactive": 2, "unknown": 1}
+    assert internal["counts"] == {"proactive": 6, "unknown": 1, "withheld": 1}
+    assert internal["attachment_counts"] == {"proactive": 3, "unknown": 1}
     unknown = {e["title"] for e in internal["no_attribute"]}
     assert unknown == {
         "济南市人民政府办公厅关于印发2017年济南市政务公开工作要点的通知",
@@ -226,6 +230,7 @@ def test_completeness_with_gazette_publications(sample: gazette.Archive, tmp_pat
     assert {e.title for e in before.missing} == {
         "青川市政府信息依申请公开办理规定",
         "青川市政务公开工作实施办法",
+        "青川市政务新媒体管理暂行办法",
     }
     assert before.printed == 0
     # The 印发 notice of the 实施办法 is printed in the gazette: its family is covered.
@@ -244,8 +249,11 @@ def test_completeness_with_gazette_publications(sample: gazette.Archive, tmp_pat
     result = submit(sample, tmp_path, rendition, issue=issue)
     assert result.merged == (carrier.id,)
     after = reports.completeness(sample.public)
-    assert [e.title for e in after.missing] == ["青川市政府信息依申请公开办理规定"]
-    assert after.printed == 1 and after.normative == 2
+    assert [e.title for e in after.missing] == [
+        "青川市政府信息依申请公开办理规定",
+        "青川市政务新媒体管理暂行办法",
+    ]
+    assert after.printed == 1 and after.normative == 3
     data = after.as_json()
     assert data["view"] == "public" and data["documents_in_gazettes"] == 1
 
@@ -308,3 +316,21 @@ def test_cli_report_text_output(run: Cli) -> None:
     assert "青政办函〔2023〕41号" not in public
     data = run.json("report", "interpretations", "--lag", "2")
     assert data["late"] == [] and data["allowed_lag_working_days"] == 2
+
+
+def test_archive_settings_configure_the_reports(sample: gazette.Archive) -> None:
+    sample.set_setting("interpretation.lag_days", 2)
+    assert reports.interpretations(sample.public).check.late == ()
+    assert len(reports.interpretations(sample.public, lag=0).check.late) == 1  # given wins
+    sample.set_setting("disclosure.review_days", 30)
+    (item,) = reports.disclosure(sample.internal, as_of=D(2023, 6, 6)).review_due
+    assert item.due == D(2023, 6, 5)
+    sample.set_setting("timeliness.portal_days", 5)
+    assert reports.timeliness(sample.public).as_json()["allowed_working_days"]["portal"] == 5
+
+
+def test_cli_settings_reach_the_reports(run: Cli) -> None:
+    run("ingest", "--recursive", str(ARCHIVE_DATA))
+    run("settings", "set", "interpretation.lag_days", "2")
+    data = run.json("report", "interpretations")
+    assert data["allowed_lag_working_days"] == 2 and data["late"] == []

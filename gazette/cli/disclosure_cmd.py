@@ -450,9 +450,9 @@ def deadlines(
 @click.option(
     "--lag",
     type=click.IntRange(0),
-    default=0,
-    show_default=True,
-    help="Working days an interpretation may come after its policy.",
+    default=None,
+    help="Working days an interpretation may come after its policy"
+    " (default: setting interpretation.lag_days, else 0).",
 )
 @click.option("--since", type=DATE, default=None, help="Only policies dated on or after this day.")
 @calendar_options
@@ -461,7 +461,7 @@ def deadlines(
 @click.pass_obj
 def interpretations_report(
     obj: Context,
-    lag: int,
+    lag: int | None,
     since: _dt.date | None,
     holidays: tuple[_dt.date, ...],
     workdays: tuple[_dt.date, ...],
@@ -500,16 +500,16 @@ def interpretations_report(
 @click.option(
     "--review-days",
     type=click.IntRange(1),
-    default=reports.DEFAULT_REVIEW_DAYS,
-    show_default=True,
-    help="Review a non-disclosure this many days after it was decided.",
+    default=None,
+    help="Review a non-disclosure this many days after it was decided"
+    f" (default: setting disclosure.review_days, else {reports.DEFAULT_REVIEW_DAYS}).",
 )
 @click.option(
     "--threshold",
     type=click.IntRange(1),
-    default=reports.DEFAULT_REQUEST_THRESHOLD,
-    show_default=True,
-    help="List on-request documents asked for at least this many times.",
+    default=None,
+    help="List on-request documents asked for at least this many times"
+    f" (default: setting disclosure.request_threshold, else {reports.DEFAULT_REQUEST_THRESHOLD}).",
 )
 @click.option(
     "--window-days",
@@ -523,8 +523,8 @@ def interpretations_report(
 def disclosure_report(
     obj: Context,
     as_of: _dt.date | None,
-    review_days: int,
-    threshold: int,
+    review_days: int | None,
+    threshold: int | None,
     window_days: int | None,
     view: str,
     as_json: bool,
@@ -563,16 +563,16 @@ def disclosure_report(
 @click.option(
     "--portal-days",
     type=click.IntRange(0),
-    default=Rule.PROACTIVE.days,
-    show_default=True,
-    help="Working days allowed from writing to portal publication (第二十六条).",
+    default=None,
+    help="Working days allowed from writing to portal publication"
+    f" (default: setting timeliness.portal_days, else {Rule.PROACTIVE.days}, 第二十六条).",
 )
 @click.option(
     "--gazette-days",
     type=click.IntRange(0),
-    default=Rule.PROACTIVE.days,
-    show_default=True,
-    help="Working days allowed from writing to printing in a gazette.",
+    default=None,
+    help="Working days allowed from writing to printing in a gazette"
+    f" (default: setting timeliness.gazette_days, else {Rule.PROACTIVE.days}).",
 )
 @calendar_options
 @view_option
@@ -580,8 +580,8 @@ def disclosure_report(
 @click.pass_obj
 def timeliness_report(
     obj: Context,
-    portal_days: int,
-    gazette_days: int,
+    portal_days: int | None,
+    gazette_days: int | None,
     holidays: tuple[_dt.date, ...],
     workdays: tuple[_dt.date, ...],
     holidays_file: str | None,
