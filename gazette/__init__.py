@@ -14,7 +14,7 @@ Files are ingested with the companion package ``ingest`` (``ingest.ingest_paths`
 
 from gazette.archive import AddResult, Archive, ImportReport, Submission, open_archive
 from gazette.dates import find_dates, parse_date
-from gazette.disclosure import View
+from gazette.disclosure import DisclosureChange, View
 from gazette.docnumber import DocNumber
 from gazette.errors import (
     AmbiguousReference,
@@ -25,6 +25,7 @@ from gazette.errors import (
     EmptyDocument,
     EncryptedFile,
     GazetteError,
+    ImportFailed,
     IngestError,
     InvalidArgument,
     InvalidCleanupList,
@@ -39,6 +40,7 @@ from gazette.errors import (
     UnsupportedFormat,
 )
 from gazette.gazettes import GapReport, find_gaps
+from gazette.interpretation import NormativeRule
 from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on, timeline
 from gazette.model import (
     Block,
@@ -65,6 +67,7 @@ from gazette.model import (
     TextVersion,
 )
 from gazette.views import ArchiveView
+from gazette.workdays import Deadline, WorkdayCalendar
 
 __version__ = "0.1.0"
 
@@ -80,8 +83,10 @@ __all__ = [
     "BlockKind",
     "CleanupOutcome",
     "CorruptFile",
+    "Deadline",
     "Disclosure",
     "DisclosureAttribute",
+    "DisclosureChange",
     "DocNumber",
     "DocRef",
     "Document",
@@ -93,6 +98,7 @@ __all__ = [
     "GazetteError",
     "GazetteIssue",
     "Ground",
+    "ImportFailed",
     "ImportReport",
     "IngestError",
     "InterpretationForm",
@@ -107,6 +113,7 @@ __all__ = [
     "LifecycleEvent",
     "MissingDependency",
     "NeedsOCR",
+    "NormativeRule",
     "OcrInfo",
     "Provenance",
     "ProvenanceKind",
@@ -122,6 +129,7 @@ __all__ = [
     "UnsafeFile",
     "UnsupportedFormat",
     "View",
+    "WorkdayCalendar",
     "__version__",
     "find_dates",
     "find_gaps",

@@ -139,9 +139,11 @@ def _scanned_document(raw: RawDocument, path: Path, source: SourceFile) -> Submi
     """A scanned PDF that is one document: its OCR text, marked as such."""
     if not raw.lines:
         raise EmptyDocument(source.path, "OCR found no text on any page")
+    from ingest import interpretations
     from ingest.stages import document_from, lifecycle
 
     document, references = lifecycle(mark_ocr(document_from(raw), raw.ocr).with_sources(source))
+    references = (*references, *interpretations.outgoing_refs(document))
     detail: dict[str, Any] = {"ocr": _ocr_detail(raw)}
     if raw.warnings:
         detail["warnings"] = list(raw.warnings)

@@ -709,6 +709,7 @@ def submission(
             "confidence": split_issue.issue.ocr.confidence,
             "pages": [list(p) for p in split_issue.issue.ocr.pages],
         }
+    from ingest import interpretations
     from ingest.stages import lifecycle
 
     documents = []
@@ -717,6 +718,12 @@ def submission(
         read, refs = lifecycle(document.with_sources(source), index)
         documents.append(read)
         references.extend(refs)
+        # An interpretation (解读) printed in the issue links to the policy it explains;
+        # the detector numbers positions as in a one-document submission.
+        references.extend(
+            attrs.evolve(ref, source=(index, *ref.source[1:]))
+            for ref in interpretations.outgoing_refs(read)
+        )
     return Submission(
         source=source,
         path=path,

@@ -3,7 +3,8 @@
 Each stage reads what the previous one wrote and is tested alone:
 
 ``read`` (format reader) → ``parse`` (element parser) → ``portal_metadata`` (metadata the
-reader found outside the body) → ``lifecycle`` (events the text states) → ``submission``.
+reader found outside the body) → ``lifecycle`` (events the text states) →
+``references`` (the policies an interpretation explains) → ``submission``.
 
 Gazette issues (PDF, Word, web edition) and scanned PDFs branch off to
 :mod:`ingest.gazette_files`: an issue becomes one submission with a document per item, each
@@ -32,10 +33,20 @@ from gazette.model import (
     TextOrigin,
 )
 from gazette.references import OutgoingRef
-from ingest import clauses, elements
+from ingest import clauses, elements, interpretations
 from ingest.raw import RawDocument
 from ingest.readers import read
 
+# What a file's extension claims; the content decides (see ingest.sniff).
+EXTENSIONS = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
 # A portal's metadata table must name at least two of these to count as one.
 PORTAL_LABELS = ("索引号", "发文字号", "发布日期", "成文日期", "发文机关", "主题分类", "标题")
 
@@ -166,7 +177,11 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     document, references = lifecycle(
         gazette_files.mark_ocr(document_from(raw), raw.ocr).with_sources(source)
     )
-    detail: dict[str, object] = {"warnings": list(raw.warnings)} if raw.warnings else {}
+    warnings = list(raw.warnings)
+    named = EXTENSIONS.get(path.suffix.lower())
+    if named is not None and named != source.format:
+        warnings.append(f"named {path.suffix} but the content is {source.format}: read as such")
+    detail: dict[str, object] = {"warnings": warnings} if warnings else {}
     state = "stored"
     if raw.needs_ocr:
         # Some pages had no usable text layer: what was read is stored, the rest waits for OCR.
@@ -176,7 +191,7 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         source=source,
         path=path,
         documents=(document,),
-        references=references,
+        references=(*references, *interpretations.outgoing_refs(document)),
         state=state,
         detail=detail,
     )
