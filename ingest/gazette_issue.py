@@ -36,14 +36,10 @@ from gazette.archive import Submission
 from gazette.docnumber import DocNumber
 from gazette.errors import IssueNotSplit
 from gazette.model import (
-    Disclosure,
-    DisclosureAttribute,
     Document,
     GazetteIssue,
     IssueItem,
     OcrInfo,
-    Provenance,
-    ProvenanceKind,
     SourceFile,
     TextOrigin,
 )
@@ -525,7 +521,7 @@ def assemble(
     raws: list[RawDocument] = []
     for seq, (first, entry) in enumerate(zip(starts, entries, strict=True), start=1):
         stop = starts[seq] if seq < len(starts) else len(body.lines)
-        item, document, item_raw = _item(raw, body, first, stop, seq, entry, printed, label)
+        item, document, item_raw = _item(raw, body, first, stop, seq, entry, printed)
         items.append(item)
         documents.append(document)
         raws.append(item_raw)
@@ -594,7 +590,6 @@ def _item(
     seq: int,
     entry: toc.TocEntry | None,
     printed: dict[int, int],
-    label: str,
 ) -> tuple[IssueItem, Document, RawDocument]:
     lines = body.lines[first:stop]
     pdf_first = body.spans[first][0]
@@ -622,7 +617,7 @@ def _item(
         # the page differently): the title as printed above the item, in its larger type.
         title = document.title or toc.squeeze(lines[0].text)
     ocr = _item_ocr(raw.ocr, pdf_pages)
-    document = _as_printed(document, title, pages, ocr, label, entry)
+    document = _as_printed(document, title, pages, ocr, entry)
     item = IssueItem(
         seq=seq,
         title=title,
@@ -646,33 +641,22 @@ def _item_ocr(ocr: OcrInfo | None, pdf_pages: tuple[int, int] | None) -> OcrInfo
     return OcrInfo(ocr.engine, confidence, pages)
 
 
-def _gazette_disclosure(disclosure: Disclosure, label: str) -> Disclosure:
-    """Printed in a gazette: proactively disclosed, whatever else the text says."""
-    basis = f"刊登于{label}"
-    if disclosure.basis:
-        basis = f"{basis}；{disclosure.basis}"
-    return Disclosure(
-        attribute=DisclosureAttribute.PROACTIVE,
-        basis=basis,
-        provenance=Provenance(ProvenanceKind.PARSED, source=label, excerpt=disclosure.basis),
-    )
-
-
 def _as_printed(
     document: Document,
     title: str,
     pages: tuple[int, int] | None,
     ocr: OcrInfo | None,
-    label: str,
     entry: toc.TocEntry | None,
 ) -> Document:
-    """The parsed item as the gazette's standard text: pages, OCR marks, disclosure basis."""
+    """The parsed item as the gazette's standard text, with its pages and OCR marks.
+
+    (Printing in a gazette makes it proactively disclosed: the archive's publication rule
+    records that, with the issue and pages as its basis, when the item is stored.)"""
     texts = tuple(attrs.evolve(t, pages=pages, ocr=ocr, standard=True) for t in document.texts)
     parts = tuple(
         attrs.evolve(
             part,
             texts=tuple(attrs.evolve(t, pages=pages, ocr=ocr, standard=True) for t in part.texts),
-            disclosure=_gazette_disclosure(part.disclosure, label),
         )
         for part in document.parts
     )
@@ -682,7 +666,6 @@ def _as_printed(
         doc_number=document.doc_number or (entry.number if entry is not None else None),
         texts=texts,
         parts=parts,
-        disclosure=_gazette_disclosure(document.disclosure, label),
     )
 
 

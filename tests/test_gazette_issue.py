@@ -117,8 +117,6 @@ def test_items_are_parsed_as_the_gazettes_standard_text(gazettes: Any) -> None:
     for document, item in zip(split.documents, split.issue.items, strict=True):
         text = document.texts[0]
         assert (text.origin, text.standard, text.pages) == (TextOrigin.GAZETTE, True, item.pages)
-        assert document.disclosure.attribute == DisclosureAttribute.PROACTIVE
-        assert document.disclosure.basis.startswith("刊登于中华人民共和国国务院公报 2019年第5、6期")
     decree = split.documents[0]
     assert (decree.title, str(decree.doc_number), decree.doc_type) == (
         "专利代理条例",
@@ -356,7 +354,13 @@ def test_items_are_public_by_being_printed(archive: gazette.Archive) -> None:
     personnel = archive.public.get(issue.items[2].doc_id or "")
     assert personnel.title == "青川市人民政府任免工作人员"
     assert personnel.disclosure.attribute == DisclosureAttribute.PROACTIVE
-    assert personnel.disclosure.basis == "刊登于青川市人民政府公报 2021年第4期"
+    assert personnel.disclosure.basis == (
+        "刊登于青川市人民政府公报 2021年第4期 第2页（政府公报刊登即主动公开）"
+    )
+    # Every item, including those whose text states no attribute of its own.
+    for item in issue.items:
+        document = archive.public.get(item.doc_id or "")
+        assert document.disclosure.attribute == DisclosureAttribute.PROACTIVE
 
 
 def test_cli_issues_json(run: Cli, gazettes: Any) -> None:
