@@ -22,5 +22,9 @@ def render(doc: Document, *, on: _dt.date | None = None) -> bytes:
     header = []
     if status.value.marked:
         header.append(f"【{status.mark()}】")
+    if text is not None and text.ocr is not None:
+        header.append(
+            f"【OCR识别文本，未经校对（{text.ocr.engine}，置信度{text.ocr.confidence:g}）】"
+        )
     body = text.text if text is not None else ""
     return ("\n".join(header) + ("\n" if header else "") + body).encode("utf-8")
