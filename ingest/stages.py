@@ -13,7 +13,7 @@ from pathlib import Path
 from gazette.archive import Submission
 from gazette.errors import EmptyDocument
 from gazette.model import Document, SourceFile
-from ingest import elements
+from ingest import elements, exported
 from ingest.raw import RawDocument
 from ingest.readers import read
 
@@ -30,8 +30,11 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         IngestError: the file cannot be read (a subclass names the reason).
     """
     raw = read(path, source.format)
+    raw, header = exported.find_header(raw)
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
-    document = parse(raw).with_sources(source)
-    detail = {"warnings": list(raw.warnings)} if raw.warnings else {}
+    document, export_warnings = exported.apply(parse(raw), header)
+    document = document.with_sources(source)
+    warnings = [*raw.warnings, *export_warnings]
+    detail = {"warnings": warnings} if warnings else {}
     return Submission(source=source, path=path, documents=(document,), detail=detail)

@@ -10,9 +10,11 @@ to it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from gazette.errors import EmptyDocument, UndecodableText
+from ingest.exported import looks_exported
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
 
@@ -131,7 +133,13 @@ def read(path: Path) -> RawDocument:
     """
     data = path.read_bytes()
     text = decode(data, path)
-    lines = [Line(p) for p in paragraphs(text)]
+    if looks_exported(text):
+        # The archive's own export: a header, then the canonical text, one paragraph per
+        # line, already normalised (joining or cleaning lines would change it).
+        lines = [Line(unicodedata.normalize("NFC", p).strip()) for p in text.split("\n")]
+        lines = [line for line in lines if line.text]
+    else:
+        lines = [Line(p) for p in paragraphs(text)]
     if not lines:
         raise EmptyDocument(path, "no text")
     return RawDocument(name=str(path), format="txt", lines=lines)
