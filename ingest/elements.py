@@ -338,8 +338,8 @@ def _title_run(lines: Sequence[Line], start: int) -> list[int]:
     k = start
     while k < len(lines) and len(run) < 5:
         text = lines[k].text
-        if not _titleish(text):
-            break
+        if lines[k].table or not _titleish(text):
+            break  # a table row is never part of a title
         if run and squeeze(text).startswith(("（", "(")):
             break  # a 题注 or note after the title
         run.append(k)

@@ -68,7 +68,9 @@ FONT_LATIN = "Times New Roman"
 RED = "FF0000"
 
 _PT_PER_MM = 72 / 25.4
-LINE_PITCH_PT = TYPE_AREA_MM[1] * _PT_PER_MM / LINES_PER_PAGE  # 28.95
+# The line pitch in twentieths of a point, rounded down so that 22 lines fit (579: 28.95 pt).
+LINE_TWIPS = math.floor(TYPE_AREA_MM[1] * _PT_PER_MM / LINES_PER_PAGE * 20)
+LINE_PITCH_PT = LINE_TWIPS / 20
 CHAR_PITCH_PT = TYPE_AREA_MM[0] * _PT_PER_MM / CHARS_PER_LINE  # 15.79
 # 28 characters of 16 pt are 0.7 % wider than the 156 mm line: characters are set this much
 # tighter (in twentieths of a point, rounded so that 28 fit). Word templates squeeze the same
@@ -283,7 +285,7 @@ class _Writer:
         for key in list(grid.attrib):
             del grid.attrib[key]
         grid.set(ox.qn("w:type"), "lines")
-        grid.set(ox.qn("w:linePitch"), str(_twips(LINE_PITCH_PT)))
+        grid.set(ox.qn("w:linePitch"), str(LINE_TWIPS))
         self.document.settings.odd_and_even_pages_header_footer = True
         self._styles()
         self._header_footer(section)
@@ -319,9 +321,9 @@ class _Writer:
             ppr,
             "spacing",
             _PPR_ORDER,
-            before=str(_twips(LINE_PITCH_PT * before_lines)),
+            before=str(round(LINE_TWIPS * before_lines)),
             after="0",
-            line=str(_twips(LINE_PITCH_PT)),
+            line=str(LINE_TWIPS),
             lineRule="exact",
         )
 
@@ -365,12 +367,14 @@ class _Writer:
         rendition = self.rendition
         doc = rendition.doc
         props = self.document.core_properties
-        props.title = doc.display_title
+        props.title = doc.display_title[:255]
         props.subject = str(doc.doc_number) if doc.doc_number else ""
         props.author = "，".join(doc.issuers)
         props.category = doc.doc_type or ""
         props.keywords = "；".join(x for x in (doc.doc_type, rendition.status.label) if x)
-        props.comments = "\n".join(rendition.header_lines)
+        # The full header, for readers that keep core properties. (python-docx caps property
+        # values at 255 characters; the OPC schema does not.)
+        props._element._get_or_add("description").text = "\n".join(rendition.header_lines)
         props.content_status = rendition.status.label
         props.identifier = doc.id or ""
         props.language = "zh-CN"
@@ -575,8 +579,8 @@ class _Writer:
             ppr,
             "spacing",
             _PPR_ORDER,
-            before=str(_twips(LINE_PITCH_PT * before)),
-            after=str(_twips(LINE_PITCH_PT)),
+            before=str(round(LINE_TWIPS * before)),
+            after=str(LINE_TWIPS),
             line=str(_twips(LINE_PITCH_PT * 1.2)),
             lineRule="exact",
         )

@@ -136,8 +136,9 @@ def read(path: Path) -> RawDocument:
     if looks_exported(text):
         # The archive's own export: a header, then the canonical text, one paragraph per
         # line, already normalised (joining or cleaning lines would change it).
-        lines = [Line(unicodedata.normalize("NFC", p).strip()) for p in text.split("\n")]
-        lines = [line for line in lines if line.text]
+        # Table rows are the lines whose cells are separated by tabs.
+        cleaned = (unicodedata.normalize("NFC", p).strip() for p in text.split("\n"))
+        lines = [Line(p, table="\t" in p) for p in cleaned if p]
     else:
         lines = [Line(p) for p in paragraphs(text)]
     if not lines:
