@@ -130,7 +130,7 @@ def open_archive(
     *,
     create: bool = True,
     actor: str | None = None,
-    lock_timeout: float = 30.0,
+    lock_timeout: float | None = None,
 ) -> Archive:
     """Open (or create) the archive in a directory.
 
@@ -138,7 +138,8 @@ def open_archive(
         path: the archive directory; ``$GAZETTE_ARCHIVE`` or ``./gazette-archive`` when omitted.
         create: create the archive when the directory holds none.
         actor: who is acting, for the log (defaults to the login name).
-        lock_timeout: seconds a write waits for another writer before failing.
+        lock_timeout: seconds a write waits for another writer before failing (default
+            ``$GAZETTE_LOCK_TIMEOUT``, else 30).
 
     Raises:
         ArchiveError: the directory is not an archive and ``create`` is false, or unusable.
@@ -147,7 +148,9 @@ def open_archive(
         Path(path) if path is not None else default_location(),
         create=create,
         actor=actor,
-        lock_timeout=lock_timeout,
+        lock_timeout=lock_timeout
+        if lock_timeout is not None
+        else float(os.environ.get("GAZETTE_LOCK_TIMEOUT") or 30.0),
     )
 
 

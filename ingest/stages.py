@@ -36,5 +36,10 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     document, export_warnings = exported.apply(parse(raw), header)
     document = document.with_sources(source)
     warnings = [*raw.warnings, *export_warnings]
-    detail = {"warnings": warnings} if warnings else {}
-    return Submission(source=source, path=path, documents=(document,), detail=detail)
+    detail: dict[str, object] = {"warnings": warnings} if warnings else {}
+    state = "stored"
+    if raw.needs_ocr:
+        # Some pages had no usable text layer: what was read is stored, the rest waits for OCR.
+        state = "needs_ocr"
+        detail["needs_ocr"] = list(raw.needs_ocr)
+    return Submission(source=source, path=path, documents=(document,), state=state, detail=detail)

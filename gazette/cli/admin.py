@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import json
 import shutil
+from pathlib import Path
 
 import click
 
@@ -112,6 +114,105 @@ def verify(obj: Context, repair: bool, as_json: bool) -> int:
     return 0 if report.ok else 1
 
 
+@click.command("log")
+@click.option(
+    "--action", default=None, help="Only this action (ingest, disclosure, event, export, verify …)."
+)
+@click.option("--target", default=None, help="Only entries about this document id or path.")
+@click.option(
+    "--since", default=None, metavar="DATE", help="Only entries at or after this ISO date."
+)
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@json_option
+@click.pass_obj
+def log(
+    obj: Context,
+    action: str | None,
+    target: str | None,
+    since: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Show the archive's append-only event log, newest first."""
+    from gazette import catalog
+
+    clauses, params = [], []
+    for column, value in (("action", action), ("target", target)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if since:
+        clauses.append("at >= ?")
+        params.append(since)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = catalog.fetch_all(
+        obj.archive().conn, f"SELECT * FROM log{where} ORDER BY id DESC LIMIT ?", (*params, limit)
+    )
+    entries = [
+        {
+            "id": r["id"],
+            "at": r["at"],
+            "actor": r["actor"],
+            "action": r["action"],
+            "target": r["target"],
+            "outcome": r["outcome"],
+            "detail": json.loads(r["detail"]),
+        }
+        for r in rows
+    ]
+    if as_json:
+        emit_json({"entries": entries})
+        return
+    for e in entries:
+        click.echo(
+            f"{e['at']}  {e['actor']:<10} {e['action']:<10} {e['outcome']:<10} {e['target'] or ''}"
+        )
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@json_option
+@click.pass_obj
+def backup(obj: Context, dest: Path, as_json: bool) -> None:
+    """Write a consistent copy of the archive into DEST (a new or empty directory).
+
+    Safe while the archive is in use: the catalog is copied with SQLite's backup API, the
+    originals it names are copied after. The search index is rebuilt on restore.
+    """
+    from gazette.backup import backup as do_backup
+
+    archive = obj.archive()
+    info = do_backup(archive, dest)
+    with archive.transaction():
+        archive.log("backup", str(dest), "done", documents=info.documents, originals=info.originals)
+    if as_json:
+        emit_json(info.as_json())
+    else:
+        click.echo(f"backed up {info.documents} documents and {info.originals} originals to {dest}")
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@json_option
+@click.pass_obj
+def restore(obj: Context, src: Path, as_json: bool) -> int:
+    """Restore the backup SRC into the archive location (which must be new or empty),
+    rebuild the search index and verify the result."""
+    from gazette.archive import default_location
+    from gazette.backup import restore as do_restore
+
+    dest = Path(obj.archive_path) if obj.archive_path else default_location()
+    info, report = do_restore(src, dest)
+    if as_json:
+        emit_json({"restored": info.as_json(), "verify": report.as_json()})
+    else:
+        click.echo(
+            f"restored {info.documents} documents into {dest}; verify: "
+            f"{'ok' if report.ok else f'{len(report.problems)} problem(s)'}"
+        )
+    return 0 if report.ok else 1
+
+
 def register(group: click.Group) -> None:
-    for command in (reindex, doctor, verify):
+    for command in (reindex, doctor, verify, log, backup, restore):
         group.add_command(command)

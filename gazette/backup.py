@@ -1,0 +1,175 @@
+"""Consistent backups of a live archive, and restoring them.
+
+A backup is a directory::
+
+    <dest>/
+        catalog.sqlite      a snapshot taken with SQLite's online backup API
+        objects/ab/<sha256> every original the snapshot refers to
+        BACKUP.json         when, from where, counts and the catalog snapshot's SHA-256
+
+The catalog snapshot is consistent at one instant even while other processes write (the
+backup API copies pages under a read transaction). Originals are immutable and stored under
+their hash, so copying the ones the snapshot names after the snapshot was taken gives a
+consistent whole. The search index is derived data and is not copied: :func:`restore` rebuilds
+it, then verifies the restored archive.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from gazette.errors import ArchiveError, InvalidArgument
+from gazette.store import ObjectStore, sha256_file
+
+if TYPE_CHECKING:
+    from gazette.archive import Archive
+    from gazette.verify import VerifyReport
+
+MANIFEST = "BACKUP.json"
+
+
+@attrs.frozen
+class BackupInfo:
+    """What a backup holds."""
+
+    path: Path
+    created_at: str
+    source: str
+    documents: int
+    originals: int
+    catalog_sha256: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "created_at": self.created_at,
+            "source": self.source,
+            "documents": self.documents,
+            "originals": self.originals,
+            "catalog_sha256": self.catalog_sha256,
+        }
+
+
+def _empty_dir(path: Path) -> bool:
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+
+
+def backup(
+    archive: Archive, dest: str | os.PathLike[str], *, progress: Callable[[int], None] | None = None
+) -> BackupInfo:
+    """Write a consistent backup of ``archive`` into the empty (or new) directory ``dest``.
+
+    Raises:
+        InvalidArgument: ``dest`` exists and is not empty, or lies inside the archive.
+    """
+    target = Path(dest)
+    if not _empty_dir(target):
+        raise InvalidArgument(f"backup destination {target} is not empty; choose a new directory")
+    if target.resolve().is_relative_to(archive.root.resolve()):
+        raise InvalidArgument(f"backup destination {target} lies inside the archive")
+    staging = target.with_name(target.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    snapshot_path = staging / "catalog.sqlite"
+    source = sqlite3.connect(archive.root / "catalog.sqlite", timeout=30.0)
+    try:
+        snapshot = sqlite3.connect(snapshot_path)
+        try:
+            source.backup(snapshot, pages=1024)
+            hashes = [row[0] for row in snapshot.execute("SELECT sha256 FROM sources")]
+            documents = snapshot.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        finally:
+            snapshot.close()
+    finally:
+        source.close()
+    objects = ObjectStore(staging / "objects")
+    for sha in hashes:
+        objects.put_file(archive.objects.path(sha), sha)
+        if progress:
+            progress(1)
+    info = BackupInfo(
+        path=target,
+        created_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        source=str(archive.root),
+        documents=int(documents),
+        originals=len(hashes),
+        catalog_sha256=sha256_file(snapshot_path),
+    )
+    (staging / MANIFEST).write_text(
+        json.dumps(info.as_json(), ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
+    if target.exists():
+        target.rmdir()
+    os.replace(staging, target)
+    return info
+
+
+def read_manifest(path: str | os.PathLike[str]) -> BackupInfo:
+    """The manifest of a backup directory.
+
+    Raises:
+        ArchiveError: the directory is not a complete backup.
+    """
+    root = Path(path)
+    manifest = root / MANIFEST
+    if not manifest.is_file() or not (root / "catalog.sqlite").is_file():
+        raise ArchiveError(root, "not a complete backup (no BACKUP.json or catalog.sqlite)")
+    data = json.loads(manifest.read_text("utf-8"))
+    return BackupInfo(
+        path=root,
+        created_at=data["created_at"],
+        source=data["source"],
+        documents=data["documents"],
+        originals=data["originals"],
+        catalog_sha256=data["catalog_sha256"],
+    )
+
+
+def restore(
+    src: str | os.PathLike[str], dest: str | os.PathLike[str], *, actor: str | None = None
+) -> tuple[BackupInfo, VerifyReport]:
+    """Restore a backup into the empty (or new) directory ``dest``, rebuild the index, verify.
+
+    Raises:
+        ArchiveError: the backup is incomplete or its catalog does not match its manifest.
+        InvalidArgument: ``dest`` is not empty.
+    """
+    from gazette.archive import open_archive
+    from gazette.verify import verify
+
+    info = read_manifest(src)
+    root = Path(src)
+    if sha256_file(root / "catalog.sqlite") != info.catalog_sha256:
+        raise ArchiveError(root, "the catalog snapshot does not match the backup manifest")
+    target = Path(dest)
+    if not _empty_dir(target):
+        raise InvalidArgument(f"restore destination {target} is not empty; choose a new directory")
+    staging = target.with_name(target.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    shutil.copy2(root / "catalog.sqlite", staging / "catalog.sqlite")
+    objects = ObjectStore(staging / "objects")
+    source_objects = ObjectStore(root / "objects")
+    for sha in source_objects:
+        objects.put_file(source_objects.path(sha), sha)
+    if target.exists():
+        target.rmdir()
+    os.replace(staging, target)
+    archive = open_archive(target, create=False, actor=actor)
+    try:
+        archive.reindex()
+        with archive.transaction():
+            archive.log("restore", str(root), "done", documents=info.documents)
+        report = verify(archive)
+    finally:
+        archive.close()
+    return info, report
