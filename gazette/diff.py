@@ -246,8 +246,9 @@ def _opcodes(key_a: str, key_b: str) -> tuple[list[tuple[str, int, int, int, int
     return out, (2.0 * same / total if total else 1.0)
 
 
-def compare(a: str, b: str, *, a_label: str = "A", b_label: str = "B", context: int = 12
-            ) -> Comparison:  # fmt: skip
+def compare(
+    a: str, b: str, *, a_label: str = "A", b_label: str = "B", context: int = 12
+) -> Comparison:
     """Compare two texts, ignoring layout and punctuation width.
 
     The texts are compared sentence by sentence (so a rewritten passage is one difference,

@@ -38,8 +38,13 @@ def docx_dump(data: bytes) -> str:
         headers = sorted(
             n for n in package.namelist() if re.match(r"word/(header|footer)\d*\.xml", n)
         )
-        for name in ("word/document.xml", "word/styles.xml", "word/settings.xml",
-                     "docProps/core.xml", *headers):  # fmt: skip
+        for name in (
+            "word/document.xml",
+            "word/styles.xml",
+            "word/settings.xml",
+            "docProps/core.xml",
+            *headers,
+        ):
             root = etree.fromstring(package.read(name))
             if name == "word/styles.xml":
                 kept = [root.find(f"{w}docDefaults"), root.find(f"{w}style[@{w}styleId='Normal']")]

@@ -19,8 +19,14 @@ from tests.conftest import CORPUS, corpus_path
 from tests.export_fixtures import CASES, ON
 from tests.golden import check, docx_dump
 
-GOLDEN_SUFFIX = {"txt": "txt", "md": "md", "html": "html", "json": "json", "docx": "docx.xml",
-                 "akn": "akn.xml"}  # fmt: skip
+GOLDEN_SUFFIX = {
+    "txt": "txt",
+    "md": "md",
+    "html": "html",
+    "json": "json",
+    "docx": "docx.xml",
+    "akn": "akn.xml",
+}
 
 
 def as_text(fmt: str, data: bytes) -> str:

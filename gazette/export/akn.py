@@ -91,8 +91,9 @@ _NUMBERED = re.compile(
 )
 
 
-def _e(tag: str, *children: etree._Element | None, text: str | None = None, **attrs: str | None
-       ) -> etree._Element:  # fmt: skip
+def _e(
+    tag: str, *children: etree._Element | None, text: str | None = None, **attrs: str | None
+) -> etree._Element:
     element = etree.Element(f"{{{NS}}}{tag}", nsmap=_NSMAP)
     for key, value in attrs.items():
         if value is not None:
@@ -229,9 +230,13 @@ def _meta(rendition: Rendition, section: Section, work: str, ids: _Ids) -> etree
         if temporal is not None:
             meta.append(temporal)
     references.append(
-        _e("TLCOrganization", eId="gazette" if not ids.prefix else f"{ids.prefix}gazette",
-           href="/ontology/organization/cn/gazette-archive", showAs="gazette archive")
-    )  # fmt: skip
+        _e(
+            "TLCOrganization",
+            eId="gazette" if not ids.prefix else f"{ids.prefix}gazette",
+            href="/ontology/organization/cn/gazette-archive",
+            showAs="gazette archive",
+        )
+    )
     for eid, issuer in zip(issuer_ids, issuers, strict=True):
         references.append(
             _e("TLCOrganization", eId=eid, href=f"/ontology/organization/cn/{eid}", showAs=issuer)
@@ -263,10 +268,15 @@ def _lifecycle(
             return None
         return _e(
             "lifecycle",
-            _e("eventRef", eId=f"{ids.prefix}e-{date.isoformat()}-1", date=date.isoformat(),
-               source=f"#{ids.prefix}original", type="generation"),
+            _e(
+                "eventRef",
+                eId=f"{ids.prefix}e-{date.isoformat()}-1",
+                date=date.isoformat(),
+                source=f"#{ids.prefix}original",
+                type="generation",
+            ),
             source="#gazette",
-        )  # fmt: skip
+        )
     lifecycle = _e("lifecycle", source="#gazette")
     passive = 0
     for k, event in enumerate(dated, start=1):
@@ -437,8 +447,9 @@ class _Body:
         kind_class = None if block.kind == BlockKind.PARAGRAPH else block.kind.value
         self._paragraph(text, kind_class)
 
-    def _paragraph(self, text: str, class_: str | None, content: etree._Element | None = None
-                   ) -> None:  # fmt: skip
+    def _paragraph(
+        self, text: str, class_: str | None, content: etree._Element | None = None
+    ) -> None:
         parent, parent_id = self.article if self.article is not None else self._parent()
         eid = self.ids.next(parent_id, "para")
         body = content if content is not None else _p(text)
@@ -468,8 +479,13 @@ def _split_number(text: str, tag: str) -> tuple[str | None, str | None]:
 
 
 _PREFACE = (BlockKind.HEADER, BlockKind.TITLE, BlockKind.SUBTITLE)
-_CONCLUSIONS = (BlockKind.SIGNATURE, BlockKind.DATE, BlockKind.NOTE, BlockKind.CC,
-                BlockKind.PRINTED)  # fmt: skip
+_CONCLUSIONS = (
+    BlockKind.SIGNATURE,
+    BlockKind.DATE,
+    BlockKind.NOTE,
+    BlockKind.CC,
+    BlockKind.PRINTED,
+)
 
 
 def _document(rendition: Rendition, section: Section, prefix: str) -> etree._Element:
@@ -487,26 +503,34 @@ def _document(rendition: Rendition, section: Section, prefix: str) -> etree._Ele
         preface.append(
             _e(
                 "container",
-                *(_p(line, "status" if k == 0 else "header") for k, line in
-                  enumerate(rendition.header_lines)),
+                *(
+                    _p(line, "status" if k == 0 else "header")
+                    for k, line in enumerate(rendition.header_lines)
+                ),
                 name="exportHeader",
                 eId=f"{prefix}container_1",
             )
-        )  # fmt: skip
+        )
     elif section.status.value.marked:
         preface.append(
-            _e("container", _p(f"【{section.status.mark()}】", "status"),
-               name="exportHeader", eId=f"{prefix}container_1")
-        )  # fmt: skip
+            _e(
+                "container",
+                _p(f"【{section.status.mark()}】", "status"),
+                name="exportHeader",
+                eId=f"{prefix}container_1",
+            )
+        )
     k = 0
     # A decree's promulgation, signature and date come before the regulation's title.
     decree_head = any(b.kind == BlockKind.PREAMBLE for b in blocks)
     preamble = _e("preamble")
     while k < len(blocks) and (
         blocks[k].kind in _PREFACE
-        or (decree_head and blocks[k].kind in (BlockKind.PREAMBLE, BlockKind.SIGNATURE,
-                                               BlockKind.DATE))
-    ):  # fmt: skip
+        or (
+            decree_head
+            and blocks[k].kind in (BlockKind.PREAMBLE, BlockKind.SIGNATURE, BlockKind.DATE)
+        )
+    ):
         block = blocks[k]
         text = block.text.strip()
         if block.kind == BlockKind.TITLE:

@@ -122,19 +122,30 @@ _RPR_ORDER = (  # noqa: SIM905
 ).split()
 
 
+_ORDER_INDEX: dict[int, dict[str, int]] = {}
+
+
+def _order_index(ox: _Ooxml, order: list[str]) -> dict[str, int]:
+    key = id(order)
+    if key not in _ORDER_INDEX:
+        _ORDER_INDEX[key] = {ox.qn(f"w:{tag}"): k for k, tag in enumerate(order)}
+    return _ORDER_INDEX[key]
+
+
 def _put(ox: _Ooxml, parent: Any, tag: str, order: list[str], **attrs: str) -> Any:
     """Replace ``parent``'s child ``w:tag`` with a new one, keeping the schema's order."""
     qn = ox.qn
-    for old in parent.findall(qn(f"w:{tag}")):
+    name = qn(f"w:{tag}")
+    for old in parent.findall(name):
         parent.remove(old)
     new = ox.element(f"w:{tag}")
     for key, value in attrs.items():
         new.set(qn(f"w:{key}"), value)
-    position = order.index(tag)
-    later = {qn(f"w:{t}") for t in order[position + 1 :]}
-    for index, child in enumerate(parent):
-        if child.tag in later:
-            parent.insert(index, new)
+    index = _order_index(ox, order)
+    position = index[name]
+    for k, child in enumerate(parent):
+        if index.get(child.tag, -1) > position:
+            parent.insert(k, new)
             break
     else:
         parent.append(new)
@@ -230,16 +241,20 @@ def title_lines(title: str, per_line: int) -> list[str]:
 
     lines_needed = -int(-text_width(title) // per_line)
     target = text_width(title) / lines_needed
+    widths = [0.0]
+    for char in title:
+        widths.append(widths[-1] + text_width(char))
+    break_cost = {i: cost_of_break(i) for i in range(1, n)}
     # Shortest path over break positions: squared deviation from an even length plus the
     # cost of the break itself.
     best: dict[int, tuple[float, list[int]]] = {0: (0.0, [])}
     for end in range(1, n + 1):
         options = []
         for start, (cost, breaks) in best.items():
-            width = text_width(title[start:end])
+            width = widths[end] - widths[start]
             if width > per_line:
                 continue
-            penalty = 0.0 if end == n else cost_of_break(end) * 8 + 40  # a line costs
+            penalty = 0.0 if end == n else break_cost[end] * 8 + 40  # a line costs
             if penalty == float("inf"):
                 continue
             deviation = 0.0 if end == n and width <= target else (width - target) ** 2
@@ -752,9 +767,41 @@ class _Writer:
             self._border(ppr, "bottom", 8, "000000", 1)
 
     def save(self) -> bytes:
+        """The package, with fixed member timestamps so that the same input gives the same
+        bytes (python-docx stamps the current time)."""
         buffer = io.BytesIO()
-        self.document.save(buffer)
-        return _deterministic_zip(buffer.getvalue())
+        package = self.document.part.package
+        try:
+            from docx.opc.pkgwriter import PackageWriter
+
+            for part in package.parts:
+                part.before_marshal()
+            writer = _FixedTimeZip(buffer)
+            PackageWriter._write_content_types_stream(writer, package.parts)
+            PackageWriter._write_pkg_rels(writer, package.rels)
+            PackageWriter._write_parts(writer, package.parts)
+            writer.close()
+            return buffer.getvalue()
+        except (ImportError, AttributeError):  # pragma: no cover - another python-docx
+            buffer = io.BytesIO()
+            self.document.save(buffer)
+            return _deterministic_zip(buffer.getvalue())
+
+
+class _FixedTimeZip:
+    """A package writer (python-docx's physical writer interface) with fixed timestamps."""
+
+    def __init__(self, stream: io.BytesIO) -> None:
+        self.zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self.zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self.zip.close()
 
 
 def _deterministic_zip(data: bytes) -> bytes:

@@ -102,7 +102,7 @@ class ParsedHeader:
 def parse_header(lines: Sequence[str]) -> tuple[ParsedHeader, int] | None:
     """Recognise an export header at the start of ``lines``.
 
-    The header is a run of ``【…】`` lines that contains a ``【SHA-256：<64 hex>】`` line; a
+    The header is a run of ``【…】`` lines ending with a ``【SHA-256：<64 hex>】`` line; a
     heading such as ``【国务院文件】`` in a gazette is not one.
 
     Returns:
@@ -122,7 +122,8 @@ def parse_header(lines: Sequence[str]) -> tuple[ParsedHeader, int] | None:
         field = _FIELD.match(body)
         if field and field["label"] == HASH_LABEL and _HASH_VALUE.match(field["value"]):
             body_hash = field["value"]
-        elif field and not body.startswith(tuple(v.label for v in StatusValue)):
+            break  # the hash line ends the header
+        if field and not body.startswith(tuple(v.label for v in StatusValue)):
             fields.append((field["label"], field["value"]))
         elif mark is None:
             mark = body
