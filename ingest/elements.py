@@ -18,6 +18,7 @@ The document is read in zones (DOMAIN.md §1):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -73,6 +74,15 @@ DOC_TYPES: tuple[tuple[str, str], ...] = (
     ("办法", "办法"),
     ("细则", "细则"),
     ("规则", "规则"),
+    ("章程", "章程"),
+    ("准则", "准则"),
+    ("方案", "方案"),
+    ("要点", "要点"),
+    ("规划", "规划"),
+    ("计划", "计划"),
+    ("指南", "指南"),
+    ("清单", "清单"),
+    ("名单", "名单"),
     ("法", "法"),
 )
 _FORWARDING = re.compile(r"(印发|转发|批转|颁发|发布)")
@@ -136,6 +146,13 @@ _ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]")
 _ATTACHMENT_HEAD = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
 _CC = re.compile(r"^(抄\s*送|抄\s*报)\s*[:：]")
 _MAIN_RECIPIENTS = re.compile(r"^主\s*送\s*[:：]")
+
+_NUMBERED_UNIT = re.compile(
+    r"^(?P<unit>第[一二三四五六七八九十百千零〇两]+(?:条(?:之[一二三四五六七八九十]+)?|章|节|编|分编))"
+    r"[\s\u3000]*(?P<rest>.*)$"
+)
+# A 题注 entry: a date, then what happened on it (``修订通过`` is a 修订: first verb found wins).
+_HISTORY_VERBS = ("修订", "修正", "废止", "施行", "公布", "发布", "通过", "批准")
 
 # 附注 wording → disclosure attribute.
 DISCLOSURE_NOTES: tuple[tuple[re.Pattern[str], DisclosureAttribute], ...] = (
@@ -254,6 +271,8 @@ def _parse_head(lines: Sequence[Line]) -> _Head:
     # Find the number line within the first lines.
     number_at = None
     for j in range(i, min(n, i + 12)):
+        if lines[j].style == "subtitle":
+            continue  # a law's 题注 names the decree that promulgated it, not its number
         if _number_line(lines[j].text):
             number_at = j
             break
@@ -338,8 +357,8 @@ def _title_run(lines: Sequence[Line], start: int) -> list[int]:
     k = start
     while k < len(lines) and len(run) < 5:
         text = lines[k].text
-        if lines[k].table or not _titleish(text):
-            break  # a table row is never part of a title
+        if lines[k].table or not _titleish(text) or lines[k].style == "subtitle":
+            break  # a table row or a 题注 is never part of a title
         if run and squeeze(text).startswith(("（", "(")):
             break  # a 题注 or note after the title
         run.append(k)
@@ -363,6 +382,66 @@ def _after_run_is_title(lines: Sequence[Line], run: Sequence[int]) -> bool:
 
 
 # --- the parser -----------------------------------------------------------------------------
+
+
+def canonical_unit(text: str) -> str:
+    """Articles and chapters with one canonical spacing: ``第一条　…``, ``第一章　总则``.
+
+    Sources write ``第一条　为了…`` (ideographic space), ``第一条 为了…`` (ASCII space) or
+    ``第一条为了…`` (none), and ``第一章　总　　则`` with letter-spacing in the heading. The
+    archive keeps one ideographic space after the number, and none inside a heading's name.
+    """
+    match = _NUMBERED_UNIT.match(text.strip())
+    if not match:
+        return text
+    unit, rest = match["unit"], match["rest"].strip()
+    if not rest:
+        return unit
+    rest = squeeze(rest) if unit.endswith(("章", "节", "编")) else body_text(rest)
+    return f"{unit}{GAP}{rest}"
+
+
+def history(text: str) -> list[tuple[dt.date, str]]:
+    """The entries of a 题注: ``(date, verb)`` for each dated event it lists."""
+    found = list(finditer_dates(text))
+    entries = []
+    for k, (date, _, end) in enumerate(found):
+        stop = found[k + 1][1] if k + 1 < len(found) else len(text)
+        segment = text[end:stop]
+        verb = next((v for v in _HISTORY_VERBS if v in segment), "")
+        entries.append((date, verb))
+    return entries
+
+
+def _version_dates(notes: Sequence[str]) -> dict[str, object]:
+    """Adopted and effective dates (and a label) of a law's text from its 题注."""
+    entries = [entry for note in notes for entry in history(note)]
+    adopted = [(d, v) for d, v in entries if v and v not in ("施行", "废止")]
+    effective = [d for d, v in entries if v == "施行"]
+    out: dict[str, object] = {}
+    if adopted:
+        date, verb = adopted[-1]
+        out["adopted"] = date
+        out["label"] = f"{date.year}年{verb}"
+    if effective:
+        out["effective"] = effective[-1]
+    return out
+
+
+def _is_subtitle(line: Line) -> bool:
+    """A 题注 line: marked so by the reader, or parenthesised with a date in it."""
+    if line.style == "subtitle":
+        return True
+    text = squeeze(line.text)
+    return (
+        text.startswith(("（", "("))
+        and text.endswith(("）", ")"))
+        and bool(find_dates(text))
+        and not _NOTE_WORDS.search(text)
+    )
+
+
+_NOTE_WORDS = re.compile(r"此件|公开|联系人|联系电话|删减")
 
 
 def _heading(text: str) -> tuple[BlockKind, int | None]:
@@ -473,6 +552,12 @@ def parse(
     # A decree: promulgation paragraph, signer, date, then the regulation's own title.
     if head.decree_series:
         return _parse_decree(raw, lines, head, origin=origin, standard=standard)
+    # 题注 of a law or regulation.
+    notes: list[str] = []
+    while cursor < len(lines) and _is_subtitle(lines[cursor]):
+        notes.append(lines[cursor].text)
+        blocks.append(Block(lines[cursor].text, BlockKind.SUBTITLE, page=lines[cursor].page))
+        cursor += 1
     # Recipients.
     recipients: list[str] = []
     if cursor < len(lines):
@@ -544,6 +629,8 @@ def parse(
             blocks.append(Block(text, BlockKind.ATTACHMENT_NOTE))
             continue
         kind, level = (BlockKind.TABLE, None) if lines[k].table else _heading(squeezed)
+        if kind == BlockKind.ARTICLE or (kind == BlockKind.HEADING and _NUMBERED_UNIT.match(text)):
+            text = canonical_unit(lines[k].text)
         blocks.append(Block(text, kind, level, lines[k].page))
     if signature is not None:
         first, date_at = signature
@@ -586,7 +673,14 @@ def parse(
         note=note,
         attachment_notes=attachment_notes,
         disclosure=disclosure,
-        texts=(TextVersion(blocks=tuple(blocks), origin=origin, standard=standard),),
+        texts=(
+            TextVersion(
+                blocks=tuple(blocks),
+                origin=origin,
+                standard=standard,
+                **_version_dates(notes),  # type: ignore[arg-type]
+            ),
+        ),
         **fields,  # type: ignore[arg-type]
     )
     if attachment_lines:
@@ -692,17 +786,19 @@ def _parse_decree(
     elif preamble:
         named = re.search(r"《([^》]+)》", "".join(preamble))
         title = named[1] if named else None
+    notes: list[str] = []
     while k < len(lines):
         text = body_text(lines[k].text)
         squeezed = squeeze(text)
-        if _NOTE.match(squeezed) or (
-            squeezed.startswith(("（", "("))
-            and squeezed.endswith(("）", ")"))
-            and find_dates(squeezed)
-        ):
-            blocks.append(Block(text, BlockKind.SUBTITLE))
+        if _is_subtitle(lines[k]) or (not notes and _NOTE.match(squeezed)):
+            notes.append(lines[k].text)
+            blocks.append(Block(lines[k].text, BlockKind.SUBTITLE, page=lines[k].page))
         else:
             kind, level = _heading(squeezed)
+            if kind == BlockKind.ARTICLE or (
+                kind == BlockKind.HEADING and _NUMBERED_UNIT.match(text)
+            ):
+                text = canonical_unit(lines[k].text)
             blocks.append(Block(text, kind, level, lines[k].page))
         k += 1
     assert head.decree_series is not None
@@ -713,7 +809,14 @@ def _parse_decree(
         issuers=(_issuer_from_series(head.decree_series),),
         signer=signer,
         written_date=written,
-        texts=(TextVersion(blocks=tuple(blocks), origin=origin, standard=standard),),
+        texts=(
+            TextVersion(
+                blocks=tuple(blocks),
+                origin=origin,
+                standard=standard,
+                **_version_dates(notes),  # type: ignore[arg-type]
+            ),
+        ),
     )
 
 

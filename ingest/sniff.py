@@ -10,7 +10,13 @@ import re
 import zipfile
 from pathlib import Path
 
-from gazette.errors import CorruptFile, EmptyDocument, UnsafeFile, UnsupportedFormat
+from gazette.errors import (
+    CorruptFile,
+    EmptyDocument,
+    EncryptedFile,
+    UnsafeFile,
+    UnsupportedFormat,
+)
 
 HEAD_BYTES = 4096
 
@@ -88,6 +94,9 @@ def _sniff_head(path: Path, head: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _sniff_zip(path)
+    if head.startswith(_OLE2) and _ole_has_stream(path, "EncryptedPackage"):
+        # Office encrypts a password-protected .docx into an OLE2 container.
+        raise EncryptedFile(path)
     binary = _binary_kind(head)
     if binary:
         raise UnsupportedFormat(path, binary)
@@ -106,6 +115,21 @@ def _sniff_head(path: Path, head: bytes) -> str:
     if suffix in {".html", ".htm", ".xhtml"} and b"<" in text_head:
         return "html"
     return "txt"
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _ole_has_stream(path: Path, name: str, window: int = 256 * 1024) -> bool:
+    """Whether an OLE2 compound file names a stream (directory entries are UTF-16LE names)."""
+    needle = name.encode("utf-16-le")
+    with open(path, "rb") as handle:
+        head = handle.read(window)
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(len(head), size - window))
+        tail = handle.read(window)
+    return needle in head or needle in tail
 
 
 def _sniff_zip(path: Path) -> str:

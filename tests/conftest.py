@@ -87,3 +87,12 @@ def run(tmp_path: Path) -> Cli:
 
 
 __all__ = ["ARCHIVE_DATA", "CORPUS", "ROOT", "Cli", "Result", "corpus_path"]
+
+
+@pytest.fixture(scope="session")
+def govcn_renditions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """The govcn bodies rendered to DOCX and PDF once per session (see ``tests/render.py``)."""
+    from tests.render import render_govcn
+
+    bodies = sorted(corpus_path("govcn").glob("*.body.html"))
+    return render_govcn(bodies, tmp_path_factory.mktemp("govcn-renditions"))

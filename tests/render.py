@@ -392,7 +392,22 @@ def write_docx(
         "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
         "left": WD_ALIGN_PARAGRAPH.LEFT,
     }
+    rows: list[list[str]] = []
+
+    def flush_table() -> None:
+        if rows:
+            width = max(len(r) for r in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for r, cells in enumerate(rows):
+                for c, text in enumerate(cells):
+                    table.cell(r, c).text = text
+            rows.clear()
+
     for para in paragraphs:
+        if para.table:
+            rows.append(para.text.split("\t"))
+            continue
+        flush_table()
         p = document.add_paragraph()
         p.alignment = aligns.get(para.align or "justify", WD_ALIGN_PARAGRAPH.JUSTIFY)
         fsize = para.size or BODY_SIZE
@@ -406,6 +421,7 @@ def write_docx(
         run.bold = para.bold or None
         if para.color and para.color.upper() != "000000":
             run.font.color.rgb = RGBColor.from_string(para.color.upper())
+    flush_table()
     if header:
         section.header.paragraphs[0].text = header
     if page_numbers:
@@ -466,7 +482,9 @@ __all__ = [
     "A4",
     "PdfImage",
     "PdfText",
+    "for_rendering",
     "layout",
+    "render_govcn",
     "render_pdf",
     "soffice",
     "soffice_pdf",
@@ -474,3 +492,45 @@ __all__ = [
     "write_docx",
     "write_pdf",
 ]
+
+
+# --- renditions of the real corpus -----------------------------------------------------------
+
+
+def for_rendering(lines: Sequence[Line]) -> list[Line]:
+    """Reader lines as layout input: an unstated indent is none (not the body default)."""
+    import attrs
+
+    return [
+        attrs.evolve(line, indent=0.0)
+        if line.indent is None and line.align not in ("center", "right")
+        else line
+        for line in lines
+    ]
+
+
+def render_govcn(bodies: Sequence[Path], outdir: Path) -> dict[str, dict[str, Path | None]]:
+    """Each ``NN.body.html`` rendered as DOCX (python-docx), as a PDF typeset by
+    :func:`layout`, and as LibreOffice's PDF of the DOCX (``None`` without LibreOffice).
+
+    Returns ``{"NN": {"docx": …, "typeset.pdf": …, "pdf": …}}``.
+    """
+    from ingest.readers import html
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    out: dict[str, dict[str, Path | None]] = {}
+    docx_paths = []
+    for body in bodies:
+        key = body.name.split(".")[0]
+        lines = for_rendering(html.read(body).lines)
+        docx_path = write_docx(outdir / f"{key}.docx", lines)
+        docx_paths.append(docx_path)
+        out[key] = {
+            "docx": docx_path,
+            "typeset.pdf": render_pdf(outdir / f"{key}.typeset.pdf", lines),
+            "pdf": None,
+        }
+    converted = soffice_pdf(docx_paths, outdir / "libreoffice") if docx_paths else None
+    for path in converted or []:
+        out[path.stem]["pdf"] = path
+    return out

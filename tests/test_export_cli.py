@@ -130,7 +130,7 @@ def test_selection_needs_something(archive: gazette.Archive) -> None:
 def test_library_export_document(archive: gazette.Archive, tmp_path: Path) -> None:
     doc_id = store(archive, CASES["amended-regulation"](), tmp_path)
     data, record = export_document(archive, doc_id, "md", on=ON)
-    assert data.decode().startswith("> 【已被修改（依据：")
+    assert data.decode().startswith("【已被修改（依据：")
     assert record.path is None and record.size == len(data)
     assert (
         archive.conn.execute("SELECT COUNT(*) FROM log WHERE action = 'export'").fetchone()[0] == 1

@@ -104,7 +104,7 @@ def test_fonts_are_named_as_the_standard_names_them() -> None:
     ]
     article = paragraph(
         read("repealed-rule"),
-        "第一条 为了规范行政规范性文件的制定和监督管理，根据有关法律、法规，结合本市实际，制定本办法。",
+        "第一条　为了规范行政规范性文件的制定和监督管理，根据有关法律、法规，结合本市实际，制定本办法。",
     )
     assert article.runs[0].text == "第一条"
     assert east_asian_fonts(article) == {"黑体", "仿宋_GB2312"}

@@ -177,12 +177,14 @@ def test_json_export_has_everything() -> None:
 def test_markdown_escapes_what_would_become_markup() -> None:
     from gazette.export.md import escape
 
-    assert escape("1.公开权责清单") == "1\\.公开权责清单"
+    assert escape("1. 公开权责清单") == "1\\. 公开权责清单"  # would be a list item
+    assert escape("1.公开权责清单") == "1.公开权责清单"  # would not
     assert escape("# 不是标题") == "\\# 不是标题"
     assert escape("a*b_c") == "a\\*b\\_c"
     assert escape("（一）推进") == "（一）推进"
+    assert escape("市场监管\\工商") == "市场监管\\工商"
     md = render(CASES["notice-attachments"](), "md", on=ON).decode()
-    assert "\n#### 1\\.公开权责清单\n" in md
+    assert "\n#### 1.公开权责清单\n" in md
     assert "| 序号 | 任务 | 责任单位 |" in md
 
 
@@ -195,7 +197,7 @@ def test_html_is_a_standalone_page() -> None:
     tree = lxml_html.fromstring(page)
     assert tree.xpath("string(//title)") == CASES["notice-attachments"]().title
     assert (
-        tree.xpath("string(//div[contains(@class,'gz-header')]/p[1])")
+        tree.xpath("string(//div[contains(@class,'gz-header')]/div[1])")
         == f"【{MARKS['notice-attachments']}】"
     )
     assert [s.xpath("string(p[1])") for s in tree.xpath("//section[@class='gz-attachment']")] == [

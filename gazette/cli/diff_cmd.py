@@ -23,7 +23,7 @@ def _file_text(path: Path) -> tuple[str, str]:
 
     raw = read(path, sniff(path))
     raw, header = exported.find_header(raw)
-    doc, _ = exported.apply(stages.parse(raw), header)
+    doc, _ = exported.apply(stages.document_from(raw), header)
     return build(doc).body, f"{path} ({raw.format})"
 
 

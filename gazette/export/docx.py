@@ -37,7 +37,7 @@ import zipfile
 from typing import Any
 
 from gazette.errors import MissingDependency
-from gazette.export.rendition import Rendition, Section, build, status_text
+from gazette.export.rendition import Rendition, Section, build, display, status_text
 from gazette.model import Block, BlockKind, Document
 
 name = "docx"
@@ -355,7 +355,7 @@ class _Writer:
                 run._r.getparent().remove(run._r)
             self._format(paragraph, align="center", indent_chars=0, line_exact=False)
             color = RED if rendition.status.value.marked else None
-            self._run(paragraph, mark_text, FONT_HEADING_1, 10.5, color=color)
+            self._run(paragraph, mark_text, FONT_HEADING_1, 10.5, color=color, literal=True)
         for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
             footer.is_linked_to_previous = False
             paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
@@ -442,9 +442,16 @@ class _Writer:
         return ppr
 
     def _run(
-        self, paragraph: Any, text: str, font: str, size: float, *, color: str | None = None
+        self,
+        paragraph: Any,
+        text: str,
+        font: str,
+        size: float,
+        *,
+        color: str | None = None,
+        literal: bool = False,
     ) -> Any:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(text if literal else display(text))
         _fonts(self.ox, run._r.get_or_add_rPr(), font, size, color=color)
         return run
 
@@ -483,7 +490,7 @@ class _Writer:
         self.setup()
         self._section(self.rendition.main, top=True)
 
-    def _section(self, section: Section, *, top: bool) -> None:
+    def _section(self, section: Section, *, top: bool, depth: int = 0) -> None:
         blocks = list(section.body)
         header_seen = 0
         decree = any(b.kind == BlockKind.PREAMBLE for b in blocks)
@@ -507,15 +514,16 @@ class _Writer:
         if rows:
             self._table(rows)
         for part in section.parts:
-            self._paragraph(
-                part.label or "附件",
-                FONT_HEADING_1,
-                SIZE_3HAO,
-                align="left",
-                indent_chars=0,
-                page_break=True,
-            )
-            self._section(part, top=False)
+            if depth == 0:  # see Section.items: only the document's own attachments are labelled
+                self._paragraph(
+                    part.label or "附件",
+                    FONT_HEADING_1,
+                    SIZE_3HAO,
+                    align="left",
+                    indent_chars=0,
+                    page_break=True,
+                )
+            self._section(part, top=False, depth=depth + 1)
         if section.imprint:
             self._imprint(section.imprint)
 
@@ -779,7 +787,7 @@ class _Writer:
             writer = _FixedTimeZip(buffer)
             PackageWriter._write_content_types_stream(writer, package.parts)
             PackageWriter._write_pkg_rels(writer, package.rels)
-            PackageWriter._write_parts(writer, package.parts)
+            PackageWriter._write_parts(writer, package.parts)  # type: ignore[arg-type]
             writer.close()
             return buffer.getvalue()
         except (ImportError, AttributeError):  # pragma: no cover - another python-docx

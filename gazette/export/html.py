@@ -1,7 +1,8 @@
 """HTML: a standalone page (no external resources) with the status mark at the top.
 
-The header lines stand in a ``<div class="gz-header" role="note">`` before the document;
-the document is an ``<article>`` with one element per paragraph: ``<h1>`` for the title,
+The page holds one ``<article>``: the header lines in a ``<div class="gz-header"
+role="note">`` at its top (inside, so that a reader taking the article as the body sees the
+header and can recognise it), then one element per paragraph: ``<h1>`` for the title,
 ``<h2>``–``<h5>`` for body headings, ``<table>`` for tables, ``<p>`` for everything else, each
 with a ``gz-<kind>`` class naming the element (``gz-recipients``, ``gz-signature`` …).
 Attachments are ``<section class="gz-attachment">`` placed, as GB/T 9704 prints them, before
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 from html import escape
 
-from gazette.export.rendition import Rendition, Section, build
+from gazette.export.rendition import Rendition, Section, build, display
 from gazette.model import Block, BlockKind, Document
 
 name = "html"
@@ -25,7 +26,7 @@ body { margin: 2em auto; max-width: 44em; padding: 0 1em; line-height: 1.8;
   font-family: "仿宋_GB2312", "仿宋", FangSong, "Noto Serif CJK SC", serif; font-size: 16pt; }
 .gz-header { border: 2px solid #c00; padding: .4em 1em; margin-bottom: 2em;
   font-family: "黑体", SimHei, sans-serif; font-size: 12pt; }
-.gz-header p { margin: .2em 0; }
+.gz-header div { margin: .2em 0; }
 .gz-header .gz-mark { color: #c00; font-weight: bold; font-size: 14pt; }
 .gz-header .gz-hash { font-family: monospace; font-size: 9pt; word-break: break-all; }
 .gz-document p { margin: 0; text-indent: 2em; text-align: justify; }
@@ -54,7 +55,7 @@ _TAGS = {BlockKind.TITLE: "h1"}
 
 
 def _block(block: Block, *, first_header: bool) -> str:
-    text = escape(block.text.strip(), quote=False)
+    text = escape(display(block.text.strip()), quote=False)
     kind = block.kind.value.replace("_", "-")
     classes = [f"gz-{kind}"]
     if block.kind == BlockKind.HEADER:
@@ -71,14 +72,17 @@ def _block(block: Block, *, first_header: bool) -> str:
 def _table(rows: list[Block]) -> str:
     body = "\n".join(
         "<tr>"
-        + "".join(f"<td>{escape(cell.strip(), quote=False)}</td>" for cell in row.text.split("\t"))
+        + "".join(
+            f"<td>{escape(display(cell.strip()), quote=False)}</td>"
+            for cell in row.text.split("\t")
+        )
         + "</tr>"
         for row in rows
     )
     return f'<table class="gz-table">\n{body}\n</table>'
 
 
-def _section(section: Section) -> list[str]:
+def _section(section: Section, depth: int = 0) -> list[str]:
     out: list[str] = []
     pending: list[Block] = []
     first_header = True
@@ -98,10 +102,11 @@ def _section(section: Section) -> list[str]:
             first_header = False
     flush()
     for part in section.parts:
-        label = escape(part.label or "附件", quote=False)
         out.append('<section class="gz-attachment">')
-        out.append(f'<p class="gz-attachment-label">{label}</p>')
-        out.extend(_section(part))
+        if depth == 0:  # see Section.items: only the document's own attachments are labelled
+            label = escape(part.label or "附件", quote=False)
+            out.append(f'<p class="gz-attachment-label">{label}</p>')
+        out.extend(_section(part, depth + 1))
         out.append("</section>")
     if section.imprint:
         out.append('<div class="gz-imprint">')
@@ -137,7 +142,8 @@ def page(rendition: Rendition) -> str:
         css = "gz-mark" if field.label is None else "gz-field"
         if field.label == "SHA-256":
             css = "gz-field gz-hash"
-        header.append(f'<p class="{css}">{escape(field.line, quote=False)}</p>')
+        # <div>, not <p>: readers that look for the body by its paragraphs find the article.
+        header.append(f'<div class="{css}">{escape(field.line, quote=False)}</div>')
     status_class = f"gz-status-{status.value.value.replace('_', '-')}"
     lines = [
         "<!DOCTYPE html>",
@@ -146,10 +152,10 @@ def page(rendition: Rendition) -> str:
         *head,
         "</head>",
         "<body>",
+        '<article class="gz-document article-content">',
         f'<div class="gz-header {status_class}" role="note">',
         *header,
         "</div>",
-        '<article class="gz-document">',
         *_section(rendition.main),
         "</article>",
         "</body>",

@@ -4,8 +4,9 @@ A :class:`Rendition` is format-independent. It holds
 
 * the **header** (题头): the status mark (``已废止（依据：《X》，自2024年11月1日起）``), the date
   the status was judged on, where the text comes from (``标准文本：济南市人民政府公报
-  2019年第5号 第4–7页``), metadata the text itself does not state (索引号, 主题分类, 发布日期,
-  登记号), the archive id and the SHA-256 of the body;
+  2019年第5号 第4–7页``), metadata the text itself does not state or that the archive learned
+  elsewhere (文种, 公开属性, 索引号, 主题分类, 发布日期, 登记号), the archive id and the SHA-256
+  of the body;
 * the **body**: the text in print order, one paragraph per line, exactly as
   :func:`gazette.model.canonical_text` normalises it. The carrier's paragraphs come first, then
   each attachment (附件) after a line naming it, then the carrier's 版记 (抄送, 印发), which
@@ -33,7 +34,15 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from gazette.lifecycle import Status, StatusValue, status_on, text_on
-from gazette.model import Block, BlockKind, Document, Publication, TextOrigin, TextVersion
+from gazette.model import (
+    Block,
+    BlockKind,
+    DisclosureAttribute,
+    Document,
+    Publication,
+    TextOrigin,
+    TextVersion,
+)
 
 # --- header ---------------------------------------------------------------------------------
 
@@ -43,8 +52,11 @@ SOURCE_LABEL = "文本来源"
 STANDARD_ELSEWHERE_LABEL = "标准文本刊载于"
 STATUS_DATE_LABEL = "状态日期"
 ID_LABEL = "档案编号"
-# Metadata that the text of a document does not state, carried in the header so that an
-# export ingested again keeps it. Labels are the ones portals use.
+# Metadata that the text of a document does not state (or that the archive learned from
+# elsewhere, such as a portal's metadata table), carried in the header so that an export
+# ingested again keeps it. Labels are the ones portals use.
+DOC_TYPE_LABEL = "文种"
+DISCLOSURE_LABEL = "公开属性"
 INDEX_NUMBER_LABEL = "索引号"
 SUBJECT_LABEL = "主题分类"
 PUBLISHED_LABEL = "发布日期"
@@ -188,6 +200,18 @@ def _line(block: Block) -> str:
     return unicodedata.normalize("NFC", block.text).strip()
 
 
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CJK_SPACES = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
+
+
+def display(text: str) -> str:
+    """A paragraph as the layout formats (md, html, docx) print it: a space between Chinese
+    characters — between the organs of a joint signature, in ``总理 李克强`` — is written as
+    an ideographic space (U+3000), which readers keep, where a narrow one is taken for an
+    extraction artefact and dropped."""
+    return _CJK_SPACES.sub("\u3000", text)
+
+
 @attrs.frozen
 class Section:
     """One document's text in print order: the carrier, or an attachment.
@@ -236,16 +260,20 @@ class Section:
             parts=parts,
         )
 
-    def items(self) -> Iterable[tuple[Section, Block | None, str]]:
+    def items(self, *, depth: int = 0) -> Iterable[tuple[Section, Block | None, str]]:
         """Every body line in print order as ``(section, block, line)``.
 
-        Attachment labels come with ``block`` set to ``None``.
+        Attachment labels come with ``block`` set to ``None``. Only attachments of the
+        document itself get a label line: an attachment's own attachment follows its text
+        unlabelled, as it stands in the source (a label line there would make it an
+        attachment of the document when the text is read again).
         """
         for block in self.body:
             yield self, block, _line(block)
         for part in self.parts:
-            yield part, None, part.label or "附件"
-            yield from part.items()
+            if depth == 0:
+                yield part, None, part.label or "附件"
+            yield from part.items(depth=depth + 1)
         for block in self.imprint:
             yield self, block, _line(block)
 
@@ -319,7 +347,10 @@ def build(doc: Document, *, on: _dt.date | None = None) -> Rendition:
     rendition = Rendition(doc=doc, on=on, main=main, header=())
     header.extend(HeaderField(None, mark) for mark in rendition.marks())
     header.extend(source_fields(doc, main.text))
+    disclosure = doc.disclosure.attribute
     for label, value in (
+        (DOC_TYPE_LABEL, doc.doc_type),
+        (DISCLOSURE_LABEL, disclosure.label if disclosure != DisclosureAttribute.UNKNOWN else None),
         (INDEX_NUMBER_LABEL, doc.index_number),
         (SUBJECT_LABEL, doc.subject),
         (PUBLISHED_LABEL, chinese_date(doc.published_date) if doc.published_date else None),
@@ -340,6 +371,7 @@ __all__ = [
     "Section",
     "build",
     "chinese_date",
+    "display",
     "parse_header",
     "status_text",
 ]

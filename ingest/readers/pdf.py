@@ -64,7 +64,8 @@ _FINAL = "。！？；：!?;:"
 _CLOSERS = "”’」』）)》"
 _STARTS_ELEMENT = re.compile(
     r"^(第[一二三四五六七八九十百零〇]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]"
-    r"|[0-9]+[.．、]|[（(][0-9]+[）)]|附\s*件|抄\s*送|主\s*送|印\s*发)"
+    r"|[0-9]+[.．、]|[（(][0-9]+[）)]|附\s*件\s*([:：0-9一二三四五六七八九十]|$)|抄\s*送\s*[:：]"
+    r"|主\s*送\s*[:：])"
 )
 
 _GB2312_HANZI: frozenset[str] = frozenset(
@@ -147,10 +148,16 @@ class _Boxes:
         self.g = ctypes.c_uint()
         self.b = ctypes.c_uint()
         self.a = ctypes.c_uint()
+        self.name = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
 
     def box(self, textpage: object, index: int) -> tuple[float, float, float, float]:
         pdfium_c.FPDFText_GetCharBox(textpage, index, self.left, self.right, self.bottom, self.top)
         return self.left.value, self.right.value, self.bottom.value, self.top.value
+
+    def font_name(self, textpage: object, index: int) -> str:
+        written = pdfium_c.FPDFText_GetFontInfo(textpage, index, self.name, 128, self.flags)
+        return self.name.value[: max(0, written - 1)].decode("latin-1", "replace")
 
     def color(self, textpage: object, index: int) -> str | None:
         if not pdfium_c.FPDFText_GetFillColor(textpage, index, self.r, self.g, self.b, self.a):
@@ -202,6 +209,7 @@ def _page_rows(
         if size < 2 or size > 4 * max(bottom - top, 1):
             size = max(bottom - top, 1) / 0.9
         weight = pdfium_c.FPDFText_GetFontWeight(textpage, middle)
+        bold = weight >= 600 or _bold_name(textpage, middle, boxes)
         for index in {first, middle, last}:
             checked += 1
             unmapped += pdfium_c.FPDFText_HasUnicodeMapError(textpage, index) == 1
@@ -215,7 +223,7 @@ def _page_rows(
                 top=top,
                 bottom=bottom,
                 size=round(size, 1),
-                bold=weight >= 600,
+                bold=bold,
                 color=boxes.color(textpage, middle),
                 page=number,
             )
@@ -223,23 +231,37 @@ def _page_rows(
     return _merge_rows(rows), checked, unmapped
 
 
+# Full-width punctuation drawn on one half of its square: the gap next to it is the glyph's.
+_HALF_EMPTY = frozenset("《》（）〔〕【】〈〉「」『』“”‘’，。、；：！？")
+_BOLD_NAME = re.compile(r"bold|heavy|black|semibold|demi", re.IGNORECASE)
+
+
+def _bold_name(textpage: object, index: int, boxes: _Boxes) -> bool:
+    """A bold face by its name (``NotoSerifCJKsc-Bold``), or a font flagged to be set bold."""
+    name = boxes.font_name(textpage, index)
+    return bool(_BOLD_NAME.search(name.split("+")[-1])) or bool(boxes.flags.value & 0x40000)
+
+
 def _wide_gaps(
     textpage: object, boxes: _Boxes, text: str, offset: int, segment: str, size: float
 ) -> str:
     """Mark a space between Chinese characters that spans a wide gap as U+3000.
 
-    PDFium puts one space wherever characters stand apart; a gap wider than 1.5 characters
-    between two Chinese words is meaningful (the organs of a joint signature).
+    PDFium puts one space wherever characters stand apart; between two Chinese characters a gap
+    of most of a character is meant (an ideographic space, the organs of a joint signature),
+    unlike the small stretch of a justified line.
     """
     chars = list(segment)
     for k, char in enumerate(chars):
         if char != " " or k == 0 or k == len(chars) - 1:
             continue
-        if chars[k - 1].isascii() or chars[k + 1].isascii():
-            continue
+        if chars[k - 1].isascii() and chars[k + 1].isascii():
+            continue  # a space between Latin words
+        if chars[k - 1] in _HALF_EMPTY or chars[k + 1] in _HALF_EMPTY:
+            continue  # brackets and punctuation carry their own white space
         _, right, _, _ = boxes.box(textpage, offset + k - 1)
         left, _, _, _ = boxes.box(textpage, offset + k + 1)
-        if left - right > 1.5 * size:
+        if left - right > 0.8 * size:
             chars[k] = "\u3000"
     return "".join(chars)
 
@@ -262,7 +284,9 @@ def _merge_rows(rows: list[_Row]) -> list[_Row]:
             continue
         left, right = (target, row) if row.x0 >= target.x1 - 1 else (row, target)
         gap = right.x0 - left.x1
-        joiner = "\u3000" if gap > 1.5 * max(left.size, right.size) else ""
+        joiner = "\u3000" if gap > 0.8 * max(left.size, right.size) else ""
+        if left.text[-1:] in _HALF_EMPTY or right.text[:1] in _HALF_EMPTY:
+            joiner = "\u3000" if gap > 1.5 * max(left.size, right.size) else ""
         if not joiner and left.text[-1:].isascii() and right.text[:1].isascii() and gap > 1:
             joiner = " "
         target.text = left.text + joiner + right.text
@@ -379,31 +403,45 @@ class _Measure:
     em: float
 
 
+def _measure_of(rows: Sequence[_Row], em: float, minimum: int) -> _Measure | None:
+    """The text block that ``rows`` of body size fill, if there are enough of them to tell.
+
+    The left edge is the leftmost start; the right edge the middle of the line ends close to
+    the rightmost one (a closing mark allowed to hang into the margin does not move it).
+    """
+    body = [r for r in rows if abs(r.size - em) <= 0.2 * em]
+    if len(body) < minimum or not body:
+        return None
+    ends = [r.x1 for r in body]
+    near = [x for x in ends if x >= max(ends) - 2.5 * em]
+    return _Measure(min(r.x0 for r in body), statistics.median(near), em)
+
+
 def _measures(rows: Sequence[_Row], widths: dict[int, float]) -> dict[int, _Measure]:
+    """Each page's text block (odd and even pages may have mirrored margins).
+
+    A page with too few lines to tell borrows the block of the last page of the same parity,
+    else the whole document's; a document that small is assumed to have margins of equal
+    width.
+    """
     sizes = [r.size for r in rows for _ in range(max(1, len(r.text) // 8))]
     em = statistics.median(sizes) if sizes else 12.0
     by_page: dict[int, list[_Row]] = {}
     for row in rows:
         by_page.setdefault(row.page, []).append(row)
+    whole = _measure_of(rows, em, 8)
+    if whole is None:
+        whole = _measure_of(rows, em, 1) or _Measure(min(r.x0 for r in rows), 0.0, em)
+        widest = max(widths.values(), default=0.0)
+        whole.right = max(whole.right, widest - whole.left, max(r.x1 for r in rows) - em)
     measures: dict[int, _Measure] = {}
-    previous: _Measure | None = None
+    last: dict[int, _Measure] = {}
     for number in sorted(by_page):
-        body = [r for r in by_page[number] if abs(r.size - em) <= 0.2 * em]
-        if len(body) >= 3 or previous is None:
-            body = body or by_page[number]
-            measure = _Measure(min(r.x0 for r in body), max(r.x1 for r in body), em)
-            if previous is not None and len(body) < 6:
-                measure = _Measure(
-                    min(measure.left, previous.left), max(measure.right, previous.right), em
-                )
-            elif len(body) < 6:
-                # Too few lines to see the right edge: assume margins of equal width.
-                width = widths.get(number, 0.0)
-                measure.right = max(measure.right, width - measure.left)
-        else:
-            measure = previous
-        measures[number] = measure
-        previous = measure
+        measure = _measure_of(by_page[number], em, 8)
+        if measure is None or measure.right - measure.left < 0.85 * (whole.right - whole.left):
+            # A page of list items or a table does not show the block: borrow one.
+            measure = last.get(number % 2) or whole
+        measures[number] = last[number % 2] = measure
     return measures
 
 
@@ -426,11 +464,17 @@ def _continues(prev: _Row, row: _Row, pm: _Measure, m: _Measure, pitch: float) -
     indent = row.x0 - m.left
     prev_short = pm.right - prev.x1
     centered_or_right = indent > 2.5 * em and (m.right - row.x1) < indent - 1.5 * em
-    if prev_short <= 1.5 * em and not _ends_sentence(prev.text):
+    prev_indent = prev.x0 - pm.left
+    if prev_short <= 1.5 * em and prev_indent < 1.2 * em and not _ends_sentence(prev.text):
         # The previous line fills the measure and does not close a sentence: it goes on,
-        # even when this line is indented (a hanging indent, as under 抄送：).
+        # even when this line is indented (a hanging indent, as under 抄送：) — unless this
+        # line has the usual two-character indent after a closing bracket or quote (the
+        # "（…牵头）" that ends so many paragraphs).
+        usual_indent = 1.2 * em <= indent <= 2.6 * em
+        if usual_indent and prev.text.rstrip()[-1:] in _CLOSERS:
+            return False
         return not centered_or_right and not _STARTS_ELEMENT.match(row.text.strip())
-    if indent >= 1.5 * em:
+    if indent >= 1.2 * em:
         return False
     if prev_short > 1.5 * em and (_ends_sentence(prev.text) or _STARTS_ELEMENT.match(row.text)):
         return False

@@ -1,0 +1,287 @@
+"""DOCX reader (python-docx): paragraphs and tables in order, with their style and layout.
+
+* Body paragraphs (also inside content controls, and the text boxes a red header is sometimes
+  set in) give one :class:`~ingest.raw.Line` each, with the paragraph style name, alignment
+  (direct or inherited from the style), first-line indent in characters (``firstLineChars``,
+  ``firstLine`` or leading ideographic spaces), and the size, bold and colour that most of its
+  text has; a manual line break (``Shift+Enter``) ends a line, as ``<br>`` does in HTML.
+* Each table row is one line, its cells separated by tabs (merged cells once).
+* Headers and footers go to :attr:`RawDocument.furniture`, never into the body.
+
+The container is checked before python-docx opens it: too many members, a declared
+uncompressed size out of proportion (zip bomb), encrypted members, or XML parts that declare a
+DTD or entities (entity expansion) are refused with :class:`~gazette.errors.UnsafeFile` or
+:class:`~gazette.errors.EncryptedFile`.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from gazette.errors import CorruptFile, EmptyDocument, EncryptedFile, UnsafeFile
+from ingest.normalize import clean_inline
+from ingest.raw import Line, RawDocument
+
+MAX_MEMBERS = 5000
+MAX_UNCOMPRESSED = 512 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_P, _TBL, _SDT, _TXBX = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}sdt", f"{{{W}}}txbxContent"
+_ALIGN = {
+    "LEFT": "left",
+    "CENTER": "center",
+    "RIGHT": "right",
+    "JUSTIFY": "justify",
+    "DISTRIBUTE": "justify",
+    "JUSTIFY_LOW": "justify",
+    "JUSTIFY_MED": "justify",
+    "JUSTIFY_HI": "justify",
+    "THAI_JUSTIFY": "justify",
+}
+_LEADING = re.compile(r"^[ \u3000\u00a0\t]+")
+
+
+def check_container(path: Path) -> None:
+    """Refuse a DOCX whose ZIP container is built to exhaust resources or is encrypted.
+
+    Raises:
+        UnsafeFile: too many members, a zip bomb, or XML with a DTD or entity declarations.
+        EncryptedFile: members are encrypted.
+        CorruptFile: the container cannot be read.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise UnsafeFile(path, f"{len(members)} members in the DOCX container")
+            total = 0
+            for member in members:
+                if member.flag_bits & 0x1:
+                    raise EncryptedFile(path)
+                total += member.file_size
+                if member.file_size > 1 << 20 and member.file_size > MAX_RATIO * max(
+                    member.compress_size, 1
+                ):
+                    raise UnsafeFile(
+                        path,
+                        f"zip bomb: {member.filename} expands {member.compress_size} bytes "
+                        f"to {member.file_size}",
+                    )
+            if total > MAX_UNCOMPRESSED:
+                raise UnsafeFile(path, f"zip bomb: {total} bytes uncompressed")
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as handle:
+                        head = handle.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise UnsafeFile(
+                            path,
+                            f"{member.filename} declares a DTD or entities (entity expansion)",
+                        )
+    except zipfile.BadZipFile as exc:
+        raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
+        raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
+
+
+def _style_chain(style: Any) -> Iterator[Any]:
+    seen = 0
+    while style is not None and seen < 20:
+        yield style
+        style = style.base_style
+        seen += 1
+
+
+def _alignment(paragraph: Any) -> str | None:
+    value = paragraph.alignment
+    if value is None:
+        for style in _style_chain(paragraph.style):
+            value = style.paragraph_format.alignment
+            if value is not None:
+                break
+    return _ALIGN.get(value.name) if value is not None else None
+
+
+def _style_size(paragraph: Any) -> float | None:
+    for style in _style_chain(paragraph.style):
+        if style.font.size is not None:
+            return float(style.font.size.pt)
+    return None
+
+
+def _style_bold(paragraph: Any) -> bool:
+    for style in _style_chain(paragraph.style):
+        if style.font.bold is not None:
+            return bool(style.font.bold)
+    return False
+
+
+def _indent(paragraph: Any, size: float | None, text: str) -> float | None:
+    ind = paragraph._p.find(f"{{{W}}}pPr/{{{W}}}ind")
+    if ind is not None:
+        chars = ind.get(f"{{{W}}}firstLineChars")
+        if chars is not None and chars.lstrip("-").isdigit():
+            return int(chars) / 100
+        first = ind.get(f"{{{W}}}firstLine")
+        if first is not None and first.isdigit():
+            return round(int(first) / 20 / (size or 16.0) * 2) / 2
+        hanging = ind.get(f"{{{W}}}hanging")
+        if hanging is not None and hanging.isdigit():
+            return -round(int(hanging) / 20 / (size or 16.0) * 2) / 2
+    leading = _LEADING.match(text)
+    if leading:
+        wide = sum(1 for c in leading.group() if c == "\u3000")
+        return float(wide) if wide else None
+    return None
+
+
+def _runs(paragraph: Any) -> list[tuple[str, Any]]:
+    out = []
+    for item in paragraph.iter_inner_content():
+        runs = getattr(item, "runs", None)
+        for run in runs if runs is not None else [item]:
+            out.append((run.text, run))
+    return out
+
+
+def _paragraph_lines(paragraph: Any) -> list[Line]:
+    runs = _runs(paragraph)
+    text = "".join(t for t, _ in runs)
+    if not text.strip():
+        return []
+    style_size = _style_size(paragraph)
+    style_bold = _style_bold(paragraph)
+    sizes: dict[float, int] = {}
+    colors: dict[str, int] = {}
+    bold = visible = 0
+    for piece, run in runs:
+        n = len(piece.strip())
+        visible += n
+        font = run.font
+        if font.bold if font.bold is not None else style_bold:
+            bold += n
+        size = float(font.size.pt) if font.size is not None else style_size
+        if size:
+            sizes[size] = sizes.get(size, 0) + n
+        color = font.color.rgb if font.color is not None and font.color.type else None
+        if color is not None:
+            colors[str(color)] = colors.get(str(color), 0) + n
+    size = max(sizes, key=lambda s: sizes[s]) if sizes else None
+    hints: dict[str, Any] = {
+        "align": _alignment(paragraph),
+        "style": paragraph.style.name if paragraph.style is not None else None,
+        "bold": visible > 0 and bold >= 0.6 * visible,
+        "size": size,
+        "color": max(colors, key=lambda c: colors[c]) if colors else None,
+    }
+    lines = []
+    for k, piece in enumerate(text.split("\n")):
+        cleaned = clean_inline(piece.replace("\t", "\u3000"), keep_gaps=True)
+        if cleaned:
+            indent = _indent(paragraph, size, piece) if k == 0 else None
+            lines.append(Line(text=cleaned, indent=indent, **hints))
+    return lines
+
+
+def _table_lines(table: Any) -> list[Line]:
+    lines = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(clean_inline(cell.text.replace("\n", " ")).replace("\t", " "))
+        while cells and not cells[-1]:
+            cells.pop()  # cells a merge left empty at the end of the row
+        if cells:
+            lines.append(Line(text="\t".join(cells), style="table", table=True))
+    return lines
+
+
+def _textbox_paragraphs(element: Any) -> list[Any]:
+    """Text-box paragraphs inside a paragraph (skipping mc:AlternateContent's Fallback copy)."""
+    found = []
+    for box in element.iter(_TXBX):
+        ancestor = box.getparent()
+        fallback = False
+        while ancestor is not None and ancestor is not element:
+            if ancestor.tag == f"{{{MC}}}Fallback":
+                fallback = True
+                break
+            ancestor = ancestor.getparent()
+        if not fallback:
+            found.extend(box.iterchildren(_P))
+    return found
+
+
+def _blocks(container: Any, parent: Any) -> Iterator[Line]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in container.iterchildren():
+        if child.tag == _P:
+            for box in _textbox_paragraphs(child):
+                yield from _paragraph_lines(Paragraph(box, parent))
+            yield from _paragraph_lines(Paragraph(child, parent))
+        elif child.tag == _TBL:
+            yield from _table_lines(Table(child, parent))
+        elif child.tag == _SDT:
+            content = child.find(f"{{{W}}}sdtContent")
+            if content is not None:
+                yield from _blocks(content, parent)
+
+
+def _furniture(document: Any) -> list[Line]:
+    lines: list[Line] = []
+    seen: set[str] = set()
+    for section in document.sections:
+        for part in (
+            section.header,
+            section.first_page_header,
+            section.even_page_header,
+            section.footer,
+            section.first_page_footer,
+            section.even_page_footer,
+        ):
+            if part.is_linked_to_previous:
+                continue
+            for line in _blocks(part._element, part):
+                if line.text not in seen:
+                    seen.add(line.text)
+                    lines.append(line)
+    return lines
+
+
+def read(path: Path) -> RawDocument:
+    """Read a DOCX file.
+
+    Raises:
+        UnsafeFile: the container is a zip bomb or its XML declares entities.
+        EncryptedFile: the container's members are encrypted.
+        CorruptFile: the file is not a readable Word document.
+        EmptyDocument: there is no text.
+    """
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    check_container(path)
+    try:
+        document = docx.Document(str(path))
+        lines = list(_blocks(document.element.body, document._body))
+        furniture = _furniture(document)
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise CorruptFile(path, f"not a readable Word document ({exc})") from exc
+    except etree.XMLSyntaxError as exc:
+        raise CorruptFile(path, f"malformed XML in the Word document ({exc})") from exc
+    if not lines:
+        raise EmptyDocument(path, "no text in the Word document")
+    return RawDocument(name=str(path), format="docx", lines=lines, furniture=furniture)

@@ -1,0 +1,140 @@
+"""Markdown reader for laws and regulations.
+
+The shape (as the public law collections write it)::
+
+    # 中华人民共和国政府信息公开条例
+
+    2007年4月5日 中华人民共和国国务院令第492号公布
+    2019年4月3日 中华人民共和国国务院令第711号修订
+    2019年5月15日 施行
+
+    <!-- INFO END -->
+
+    ## 第一章 总则
+
+    第一条 为了保障公民、法人和其他组织依法获取政府信息，……
+
+The ``#`` line is the title (style ``title``); the lines between it and ``<!-- INFO END -->`` are
+the 题注 (style ``subtitle``) — without the marker, parenthesised or dated lines right under the
+title are; ``##`` and ``###`` are chapter and section headings (styles ``h2``, ``h3``); every
+other paragraph is a line of its own (style ``p``). Inline markup (emphasis, links, code) is
+reduced to its text; a table row becomes one line with tab-separated cells.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gazette.dates import find_dates
+from gazette.errors import EmptyDocument
+from ingest.normalize import clean_inline
+from ingest.raw import Line, RawDocument
+from ingest.readers.text import decode
+
+_INFO_END = re.compile(r"^\s*<!--\s*INFO\s+END\s*-->\s*$", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _inline(text: str) -> str:
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: alt text
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links: their text
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", text)
+    text = re.sub(r"`([^`]+)`", r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return text
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    """``(kind, text)`` blocks: ``heading-N``, ``info-end``, ``table`` or ``para``."""
+    blocks: list[tuple[str, str]] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(("para", "".join(paragraph)))
+            paragraph.clear()
+
+    for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw_line.rstrip()
+        if _INFO_END.match(line):
+            flush()
+            blocks.append(("info-end", ""))
+            continue
+        line = _COMMENT.sub("", line)
+        stripped = line.strip()
+        if not stripped or _RULE.match(stripped):
+            flush()
+            continue
+        heading = _HEADING.match(stripped)
+        if heading:
+            flush()
+            blocks.append((f"heading-{len(heading[1])}", heading[2]))
+            continue
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            flush()
+            if not _TABLE_SEPARATOR.match(stripped):
+                cells = [c.strip() for c in stripped.strip("|").split("|")]
+                blocks.append(("table", "\t".join(cells)))
+            continue
+        stripped = re.sub(r"^(>\s*)+", "", stripped)
+        stripped = (
+            re.sub(r"^([-*+]|\d+\.)\s+(?=\S)", "", stripped)
+            if stripped[:1] in "-*+"
+            else (stripped)
+        )
+        paragraph.append(stripped)
+    flush()
+    return blocks
+
+
+def read(path: Path) -> RawDocument:
+    """Read a Markdown law or regulation.
+
+    Raises:
+        UndecodableText: the bytes are in no recognised encoding.
+        EmptyDocument: there is no text.
+    """
+    text = decode(path.read_bytes(), path)
+    blocks = _blocks(text)
+    has_marker = any(kind == "info-end" for kind, _ in blocks)
+    lines: list[Line] = []
+    in_info = False
+    seen_title = False
+    for kind, content in blocks:
+        if kind == "info-end":
+            in_info = False
+            continue
+        cleaned = clean_inline(_inline(content), keep_gaps=True)
+        if not cleaned:
+            continue
+        if kind == "heading-1" and not seen_title:
+            seen_title = True
+            in_info = True
+            lines.append(Line(cleaned, style="title", align="center", bold=True))
+        elif kind.startswith("heading-"):
+            in_info = False
+            lines.append(Line(cleaned, style=f"h{kind[-1]}", align="center", bold=True))
+        elif kind == "table":
+            in_info = False
+            lines.append(Line(content, style="table", table=True))
+        elif in_info and (has_marker or _looks_like_note(cleaned)):
+            lines.append(Line(cleaned, style="subtitle"))
+        else:
+            in_info = False
+            lines.append(Line(cleaned, style="p"))
+    if not lines:
+        raise EmptyDocument(path, "no text in the Markdown file")
+    return RawDocument(name=str(path), format="md", lines=lines)
+
+
+def _looks_like_note(text: str) -> bool:
+    """A 题注 line without the marker: in parentheses, or starting with a date."""
+    if text.startswith(("（", "(")) and text.endswith(("）", ")")):
+        return True
+    dates = find_dates(text[:14])
+    return bool(dates)

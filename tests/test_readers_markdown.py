@@ -1,0 +1,64 @@
+"""The Markdown reader: title, 题注, chapter and section headings, articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gazette.errors import EmptyDocument
+from ingest.normalize import clean_inline
+from ingest.readers import read
+from tests.conftest import CORPUS, corpus_path
+
+LAW_FILES = sorted(p.name for p in (CORPUS / "laws").glob("*.md")) or ["absent"]
+
+
+@pytest.mark.parametrize("name", LAW_FILES)
+def test_real_laws(name: str) -> None:
+    path = corpus_path("laws", name)
+    raw = read(path)
+    assert raw.format == "md"
+    source = path.read_text("utf-8").splitlines()
+    assert raw.lines[0].style == "title" and raw.lines[0].text == source[0].removeprefix("# ")
+    head = source[1 : source.index("<!-- INFO END -->")]
+    notes = [line for line in raw.lines if line.style == "subtitle"]
+    assert len(notes) == len([line for line in head if line.strip()])
+    assert raw.lines[len(notes) + 1].style in ("h2", "p")  # the body starts after the 题注
+    chapters = [line for line in source if line.startswith(("## ", "### "))]
+    assert [line.text for line in raw.lines if line.style in ("h2", "h3")] == [
+        clean_inline(c.lstrip("#").strip(), keep_gaps=True) for c in chapters
+    ]
+
+
+def test_structure_and_inline_markup(tmp_path: Path) -> None:
+    path = tmp_path / "rules.md"
+    path.write_text(
+        "# 青川市政务公开办法\n\n"
+        "（2021年3月15日青川市人民政府第5次常务会议通过）\n\n"
+        "## 第一章 总则\n\n"
+        "### 第一节 一般规定\n\n"
+        "第一条 为了**推进**政务公开，根据[条例](http://example.org)，\n制定本办法。\n\n"
+        "- 第二条 本办法适用于本市。\n\n"
+        "| 事项 | 时限 |\n|---|---|\n| 主动公开 | 20个工作日 |\n\n"
+        "<!-- 注释 -->\n",
+        encoding="utf-8",
+    )
+    raw = read(path)
+    assert [(line.style, line.text) for line in raw.lines] == [
+        ("title", "青川市政务公开办法"),
+        ("subtitle", "（2021年3月15日青川市人民政府第5次常务会议通过）"),
+        ("h2", "第一章总则"),  # canonical spacing is the parser's business
+        ("h3", "第一节一般规定"),
+        ("p", "第一条为了推进政务公开，根据条例，制定本办法。"),
+        ("p", "第二条本办法适用于本市。"),
+        ("table", "事项\t时限"),
+        ("table", "主动公开\t20个工作日"),
+    ]
+
+
+def test_markdown_without_text_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "empty.md"
+    path.write_text("<!-- nothing -->\n\n---\n", encoding="utf-8")
+    with pytest.raises(EmptyDocument):
+        read(path)
