@@ -24,6 +24,14 @@ echo "== status of 青政发〔2019〕30号 on 2020-06-01 and today"
 $GZ status '青政发〔2019〕30号' --on 2020-06-01
 $GZ status '青政发〔2019〕30号'
 echo
+echo "== its timeline, and the references the archive cannot resolve yet"
+$GZ timeline '青政发〔2019〕30号'
+$GZ report unresolved
+echo
+echo "== documents by status on 2024-06-01, and validity periods ending within 180 days of 2025-11-01"
+$GZ report status --on 2024-06-01
+$GZ report expiring --within 180d --on 2025-11-01
+echo
 echo "== ingest again: every file is a duplicate"
 $GZ ingest --recursive archive_data | tail -n 1
 echo

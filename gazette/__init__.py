@@ -12,7 +12,7 @@ Files are ingested with the companion package ``ingest`` (``ingest.ingest_paths`
 ``gazette ingest`` command.
 """
 
-from gazette.archive import AddResult, Archive, Submission, open_archive
+from gazette.archive import AddResult, Archive, ImportReport, Submission, open_archive
 from gazette.dates import find_dates, parse_date
 from gazette.disclosure import View
 from gazette.docnumber import DocNumber
@@ -27,6 +27,7 @@ from gazette.errors import (
     GazetteError,
     IngestError,
     InvalidArgument,
+    InvalidCleanupList,
     InvalidDate,
     InvalidDocNumber,
     MissingDependency,
@@ -36,7 +37,7 @@ from gazette.errors import (
     UnsafeFile,
     UnsupportedFormat,
 )
-from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on
+from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on, timeline
 from gazette.model import (
     Block,
     BlockKind,
@@ -89,10 +90,12 @@ __all__ = [
     "GazetteError",
     "GazetteIssue",
     "Ground",
+    "ImportReport",
     "IngestError",
     "InterpretationForm",
     "InterpretationLink",
     "InvalidArgument",
+    "InvalidCleanupList",
     "InvalidDate",
     "InvalidDocNumber",
     "IssueItem",
@@ -121,4 +124,5 @@ __all__ = [
     "parse_date",
     "status_on",
     "text_on",
+    "timeline",
 ]

@@ -230,3 +230,36 @@ class MissingDependency(GazetteError, ImportError):
 
 class InvalidArgument(GazetteError, ValueError):
     """An argument to the library or the command line is not acceptable."""
+
+
+class InvalidQuery(GazetteError, ValueError):
+    """A search query cannot be run as written."""
+
+    def __init__(self, query: str, reason: str) -> None:
+        self.query = query
+        self.reason = reason
+        shown = query if len(query) <= 60 else query[:57] + "..."
+        super().__init__(
+            f"cannot search for {shown!r}: {reason}",
+            hint='use words, "quoted phrases", OR, -excluded words, or a document number',
+        )
+
+
+class InvalidCleanupList(GazetteError, ValueError):
+    """A cleanup list (清理结果) to import is unreadable or has a bad row; nothing was imported.
+
+    Attributes:
+        path: the list's file name.
+        row: the 1-based line of the offending row, ``None`` for the file as a whole.
+        reason: what is wrong.
+    """
+
+    def __init__(self, path: str | PurePath, reason: str, *, row: int | None = None) -> None:
+        self.path = str(path)
+        self.row = row
+        self.reason = reason
+        where = f"{self.path}, line {row}" if row is not None else self.path
+        super().__init__(
+            f"{where}: {reason}",
+            hint="nothing was imported; fix the list and import it again",
+        )

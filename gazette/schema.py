@@ -121,11 +121,12 @@ CREATE INDEX events_acting ON events(acting_id);
 
 -- References another document makes that could not yet be resolved to an archive document:
 -- an event to apply to the target (kind = 'event') or a link to make (kind = 'interpretation').
--- Kept until the target arrives; never dropped.
+-- Kept until the target arrives; never dropped. from_doc_id is NULL for an imported list
+-- (the acting document is then in the payload's event, as written).
 CREATE TABLE pending_refs (
     id            INTEGER PRIMARY KEY,
     kind          TEXT NOT NULL,
-    from_doc_id   TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    from_doc_id   TEXT REFERENCES documents(id) ON DELETE CASCADE,
     ref_text      TEXT NOT NULL,
     ref_title     TEXT,
     ref_number    TEXT,

@@ -18,13 +18,13 @@ import attrs
 from gazette import catalog
 from gazette.disclosure import View, is_public, redact
 from gazette.docnumber import DocNumber
-from gazette.errors import AmbiguousReference, DocumentNotFound
+from gazette.errors import AmbiguousReference, DocumentNotFound, InvalidArgument
 from gazette.lifecycle import Status, status_on, text_on
 from gazette.model import Disclosure, Document, GazetteIssue
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
-    from gazette.search import SearchResults
+    from gazette.search import SearchFilters, SearchResults
 
 
 @attrs.frozen
@@ -216,8 +216,62 @@ class ArchiveView:
 
     # --- search --------------------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 10, offset: int = 0) -> SearchResults:
-        """Full-text search within this view."""
+    def search(
+        self,
+        query: str = "",
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        sort: str = "relevance",
+        facets: bool = True,
+        filters: SearchFilters | None = None,
+        **filter_values: Any,
+    ) -> SearchResults:
+        """Full-text search within this view.
+
+        The public view searches, snippets and counts only what the public may see; the
+        internal view also searches the withheld paragraphs of partially disclosed documents.
+
+        Args:
+            query: words (all must match), ``"phrases"``, ``OR``, ``-excluded``, document
+                numbers in any spelling. May be empty when a filter is given.
+            limit: page size.
+            offset: results to skip.
+            sort: ``relevance`` (title weighted above body) or ``date`` (newest first).
+            facets: count issuers, years, 文种 and statuses over every match.
+            filters: a :class:`~gazette.search.SearchFilters`; or pass its fields as keywords
+                (``issuer=``, ``doc_type=``, ``date_from=``, ``date_to=``, ``date_field=``,
+                ``gazette=``, ``year=``, ``valid_on=``, ``status=``).
+
+        Raises:
+            InvalidQuery: the query cannot be run (too long, or empty without a filter).
+            InvalidArgument: an unknown filter or status.
+        """
+        from gazette.search import SearchFilters
+
+        if filter_values:
+            known = {a.name for a in attrs.fields(SearchFilters)}
+            unknown = sorted(set(filter_values) - known)
+            if unknown:
+                raise InvalidArgument(f"unknown search filter(s): {', '.join(unknown)}")
+            filters = attrs.evolve(filters or SearchFilters(), **filter_values)
         return self.archive.index.search(
-            query, public_only=self.view == View.PUBLIC, limit=limit, offset=offset
+            query,
+            public_only=self.view == View.PUBLIC,
+            filters=filters,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            facets=facets,
+            status_source=self._statuses_on,
         )
+
+    def _statuses_on(self, on: _dt.date) -> dict[str, str]:
+        """Every document's status on a date, from the catalog's status intervals."""
+        day = on.isoformat()
+        rows = self.conn.execute(
+            "SELECT doc_id, status FROM status_intervals"
+            " WHERE start <= ? AND (end IS NULL OR end > ?)",
+            (day, day),
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}

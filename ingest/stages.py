@@ -3,7 +3,7 @@
 Each stage reads what the previous one wrote and is tested alone:
 
 ``read`` (format reader) → ``parse`` (element parser) → ``portal_metadata`` (metadata the
-reader found outside the body) → ``submission``.
+reader found outside the body) → ``lifecycle`` (events the text states) → ``submission``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from gazette.model import (
     SourceFile,
     TextOrigin,
 )
-from ingest import elements, exported
+from gazette.references import OutgoingRef
+from ingest import clauses, elements, exported
 from ingest.raw import RawDocument
 from ingest.readers import read
 
@@ -123,6 +124,17 @@ def document_from(raw: RawDocument) -> Document:
     return portal_metadata(parse(raw), raw)
 
 
+def lifecycle(document: Document, index: int = 0) -> tuple[Document, tuple[OutgoingRef, ...]]:
+    """Events the text states (effective dates, validity, 题注 versions) on the document and its
+    parts, and what it says about other documents (repeals, cleanup results) as references.
+
+    Args:
+        document: the parsed document.
+        index: its position in the submission.
+    """
+    return clauses.read_lifecycle(document, (index,))
+
+
 def build_submission(path: Path, source: SourceFile) -> Submission:
     """Read, parse and package one file.
 
@@ -134,7 +146,7 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
     document, export_warnings = exported.apply(document_from(raw), header)
-    document = document.with_sources(source)
+    document, references = lifecycle(document.with_sources(source))
     warnings = [*raw.warnings, *export_warnings]
     detail: dict[str, object] = {"warnings": warnings} if warnings else {}
     state = "stored"
@@ -142,4 +154,11 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         # Some pages had no usable text layer: what was read is stored, the rest waits for OCR.
         state = "needs_ocr"
         detail["needs_ocr"] = list(raw.needs_ocr)
-    return Submission(source=source, path=path, documents=(document,), state=state, detail=detail)
+    return Submission(
+        source=source,
+        path=path,
+        documents=(document,),
+        references=references,
+        state=state,
+        detail=detail,
+    )

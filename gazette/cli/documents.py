@@ -9,7 +9,7 @@ import click
 
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.export.json_format import document_dict, status_dict
-from gazette.lifecycle import status_on
+from gazette.lifecycle import cite, status_on
 
 
 @click.command("list")
@@ -101,10 +101,14 @@ def show(
         click.echo(f"  刊登: {pub.label}")
     for part in doc.parts:
         click.echo(f"  附件: {part.id} {part.part_label or ''} {part.title or ''}")
+    version = status.version if on is not None else (status.version or doc.text)
+    if version is not None and (version.label or version.adopted):
+        click.echo(f"  文本版本: {version.label or version.adopted}")
+    elif on is not None and status.version_note:
+        click.echo(f"  文本版本: {status.version_note}")
     if with_text:
-        text = status.version or doc.text
         click.echo("")
-        click.echo(text.text if text else "（无文本）")
+        click.echo(version.text if version else "（无文本）")
 
 
 @click.command("status")
@@ -125,6 +129,9 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
             "date": start.isoformat() if start else None,
             "label": result.version.label,
         }
+    elif doc.texts:
+        data["version"] = None
+        data["version_note"] = result.version_note
     if as_json:
         emit_json(data)
         return
@@ -132,12 +139,16 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
     click.echo(f"{doc.display_title}")
     click.echo(f"{result.label}（{result.value.value}{since}；截至{result.as_of.isoformat()}）")
     basis = result.basis
-    if basis.by_title:
-        click.echo(f"依据：{basis.by_title}")
+    if basis.by_title or basis.by_number:
+        click.echo(f"依据：{cite(basis.by_title, basis.by_number)}")
     if basis.source:
         click.echo(f"来源：{basis.source}")
     if basis.note:
         click.echo(f"说明：{basis.note}")
+    if result.version is not None and (result.version.label or result.version.adopted):
+        click.echo(f"文本：{result.version.label or result.version.adopted}")
+    elif result.version_note:
+        click.echo(f"文本：{result.version_note}")
 
 
 def register(group: click.Group) -> None:

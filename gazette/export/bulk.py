@@ -124,7 +124,7 @@ def select(
     if query is not None:
         offset = 0
         while True:
-            results = view.search(query, limit=_PAGE, offset=offset)
+            results = view.search(query, limit=_PAGE, offset=offset, facets=False)
             ids.extend(hit.id for hit in results.hits)
             offset += len(results.hits)
             if not results.hits or offset >= results.total:

@@ -55,9 +55,12 @@ def status_dict(status: Status) -> dict[str, Any]:
             "date": _date(basis.date),
             "by": basis.by,
             "by_title": basis.by_title,
+            "by_number": basis.by_number,
             "source": basis.source,
             "note": basis.note,
+            "articles": list(basis.articles),
         },
+        "mark": status.mark() if status.value.marked else None,
     }
 
 
@@ -208,7 +211,9 @@ def document_dict(
             for p in doc.parts
         ],
     }
-    current = status.version or doc.text
+    # As of a date, the text in force then (or none held); without a date, the current text.
+    current = status.version if on is not None else (status.version or doc.text)
+    out["version_note"] = status.version_note
     if current is not None:
         out["version"] = {
             "id": current.id,

@@ -1,0 +1,45 @@
+"""Search quality on real texts: known-item recall@10 and MRR must meet the targets.
+
+The evaluation (``benchmarks/eval_search.py``) is deterministic: fixed seeds draw the queries
+and the distractors, so these figures do not vary between runs (unlike timings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gazette.search import IndexRecord, SearchIndex
+from tests.conftest import corpus_path
+
+TARGETS = {
+    "number": {"recall@10": 1.0, "mrr": 0.9},
+    "title": {"recall@10": 0.98, "mrr": 0.9},
+    "body": {"recall@10": 0.95, "mrr": 0.9},
+    "all": {"recall@10": 0.95, "mrr": 0.9},
+}
+
+
+@pytest.fixture(scope="module")
+def evaluation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, float]]]:
+    corpus_path("govcn")
+    from benchmarks import eval_search
+
+    records: list[IndexRecord] = eval_search.collection()
+    items = eval_search.queries(records)
+    index = SearchIndex(Path(tmp_path_factory.mktemp("quality")) / "ix")
+    index.apply(records)
+    try:
+        yield eval_search.evaluate(index, records, items)
+    finally:
+        index.close()
+
+
+@pytest.mark.parametrize("kind", sorted(TARGETS))
+def test_known_item_targets(evaluation: dict[str, dict[str, float]], kind: str) -> None:
+    measured = evaluation[kind]
+    assert measured["queries"] >= 15, measured
+    for metric, target in TARGETS[kind].items():
+        assert measured[metric] >= target, (kind, metric, measured)
