@@ -219,6 +219,7 @@ class Archive:
             ) from exc
         self._index: SearchIndex | None = None
         self.index_error: str | None = None
+        self._index_deferred: list[int] | None = None  # [commits since the index caught up, every]
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -285,7 +286,8 @@ class Archive:
         self._lock_file = handle
         self._lock_depth = 1
         try:
-            self._replay_index_queue()
+            if self._index_deferred is None:
+                self._replay_index_queue()
             yield
         finally:
             self._lock_depth = 0
@@ -1011,12 +1013,37 @@ class Archive:
 
     # --- the index -----------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def deferred_indexing(self, every: int = 200) -> Iterator[None]:
+        """Let the search index catch up every ``every`` commits instead of after each one.
+
+        For batches: every original still commits to the catalog on its own, its index change
+        queued in the same transaction; the index applies the queue in one go every ``every``
+        commits and when the block ends (a crash leaves the queue to the next writer, as
+        always). Search shows new documents a little later, never before the catalog does.
+        """
+        if self._index_deferred is not None:
+            yield
+            return
+        self._index_deferred = [0, max(1, every)]
+        try:
+            yield
+        finally:
+            self._index_deferred = None
+            with self.writing():
+                self._sync_index_quietly()
+
     def _sync_index_quietly(self) -> None:
         """Update the index after a commit; a failure leaves the queue for the next writer.
 
         The catalog change is committed and stands: an index that lags is derived data that
         ``verify`` reports and the next write (or ``reindex``) repairs.
         """
+        if self._index_deferred is not None:
+            self._index_deferred[0] += 1
+            if self._index_deferred[0] < self._index_deferred[1]:
+                return
+            self._index_deferred[0] = 0
         try:
             self._replay_index_queue()
         except Exception as exc:

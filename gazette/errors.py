@@ -8,6 +8,7 @@ so that the command line can print it as one line and programs can branch on the
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 
 class GazetteError(Exception):
@@ -27,6 +28,18 @@ class GazetteError(Exception):
     def __str__(self) -> str:
         message = str(self.args[0]) if self.args else ""
         return f"{message} ({self.hint})" if self.hint else message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take other arguments than the message they store: rebuild without
+        # calling __init__, so that errors cross process boundaries (batch ingest workers).
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[GazetteError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 # --- identifiers -------------------------------------------------------------------------

@@ -32,6 +32,16 @@ from ingest import clauses, elements, exported
 from ingest.raw import RawDocument
 from ingest.readers import read
 
+# What a file's extension claims; the content decides (see ingest.sniff).
+EXTENSIONS = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
 # A portal's metadata table must name at least two of these to count as one.
 PORTAL_LABELS = ("索引号", "发文字号", "发布日期", "成文日期", "发文机关", "主题分类", "标题")
 
@@ -148,6 +158,9 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     document, export_warnings = exported.apply(document_from(raw), header)
     document, references = lifecycle(document.with_sources(source))
     warnings = [*raw.warnings, *export_warnings]
+    named = EXTENSIONS.get(path.suffix.lower())
+    if named is not None and named != source.format:
+        warnings.append(f"named {path.suffix} but the content is {source.format}: read as such")
     detail: dict[str, object] = {"warnings": warnings} if warnings else {}
     state = "stored"
     if raw.needs_ocr:

@@ -282,11 +282,25 @@ def test_blank_pdf_is_empty(tmp_path: Path) -> None:
             "see http://www.gov.cn/zhengce/content/2019-02/15/content_5365945.htm for 2014-2020",
             False,
         ),
+        (
+            " ".join(
+                ["2019/01/15", "(1)(2)", "3.2%", "1,234.5", "A/B/C", "000014349/2019-00007"] * 20
+            ),
+            False,
+        ),
         ("3$5/,$0(172)7+('(02&5$7,& 62&,$/,675(38%/,&2) 35,17('$77+('(3$570(172)", True),
         ("".join(chr(0x8A00 + (k * 97) % 4000) for k in range(200)), True),
         ("\ue000\ue001\ue002\ue003" * 10, True),
     ],
-    ids=["chinese", "english", "url-and-range", "shifted-ascii", "scattered-cjk", "private-use"],
+    ids=[
+        "chinese",
+        "english",
+        "url-and-range",
+        "numbers-and-dates",
+        "shifted-ascii",
+        "scattered-cjk",
+        "private-use",
+    ],
 )
 def test_garbled_share(text: str, garbled: bool) -> None:
     assert (pdf.garbled_share(text) > 0.3) is garbled

@@ -254,6 +254,8 @@ class SearchIndex:
         """Every indexed id with the catalog revision it was indexed at."""
         with self._ix.searcher() as searcher:
             reader = searcher.reader()
+            if reader.doc_count_all() == 0:
+                return {}  # an empty index has no column readers
             ids = list(reader.column_reader("id"))
             out: dict[str, int] = {}
             for docnum in reader.all_doc_ids():
