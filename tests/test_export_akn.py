@@ -168,9 +168,24 @@ def test_doc_with_headings_conclusions_and_attachments() -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_seed_is_valid(schema: etree.XMLSchema, tmp_path: Path) -> None:
-    seed = corpus_path("seed", "jinan-2017-27.txt")
+def test_every_document_of_the_real_corpus_is_valid(schema: etree.XMLSchema, tmp_path: Path) -> None:
+    corpus = corpus_path()
+    files = [
+        p
+        for pattern in ("seed/*.txt", "govcn/*.page.html", "laws/*.md", "govdoc-cn/*.pdf")
+        for p in sorted(corpus.glob(pattern))
+    ]
     with gazette.open_archive(tmp_path / "a", actor="test") as archive:
-        ingest_paths(archive, [seed], jobs=1)
-        for doc in archive.internal.documents():
-            assert_valid(schema, akn(doc))
+        report = ingest_paths(archive, files, jobs=1)
+        assert report.summary["failed"] == 0
+        docs = list(archive.internal.documents())
+        assert len(docs) >= len(files) - 2  # the two versions of a law may be one work
+        kinds = set()
+        for doc in docs:
+            root = akn(doc)
+            assert_valid(schema, root)
+            kinds.add(etree.QName(root[0]).localname)
+            if doc.doc_type in ("法", "条例"):
+                # laws and regulations: chapters of articles
+                assert root.findall(".//a:body/a:chapter/a:article", NS), doc.title
+        assert kinds == {"act", "doc"}
