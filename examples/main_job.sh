@@ -34,6 +34,18 @@ echo "== documents by status on 2024-06-01, and validity periods ending within 1
 $GZ report status --on 2024-06-01
 $GZ report expiring --within 180d --on 2025-11-01
 echo
+echo "== the 实施办法 and its interpretation (政策解读, linked on ingest)"
+$GZ interpretation list 青川市政务公开工作实施办法
+echo
+echo "== report interpretations (missing and late, public view)"
+$GZ report interpretations
+echo
+echo "== proactive disclosure deadline for a document written 2021-03-15 (第二十六条)"
+$GZ deadline 2021-03-15 --rule proactive
+echo
+echo "== report disclosure (internal view: counts and the review queue)"
+$GZ report disclosure --view internal --as-of 2025-01-01
+echo
 echo "== export it: the standard text under its status mark; Word (GB/T 9704) and Akoma Ntoso"
 $GZ export '青政发〔2019〕30号' | head -n 12
 $GZ export '青政发〔2019〕30号' --format docx -o "$EXPORTS/qcsb-2019-30.docx"

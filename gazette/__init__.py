@@ -14,7 +14,7 @@ Files are ingested with the companion package ``ingest`` (``ingest.ingest_paths`
 
 from gazette.archive import AddResult, Archive, ImportReport, Submission, open_archive
 from gazette.dates import find_dates, parse_date
-from gazette.disclosure import View
+from gazette.disclosure import DisclosureChange, View
 from gazette.docnumber import DocNumber
 from gazette.errors import (
     AmbiguousReference,
@@ -25,6 +25,7 @@ from gazette.errors import (
     EmptyDocument,
     EncryptedFile,
     GazetteError,
+    ImportFailed,
     IngestError,
     InvalidArgument,
     InvalidCleanupList,
@@ -37,6 +38,7 @@ from gazette.errors import (
     UnsafeFile,
     UnsupportedFormat,
 )
+from gazette.interpretation import NormativeRule
 from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on, timeline
 from gazette.model import (
     Block,
@@ -63,6 +65,7 @@ from gazette.model import (
     TextVersion,
 )
 from gazette.views import ArchiveView
+from gazette.workdays import Deadline, WorkdayCalendar
 
 __version__ = "0.1.0"
 
@@ -78,8 +81,10 @@ __all__ = [
     "BlockKind",
     "CleanupOutcome",
     "CorruptFile",
+    "Deadline",
     "Disclosure",
     "DisclosureAttribute",
+    "DisclosureChange",
     "DocNumber",
     "DocRef",
     "Document",
@@ -90,6 +95,7 @@ __all__ = [
     "GazetteError",
     "GazetteIssue",
     "Ground",
+    "ImportFailed",
     "ImportReport",
     "IngestError",
     "InterpretationForm",
@@ -103,6 +109,7 @@ __all__ = [
     "LifecycleEvent",
     "MissingDependency",
     "NeedsOCR",
+    "NormativeRule",
     "OcrInfo",
     "Provenance",
     "ProvenanceKind",
@@ -118,6 +125,7 @@ __all__ = [
     "UnsafeFile",
     "UnsupportedFormat",
     "View",
+    "WorkdayCalendar",
     "__version__",
     "find_dates",
     "open_archive",

@@ -245,6 +245,23 @@ class InvalidArgument(GazetteError, ValueError):
     """An argument to the library or the command line is not acceptable."""
 
 
+class ImportFailed(InvalidArgument):
+    """A list imported from a file (CSV) has a bad row; nothing of it was stored.
+
+    Attributes:
+        path: the file.
+        line: the 1-based line of the bad row (``None`` for the file as a whole).
+        reason: what is wrong with it.
+    """
+
+    def __init__(self, path: str | PurePath, line: int | None, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}", hint="fix the row and import the file again")
+
+
 class InvalidQuery(GazetteError, ValueError):
     """A search query cannot be run as written."""
 

@@ -49,6 +49,7 @@ class OutgoingRef:
         event: the event to record on the target.
         interpretation: the form of interpretation this document gives of the target.
         evidence: the text the reference was read from.
+        method: how the reference was inferred (``title``, ``number``, …), kept with the link.
     """
 
     source: tuple[int, ...]
@@ -56,6 +57,7 @@ class OutgoingRef:
     event: LifecycleEvent | None = None
     interpretation: InterpretationForm | None = None
     evidence: str | None = None
+    method: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.event is None) == (self.interpretation is None):

@@ -167,8 +167,11 @@ CREATE TABLE disclosure_history (
     prov_kind   TEXT,
     prov_source TEXT,
     changed_by  TEXT,
-    changed_at  TEXT NOT NULL
+    changed_at  TEXT NOT NULL,
+    decided_on  TEXT,                -- the date of the decision, when it differs from changed_at
+    withheld_blocks TEXT NOT NULL DEFAULT '[]'
 );
+CREATE INDEX disclosure_history_doc ON disclosure_history(doc_id);
 
 -- How often an on-request document was asked for.
 CREATE TABLE disclosure_requests (

@@ -11,6 +11,12 @@ Declared settings:
 ``validity.provisional_years``
     Years a 暂行/试行 document stays valid when it states an effective date but no validity
     period (many local rules say 2). Unset: no default period is assumed.
+
+``disclosure.review_days``, ``disclosure.request_threshold``, ``interpretation.lag_days``,
+``timeliness.portal_days``, ``timeliness.gazette_days``
+    Parameters of the reports (:mod:`gazette.reports`); an option given to a report wins.
+    Unset, the reports use 365 days, 3 applications, 0 working days and 20 working days (the
+    政府信息公开条例 第二十六条 period).
 """
 
 from __future__ import annotations
@@ -77,6 +83,37 @@ SETTINGS: dict[str, Setting] = {
             int,
             "years a 暂行/试行 document is valid when it states an effective date but no period",
             minimum=1,
+        ),
+        # Report parameters (gazette.reports); unset, the reports use the value in brackets.
+        Setting(
+            "disclosure.review_days",
+            int,
+            "days after a non-disclosure is decided before it is due for review (365)",
+            minimum=1,
+        ),
+        Setting(
+            "disclosure.request_threshold",
+            int,
+            "applications after which an on-request document is listed for proactive release (3)",
+            minimum=1,
+        ),
+        Setting(
+            "interpretation.lag_days",
+            int,
+            "working days an interpretation may come after its policy (0: the same day)",
+            minimum=0,
+        ),
+        Setting(
+            "timeliness.portal_days",
+            int,
+            "working days from writing to portal publication (20, 第二十六条)",
+            minimum=0,
+        ),
+        Setting(
+            "timeliness.gazette_days",
+            int,
+            "working days from writing to printing in a gazette (20)",
+            minimum=0,
         ),
     )
 }

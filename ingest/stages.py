@@ -3,7 +3,8 @@
 Each stage reads what the previous one wrote and is tested alone:
 
 ``read`` (format reader) → ``parse`` (element parser) → ``portal_metadata`` (metadata the
-reader found outside the body) → ``lifecycle`` (events the text states) → ``submission``.
+reader found outside the body) → ``lifecycle`` (events the text states) →
+``references`` (the policies an interpretation explains) → ``submission``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from gazette.model import (
     TextOrigin,
 )
 from gazette.references import OutgoingRef
-from ingest import clauses, elements, exported
+from ingest import clauses, elements, exported, interpretations
 from ingest.raw import RawDocument
 from ingest.readers import read
 
@@ -171,7 +172,7 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         source=source,
         path=path,
         documents=(document,),
-        references=references,
+        references=(*references, *interpretations.outgoing_refs(document)),
         state=state,
         detail=detail,
     )

@@ -123,6 +123,7 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
     result = status_on(doc, on)
     data = {"id": doc.id, "title": doc.title, **status_dict(result)}
     data["status"] = data.pop("value")
+    data["view"] = view
     if result.version is not None:
         start = result.version.effective or result.version.adopted
         data["version"] = {

@@ -26,7 +26,7 @@ import os
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -322,6 +322,7 @@ class SearchIndex:
         facets: bool = True,
         status_source: StatusSource | None = None,
         today: _dt.date | None = None,
+        exclude_ids: Collection[str] = (),
     ) -> SearchResults:
         """Run a query.
 
@@ -336,6 +337,8 @@ class SearchIndex:
             status_source: the status of every document on a date (for ``valid_on``,
                 ``status`` and the status facet); without it every status is ``unknown``.
             today: the date statuses are taken on when ``valid_on`` is not given.
+            exclude_ids: documents to leave out of hits, totals and facets (entries the
+                caller knows to be stale).
 
         Raises:
             InvalidQuery: the query cannot be parsed or is empty without filters.
@@ -365,6 +368,7 @@ class SearchIndex:
         if allowed is not None:
             matched &= allowed
         matched -= self._excluded(gen, parsed, public_only)
+        matched -= {gen.docnums[i] for i in exclude_ids if i in gen.docnums}
         total = len(matched)
         page = self._page(gen, compiled, parsed, matched, sort, limit, offset, public_only)
         hits = tuple(

@@ -339,6 +339,10 @@ def read(path: Path) -> RawDocument:
         furniture = _furniture(document, styles)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise CorruptFile(path, f"not a readable Word document ({exc})") from exc
+    except (AttributeError, TypeError, IndexError) as exc:
+        # python-docx assumes a well-formed package; a part missing or misshapen surfaces as one
+        # of these deep inside it.
+        raise CorruptFile(path, f"malformed Word package ({type(exc).__name__}: {exc})") from exc
     except etree.XMLSyntaxError as exc:
         raise CorruptFile(path, f"malformed XML in the Word document ({exc})") from exc
     if not lines:

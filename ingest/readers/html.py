@@ -315,6 +315,9 @@ def _color(value: str) -> str | None:
 # --- document structure ----------------------------------------------------------------------
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
 def _parse(data: bytes, path: Path) -> etree._Element:
     if _ENTITY.search(data[:65536]):
         raise UnsafeFile(path, "the HTML declares XML entities (entity expansion)")
@@ -328,8 +331,14 @@ def _parse(data: bytes, path: Path) -> etree._Element:
     except (LookupError, UnicodeDecodeError):
         text = decode(data, path)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    # Characters XML cannot hold (C0 controls, non-characters) are not text in HTML either.
+    text = _NOT_XML.sub("", text)
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     root = etree.fromstring(text or "<html></html>", parser=parser)
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        # libxml2 stops at 256 levels rather than recurse without bound; what lies deeper
+        # was not read, so the page cannot be taken as read.
+        raise UnsafeFile(path, "markup nested more than 256 levels deep was not read")
     if root is None:
         root = etree.fromstring("<html></html>", parser=parser)
     return root

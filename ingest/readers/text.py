@@ -47,6 +47,10 @@ _TYPE_ENDINGS = (
     "纪要",
     "函",
     "要点",
+    # Policy interpretations end their (often long) titles this way.
+    "解读",
+    "答记者问",
+    "问答",
 )
 _CLOSES = "。！？；：:;!?”’」』）)…"
 _DATE_LINE = re.compile(
