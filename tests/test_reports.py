@@ -31,7 +31,10 @@ D = dt.date
 
 @pytest.fixture
 def sample(archive: gazette.Archive) -> gazette.Archive:
-    assert ingest_paths(archive, [ARCHIVE_DATA], recursive=True, jobs=1).ok
+    # The plain-text sample documents: a fixed set, so the expected reports below do not move
+    # when documents in other formats are added to archive_data.
+    texts = sorted((ARCHIVE_DATA / "documents").glob("*.txt"))
+    assert ingest_paths(archive, texts, jobs=1).ok
     return archive
 
 
@@ -42,10 +45,10 @@ def test_interpretations_on_the_sample(sample: gazette.Archive) -> None:
     report = reports.interpretations(sample.public)
     data = report.as_json()
     assert data["view"] == "public" and data["links"] == 1
-    assert [e["title"] for e in data["missing"]] == [
+    assert {e["title"] for e in data["missing"]} == {
         "青川市政府信息依申请公开办理规定",
         "青川市政务新媒体管理暂行办法",
-    ]
+    }
     (late,) = data["late"]
     assert late["policy"]["title"] == "青川市政务公开工作实施办法"
     assert late["interpretation"]["title"] == "《青川市政务公开工作实施办法》政策解读"
