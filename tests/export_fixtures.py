@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
+
 from gazette import Archive, Submission
 from gazette.model import (
     Block,
@@ -343,11 +345,19 @@ def store(archive: Archive, doc: Document, tmp: Path, *, name: str | None = None
 
 
 def with_disclosure(doc: Document, attribute: DisclosureAttribute, **kw: object) -> Document:
-    """The same document with another disclosure attribute (and reason)."""
+    """The same document with another disclosure attribute (and reason); a document that is
+    not public loses what would show it was published (publications, a portal's 索引号)."""
     reasons = {
         DisclosureAttribute.WITHHELD: ("内部事务信息", (Ground.INTERNAL_AFFAIRS,)),
         DisclosureAttribute.ON_REQUEST: ("涉及特定群体", ()),
         DisclosureAttribute.PARTIAL: ("含个人信息", (Ground.PERSONAL_PRIVACY,)),
     }
     reason, grounds = reasons.get(attribute, (None, ()))
-    return doc.with_disclosure(Disclosure(attribute, reason=reason, grounds=grounds, **kw))  # type: ignore[arg-type]
+    doc = doc.with_disclosure(Disclosure(attribute, reason=reason, grounds=grounds, **kw))  # type: ignore[arg-type]
+    if not attribute.public:
+        # A document printed in a gazette or on a portal is public by that fact: no such trace.
+        texts = tuple(
+            attrs.evolve(t, origin=TextOrigin.FILE, standard=False, pages=None) for t in doc.texts
+        )
+        doc = attrs.evolve(doc, publications=(), index_number=None, texts=texts)
+    return doc

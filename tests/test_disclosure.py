@@ -954,9 +954,7 @@ def _check_no_leak(
     assert {h.id for h in by_year.hits} == set(top_visible)
     assert by_year.total == len(top_visible)
     first_days = [ids[k] for k in range(min(3, len(specs))) if ids[k] in visible]
-    window = public.search(
-        "", date_from=dt.date(2021, 3, 1), date_to=dt.date(2021, 3, 3), limit=50
-    )
+    window = public.search("", date_from=dt.date(2021, 3, 1), date_to=dt.date(2021, 3, 3), limit=50)
     assert {h.id for h in window.hits} == set(first_days)
     for k, suffix in queries[:2]:
         if k < len(specs):

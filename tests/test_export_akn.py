@@ -168,7 +168,9 @@ def test_doc_with_headings_conclusions_and_attachments() -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_every_document_of_the_real_corpus_is_valid(schema: etree.XMLSchema, tmp_path: Path) -> None:
+def test_every_document_of_the_real_corpus_is_valid(
+    schema: etree.XMLSchema, tmp_path: Path
+) -> None:
     corpus = corpus_path()
     files = [
         p
