@@ -1,10 +1,9 @@
 """Exporting from an archive: one document, a selection, with every export logged.
 
 These functions read through a disclosure view (public by default) and write each export to
-the archive's log (``export`` entries) in one transaction. In the public view a document is
-exported as the view shows it (withheld paragraphs replaced, hidden attachments dropped), and
-the export does not name hidden documents either: interpretation links to them are dropped
-and an event whose acting document is hidden keeps its date but not the act's name.
+the archive's log (``export`` entries) in one transaction. A document is exported as the view
+shows it: in the public view, withheld paragraphs replaced, hidden attachments dropped, and no
+link to or name of a hidden document.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette.disclosure import View
-from gazette.errors import DocumentNotFound, InvalidArgument
+from gazette.errors import InvalidArgument
 from gazette.export import format_module
 from gazette.model import Document
 
@@ -60,45 +59,10 @@ class ExportedFile:
         }
 
 
-def _visible(view: ArchiveView, doc_id: str | None) -> bool:
-    if doc_id is None:
-        return False
-    try:
-        view.resolve(doc_id)
-    except DocumentNotFound:
-        return False
-    return True
-
-
-def for_view(view: ArchiveView, doc: Document) -> Document:
-    """The document as an export through ``view`` may show it.
-
-    The view has already redacted the text and the attachments; this also removes what would
-    name a hidden document: interpretation links to it, and the acting document of an event
-    (the event and its date stay).
-    """
-    if view.view == View.INTERNAL:
-        return doc
-    links = tuple(
-        link
-        for link in doc.interpretations
-        if _visible(view, link.policy_id) and _visible(view, link.interpretation_id)
-    )
-    events = tuple(
-        event
-        if event.acting is None
-        or event.acting.resolved_id is None
-        or _visible(view, event.acting.resolved_id)
-        else attrs.evolve(event, acting=None)
-        for event in doc.events
-    )
-    parts = tuple(for_view(view, part) for part in doc.parts)
-    return attrs.evolve(doc, interpretations=links, events=events, parts=parts)
-
-
 def load(view: ArchiveView, ref: str) -> Document:
-    """The document a reference names, ready to export through ``view``."""
-    return for_view(view, view.get(ref))
+    """The document a reference names, as ``view`` may show it (the public view has removed
+    withheld paragraphs, hidden attachments, and links to and names of hidden documents)."""
+    return view.get(ref)
 
 
 def select(
