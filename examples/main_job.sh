@@ -19,6 +19,12 @@ echo
 echo "== show 青政办发[2021]12号"
 $GZ show '青政办发[2021]12号'
 echo
+echo "== gazette issues: 青政办发〔2021〕12号 is item 2 of 2021年第4期, whose text is its standard text"
+$GZ issues
+echo
+echo "== gaps in the gazette's run of issues"
+$GZ report gaps
+echo
 echo "== search 政务公开 (public view)"
 $GZ search 政务公开
 echo

@@ -31,6 +31,7 @@ from gazette.errors import (
     InvalidCleanupList,
     InvalidDate,
     InvalidDocNumber,
+    IssueNotSplit,
     MissingDependency,
     NeedsOCR,
     SchemaTooNew,
@@ -38,6 +39,7 @@ from gazette.errors import (
     UnsafeFile,
     UnsupportedFormat,
 )
+from gazette.gazettes import GapReport, find_gaps
 from gazette.interpretation import NormativeRule
 from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on, timeline
 from gazette.model import (
@@ -92,6 +94,7 @@ __all__ = [
     "EmptyDocument",
     "EncryptedFile",
     "EventKind",
+    "GapReport",
     "GazetteError",
     "GazetteIssue",
     "Ground",
@@ -105,6 +108,7 @@ __all__ = [
     "InvalidDate",
     "InvalidDocNumber",
     "IssueItem",
+    "IssueNotSplit",
     "IssueNumber",
     "LifecycleEvent",
     "MissingDependency",
@@ -128,6 +132,7 @@ __all__ = [
     "WorkdayCalendar",
     "__version__",
     "find_dates",
+    "find_gaps",
     "open_archive",
     "parse_date",
     "status_on",

@@ -392,15 +392,55 @@ class Archive:
         )
         return [r["id"] for r in rows]
 
-    def _add(self, conn: sqlite3.Connection, submission: Submission) -> AddResult:
+    def pending_ocr(self) -> list[SourceFile]:
+        """Originals kept as needing OCR that hold no document yet (scans read without OCR)."""
+        rows = catalog.fetch_all(
+            self.conn,
+            "SELECT * FROM sources s WHERE s.state = 'needs_ocr' AND NOT EXISTS"
+            " (SELECT 1 FROM document_sources d WHERE d.sha256 = s.sha256)"
+            " ORDER BY s.ingested_at, s.sha256",
+        )
+        return [SourceFile(r["sha256"], r["format"], r["path"], r["size"]) for r in rows]
+
+    def complete_pending(self, submission: Submission) -> AddResult:
+        """Store what an original kept as needing OCR yields now that it has been recognised:
+        its documents and its issue replace the issue record that held only pages.
+
+        Raises:
+            InvalidArgument: the original is not pending OCR, or already holds documents.
+        """
+        sha = submission.source.sha256
+        with self.transaction() as conn:
+            if sha not in {s.sha256 for s in self.pending_ocr()}:
+                raise InvalidArgument(f"{sha[:12]} is not an original waiting for OCR")
+            conn.execute(
+                "DELETE FROM issues WHERE source_sha256 = ? AND NOT EXISTS"
+                " (SELECT 1 FROM issue_items WHERE issue_id = issues.id)",
+                (sha,),
+            )
+            conn.execute(
+                "UPDATE sources SET state = ?, detail = ? WHERE sha256 = ?",
+                (submission.state, catalog.dumps(submission.detail), sha),
+            )
+            result = self._add(conn, submission, source_stored=True)
+            self.log("ocr", submission.source.path, "ingested", sha256=sha, ids=list(result.ids))
+        return result
+
+    def _add(
+        self, conn: sqlite3.Connection, submission: Submission, *, source_stored: bool = False
+    ) -> AddResult:
         source = submission.source
-        catalog.insert_source(conn, source, state=submission.state, detail=submission.detail)
+        if not source_stored:
+            catalog.insert_source(conn, source, state=submission.state, detail=submission.detail)
         ids: list[str] = []
         merged: list[str] = []
         new_ids: list[str] = []
         positions: dict[tuple[int, ...], str] = {}
         for index, doc in enumerate(submission.documents):
-            existing = self._match_work(conn, doc)
+            existing = None
+            if submission.issue is not None and doc.doc_number is None:
+                existing = self._match_issue_item(conn, submission.issue, index)
+            existing = existing or self._match_work(conn, doc)
             if existing is not None:
                 self._merge(conn, existing, doc, source, positions, (index,), new_ids)
                 merged.append(existing)
@@ -465,6 +505,26 @@ class Archive:
         if len(rows) == 1 and any(t.adopted for t in doc.texts):
             return rows[0]["id"]
         return None
+
+    def _match_issue_item(
+        self, conn: sqlite3.Connection, issue: GazetteIssue, index: int
+    ) -> str | None:
+        """The document of the same item of the same issue already held from another file.
+
+        An item without a number (人事任免) cannot be matched by number, and its title recurs
+        in every issue; within one issue (same gazette and number), the title identifies it.
+        """
+        item = issue.items[index]
+        key = catalog.title_key(item.title)
+        rows = catalog.fetch_all(
+            conn,
+            "SELECT ii.doc_id, ii.title FROM issue_items ii JOIN issues i ON i.id = ii.issue_id"
+            " WHERE i.gazette = ? AND i.year = ? AND i.first = ? AND i.last = ?"
+            " AND ii.doc_id IS NOT NULL",
+            (issue.gazette, issue.number.year, issue.number.first, issue.number.last),
+        )
+        same = {r["doc_id"] for r in rows if key and catalog.title_key(r["title"]) == key}
+        return same.pop() if len(same) == 1 else None
 
     def _insert(
         self,

@@ -169,6 +169,21 @@ class NeedsOCR(IngestError):
         )
 
 
+class IssueNotSplit(IngestError):
+    """A file was recognised as a gazette issue but its items could not be found."""
+
+    reason = "issue_not_split"
+
+    def __init__(self, path: str | PurePath, label: str, detail: str) -> None:
+        self.label = label
+        self.detail = detail
+        super().__init__(
+            path,
+            f"recognised {label} but {detail}",
+            hint="check the file's text (a scan may need OCR); nothing of it was stored",
+        )
+
+
 # --- the archive -------------------------------------------------------------------------
 
 

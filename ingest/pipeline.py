@@ -54,6 +54,7 @@ class FileResult:
         reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …).
         merged: existing documents the file added a rendition or version to.
         format: the detected format.
+        notes: what an ingested file still lacks (pages that need OCR, and why).
     """
 
     path: str
@@ -63,6 +64,7 @@ class FileResult:
     reason: str | None = None
     merged: tuple[str, ...] = ()
     format: str | None = None
+    notes: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +75,7 @@ class FileResult:
             "reason": self.reason,
             "format": self.format,
             "merged": list(self.merged),
+            "notes": list(self.notes),
         }
 
 
@@ -349,9 +352,16 @@ def _ingest(
                 )
             )
             return
+        pending = prepared.state != "stored"
         emit(
             FileResult(
-                source.path, added.outcome, added.ids, merged=added.merged, format=source.format
+                source.path,
+                added.outcome,
+                added.ids,
+                reason=prepared.state if pending else None,
+                merged=added.merged,
+                format=source.format,
+                notes=tuple(prepared.detail.get("warnings", ())) if pending else (),
             )
         )
 

@@ -5,6 +5,10 @@ Each stage reads what the previous one wrote and is tested alone:
 ``read`` (format reader) → ``parse`` (element parser) → ``portal_metadata`` (metadata the
 reader found outside the body) → ``lifecycle`` (events the text states) →
 ``references`` (the policies an interpretation explains) → ``submission``.
+
+Gazette issues (PDF, Word, web edition) and scanned PDFs branch off to
+:mod:`ingest.gazette_files`: an issue becomes one submission with a document per item, each
+item going through ``lifecycle`` too.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import attrs
 from gazette.archive import Submission
 from gazette.dates import try_parse_date
 from gazette.docnumber import DocNumber
-from gazette.errors import EmptyDocument
+from gazette.errors import EmptyDocument, NeedsOCR
 from gazette.model import (
     Disclosure,
     DisclosureAttribute,
@@ -152,11 +156,30 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     Raises:
         IngestError: the file cannot be read (a subclass names the reason).
     """
-    raw = read(path, source.format)
+    from ingest import gazette_files
+
+    issue = gazette_files.prepare(path, source)
+    if issue is not None:
+        return issue
+    try:
+        raw = read(path, source.format)
+    except NeedsOCR:
+        if source.format != "pdf":
+            raise
+        return gazette_files.scanned(path, source)
+    if source.format == "pdf":
+        raw = gazette_files.complete_ocr(raw, path)
+    # An export of this archive is one document (its header names the gazette it came from,
+    # which must not make it look like an issue).
     raw, header = exported.find_header(raw)
+    issue = gazette_files.from_raw(raw, path, source) if header is None else None
+    if issue is not None:
+        return issue
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
-    document, export_warnings = exported.apply(document_from(raw), header)
+    document, export_warnings = exported.apply(
+        gazette_files.mark_ocr(document_from(raw), raw.ocr), header
+    )
     document, references = lifecycle(document.with_sources(source))
     warnings = [*raw.warnings, *export_warnings]
     named = EXTENSIONS.get(path.suffix.lower())

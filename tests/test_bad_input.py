@@ -18,14 +18,12 @@ from gazette.errors import (
     EmptyDocument,
     EncryptedFile,
     IngestError,
-    NeedsOCR,
     UndecodableText,
     UnsafeFile,
     UnsupportedFormat,
 )
 from ingest import ingest_paths
 from ingest.raw import Line
-from tests.conftest import CORPUS
 from tests.render import render_pdf, write_docx
 
 GOOD = (
@@ -140,15 +138,6 @@ def entities_html(folder: Path) -> Path:
     return path
 
 
-def scanned_pdf(folder: Path) -> Path:
-    source = CORPUS / "bad-pdf" / "scanned-image-only.pdf"
-    if not source.exists():
-        pytest.skip(f"real corpus not available at {source}")
-    path = folder / "scanned.pdf"
-    path.write_bytes(source.read_bytes())
-    return path
-
-
 CASES: list[tuple[str, Callable[[Path], Path], type[IngestError], str, str]] = [
     ("zero-byte", zero_byte, EmptyDocument, "empty", "zero-byte"),
     ("truncated-pdf", truncated_pdf, CorruptFile, "corrupt", "truncated"),
@@ -162,8 +151,9 @@ CASES: list[tuple[str, Callable[[Path], Path], type[IngestError], str, str]] = [
     ("zip-bomb", zip_bomb_docx, UnsafeFile, "unsafe", "zip bomb"),
     ("xml-entities-docx", entities_docx, UnsafeFile, "unsafe", "entit"),
     ("xml-entities-html", entities_html, UnsafeFile, "unsafe", "entit"),
-    ("scanned-pdf", scanned_pdf, NeedsOCR, "needs_ocr", "no usable text layer"),
 ]
+# A scanned PDF is not refused: it is recognised by OCR, or kept as needing OCR with its pages
+# (tests/test_readers_pdf.py, tests/test_ocr.py).
 
 
 @pytest.mark.parametrize(

@@ -340,17 +340,37 @@ def test_pdf_is_dispatched_by_content_not_name(tmp_path: Path) -> None:
 # --- through the pipeline --------------------------------------------------------------------
 
 
-def test_partly_garbled_pdf_is_stored_with_its_pages_pending_ocr(archive: gazette.Archive) -> None:
+@pytest.fixture
+def no_ocr(monkeypatch: pytest.MonkeyPatch) -> str:
+    """OCR cannot run (as on a machine without Tesseract): pages wait for it."""
+    from ingest import ocr
+
+    reason = "Tesseract is not installed"
+    monkeypatch.setattr(ocr, "unavailable", lambda language=ocr.LANGUAGE: reason)
+    return reason
+
+
+def test_partly_garbled_pdf_is_stored_with_its_pages_pending_ocr(
+    archive: gazette.Archive, no_ocr: str
+) -> None:
     report = ingest_paths(archive, [corpus_path("bad-pdf", "garbled-text-layer.pdf")], jobs=1)
     assert report.summary["ingested"] == 1
+    assert report.results[0].reason == "needs_ocr"
+    assert any(no_ocr in note for note in report.results[0].notes)
     state, detail = archive.conn.execute("SELECT state, detail FROM sources").fetchone()
     assert state == "needs_ocr"
     assert json.loads(detail)["needs_ocr"] == [1]
 
 
-def test_scanned_pdf_fails_as_needing_ocr_and_stores_nothing(archive: gazette.Archive) -> None:
+def test_scanned_pdf_without_ocr_is_kept_as_needing_ocr_with_no_text(
+    archive: gazette.Archive, no_ocr: str
+) -> None:
     report = ingest_paths(archive, [corpus_path("bad-pdf", "scanned-image-only.pdf")], jobs=1)
-    assert report.summary == {"ingested": 0, "duplicate": 0, "failed": 1}
-    assert report.results[0].reason == "needs_ocr"
+    assert report.summary == {"ingested": 1, "duplicate": 0, "failed": 0}
+    result = report.results[0]
+    assert result.reason == "needs_ocr" and result.ids == ()
+    assert any(no_ocr in note for note in result.notes)
     assert archive.counts()["documents"] == 0
-    assert archive.conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 0
+    state, detail = archive.conn.execute("SELECT state, detail FROM sources").fetchone()
+    assert state == "needs_ocr"
+    assert json.loads(detail)["needs_ocr"] == [1, 2] and json.loads(detail)["page_count"] == 2

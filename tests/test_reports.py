@@ -309,7 +309,9 @@ def test_cli_reports_say_their_view(run: Cli, name: str) -> None:
 
 
 def test_cli_report_text_output(run: Cli) -> None:
-    run("ingest", "--recursive", str(ARCHIVE_DATA))
+    # The sample documents without the gazette issue: printed in the gazette on 2021-03-31,
+    # the 实施办法 would come out after its interpretation and no longer be late.
+    run("ingest", "--recursive", str(ARCHIVE_DATA / "documents"))
     text = run("report", "interpretations").stdout
     assert "青川市政府信息依申请公开办理规定" in text
     assert "+2 working days" in text

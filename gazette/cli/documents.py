@@ -10,6 +10,12 @@ import click
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.export.json_format import document_dict, status_dict
 from gazette.lifecycle import cite, status_on
+from gazette.model import OcrInfo
+
+
+def ocr_note(ocr: OcrInfo) -> str:
+    """How recognised text is marked wherever it is shown."""
+    return f"OCR识别文本，未经校对（{ocr.engine}，置信度{ocr.confidence:g}）"
 
 
 @click.command("list")
@@ -106,8 +112,12 @@ def show(
         click.echo(f"  文本版本: {version.label or version.adopted}")
     elif on is not None and status.version_note:
         click.echo(f"  文本版本: {status.version_note}")
+    if version is not None and version.ocr is not None:
+        click.echo(f"  文本: {ocr_note(version.ocr)}")
     if with_text:
         click.echo("")
+        if version is not None and version.ocr is not None:
+            click.echo(f"【{ocr_note(version.ocr)}】")
         click.echo(version.text if version else "（无文本）")
 
 

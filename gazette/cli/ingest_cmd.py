@@ -80,7 +80,9 @@ def ingest(
                     click.echo(f"failed     {result.error}")
             else:
                 merged = f" (added to {', '.join(result.merged)})" if result.merged else ""
-                click.echo(f"{result.outcome:<10} {result.path} -> {ids}{merged}")
+                click.echo(f"{result.outcome:<10} {result.path} -> {ids or '-'}{merged}")
+                for note in result.notes:
+                    click.echo(f"{'':<10} note: {note}")
         if stdout_is_terminal() and report.results:
             from rich.console import Console
 

@@ -3,7 +3,8 @@
 A :class:`Rendition` is format-independent. It holds
 
 * the **header** (题头): the status mark (``已废止（依据：《X》，自2024年11月1日起）``), the date
-  the status was judged on, where the text comes from (``标准文本：济南市人民政府公报
+  the status was judged on, that the text was recognised by OCR and not proofread (when it
+  was), where the text comes from (``标准文本：济南市人民政府公报
   2019年第5号 第4–7页``), metadata the text itself does not state or that the archive learned
   elsewhere (文种, 公开属性, 索引号, 主题分类, 发布日期, 登记号), the archive id and the SHA-256
   of the body;
@@ -39,6 +40,7 @@ from gazette.model import (
     BlockKind,
     DisclosureAttribute,
     Document,
+    OcrInfo,
     Publication,
     TextOrigin,
     TextVersion,
@@ -157,6 +159,11 @@ def status_text(status: Status) -> str:
         if start is not None:
             return f"{status.label}（自{chinese_date(start)}起施行）"
     return status.label
+
+
+def ocr_note(ocr: OcrInfo) -> str:
+    """The note on a text recognised from page images, wherever it is shown."""
+    return f"OCR识别文本，未经校对（{ocr.engine}，置信度{ocr.confidence:g}）"
 
 
 def chinese_date(value: _dt.date) -> str:
@@ -346,6 +353,8 @@ def build(doc: Document, *, on: _dt.date | None = None) -> Rendition:
     header.append(HeaderField(STATUS_DATE_LABEL, chinese_date(on)))
     rendition = Rendition(doc=doc, on=on, main=main, header=())
     header.extend(HeaderField(None, mark) for mark in rendition.marks())
+    if main.text is not None and main.text.ocr is not None:
+        header.append(HeaderField(None, ocr_note(main.text.ocr)))
     header.extend(source_fields(doc, main.text))
     disclosure = doc.disclosure.attribute
     for label, value in (

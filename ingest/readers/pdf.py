@@ -22,7 +22,8 @@ Then, over the whole file:
   reader raises :class:`~gazette.errors.NeedsOCR`.
 
 The layout hints of each paragraph (alignment, indent in characters, size, bold, colour) come
-from its first line.
+from its first line; ``extra["page_spans"]`` gives each paragraph's first and last page (a
+gazette item ends on the page its last paragraph ends on).
 """
 
 from __future__ import annotations
@@ -509,7 +510,10 @@ def _align(row: _Row, m: _Measure, lines: int) -> str:
     return "left"
 
 
-def _paragraphs(rows: Sequence[_Row], widths: dict[int, float]) -> list[Line]:
+def _paragraphs(
+    rows: Sequence[_Row], widths: dict[int, float]
+) -> tuple[list[Line], list[tuple[int, int]]]:
+    """The paragraphs, and for each the first and last page it is printed on."""
     measures = _measures(rows, widths)
     pitches = [
         b.top - a.top
@@ -526,6 +530,7 @@ def _paragraphs(rows: Sequence[_Row], widths: dict[int, float]) -> list[Line]:
                 continue
         groups.append([row])
     lines = []
+    spans = []
     for group in groups:
         first = group[0]
         measure = measures[first.page]
@@ -546,7 +551,8 @@ def _paragraphs(rows: Sequence[_Row], widths: dict[int, float]) -> list[Line]:
                 color=first.color,
             )
         )
-    return lines
+        spans.append((first.page, group[-1].page))
+    return lines, spans
 
 
 def _visible_hyphens(text: str) -> str:
@@ -618,7 +624,7 @@ def read(path: Path) -> RawDocument:
             raise NeedsOCR(path, f"{len(needs_ocr)} of {page_count} pages are {what}")
         raise EmptyDocument(path, f"no text on any of {page_count} pages")
     body, furniture = _split_furniture(pages)
-    lines = _paragraphs(body, {page.number: page.width for page in pages})
+    lines, spans = _paragraphs(body, {page.number: page.width for page in pages})
     if not lines:
         raise EmptyDocument(path, "only page numbers and running headers")
     if needs_ocr:
@@ -639,4 +645,5 @@ def read(path: Path) -> RawDocument:
         page_count=page_count,
         needs_ocr=needs_ocr,
         warnings=warnings,
+        extra={"page_spans": spans},
     )
