@@ -199,14 +199,16 @@ def _sentences(key: str) -> tuple[list[str], list[int]]:
     return units, starts
 
 
-def _char_opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]] | None:
-    """Character-level changes between two stretches, merged across tiny equal runs; ``None``
-    when the stretches are too different (or too long) for that to mean anything."""
+def _char_opcodes(a: str, b: str) -> tuple[list[tuple[str, int, int, int, int]], int] | None:
+    """Character-level changes between two stretches, merged across tiny equal runs, and the
+    number of characters they share; ``None`` when the stretches are too different (or too
+    long) for that to mean anything."""
     if len(a) > _FINE_LIMIT or len(b) > _FINE_LIMIT:
         return None
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.ratio() < _FINE_RATIO:
         return None
+    shared = sum(block.size for block in matcher.get_matching_blocks())
     merged: list[list[Any]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -216,7 +218,7 @@ def _char_opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]] | None
             merged[-1][0] = "replace"
         else:
             merged.append([tag, i1, i2, j1, j2])
-    return [(str(m[0]), int(m[1]), int(m[2]), int(m[3]), int(m[4])) for m in merged]
+    return [(str(m[0]), int(m[1]), int(m[2]), int(m[3]), int(m[4])) for m in merged], shared
 
 
 def _opcodes(key_a: str, key_b: str) -> tuple[list[tuple[str, int, int, int, int]], float]:
@@ -238,10 +240,10 @@ def _opcodes(key_a: str, key_b: str) -> tuple[list[tuple[str, int, int, int, int
             kind = "replace" if i1 < i2 and j1 < j2 else ("delete" if i1 < i2 else "insert")
             out.append((kind, i1, i2, j1, j2))
             continue
-        for kind, a1, a2, b1, b2 in fine:
+        changes, shared = fine
+        for kind, a1, a2, b1, b2 in changes:
             out.append((kind, i1 + a1, i1 + a2, j1 + b1, j1 + b2))
-        changed = sum(max(a2 - a1, b2 - b1) for _, a1, a2, b1, b2 in fine)
-        same += max(0, min(i2 - i1, j2 - j1) - changed)
+        same += shared
     total = len(key_a) + len(key_b)
     return out, (2.0 * same / total if total else 1.0)
 

@@ -148,3 +148,22 @@ def test_diff_errors(run: Cli, two_renditions: str) -> None:
     result = run("diff", f"{two_renditions}@manual", two_renditions, expect=1)
     assert "has no rendition 'manual'" in result.stderr
     json.dumps(run.json("diff", two_renditions))  # the JSON is serialisable
+
+
+def test_file_text_against_the_gazettes_standard_text(run: Cli) -> None:
+    # The sample gazette issue prints 青政办发〔2021〕12号 without its 版头 and 版记, with the
+    # number under the title: those are the differences, and nothing in the body.
+    from tests.conftest import ARCHIVE_DATA
+
+    run("ingest", "--recursive", str(ARCHIVE_DATA))
+    (comparison,) = run.json("diff", "青政办发〔2021〕12号")["comparisons"]
+    assert "standard text" in comparison["b"]
+    kinds = [
+        (d["kind"], d["a"].splitlines()[0] if d["a"] else d["b"]) for d in comparison["differences"]
+    ]
+    assert kinds == [
+        ("delete", "青川市人民政府办公室文件"),
+        ("insert", "青政办发〔2021〕12号"),
+        ("delete", "抄送：市委办公室，市人大常委会办公室，市政协办公室。"),
+    ]
+    assert comparison["similarity"] > 0.6

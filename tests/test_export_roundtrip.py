@@ -23,7 +23,7 @@ from gazette.export import format_module
 from gazette.export.rendition import build
 from ingest import ingest_paths
 from ingest.sniff import sniff
-from tests.conftest import CORPUS
+from tests.conftest import ARCHIVE_DATA, CORPUS
 from tests.export_fixtures import CASES, ON, store
 
 FORMATS = ("txt", "html", "docx", "md")
@@ -71,6 +71,13 @@ def corpus_files() -> list[Any]:
     if not files:
         return [pytest.param(None, id="corpus-absent")]
     return [pytest.param(p, id=str(p.relative_to(CORPUS))) for p in files]
+
+
+def sample_files() -> list[Any]:
+    """The bundled sample corpus: every format, and a gazette issue whose items are standard
+    texts (these run without the shared corpus)."""
+    files = sorted(p for p in ARCHIVE_DATA.rglob("*") if p.is_file())
+    return [pytest.param(p, id=str(p.relative_to(ARCHIVE_DATA))) for p in files]
 
 
 def need_reader(fmt: str) -> None:
@@ -164,6 +171,22 @@ def test_round_trip_on_the_real_corpus(
         again, info = reingest(doc, fmt, tmp_path / (doc.id or "doc"))
         assert texts(again) == texts(doc), f"{doc.id}: canonical text changed through {fmt}"
         assert build(again, on=ON).body_hash == build(doc, on=ON).body_hash
+        changed = differences(metadata(doc), metadata(again))
+        assert not changed, f"{doc.id}: metadata changed through {fmt}: {changed}"
+        assert "differs from the SHA-256" not in info["detail"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("path", sample_files())
+def test_round_trip_on_the_sample_corpus(
+    path: Path, fmt: str, originals: Any, tmp_path: Path
+) -> None:
+    need_reader(sniff(path))
+    need_reader(fmt)
+    original = originals(path)
+    for doc in original.docs:
+        again, info = reingest(doc, fmt, tmp_path / (doc.id or "doc"))
+        assert texts(again) == texts(doc), f"{doc.id}: canonical text changed through {fmt}"
         changed = differences(metadata(doc), metadata(again))
         assert not changed, f"{doc.id}: metadata changed through {fmt}: {changed}"
         assert "differs from the SHA-256" not in info["detail"]
