@@ -5,6 +5,8 @@ set -eu
 cd "$(dirname "$0")/.."
 ARCHIVE="${GAZETTE_ARCHIVE:-demo-archive}"
 rm -rf "$ARCHIVE"
+EXPORTS="${ARCHIVE}-exports"
+rm -rf "$EXPORTS"
 export GAZETTE_ARCHIVE="$ARCHIVE"
 GZ="python3 -m gazette"
 
@@ -49,6 +51,17 @@ $GZ deadline 2021-03-15 --rule proactive
 echo
 echo "== report disclosure (internal view: counts and the review queue)"
 $GZ report disclosure --view internal --as-of 2025-01-01
+echo
+echo "== export it: the standard text under its status mark; Word (GB/T 9704) and Akoma Ntoso"
+$GZ export '青政发〔2019〕30号' | head -n 12
+$GZ export '青政发〔2019〕30号' --format docx -o "$EXPORTS/qcsb-2019-30.docx"
+$GZ export '青政发〔2019〕30号' --format akn -o "$EXPORTS/qcsb-2019-30.xml"
+echo
+echo "== compare the archive's text with the file it came from (layout and punctuation width aside)"
+$GZ diff '青政发〔2019〕30号' archive_data/documents/qcsb-2019-30.txt
+echo
+echo "== a BagIt package of everything the public may see"
+$GZ export --bag "$EXPORTS/bag"
 echo
 echo "== ingest again: every file is a duplicate"
 $GZ ingest --recursive archive_data | tail -n 1

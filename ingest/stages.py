@@ -33,7 +33,7 @@ from gazette.model import (
     TextOrigin,
 )
 from gazette.references import OutgoingRef
-from ingest import clauses, elements, interpretations
+from ingest import clauses, elements, exported, interpretations
 from ingest.raw import RawDocument
 from ingest.readers import read
 
@@ -169,15 +169,19 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         return gazette_files.scanned(path, source)
     if source.format == "pdf":
         raw = gazette_files.complete_ocr(raw, path)
-    issue = gazette_files.from_raw(raw, path, source)
+    # An export of this archive is one document (its header names the gazette it came from,
+    # which must not make it look like an issue).
+    raw, header = exported.find_header(raw)
+    issue = gazette_files.from_raw(raw, path, source) if header is None else None
     if issue is not None:
         return issue
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
-    document, references = lifecycle(
-        gazette_files.mark_ocr(document_from(raw), raw.ocr).with_sources(source)
+    document, export_warnings = exported.apply(
+        gazette_files.mark_ocr(document_from(raw), raw.ocr), header
     )
-    warnings = list(raw.warnings)
+    document, references = lifecycle(document.with_sources(source))
+    warnings = [*raw.warnings, *export_warnings]
     named = EXTENSIONS.get(path.suffix.lower())
     if named is not None and named != source.format:
         warnings.append(f"named {path.suffix} but the content is {source.format}: read as such")

@@ -1,14 +1,13 @@
-"""Commands that show documents: ``list``, ``show``, ``status``, ``export``."""
+"""Commands that show documents: ``list``, ``show``, ``status`` (``export`` is in
+:mod:`gazette.cli.export_cmd`)."""
 
 from __future__ import annotations
 
 import datetime as _dt
-from pathlib import Path
 
 import click
 
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
-from gazette.export import FORMATS, render
 from gazette.export.json_format import document_dict, status_dict
 from gazette.lifecycle import cite, status_on
 from gazette.model import OcrInfo
@@ -163,40 +162,6 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
         click.echo(f"文本：{result.version_note}")
 
 
-@click.command("export")
-@click.argument("ref")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATS)),
-    default="txt",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (default: standard output).",
-)
-@click.option("--on", "on", type=DATE, default=None, help="Export the text in force on this date.")
-@view_option
-@click.pass_obj
-def export(
-    obj: Context, ref: str, fmt: str, output: Path | None, on: _dt.date | None, view: str
-) -> None:
-    """Export a document's standard text with its status marked."""
-    archive = obj.archive()
-    doc = archive.view(view).get(ref)
-    data = render(doc, fmt, on=on)
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
-    else:
-        output.write_bytes(data)
-        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
-
-
 def register(group: click.Group) -> None:
-    for command in (list_, show, status, export):
+    for command in (list_, show, status):
         group.add_command(command)
