@@ -4,9 +4,11 @@ publication rule in either order, and the two views (public never leaks a hidden
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 import lxml.html
@@ -19,6 +21,9 @@ from gazette import disclosure as rules
 from gazette import reports
 from gazette.disclosure import WITHHELD_PLACEHOLDER
 from gazette.errors import DocumentNotFound, ImportFailed, InvalidArgument
+from gazette.export import FORMATS
+from gazette.export.bag import make_bag
+from gazette.export.bulk import export_document, export_many, select
 from gazette.export.json_format import document_dict
 from gazette.model import (
     Block,
@@ -784,6 +789,15 @@ def _expected(spec: dict[str, object]) -> str:
     return "proactive" if spec["printed"] else "unknown"
 
 
+def _exported_text(data: bytes, fmt: str) -> str:
+    """The text of an export (a Word file's runs joined, so a word split over runs is whole)."""
+    if fmt != "docx":
+        return data.decode("utf-8", errors="replace")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = [package.read(n).decode("utf-8") for n in package.namelist() if n.endswith(".xml")]
+    return "\n".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", x)) for x in parts)
+
+
 def _mentions(text: str, doc_id: str) -> bool:
     return re.search(re.escape(doc_id) + r"(?![-.\w])", text) is not None
 
@@ -978,3 +992,25 @@ def _check_no_leak(
         rendered = json.dumps(report.as_json(), ensure_ascii=False)
         assert report.as_json()["view"] == "public"
         assert not leaks(rendered), (type(report).__name__, leaks(rendered))
+    # exports: every format of every visible document, the bulk export of all the view shows,
+    # and a BagIt package of it, read back as text (Word through its XML)
+    for doc_id in sorted(visible):
+        for fmt in FORMATS:
+            data, _ = export_document(archive, doc_id, fmt)
+            text = _exported_text(data, fmt)
+            assert not leaks(text), (doc_id, fmt, leaks(text))
+    for doc_id in sorted(hidden):
+        with pytest.raises(DocumentNotFound):
+            export_document(archive, doc_id, "txt")
+    everything = select(public, everything=True)
+    assert set(everything) == {ids[k] for k in range(len(specs))} & visible
+    if everything:
+        written = export_many(archive, everything, list(FORMATS), root / "bulk")
+        assert {w.doc_id for w in written} <= visible
+        bag = make_bag(archive, root / "bag", everything, formats=("txt", "docx"))
+        assert set(bag.documents) == set(everything)
+        for folder in (root / "bulk", root / "bag"):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                fmt = "docx" if path.suffix == ".docx" else "txt"
+                text = _exported_text(path.read_bytes(), fmt)
+                assert not leaks(text), (str(path), leaks(text))
