@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+import gazette
 from gazette.search import IndexRecord, SearchFilters, open_index
 from gazette.search import sqlite_engine as engine
 from gazette.search.analysis import grams
 from gazette.search.sqlite_engine import SqliteIndex
+from gazette.verify import verify
 
 
 def _record(n: int, title: str, body: str, **fields: object) -> IndexRecord:
@@ -126,3 +128,13 @@ def test_broad_queries_with_filters_rank_only_candidates(broad: SqliteIndex) -> 
         "政务公开", public_only=True, filters=SearchFilters(doc_type="意见"), facets=False
     )
     assert [h.id for h in results.hits] == ["d17"]
+
+
+def test_verify_reports_an_index_analysed_with_other_unicode_tables(tmp_path: Path) -> None:
+    with gazette.open_archive(tmp_path / "a", search_engine="sqlite") as archive:
+        with archive.index._transaction() as conn:  # type: ignore[attr-defined]
+            conn.execute("UPDATE meta SET value = 'grams/unicode-1.0' WHERE key = 'analysis'")
+        problems = verify(archive).problems
+        assert [(p.kind, p.repairable) for p in problems] == [("index_analysis", True)]
+        archive.reindex()
+        assert verify(archive).ok

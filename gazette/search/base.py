@@ -295,6 +295,10 @@ class SearchIndex(abc.ABC):
     def close(self) -> None:
         """Release files and connections."""
 
+    def problems(self) -> list[str]:
+        """What is wrong with the index as a whole (``verify`` reports it; a rebuild fixes it)."""
+        return []
+
     def drop_caches(self) -> None:
         """Forget the match sets cached for this generation (filters stay cached): the next
         query reads the index as if it had never been asked (benchmarks time cold queries)."""

@@ -385,6 +385,17 @@ class SqliteIndex(SearchIndex):
             [(num, s[0]) for num, s in zip(nums, streams, strict=True)],
         )
 
+    def problems(self) -> list[str]:
+        with self._lock:
+            stored = self._meta("analysis")
+        current = analysis_label(self.config)
+        if stored != current:
+            return [
+                f"index analysed as {stored}, this installation analyses as {current}"
+                " (another Python's Unicode tables)"
+            ]
+        return []
+
     def revisions(self) -> dict[str, int]:
         with self._lock:
             return dict(self.conn.execute("SELECT id, rev FROM docs").fetchall())
