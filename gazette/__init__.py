@@ -12,9 +12,9 @@ Files are ingested with the companion package ``ingest`` (``ingest.ingest_paths`
 ``gazette ingest`` command.
 """
 
-from gazette.archive import AddResult, Archive, Submission, open_archive
+from gazette.archive import AddResult, Archive, ImportReport, Submission, open_archive
 from gazette.dates import find_dates, parse_date
-from gazette.disclosure import View
+from gazette.disclosure import DisclosureChange, View
 from gazette.docnumber import DocNumber
 from gazette.errors import (
     AmbiguousReference,
@@ -25,10 +25,13 @@ from gazette.errors import (
     EmptyDocument,
     EncryptedFile,
     GazetteError,
+    ImportFailed,
     IngestError,
     InvalidArgument,
+    InvalidCleanupList,
     InvalidDate,
     InvalidDocNumber,
+    IssueNotSplit,
     MissingDependency,
     NeedsOCR,
     SchemaTooNew,
@@ -36,7 +39,9 @@ from gazette.errors import (
     UnsafeFile,
     UnsupportedFormat,
 )
-from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on
+from gazette.gazettes import GapReport, find_gaps
+from gazette.interpretation import NormativeRule
+from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on, timeline
 from gazette.model import (
     Block,
     BlockKind,
@@ -62,6 +67,7 @@ from gazette.model import (
     TextVersion,
 )
 from gazette.views import ArchiveView
+from gazette.workdays import Deadline, WorkdayCalendar
 
 __version__ = "0.1.0"
 
@@ -77,8 +83,10 @@ __all__ = [
     "BlockKind",
     "CleanupOutcome",
     "CorruptFile",
+    "Deadline",
     "Disclosure",
     "DisclosureAttribute",
+    "DisclosureChange",
     "DocNumber",
     "DocRef",
     "Document",
@@ -86,20 +94,26 @@ __all__ = [
     "EmptyDocument",
     "EncryptedFile",
     "EventKind",
+    "GapReport",
     "GazetteError",
     "GazetteIssue",
     "Ground",
+    "ImportFailed",
+    "ImportReport",
     "IngestError",
     "InterpretationForm",
     "InterpretationLink",
     "InvalidArgument",
+    "InvalidCleanupList",
     "InvalidDate",
     "InvalidDocNumber",
     "IssueItem",
+    "IssueNotSplit",
     "IssueNumber",
     "LifecycleEvent",
     "MissingDependency",
     "NeedsOCR",
+    "NormativeRule",
     "OcrInfo",
     "Provenance",
     "ProvenanceKind",
@@ -115,10 +129,13 @@ __all__ = [
     "UnsafeFile",
     "UnsupportedFormat",
     "View",
+    "WorkdayCalendar",
     "__version__",
     "find_dates",
+    "find_gaps",
     "open_archive",
     "parse_date",
     "status_on",
     "text_on",
+    "timeline",
 ]

@@ -327,6 +327,7 @@ def set_disclosure(
     *,
     changed_by: str | None,
     review_due: _dt.date | None = None,
+    decided_on: _dt.date | None = None,
 ) -> None:
     prov = encode_provenance(disclosure.provenance)
     conn.execute(
@@ -352,7 +353,8 @@ def set_disclosure(
     )
     conn.execute(
         "INSERT INTO disclosure_history(doc_id, attribute, reason, grounds, basis, prov_kind,"
-        " prov_source, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " prov_source, changed_by, changed_at, decided_on, withheld_blocks)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             doc_id,
             disclosure.attribute.value,
@@ -363,6 +365,8 @@ def set_disclosure(
             prov[1],
             changed_by,
             now(),
+            iso(decided_on),
+            dumps(list(disclosure.withheld_blocks)),
         ),
     )
 

@@ -1,20 +1,54 @@
-"""Disclosure views: what the public may see.
+"""Disclosure (公开属性): what the public may see, and the rules that decide it.
 
 The archive answers every read through a :class:`View`. The public view shows documents whose
 attribute is proactive or partial (with the withheld paragraphs removed); the internal view
 shows everything. An unknown attribute is not public. An attachment is no more visible than
-the document that carries it.
+the document that carries it (all the way up).
+
+Where an attribute comes from (DOMAIN.md §4):
+
+* the 附注 under the date, ``（此件公开发布）`` and its variants (:func:`disclosure_from_note`);
+* the carrier, for an attachment without an attribute of its own, and the forwarded document,
+  for a 转发/批转 notice without one (:func:`inherited`, :func:`forwarded_refs`);
+* the fact of publication: a document printed in a gazette issue, or published on a portal
+  page with its metadata table, is proactive (:func:`publication_basis`);
+* a person, through the API, the command line or a CSV import, with a reason, the legal grounds
+  (the closed list :class:`~gazette.model.Ground`) and free-text basis.
+
+On request, withheld and partial need a reason (:func:`check`).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 
-from gazette.model import Block, Disclosure, DisclosureAttribute, Document
+from gazette.dates import format_cn
+from gazette.errors import InvalidArgument
+from gazette.model import (
+    Block,
+    BlockKind,
+    Disclosure,
+    DisclosureAttribute,
+    DocRef,
+    Document,
+    Ground,
+    InterpretationLink,
+    LifecycleEvent,
+    Provenance,
+    ProvenanceKind,
+    Publication,
+    TextOrigin,
+)
 
 WITHHELD_PLACEHOLDER = "（此部分依法不予公开）"
+HIDDEN_REFERENCE = "（未公开的文件）"
 
 
 class View(enum.StrEnum):
@@ -25,7 +59,7 @@ class View(enum.StrEnum):
 
 
 def is_public(disclosure: Disclosure, parent: Disclosure | None = None) -> bool:
-    """Whether the public view may show a document with this disclosure."""
+    """Whether the public view may show a document with this disclosure (and carrier's)."""
     if not disclosure.attribute.public:
         return False
     return parent is None or parent.attribute.public
@@ -36,30 +70,435 @@ def visible(doc: Document, view: View, parent: Disclosure | None = None) -> bool
     return view == View.INTERNAL or is_public(doc.disclosure, parent)
 
 
-def redact(doc: Document, view: View) -> Document:
-    """The document as ``view`` may show it: withheld paragraphs and hidden parts removed.
+# --- reading the attribute from a 附注 -------------------------------------------------------
 
-    In the public view a partial document's withheld paragraphs are replaced by a placeholder in
-    every text version, and attachments that are not public are dropped.
+# Who the note speaks of: 此件 / 此文件 / 本文, or a labelled field (公开方式：…).
+_SUBJECT = (
+    r"(?:此件|此文件|此文|本件|本文件|本文"
+    r"|(?:信息)?公开(?:方式|属性|选项|类型|形式)\s*[:：]\s*)"
+)
+# Checked in order: the negative forms first, since 不公开 contains 公开.
+NOTE_PATTERNS: tuple[tuple[re.Pattern[str], DisclosureAttribute], ...] = (
+    (
+        re.compile(_SUBJECT + r"(?:不予|不宜|不得|不)(?:主动)?公开"),
+        DisclosureAttribute.WITHHELD,
+    ),
+    (re.compile(_SUBJECT + r"依申请(?:予以)?公开"), DisclosureAttribute.ON_REQUEST),
+    (
+        re.compile(_SUBJECT + r"(?:删减后|部分)(?:公开|发布)|有删减|删减后公开"),
+        DisclosureAttribute.PARTIAL,
+    ),
+    (
+        re.compile(_SUBJECT + r"(?:属于)?(?:主动公开|公开发布|公开)"),
+        DisclosureAttribute.PROACTIVE,
+    ),
+)
+
+
+def attribute_from_note(note: str | None) -> DisclosureAttribute | None:
+    """The attribute a 附注 states, or ``None`` when it states none.
+
+    Accepts ``（此件公开发布）``, ``（此件主动公开）``, ``（此件依申请公开）``,
+    ``（此件不予公开）``, ``（此件不公开发布）``, ``（此件删减后公开）``, ``（本文有删减）``,
+    ``（公开方式：主动公开）`` …, with any spacing and either width of parentheses.
+    """
+    if not note:
+        return None
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", note))
+    for pattern, attribute in NOTE_PATTERNS:
+        if pattern.search(text):
+            return attribute
+    return None
+
+
+def disclosure_from_note(note: str | None) -> Disclosure:
+    """The disclosure a 附注 states (unknown when it states none), with the note as basis."""
+    attribute = attribute_from_note(note)
+    if attribute is None or note is None:
+        return Disclosure()
+    return Disclosure(
+        attribute=attribute,
+        basis=f"附注：{note}",
+        provenance=Provenance(ProvenanceKind.PARSED, excerpt=note),
+    )
+
+
+# --- names people type -----------------------------------------------------------------------
+
+_ATTRIBUTE_NAMES = {
+    "主动公开": DisclosureAttribute.PROACTIVE,
+    "公开": DisclosureAttribute.PROACTIVE,
+    "公开发布": DisclosureAttribute.PROACTIVE,
+    "依申请公开": DisclosureAttribute.ON_REQUEST,
+    "不予公开": DisclosureAttribute.WITHHELD,
+    "不公开": DisclosureAttribute.WITHHELD,
+    "部分公开": DisclosureAttribute.PARTIAL,
+    "删减后公开": DisclosureAttribute.PARTIAL,
+    "未确定": DisclosureAttribute.UNKNOWN,
+    "on-request": DisclosureAttribute.ON_REQUEST,
+}
+
+_GROUND_NAMES = {
+    "国家秘密": Ground.STATE_SECRET,
+    "危及安全稳定": Ground.SECURITY_STABILITY,
+    "危及国家安全、公共安全、经济安全、社会稳定": Ground.SECURITY_STABILITY,
+    "法律、行政法规禁止公开": Ground.LAW_PROHIBITS,
+    "法律法规禁止公开": Ground.LAW_PROHIBITS,
+    "商业秘密": Ground.TRADE_SECRET,
+    "个人隐私": Ground.PERSONAL_PRIVACY,
+    "内部事务信息": Ground.INTERNAL_AFFAIRS,
+    "内部事务": Ground.INTERNAL_AFFAIRS,
+    "过程性信息": Ground.PROCESS_INFORMATION,
+    "行政执法案卷信息": Ground.ENFORCEMENT_CASE,
+    "行政执法案卷": Ground.ENFORCEMENT_CASE,
+}
+
+
+def parse_attribute(text: str) -> DisclosureAttribute:
+    """An attribute from its value (``withheld``) or its Chinese name (``不予公开``).
+
+    Raises:
+        InvalidArgument: neither.
+    """
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    for attribute in DisclosureAttribute:
+        if cleaned.lower() in (attribute.value, attribute.label):
+            return attribute
+    found = _ATTRIBUTE_NAMES.get(cleaned) or _ATTRIBUTE_NAMES.get(cleaned.lower())
+    if found is None:
+        choices = ", ".join(f"{a.value} ({a.label})" for a in DisclosureAttribute)
+        raise InvalidArgument(f"unknown disclosure attribute {text!r}; choose from {choices}")
+    return found
+
+
+def parse_ground(text: str) -> Ground:
+    """A legal ground from its value (``art15_trade_secret``), its label or a short name
+    (``商业秘密``).
+
+    Raises:
+        InvalidArgument: no ground of the closed list.
+    """
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    for ground in Ground:
+        if cleaned.lower() == ground.value or cleaned == unicodedata.normalize(
+            "NFKC", ground.label
+        ):
+            return ground
+    name = re.sub(r"^第十[四五六]条[:：]", "", cleaned)
+    if name in _GROUND_NAMES:
+        return _GROUND_NAMES[name]
+    choices = ", ".join(f"{g.value} ({g.label})" for g in Ground)
+    raise InvalidArgument(f"unknown legal ground {text!r}; choose from {choices}")
+
+
+def parse_grounds(values: Iterable[str]) -> tuple[Ground, ...]:
+    """Several grounds; each value may itself list several, separated by ``;`` ``；`` or ``、``."""
+    out: list[Ground] = []
+    for value in values:
+        for piece in re.split(r"[;；、|]", value or ""):
+            if piece.strip():
+                ground = parse_ground(piece)
+                if ground not in out:
+                    out.append(ground)
+    return tuple(out)
+
+
+# Attributes that keep something from the public: a person setting one must say why.
+NEEDS_REASON = frozenset(
+    {DisclosureAttribute.ON_REQUEST, DisclosureAttribute.WITHHELD, DisclosureAttribute.PARTIAL}
+)
+
+
+def check(disclosure: Disclosure, *, blocks: int | None = None) -> None:
+    """Check a disclosure a person sets.
+
+    Args:
+        disclosure: the new disclosure.
+        blocks: the number of paragraphs of the document's current text, to check the withheld
+            paragraphs of a partial disclosure against.
+
+    Raises:
+        InvalidArgument: no reason for on request, withheld or partial; withheld paragraphs
+            on an attribute other than partial, or outside the text.
+    """
+    attribute = disclosure.attribute
+    if attribute in NEEDS_REASON and not (disclosure.reason or "").strip():
+        raise InvalidArgument(
+            f"a {attribute.value} ({attribute.label}) disclosure needs a reason",
+            hint="give --reason, and the legal grounds with --ground",
+        )
+    if disclosure.withheld_blocks and attribute != DisclosureAttribute.PARTIAL:
+        raise InvalidArgument("only a partial disclosure withholds paragraphs")
+    if blocks is not None:
+        outside = [i for i in disclosure.withheld_blocks if not 0 <= i < blocks]
+        if outside:
+            raise InvalidArgument(
+                f"withheld paragraph(s) {outside} outside the text (paragraphs 0–{blocks - 1})"
+            )
+
+
+# --- rules that decide an attribute ----------------------------------------------------------
+
+
+def publication_basis(
+    publications: Iterable[Publication],
+    *,
+    origins: Iterable[TextOrigin] = (),
+    index_number: str | None = None,
+) -> str | None:
+    """Why a document is proactive by the fact of its publication, or ``None``.
+
+    A document printed in a gazette issue is published (the gazette is a public carrier); so is
+    one taken from a portal page with its metadata table (a ``portal`` publication, or a portal
+    rendition that carries the table's 索引号).
+    """
+    pubs = list(publications)
+    for pub in pubs:
+        if pub.channel == "gazette":
+            return f"刊登于{pub.label}（政府公报刊登即主动公开）"
+    for pub in pubs:
+        if pub.channel == "portal":
+            details = [f"索引号{index_number}" if index_number else None]
+            details.append(f"发布日期{format_cn(pub.date)}" if pub.date else None)
+            where = "，".join(d for d in details if d)
+            return f"公开于{pub.name or '政府网站'}" + (f"（{where}）" if where else "")
+    if index_number and TextOrigin.PORTAL in set(origins):
+        return f"公开于政府网站（索引号{index_number}）"
+    return None
+
+
+def publication_disclosure(basis: str) -> Disclosure:
+    """The proactive disclosure a publication gives."""
+    return Disclosure(
+        attribute=DisclosureAttribute.PROACTIVE,
+        basis=basis,
+        provenance=Provenance(ProvenanceKind.POLICY, excerpt=basis),
+    )
+
+
+def explicit(disclosure: Disclosure) -> bool:
+    """Whether a document states or was given its own attribute (not inherited, not unknown)."""
+    if disclosure.attribute == DisclosureAttribute.UNKNOWN:
+        return False
+    prov = disclosure.provenance
+    return prov is None or prov.kind != ProvenanceKind.INHERITED
+
+
+def inherited(source: Disclosure, source_id: str, *, relation: str) -> Disclosure:
+    """The disclosure a document takes over from another (its carrier, what it forwards)."""
+    basis = f"inherited from the {relation} {source_id}"
+    if source.basis:
+        basis += f"（{source.basis}）"
+    return Disclosure(
+        attribute=source.attribute,
+        reason=source.reason,
+        grounds=source.grounds,
+        basis=basis,
+        provenance=Provenance(ProvenanceKind.INHERITED, source=source_id),
+    )
+
+
+_FORWARD_TITLE = re.compile(
+    r"""(?:转发|批转)
+        (?P<what>.+?)                      # the forwarded document as the title names it
+        (?:的)?通知$""",
+    re.VERBOSE,
+)
+
+
+def forwarded_refs(title: str | None) -> tuple[DocRef, ...]:
+    """The document a 转发/批转 notice forwards, as its title names it (with a variant).
+
+    ``国务院办公厅转发国家发展改革委关于X意见的通知`` forwards ``国家发展改革委关于X意见``,
+    usually titled ``国家发展改革委关于X的意见`` (a forwarding title drops the inner 的); both
+    spellings are returned, the likelier first. A 《》 inside the title is taken as it is.
+    """
+    if not title:
+        return ()
+    match = _FORWARD_TITLE.search(title)
+    if not match:
+        return ()
+    what = match["what"].strip()
+    named = re.fullmatch(r"《(?P<inner>[^》]+)》", what)
+    if named:
+        return (DocRef(text=match.group(0), title=named["inner"]),)
+    if len(what) < 4:
+        return ()
+    refs = [DocRef(text=match.group(0), title=what)]
+    kind = next((k for k in _FORWARDED_KINDS if what.endswith(k)), None)
+    if kind and not what[: -len(kind)].endswith("的"):
+        refs.insert(0, DocRef(text=match.group(0), title=what[: -len(kind)] + "的" + kind))
+    return tuple(refs)
+
+
+_FORWARDED_KINDS = ("实施意见", "指导意见", "意见", "通知", "办法", "规定", "方案", "报告", "决定")
+
+
+# --- the record of changes ------------------------------------------------------------------
+
+
+def _int_tuple(values: Iterable[int]) -> tuple[int, ...]:
+    return tuple(int(v) for v in values)
+
+
+@attrs.frozen
+class DisclosureChange:
+    """One change of a document's disclosure attribute, as the archive keeps it.
+
+    Attributes:
+        doc_id: the document.
+        attribute: the attribute it was given.
+        reason: why (free text).
+        grounds: the legal grounds from the closed list.
+        basis: the basis in free text (``附注：（此件公开发布）``, a decision's number …).
+        how: how it was learned: ``parsed``, ``manual``, ``imported``, ``inherited``, ``policy``.
+        source: where from (the CSV file, the carrier's id …).
+        changed_by: who made the change.
+        changed_at: when it was recorded.
+        decided_on: the date of the decision, when given.
+        withheld_blocks: for partial, the paragraphs withheld.
+    """
+
+    doc_id: str
+    attribute: DisclosureAttribute = attrs.field(converter=DisclosureAttribute)
+    reason: str | None = None
+    grounds: tuple[Ground, ...] = attrs.field(default=(), converter=lambda v: tuple(map(Ground, v)))
+    basis: str | None = None
+    how: str | None = None
+    source: str | None = None
+    changed_by: str | None = None
+    changed_at: _dt.datetime | None = None
+    decided_on: _dt.date | None = None
+    withheld_blocks: tuple[int, ...] = attrs.field(default=(), converter=_int_tuple)
+
+    @property
+    def effective_date(self) -> _dt.date | None:
+        """The decision date, else the day it was recorded."""
+        if self.decided_on is not None:
+            return self.decided_on
+        return self.changed_at.date() if self.changed_at else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "attribute": self.attribute.value,
+            "label": self.attribute.label,
+            "reason": self.reason,
+            "grounds": [g.value for g in self.grounds],
+            "basis": self.basis,
+            "how": self.how,
+            "source": self.source,
+            "changed_by": self.changed_by,
+            "changed_at": self.changed_at.isoformat() if self.changed_at else None,
+            "decided_on": self.decided_on.isoformat() if self.decided_on else None,
+            "withheld_blocks": list(self.withheld_blocks),
+        }
+
+
+# --- what a view may show ----------------------------------------------------------------
+
+
+def withholds_title(doc: Document) -> bool:
+    """Whether a partial disclosure withholds the title paragraph (then the title is hidden)."""
+    if doc.disclosure.attribute != DisclosureAttribute.PARTIAL or doc.text is None:
+        return False
+    blocks = doc.text.blocks
+    return any(
+        0 <= i < len(blocks) and blocks[i].kind == BlockKind.TITLE
+        for i in doc.disclosure.withheld_blocks
+    )
+
+
+def _redact_blocks(doc: Document) -> Document:
+    if (
+        doc.disclosure.attribute != DisclosureAttribute.PARTIAL
+        or not doc.disclosure.withheld_blocks
+    ):
+        return doc
+    title = WITHHELD_PLACEHOLDER if withholds_title(doc) else doc.title
+    withheld = set(doc.disclosure.withheld_blocks)
+    texts = tuple(
+        attrs.evolve(
+            text,
+            blocks=tuple(
+                Block(WITHHELD_PLACEHOLDER, block.kind, block.level, block.page)
+                if index in withheld
+                else block
+                for index, block in enumerate(text.blocks)
+            ),
+        )
+        for text in doc.texts
+    )
+    return attrs.evolve(doc, texts=texts, title=title)
+
+
+def _redact_event(event: LifecycleEvent, hidden: Callable[[str], bool]) -> LifecycleEvent:
+    """An event whose acting document is hidden: the fact stays, the hidden document goes."""
+    acting = event.acting
+    prov = event.provenance
+    hidden_acting = (
+        acting is not None and acting.resolved_id is not None and hidden(acting.resolved_id)
+    )
+    hidden_source = prov.source is not None and hidden(prov.source)
+    if not hidden_acting and not hidden_source:
+        return event
+    return attrs.evolve(
+        event,
+        acting=DocRef(HIDDEN_REFERENCE) if hidden_acting else acting,
+        provenance=attrs.evolve(prov, source=None, excerpt=None),
+        note=None,
+    )
+
+
+def redact(doc: Document, view: View, hidden: Callable[[str], bool] | None = None) -> Document:
+    """The document as ``view`` may show it.
+
+    In the public view a partial document's withheld paragraphs are replaced by a placeholder
+    in every text version, attachments that are not public are dropped, and when ``hidden``
+    (whether an id names a document the view hides) is given, interpretation links to hidden
+    documents are dropped and events acted by a hidden document keep their fact but not the
+    hidden document's title, number or wording.
     """
     if view == View.INTERNAL:
         return doc
-    texts = doc.texts
-    if doc.disclosure.attribute == DisclosureAttribute.PARTIAL and doc.disclosure.withheld_blocks:
-        withheld = set(doc.disclosure.withheld_blocks)
-        texts = tuple(
-            attrs.evolve(
-                text,
-                blocks=tuple(
-                    Block(WITHHELD_PLACEHOLDER, block.kind, block.level, block.page)
-                    if index in withheld
-                    else block
-                    for index, block in enumerate(text.blocks)
-                ),
-            )
-            for text in doc.texts
-        )
+    doc = _redact_blocks(doc)
     parts = tuple(
-        redact(part, view) for part in doc.parts if is_public(part.disclosure, doc.disclosure)
+        redact(part, view, hidden)
+        for part in doc.parts
+        if is_public(part.disclosure, doc.disclosure)
     )
-    return attrs.evolve(doc, texts=texts, parts=parts)
+    links: tuple[InterpretationLink, ...] = doc.interpretations
+    events = doc.events
+    if hidden is not None:
+        links = tuple(
+            link
+            for link in links
+            if not hidden(link.policy_id) and not hidden(link.interpretation_id)
+        )
+        events = tuple(_redact_event(event, hidden) for event in events)
+    return attrs.evolve(doc, parts=parts, interpretations=links, events=events)
+
+
+__all__ = [
+    "HIDDEN_REFERENCE",
+    "NEEDS_REASON",
+    "NOTE_PATTERNS",
+    "WITHHELD_PLACEHOLDER",
+    "DisclosureChange",
+    "View",
+    "attribute_from_note",
+    "check",
+    "disclosure_from_note",
+    "explicit",
+    "forwarded_refs",
+    "inherited",
+    "is_public",
+    "parse_attribute",
+    "parse_ground",
+    "parse_grounds",
+    "publication_basis",
+    "publication_disclosure",
+    "redact",
+    "visible",
+    "withholds_title",
+]

@@ -8,6 +8,7 @@ so that the command line can print it as one line and programs can branch on the
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 
 class GazetteError(Exception):
@@ -27,6 +28,18 @@ class GazetteError(Exception):
     def __str__(self) -> str:
         message = str(self.args[0]) if self.args else ""
         return f"{message} ({self.hint})" if self.hint else message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take other arguments than the message they store: rebuild without
+        # calling __init__, so that errors cross process boundaries (batch ingest workers).
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[GazetteError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 # --- identifiers -------------------------------------------------------------------------
@@ -156,6 +169,21 @@ class NeedsOCR(IngestError):
         )
 
 
+class IssueNotSplit(IngestError):
+    """A file was recognised as a gazette issue but its items could not be found."""
+
+    reason = "issue_not_split"
+
+    def __init__(self, path: str | PurePath, label: str, detail: str) -> None:
+        self.label = label
+        self.detail = detail
+        super().__init__(
+            path,
+            f"recognised {label} but {detail}",
+            hint="check the file's text (a scan may need OCR); nothing of it was stored",
+        )
+
+
 # --- the archive -------------------------------------------------------------------------
 
 
@@ -232,6 +260,23 @@ class InvalidArgument(GazetteError, ValueError):
     """An argument to the library or the command line is not acceptable."""
 
 
+class ImportFailed(InvalidArgument):
+    """A list imported from a file (CSV) has a bad row; nothing of it was stored.
+
+    Attributes:
+        path: the file.
+        line: the 1-based line of the bad row (``None`` for the file as a whole).
+        reason: what is wrong with it.
+    """
+
+    def __init__(self, path: str | PurePath, line: int | None, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}", hint="fix the row and import the file again")
+
+
 class InvalidQuery(GazetteError, ValueError):
     """A search query cannot be run as written."""
 
@@ -242,4 +287,24 @@ class InvalidQuery(GazetteError, ValueError):
         super().__init__(
             f"cannot search for {shown!r}: {reason}",
             hint='use words, "quoted phrases", OR, -excluded words, or a document number',
+        )
+
+
+class InvalidCleanupList(GazetteError, ValueError):
+    """A cleanup list (清理结果) to import is unreadable or has a bad row; nothing was imported.
+
+    Attributes:
+        path: the list's file name.
+        row: the 1-based line of the offending row, ``None`` for the file as a whole.
+        reason: what is wrong.
+    """
+
+    def __init__(self, path: str | PurePath, reason: str, *, row: int | None = None) -> None:
+        self.path = str(path)
+        self.row = row
+        self.reason = reason
+        where = f"{self.path}, line {row}" if row is not None else self.path
+        super().__init__(
+            f"{where}: {reason}",
+            hint="nothing was imported; fix the list and import it again",
         )

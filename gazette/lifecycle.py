@@ -8,27 +8,40 @@ date (the latest version that had taken effect by then).
 Rules (DOMAIN.md §3):
 
 * Without an effective date the status is ``unknown``, never ``in_force``.
-* A stated validity period ends the document the day after its last day, unless it was renewed
-  (an explicit renewal, or a cleanup result of 继续有效) before it lapsed.
+* Promulgated with an effective date still ahead is ``not_yet_in_force``, but only when that
+  effective date is the one the promulgation announced: an effective date that follows an
+  amendment belongs to the amended text, and says nothing about the years before it.
+* A stated validity period (the latest ``valid_until``: an extension is a later last day) ends
+  the document the day after its last day. A renewal (``renewed``, or a cleanup result of
+  继续有效) dated after the lapse revives it without a known end; a renewal before the lapse only
+  confirms it (an extension must state its new last day).
 * Repeal (废止) and expiry (失效, 宣布失效) are terminal.
 * An amendment supersedes the text: a version of the document is ``amended`` once a later
   version takes effect. The document as a whole stays ``in_force`` when the archive holds the
   amended text, and is ``amended`` when it only holds superseded text.
+* A cleanup result of 修改 (needs amending) is recorded but changes no status by itself: the
+  document stays in force until the amended text (or an ``amended`` event) takes effect.
+* Configured defaults (e.g. 暂行/试行 documents valid for 2 years) are *policy* events the
+  archive derives with :func:`policy_events`; they are stored like any other event, with the
+  rule as their provenance.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from gazette.dates import format_cn
 from gazette.model import (
     CleanupOutcome,
     Document,
     EventKind,
     LifecycleEvent,
+    Provenance,
     ProvenanceKind,
     TextVersion,
 )
@@ -100,6 +113,7 @@ _FLK = {
 }
 
 _TERMINAL = (StatusValue.REPEALED, StatusValue.EXPIRED)
+_LIVE = (StatusValue.IN_FORCE, StatusValue.PARTIALLY_INVALID, StatusValue.AMENDED)
 
 
 @attrs.frozen
@@ -110,31 +124,39 @@ class Basis:
         event: the event kind (``repealed``, ``valid_until``, …), ``None`` when there is none.
         date: the event's date.
         by: id of the acting document in the archive, when resolved.
-        by_title: the acting document as written (title or number).
+        by_title: the acting document as written (its title, else its number, else the
+            reference text).
+        by_number: the acting document's number, when known.
         source: where the fact was learned (``parsed from <id>: <sentence>``, ``imported from …``).
         note: an explanation when the status needs one (``no effective date recorded``).
+        articles: the articles a partial change affects.
     """
 
     event: EventKind | None = None
     date: _dt.date | None = None
     by: str | None = None
     by_title: str | None = None
+    by_number: str | None = None
     source: str | None = None
     note: str | None = None
+    articles: tuple[str, ...] = ()
 
     @classmethod
     def from_event(cls, event: LifecycleEvent, note: str | None = None) -> Basis:
         acting = event.acting
-        by_title = None
+        by_title = by_number = None
         if acting is not None:
-            by_title = acting.title or (str(acting.number) if acting.number else acting.text)
+            by_number = str(acting.number) if acting.number else None
+            by_title = acting.title or by_number or acting.text
         return cls(
             event=event.kind,
             date=event.date,
             by=acting.resolved_id if acting else None,
             by_title=by_title,
+            by_number=by_number,
             source=describe_provenance(event),
-            note=note,
+            note=note if note is not None else event.note,
+            articles=event.articles,
         )
 
 
@@ -148,6 +170,8 @@ class Status:
         since: the day the status began, ``None`` when unknown.
         basis: the fact it rests on.
         version: the text version in force on that date, when the archive holds it.
+        version_note: why no version is given, when the document has texts but none applies
+            (``the text in force on 2010-01-01 is not held …``).
     """
 
     value: StatusValue
@@ -155,24 +179,46 @@ class Status:
     since: _dt.date | None = None
     basis: Basis = attrs.field(factory=Basis)
     version: TextVersion | None = attrs.field(default=None, eq=False)
+    version_note: str | None = None
 
     @property
     def label(self) -> str:
         return self.value.label
 
     def mark(self) -> str:
-        """A status mark for renderings: ``已废止（依据：《X》，自2024年11月1日起）``."""
-        parts = []
-        if self.basis.by_title:
-            title = self.basis.by_title
-            if not title.startswith("《") and "〔" not in title and "号" not in title[-1:]:
-                title = f"《{title}》"
-            parts.append(f"依据：{title}")
-        elif self.basis.note:
-            parts.append(self.basis.note)
+        """The status mark for renderings of the original text.
+
+        ``已废止（依据：《X》（国发〔2024〕1号），自2024年11月1日起）``,
+        ``已失效（有效期至2026年3月31日，自2026年4月1日起）``,
+        ``部分失效（第三条、第五条；依据：《X》，自2024年1月1日起）``. Unknown parts are left
+        out, never guessed.
+        """
+        basis = self.basis
+        parts: list[str] = []
+        if basis.event == EventKind.VALID_UNTIL and basis.date is not None:
+            parts.append(f"有效期至{format_cn(basis.date)}")
+        elif basis.by_title or basis.by_number:
+            parts.append(f"依据：{cite(basis.by_title, basis.by_number)}")
+        elif basis.note and not self.since:
+            parts.append(basis.note)
         if self.since:
-            parts.append(f"自{self.since.year}年{self.since.month}月{self.since.day}日起")
-        return f"{self.label}（{'，'.join(parts)}）" if parts else self.label
+            parts.append(f"自{format_cn(self.since)}起")
+        text = "，".join(parts)
+        if basis.articles and self.value == StatusValue.PARTIALLY_INVALID:
+            text = "、".join(basis.articles) + (f"；{text}" if text else "")
+        return f"{self.label}（{text}）" if text else self.label
+
+
+def cite(title: str | None, number: str | None) -> str:
+    """How a mark cites a document: ``《title》（number）``, ``《title》`` or ``number``."""
+    if title and number and title == number:
+        title = None
+    out = ""
+    if title:
+        out = title if title.startswith("《") else f"《{title}》"
+    if number:
+        out += f"（{number}）" if out else number
+    return out
 
 
 def describe_provenance(event: LifecycleEvent) -> str | None:
@@ -182,50 +228,60 @@ def describe_provenance(event: LifecycleEvent) -> str | None:
         where = f"parsed from {prov.source}" if prov.source else "parsed from the text"
         return f"{where}: {prov.excerpt}" if prov.excerpt else where
     if prov.kind == ProvenanceKind.IMPORTED:
-        return f"imported from {prov.source}" if prov.source else "imported"
+        where = f"imported from {prov.source}" if prov.source else "imported"
+        who = f" by {prov.by}" if prov.by else ""
+        return f"{where}{who}: {prov.excerpt}" if prov.excerpt else where + who
     if prov.kind == ProvenanceKind.MANUAL:
         who = prov.by or "unknown user"
         when = f" on {prov.at.date().isoformat()}" if prov.at else ""
         return f"entered by {who}{when}"
     if prov.kind == ProvenanceKind.POLICY:
-        return f"rule: {prov.excerpt or prov.source}"
+        return f"rule {prov.source}: {prov.excerpt}" if prov.source else f"rule: {prov.excerpt}"
     return f"{prov.kind.value}: {prov.source or prov.excerpt or ''}".rstrip(": ")
 
 
 # --- transitions ---------------------------------------------------------------------------
 
-# Order of application for events that fall on the same day: a document promulgated and
-# effective the same day is in force; one repealed the day it was renewed is repealed.
-_DAY_ORDER = {
-    EventKind.PROMULGATED: 0,
-    EventKind.EFFECTIVE: 1,
-    EventKind.RENEWED: 2,
-    EventKind.CORRECTED: 2,
-    EventKind.AMENDED: 3,
-    EventKind.PARTIALLY_INVALID: 4,
-    EventKind.CLEANUP_OUTCOME: 5,
-    EventKind.VALID_UNTIL: 6,
+_LAPSE = "lapse"  # the day after the last day of the validity period
+
+# Order of application for events that fall on the same day: a lapse happens at the start of
+# the day (so a renewal that day revives); promulgated and effective the same day is in force;
+# repealed the day it was renewed is repealed.
+_DAY_ORDER: dict[str, int] = {
+    _LAPSE: 0,
+    EventKind.PROMULGATED: 1,
+    EventKind.EFFECTIVE: 2,
+    EventKind.RENEWED: 3,
+    EventKind.CORRECTED: 3,
+    EventKind.AMENDED: 4,
+    EventKind.CLEANUP_OUTCOME: 4,  # 修改: recorded, no change of status
+    EventKind.PARTIALLY_INVALID: 5,
     EventKind.EXPIRED: 7,
     EventKind.DECLARED_INVALID: 7,
     EventKind.REPEALED: 8,
 }
 
+_CLEANUP_KIND = {
+    CleanupOutcome.CONTINUE: EventKind.RENEWED,
+    CleanupOutcome.AMEND: EventKind.CLEANUP_OUTCOME,
+    CleanupOutcome.REPEAL: EventKind.REPEALED,
+    CleanupOutcome.DECLARE_INVALID: EventKind.DECLARED_INVALID,
+    CleanupOutcome.PARTIALLY_INVALID: EventKind.PARTIALLY_INVALID,
+}
 
-def _cleanup_kind(event: LifecycleEvent) -> EventKind:
-    return {
-        CleanupOutcome.CONTINUE: EventKind.RENEWED,
-        CleanupOutcome.AMEND: EventKind.AMENDED,
-        CleanupOutcome.REPEAL: EventKind.REPEALED,
-        CleanupOutcome.DECLARE_INVALID: EventKind.DECLARED_INVALID,
-        CleanupOutcome.PARTIALLY_INVALID: EventKind.PARTIALLY_INVALID,
-    }[event.outcome]  # type: ignore[index]
+
+def effective_kind(event: LifecycleEvent) -> EventKind:
+    """The kind an event acts as: a cleanup outcome acts as renewal, repeal, … (修改 as itself)."""
+    if event.kind == EventKind.CLEANUP_OUTCOME and event.outcome is not None:
+        return _CLEANUP_KIND[event.outcome]
+    return event.kind
 
 
 @attrs.frozen
 class _Transition:
     date: _dt.date
     order: int
-    kind: EventKind  # effective kind after mapping cleanup outcomes
+    kind: str  # an EventKind after mapping cleanup outcomes, or _LAPSE
     event: LifecycleEvent
 
 
@@ -234,48 +290,58 @@ def _transitions(events: Iterable[LifecycleEvent]) -> list[_Transition]:
     for event in events:
         if event.date is None:
             continue
-        kind = _cleanup_kind(event) if event.kind == EventKind.CLEANUP_OUTCOME else event.kind
+        kind: str = effective_kind(event)
         date = event.date
         if kind == EventKind.VALID_UNTIL:
-            date = date + _dt.timedelta(days=1)  # expired from the day after the last day
+            if date == _dt.date.max:
+                continue
+            kind, date = _LAPSE, date + _dt.timedelta(days=1)
         out.append(_Transition(date, _DAY_ORDER[kind], kind, event))
     out.sort(key=lambda t: (t.date, t.order))
     return out
 
 
-def _superseding_amendment(
-    event: LifecycleEvent, versions: Sequence[TextVersion], version: TextVersion | None
-) -> bool:
-    """Whether an amendment event supersedes the text being judged.
-
-    For a specific version: any amendment taking effect after that version did supersedes it.
-    For the document as a whole: only an amendment whose amended text the archive lacks.
-    """
-    assert event.date is not None
-    if version is not None:
-        start = version.effective or version.adopted
-        return start is None or event.date > start
-    return not any(
-        (v.effective or v.adopted) is not None and (v.effective or v.adopted) >= event.date  # type: ignore[operator]
-        for v in versions
-    )
+def version_start(version: TextVersion) -> _dt.date | None:
+    """The day a text version took effect (its effective date, else its adoption date)."""
+    return version.effective or version.adopted
 
 
-def _walk(
-    document: Document, on: _dt.date, version: TextVersion | None
-) -> tuple[StatusValue, _dt.date | None, Basis]:
+def _held_from(versions: Sequence[TextVersion], date: _dt.date) -> bool:
+    """Whether the archive holds a text that took effect on or after ``date``."""
+    return any((start := version_start(v)) is not None and start >= date for v in versions)
+
+
+def validity_end(document: Document) -> LifecycleEvent | None:
+    """The event stating the last day of the validity period in force (the latest one)."""
+    bounds = [e for e in document.events if e.kind == EventKind.VALID_UNTIL and e.date is not None]
+    return max(bounds, key=lambda e: e.date) if bounds else None  # type: ignore[arg-type,return-value]
+
+
+def _announced_effective(
+    transitions: Sequence[_Transition], promulgated: _dt.date
+) -> _Transition | None:
+    """The effective date a promulgation announced: the next one, with no amendment between."""
+    for t in transitions:
+        if t.date <= promulgated:
+            continue
+        if t.kind == EventKind.AMENDED:
+            return None
+        if t.kind == EventKind.EFFECTIVE:
+            return t
+    return None
+
+
+def _walk(document: Document, on: _dt.date) -> tuple[StatusValue, _dt.date | None, Basis]:
+    """Replay the document's events up to ``on``: ``(status, since, basis)``."""
     value = StatusValue.UNKNOWN
     since: _dt.date | None = None
     basis = Basis(note="no effective date recorded")
     effective_seen = False
     lapsed = False  # expired by its own validity period (a later renewal revives it)
     transitions = _transitions(document.events)
-    # Only the latest stated period counts: an extension is recorded as a later VALID_UNTIL.
-    period_ends = [t for t in transitions if t.kind == EventKind.VALID_UNTIL]
-    period_end = period_ends[-1] if period_ends else None
-    renewals = [t for t in transitions if t.kind == EventKind.RENEWED]
+    bound = validity_end(document)
 
-    def set_state(new: StatusValue, when: _dt.date, why: Basis) -> None:
+    def set_state(new: StatusValue, when: _dt.date | None, why: Basis) -> None:
         nonlocal value, since, basis
         if new != value:
             since = when
@@ -288,20 +354,23 @@ def _walk(
             break
         kind = t.kind
         if kind == EventKind.PROMULGATED:
-            if not effective_seen:
-                future = _has_future_effective(document, t.date)
+            if effective_seen or value not in (StatusValue.UNKNOWN, StatusValue.NOT_YET_IN_FORCE):
+                continue
+            announced = _announced_effective(transitions, t.date)
+            if announced is not None:
                 set_state(
-                    StatusValue.NOT_YET_IN_FORCE if future else StatusValue.UNKNOWN,
+                    StatusValue.NOT_YET_IN_FORCE,
                     t.date,
-                    Basis.from_event(
-                        t.event, None if future else "promulgated; no effective date recorded"
-                    ),
+                    Basis.from_event(t.event, note=f"takes effect on {announced.date.isoformat()}"),
+                )
+            else:
+                set_state(
+                    StatusValue.UNKNOWN,
+                    None,
+                    Basis.from_event(t.event, note="promulgated; no effective date recorded"),
                 )
         elif kind == EventKind.EFFECTIVE:
             effective_seen = True
-            start = _version_start(version) if version is not None else None
-            if start is not None and start > t.date and start > on:
-                continue
             if value in (StatusValue.UNKNOWN, StatusValue.NOT_YET_IN_FORCE):
                 set_state(StatusValue.IN_FORCE, t.date, Basis.from_event(t.event))
         elif kind == EventKind.RENEWED:
@@ -309,21 +378,21 @@ def _walk(
                 lapsed = False
                 set_state(StatusValue.IN_FORCE, t.date, Basis.from_event(t.event))
         elif kind == EventKind.AMENDED:
-            if value in (StatusValue.IN_FORCE, StatusValue.PARTIALLY_INVALID) and (
-                _superseding_amendment(t.event, document.texts, version)
+            if value in (StatusValue.IN_FORCE, StatusValue.PARTIALLY_INVALID) and not _held_from(
+                document.texts, t.date
             ):
                 set_state(StatusValue.AMENDED, t.date, Basis.from_event(t.event))
         elif kind == EventKind.PARTIALLY_INVALID:
             if value == StatusValue.IN_FORCE:
                 set_state(StatusValue.PARTIALLY_INVALID, t.date, Basis.from_event(t.event))
-        elif kind == EventKind.VALID_UNTIL:
-            if t is not period_end or not effective_seen:
+        elif kind == _LAPSE:
+            if t.event is not bound or value not in _LIVE:
                 continue
-            if any(r.date <= t.date for r in renewals):
-                continue  # renewed before it lapsed
             lapsed = True
             set_state(
-                StatusValue.EXPIRED, t.date, Basis.from_event(t.event, note="validity period ended")
+                StatusValue.EXPIRED,
+                t.date,
+                Basis.from_event(t.event, note="validity period ended"),
             )
         elif kind in (EventKind.EXPIRED, EventKind.DECLARED_INVALID):
             lapsed = False
@@ -332,43 +401,121 @@ def _walk(
             lapsed = False
             set_state(StatusValue.REPEALED, t.date, Basis.from_event(t.event))
 
-    # A repeal or expiry known to have happened, but on an unknown date.
-    if value not in _TERMINAL:
-        undated = [e for e in document.events if e.date is None and _terminal_kind(e) is not None]
-        if undated:
-            event = undated[0]
-            recorded = event.provenance.at.date() if event.provenance.at else None
-            if recorded is not None and on >= recorded:
+    if value == StatusValue.UNKNOWN and since is None and basis.event is None:
+        issued = [t for t in transitions if t.kind == EventKind.PROMULGATED]
+        if issued and issued[0].date > on:
+            basis = Basis(note=f"not yet issued on this date (issued {issued[0].date.isoformat()})")
+    # A repeal or expiry known to have happened, but on an unknown date: it had happened by the
+    # day it was recorded, so it outranks anything dated after that day.
+    undated = sorted(
+        (e for e in document.events if e.date is None and _terminal_kind(e) is not None),
+        key=_recorded_order,
+    )
+    if undated:
+        event = undated[0]  # the one recorded first
+        recorded = event.provenance.at.date() if event.provenance.at else None
+        if recorded is not None and on >= recorded:
+            if value not in _TERMINAL or since is None or since > recorded:
                 ended = _terminal_kind(event)
                 value = StatusValue.REPEALED if ended == EventKind.REPEALED else StatusValue.EXPIRED
                 since = None
                 basis = Basis.from_event(event, note="date of the act not recorded")
-            elif value in (
-                StatusValue.IN_FORCE,
-                StatusValue.PARTIALLY_INVALID,
-                StatusValue.AMENDED,
-            ):
-                value, since = StatusValue.UNKNOWN, None
-                basis = Basis.from_event(event, note="ended on a date that is not recorded")
+        elif value in _LIVE:
+            value, since = StatusValue.UNKNOWN, None
+            basis = Basis.from_event(event, note="ended on a date that is not recorded")
     return value, since, basis
 
 
+def _recorded_order(event: LifecycleEvent) -> tuple[bool, _dt.datetime, str]:
+    at = event.provenance.at
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=_dt.UTC)
+    return (at is None, at or _dt.datetime.min.replace(tzinfo=_dt.UTC), effective_kind(event))
+
+
 def _terminal_kind(event: LifecycleEvent) -> EventKind | None:
-    kind = _cleanup_kind(event) if event.kind == EventKind.CLEANUP_OUTCOME else event.kind
+    kind = effective_kind(event)
     if kind in (EventKind.REPEALED, EventKind.EXPIRED, EventKind.DECLARED_INVALID):
         return kind
     return None
 
 
-def _has_future_effective(document: Document, promulgated: _dt.date) -> bool:
-    return any(
-        e.kind == EventKind.EFFECTIVE and e.date is not None and e.date > promulgated
-        for e in document.events
-    )
+# --- versions -------------------------------------------------------------------------------
 
 
-def _version_start(version: TextVersion) -> _dt.date | None:
-    return version.effective or version.adopted
+def superseded_on(document: Document, version: TextVersion) -> tuple[_dt.date, Basis] | None:
+    """When a later version (held, or known from an ``amended`` event) replaced ``version``.
+
+    An amendment whose text the archive holds supersedes on the day that text took effect
+    (公司法 amended 2023-12-29, in force 2024-07-01); one whose text is not held supersedes on
+    the event's date.
+    """
+    start = version_start(version)
+    if start is None:
+        return None
+    found: list[tuple[_dt.date, Basis]] = []
+    for other in document.texts:
+        other_start = version_start(other)
+        if other_start is not None and other_start > start:
+            found.append(
+                (
+                    other_start,
+                    Basis(
+                        event=EventKind.AMENDED,
+                        date=other_start,
+                        note=f"superseded by the version {version_label(other)}",
+                    ),
+                )
+            )
+    for event in document.events:
+        if event.kind != EventKind.AMENDED or event.date is None or event.date <= start:
+            continue
+        held = [t for t in document.texts if t.adopted == event.date and version_start(t)]
+        if held:
+            continue  # counted above, from the held text's own start
+        found.append((event.date, Basis.from_event(event)))
+    return min(found, key=lambda item: item[0]) if found else None
+
+
+def version_label(version: TextVersion) -> str:
+    """``2023年修订``, else the start date, else ``undated``."""
+    if version.label:
+        return version.label
+    start = version_start(version)
+    return start.isoformat() if start else "undated"
+
+
+def _version_status(
+    document: Document,
+    version: TextVersion,
+    on: _dt.date,
+    doc_state: tuple[StatusValue, _dt.date | None, Basis],
+) -> tuple[StatusValue, _dt.date | None, Basis]:
+    value, since, basis = doc_state
+    if value in _TERMINAL:
+        return doc_state
+    start = version_start(version)
+    if start is None:
+        return doc_state
+    if on < start:
+        adopted = version.adopted if version.adopted and version.adopted <= on else None
+        return (
+            StatusValue.NOT_YET_IN_FORCE,
+            adopted,
+            Basis(
+                event=EventKind.EFFECTIVE if version.effective else None,
+                date=start,
+                note=f"this version ({version_label(version)}) takes effect on {start.isoformat()}",
+            ),
+        )
+    superseded = superseded_on(document, version)
+    if superseded is not None and superseded[0] <= on:
+        return StatusValue.AMENDED, superseded[0], superseded[1]
+    if value in (StatusValue.IN_FORCE, StatusValue.PARTIALLY_INVALID) and (
+        since is None or start > since
+    ):
+        return value, start, attrs.evolve(basis, note=f"version {version_label(version)} in force")
+    return doc_state
 
 
 def status_on(
@@ -379,20 +526,34 @@ def status_on(
     Args:
         document: the document with its events and texts.
         on: the date asked about.
-        version: judge this text version rather than the document as a whole.
+        version: judge this text version rather than the document as a whole: a version not
+            yet in effect is ``not_yet_in_force``, one replaced by a later version is
+            ``amended``.
     """
     on = on or _dt.date.today()
-    value, since, basis = _walk(document, on, version)
-    in_force_text = version if version is not None else text_on(document, on)
-    if version is not None and value == StatusValue.IN_FORCE:
-        start = _version_start(version)
-        if start is not None and start > on:
-            value, since, basis = (
-                StatusValue.NOT_YET_IN_FORCE,
-                None,
-                Basis(note=f"this version takes effect on {start.isoformat()}"),
-            )
-    return Status(value=value, as_of=on, since=since, basis=basis, version=in_force_text)
+    state = _walk(document, on)
+    if version is not None:
+        value, since, basis = _version_status(document, version, on, state)
+        return Status(value=value, as_of=on, since=since, basis=basis, version=version)
+    value, since, basis = state
+    in_force_text = text_on(document, on)
+    note = None
+    if in_force_text is None and document.texts:
+        starts = [s for t in document.texts if (s := version_start(t)) is not None]
+        earliest = min(starts) if starts else None
+        note = f"the text in force on {on.isoformat()} is not held" + (
+            f"; the earliest held version takes effect on {earliest.isoformat()}"
+            if earliest
+            else ""
+        )
+    return Status(
+        value=value,
+        as_of=on,
+        since=since,
+        basis=basis,
+        version=in_force_text,
+        version_note=note,
+    )
 
 
 def text_on(document: Document, on: _dt.date) -> TextVersion | None:
@@ -401,38 +562,155 @@ def text_on(document: Document, on: _dt.date) -> TextVersion | None:
     Versions with no date at all count as in force from the beginning. Within one version the
     standard rendition wins. ``None`` when every held version is later than ``on``.
     """
-    candidates = [
-        t
-        for t in document.texts
-        if _version_start(t) is None or _version_start(t) <= on  # type: ignore[operator]
-    ]
+    candidates = [t for t in document.texts if (start := version_start(t)) is None or start <= on]
     if not candidates:
         return None
-    latest = max(_version_start(t) or _dt.date.min for t in candidates)
-    same = [t for t in candidates if (_version_start(t) or _dt.date.min) == latest]
+    latest = max(version_start(t) or _dt.date.min for t in candidates)
+    same = [t for t in candidates if (version_start(t) or _dt.date.min) == latest]
     standard = [t for t in same if t.standard]
     return (standard or same)[0]
+
+
+def versions(document: Document) -> list[TextVersion]:
+    """One rendition per version (the standard one when held), oldest first."""
+    by_start: dict[_dt.date | None, list[TextVersion]] = {}
+    for text in document.texts:
+        by_start.setdefault(version_start(text), []).append(text)
+    out = []
+    for start in sorted(by_start, key=lambda d: d or _dt.date.min):
+        same = by_start[start]
+        out.append(next((t for t in same if t.standard), same[0]))
+    return out
 
 
 def status_intervals(document: Document) -> list[tuple[StatusValue, _dt.date, _dt.date | None]]:
     """The document's statuses as consecutive ``(value, start, end)`` intervals.
 
-    ``end`` is exclusive; the last interval is open (``None``). Used to filter searches by
-    status on a date without replaying events per hit.
+    ``end`` is exclusive; the last interval is open (``None``). Used to filter searches and
+    count reports by status on a date without replaying events per document.
     """
-    points = sorted({t.date for t in _transitions(document.events)})
-    undated = [e for e in document.events if e.date is None and _terminal_kind(e) is not None]
-    for event in undated:
-        if event.provenance.at is not None:
-            points.append(event.provenance.at.date())
-    points = sorted(set(points))
+    points = {t.date for t in _transitions(document.events)}
+    for event in document.events:
+        if event.date is None and _terminal_kind(event) is not None and event.provenance.at:
+            points.add(event.provenance.at.date())
     intervals: list[tuple[StatusValue, _dt.date, _dt.date | None]] = []
     start = _dt.date.min
-    current = _walk(document, _dt.date.min, None)[0]
-    for point in points:
-        value = _walk(document, point, None)[0]
+    current = _walk(document, _dt.date.min)[0]
+    for point in sorted(points):
+        value = _walk(document, point)[0]
         if value != current:
             intervals.append((current, start, point))
             start, current = point, value
     intervals.append((current, start, None))
     return intervals
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class TimelineEntry:
+    """One line of a document's timeline: an event or the start of a text version.
+
+    Attributes:
+        date: when (``None`` for undated events, listed last).
+        event: the event, for event entries.
+        version: the text version, for version entries.
+    """
+
+    date: _dt.date | None
+    event: LifecycleEvent | None = None
+    version: TextVersion | None = None
+
+    @property
+    def what(self) -> str:
+        if self.event is not None:
+            kind = self.event.kind.value
+            return f"{kind}:{self.event.outcome.value}" if self.event.outcome else kind
+        return "version"
+
+
+def timeline(document: Document) -> list[TimelineEntry]:
+    """Events and text versions in date order.
+
+    A version stands at its start date (an undated version first: it is the text as held);
+    undated events come last.
+    """
+    entries = [TimelineEntry(e.date, event=e) for e in document.events]
+    entries += [TimelineEntry(version_start(v), version=v) for v in versions(document)]
+
+    def key(entry: TimelineEntry) -> tuple[int, _dt.date, int]:
+        if entry.event is None:
+            # A version starts alongside the effective date; an undated one is the text as held.
+            return (0 if entry.date is None else 1, entry.date or _dt.date.min, 2)
+        order = _DAY_ORDER.get(effective_kind(entry.event), 9)
+        return (2 if entry.date is None else 1, entry.date or _dt.date.min, order)
+
+    return sorted(entries, key=key)
+
+
+# --- configured defaults --------------------------------------------------------------------
+
+PROVISIONAL = re.compile(r"暂行|试行")
+
+
+def add_years(day: _dt.date, years: int) -> _dt.date:
+    """``day`` moved by whole years (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: _dt.date, months: int) -> _dt.date:
+    """``day`` moved by whole months (clamped to the month's last day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return _dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - 28 always exists
+
+
+def period_end(start: _dt.date, years: int = 0, months: int = 0) -> _dt.date:
+    """The last day of a period of ``years``/``months`` starting on ``start``.
+
+    ``有效期5年`` from 2021-04-01 ends on 2026-03-31.
+    """
+    return add_months(add_years(start, years), months) - _dt.timedelta(days=1)
+
+
+def policy_events(document: Document, settings: Mapping[str, object]) -> tuple[LifecycleEvent, ...]:
+    """Events a configured rule derives for a document (stored with ``policy`` provenance).
+
+    ``validity.provisional_years``: a document titled 暂行/试行 that states an effective date
+    but no validity period is valid for that many years from its effective date. Off (``None``
+    or ``0``) unless the archive sets it.
+    """
+    years = settings.get("validity.provisional_years")
+    if not isinstance(years, int) or years <= 0:
+        return ()
+    if not document.title or not PROVISIONAL.search(document.title):
+        return ()
+    stated = [
+        e
+        for e in document.events
+        if e.kind == EventKind.VALID_UNTIL and e.provenance.kind != ProvenanceKind.POLICY
+    ]
+    effective = document.effective_date
+    if stated or effective is None:
+        return ()
+    return (
+        LifecycleEvent(
+            kind=EventKind.VALID_UNTIL,
+            date=period_end(effective, years),
+            provenance=Provenance(
+                ProvenanceKind.POLICY,
+                source="validity.provisional_years",
+                excerpt=f"暂行/试行 documents are valid for {years} years from their effective"
+                f" date ({effective.isoformat()}) unless they state a period",
+            ),
+        ),
+    )

@@ -1,20 +1,31 @@
-"""Resolving references between documents (by number, then by title).
+"""References between documents: finding them in text and resolving them to archive documents.
 
 A repeal clause, a cleanup list or an interpretation names another document by its number
 (``国发〔2018〕41号``, any spelling) and/or its title (``《法规规章备案条例》``).
-Resolution tries, in
-order: the number; the exact title; the normalised title (spaces, 《》, quotes and width
-ignored); the normalised title with or without a 暂行/试行 qualifier. The first step that finds
-anything decides; several candidates make the reference ambiguous.
+:func:`find_refs` reads such references out of a sentence; :func:`candidates` resolves one.
+Resolution tries, in order:
+
+1. the number (any spelling: numbers are compared in their canonical form); when several
+   documents carry it, the title narrows them down;
+2. the exact title;
+3. the normalised title (spaces, 《》, quotes and full/half width ignored);
+4. the normalised title with or without a 暂行/试行 qualifier (``《X办法》`` finds ``X暂行办法``).
+
+The first step that finds anything decides; several candidates make the reference ambiguous.
+A reference that gives a number is never resolved by title to a document that carries a
+*different* number: the same title is reused by different documents over the years.
 
 References that do not resolve are kept as pending (``pending_refs``) and retried whenever a
-document arrives, so ingest order does not matter.
+document arrives, so ingest order does not matter. :func:`unresolved` lists them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -38,6 +49,7 @@ class OutgoingRef:
         event: the event to record on the target.
         interpretation: the form of interpretation this document gives of the target.
         evidence: the text the reference was read from.
+        method: how the reference was inferred (``title``, ``number``, …), kept with the link.
     """
 
     source: tuple[int, ...]
@@ -45,10 +57,79 @@ class OutgoingRef:
     event: LifecycleEvent | None = None
     interpretation: InterpretationForm | None = None
     evidence: str | None = None
+    method: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.event is None) == (self.interpretation is None):
             raise ValueError("an outgoing reference carries an event or an interpretation")
+
+
+# --- finding references in text ------------------------------------------------------------
+
+_TITLE = re.compile(r"《(?P<title>[^《》\n]{1,150})》")
+_AFTER_TITLE = re.compile(r"\s*[（(](?P<inner>[^（）()\n]{2,40})[）)]")
+_NOISE = re.compile(r"[\s《》〈〉<>“”\"'‘’「」『』·・]")
+
+
+def find_refs(text: str) -> Iterator[tuple[DocRef, int, int]]:
+    """Yield ``(reference, start, end)`` for each document a text names, in order.
+
+    A reference is a title in 《》, optionally followed by its number in parentheses
+    (``《X》（国发〔2018〕41号）``), or a number on its own.
+    """
+    taken: list[tuple[int, int]] = []
+    hits: list[tuple[int, int, DocRef]] = []
+    for match in _TITLE.finditer(text):
+        end = match.end()
+        number = None
+        after = _AFTER_TITLE.match(text, end)
+        if after:
+            inner = after["inner"]
+            found = DocNumber.try_parse(inner)
+            if found is not None and len(str(found)) >= len(re.sub(r"\s", "", inner)) - 6:
+                number, end = found, after.end()
+        hits.append((match.start(), end, DocRef(text[match.start() : end], match["title"], number)))
+        taken.append((match.start(), end))
+    for number, start, end in DocNumber.finditer(text):
+        if any(start < e and end > s for s, e in taken):
+            continue
+        hits.append((start, end, DocRef(text[start:end], None, number)))
+    for start, end, ref in sorted(hits, key=lambda hit: hit[0]):
+        yield ref, start, end
+
+
+def ref_from_text(text: str) -> DocRef | None:
+    """The one document a short text (a table cell, a CSV field) names, if it names one.
+
+    A bare title without 《》 is taken as a title.
+    """
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if not text:
+        return None
+    if "《" not in text:
+        numbers = list(DocNumber.finditer(text))
+        if len(numbers) == 1:
+            number, start, end = numbers[0]
+            title = text[:start].rstrip(" （(［[")
+            rest = text[end:].strip(" ）)］]")
+            if not rest:
+                return DocRef(text, title or None, number)
+    found = [ref for ref, _, _ in find_refs(text)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        return DocRef(text, text.strip("《》 "), None)
+    return None
+
+
+def normalised_title(title: str | None) -> str | None:
+    """A title with width, spaces, 《》 and quotes ignored (暂行/试行 kept)."""
+    if not title:
+        return None
+    return _NOISE.sub("", unicodedata.normalize("NFKC", title)) or None
+
+
+# --- resolution ------------------------------------------------------------------------------
 
 
 def candidates(
@@ -57,48 +138,46 @@ def candidates(
     """Archive documents a reference may name, by the first rule that finds any."""
     exclude = exclude or set()
 
-    def pick(rows: list[dict[str, Any]]) -> list[str]:
-        ids = [r["id"] for r in rows if r["id"] not in exclude]
+    def pick(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows = [r for r in rows if r["id"] not in exclude]
         # A carrier and its attachment share a number: the carrier is what a number names.
-        top = [r["id"] for r in rows if r["id"] not in exclude and r["parent_id"] is None]
-        return top or ids
+        top = [r for r in rows if r["parent_id"] is None]
+        return top or rows
 
+    columns = "SELECT id, parent_id, title, doc_number FROM documents"
     if ref.number is not None:
-        found = pick(
-            catalog.fetch_all(
-                conn, "SELECT id, parent_id FROM documents WHERE doc_number = ?", (str(ref.number),)
-            )
-        )
+        found = pick(catalog.fetch_all(conn, columns + " WHERE doc_number = ?", (str(ref.number),)))
         if len(found) > 1 and ref.title:
-            key = catalog.title_key(ref.title)
-            narrowed = [
-                r["id"]
-                for r in catalog.fetch_all(
-                    conn,
-                    f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(found))})"
-                    " AND title_key = ?",
-                    (*found, key),
-                )
-            ]
-            return narrowed or found
+            narrowed = _by_title(found, ref.title)
+            return [r["id"] for r in (narrowed or found)]
         if found:
-            return found
-    if ref.title:
-        exact = pick(
-            catalog.fetch_all(
-                conn, "SELECT id, parent_id FROM documents WHERE title = ?", (ref.title,)
-            )
-        )
-        if exact:
-            return exact
-        key = catalog.title_key(ref.title)
-        if key:
-            return pick(
-                catalog.fetch_all(
-                    conn, "SELECT id, parent_id FROM documents WHERE title_key = ?", (key,)
-                )
-            )
-    return []
+            return [r["id"] for r in found]
+    if not ref.title:
+        return []
+
+    def compatible(rows: list[dict[str, Any]]) -> list[str]:
+        rows = pick(rows)
+        if ref.number is not None:
+            rows = [r for r in rows if r["doc_number"] in (None, str(ref.number))]
+        return [r["id"] for r in rows]
+
+    exact = compatible(catalog.fetch_all(conn, columns + " WHERE title = ?", (ref.title,)))
+    if exact:
+        return exact
+    key = catalog.title_key(ref.title)
+    if not key:
+        return []
+    same_key = catalog.fetch_all(conn, columns + " WHERE title_key = ?", (key,))
+    normalised = compatible(_by_title(same_key, ref.title))
+    if normalised:
+        return normalised
+    return compatible(same_key)
+
+
+def _by_title(rows: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
+    """The rows whose normalised title equals ``title``'s (暂行/试行 significant)."""
+    wanted = normalised_title(title)
+    return [r for r in rows if normalised_title(r["title"]) == wanted]
 
 
 def resolve_ref(
@@ -109,15 +188,20 @@ def resolve_ref(
     return (found[0] if len(found) == 1 else None), found
 
 
+# --- pending references ------------------------------------------------------------------------
+
+
 def store_pending(
     conn: sqlite3.Connection,
     *,
     kind: str,
-    from_doc_id: str,
+    from_doc_id: str | None,
     ref: DocRef,
     payload: dict[str, Any],
     found: list[str],
 ) -> int:
+    """Keep a reference that did not resolve (``from_doc_id`` is ``None`` for imported lists)."""
+    payload = {**payload, "target_title": ref.title}
     cur = conn.execute(
         "INSERT INTO pending_refs(kind, from_doc_id, ref_text, ref_title, ref_number, payload,"
         " state, candidates, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -172,3 +256,23 @@ def ref_from_pending(row: dict[str, Any]) -> DocRef:
         payload.get("target_title") or None,
         DocNumber.try_parse(row["ref_number"]) if row["ref_number"] else None,
     )
+
+
+def unresolved(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Pending and ambiguous references, oldest first, with what the referring document is.
+
+    Each row: ``id``, ``kind``, ``state``, ``ref_text``, ``ref_title``, ``ref_number``,
+    ``from_doc_id``, ``from_title``, ``from_number``, ``candidates`` (list), ``payload``
+    (dict), ``created_at``.
+    """
+    rows = catalog.fetch_all(
+        conn,
+        "SELECT p.*, d.title AS from_title, d.doc_number AS from_number, d.parent_id AS"
+        " from_parent FROM pending_refs p LEFT JOIN documents d ON d.id = p.from_doc_id"
+        " WHERE p.state != 'resolved' ORDER BY p.id",
+    )
+    for row in rows:
+        row["candidates"] = json.loads(row["candidates"])
+        row["payload"] = json.loads(row["payload"])
+        row["ref_title"] = row["payload"].get("target_title")
+    return rows

@@ -121,11 +121,12 @@ CREATE INDEX events_acting ON events(acting_id);
 
 -- References another document makes that could not yet be resolved to an archive document:
 -- an event to apply to the target (kind = 'event') or a link to make (kind = 'interpretation').
--- Kept until the target arrives; never dropped.
+-- Kept until the target arrives; never dropped. from_doc_id is NULL for an imported list
+-- (the acting document is then in the payload's event, as written).
 CREATE TABLE pending_refs (
     id            INTEGER PRIMARY KEY,
     kind          TEXT NOT NULL,
-    from_doc_id   TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    from_doc_id   TEXT REFERENCES documents(id) ON DELETE CASCADE,
     ref_text      TEXT NOT NULL,
     ref_title     TEXT,
     ref_number    TEXT,
@@ -166,8 +167,11 @@ CREATE TABLE disclosure_history (
     prov_kind   TEXT,
     prov_source TEXT,
     changed_by  TEXT,
-    changed_at  TEXT NOT NULL
+    changed_at  TEXT NOT NULL,
+    decided_on  TEXT,                -- the date of the decision, when it differs from changed_at
+    withheld_blocks TEXT NOT NULL DEFAULT '[]'
 );
+CREATE INDEX disclosure_history_doc ON disclosure_history(doc_id);
 
 -- How often an on-request document was asked for.
 CREATE TABLE disclosure_requests (

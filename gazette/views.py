@@ -16,11 +16,17 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import catalog
-from gazette.disclosure import View, is_public, redact
+from gazette.disclosure import (
+    WITHHELD_PLACEHOLDER,
+    DisclosureChange,
+    View,
+    is_public,
+    redact,
+)
 from gazette.docnumber import DocNumber
 from gazette.errors import AmbiguousReference, DocumentNotFound, InvalidArgument
 from gazette.lifecycle import Status, status_on, text_on
-from gazette.model import Disclosure, Document, GazetteIssue
+from gazette.model import BlockKind, DisclosureAttribute, Document, GazetteIssue
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
@@ -54,18 +60,94 @@ class ArchiveView:
     # --- visibility ----------------------------------------------------------------------
 
     def _visible_id(self, doc_id: str) -> bool:
+        return self.visible(doc_id)
+
+    def visible(self, doc_id: str) -> bool:
+        """Whether this view may show the document ``doc_id`` (``False`` when there is none).
+
+        A document is public when its own attribute and that of every carrier above it are.
+        """
         if self.view == View.INTERNAL:
-            return True
-        row = catalog.fetch_one(
-            self.conn, "SELECT parent_id FROM documents WHERE id = ?", (doc_id,)
-        )
-        if row is None:
+            return (
+                catalog.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
+                is not None
+            )
+        current: str | None = doc_id
+        seen: set[str] = set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            row = catalog.fetch_one(
+                self.conn, "SELECT parent_id FROM documents WHERE id = ?", (current,)
+            )
+            if row is None or not is_public(catalog.load_disclosure(self.conn, current)):
+                return False
+            current = row["parent_id"]
+        return True
+
+    def hidden(self, doc_id: str) -> bool:
+        """Whether ``doc_id`` names a document that this view hides."""
+        if self.view == View.INTERNAL:
             return False
-        own = catalog.load_disclosure(self.conn, doc_id)
-        parent: Disclosure | None = None
-        if row["parent_id"]:
-            parent = catalog.load_disclosure(self.conn, row["parent_id"])
-        return is_public(own, parent)
+        exists = catalog.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
+        return exists is not None and not self.visible(doc_id)
+
+    def visible_ids(self, *, top_level_only: bool = False) -> set[str]:
+        """Every id this view may show, computed in one query."""
+        where = " WHERE d.parent_id IS NULL" if top_level_only else ""
+        if self.view == View.INTERNAL:
+            rows = self.conn.execute(f"SELECT d.id FROM documents d{where}").fetchall()
+            return {r[0] for r in rows}
+        public = [a.value for a in DisclosureAttribute if a.public]
+        marks = ",".join("?" for _ in public)
+        rows = self.conn.execute(
+            "WITH RECURSIVE chain(id, anc) AS ("
+            " SELECT id, id FROM documents"
+            " UNION ALL"
+            " SELECT chain.id, d.parent_id FROM chain JOIN documents d ON d.id = chain.anc"
+            " WHERE d.parent_id IS NOT NULL)"
+            " SELECT chain.id FROM chain LEFT JOIN disclosure x ON x.doc_id = chain.anc"
+            f" GROUP BY chain.id HAVING SUM(CASE WHEN x.attribute IN ({marks}) THEN 0 ELSE 1 END)"
+            " = 0",
+            public,
+        ).fetchall()
+        ids = {r[0] for r in rows}
+        if top_level_only:
+            top = {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM documents WHERE parent_id IS NULL"
+                ).fetchall()
+            }
+            ids &= top
+        return ids
+
+    def withheld_titles(self) -> set[str]:
+        """Ids of documents whose title this view hides (a partial disclosure withholding the
+        title paragraph); their title reads as the withheld placeholder."""
+        if self.view == View.INTERNAL:
+            return set()
+        rows = catalog.fetch_all(
+            self.conn,
+            "SELECT t.doc_id, t.adopted, t.standard, t.blocks, d.withheld_blocks"
+            " FROM texts t JOIN disclosure d ON d.doc_id = t.doc_id"
+            " WHERE d.attribute = ? AND d.withheld_blocks != '[]' ORDER BY t.id",
+            (DisclosureAttribute.PARTIAL.value,),
+        )
+        texts: dict[str, builtins.list[dict[str, Any]]] = {}
+        for r in rows:
+            texts.setdefault(r["doc_id"], []).append(r)
+        out = set()
+        for doc_id, versions in texts.items():
+            # The current text, as model.current_text picks it: the latest version, its
+            # standard rendition first.
+            latest = max(v["adopted"] or "" for v in versions)
+            same = [v for v in versions if (v["adopted"] or "") == latest]
+            current = next((v for v in same if v["standard"]), same[0])
+            kinds = [block[1] for block in json.loads(current["blocks"])]
+            withheld = json.loads(current["withheld_blocks"])
+            if any(0 <= i < len(kinds) and kinds[i] == BlockKind.TITLE.value for i in withheld):
+                out.add(doc_id)
+        return out
 
     def _not_found(self, ref: str) -> DocumentNotFound:
         error = DocumentNotFound(ref)
@@ -108,11 +190,12 @@ class ArchiveView:
             visible = [r for r in rows if self._visible_id(r["id"])]
             top = [r["id"] for r in visible if r["parent_id"] is None]
             found = top or [r["id"] for r in visible]
+        untitled = self.withheld_titles() if not found else set()
         if not found:
             rows = catalog.fetch_all(
                 self.conn, "SELECT id FROM documents WHERE title = ? ORDER BY created_at", (ref,)
             )
-            found = [r["id"] for r in rows if self._visible_id(r["id"])]
+            found = [r["id"] for r in rows if self._visible_id(r["id"]) and r["id"] not in untitled]
         if not found:
             key = catalog.title_key(ref)
             rows = catalog.fetch_all(
@@ -120,7 +203,7 @@ class ArchiveView:
                 "SELECT id FROM documents WHERE title_key = ? ORDER BY created_at",
                 (key,),
             )
-            found = [r["id"] for r in rows if self._visible_id(r["id"])]
+            found = [r["id"] for r in rows if self._visible_id(r["id"]) and r["id"] not in untitled]
         if not found:
             raise self._not_found(ref)
         if len(found) > 1:
@@ -132,7 +215,7 @@ class ArchiveView:
         doc_id = self.resolve(ref)
         doc = catalog.load_document(self.conn, doc_id)
         assert doc is not None
-        return redact(doc, self.view)
+        return redact(doc, self.view, self.hidden)
 
     def find(self, ref: str) -> Document | None:
         """Like :meth:`get` but ``None`` when nothing matches."""
@@ -149,12 +232,49 @@ class ArchiveView:
         """The text version in force on a date, or ``None``."""
         return text_on(self.get(ref), on)
 
+    def disclosure_history(self, ref: str) -> builtins.list[DisclosureChange]:
+        """Every change of a document's disclosure attribute, oldest first."""
+        doc_id = self.resolve(ref)
+        rows = catalog.fetch_all(
+            self.conn,
+            "SELECT * FROM disclosure_history WHERE doc_id = ? ORDER BY id",
+            (doc_id,),
+        )
+        return [
+            DisclosureChange(
+                doc_id=doc_id,
+                attribute=r["attribute"],
+                reason=r["reason"],
+                grounds=json.loads(r["grounds"]),
+                basis=r["basis"],
+                how=r["prov_kind"],
+                source=r["prov_source"],
+                changed_by=r["changed_by"],
+                changed_at=catalog.to_datetime(r["changed_at"]),
+                decided_on=catalog.to_date(r["decided_on"]),
+                withheld_blocks=json.loads(r["withheld_blocks"] or "[]"),
+            )
+            for r in rows
+        ]
+
+    def requests(self, ref: str) -> builtins.list[_dt.date]:
+        """The days a document was asked for (applications for disclosure), oldest first."""
+        doc_id = self.resolve(ref)
+        rows = catalog.fetch_all(
+            self.conn,
+            "SELECT requested_on FROM disclosure_requests WHERE doc_id = ?"
+            " ORDER BY requested_on, id",
+            (doc_id,),
+        )
+        return [_dt.date.fromisoformat(r["requested_on"]) for r in rows]
+
     # --- listing -------------------------------------------------------------------------
 
     def ids(self, *, top_level_only: bool = True) -> Iterator[str]:
         """Every visible document id, in ingest order."""
+        shown = self.visible_ids(top_level_only=top_level_only)
         for doc_id in catalog.iter_ids(self.conn, top_level_only=top_level_only):
-            if self._visible_id(doc_id):
+            if doc_id in shown:
                 yield doc_id
 
     def documents(self, *, top_level_only: bool = True) -> Iterator[Document]:
@@ -162,7 +282,7 @@ class ArchiveView:
         for doc_id in self.ids(top_level_only=top_level_only):
             doc = catalog.load_document(self.conn, doc_id)
             if doc is not None:
-                yield redact(doc, self.view)
+                yield redact(doc, self.view, self.hidden)
 
     def list(
         self, *, limit: int | None = None, offset: int = 0, top_level_only: bool = True
@@ -177,8 +297,10 @@ class ArchiveView:
         )
         out: builtins.list[DocumentSummary] = []
         skipped = 0
+        shown = self.visible_ids(top_level_only=top_level_only)
+        untitled = self.withheld_titles()
         for r in rows:
-            if not self._visible_id(r["id"]):
+            if r["id"] not in shown:
                 continue
             if skipped < offset:
                 skipped += 1
@@ -186,7 +308,7 @@ class ArchiveView:
             out.append(
                 DocumentSummary(
                     id=r["id"],
-                    title=r["title"],
+                    title=WITHHELD_PLACEHOLDER if r["id"] in untitled else r["title"],
                     doc_number=r["doc_number"],
                     doc_type=r["doc_type"],
                     written_date=catalog.to_date(r["written_date"]),
@@ -208,9 +330,15 @@ class ArchiveView:
             (gazette,) if gazette else (),
         )
         out = []
+        shown = self.visible_ids()
+        untitled = self.withheld_titles()
         for r in rows:
             issue = catalog.issue_from_row(self.conn, r)
-            items = tuple(i for i in issue.items if i.doc_id is None or self._visible_id(i.doc_id))
+            items = tuple(
+                attrs.evolve(i, title=WITHHELD_PLACEHOLDER) if i.doc_id in untitled else i
+                for i in issue.items
+                if i.doc_id is None or i.doc_id in shown
+            )
             out.append(attrs.evolve(issue, items=items))
         return out
 
@@ -231,6 +359,8 @@ class ArchiveView:
 
         The public view searches, snippets and counts only what the public may see; the
         internal view also searches the withheld paragraphs of partially disclosed documents.
+        While changes wait to be indexed, the public view leaves the stale entries out, so a
+        disclosure change never shows through an old entry.
 
         Args:
             query: words (all must match), ``"phrases"``, ``OR``, ``-excluded``, document
@@ -255,9 +385,16 @@ class ArchiveView:
             if unknown:
                 raise InvalidArgument(f"unknown search filter(s): {', '.join(unknown)}")
             filters = attrs.evolve(filters or SearchFilters(), **filter_values)
+        public = self.view == View.PUBLIC
+        stale: set[str] = set()
+        if public:
+            # Entries waiting to be re-indexed (a writer that could not update the index left
+            # them queued) may carry an old disclosure: the public view leaves them out.
+            stale = {r[0] for r in self.conn.execute("SELECT doc_id FROM index_queue").fetchall()}
         return self.archive.index.search(
             query,
-            public_only=self.view == View.PUBLIC,
+            public_only=public,
+            exclude_ids=stale,
             filters=filters,
             limit=limit,
             offset=offset,

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import attrs
 
 from gazette.dates import find_dates, finditer_dates, try_parse_date
+from gazette.disclosure import NOTE_PATTERNS, disclosure_from_note
 from gazette.docnumber import DocNumber
 from gazette.model import (
     Block,
@@ -154,13 +155,8 @@ _NUMBERED_UNIT = re.compile(
 # A 题注 entry: a date, then what happened on it (``修订通过`` is a 修订: first verb found wins).
 _HISTORY_VERBS = ("修订", "修正", "废止", "施行", "公布", "发布", "通过", "批准")
 
-# 附注 wording → disclosure attribute.
-DISCLOSURE_NOTES: tuple[tuple[re.Pattern[str], DisclosureAttribute], ...] = (
-    (re.compile(r"此件(公开发布|主动公开|公开)"), DisclosureAttribute.PROACTIVE),
-    (re.compile(r"此件依申请公开"), DisclosureAttribute.ON_REQUEST),
-    (re.compile(r"此件(不予公开|不公开)"), DisclosureAttribute.WITHHELD),
-    (re.compile(r"(此件删减后公开|本文有删减|此件部分公开)"), DisclosureAttribute.PARTIAL),
-)
+# 附注 wording → disclosure attribute (the vocabulary lives with the disclosure rules).
+DISCLOSURE_NOTES = NOTE_PATTERNS
 
 
 # --- results --------------------------------------------------------------------------------
@@ -357,8 +353,8 @@ def _title_run(lines: Sequence[Line], start: int) -> list[int]:
     k = start
     while k < len(lines) and len(run) < 5:
         text = lines[k].text
-        if not _titleish(text) or lines[k].style == "subtitle":
-            break
+        if lines[k].table or not _titleish(text) or lines[k].style == "subtitle":
+            break  # a table row or a 题注 is never part of a title
         if run and squeeze(text).startswith(("（", "(")):
             break  # a 题注 or note after the title
         run.append(k)
@@ -465,16 +461,7 @@ def _split_list(text: str) -> list[str]:
 
 
 def _disclosure_from_note(note: str | None) -> Disclosure:
-    if not note:
-        return Disclosure()
-    for pattern, attribute in DISCLOSURE_NOTES:
-        if pattern.search(note):
-            return Disclosure(
-                attribute=attribute,
-                basis=f"附注：{note}",
-                provenance=Provenance(ProvenanceKind.PARSED, excerpt=note),
-            )
-    return Disclosure()
+    return disclosure_from_note(note)
 
 
 def _issuer_from_series(series: str) -> str:
@@ -600,6 +587,7 @@ def parse(
     issuers: list[str] = []
     written_date = None
     note = None
+    note_lines: list[str] = []
     attachment_notes: list[str] = []
     body_end = end
     after = end
@@ -610,11 +598,11 @@ def parse(
             issuers.extend(squeeze(p) for p in split_gaps(lines[k].text))
         written_date = try_parse_date(squeeze(lines[date_at].text))
         after = date_at + 1
-        if after < end:
-            match = _NOTE.match(squeeze(lines[after].text))
-            if match:
-                note = squeeze(lines[after].text)
-                after += 1
+        # One or more notes in parentheses (contact details, then the disclosure attribute).
+        while after < end and _NOTE.match(squeeze(lines[after].text)):
+            note_lines.append(squeeze(lines[after].text))
+            after += 1
+        note = "".join(note_lines) or None
     # Body.
     for k in range(cursor, body_end):
         text = body_text(lines[k].text)
@@ -637,8 +625,7 @@ def parse(
         for k in range(first, date_at):
             blocks.append(Block(lines[k].text.replace(GAP, " "), BlockKind.SIGNATURE))
         blocks.append(Block(squeeze(lines[date_at].text), BlockKind.DATE))
-        if note:
-            blocks.append(Block(note, BlockKind.NOTE))
+        blocks.extend(Block(text, BlockKind.NOTE) for text in note_lines)
     else:
         # A trailing note with no signature (portal bodies often end with it).
         if (

@@ -18,6 +18,7 @@ import concurrent.futures as cf
 import os
 import re
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ class FileResult:
         reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …).
         merged: existing documents the file added a rendition or version to.
         format: the detected format.
+        notes: what an ingested file still lacks (pages that need OCR, and why).
     """
 
     path: str
@@ -62,6 +64,7 @@ class FileResult:
     reason: str | None = None
     merged: tuple[str, ...] = ()
     format: str | None = None
+    notes: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +75,37 @@ class FileResult:
             "reason": self.reason,
             "format": self.format,
             "merged": list(self.merged),
+            "notes": list(self.notes),
+        }
+
+
+@attrs.frozen
+class FormatSummary:
+    """One row of a batch's summary: the outcomes for one format.
+
+    Attributes:
+        format: ``txt``, ``md``, ``html``, ``docx``, ``pdf``, or ``?`` when unknown.
+        ingested, duplicate, failed: file counts.
+        reasons: ``(reason, count)`` of the failures, e.g. ``(("corrupt", 2),)``.
+    """
+
+    format: str
+    ingested: int
+    duplicate: int
+    failed: int
+    reasons: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.ingested + self.duplicate + self.failed
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "ingested": self.ingested,
+            "duplicate": self.duplicate,
+            "failed": self.failed,
+            "reasons": dict(self.reasons),
         }
 
 
@@ -92,8 +126,37 @@ class BatchReport:
     def ok(self) -> bool:
         return self.summary["failed"] == 0
 
+    def by_format(self) -> list[FormatSummary]:
+        """Counts per detected format (``?`` when the format could not be told), in a stable
+        order, with the reasons of the failures."""
+        rows: dict[str, dict[str, Any]] = {}
+        for result in self.results:
+            row = rows.setdefault(
+                result.format or "?",
+                {"ingested": 0, "duplicate": 0, "failed": 0, "reasons": {}},
+            )
+            row[result.outcome] += 1
+            if result.outcome == "failed":
+                reason = result.reason or "failed"
+                row["reasons"][reason] = row["reasons"].get(reason, 0) + 1
+        order = ["txt", "md", "html", "docx", "pdf"]
+        return [
+            FormatSummary(
+                fmt,
+                rows[fmt]["ingested"],
+                rows[fmt]["duplicate"],
+                rows[fmt]["failed"],
+                tuple(sorted(rows[fmt]["reasons"].items())),
+            )
+            for fmt in sorted(rows, key=lambda f: (order.index(f) if f in order else 99, f))
+        ]
+
     def as_json(self) -> dict[str, Any]:
-        return {"results": [r.as_json() for r in self.results], "summary": self.summary}
+        return {
+            "results": [r.as_json() for r in self.results],
+            "summary": self.summary,
+            "by_format": [row.as_json() for row in self.by_format()],
+        }
 
 
 def expand(paths: Iterable[str | os.PathLike[str]], *, recursive: bool) -> Iterator[Path]:
@@ -146,10 +209,16 @@ def prepare(path: Path, source: SourceFile) -> Submission:
     return stages.build_submission(path, source)
 
 
-def _prepare_job(path_text: str, source: SourceFile) -> Submission | IngestError | str:
+Prepare = Callable[[Path, SourceFile], Submission]
+_DIED = "the reading process died (the file may exhaust memory or crash the reader)"
+
+
+def _prepare_job(
+    path_text: str, source: SourceFile, stage: Prepare = prepare
+) -> Submission | IngestError | str:
     """Worker entry point: never raises (errors are returned to the parent)."""
     try:
-        return prepare(Path(path_text), source)
+        return stage(Path(path_text), source)
     except IngestError as exc:
         return exc
     except GazetteError as exc:
@@ -170,8 +239,14 @@ def ingest_paths(
     jobs: int | None = None,
     progress: Callable[[FileResult], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    stage: Prepare = prepare,
 ) -> BatchReport:
     """Ingest files and folders into the archive.
+
+    A worker process that dies (killed for memory, crashed in a native library) does not end
+    the batch: the pool is recreated, the files that were in flight are read again one at a
+    time in a process of their own, which finds the file that kills its reader (reported as
+    failed), and the batch goes on.
 
     Args:
         archive: the open archive.
@@ -181,7 +256,25 @@ def ingest_paths(
             1 reads in this process).
         progress: called with each file's result as it completes.
         on_total: called once with the number of files found.
+        stage: the function that reads and parses one file into a submission (it runs in
+            the worker processes, so it must be importable by name).
+
+    The search index catches up every 200 files and at the end of the batch (see
+    :meth:`gazette.archive.Archive.deferred_indexing`), not after every file.
     """
+    with archive.deferred_indexing():
+        return _ingest(archive, paths, recursive, jobs, progress, on_total, stage)
+
+
+def _ingest(
+    archive: Archive,
+    paths: Iterable[str | os.PathLike[str]],
+    recursive: bool,
+    jobs: int | None,
+    progress: Callable[[FileResult], None] | None,
+    on_total: Callable[[int], None] | None,
+    stage: Prepare,
+) -> BatchReport:
     files = list(expand(paths, recursive=recursive))
     if on_total:
         on_total(len(files))
@@ -259,45 +352,87 @@ def ingest_paths(
                 )
             )
             return
+        pending = prepared.state != "stored"
         emit(
             FileResult(
-                source.path, added.outcome, added.ids, merged=added.merged, format=source.format
+                source.path,
+                added.outcome,
+                added.ids,
+                reason=prepared.state if pending else None,
+                merged=added.merged,
+                format=source.format,
+                notes=tuple(prepared.detail.get("warnings", ())) if pending else (),
             )
         )
 
     if jobs <= 1 or len(todo) <= 1:
         for index, path, source in todo:
-            store(index, path, source, _prepare_job(str(path), source))
+            store(index, path, source, _prepare_job(str(path), source, stage))
         return BatchReport(tuple(results[i] for i in sorted(results)))
 
+    queue = deque(todo)
+    while queue:
+        suspects = _run_pool(queue, jobs, stage, store)
+        for index, path, source in suspects:
+            store(index, path, source, _isolated(path, source, stage))
+    return BatchReport(tuple(results[i] for i in sorted(results)))
+
+
+Item = tuple[int, Path, SourceFile]
+
+
+def _run_pool(
+    queue: deque[Item],
+    jobs: int,
+    stage: Prepare,
+    store: Callable[[int, Path, SourceFile, Submission | IngestError | str], None],
+) -> list[Item]:
+    """Run files from ``queue`` through a pool, storing results in input order.
+
+    Returns the files that were in flight when a worker died (the pool is then broken), or
+    an empty list when the queue was drained.
+    """
     with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
         # Bounded look-ahead keeps memory flat on large batches.
         window = jobs * 2
-        pending: dict[cf.Future[Any], tuple[int, Path, SourceFile]] = {}
-        queue = iter(todo)
-        order: list[cf.Future[Any]] = []
+        order: deque[tuple[cf.Future[Any], Item]] = deque()
 
-        def submit_next() -> bool:
-            try:
-                index, path, source = next(queue)
-            except StopIteration:
-                return False
-            future = pool.submit(_prepare_job, str(path), source)
-            pending[future] = (index, path, source)
-            order.append(future)
-            return True
+        def submit_next() -> None:
+            if queue:
+                item = queue[0]
+                try:
+                    future = pool.submit(_prepare_job, str(item[1]), item[2], stage)
+                except cf.process.BrokenProcessPool:
+                    return  # not taken: the next pool will
+                queue.popleft()
+                order.append((future, item))
 
         for _ in range(window):
-            if not submit_next():
-                break
+            submit_next()
         # Store in input order, so ids and the log are deterministic.
         while order:
-            future = order.pop(0)
-            index, path, source = pending.pop(future)
+            future, item = order[0]
             try:
                 prepared = future.result()
             except cf.process.BrokenProcessPool:
-                prepared = "the reading process died (the file may exhaust memory)"
-            store(index, path, source, prepared)
+                return [pending for _, pending in order]
+            except Exception as exc:  # the result could not be sent back
+                prepared = f"{type(exc).__name__}: {exc}"
+            order.popleft()
+            store(*item, prepared)
             submit_next()
-    return BatchReport(tuple(results[i] for i in sorted(results)))
+    return []
+
+
+def _isolated(path: Path, source: SourceFile, stage: Prepare) -> Submission | IngestError | str:
+    """Read one file in a process of its own: if that process dies, the file is the cause."""
+    with cf.ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            result: Submission | IngestError | str = pool.submit(
+                _prepare_job, str(path), source, stage
+            ).result()
+        except cf.process.BrokenProcessPool:
+            return IngestError(source.path, _DIED, hint="ingest the file alone to investigate")
+        except Exception as exc:  # the result could not be sent back
+            return f"{type(exc).__name__}: {exc}"
+        return result

@@ -34,6 +34,25 @@ _HTML = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _MD_EXTENSIONS = {".md", ".markdown"}
+# Text files that are not documents: refused by name (their content would pass for text).
+_NOT_DOCUMENTS = {
+    ".py": "Python source",
+    ".js": "JavaScript source",
+    ".css": "a style sheet",
+    ".json": "JSON data",
+    ".csv": "CSV data",
+    ".tsv": "tab-separated data",
+    ".xml": "XML data",
+    ".yaml": "YAML data",
+    ".yml": "YAML data",
+    ".toml": "TOML data",
+    ".ini": "a configuration file",
+    ".cfg": "a configuration file",
+    ".log": "a log file",
+    ".sh": "a shell script",
+    ".bat": "a batch script",
+    ".sql": "SQL",
+}
 _TEXT_EXTENSIONS = {".txt", ".text", ""}
 
 
@@ -112,6 +131,8 @@ def _sniff_head(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
     if suffix in _MD_EXTENSIONS:
         return "md"
+    if suffix in _NOT_DOCUMENTS:
+        raise UnsupportedFormat(path, _NOT_DOCUMENTS[suffix])
     if suffix in {".html", ".htm", ".xhtml"} and b"<" in text_head:
         return "html"
     return "txt"

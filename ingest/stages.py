@@ -3,7 +3,12 @@
 Each stage reads what the previous one wrote and is tested alone:
 
 ``read`` (format reader) → ``parse`` (element parser) → ``portal_metadata`` (metadata the
-reader found outside the body) → ``submission``.
+reader found outside the body) → ``lifecycle`` (events the text states) →
+``references`` (the policies an interpretation explains) → ``submission``.
+
+Gazette issues (PDF, Word, web edition) and scanned PDFs branch off to
+:mod:`ingest.gazette_files`: an issue becomes one submission with a document per item, each
+item going through ``lifecycle`` too.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import attrs
 from gazette.archive import Submission
 from gazette.dates import try_parse_date
 from gazette.docnumber import DocNumber
-from gazette.errors import EmptyDocument
+from gazette.errors import EmptyDocument, NeedsOCR
 from gazette.model import (
     Disclosure,
     DisclosureAttribute,
@@ -27,10 +32,21 @@ from gazette.model import (
     SourceFile,
     TextOrigin,
 )
-from ingest import elements
+from gazette.references import OutgoingRef
+from ingest import clauses, elements, exported, interpretations
 from ingest.raw import RawDocument
 from ingest.readers import read
 
+# What a file's extension claims; the content decides (see ingest.sniff).
+EXTENSIONS = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
 # A portal's metadata table must name at least two of these to count as one.
 PORTAL_LABELS = ("索引号", "发文字号", "发布日期", "成文日期", "发文机关", "主题分类", "标题")
 
@@ -123,20 +139,63 @@ def document_from(raw: RawDocument) -> Document:
     return portal_metadata(parse(raw), raw)
 
 
+def lifecycle(document: Document, index: int = 0) -> tuple[Document, tuple[OutgoingRef, ...]]:
+    """Events the text states (effective dates, validity, 题注 versions) on the document and its
+    parts, and what it says about other documents (repeals, cleanup results) as references.
+
+    Args:
+        document: the parsed document.
+        index: its position in the submission.
+    """
+    return clauses.read_lifecycle(document, (index,))
+
+
 def build_submission(path: Path, source: SourceFile) -> Submission:
     """Read, parse and package one file.
 
     Raises:
         IngestError: the file cannot be read (a subclass names the reason).
     """
-    raw = read(path, source.format)
+    from ingest import gazette_files
+
+    issue = gazette_files.prepare(path, source)
+    if issue is not None:
+        return issue
+    try:
+        raw = read(path, source.format)
+    except NeedsOCR:
+        if source.format != "pdf":
+            raise
+        return gazette_files.scanned(path, source)
+    if source.format == "pdf":
+        raw = gazette_files.complete_ocr(raw, path)
+    # An export of this archive is one document (its header names the gazette it came from,
+    # which must not make it look like an issue).
+    raw, header = exported.find_header(raw)
+    issue = gazette_files.from_raw(raw, path, source) if header is None else None
+    if issue is not None:
+        return issue
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
-    document = document_from(raw).with_sources(source)
-    detail: dict[str, object] = {"warnings": list(raw.warnings)} if raw.warnings else {}
+    document, export_warnings = exported.apply(
+        gazette_files.mark_ocr(document_from(raw), raw.ocr), header
+    )
+    document, references = lifecycle(document.with_sources(source))
+    warnings = [*raw.warnings, *export_warnings]
+    named = EXTENSIONS.get(path.suffix.lower())
+    if named is not None and named != source.format:
+        warnings.append(f"named {path.suffix} but the content is {source.format}: read as such")
+    detail: dict[str, object] = {"warnings": warnings} if warnings else {}
     state = "stored"
     if raw.needs_ocr:
         # Some pages had no usable text layer: what was read is stored, the rest waits for OCR.
         state = "needs_ocr"
         detail["needs_ocr"] = list(raw.needs_ocr)
-    return Submission(source=source, path=path, documents=(document,), state=state, detail=detail)
+    return Submission(
+        source=source,
+        path=path,
+        documents=(document,),
+        references=(*references, *interpretations.outgoing_refs(document)),
+        state=state,
+        detail=detail,
+    )

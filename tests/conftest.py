@@ -37,6 +37,16 @@ def seed_path() -> Path:
     return corpus_path("seed", "jinan-2017-27.txt")
 
 
+@pytest.fixture(scope="session")
+def gazettes(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Gazette issues typeset from the real corpus (``tests/gazette_render.py``), rendered once
+    per session: PDF (with and without a 目录), scan, Word and web edition."""
+    pytest.importorskip("reportlab", reason="the gazette fixtures need reportlab (test extra)")
+    from tests.gazette_render import render_fixtures
+
+    return render_fixtures(corpus_path(), tmp_path_factory.mktemp("gazettes"))
+
+
 @pytest.fixture
 def archive(tmp_path: Path) -> Iterator[gazette.Archive]:
     arch = gazette.open_archive(tmp_path / "archive", actor="test")

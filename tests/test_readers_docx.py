@@ -22,6 +22,7 @@ GOVCN_IDS = sorted(p.name[:2] for p in (CORPUS / "govcn").glob("*.truth.json")) 
 
 def red_header_document(path: Path) -> Path:
     document = docx.Document()
+    document.styles["Normal"].font.size = Pt(16)  # 三号, as GB/T 9704 sets the body
     mark = document.add_paragraph()
     mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = mark.add_run("青川市人民政府办公室文件")
@@ -88,11 +89,12 @@ def test_layout_hints(red_header: Any) -> None:
     lines = red_header.lines
     assert (lines[0].color, lines[0].size, lines[0].align) == ("FF0000", 36.0, "center")
     assert lines[2].style == "Title" and lines[2].bold
-    assert lines[5].indent == 2.0  # 32 pt, at the 三号 (16 pt) assumed when no size is set
+    assert lines[5].indent == 2.0 and lines[5].size == 16.0  # 32 pt at 16 pt (the style's)
     assert lines[6].indent == 2.0  # firstLineChars="200"
     assert lines[7].indent == 2.0  # two leading ideographic spaces
     assert lines[8].table and lines[9].table
     assert lines[10].style == "Heading 1" and lines[10].bold  # bold from the style
+    assert lines[10].size == 14.0  # from the style, along basedOn
     assert lines[11].align == "right"
 
 

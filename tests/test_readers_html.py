@@ -164,3 +164,20 @@ def test_html_is_recognised_by_content_with_any_name(tmp_path: Path) -> None:
     path = page(tmp_path, "<!DOCTYPE html><html><body><p>正文。</p></body></html>", "x.txt")
     raw: RawDocument = read(path)
     assert raw.format == "html" and raw.lines[0].text == "正文。"
+
+
+def test_words_that_look_like_labels_outside_a_table_are_not_metadata(tmp_path: Path) -> None:
+    doc = (
+        "<html><body><div class='search'><span>标题</span><span>全文</span>"
+        "<span>发布日期</span><span>不限</span></div>"
+        "<div class='TRS_Editor'><p>青川市人民政府关于某事的通知</p><p>正文。</p></div></body></html>"
+    )
+    raw = read(page(tmp_path, doc))
+    assert raw.metadata == {}
+    assert raw.lines[0].text == "青川市人民政府关于某事的通知"
+
+
+def test_alignment_is_inherited_from_the_enclosing_block(tmp_path: Path) -> None:
+    doc = "<html><body><div style='text-align:right'><p>青川市人民政府</p><p>2023年1月5日</p></div></body></html>"
+    raw = read(page(tmp_path, doc))
+    assert [line.align for line in raw.lines] == ["right", "right"]

@@ -282,11 +282,25 @@ def test_blank_pdf_is_empty(tmp_path: Path) -> None:
             "see http://www.gov.cn/zhengce/content/2019-02/15/content_5365945.htm for 2014-2020",
             False,
         ),
+        (
+            " ".join(
+                ["2019/01/15", "(1)(2)", "3.2%", "1,234.5", "A/B/C", "000014349/2019-00007"] * 20
+            ),
+            False,
+        ),
         ("3$5/,$0(172)7+('(02&5$7,& 62&,$/,675(38%/,&2) 35,17('$77+('(3$570(172)", True),
         ("".join(chr(0x8A00 + (k * 97) % 4000) for k in range(200)), True),
         ("\ue000\ue001\ue002\ue003" * 10, True),
     ],
-    ids=["chinese", "english", "url-and-range", "shifted-ascii", "scattered-cjk", "private-use"],
+    ids=[
+        "chinese",
+        "english",
+        "url-and-range",
+        "numbers-and-dates",
+        "shifted-ascii",
+        "scattered-cjk",
+        "private-use",
+    ],
 )
 def test_garbled_share(text: str, garbled: bool) -> None:
     assert (pdf.garbled_share(text) > 0.3) is garbled
@@ -326,17 +340,37 @@ def test_pdf_is_dispatched_by_content_not_name(tmp_path: Path) -> None:
 # --- through the pipeline --------------------------------------------------------------------
 
 
-def test_partly_garbled_pdf_is_stored_with_its_pages_pending_ocr(archive: gazette.Archive) -> None:
+@pytest.fixture
+def no_ocr(monkeypatch: pytest.MonkeyPatch) -> str:
+    """OCR cannot run (as on a machine without Tesseract): pages wait for it."""
+    from ingest import ocr
+
+    reason = "Tesseract is not installed"
+    monkeypatch.setattr(ocr, "unavailable", lambda language=ocr.LANGUAGE: reason)
+    return reason
+
+
+def test_partly_garbled_pdf_is_stored_with_its_pages_pending_ocr(
+    archive: gazette.Archive, no_ocr: str
+) -> None:
     report = ingest_paths(archive, [corpus_path("bad-pdf", "garbled-text-layer.pdf")], jobs=1)
     assert report.summary["ingested"] == 1
+    assert report.results[0].reason == "needs_ocr"
+    assert any(no_ocr in note for note in report.results[0].notes)
     state, detail = archive.conn.execute("SELECT state, detail FROM sources").fetchone()
     assert state == "needs_ocr"
     assert json.loads(detail)["needs_ocr"] == [1]
 
 
-def test_scanned_pdf_fails_as_needing_ocr_and_stores_nothing(archive: gazette.Archive) -> None:
+def test_scanned_pdf_without_ocr_is_kept_as_needing_ocr_with_no_text(
+    archive: gazette.Archive, no_ocr: str
+) -> None:
     report = ingest_paths(archive, [corpus_path("bad-pdf", "scanned-image-only.pdf")], jobs=1)
-    assert report.summary == {"ingested": 0, "duplicate": 0, "failed": 1}
-    assert report.results[0].reason == "needs_ocr"
+    assert report.summary == {"ingested": 1, "duplicate": 0, "failed": 0}
+    result = report.results[0]
+    assert result.reason == "needs_ocr" and result.ids == ()
+    assert any(no_ocr in note for note in result.notes)
     assert archive.counts()["documents"] == 0
-    assert archive.conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 0
+    state, detail = archive.conn.execute("SELECT state, detail FROM sources").fetchone()
+    assert state == "needs_ocr"
+    assert json.loads(detail)["needs_ocr"] == [1, 2] and json.loads(detail)["page_count"] == 2

@@ -66,3 +66,12 @@ def test_zero_byte_and_blank_files_are_empty(tmp_path: Path) -> None:
 
 def test_seed_starts_with_its_issuer_mark(seed_path: Path) -> None:
     assert read(seed_path).lines[0].text == "济南市人民政府办公厅文件"
+
+
+@pytest.mark.parametrize("suffix", [".py", ".json", ".csv"])
+def test_text_files_that_are_not_documents_are_refused(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"data{suffix}"
+    path.write_text("标题,发文字号\n通知,青政发〔2019〕30号\n", encoding="utf-8")
+    with pytest.raises(UnsupportedFormat) as caught:
+        read(path)
+    assert str(path) in str(caught.value)

@@ -1,16 +1,21 @@
-"""Commands that show documents: ``list``, ``show``, ``status``, ``export``."""
+"""Commands that show documents: ``list``, ``show``, ``status`` (``export`` is in
+:mod:`gazette.cli.export_cmd`)."""
 
 from __future__ import annotations
 
 import datetime as _dt
-from pathlib import Path
 
 import click
 
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
-from gazette.export import FORMATS, render
 from gazette.export.json_format import document_dict, status_dict
-from gazette.lifecycle import status_on
+from gazette.lifecycle import cite, status_on
+from gazette.model import OcrInfo
+
+
+def ocr_note(ocr: OcrInfo) -> str:
+    """How recognised text is marked wherever it is shown."""
+    return f"OCR识别文本，未经校对（{ocr.engine}，置信度{ocr.confidence:g}）"
 
 
 @click.command("list")
@@ -102,10 +107,18 @@ def show(
         click.echo(f"  刊登: {pub.label}")
     for part in doc.parts:
         click.echo(f"  附件: {part.id} {part.part_label or ''} {part.title or ''}")
+    version = status.version if on is not None else (status.version or doc.text)
+    if version is not None and (version.label or version.adopted):
+        click.echo(f"  文本版本: {version.label or version.adopted}")
+    elif on is not None and status.version_note:
+        click.echo(f"  文本版本: {status.version_note}")
+    if version is not None and version.ocr is not None:
+        click.echo(f"  文本: {ocr_note(version.ocr)}")
     if with_text:
-        text = status.version or doc.text
         click.echo("")
-        click.echo(text.text if text else "（无文本）")
+        if version is not None and version.ocr is not None:
+            click.echo(f"【{ocr_note(version.ocr)}】")
+        click.echo(version.text if version else "（无文本）")
 
 
 @click.command("status")
@@ -120,12 +133,16 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
     result = status_on(doc, on)
     data = {"id": doc.id, "title": doc.title, **status_dict(result)}
     data["status"] = data.pop("value")
+    data["view"] = view
     if result.version is not None:
         start = result.version.effective or result.version.adopted
         data["version"] = {
             "date": start.isoformat() if start else None,
             "label": result.version.label,
         }
+    elif doc.texts:
+        data["version"] = None
+        data["version_note"] = result.version_note
     if as_json:
         emit_json(data)
         return
@@ -133,48 +150,18 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
     click.echo(f"{doc.display_title}")
     click.echo(f"{result.label}（{result.value.value}{since}；截至{result.as_of.isoformat()}）")
     basis = result.basis
-    if basis.by_title:
-        click.echo(f"依据：{basis.by_title}")
+    if basis.by_title or basis.by_number:
+        click.echo(f"依据：{cite(basis.by_title, basis.by_number)}")
     if basis.source:
         click.echo(f"来源：{basis.source}")
     if basis.note:
         click.echo(f"说明：{basis.note}")
-
-
-@click.command("export")
-@click.argument("ref")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATS)),
-    default="txt",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (default: standard output).",
-)
-@click.option("--on", "on", type=DATE, default=None, help="Export the text in force on this date.")
-@view_option
-@click.pass_obj
-def export(
-    obj: Context, ref: str, fmt: str, output: Path | None, on: _dt.date | None, view: str
-) -> None:
-    """Export a document's standard text with its status marked."""
-    archive = obj.archive()
-    doc = archive.view(view).get(ref)
-    data = render(doc, fmt, on=on)
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
-    else:
-        output.write_bytes(data)
-        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+    if result.version is not None and (result.version.label or result.version.adopted):
+        click.echo(f"文本：{result.version.label or result.version.adopted}")
+    elif result.version_note:
+        click.echo(f"文本：{result.version_note}")
 
 
 def register(group: click.Group) -> None:
-    for command in (list_, show, status, export):
+    for command in (list_, show, status):
         group.add_command(command)

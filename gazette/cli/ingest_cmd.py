@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gazette.cli.common import Context, emit_json, json_option, stderr_is_terminal
+
+if TYPE_CHECKING:
+    from ingest.pipeline import BatchReport
 
 
 @click.command("ingest")
@@ -76,13 +80,55 @@ def ingest(
                     click.echo(f"failed     {result.error}")
             else:
                 merged = f" (added to {', '.join(result.merged)})" if result.merged else ""
-                click.echo(f"{result.outcome:<10} {result.path} -> {ids}{merged}")
+                click.echo(f"{result.outcome:<10} {result.path} -> {ids or '-'}{merged}")
+                for note in result.notes:
+                    click.echo(f"{'':<10} note: {note}")
+        if stdout_is_terminal() and report.results:
+            from rich.console import Console
+
+            Console().print(summary_table(report))
         summary = report.summary
         click.echo(
             f"{summary['ingested']} ingested, {summary['duplicate']} duplicate, "
             f"{summary['failed']} failed"
         )
     return 0 if report.ok else 1
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def summary_table(report: BatchReport) -> Any:
+    """The batch by format and outcome, with the reasons of the failures (a rich table)."""
+    from rich.table import Table
+
+    table = Table(title="ingest summary", title_justify="left")
+    table.add_column("format")
+    for column in ("ingested", "duplicate", "failed", "total"):
+        table.add_column(column, justify="right")
+    table.add_column("failures by reason")
+    for row in report.by_format():
+        reasons = ", ".join(f"{reason} {count}" for reason, count in row.reasons)
+        table.add_row(
+            row.format,
+            str(row.ingested),
+            str(row.duplicate),
+            str(row.failed),
+            str(row.total),
+            reasons,
+        )
+    summary = report.summary
+    table.add_section()
+    table.add_row(
+        "all",
+        str(summary["ingested"]),
+        str(summary["duplicate"]),
+        str(summary["failed"]),
+        str(len(report.results)),
+        "",
+    )
+    return table
 
 
 def register(group: click.Group) -> None:

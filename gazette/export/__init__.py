@@ -16,7 +16,11 @@ from gazette.model import Document
 
 FORMATS: dict[str, str] = {
     "txt": "gazette.export.txt",
+    "md": "gazette.export.md",
+    "html": "gazette.export.html",
     "json": "gazette.export.json_format",
+    "docx": "gazette.export.docx",
+    "akn": "gazette.export.akn",
 }
 
 

@@ -10,6 +10,7 @@ import datetime as _dt
 import json
 from typing import Any
 
+from gazette.export.rendition import Rendition, Section, build, status_text
 from gazette.lifecycle import Status, describe_provenance, status_on
 from gazette.model import (
     Disclosure,
@@ -54,9 +55,12 @@ def status_dict(status: Status) -> dict[str, Any]:
             "date": _date(basis.date),
             "by": basis.by,
             "by_title": basis.by_title,
+            "by_number": basis.by_number,
             "source": basis.source,
             "note": basis.note,
+            "articles": list(basis.articles),
         },
+        "mark": status.mark() if status.value.marked else None,
     }
 
 
@@ -207,7 +211,9 @@ def document_dict(
             for p in doc.parts
         ],
     }
-    current = status.version or doc.text
+    # As of a date, the text in force then (or none held); without a date, the current text.
+    current = status.version if on is not None else (status.version or doc.text)
+    out["version_note"] = status.version_note
     if current is not None:
         out["version"] = {
             "id": current.id,
@@ -226,6 +232,37 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _full(section: Section) -> dict[str, Any]:
+    """A document with its text and its attachments in full (the export's shape)."""
+    data = document_dict(
+        section.doc, on=section.status.as_of, with_text=True, status=section.status
+    )
+    if section.text is not None:
+        data["version"] = {
+            "id": section.text.id,
+            "date": _date(section.text.effective or section.text.adopted),
+            "label": section.text.label,
+            "content_hash": section.text.content_hash,
+        }
+        data["text"] = section.text.text
+    data["status"]["mark"] = status_text(section.status)
+    data["parts"] = [{"label": part.label, **_full(part)} for part in section.parts]
+    return data
+
+
+def export_dict(rendition: Rendition) -> dict[str, Any]:
+    """The JSON export of a rendition: everything about the document, its text and its
+    attachments, plus the header and the hash of the body every text format carries."""
+    data = _full(rendition.main)
+    data["export"] = {
+        "status_date": rendition.on.isoformat(),
+        "header": rendition.header_lines,
+        "body_sha256": rendition.body_hash,
+        "body": rendition.body,
+    }
+    return data
+
+
 def render(doc: Document, *, on: _dt.date | None = None) -> bytes:
-    """The export: the document with its text."""
-    return (dumps(document_dict(doc, on=on, with_text=True)) + "\n").encode("utf-8")
+    """The export: the document with its text, attachments and header."""
+    return (dumps(export_dict(build(doc, on=on))) + "\n").encode("utf-8")

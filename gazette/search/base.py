@@ -27,7 +27,7 @@ import heapq
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -360,6 +360,7 @@ class SearchIndex(abc.ABC):
         facets: bool = True,
         status_source: StatusSource | None = None,
         today: _dt.date | None = None,
+        exclude_ids: Collection[str] = (),
     ) -> SearchResults:
         """Run a query.
 
@@ -374,6 +375,8 @@ class SearchIndex(abc.ABC):
             status_source: the status of every document on a date (for ``valid_on``,
                 ``status`` and the status facet); without it every status is ``unknown``.
             today: the date statuses are taken on when ``valid_on`` is not given.
+            exclude_ids: documents to leave out of hits, totals and facets (entries the
+                caller knows to be stale).
 
         Raises:
             InvalidQuery: the query cannot be parsed or is empty without filters.
@@ -389,7 +392,16 @@ class SearchIndex(abc.ABC):
             raise InvalidQuery(query if isinstance(query, str) else "", "nothing to search for")
         with self._reading():
             return self._search(
-                parsed, public_only, filters, limit, offset, sort, facets, status_source, today
+                parsed,
+                public_only,
+                filters,
+                limit,
+                offset,
+                sort,
+                facets,
+                status_source,
+                today,
+                exclude_ids,
             )
 
     def _search(
@@ -403,6 +415,7 @@ class SearchIndex(abc.ABC):
         facets: bool,
         status_source: StatusSource | None,
         today: _dt.date | None,
+        exclude_ids: Collection[str] = (),
     ) -> SearchResults:
         gen = self._current()
         on = filters.valid_on or today or _dt.date.today()
@@ -412,6 +425,9 @@ class SearchIndex(abc.ABC):
             else None
         )
         matched = self._allowed(gen, filters, public_only, statuses)
+        stale = [gen.nums[i] for i in exclude_ids if i in gen.nums]
+        if stale:
+            matched &= ~docsets.from_ids(stale, gen.size)
         if parsed.groups:
             matched &= self._matches(gen, parsed.groups, public_only)
         for clause in parsed.excluded:

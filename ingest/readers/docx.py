@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,36 +93,91 @@ def check_container(path: Path) -> None:
         raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
 
 
-def _style_chain(style: Any) -> Iterator[Any]:
-    seen = 0
-    while style is not None and seen < 20:
-        yield style
-        style = style.base_style
-        seen += 1
+@dataclass(frozen=True)
+class _StyleInfo:
+    """What a paragraph style gives its paragraphs, resolved along ``basedOn``."""
+
+    name: str | None
+    align: str | None
+    size: float | None
+    bold: bool
 
 
-def _alignment(paragraph: Any) -> str | None:
-    value = paragraph.alignment
-    if value is None:
-        for style in _style_chain(paragraph.style):
-            value = style.paragraph_format.alignment
-            if value is not None:
-                break
-    return _ALIGN.get(value.name) if value is not None else None
+_JC = {
+    "left": "left",
+    "start": "left",
+    "center": "center",
+    "right": "right",
+    "end": "right",
+    "both": "justify",
+    "distribute": "justify",
+}
 
 
-def _style_size(paragraph: Any) -> float | None:
-    for style in _style_chain(paragraph.style):
-        if style.font.size is not None:
-            return float(style.font.size.pt)
-    return None
+def _on(element: Any) -> bool | None:
+    """A WordprocessingML toggle (``<w:b/>``, ``<w:b w:val="0"/>``), ``None`` when absent."""
+    if element is None:
+        return None
+    return element.get(f"{{{W}}}val", "true").lower() not in ("0", "false", "off")
 
 
-def _style_bold(paragraph: Any) -> bool:
-    for style in _style_chain(paragraph.style):
-        if style.font.bold is not None:
-            return bool(style.font.bold)
-    return False
+class _Styles:
+    """Paragraph styles by id, read once from the styles part and resolved along ``basedOn``
+    (python-docx looks a style up by scanning the styles part, slow to repeat per paragraph).
+    """
+
+    def __init__(self, document: Any) -> None:
+        from docx.styles import BabelFish
+
+        self.own: dict[str, tuple[str | None, str | None, str | None, float | None, bool | None]]
+        self.own = {}
+        self.default: str | None = None
+        self.cache: dict[str | None, _StyleInfo] = {}
+        root = document.styles.element
+        for style in root.iterchildren(f"{{{W}}}style"):
+            if style.get(f"{{{W}}}type") != "paragraph":
+                continue
+            style_id = style.get(f"{{{W}}}styleId")
+            if style.get(f"{{{W}}}default") in ("1", "true", "on"):
+                self.default = style_id
+            name = style.find(f"{{{W}}}name")
+            based = style.find(f"{{{W}}}basedOn")
+            jc = style.find(f"{{{W}}}pPr/{{{W}}}jc")
+            sz = style.find(f"{{{W}}}rPr/{{{W}}}sz")
+            size = sz.get(f"{{{W}}}val") if sz is not None else None
+            self.own[style_id] = (
+                BabelFish.internal2ui(name.get(f"{{{W}}}val")) if name is not None else None,
+                based.get(f"{{{W}}}val") if based is not None else None,
+                _JC.get(jc.get(f"{{{W}}}val", "")) if jc is not None else None,
+                int(size) / 2 if size and size.isdigit() else None,
+                _on(style.find(f"{{{W}}}rPr/{{{W}}}b")),
+            )
+        sz = root.find(f"{{{W}}}docDefaults/{{{W}}}rPrDefault/{{{W}}}rPr/{{{W}}}sz")
+        value = sz.get(f"{{{W}}}val") if sz is not None else None
+        self.default_size = int(value) / 2 if value and value.isdigit() else None
+
+    def of(self, paragraph: Any) -> _StyleInfo:
+        p_pr = paragraph._p.pPr
+        style_id = p_pr.pStyle.val if p_pr is not None and p_pr.pStyle is not None else None
+        if style_id not in self.cache:
+            self.cache[style_id] = self._resolve(style_id or self.default)
+        return self.cache[style_id]
+
+    def _resolve(self, style_id: str | None) -> _StyleInfo:
+        name = align = None
+        size: float | None = None
+        bold: bool | None = None
+        seen: set[str] = set()
+        current = style_id
+        while current is not None and current in self.own and current not in seen:
+            seen.add(current)
+            own_name, based, own_align, own_size, own_bold = self.own[current]
+            name = name or own_name
+            align = align or own_align
+            size = size if size is not None else own_size
+            bold = bold if bold is not None else own_bold
+            current = based
+        return _StyleInfo(name, align, size or self.default_size, bool(bold))
 
 
 def _indent(paragraph: Any, size: float | None, text: str) -> float | None:
@@ -152,13 +208,14 @@ def _runs(paragraph: Any) -> list[tuple[str, Any]]:
     return out
 
 
-def _paragraph_lines(paragraph: Any) -> list[Line]:
+def _paragraph_lines(paragraph: Any, styles: _Styles) -> list[Line]:
     runs = _runs(paragraph)
     text = "".join(t for t, _ in runs)
     if not text.strip():
         return []
-    style_size = _style_size(paragraph)
-    style_bold = _style_bold(paragraph)
+    style = styles.of(paragraph)
+    style_size = style.size
+    style_bold = style.bold
     sizes: dict[float, int] = {}
     colors: dict[str, int] = {}
     bold = visible = 0
@@ -175,9 +232,10 @@ def _paragraph_lines(paragraph: Any) -> list[Line]:
         if color is not None:
             colors[str(color)] = colors.get(str(color), 0) + n
     size = max(sizes, key=lambda s: sizes[s]) if sizes else None
+    direct = paragraph.alignment
     hints: dict[str, Any] = {
-        "align": _alignment(paragraph),
-        "style": paragraph.style.name if paragraph.style is not None else None,
+        "align": _ALIGN.get(direct.name) if direct is not None else style.align,
+        "style": style.name,
         "bold": visible > 0 and bold >= 0.6 * visible,
         "size": size,
         "color": max(colors, key=lambda c: colors[c]) if colors else None,
@@ -223,24 +281,24 @@ def _textbox_paragraphs(element: Any) -> list[Any]:
     return found
 
 
-def _blocks(container: Any, parent: Any) -> Iterator[Line]:
+def _blocks(container: Any, parent: Any, styles: _Styles) -> Iterator[Line]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     for child in container.iterchildren():
         if child.tag == _P:
             for box in _textbox_paragraphs(child):
-                yield from _paragraph_lines(Paragraph(box, parent))
-            yield from _paragraph_lines(Paragraph(child, parent))
+                yield from _paragraph_lines(Paragraph(box, parent), styles)
+            yield from _paragraph_lines(Paragraph(child, parent), styles)
         elif child.tag == _TBL:
             yield from _table_lines(Table(child, parent))
         elif child.tag == _SDT:
             content = child.find(f"{{{W}}}sdtContent")
             if content is not None:
-                yield from _blocks(content, parent)
+                yield from _blocks(content, parent, styles)
 
 
-def _furniture(document: Any) -> list[Line]:
+def _furniture(document: Any, styles: _Styles) -> list[Line]:
     lines: list[Line] = []
     seen: set[str] = set()
     for section in document.sections:
@@ -254,7 +312,7 @@ def _furniture(document: Any) -> list[Line]:
         ):
             if part.is_linked_to_previous:
                 continue
-            for line in _blocks(part._element, part):
+            for line in _blocks(part._element, part, styles):
                 if line.text not in seen:
                     seen.add(line.text)
                     lines.append(line)
@@ -276,10 +334,15 @@ def read(path: Path) -> RawDocument:
     check_container(path)
     try:
         document = docx.Document(str(path))
-        lines = list(_blocks(document.element.body, document._body))
-        furniture = _furniture(document)
+        styles = _Styles(document)
+        lines = list(_blocks(document.element.body, document._body, styles))
+        furniture = _furniture(document, styles)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise CorruptFile(path, f"not a readable Word document ({exc})") from exc
+    except (AttributeError, TypeError, IndexError) as exc:
+        # python-docx assumes a well-formed package; a part missing or misshapen surfaces as one
+        # of these deep inside it.
+        raise CorruptFile(path, f"malformed Word package ({type(exc).__name__}: {exc})") from exc
     except etree.XMLSyntaxError as exc:
         raise CorruptFile(path, f"malformed XML in the Word document ({exc})") from exc
     if not lines:

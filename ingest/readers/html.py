@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree, html
+from lxml import etree
 
 from gazette.errors import EmptyDocument, UnsafeFile
 from ingest.normalize import clean_inline, squeeze
@@ -173,7 +173,9 @@ class _Walker:
     def flush(self, block: _Block) -> None:
         if not block.pieces:
             return
-        text = _ESCAPED_SPACE.sub("\u00a0", "".join(piece for piece, _ in block.pieces))
+        text = "".join(piece for piece, _ in block.pieces)
+        if "&" in text:
+            text = _ESCAPED_SPACE.sub("\u00a0", text)
         block_pieces = block.pieces
         block.pieces = []
         leading = _LEADING_SPACES.match(text.replace("\n", " "))
@@ -215,7 +217,7 @@ class _Walker:
         if tag == "center":
             align = "center"
         if align not in ("left", "right", "center", "justify"):
-            align = parent.align if parent is not None and tag not in ("p", "h1", "h2") else None
+            align = parent.align if parent is not None else None  # inherited, as in CSS
         run = self.inline_run(element, run, style)
         indent = None
         if "text-indent" in style:
@@ -313,6 +315,9 @@ def _color(value: str) -> str | None:
 # --- document structure ----------------------------------------------------------------------
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
 def _parse(data: bytes, path: Path) -> etree._Element:
     if _ENTITY.search(data[:65536]):
         raise UnsafeFile(path, "the HTML declares XML entities (entity expansion)")
@@ -326,11 +331,31 @@ def _parse(data: bytes, path: Path) -> etree._Element:
     except (LookupError, UnicodeDecodeError):
         text = decode(data, path)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    parser = html.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
-    )
-    root = html.document_fromstring(text or "<html></html>", parser=parser)
+    # Characters XML cannot hold (C0 controls, non-characters) are not text in HTML either.
+    text = _NOT_XML.sub("", text)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    root = etree.fromstring(text or "<html></html>", parser=parser)
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        # libxml2 stops at 256 levels rather than recurse without bound; what lies deeper
+        # was not read, so the page cannot be taken as read.
+        raise UnsafeFile(path, "markup nested more than 256 levels deep was not read")
+    if root is None:
+        root = etree.fromstring("<html></html>", parser=parser)
     return root
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element and what it holds, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _body_root(root: etree._Element) -> etree._Element:
@@ -379,6 +404,8 @@ def metadata_of(root: etree._Element, body: etree._Element | None = None) -> dic
             # A label and its value in one element: 索引号：000014349/2019-00007
             continue
         key = _label(text)
+        if key and element.tag not in ("td", "th", "dt") and not text.strip().endswith(("：", ":")):
+            key = None  # a bare word outside a table cell is not a label (a menu, a heading)
         value = None
         if key is None:
             match = re.match(r"^\s*([^:：]{2,12})[:：]\s*(\S.*)$", text.replace("\u3000", " "))
@@ -427,12 +454,12 @@ def read(path: Path) -> RawDocument:
     data = path.read_bytes()
     root = _parse(data, path)
     for element in list(root.iter(*_DROP)):
-        element.drop_tree()
+        _drop(element)
     body = _body_root(root)
     metadata = metadata_of(root, body)
     for element in list(body.iter(*_CHROME)):
         if element is not body and not element.xpath(".//p"):
-            element.drop_tree()
+            _drop(element)
     walker = _Walker()
     top = _Block(tag=body.tag if isinstance(body.tag, str) else "body")
     walker.children(body, top, _Run())

@@ -22,7 +22,8 @@ Then, over the whole file:
   reader raises :class:`~gazette.errors.NeedsOCR`.
 
 The layout hints of each paragraph (alignment, indent in characters, size, bold, colour) come
-from its first line.
+from its first line; ``extra["page_spans"]`` gives each paragraph's first and last page (a
+gazette item ends on the page its last paragraph ends on).
 """
 
 from __future__ import annotations
@@ -74,7 +75,15 @@ _GB2312_HANZI: frozenset[str] = frozenset(
     for lo in range(0xA1, 0xFF)
     if not (hi == 0xD7 and lo > 0xF9)
 )
-_LATIN_SYMBOLS = frozenset("$&+/()@'<>[]%*=#^{}|\\~")
+_DROP_GB2312 = dict.fromkeys(map(ord, _GB2312_HANZI))
+# Symbols that do not sit inside words of real text (a shifted encoding puts them there), and
+# symbols that do in numbers and references: ``2019/01/15``, ``(1)(2)``, ``3.2%``.
+_ODD_SYMBOLS = frozenset("$&@'<>[]*=#^{}|\\~")
+_ODD_ANYWHERE = re.compile(r"[$&@'<>\[\]*=#^{}|\\~]")
+_SPACE = re.compile(r"\s")
+_BROKEN = re.compile("[\ue000-\uf8ff\ufffd-\uffff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_HANZI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")
+_COMMON_SYMBOLS = frozenset("+/()%")
 
 
 @dataclass(slots=True)
@@ -321,34 +330,30 @@ def garbled_share(text: str) -> float:
     encoding scatters over the whole block); and Latin "words" made of letters mixed with
     ``$&+/()`` … (a font whose codes are shifted).
     """
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
+    visible = len(text) - len(_SPACE.findall(text))
+    if not visible:
         return 0.0
-    bad = 0
-    hanzi = common = 0
-    for char in chars:
-        code = ord(char)
-        if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF:
-            hanzi += 1
-            common += char in _GB2312_HANZI
-        elif (
-            0xE000 <= code <= 0xF8FF
-            or code in (0xFFFD, 0xFFFE, 0xFFFF)
-            or code < 0x20
-            or 0x7F <= code < 0xA0
-        ):
-            bad += 1
-    if hanzi >= 20 and common < 0.8 * hanzi:
-        bad += hanzi - common
+    bad = len(_BROKEN.findall(text))
+    hanzi = "".join(_HANZI.findall(text))
+    uncommon = len(hanzi.translate(_DROP_GB2312))
+    if len(hanzi) >= 20 and uncommon > 0.2 * len(hanzi):
+        bad += uncommon
+    if not _ODD_ANYWHERE.search(text):
+        return min(1.0, bad / visible)
     for token in text.split():
         if len(token) < 4 or "://" in token or token.startswith("www."):
             continue
         inner = token[1:-1]
-        symbols = sum(c in _LATIN_SYMBOLS for c in inner)
+        strong = sum(c in _ODD_SYMBOLS for c in inner)
+        symbols = strong + sum(c in _COMMON_SYMBOLS for c in inner)
         alnum = sum(c.isascii() and c.isalnum() for c in token)
-        if symbols >= 2 and alnum >= 2 and symbols + alnum >= 0.8 * len(token):
+        if (
+            (strong >= 2 or (strong and symbols >= 3))
+            and alnum >= 2
+            and (symbols + alnum >= 0.8 * len(token))
+        ):
             bad += len(token)
-    return min(1.0, bad / len(chars))
+    return min(1.0, bad / visible)
 
 
 # --- furniture -------------------------------------------------------------------------------
@@ -505,7 +510,10 @@ def _align(row: _Row, m: _Measure, lines: int) -> str:
     return "left"
 
 
-def _paragraphs(rows: Sequence[_Row], widths: dict[int, float]) -> list[Line]:
+def _paragraphs(
+    rows: Sequence[_Row], widths: dict[int, float]
+) -> tuple[list[Line], list[tuple[int, int]]]:
+    """The paragraphs, and for each the first and last page it is printed on."""
     measures = _measures(rows, widths)
     pitches = [
         b.top - a.top
@@ -522,6 +530,7 @@ def _paragraphs(rows: Sequence[_Row], widths: dict[int, float]) -> list[Line]:
                 continue
         groups.append([row])
     lines = []
+    spans = []
     for group in groups:
         first = group[0]
         measure = measures[first.page]
@@ -542,7 +551,8 @@ def _paragraphs(rows: Sequence[_Row], widths: dict[int, float]) -> list[Line]:
                 color=first.color,
             )
         )
-    return lines
+        spans.append((first.page, group[-1].page))
+    return lines, spans
 
 
 def _visible_hyphens(text: str) -> str:
@@ -614,7 +624,7 @@ def read(path: Path) -> RawDocument:
             raise NeedsOCR(path, f"{len(needs_ocr)} of {page_count} pages are {what}")
         raise EmptyDocument(path, f"no text on any of {page_count} pages")
     body, furniture = _split_furniture(pages)
-    lines = _paragraphs(body, {page.number: page.width for page in pages})
+    lines, spans = _paragraphs(body, {page.number: page.width for page in pages})
     if not lines:
         raise EmptyDocument(path, "only page numbers and running headers")
     if needs_ocr:
@@ -635,4 +645,5 @@ def read(path: Path) -> RawDocument:
         page_count=page_count,
         needs_ocr=needs_ocr,
         warnings=warnings,
+        extra={"page_spans": spans},
     )

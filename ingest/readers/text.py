@@ -10,9 +10,11 @@ to it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from gazette.errors import EmptyDocument, UndecodableText
+from ingest.exported import looks_exported
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
 
@@ -45,6 +47,10 @@ _TYPE_ENDINGS = (
     "纪要",
     "函",
     "要点",
+    # Policy interpretations end their (often long) titles this way.
+    "解读",
+    "答记者问",
+    "问答",
 )
 _CLOSES = "。！？；：:;!?”’」』）)…"
 _DATE_LINE = re.compile(
@@ -131,7 +137,14 @@ def read(path: Path) -> RawDocument:
     """
     data = path.read_bytes()
     text = decode(data, path)
-    lines = [Line(p) for p in paragraphs(text)]
+    if looks_exported(text):
+        # The archive's own export: a header, then the canonical text, one paragraph per
+        # line, already normalised (joining or cleaning lines would change it).
+        # Table rows are the lines whose cells are separated by tabs.
+        cleaned = (unicodedata.normalize("NFC", p).strip() for p in text.split("\n"))
+        lines = [Line(p, table="\t" in p) for p in cleaned if p]
+    else:
+        lines = [Line(p) for p in paragraphs(text)]
     if not lines:
         raise EmptyDocument(path, "no text")
     return RawDocument(name=str(path), format="txt", lines=lines)

@@ -1,0 +1,234 @@
+"""Gazette issues: pages per second for splitting text-layer issues and for OCR.
+
+Splitting is timed next to the raw text extraction of the same file (pypdfium2
+``get_text_range`` on every page), so the ratio shows what reading the layout, finding the
+items and parsing them costs on top of getting the characters out:
+
+* **raw text** — pypdfium2, every page's text, nothing else (the baseline);
+* **read** — the PDF reader (:func:`ingest.readers.pdf.read`): lines, furniture, paragraphs;
+* **read + split** — the reader, then :func:`ingest.gazette_issue.split` (目录, page map,
+  items, element parser on every item);
+* **ingest** — the whole pipeline into a fresh archive (catalog, originals, search index).
+
+The issues are the test fixtures (``tests/gazette_render.py``): the 34-page combined issue
+made of eight real documents, and the same issue four times over (136 pages). reportlab's CID
+font is not embedded, so PDFium maps a system font for every character: the raw baseline is
+slow on these files too, which is why the ratios matter more than the absolute figures. When
+LibreOffice is installed, the Word edition of the issue converted by it (embedded fonts, its
+own pagination) is timed as well.
+
+OCR is timed on the scanned fixture (five pages rasterised at 300 dpi): the recognition of
+:func:`ingest.ocr.recognise_pages` (rendering, Tesseract with word boxes, footers, layout)
+next to Tesseract's plain ``image_to_string`` on the same rendered images (the baseline), with
+the character error rate of the body pages against the known text. Run from the project
+root::
+
+    python benchmarks/bench_gazette.py [--runs N] [--no-ocr] [--dpi 300 --dpi 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pypdfium2 as pdfium  # noqa: E402
+
+import gazette  # noqa: E402
+from ingest import gazette_issue, ingest_paths, ocr  # noqa: E402
+from ingest.gazette_layout import Page, split_furniture  # noqa: E402
+from ingest.readers import pdf as pdf_reader  # noqa: E402
+from tests import gazette_render as render  # noqa: E402
+from tests.render import soffice_pdf  # noqa: E402
+
+CORPUS = Path(os.environ.get("GAZETTE_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def timed(func: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def raw_text(path: Path) -> None:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            textpage.get_text_range()
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+
+
+def page_count(path: Path) -> int:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def ingest_once(path: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = gazette.open_archive(Path(tmp) / "archive", actor="bench")
+        try:
+            report = ingest_paths(archive, [path], jobs=1)
+            assert report.summary["ingested"] == 1, report.as_json()
+        finally:
+            archive.close()
+
+
+def interleaved(steps: Sequence[tuple[str, Callable[[], object]]], runs: int) -> list[float]:
+    """Median seconds of each step, the steps taken in turn within each run (so a change in
+    the machine's load weighs on all of them alike and their ratios hold)."""
+    times: list[list[float]] = [[] for _ in steps]
+    for _ in range(runs):
+        for k, (_, func) in enumerate(steps):
+            start = time.perf_counter()
+            func()
+            times[k].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
+
+
+def bench_split(paths: Sequence[tuple[str, Path]], runs: int) -> None:
+    print(f"splitting text-layer issues (median of {runs} interleaved runs)")
+    header = (
+        f"{'issue':<34}{'pages':>6}{'items':>6}  {'step':<14}{'s':>8}{'pages/s':>10}{'× raw':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    ingest_once(paths[0][1])  # warm up: the search index's dictionary loads once per process
+    for name, path in paths:
+        pages = page_count(path)
+        items = len(gazette_issue.split(pdf_reader.read(path)).issue.items)
+        steps: list[tuple[str, Callable[[], object]]] = [
+            ("raw text", lambda p=path: raw_text(p)),
+            ("read", lambda p=path: pdf_reader.read(p)),
+            ("read + split", lambda p=path: gazette_issue.split(pdf_reader.read(p))),
+            ("ingest", lambda p=path: ingest_once(p)),
+        ]
+        seconds = interleaved(steps, runs)
+        base = seconds[0]
+        for k, ((step, _), took) in enumerate(zip(steps, seconds, strict=True)):
+            label = name if k == 0 else ""
+            count = f"{pages:>6}{items:>6}" if k == 0 else " " * 12
+            print(
+                f"{label:<34}{count}  {step:<14}{took:>8.3f}{pages / took:>10.1f}"
+                f"{took / base:>8.2f}"
+            )
+    print()
+
+
+def cer(found: str, truth: str) -> float:
+    previous = list(range(len(truth) + 1))
+    for i, a in enumerate(found, 1):
+        current = [i]
+        for j, b in enumerate(truth, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1] / max(1, len(truth))
+
+
+def bench_ocr(scan: Path, layout: render.Layout, dpis: Sequence[int], runs: int) -> None:
+    import pytesseract
+
+    reason = ocr.unavailable()
+    if reason is not None:
+        print(f"OCR: skipped ({reason})")
+        return
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    jobs = min(4, os.cpu_count() or 1)
+    pages = list(range(1, page_count(scan) + 1))
+    body = range(layout.body_first_pdf_page, layout.page_count + 1)
+    print(f"OCR of a scanned issue ({len(pages)} pages, {ocr.engine()}, median of {runs} runs)")
+    header = (
+        f"{'dpi':>5}  {'step':<34}{'s':>8}{'pages/s':>10}{'× raw':>8}  {'CER body':>9}  {'conf':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for dpi in dpis:
+        document = pdfium.PdfDocument(str(scan))
+        images = [p.render(scale=dpi / 72, grayscale=True).to_pil() for p in document]
+        document.close()
+
+        def plain(images: list[object] = images) -> None:
+            for image in images:
+                pytesseract.image_to_string(image, lang=ocr.LANGUAGE)
+
+        recognised: list[Page] = []
+
+        def full(dpi: int = dpi, recognised: list[Page] = recognised) -> None:
+            recognised[:] = ocr.recognise_pages(scan, pages, dpi=dpi, jobs=1)
+
+        base = timed(plain, runs)
+        seconds = timed(full, runs)
+        found = truth = ""
+        result = recognised
+        for page, (lines, _) in zip(result, split_furniture(result), strict=True):
+            if page.number in body:
+                found += render.normalise("".join(line.text for line in lines))
+                truth += layout.body_texts[page.number]
+        info = ocr.info(result)
+        confidence = f"{info.confidence:>5.1f}" if info else "    -"
+        n = len(pages)
+        print(
+            f"{dpi:>5}  {'tesseract image_to_string (raw)':<34}{base:>8.2f}{n / base:>10.2f}{1:>8.2f}"
+        )
+        print(
+            f"{'':>5}  {'recognise_pages (boxes, footers)':<34}{seconds:>8.2f}{n / seconds:>10.2f}"
+            f"{seconds / base:>8.2f}  {cer(found, truth):>9.2%}  {confidence}"
+        )
+        if jobs > 1:
+            parallel = timed(
+                lambda dpi=dpi: ocr.recognise_pages(scan, pages, dpi=dpi, jobs=jobs), runs
+            )
+            print(
+                f"{'':>5}  {f'recognise_pages, {jobs} pages at once':<34}{parallel:>8.2f}"
+                f"{n / parallel:>10.2f}{parallel / base:>8.2f}"
+            )
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-ocr", action="store_true")
+    parser.add_argument("--dpi", type=int, action="append", help="OCR resolution (repeatable)")
+    args = parser.parse_args()
+    if not (CORPUS / "govcn").exists():
+        sys.exit(f"the real corpus is needed at {CORPUS}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        fixtures = render.render_fixtures(CORPUS, folder)
+        spec = render.national_issue(CORPUS)
+        four = render.national_issue(CORPUS, items=spec.items * 4)
+        render.render_pdf(four, folder / "national-x4.pdf")
+        paths = [
+            ("national 2019年第5、6期", fixtures.national_pdf),
+            ("the same items four times", folder / "national-x4.pdf"),
+        ]
+        converted = soffice_pdf([fixtures.national_docx], folder / "soffice")
+        if converted:
+            paths.append(("Word edition via LibreOffice", converted[0]))
+        bench_split(paths, args.runs)
+        if not args.no_ocr:
+            bench_ocr(
+                fixtures.small_scan, fixtures.small, args.dpi or [300, 200], max(1, args.runs // 3)
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""``gazette diff``: real textual differences between two renditions of a document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gazette.cli.common import Context, emit_json, json_option, view_option
+from gazette.diff import Comparison, compare
+from gazette.errors import InvalidArgument
+from gazette.export.bulk import load
+from gazette.export.rendition import build
+from gazette.model import Document, TextOrigin, TextVersion
+from gazette.views import ArchiveView
+
+
+def _file_text(path: Path) -> tuple[str, str]:
+    """The canonical text of a file, read and parsed as ingest would (nothing is stored)."""
+    from ingest import exported, stages
+    from ingest.readers import read
+    from ingest.sniff import sniff
+
+    raw = read(path, sniff(path))
+    raw, header = exported.find_header(raw)
+    doc, _ = exported.apply(stages.document_from(raw), header)
+    return build(doc).body, f"{path} ({raw.format})"
+
+
+def _rendition_text(doc: Document, text: TextVersion) -> tuple[str, str]:
+    what = "standard" if text.standard else text.origin.value
+    label = f"{doc.id} {doc.display_title} [{what} text{f' {text.id}' if text.id else ''}]"
+    return text.text, label
+
+
+def _pick(doc: Document, selector: str) -> TextVersion:
+    """A rendition by origin (``gazette``, ``portal``, ``file``, ``manual``) or text id."""
+    for text in doc.texts:
+        if selector.isdigit() and text.id == int(selector):
+            return text
+    for text in doc.texts:
+        if selector in (o.value for o in TextOrigin) and text.origin.value == selector:
+            return text
+    if selector == "standard":
+        for text in doc.texts:
+            if text.standard:
+                return text
+    have = ", ".join(f"{t.id} ({t.origin.value})" for t in doc.texts) or "none"
+    raise InvalidArgument(
+        f"{doc.id} has no rendition {selector!r}",
+        hint=f"its texts are {have}; use REF@standard, REF@portal, REF@<text id>",
+    )
+
+
+def _operand(reader: ArchiveView, operand: str) -> tuple[str, str]:
+    path = Path(operand)
+    if path.is_file():
+        return _file_text(path)
+    ref, _, selector = operand.rpartition("@") if "@" in operand else (operand, "", "")
+    doc = load(reader, ref)
+    if selector:
+        return _rendition_text(doc, _pick(doc, selector))
+    return build(doc).body, f"{doc.id} {doc.display_title}"
+
+
+def _renditions(reader: ArchiveView, ref: str) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Pairs to compare for one document: its standard (or first) text against each other."""
+    doc = load(reader, ref)
+    texts = list(doc.texts)
+    if len(texts) < 2:
+        raise InvalidArgument(
+            f"{doc.id} has one rendition only", hint="give a second document, rendition or file"
+        )
+    base = next((t for t in texts if t.standard), texts[0])
+    pairs = []
+    for text in texts:
+        if text is base:
+            continue
+        pairs.append((_rendition_text(doc, text), _rendition_text(doc, base)))
+    return pairs
+
+
+def _print(result: Comparison, limit: int | None) -> None:
+    click.echo(f"--- A: {result.a_label}")
+    click.echo(f"+++ B: {result.b_label}")
+    if result.identical:
+        click.echo("identical (ignoring layout and punctuation width)")
+        return
+    click.echo(
+        f"{len(result.differences)} difference(s); similarity {result.ratio:.1%}"
+        f" ({result.a_length} / {result.b_length} characters compared)"
+    )
+    shown = result.differences if limit is None else result.differences[:limit]
+    for diff in shown:
+        click.echo(f"@@ A {diff.a_at}  B {diff.b_at}  {diff.kind}")
+        if diff.a:
+            click.echo(f"  - {diff.a.replace(chr(10), '⏎')}")
+        if diff.b:
+            click.echo(f"  + {diff.b.replace(chr(10), '⏎')}")
+        click.echo(f"    {diff.context}")
+    if limit is not None and len(result.differences) > limit:
+        click.echo(f"… {len(result.differences) - limit} more (use --limit 0 for all)")
+
+
+@click.command("diff")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="[B]", required=False)
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=50,
+    show_default=True,
+    help="Show at most N differences (0: all).",
+)
+@click.option("--exit-code", is_flag=True, help="Exit with status 1 when the texts differ.")
+@view_option
+@json_option
+@click.pass_obj
+def diff(
+    obj: Context,
+    a: str,
+    b: str | None,
+    limit: int,
+    exit_code: bool,
+    view: str,
+    as_json: bool,
+) -> int:
+    """Compare two renditions of a text, ignoring layout and punctuation width.
+
+    \b
+    A and B are each a document (REF: id, number or title), one rendition of a document
+    (REF@standard, REF@portal, REF@gazette, REF@file, REF@<text id>), or a file (read as
+    ingest would read it, without storing it). With A alone, the document's standard text
+    is compared with each of its other renditions.
+
+    Differences are reported with their line:column in each text.
+    """
+    archive = obj.archive()
+    reader = archive.view(view)
+    pairs = _renditions(reader, a) if b is None else [(_operand(reader, a), _operand(reader, b))]
+    results = [
+        compare(text_a, text_b, a_label=label_a, b_label=label_b)
+        for (text_a, label_a), (text_b, label_b) in pairs
+    ]
+    if as_json:
+        emit_json(
+            {"view": view, "comparisons": [r.as_json() for r in results]}
+            if b is None
+            else {"view": view, **results[0].as_json()}
+        )
+    else:
+        for k, result in enumerate(results):
+            if k:
+                click.echo("")
+            _print(result, None if limit == 0 else limit)
+    differ = any(not r.identical for r in results)
+    return 1 if exit_code and differ else 0
+
+
+def register(group: click.Group) -> None:
+    group.add_command(diff)

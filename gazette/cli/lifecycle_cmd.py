@@ -1,0 +1,445 @@
+"""Validity over time on the command line.
+
+``gazette timeline REF`` — events and text versions in order, with the status intervals;
+``gazette event add REF …`` / ``gazette event remove ID`` — manual events and corrections;
+``gazette cleanup import LIST.csv`` — a cleanup list (清理结果);
+``gazette settings`` — the archive's local rules (e.g. 暂行/试行 validity);
+``gazette report expiring|status|unresolved`` — the validity reports.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gazette.cleanup import OUTCOME_LABELS, outcome_of, read_cleanup_csv
+from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
+from gazette.cli.report_cmd import report
+from gazette.export.json_format import event_dict, status_dict
+from gazette.lifecycle import (
+    StatusValue,
+    cite,
+    describe_provenance,
+    status_intervals,
+    status_on,
+    timeline,
+    version_label,
+)
+from gazette.model import CleanupOutcome, DocRef, EventKind, LifecycleEvent, Provenance
+from gazette.references import ref_from_text
+from gazette.settings import SETTINGS
+from gazette.settings import parse as parse_setting
+from gazette.validity import expiring, status_counts
+
+
+def _iso(value: _dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+
+@click.command("timeline")
+@click.argument("ref")
+@view_option
+@json_option
+@click.pass_obj
+def timeline_(obj: Context, ref: str, view: str, as_json: bool) -> None:
+    """Show a document's events and text versions in date order, and its status periods."""
+    doc = obj.archive().view(view).get(ref)
+    entries = timeline(doc)
+    intervals = status_intervals(doc)
+    if as_json:
+        emit_json(
+            {
+                "id": doc.id,
+                "title": doc.title,
+                "doc_number": str(doc.doc_number) if doc.doc_number else None,
+                "entries": [
+                    {"date": _iso(e.date), "what": e.what, "event": event_dict(e.event)}
+                    if e.event is not None
+                    else {
+                        "date": _iso(e.date),
+                        "what": "version",
+                        "version": {
+                            "id": e.version.id if e.version else None,
+                            "label": version_label(e.version) if e.version else None,
+                            "adopted": _iso(e.version.adopted) if e.version else None,
+                            "effective": _iso(e.version.effective) if e.version else None,
+                        },
+                    }
+                    for e in entries
+                ],
+                "intervals": [
+                    {
+                        "status": value.value,
+                        "label": value.label,
+                        "start": None if start == _dt.date.min else start.isoformat(),
+                        "end": _iso(end),
+                    }
+                    for value, start, end in intervals
+                ],
+                "status": status_dict(status_on(doc)),
+            }
+        )
+        return
+    click.echo(doc.display_title + (f"（{doc.doc_number}）" if doc.doc_number else ""))
+    for entry in entries:
+        date = _iso(entry.date) or "日期不详"
+        if entry.event is not None:
+            event = entry.event
+            what = event.kind.value
+            if event.outcome is not None:
+                what += f" {OUTCOME_LABELS[event.outcome]}"
+            if event.articles:
+                what += " " + "、".join(event.articles)
+            acting = event.acting
+            by = (
+                f" 依据 {cite(acting.title, str(acting.number) if acting.number else None)}"
+                if (acting and (acting.title or acting.number))
+                else ""
+            )
+            note = f"（{event.note}）" if event.note else ""
+            click.echo(f"  {date}  #{event.id:<5} {what}{by}{note}")
+            source = describe_provenance(event)
+            if source:
+                click.echo(f"              {source}")
+        elif entry.version is not None:
+            if entry.date is None:
+                click.echo("  (text held, undated)")
+            else:
+                click.echo(f"  {date}  text version {version_label(entry.version)}")
+    click.echo("status periods:")
+    for value, start, end in intervals:
+        first = "…" if start == _dt.date.min else start.isoformat()
+        last = end.isoformat() if end else "…"
+        click.echo(f"  {first} – {last}  {value.label} ({value.value})")
+
+
+# --- manual events -------------------------------------------------------------------------------
+
+_KINDS = [k.value for k in EventKind]
+_OUTCOMES = [o.value for o in CleanupOutcome]
+
+
+@click.group("event")
+def event() -> None:
+    """Enter lifecycle events by hand, or withdraw one recorded in error."""
+
+
+@event.command("add")
+@click.argument("ref")
+@click.option("--kind", type=click.Choice(_KINDS), required=True, help="What happened.")
+@click.option("--date", "date", type=DATE, default=None, help="When it takes effect.")
+@click.option("--undated", is_flag=True, help="The date is not known (say so explicitly).")
+@click.option(
+    "--outcome",
+    default=None,
+    help="For cleanup_outcome: continue, amend, repeal, declare_invalid, partially_invalid"
+    " (or 继续有效, 修改, 废止, 宣布失效, 部分条款失效).",
+)
+@click.option("--by", "acting", default=None, help="The acting document: REF, title or number.")
+@click.option("--articles", default=None, help="Affected articles, e.g. 第三条,第五条.")
+@click.option("--note", default=None, help="A note kept with the event.")
+@click.option("--who", default=None, help="Who enters it (default: the login name).")
+@json_option
+@click.pass_obj
+def event_add(
+    obj: Context,
+    ref: str,
+    kind: str,
+    date: _dt.date | None,
+    undated: bool,
+    outcome: str | None,
+    acting: str | None,
+    articles: str | None,
+    note: str | None,
+    who: str | None,
+    as_json: bool,
+) -> None:
+    """Record an event on the document REF (and the attachments issued under its number)."""
+    if (date is None) != undated:
+        raise click.UsageError("give --date DATE, or --undated when the date is not known")
+    parsed_outcome = None
+    if outcome is not None:
+        parsed_outcome = outcome_of(outcome)
+        if parsed_outcome is None:
+            raise click.BadParameter(
+                f"{outcome!r} is not a cleanup outcome", param_hint="--outcome"
+            )
+    if (parsed_outcome is not None) != (kind == EventKind.CLEANUP_OUTCOME.value):
+        raise click.UsageError("--outcome goes with --kind cleanup_outcome, and only with it")
+    archive = obj.archive()
+    acting_ref: DocRef | None = None
+    if acting:
+        acting_ref = ref_from_text(acting) or DocRef(acting, acting)
+    new = LifecycleEvent(
+        kind=kind,
+        date=date,
+        outcome=parsed_outcome,
+        acting=acting_ref,
+        articles=re.split(r"[,，、\s]+", articles) if articles else (),
+        note=note,
+        provenance=Provenance("manual", by=who),
+    )
+    event_id = archive.record_event(ref, new, action="event_add")
+    doc = archive.internal.get(ref)
+    recorded = next(e for e in doc.events if e.id == event_id)
+    status = status_on(doc)
+    if as_json:
+        emit_json({"id": doc.id, "event": event_dict(recorded), "status": status_dict(status)})
+        return
+    click.echo(
+        f"recorded event #{event_id} on {doc.id}: {recorded.kind.value} {_iso(date) or '日期不详'}"
+    )
+    click.echo(f"status today: {status.label} ({status.value.value})")
+
+
+@event.command("remove")
+@click.argument("event_id", type=int)
+@click.option("--reason", required=True, help="Why the event is withdrawn (kept in the log).")
+@json_option
+@click.pass_obj
+def event_remove(obj: Context, event_id: int, reason: str, as_json: bool) -> None:
+    """Withdraw an event recorded in error (the log keeps it and the reason)."""
+    removed = obj.archive().remove_event(event_id, reason=reason)
+    if as_json:
+        emit_json({"removed": event_dict(removed), "reason": reason})
+        return
+    click.echo(
+        f"removed event #{event_id} ({removed.kind.value} {_iso(removed.date) or '日期不详'})"
+    )
+
+
+# --- cleanup lists ------------------------------------------------------------------------------
+
+
+@click.group("cleanup")
+def cleanup() -> None:
+    """Cleanup results (清理结果): import a list of documents per outcome."""
+
+
+@cleanup.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "acting", default=None, help="The cleanup notice: REF, title or number.")
+@click.option("--date", "date", type=DATE, default=None, help="Date of rows without one.")
+@click.option("--outcome", default=None, help="Outcome of rows without one (e.g. 废止).")
+@click.option("--name", default=None, help="Name the list is kept under (default: file name).")
+@json_option
+@click.pass_obj
+def cleanup_import(
+    obj: Context,
+    path: Path,
+    acting: str | None,
+    date: _dt.date | None,
+    outcome: str | None,
+    name: str | None,
+    as_json: bool,
+) -> None:
+    """Import a cleanup list (CSV: 文件名称, 文号, 清理结果, 日期 …); all rows or none."""
+    default_outcome = None
+    if outcome is not None:
+        default_outcome = outcome_of(outcome)
+        if default_outcome is None:
+            raise click.BadParameter(
+                f"{outcome!r} is not a cleanup outcome", param_hint="--outcome"
+            )
+    rows = read_cleanup_csv(path, name=name, outcome=default_outcome, date=date)
+    result = obj.archive().import_cleanup(rows, list_name=name or path.name, acting=acting)
+    data = {"rows": result.rows, "applied": result.applied, "pending": result.pending}
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(
+        f"{result.rows} rows: {result.applied} recorded, {result.pending} pending"
+        " (see `gazette report unresolved`)"
+    )
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+@click.group("settings", invoke_without_command=True)
+@json_option
+@click.pass_context
+def settings(ctx: click.Context, as_json: bool) -> None:
+    """Show the archive's settings (local rules such as 暂行/试行 validity)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    values = ctx.obj.archive().settings()
+    if as_json:
+        emit_json({name: {"value": values[name], "help": s.help} for name, s in SETTINGS.items()})
+        return
+    for name, setting in SETTINGS.items():
+        value = values[name]
+        click.echo(f"{name} = {'(unset)' if value is None else value}")
+        click.echo(f"    {setting.help}")
+
+
+@settings.command("set")
+@click.argument("name")
+@click.argument("value")
+@click.pass_obj
+def settings_set(obj: Context, name: str, value: str) -> None:
+    """Set NAME to VALUE and re-derive what depends on it."""
+    changed = obj.archive().set_setting(name, parse_setting(name, value))
+    click.echo(f"{name} set; {changed} documents re-derived")
+
+
+@settings.command("unset")
+@click.argument("name")
+@click.pass_obj
+def settings_unset(obj: Context, name: str) -> None:
+    """Unset NAME (back to off) and re-derive what depends on it."""
+    changed = obj.archive().set_setting(name, None)
+    click.echo(f"{name} unset; {changed} documents re-derived")
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+class Within(click.ParamType):
+    """A span of days: ``180d``, ``6m`` (30-day months), ``1y`` (365 days) or ``180``."""
+
+    name = "SPAN"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"\s*(\d+)\s*([dmy]?)\s*", str(value).lower())
+        if match is None:
+            self.fail(f"{value!r} is not a span (use 180d, 6m or 1y)", param, ctx)
+        n = int(match[1])
+        return n * {"": 1, "d": 1, "m": 30, "y": 365}[match[2]]
+
+
+@click.command("expiring")
+@click.option("--within", type=Within(), default="180d", show_default=True, help="How far ahead.")
+@click.option("--on", "on", type=DATE, default=None, help="Report date (default: today).")
+@click.option("--all-parts", is_flag=True, help="List attachments as well.")
+@view_option
+@json_option
+@click.pass_obj
+def report_expiring(
+    obj: Context, within: int, on: _dt.date | None, all_parts: bool, view: str, as_json: bool
+) -> None:
+    """Documents in force whose validity period ends soon (their evaluation is due)."""
+    on = on or _dt.date.today()
+    found = expiring(obj.archive().view(view), on, within, top_level_only=not all_parts)
+    if as_json:
+        emit_json(
+            {
+                "on": on.isoformat(),
+                "within_days": within,
+                "view": view,
+                "documents": [
+                    {
+                        "id": item.id,
+                        "title": item.title,
+                        "doc_number": item.doc_number,
+                        "valid_until": item.valid_until.isoformat(),
+                        "days_left": item.days_left,
+                        "evaluation_due": item.evaluation_due.isoformat(),
+                        "status": item.status.value.value,
+                        "source": item.source,
+                    }
+                    for item in found
+                ],
+            }
+        )
+        return
+    if not found:
+        click.echo(
+            f"no document's validity period ends between {on} and {on + _dt.timedelta(within)}"
+        )
+        return
+    for item in found:
+        click.echo(
+            f"{item.valid_until}  ({item.days_left:>4} days; evaluation due {item.evaluation_due})"
+            f"  {item.id}  {item.doc_number or '-'}  {item.title or '（无标题）'}"
+        )
+
+
+@click.command("status")
+@click.option("--on", "on", type=DATE, default=None, help="The date (default: today).")
+@click.option("--all-parts", is_flag=True, help="Count attachments as well.")
+@view_option
+@json_option
+@click.pass_obj
+def report_status(
+    obj: Context, on: _dt.date | None, all_parts: bool, view: str, as_json: bool
+) -> None:
+    """Count documents by their status on a date."""
+    on = on or _dt.date.today()
+    counts = status_counts(obj.archive().view(view), on, top_level_only=not all_parts)
+    if as_json:
+        emit_json(
+            {
+                "on": on.isoformat(),
+                "view": view,
+                "counts": {value.value: n for value, n in counts.items()},
+                "total": sum(counts.values()),
+            }
+        )
+        return
+    for value in StatusValue:
+        click.echo(f"{value.label}（{value.value}）: {counts[value]}")
+    click.echo(f"total: {sum(counts.values())}")
+
+
+@click.command("unresolved")
+@view_option
+@json_option
+@click.pass_obj
+def report_unresolved(obj: Context, view: str, as_json: bool) -> None:
+    """References to documents the archive does not hold (or cannot tell apart), kept pending."""
+    rows = obj.archive().unresolved(view)
+    items = []
+    for row in rows:
+        payload = row["payload"]
+        event_data = payload.get("event") or {}
+        items.append(
+            {
+                "id": row["id"],
+                "state": row["state"],
+                "kind": row["kind"],
+                "ref": row["ref_text"],
+                "title": row["ref_title"],
+                "doc_number": row["ref_number"],
+                "from": row["from_doc_id"],
+                "from_title": row["from_title"],
+                "from_number": row["from_number"],
+                "event": event_data.get("kind"),
+                "outcome": event_data.get("outcome"),
+                "date": event_data.get("date"),
+                "source": (event_data.get("provenance") or {}).get("source"),
+                "candidates": row["candidates"],
+                "since": row["created_at"],
+            }
+        )
+    if as_json:
+        emit_json({"view": view, "unresolved": items})
+        return
+    if not items:
+        click.echo("no unresolved references")
+        return
+    for item in items:
+        what = item["event"] or item["kind"]
+        if item["outcome"]:
+            what += f":{item['outcome']}"
+        origin = item["from"] or item["source"] or "-"
+        extra = f"  candidates: {', '.join(item['candidates'])}" if item["candidates"] else ""
+        click.echo(
+            f"{item['state']:<9} {item['ref']}  ← {what} {item['date'] or ''} from {origin}{extra}"
+        )
+
+
+def register(group: click.Group) -> None:
+    for command in (timeline_, event, cleanup, settings):
+        group.add_command(command)
+    for command in (report_expiring, report_status, report_unresolved):
+        report.add_command(command)

@@ -1,0 +1,161 @@
+"""Archive settings: local rules an archive is configured with.
+
+Settings live in the catalog's ``meta`` table as ``setting.<name>`` rows (JSON values), so they
+travel with the archive. Each is declared in :data:`SETTINGS` with its type, its default (which
+is always "off": the library never assumes one locality's practice) and what it does.
+``gazette settings`` lists and changes them; :meth:`gazette.archive.Archive.set_setting`
+changes one and re-applies what depends on it.
+
+Declared settings:
+
+``validity.provisional_years``
+    Years a 暂行/试行 document stays valid when it states an effective date but no validity
+    period (many local rules say 2). Unset: no default period is assumed.
+
+``disclosure.review_days``, ``disclosure.request_threshold``, ``interpretation.lag_days``,
+``timeliness.portal_days``, ``timeliness.gazette_days``
+    Parameters of the reports (:mod:`gazette.reports`); an option given to a report wins.
+    Unset, the reports use 365 days, 3 applications, 0 working days and 20 working days (the
+    政府信息公开条例 第二十六条 period).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+import attrs
+
+from gazette.errors import InvalidArgument
+
+_PREFIX = "setting."
+
+
+@attrs.frozen
+class Setting:
+    """One declared setting.
+
+    Attributes:
+        name: dotted name (``validity.provisional_years``).
+        kind: ``int``, ``str`` or ``bool``.
+        help: what it does.
+        minimum: lowest accepted value for ``int`` settings.
+        default: the value when unset (``None``: off).
+    """
+
+    name: str
+    kind: type
+    help: str
+    minimum: int | None = None
+    default: Any = None
+
+    def parse(self, text: str) -> Any:
+        """The value a command-line string stands for.
+
+        Raises:
+            InvalidArgument: not a value of this setting's type.
+        """
+        text = text.strip()
+        if self.kind is int:
+            try:
+                value: Any = int(text)
+            except ValueError:
+                raise InvalidArgument(f"{self.name} takes a whole number, not {text!r}") from None
+            if self.minimum is not None and value < self.minimum:
+                raise InvalidArgument(f"{self.name} must be at least {self.minimum}")
+            return value
+        if self.kind is bool:
+            lowered = text.lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise InvalidArgument(f"{self.name} takes true or false, not {text!r}")
+        return text
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting(
+            "validity.provisional_years",
+            int,
+            "years a 暂行/试行 document is valid when it states an effective date but no period",
+            minimum=1,
+        ),
+        # Report parameters (gazette.reports); unset, the reports use the value in brackets.
+        Setting(
+            "disclosure.review_days",
+            int,
+            "days after a non-disclosure is decided before it is due for review (365)",
+            minimum=1,
+        ),
+        Setting(
+            "disclosure.request_threshold",
+            int,
+            "applications after which an on-request document is listed for proactive release (3)",
+            minimum=1,
+        ),
+        Setting(
+            "interpretation.lag_days",
+            int,
+            "working days an interpretation may come after its policy (0: the same day)",
+            minimum=0,
+        ),
+        Setting(
+            "timeliness.portal_days",
+            int,
+            "working days from writing to portal publication (20, 第二十六条)",
+            minimum=0,
+        ),
+        Setting(
+            "timeliness.gazette_days",
+            int,
+            "working days from writing to printing in a gazette (20)",
+            minimum=0,
+        ),
+    )
+}
+
+
+def _declared(name: str) -> Setting:
+    try:
+        return SETTINGS[name]
+    except KeyError:
+        known = ", ".join(sorted(SETTINGS))
+        raise InvalidArgument(f"no setting named {name!r}; known settings: {known}") from None
+
+
+def load(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Every declared setting with its value (the default when unset)."""
+    values = {name: setting.default for name, setting in SETTINGS.items()}
+    for key, raw in conn.execute(
+        "SELECT key, value FROM meta WHERE key LIKE ?", (_PREFIX + "%",)
+    ).fetchall():
+        name = key[len(_PREFIX) :]
+        if name in SETTINGS:
+            values[name] = json.loads(raw)
+    return values
+
+
+def store(conn: sqlite3.Connection, name: str, value: Any) -> None:
+    """Write one setting (``None`` removes it, back to the default)."""
+    _declared(name)
+    if value is None:
+        conn.execute("DELETE FROM meta WHERE key = ?", (_PREFIX + name,))
+        return
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (_PREFIX + name, json.dumps(value, ensure_ascii=False)),
+    )
+
+
+def parse(name: str, text: str) -> Any:
+    """The value ``text`` gives setting ``name``.
+
+    Raises:
+        InvalidArgument: unknown setting or a value of the wrong type.
+    """
+    return _declared(name).parse(text)

@@ -1,0 +1,122 @@
+"""Validity reports over an archive view: status counts on a date, documents about to expire.
+
+Both read through a disclosure view, so the public view never counts or lists a document the
+public may not see. Counting uses the derived ``status_intervals`` table (one query, no event
+replay); the expiry report looks only at documents that state a validity period.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING
+
+import attrs
+
+from gazette import catalog
+from gazette.lifecycle import (
+    Status,
+    StatusValue,
+    add_months,
+    describe_provenance,
+    status_on,
+    validity_end,
+)
+
+if TYPE_CHECKING:
+    from gazette.views import ArchiveView
+
+#: How long before the end of a validity period its evaluation is due (DOMAIN.md §3).
+EVALUATION_MONTHS = 6
+
+
+def status_counts(
+    view: ArchiveView, on: _dt.date, *, top_level_only: bool = True
+) -> dict[StatusValue, int]:
+    """How many documents the view sees had each status on ``on`` (every status listed)."""
+    counts = dict.fromkeys(StatusValue, 0)
+    day = on.isoformat()
+    rows = catalog.fetch_all(
+        view.conn,
+        "SELECT s.doc_id, s.status, d.parent_id FROM status_intervals s"
+        " JOIN documents d ON d.id = s.doc_id"
+        " WHERE s.start <= ? AND (s.end IS NULL OR s.end > ?)",
+        (day, day),
+    )
+    for row in rows:
+        if top_level_only and row["parent_id"] is not None:
+            continue
+        if view._visible_id(row["doc_id"]):
+            counts[StatusValue(row["status"])] += 1
+    return counts
+
+
+@attrs.frozen
+class Expiring:
+    """A document whose validity period ends soon.
+
+    Attributes:
+        id: the document.
+        title: its title.
+        doc_number: its number.
+        valid_until: the last day of its validity period.
+        days_left: days from the report date to the last day.
+        evaluation_due: when the evaluation before expiry is due (six months before).
+        status: its status on the report date.
+        source: where the period was learned.
+    """
+
+    id: str
+    title: str | None
+    doc_number: str | None
+    valid_until: _dt.date
+    days_left: int
+    evaluation_due: _dt.date
+    status: Status
+    source: str | None
+
+
+def expiring(
+    view: ArchiveView, on: _dt.date, within_days: int, *, top_level_only: bool = True
+) -> list[Expiring]:
+    """Documents in force on ``on`` whose validity period ends within ``within_days`` days.
+
+    Sorted by the last day, soonest first.
+    """
+    last = on + _dt.timedelta(days=within_days)
+    rows = catalog.fetch_all(
+        view.conn,
+        "SELECT e.doc_id, MAX(e.date) AS until, d.parent_id FROM events e"
+        " JOIN documents d ON d.id = e.doc_id WHERE e.kind = 'valid_until'"
+        " GROUP BY e.doc_id HAVING MAX(e.date) BETWEEN ? AND ?",
+        (on.isoformat(), last.isoformat()),
+    )
+    out: list[Expiring] = []
+    for row in rows:
+        if top_level_only and row["parent_id"] is not None:
+            continue
+        if not view._visible_id(row["doc_id"]):
+            continue
+        doc = view.get(row["doc_id"])
+        bound = validity_end(doc)
+        if bound is None or bound.date is None:
+            continue
+        status = status_on(doc, on)
+        if status.value not in (
+            StatusValue.IN_FORCE,
+            StatusValue.PARTIALLY_INVALID,
+            StatusValue.AMENDED,
+        ):
+            continue
+        out.append(
+            Expiring(
+                id=row["doc_id"],
+                title=doc.title,
+                doc_number=str(doc.doc_number) if doc.doc_number else None,
+                valid_until=bound.date,
+                days_left=(bound.date - on).days,
+                evaluation_due=add_months(bound.date, -EVALUATION_MONTHS),
+                status=status,
+                source=describe_provenance(bound),
+            )
+        )
+    return sorted(out, key=lambda item: (item.valid_until, item.id))

@@ -1,0 +1,119 @@
+"""Gaps and duplicates in a gazette's run of issues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gazette.gazettes import Duplicate, find_gaps
+from gazette.model import GazetteIssue, IssueNumber
+from tests.conftest import Cli
+
+NAME = "青川市人民政府公报"
+
+
+def issue(
+    id_: int, year: int, first: int, last: int | None = None, total: int | None = None
+) -> GazetteIssue:
+    return GazetteIssue(NAME, IssueNumber(year, first, last or first), total=total, id=id_)
+
+
+def test_a_complete_run_has_no_gaps() -> None:
+    [report] = find_gaps(
+        [issue(1, 2021, 1, total=50), issue(2, 2021, 2, total=51), issue(3, 2021, 3, 4, 52)]
+    )
+    assert report.complete
+    assert (report.first, report.last, report.issues) == (
+        IssueNumber(2021, 1),
+        IssueNumber(2021, 3, 4),
+        3,
+    )
+
+
+@pytest.mark.parametrize(
+    ("issues", "field", "expected"),
+    [
+        ([issue(1, 2021, 1), issue(2, 2021, 4)], "missing", ((2021, 2), (2021, 3))),
+        ([issue(1, 2021, 3)], "missing", ((2021, 1), (2021, 2))),
+        ([issue(1, 2019, 1), issue(2, 2021, 1)], "missing_years", (2020,)),
+        ([issue(1, 2021, 1, total=50), issue(2, 2021, 4, total=53)], "missing_totals", (51, 52)),
+        # A combined issue may count one total per number: 5、6 = 60, 61; no gap before 62.
+        ([issue(1, 2021, 5, 6, 60), issue(2, 2021, 7, total=62)], "missing_totals", ()),
+        ([issue(1, 2021, 5, 6, 60), issue(2, 2021, 7, total=63)], "missing_totals", (62,)),
+        # The totals show two issues after 2020年第24期 that the archive lacks.
+        (
+            [issue(1, 2020, 24, total=100), issue(2, 2021, 1, total=103)],
+            "missing_at_year_end",
+            ((2020, 25), (2020, 26)),
+        ),
+        (
+            [issue(1, 2020, 24, total=100), issue(2, 2021, 1, total=103)],
+            "missing_totals",
+            (101, 102),
+        ),
+        # The missing 2021年第1期 is reported by number, not again at 2020's end.
+        ([issue(1, 2020, 24, total=100), issue(2, 2021, 2, total=102)], "missing_at_year_end", ()),
+        (
+            [issue(1, 2021, 1, total=60), issue(2, 2021, 2, total=59)],
+            "out_of_order",
+            (("2021年第1期", "2021年第2期"),),
+        ),
+    ],
+    ids=[
+        "numbers-within-year",
+        "numbers-before-first",
+        "empty-year",
+        "totals",
+        "combined-issue-step",
+        "combined-issue-gap",
+        "year-end-from-totals",
+        "year-end-totals",
+        "year-start-counted-once",
+        "totals-backwards",
+    ],
+)
+def test_gaps(issues: list[GazetteIssue], field: str, expected: tuple[Any, ...]) -> None:
+    [report] = find_gaps(issues)
+    assert getattr(report, field) == expected
+    assert not report.complete or expected == ()
+
+
+def test_duplicates_by_number_and_by_total() -> None:
+    [report] = find_gaps(
+        [
+            issue(1, 2021, 4, total=52),
+            issue(2, 2021, 4, total=52),
+            issue(3, 2021, 5, 6, 53),
+            issue(4, 2021, 6, total=54),
+            issue(5, 2021, 7, total=54),
+        ]
+    )
+    assert report.duplicates == (
+        Duplicate("2021年第4期", (1, 2)),
+        Duplicate("2021年第6期", (3, 4)),
+    )
+    assert report.duplicate_totals == (Duplicate("总第54期", (4, 5)),)
+    assert report.as_json()["duplicates"][0] == {"label": "2021年第4期", "issue_ids": [1, 2]}
+
+
+def test_one_report_per_gazette() -> None:
+    other = GazetteIssue("济南市人民政府公报", IssueNumber(2017, 2), id=9)
+    reports = find_gaps([issue(1, 2021, 1), other])
+    assert [r.gazette for r in reports] == ["济南市人民政府公报", NAME]
+    assert reports[0].missing == ((2017, 1),)
+
+
+def test_cli_gap_report(run: Cli, gazettes: Any) -> None:
+    run("ingest", str(gazettes.national_pdf), str(gazettes.national_docx), str(gazettes.small_pdf))
+    [report] = run.json("report", "gaps")
+    assert report["gazette"] == "中华人民共和国国务院公报"
+    assert {"year": 2019, "issue": 1} in report["missing"]
+    assert {"year": 2006, "issue": 29} in report["missing"]
+    assert report["missing_years"] == list(range(2007, 2019))
+    assert report["duplicates"][0]["label"] == "2019年第5期"
+    assert run.json("issues", "--gaps") == [report]
+    text = run("report", "gaps").stdout
+    assert "duplicate: 2019年第5期 held by issues [1, 2]" in text
+    assert "missing: 2006年第1期" in text  # the more common unit of the run
+    assert run.json("issues", "--year", "2006")[0]["total"] == 738

@@ -1,0 +1,744 @@
+"""Status over time: the state machine, versions, marks, policy defaults, and the laws corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import gazette
+from gazette.lifecycle import (
+    Basis,
+    Status,
+    StatusValue,
+    add_years,
+    period_end,
+    policy_events,
+    status_intervals,
+    status_on,
+    text_on,
+    timeline,
+    validity_end,
+)
+from gazette.model import (
+    Block,
+    CleanupOutcome,
+    DocRef,
+    Document,
+    EventKind,
+    LifecycleEvent,
+    Provenance,
+    ProvenanceKind,
+    TextVersion,
+)
+from tests.conftest import corpus_path
+from tests.corpus_text import submission
+
+D = dt.date
+PARSED = Provenance(ProvenanceKind.PARSED, excerpt="…")
+
+
+def ev(
+    kind: str,
+    date: D | None,
+    *,
+    outcome: str | None = None,
+    articles: tuple[str, ...] = (),
+    acting: DocRef | None = None,
+    at: dt.datetime | None = None,
+) -> LifecycleEvent:
+    prov = Provenance(ProvenanceKind.MANUAL, by="t", at=at) if at else PARSED
+    return LifecycleEvent(
+        kind=kind,
+        date=date,
+        outcome=outcome,
+        articles=articles,
+        acting=acting,
+        provenance=prov,
+    )
+
+
+def doc(*events: LifecycleEvent, texts: tuple[TextVersion, ...] = (), title: str = "X") -> Document:
+    return Document(title=title, events=events, texts=texts)
+
+
+def text(
+    adopted: D | None = None, effective: D | None = None, label: str | None = None
+) -> TextVersion:
+    return TextVersion(
+        blocks=(Block(f"text {adopted} {effective}"),),
+        adopted=adopted,
+        effective=effective,
+        label=label,
+    )
+
+
+REPEAL_ACT = DocRef("《废止决定》", "废止决定", "青政发〔2022〕5号", "dec")
+
+# --- the state machine, table-driven ------------------------------------------------------
+
+CASES = [
+    ("no events", (), D(2020, 1, 1), StatusValue.UNKNOWN, None),
+    (
+        "promulgated, no effective date",
+        (ev("promulgated", D(2019, 8, 1)),),
+        D(2020, 1, 1),
+        StatusValue.UNKNOWN,
+        None,
+    ),
+    (
+        "promulgated, effective later",
+        (ev("promulgated", D(2019, 8, 1)), ev("effective", D(2019, 9, 1))),
+        D(2019, 8, 15),
+        StatusValue.NOT_YET_IN_FORCE,
+        D(2019, 8, 1),
+    ),
+    (
+        "before it was issued",
+        (ev("promulgated", D(2019, 8, 1)), ev("effective", D(2019, 9, 1))),
+        D(2019, 7, 1),
+        StatusValue.UNKNOWN,
+        None,
+    ),
+    (
+        "effective on the day",
+        (ev("promulgated", D(2019, 8, 1)), ev("effective", D(2019, 9, 1))),
+        D(2019, 9, 1),
+        StatusValue.IN_FORCE,
+        D(2019, 9, 1),
+    ),
+    (
+        "repealed",
+        (ev("effective", D(2019, 9, 1)), ev("repealed", D(2022, 3, 1), acting=REPEAL_ACT)),
+        D(2022, 3, 1),
+        StatusValue.REPEALED,
+        D(2022, 3, 1),
+    ),
+    (
+        "the day before the repeal",
+        (ev("effective", D(2019, 9, 1)), ev("repealed", D(2022, 3, 1))),
+        D(2022, 2, 28),
+        StatusValue.IN_FORCE,
+        D(2019, 9, 1),
+    ),
+    (
+        "last day of the validity period",
+        (ev("effective", D(2021, 4, 1)), ev("valid_until", D(2026, 3, 31))),
+        D(2026, 3, 31),
+        StatusValue.IN_FORCE,
+        D(2021, 4, 1),
+    ),
+    (
+        "expired the day after",
+        (ev("effective", D(2021, 4, 1)), ev("valid_until", D(2026, 3, 31))),
+        D(2026, 4, 1),
+        StatusValue.EXPIRED,
+        D(2026, 4, 1),
+    ),
+    (
+        "extended to a later last day",
+        (
+            ev("effective", D(2021, 4, 1)),
+            ev("valid_until", D(2026, 3, 31)),
+            ev("valid_until", D(2028, 3, 31)),
+        ),
+        D(2027, 1, 1),
+        StatusValue.IN_FORCE,
+        D(2021, 4, 1),
+    ),
+    (
+        "renewal before the lapse only confirms",
+        (
+            ev("effective", D(2021, 4, 1)),
+            ev("valid_until", D(2026, 3, 31)),
+            ev("cleanup_outcome", D(2024, 1, 1), outcome="continue"),
+        ),
+        D(2026, 5, 1),
+        StatusValue.EXPIRED,
+        D(2026, 4, 1),
+    ),
+    (
+        "renewal after the lapse revives",
+        (
+            ev("effective", D(2021, 4, 1)),
+            ev("valid_until", D(2026, 3, 31)),
+            ev("renewed", D(2026, 6, 1)),
+        ),
+        D(2026, 7, 1),
+        StatusValue.IN_FORCE,
+        D(2026, 6, 1),
+    ),
+    (
+        "renewal on the day of the lapse revives that day",
+        (
+            ev("effective", D(2021, 4, 1)),
+            ev("valid_until", D(2026, 3, 31)),
+            ev("renewed", D(2026, 4, 1)),
+        ),
+        D(2026, 4, 1),
+        StatusValue.IN_FORCE,
+        D(2026, 4, 1),
+    ),
+    (
+        "validity period without an effective date never makes it in force",
+        (ev("valid_until", D(2026, 3, 31)),),
+        D(2025, 1, 1),
+        StatusValue.UNKNOWN,
+        None,
+    ),
+    (
+        "declared invalid by a cleanup",
+        (
+            ev("effective", D(2019, 1, 1)),
+            ev("cleanup_outcome", D(2024, 3, 1), outcome="declare_invalid"),
+        ),
+        D(2024, 3, 1),
+        StatusValue.EXPIRED,
+        D(2024, 3, 1),
+    ),
+    (
+        "cleanup 修改 changes no status",
+        (ev("effective", D(2019, 1, 1)), ev("cleanup_outcome", D(2024, 3, 1), outcome="amend")),
+        D(2025, 1, 1),
+        StatusValue.IN_FORCE,
+        D(2019, 1, 1),
+    ),
+    (
+        "cleanup 废止",
+        (ev("effective", D(2019, 1, 1)), ev("cleanup_outcome", D(2024, 3, 1), outcome="repeal")),
+        D(2025, 1, 1),
+        StatusValue.REPEALED,
+        D(2024, 3, 1),
+    ),
+    (
+        "partially invalid",
+        (
+            ev("effective", D(2019, 1, 1)),
+            ev("partially_invalid", D(2024, 3, 1), articles=("第七条",)),
+        ),
+        D(2025, 1, 1),
+        StatusValue.PARTIALLY_INVALID,
+        D(2024, 3, 1),
+    ),
+    (
+        "repeal is terminal even if renewed later",
+        (
+            ev("effective", D(2019, 1, 1)),
+            ev("repealed", D(2022, 1, 1)),
+            ev("renewed", D(2023, 1, 1)),
+        ),
+        D(2024, 1, 1),
+        StatusValue.REPEALED,
+        D(2022, 1, 1),
+    ),
+    (
+        "amended, amended text not held",
+        (ev("effective", D(2019, 1, 1)), ev("amended", D(2023, 1, 1))),
+        D(2024, 1, 1),
+        StatusValue.AMENDED,
+        D(2023, 1, 1),
+    ),
+    (
+        "effective date after an amendment says nothing about the years before",
+        (
+            ev("promulgated", D(1993, 12, 29)),
+            ev("amended", D(2005, 10, 27)),
+            ev("effective", D(2006, 1, 1)),
+        ),
+        D(2000, 1, 1),
+        StatusValue.UNKNOWN,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "on", "value", "since"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_status_on(
+    events: tuple[LifecycleEvent, ...], on: D, value: StatusValue, since: D | None
+) -> None:
+    status = status_on(doc(*events), on)
+    assert (status.value, status.since) == (value, since)
+
+
+def test_status_basis_names_the_acting_document_and_source() -> None:
+    status = status_on(
+        doc(ev("effective", D(2019, 9, 1)), ev("repealed", D(2022, 3, 1), acting=REPEAL_ACT)),
+        D(2024, 1, 1),
+    )
+    assert status.basis.event == EventKind.REPEALED
+    assert status.basis.by == "dec"
+    assert status.basis.by_title == "废止决定"
+    assert status.basis.by_number == "青政发〔2022〕5号"
+    assert status.basis.source is not None and status.basis.source.startswith("parsed")
+
+
+def test_undated_repeal_counts_from_when_it_was_recorded() -> None:
+    recorded = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
+    document = doc(ev("effective", D(2019, 1, 1)), ev("repealed", None, at=recorded))
+    after = status_on(document, D(2024, 6, 1))
+    assert after.value == StatusValue.REPEALED and after.since is None
+    assert "not recorded" in (after.basis.note or "")
+    before = status_on(document, D(2023, 1, 1))
+    assert before.value == StatusValue.UNKNOWN  # it ended at some unknown date: never in force
+
+
+# --- versions ---------------------------------------------------------------------------------
+
+V2018 = text(D(2018, 10, 26), D(2018, 10, 26), "2018年修正")
+V2023 = text(D(2023, 12, 29), D(2024, 7, 1), "2023年修订")
+COMPANY = doc(
+    ev("promulgated", D(1993, 12, 29)),
+    ev("amended", D(2018, 10, 26)),
+    ev("effective", D(2006, 1, 1)),
+    ev("amended", D(2023, 12, 29)),
+    ev("effective", D(2024, 7, 1)),
+    texts=(V2023, V2018),
+)
+
+
+@pytest.mark.parametrize(
+    ("on", "in_force_text", "v2018", "v2023"),
+    [
+        (D(2024, 3, 1), V2018, StatusValue.IN_FORCE, StatusValue.NOT_YET_IN_FORCE),
+        (D(2024, 6, 30), V2018, StatusValue.IN_FORCE, StatusValue.NOT_YET_IN_FORCE),
+        (D(2024, 7, 1), V2023, StatusValue.AMENDED, StatusValue.IN_FORCE),
+        (D(2019, 1, 1), V2018, StatusValue.IN_FORCE, StatusValue.NOT_YET_IN_FORCE),
+    ],
+    ids=["between adoption and effect", "the day before", "the day it takes effect", "2019"],
+)
+def test_versions_point_in_time(
+    on: D, in_force_text: TextVersion, v2018: StatusValue, v2023: StatusValue
+) -> None:
+    assert text_on(COMPANY, on) == in_force_text
+    assert status_on(COMPANY, on).value == StatusValue.IN_FORCE
+    assert status_on(COMPANY, on, version=V2018).value == v2018
+    assert status_on(COMPANY, on, version=V2023).value == v2023
+
+
+def test_superseded_version_says_since_when_and_by_what() -> None:
+    status = status_on(COMPANY, D(2024, 8, 1), version=V2018)
+    assert status.since == D(2024, 7, 1)
+    assert "2023年修订" in (status.basis.note or "")
+
+
+def test_date_before_earliest_held_version_says_the_text_is_not_held() -> None:
+    status = status_on(COMPANY, D(2010, 1, 1))
+    assert status.value == StatusValue.IN_FORCE
+    assert status.version is None
+    assert status.version_note is not None and "not held" in status.version_note
+
+
+def test_amendment_known_without_its_text_supersedes_the_held_version() -> None:
+    old = text(D(2015, 3, 15), D(2015, 3, 15), "2015年修正")
+    document = doc(ev("effective", D(2000, 7, 1)), ev("amended", D(2023, 3, 13)), texts=(old,))
+    assert status_on(document, D(2023, 6, 1)).value == StatusValue.AMENDED
+    assert status_on(document, D(2023, 6, 1), version=old).value == StatusValue.AMENDED
+    assert status_on(document, D(2020, 1, 1), version=old).value == StatusValue.IN_FORCE
+
+
+def test_timeline_orders_events_and_versions() -> None:
+    entries = timeline(COMPANY)
+    dates = [e.date for e in entries]
+    assert dates == sorted(dates)
+    assert [e.what for e in entries if e.date == D(2024, 7, 1)] == ["effective", "version"]
+
+
+# --- marks ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "mark"),
+    [
+        (
+            Status(
+                StatusValue.REPEALED,
+                D(2025, 1, 1),
+                D(2024, 11, 1),
+                Basis(EventKind.REPEALED, D(2024, 11, 1), by_title="法规规章备案条例"),
+            ),
+            "已废止（依据：《法规规章备案条例》，自2024年11月1日起）",
+        ),
+        (
+            Status(
+                StatusValue.REPEALED,
+                D(2025, 1, 1),
+                D(2022, 3, 1),
+                Basis(
+                    EventKind.REPEALED,
+                    D(2022, 3, 1),
+                    by_title="青川市人民政府关于废止部分规范性文件的决定",
+                    by_number="青政发〔2022〕5号",
+                ),
+            ),
+            "已废止（依据：《青川市人民政府关于废止部分规范性文件的决定》（青政发〔2022〕5号），"
+            "自2022年3月1日起）",
+        ),
+        (
+            Status(
+                StatusValue.REPEALED,
+                D(2025, 1, 1),
+                D(2018, 12, 6),
+                Basis(
+                    EventKind.REPEALED,
+                    by_title="国办发〔2018〕117号",
+                    by_number="国办发〔2018〕117号",
+                ),
+            ),
+            "已废止（依据：国办发〔2018〕117号，自2018年12月6日起）",
+        ),
+        (
+            Status(
+                StatusValue.EXPIRED,
+                D(2027, 1, 1),
+                D(2026, 4, 1),
+                Basis(EventKind.VALID_UNTIL, D(2026, 3, 31)),
+            ),
+            "已失效（有效期至2026年3月31日，自2026年4月1日起）",
+        ),
+        (
+            Status(
+                StatusValue.PARTIALLY_INVALID,
+                D(2025, 1, 1),
+                D(2024, 2, 20),
+                Basis(
+                    EventKind.CLEANUP_OUTCOME,
+                    by_title="清理结果",
+                    articles=("第七条", "第九条"),
+                ),
+            ),
+            "部分失效（第七条、第九条；依据：《清理结果》，自2024年2月20日起）",
+        ),
+        (
+            Status(
+                StatusValue.REPEALED,
+                D(2025, 1, 1),
+                None,
+                Basis(note="date of the act not recorded"),
+            ),
+            "已废止（date of the act not recorded）",
+        ),
+    ],
+    ids=["title", "title and number", "number only", "validity period", "partial", "undated"],
+)
+def test_mark(status: Status, mark: str) -> None:
+    assert status.mark() == mark
+
+
+def test_mark_from_a_real_repeal_event() -> None:
+    status = status_on(
+        doc(ev("effective", D(2019, 9, 1)), ev("repealed", D(2022, 3, 1), acting=REPEAL_ACT)),
+        D(2024, 1, 1),
+    )
+    assert status.mark() == "已废止（依据：《废止决定》（青政发〔2022〕5号），自2022年3月1日起）"
+
+
+# --- periods and policy defaults -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "years", "months", "last"),
+    [
+        (D(2021, 4, 1), 5, 0, D(2026, 3, 31)),
+        (D(2020, 2, 29), 2, 0, D(2022, 2, 27)),
+        (D(2021, 1, 31), 0, 1, D(2021, 2, 27)),
+        (D(2021, 1, 1), 0, 6, D(2021, 6, 30)),
+    ],
+    ids=["有效期5年", "leap day", "month end", "six months"],
+)
+def test_period_end(start: D, years: int, months: int, last: D) -> None:
+    assert period_end(start, years, months) == last
+
+
+def test_add_years_on_a_leap_day() -> None:
+    assert add_years(D(2024, 2, 29), 1) == D(2025, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("title", "events", "years", "expected"),
+    [
+        ("青川市城市道路占用管理暂行办法", (ev("effective", D(2015, 3, 1)),), 2, D(2017, 2, 28)),
+        ("某某试行办法", (ev("effective", D(2020, 1, 1)),), 3, D(2022, 12, 31)),
+        ("青川市城市道路占用管理暂行办法", (ev("effective", D(2015, 3, 1)),), None, None),
+        ("青川市城市道路占用管理办法", (ev("effective", D(2015, 3, 1)),), 2, None),
+        ("某暂行办法", (ev("promulgated", D(2015, 3, 1)),), 2, None),
+        (
+            "某暂行办法",
+            (ev("effective", D(2015, 3, 1)), ev("valid_until", D(2020, 12, 31))),
+            2,
+            None,
+        ),
+    ],
+    ids=[
+        "暂行",
+        "试行",
+        "off by default",
+        "not provisional",
+        "no effective date",
+        "states a period",
+    ],
+)
+def test_policy_events(
+    title: str, events: tuple[LifecycleEvent, ...], years: int | None, expected: D | None
+) -> None:
+    derived = policy_events(doc(*events, title=title), {"validity.provisional_years": years})
+    assert [e.date for e in derived] == ([expected] if expected else [])
+    for event in derived:
+        assert event.kind == EventKind.VALID_UNTIL
+        assert event.provenance.kind == ProvenanceKind.POLICY
+
+
+def test_validity_end_is_the_latest_last_day() -> None:
+    document = doc(ev("valid_until", D(2026, 3, 31)), ev("valid_until", D(2028, 3, 31)))
+    bound = validity_end(document)
+    assert bound is not None and bound.date == D(2028, 3, 31)
+
+
+# --- property tests: no history contradicts its events ---------------------------------------
+
+_DAY0 = D(2000, 1, 1)
+_dates = st.integers(min_value=0, max_value=3000).map(lambda n: _DAY0 + dt.timedelta(days=n))
+_kinds = st.sampled_from(
+    [
+        "promulgated",
+        "effective",
+        "valid_until",
+        "renewed",
+        "amended",
+        "partially_invalid",
+        "repealed",
+        "expired",
+        "declared_invalid",
+        "corrected",
+        "cleanup_outcome",
+    ]
+)
+
+
+@st.composite
+def _events(draw: st.DrawFn) -> LifecycleEvent:
+    kind = draw(_kinds)
+    outcome = (
+        draw(st.sampled_from([o.value for o in CleanupOutcome]))
+        if kind == "cleanup_outcome"
+        else None
+    )
+    date = draw(st.one_of(_dates, _dates, _dates, st.none()))
+    at = dt.datetime.combine(draw(_dates), dt.time(), dt.UTC) if date is None else None
+    return ev(kind, date, outcome=outcome, at=at)
+
+
+_histories = st.lists(_events(), min_size=0, max_size=8)
+_texts = st.lists(
+    st.tuples(st.one_of(st.none(), _dates), st.one_of(st.none(), _dates)).map(
+        lambda pair: text(pair[0], pair[1])
+    ),
+    max_size=3,
+)
+
+
+def _ended(event: LifecycleEvent) -> bool:
+    if event.kind in (EventKind.REPEALED, EventKind.EXPIRED, EventKind.DECLARED_INVALID):
+        return True
+    return event.kind == EventKind.CLEANUP_OUTCOME and event.outcome in (
+        CleanupOutcome.REPEAL,
+        CleanupOutcome.DECLARE_INVALID,
+    )
+
+
+@settings(max_examples=250, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_histories, _texts, _dates)
+def test_no_status_contradicts_the_events(
+    events: list[LifecycleEvent], texts: list[TextVersion], on: D
+) -> None:
+    document = doc(*events, texts=tuple(texts))
+    status = status_on(document, on)
+    dated = [e for e in events if e.date is not None and e.date <= on]
+    if status.since is not None:
+        assert status.since <= on
+    if status.value in (StatusValue.IN_FORCE, StatusValue.PARTIALLY_INVALID, StatusValue.AMENDED):
+        # Never in force without evidence of an effective date.
+        assert any(e.kind == EventKind.EFFECTIVE for e in dated)
+        # Never in force after the document was repealed or declared invalid.
+        assert not any(_ended(e) for e in dated)
+    if status.value == StatusValue.NOT_YET_IN_FORCE:
+        assert not any(e.kind == EventKind.EFFECTIVE for e in dated)
+        assert any(e.kind == EventKind.EFFECTIVE and e.date and e.date > on for e in events)
+    if any(_ended(e) for e in dated):
+        assert status.value in (StatusValue.REPEALED, StatusValue.EXPIRED, StatusValue.UNKNOWN)
+        if any(e.kind == EventKind.EFFECTIVE for e in dated):
+            assert status.value in (StatusValue.REPEALED, StatusValue.EXPIRED)
+    if status.value == StatusValue.EXPIRED:
+        assert (
+            any(_ended(e) for e in dated)
+            or any(e.kind == EventKind.VALID_UNTIL and e.date and e.date < on for e in events)
+            or any(_ended(e) and e.date is None for e in events)
+        )
+    if status.value == StatusValue.REPEALED:
+        assert any(e.kind in (EventKind.REPEALED, EventKind.CLEANUP_OUTCOME) for e in events)
+
+
+@settings(max_examples=120, deadline=None)
+@given(_histories, _dates, _dates)
+def test_repeal_is_final(events: list[LifecycleEvent], first: D, second: D) -> None:
+    document = doc(*events)
+    early, late = sorted((first, second))
+    if status_on(document, early).value == StatusValue.REPEALED:
+        assert status_on(document, late).value == StatusValue.REPEALED
+
+
+@settings(max_examples=120, deadline=None)
+@given(_histories, _texts, _dates, st.randoms(use_true_random=False))
+def test_event_order_does_not_matter(
+    events: list[LifecycleEvent], texts: list[TextVersion], on: D, rnd: random.Random
+) -> None:
+    shuffled = list(events)
+    rnd.shuffle(shuffled)
+    first = status_on(doc(*events, texts=tuple(texts)), on)
+    second = status_on(doc(*shuffled, texts=tuple(texts)), on)
+    assert (first.value, first.since) == (second.value, second.since)
+
+
+@settings(max_examples=120, deadline=None)
+@given(_histories, _texts, _dates)
+def test_intervals_agree_with_status_on(
+    events: list[LifecycleEvent], texts: list[TextVersion], on: D
+) -> None:
+    document = doc(*events, texts=tuple(texts))
+    intervals = status_intervals(document)
+    covering = [v for v, start, end in intervals if start <= on and (end is None or on < end)]
+    assert covering == [status_on(document, on).value]
+    for (_, _, end), (_, start, _) in itertools.pairwise(intervals):
+        assert end == start
+
+
+@settings(max_examples=120, deadline=None)
+@given(_histories, _texts, _dates)
+def test_a_version_is_never_in_force_before_it_takes_effect(
+    events: list[LifecycleEvent], texts: list[TextVersion], on: D
+) -> None:
+    document = doc(*events, texts=tuple(texts))
+    for version in texts:
+        status = status_on(document, on, version=version)
+        start = version.effective or version.adopted
+        if start is not None and on < start:
+            assert status.value in (
+                StatusValue.NOT_YET_IN_FORCE,
+                StatusValue.REPEALED,
+                StatusValue.EXPIRED,
+            )
+        if status.value == StatusValue.IN_FORCE:
+            assert status_on(document, on).value in (StatusValue.IN_FORCE, StatusValue.AMENDED)
+
+
+# --- the laws corpus: version pairs, end to end ---------------------------------------------------
+
+LAWS = {
+    "公司法": ("公司法(2018-10-26).md", "公司法(2023-12-29).md"),
+    "立法法": ("立法法(2015-03-15).md", "立法法(2023-03-13).md"),
+}
+
+
+def _law_archive(tmp_path: Path, files: list[str]) -> gazette.Archive:
+    archive = gazette.open_archive(tmp_path / "laws", actor="test")
+    for name in files:
+        archive.add(submission(corpus_path("laws", name)))
+    return archive
+
+
+@pytest.fixture(scope="module")
+def laws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[gazette.Archive]:
+    """Both version pairs in one archive (read-only for the tests that use it)."""
+    archive = _law_archive(tmp_path_factory.mktemp("laws"), [*LAWS["公司法"], *LAWS["立法法"]])
+    yield archive
+    archive.close()
+
+
+@pytest.fixture(scope="module")
+def laws_reversed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[gazette.Archive]:
+    """The same files, each pair's newer version first."""
+    files = [*reversed(LAWS["公司法"]), *reversed(LAWS["立法法"])]
+    archive = _law_archive(tmp_path_factory.mktemp("laws-reversed"), files)
+    yield archive
+    archive.close()
+
+
+def _facts(archive: gazette.Archive, ref: str) -> tuple[object, ...]:
+    document = archive.internal.get(ref)
+    # The sentence a fact is quoted from is the first file's: it may differ with the order.
+    events = sorted((e.kind.value, e.date, e.note) for e in document.events)
+    texts = sorted((t.adopted, t.effective, t.label, t.content_hash) for t in document.texts)
+    return tuple(events), tuple(texts)
+
+
+@pytest.mark.parametrize("law", sorted(LAWS))
+def test_two_versions_of_a_law_make_one_document_in_either_order(
+    laws: gazette.Archive, laws_reversed: gazette.Archive, law: str
+) -> None:
+    for archive in (laws, laws_reversed):
+        assert archive.counts()["documents"] == 2  # one per law
+        document = archive.internal.get(f"中华人民共和国{law}")
+        assert len(document.texts) == 2
+        assert len({t.adopted for t in document.texts}) == 2
+        kinds = [(e.kind, e.date) for e in document.events]
+        assert len(kinds) == len(set(kinds)), "merging two files duplicated events"
+    assert _facts(laws, f"中华人民共和国{law}") == _facts(laws_reversed, f"中华人民共和国{law}")
+
+
+@pytest.mark.parametrize(
+    ("ref", "on", "status", "version", "since"),
+    [
+        ("中华人民共和国公司法", "2024-03-01", "in_force", "2018年修正", "2006-01-01"),
+        ("中华人民共和国公司法", "2024-08-01", "in_force", "2023年修订", "2006-01-01"),
+        ("中华人民共和国公司法", "2019-01-01", "in_force", "2018年修正", "2006-01-01"),
+        ("中华人民共和国公司法", "2000-01-01", "unknown", None, None),
+        ("中华人民共和国立法法", "2016-01-01", "in_force", "2015年修正", "2000-07-01"),
+        ("中华人民共和国立法法", "2023-03-13", "in_force", "2023年修正", "2000-07-01"),
+        ("中华人民共和国立法法", "2010-01-01", "in_force", None, "2000-07-01"),
+        ("中华人民共和国立法法", "2000-05-01", "not_yet_in_force", None, "2000-03-15"),
+    ],
+    ids=[
+        "公司法 between 2023 adoption and effect",
+        "公司法 after 2024-07-01",
+        "公司法 2019",
+        "公司法 before any held evidence",
+        "立法法 2016",
+        "立法法 the day of the 2023 amendment",
+        "立法法 before the earliest held text",
+        "立法法 adopted, not yet in force",
+    ],
+)
+def test_laws_point_in_time(
+    laws: gazette.Archive, ref: str, on: str, status: str, version: str | None, since: str | None
+) -> None:
+    document = laws.internal.get(ref)
+    result = status_on(document, D.fromisoformat(on))
+    assert result.value.value == status
+    assert (result.since.isoformat() if result.since else None) == since
+    assert (result.version.label if result.version else None) == version
+    if version is None:
+        assert result.version_note and "not held" in result.version_note
+
+
+@pytest.mark.parametrize(
+    ("on", "label", "expected"),
+    [
+        ("2024-03-01", "2023年修订", "not_yet_in_force"),
+        ("2024-03-01", "2018年修正", "in_force"),
+        ("2024-08-01", "2023年修订", "in_force"),
+        ("2024-08-01", "2018年修正", "amended"),
+    ],
+)
+def test_company_law_versions(laws: gazette.Archive, on: str, label: str, expected: str) -> None:
+    document = laws.internal.get("中华人民共和国公司法")
+    version = next(t for t in document.texts if t.label == label)
+    assert status_on(document, D.fromisoformat(on), version=version).value.value == expected
