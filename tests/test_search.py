@@ -681,11 +681,3 @@ def test_cli_search_filters_and_errors(run: Cli, seed_path: Path) -> None:
     assert "nothing to search for" in bad.stderr
     assert run("search", "x", "--status", "valid", expect=2).exit_code == 2
     assert "--valid-on DATE" in run("search", "--help").stdout
-
-
-def test_revisions_of_an_index_with_no_segment_yet(tmp_path: Path) -> None:
-    """A crash before the first index commit leaves an index with no segment; verifying such
-    an archive asks for the indexed revisions, which must be none rather than an error."""
-    from gazette.search.index import SearchIndex
-
-    assert SearchIndex(tmp_path / "index").revisions() == {}
