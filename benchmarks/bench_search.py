@@ -1,17 +1,30 @@
-"""Search speed, side by side with SQLite FTS5 over the same segmented text.
+"""Search speed: both engines side by side with a plain SQLite FTS5 table, in one run.
 
-Builds corpora of N documents (default 10,000; ``--size 100000`` for the large run) of about
-3,000 characters recombined from real sentences of ``../shared/corpus``, then prints for this
-project's index (Whoosh, jieba words + CJK bigrams) and for an FTS5 table of the same text
-segmented by the same jieba (words separated by spaces, unicode61 tokenizer):
+Builds corpora of N documents (``--size``, repeatable; 10,000 by default) of about 3,000
+characters recombined from real sentences of ``../shared/corpus``, and measures in the same run:
 
-- index build rate (documents/s, segmentation included) and size relative to the raw text;
-- query latency p50/p95 for 1-, 2- and 3-word queries drawn from the documents, without and
-  with filters (issuer + year, and status on a date from a status-interval table).
+``sqlite``  this project's default engine (FTS5 + per-document columns + cached bitmaps);
+``whoosh``  this project's Whoosh engine, only for sizes up to ``--whoosh-max`` (it indexes a
+            few documents per second, so 10,000 documents would take an hour or more);
+``peer``    a bare FTS5 table of the same token stream (CJK bigrams and each run's last
+            character, space-separated, ``unicode61``, storing its content as FTS5 does by
+            default) with a plain metadata table, queried the
+            way a user of FTS5 would: ``COUNT(*)`` and the top 10 by ``bm25`` (title 3×) over
+            every match, with filters as SQL conditions and a subquery on a status-interval
+            table. No facets, no snippets, no exact-match re-ranking. It matches what the
+            engines match (every bigram of every word), and the run checks that its totals
+            agree with the sqlite engine's.
 
-Both sides return the top 10 by BM25 (title weighted 3×) and the total count; the project's
-figures are given with and without facet counts. Run: ``python -m benchmarks.bench_search
---size 10000``. Timings depend on the machine's load: compare the two columns of one run.
+Printed per engine: build rate (documents/s, analysis included; records are written oldest
+first, as ``reindex`` does), index size relative to the raw text (UTF-8), and query latency
+p50/p95 for 1-, 2- and 3-word queries (consecutive jieba words of a random document), without
+and with filters (issuer + date from + in force on a date). The project's searches return the
+total, facet counts (issuer, year, 文种, status), the top 10 with snippets; they are timed cold
+(the cached match sets dropped before each query; filter sets stay cached, as in a running
+process) and, for the sqlite engine, again warm (the same query repeated).
+
+Timings depend on the machine's load (printed with the figures): compare columns of one run,
+and prefer the ratios. Run: ``python -m benchmarks.bench_search --size 10000 --size 100000``.
 """
 
 from __future__ import annotations
@@ -22,21 +35,33 @@ import os
 import random
 import sqlite3
 import statistics
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks.corpus import ISSUERS, real_records, sentences, synthetic_records
-from gazette.search import IndexRecord, SearchFilters, SearchIndex
-from gazette.search.analysis import words
+from gazette.search import IndexRecord, SearchFilters, SearchIndex, open_index
+from gazette.search.analysis import bigrams, grams_text, words
 
 STATUSES = ("in_force", "in_force", "in_force", "repealed", "expired", "amended", "unknown")
+ON = dt.date(2020, 1, 1)
+FILTERS = SearchFilters(issuer=ISSUERS[0], date_from=dt.date(2000, 1, 1), valid_on=ON)
 
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def load() -> str:
+    """The machine's load, as ``uptime`` prints it."""
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    except OSError:  # pragma: no cover
+        return f"load average: {os.getloadavg()}"
 
 
 def status_table(path: Path, records: list[IndexRecord], seed: int = 5) -> sqlite3.Connection:
@@ -56,6 +81,8 @@ def status_table(path: Path, records: list[IndexRecord], seed: int = 5) -> sqlit
 
 
 def statuses_from(conn: sqlite3.Connection) -> Callable[[dt.date], dict[str, str]]:
+    """The status source the archive gives the index (the same query as the archive's)."""
+
     def source(on: dt.date) -> dict[str, str]:
         day = on.isoformat()
         rows = conn.execute(
@@ -87,124 +114,201 @@ def query_sets(records: list[IndexRecord], count: int, seed: int = 9) -> dict[in
     return out
 
 
-def build_fts(path: Path, records: list[IndexRecord]) -> float:
+# --- the peer -------------------------------------------------------------------------------
+
+
+def build_peer(path: Path, records: list[IndexRecord]) -> float:
+    """A bare FTS5 table of the token stream plus a metadata table. Returns seconds."""
     started = time.perf_counter()
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize = 'unicode61')")
+    conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute(
-        "CREATE TABLE meta (rowid INTEGER PRIMARY KEY, id TEXT, issuer TEXT, year INTEGER,"
+        "CREATE VIRTUAL TABLE fts USING fts5(title, body,"
+        " tokenize = \"unicode61 remove_diacritics 0 tokenchars '._'\")"
+    )
+    conn.execute(
+        "CREATE TABLE meta (rowid INTEGER PRIMARY KEY, id TEXT, issuer TEXT, written TEXT,"
         " public INTEGER)"
     )
-    with conn:
-        for n, r in enumerate(records, start=1):
-            conn.execute(
-                "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-                (n, " ".join(words(r.title)), " ".join(words(r.body))),
-            )
-            conn.execute(
-                "INSERT INTO meta VALUES (?, ?, ?, ?, ?)",
-                (n, r.id, r.issuers[0], r.year, int(r.public)),
-            )
-    conn.execute("CREATE INDEX meta_f ON meta(issuer, year)")
-    conn.commit()
+    conn.execute("BEGIN")
+    for start in range(0, len(records), 500):
+        batch = records[start : start + 500]
+        conn.executemany(
+            "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
+            [
+                (start + n, grams_text(r.title), grams_text(r.body))
+                for n, r in enumerate(batch, start=1)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO meta VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    start + n,
+                    r.id,
+                    r.issuers[0],
+                    r.written.isoformat() if r.written else None,
+                    int(r.public),
+                )
+                for n, r in enumerate(batch, start=1)
+            ],
+        )
+    conn.execute("CREATE INDEX meta_f ON meta(issuer, written)")
+    conn.execute("COMMIT")
     conn.close()
     return time.perf_counter() - started
 
 
-def fts_search(
-    conn: sqlite3.Connection, terms: list[str], filtered: bool, on: str
-) -> tuple[int, list[str]]:
-    match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+def peer_search(conn: sqlite3.Connection, terms: list[str], filtered: bool) -> tuple[int, list]:
+    """Total and top 10 the way a plain FTS5 user would ask (every bigram of every word)."""
+    tokens = dict.fromkeys(t for term in terms for t in bigrams(term))
+    match = " AND ".join(f'"{t}"' for t in tokens)
     where = "fts MATCH ? AND m.public = 1"
     params: list[object] = [match]
     if filtered:
+        day = ON.isoformat()
         where += (
-            " AND m.issuer = ? AND m.year >= ? AND m.id IN (SELECT doc_id FROM status_intervals"
-            " WHERE status = 'in_force' AND start <= ? AND (end IS NULL OR end > ?))"
+            " AND m.issuer = ? AND m.written >= ? AND m.id IN (SELECT doc_id FROM"
+            " st.status_intervals WHERE status IN ('in_force', 'partially_invalid')"
+            " AND start <= ? AND (end IS NULL OR end > ?))"
         )
-        params += [ISSUERS[0], 2000, on, on]
+        params += [ISSUERS[0], "2000-01-01", day, day]
     sql = f"FROM fts JOIN meta m ON m.rowid = fts.rowid WHERE {where}"
     total = conn.execute(f"SELECT COUNT(*) {sql}", params).fetchone()[0]
     rows = conn.execute(
         f"SELECT m.id {sql} ORDER BY bm25(fts, 3.0, 1.0) LIMIT 10", params
     ).fetchall()
-    return total, [r[0] for r in rows]
+    return total, rows
 
 
-def timed(fn: Callable[..., object], runs: list[float], *args: object, **kwargs: object) -> None:
+# --- the run --------------------------------------------------------------------------------
+
+
+def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> float:
     started = time.perf_counter()
     fn(*args, **kwargs)
-    runs.append((time.perf_counter() - started) * 1000)
+    return (time.perf_counter() - started) * 1000
 
 
-def run(size: int, queries: int, procs: int, workdir: Path) -> None:
+class Column:
+    """Latencies of one engine, by query set."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.ms: dict[str, list[float]] = {}
+
+    def add(self, label: str, value: float) -> None:
+        self.ms.setdefault(label, []).append(value)
+
+    def p(self, label: str, q: float) -> float | None:
+        values = self.ms.get(label)
+        if not values:
+            return None
+        return statistics.median(values) if q == 0.5 else percentile(values, q)
+
+
+def run(size: int, queries: int, procs: int, workdir: Path, whoosh_max: int) -> None:
     real = real_records()
     pool = sentences(real)
     started = time.perf_counter()
     records = list(synthetic_records(size, seed=1, size=3000, pool=pool))
+    # Oldest first, as ``reindex`` writes them.
+    records.sort(key=lambda r: (r.written or r.published or dt.date.min, r.id))
     raw = sum(len((r.title + r.body).encode()) for r in records)
     print(
-        f"\n== {size} documents, {raw / 1e6:.0f} MB of text "
-        f"(generated in {time.perf_counter() - started:.0f}s), procs={procs}"
+        f"\n== {size} documents, {raw / 1e6:.0f} MB of text (generated in"
+        f" {time.perf_counter() - started:.0f}s), procs={procs}\n   {load()}"
     )
-
-    index_dir = workdir / "whoosh"
-    index = SearchIndex(index_dir)
-    started = time.perf_counter()
-    index.apply(records, procs=procs, limitmb=256)
-    whoosh_build = time.perf_counter() - started
-    fts_path = workdir / "fts.sqlite"
-    fts_build = build_fts(fts_path, records)
-    fts_size = os.path.getsize(fts_path)
-    print(f"{'':34} {'project':>12} {'FTS5':>12} {'ratio':>7}")
-    print(
-        f"{'build (docs/s)':34} {size / whoosh_build:>12.0f} {size / fts_build:>12.0f}"
-        f" {fts_build / whoosh_build:>7.2f}"
+    engines = ["sqlite"] + (["whoosh"] if size <= whoosh_max else [])
+    indexes: dict[str, SearchIndex] = {}
+    build: dict[str, float] = {}
+    sizes: dict[str, float] = {}
+    for name in engines:
+        index = open_index(workdir / name, name)
+        seconds = timed(index.apply, records, procs=procs) / 1000
+        build[name] = size / seconds
+        if hasattr(index, "conn"):
+            index.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        sizes[name] = index.size_bytes() / raw
+        indexes[name] = index
+        print(f"   built {name}: {seconds:.0f}s   {load()}")
+    peer_path = workdir / "peer.sqlite"
+    seconds = build_peer(peer_path, records)  # closed: checkpointed, no WAL left
+    build["peer"] = size / seconds
+    sizes["peer"] = (
+        sum(os.path.getsize(p) for p in (peer_path, Path(f"{peer_path}-wal")) if p.exists()) / raw
     )
-    print(f"{'index size / raw text':34} {index.size_bytes() / raw:>12.2f} {fts_size / raw:>12.2f}")
+    print(f"   built peer: {seconds:.0f}s   {load()}")
 
     status_conn = status_table(workdir / "status.sqlite", records)
     source = statuses_from(status_conn)
-    fts_conn = sqlite3.connect(fts_path)
-    fts_conn.execute(f"ATTACH DATABASE '{workdir / 'status.sqlite'}' AS st")
-    on = dt.date(2020, 1, 1)
+    peer = sqlite3.connect(peer_path)
+    peer.execute(f"ATTACH DATABASE '{workdir / 'status.sqlite'}' AS st")
     sets = query_sets(records, queries)
-    filters = SearchFilters(issuer=ISSUERS[0], date_from=dt.date(2000, 1, 1), valid_on=on)
-    # Warm both sides (caches of the searcher generation, SQLite page cache).
-    index.search(" ".join(sets[1][0]), public_only=True, filters=filters, status_source=source)
-    fts_search(fts_conn, sets[1][0], True, on.isoformat())
+    columns = {name: Column(name) for name in engines}
+    warm = Column("sqlite warm")
+    nofacets = Column("sqlite no facets")
+    peer_col = Column("peer")
+    # Load each engine's columns and the filter sets once (a running process has them).
+    for index in indexes.values():
+        index.search(" ".join(sets[1][0]), public_only=True, filters=FILTERS, status_source=source)
+    peer_search(peer, sets[1][0], True)
+    print(f"   querying ({queries} queries per set)   {load()}")
+    disagreements: list[tuple[str, bool, dict[str, int]]] = []
     for filtered in (False, True):
+        filters = FILTERS if filtered else None
         for n in (1, 2, 3):
-            project, project_facets, fts = [], [], []
+            label = f"{n}-word{' + filters' if filtered else ''}"
             for terms in sets[n]:
                 text = " ".join(terms)
-                f = filters if filtered else None
-                common = {"public_only": True, "filters": f, "status_source": source}
-                timed(index.search, project, text, facets=False, **common)
-                timed(index.search, project_facets, text, facets=True, **common)
-                timed(fts_search, fts, fts_conn, terms, filtered, on.isoformat())
-            label = f"{n}-term{' + filters' if filtered else ''}"
-            p50 = (
-                statistics.median(project),
-                statistics.median(project_facets),
-                statistics.median(fts),
+                common: dict[str, Any] = {
+                    "public_only": True,
+                    "filters": filters,
+                    "status_source": source,
+                }
+                totals = {}
+                for name, index in indexes.items():
+                    index.drop_caches()
+                    started = time.perf_counter()
+                    totals[name] = index.search(text, **common).total
+                    columns[name].add(label, (time.perf_counter() - started) * 1000)
+                sqlite = indexes["sqlite"]
+                warm.add(label, timed(sqlite.search, text, **common))
+                sqlite.drop_caches()
+                nofacets.add(label, timed(sqlite.search, text, facets=False, **common))
+                started = time.perf_counter()
+                totals["peer"] = peer_search(peer, terms, filtered)[0]
+                peer_col.add(label, (time.perf_counter() - started) * 1000)
+                if len(set(totals.values())) > 1:
+                    disagreements.append((text, filtered, totals))
+    print(f"   done   {load()}")
+    checked = sum(len(v) for v in sets.values()) * 2
+    print(f"   totals agree on {checked - len(disagreements)} of {checked} queries")
+    for text, filtered, totals in disagreements[:5]:
+        print(f"     differ: {text!r} filtered={filtered} {totals}")
+
+    shown = [*columns.values(), peer_col]
+    head = "".join(f"{c.name:>12}" for c in shown)
+    print(f"\n{'':30}{head}{'sqlite/peer':>13}")
+    print(
+        f"{'build (docs/s)':30}"
+        + "".join(f"{build[c.name]:>12.0f}" for c in shown)
+        + f"{build['sqlite'] / build['peer']:>13.2f}"
+    )
+    print(f"{'index size / raw text':30}" + "".join(f"{sizes[c.name]:>12.2f}" for c in shown))
+    for label in columns["sqlite"].ms:
+        for q, name in ((0.5, "p50"), (0.95, "p95")):
+            cells = "".join(
+                f"{value:>12.1f}" if (value := c.p(label, q)) is not None else f"{'-':>12}"
+                for c in shown
             )
-            p95 = (
-                percentile(project, 0.95),
-                percentile(project_facets, 0.95),
-                percentile(fts, 0.95),
-            )
-            print(
-                f"{label + ' p50 ms':34} {p50[0]:>12.1f} {p50[2]:>12.2f} {p50[0] / p50[2]:>7.1f}"
-                f"   (with facets {p50[1]:.1f})"
-            )
-            print(
-                f"{label + ' p95 ms':34} {p95[0]:>12.1f} {p95[2]:>12.2f} {p95[0] / p95[2]:>7.1f}"
-                f"   (with facets {p95[1]:.1f})"
-            )
-    index.close()
-    fts_conn.close()
+            ratio = (columns["sqlite"].p(label, q) or 0) / (peer_col.p(label, q) or 1)
+            extra = f"   (sqlite warm {warm.p(label, q):.1f}, no facets {nofacets.p(label, q):.1f})"
+            print(f"{label + ' ' + name + ' ms':30}{cells}{ratio:>13.2f}{extra}")
+    for index in indexes.values():
+        index.close()
+    peer.close()
     status_conn.close()
 
 
@@ -213,17 +317,20 @@ def main() -> None:
     parser.add_argument("--size", type=int, action="append", help="documents (repeatable)")
     parser.add_argument("--queries", type=int, default=100, help="queries per set")
     parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument(
+        "--whoosh-max", type=int, default=2000, help="largest size the Whoosh engine is built at"
+    )
     parser.add_argument("--workdir", type=Path, help="keep the indexes here")
     args = parser.parse_args()
-    print(f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
+    print(f"cpus: {os.cpu_count()}; {load()}")
     for size in args.size or [10000]:
         if args.workdir:
             workdir = args.workdir / str(size)
             workdir.mkdir(parents=True, exist_ok=True)
-            run(size, args.queries, args.procs, workdir)
+            run(size, args.queries, args.procs, workdir, args.whoosh_max)
         else:
             with tempfile.TemporaryDirectory() as tmp:
-                run(size, args.queries, args.procs, Path(tmp))
+                run(size, args.queries, args.procs, Path(tmp), args.whoosh_max)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Layout::
     <archive>/
         catalog.sqlite      SQLite catalog (WAL, foreign keys on, versioned schema)
         objects/ab/<sha256> originals, stored once under their hash
-        index/              Whoosh search index (derived; ``reindex`` rebuilds it)
+        index/<engine>/     search index (derived; ``reindex`` rebuilds it): ``sqlite``
+                            (FTS5, the default) or ``whoosh``, as the catalog records
         write.lock          held by the one process writing
 
 Writes take the write lock, run in one SQLite transaction and leave nothing behind when they
@@ -26,6 +27,7 @@ import fcntl
 import getpass
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import time
@@ -70,7 +72,7 @@ from gazette.model import (
 )
 from gazette.references import OutgoingRef
 from gazette.schema import migrate
-from gazette.search import SearchIndex, record_for
+from gazette.search import SearchIndex, check_engine, default_engine, open_index, record_for
 from gazette.store import ObjectStore
 
 if TYPE_CHECKING:
@@ -165,6 +167,7 @@ def open_archive(
     create: bool = True,
     actor: str | None = None,
     lock_timeout: float | None = None,
+    search_engine: str | None = None,
 ) -> Archive:
     """Open (or create) the archive in a directory.
 
@@ -174,9 +177,13 @@ def open_archive(
         actor: who is acting, for the log (defaults to the login name).
         lock_timeout: seconds a write waits for another writer before failing (default
             ``$GAZETTE_LOCK_TIMEOUT``, else 30).
+        search_engine: the search engine of a new archive, ``sqlite`` or ``whoosh`` (default
+            ``$GAZETTE_SEARCH_ENGINE``, else ``sqlite``). An existing archive keeps the engine it
+            records; giving another one is an error (``reindex`` switches engines).
 
     Raises:
         ArchiveError: the directory is not an archive and ``create`` is false, or unusable.
+        InvalidArgument: an unknown engine, or not the one the archive uses.
     """
     return Archive(
         Path(path) if path is not None else default_location(),
@@ -185,6 +192,7 @@ def open_archive(
         lock_timeout=lock_timeout
         if lock_timeout is not None
         else float(os.environ.get("GAZETTE_LOCK_TIMEOUT") or 30.0),
+        search_engine=search_engine,
     )
 
 
@@ -202,7 +210,15 @@ class Archive:
     (or :meth:`view`), which apply the disclosure rules.
     """
 
-    def __init__(self, root: Path, *, create: bool, actor: str | None, lock_timeout: float) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        create: bool,
+        actor: str | None,
+        lock_timeout: float,
+        search_engine: str | None = None,
+    ) -> None:
         self.root = root
         self.actor = actor or _default_actor()
         self.lock_timeout = lock_timeout
@@ -220,13 +236,14 @@ class Archive:
         self._lock_file: Any = None
         try:
             self.conn = self._connect(catalog_path)
-            migrate(self.conn, str(catalog_path))
+            found = migrate(self.conn, str(catalog_path))
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(
                 root, f"catalog unreadable: {exc}", hint="restore from a backup (`gazette restore`)"
             ) from exc
         self._index: SearchIndex | None = None
         self.index_error: str | None = None
+        self.search_engine = self._engine(search_engine, new=found == 0)
         self._index_deferred: list[int] | None = None  # [commits since the index caught up, every]
 
     # --- plumbing ------------------------------------------------------------------------
@@ -240,11 +257,35 @@ class Archive:
         conn.execute("PRAGMA busy_timeout = 30000")
         return conn
 
+    def _engine(self, wanted: str | None, *, new: bool) -> str:
+        """The search engine the catalog records (recording the chosen one in a new archive)."""
+        if wanted is not None:
+            check_engine(wanted)
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'search_engine'").fetchone()
+        if row is not None:
+            recorded = check_engine(row[0])
+            if wanted is not None and wanted != recorded:
+                raise InvalidArgument(
+                    f"this archive searches with the {recorded} engine, not {wanted};"
+                    f" run `gazette reindex --engine {wanted}` to switch"
+                )
+            return recorded
+        engine = wanted or default_engine()
+        if new:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('search_engine', ?)", (engine,)
+            )
+        return engine
+
+    def index_path(self, engine: str | None = None) -> Path:
+        """Where an engine's index lives: ``index/<engine>/``."""
+        return self.root / "index" / (engine or self.search_engine)
+
     @property
     def index(self) -> SearchIndex:
         """The search index (opened on first use)."""
         if self._index is None:
-            self._index = SearchIndex(self.root / "index")
+            self._index = open_index(self.index_path(), self.search_engine)
         return self._index
 
     def close(self) -> None:
@@ -1626,20 +1667,40 @@ class Archive:
         return record_for(doc, row["rev"], public=self.public.visible(doc_id))
 
     def reindex(
-        self, progress: Callable[[int], None] | None = None, *, procs: int | None = None
+        self,
+        progress: Callable[[int], None] | None = None,
+        *,
+        procs: int | None = None,
+        engine: str | None = None,
     ) -> int:
-        """Rebuild the search index from the catalog, in one commit. Returns documents indexed.
+        """Rebuild the search index from the catalog. Returns documents indexed.
+
+        Documents are written oldest first (written, else published date), so that the order
+        of the index follows time.
 
         Args:
             progress: called with 1 per document read.
-            procs: processes that analyse and write the index (default: two for large
-                archives when the machine has two cores).
+            procs: processes that analyse text (default: two for large archives when the
+                machine has two cores).
+            engine: switch to this search engine (``sqlite`` or ``whoosh``); the catalog then
+                records it and the other engine's index is removed.
         """
+        target = check_engine(engine) if engine else self.search_engine
         with self.writing():
-            ids = list(catalog.iter_ids(self.conn))
-            self.index.clear()
+            ids = [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT id FROM documents ORDER BY"
+                    " coalesce(written_date, published_date, ''), created_at, id"
+                ).fetchall()
+            ]
             if procs is None:
                 procs = min(2, os.cpu_count() or 1) if len(ids) >= 2000 else 1
+            index = (
+                self.index
+                if target == self.search_engine
+                else open_index(self.index_path(target), target)
+            )
 
             def records() -> Iterator[Any]:
                 for doc_id in ids:
@@ -1649,9 +1710,27 @@ class Archive:
                     if record is not None:
                         yield record
 
-            count = self.index.apply(records(), procs=procs)
-            self.conn.execute("DELETE FROM index_queue")
-            self.log("reindex", None, "done", documents=count)
+            try:
+                count = index.rebuild(records(), procs=procs)
+            except BaseException:
+                if index is not self._index:
+                    index.close()
+                raise
+            previous = self.search_engine
+            with self.transaction() as conn:
+                conn.execute("DELETE FROM index_queue")
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES ('search_engine', ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (target,),
+                )
+                self.log("reindex", None, "done", documents=count, engine=target)
+            if target != previous:
+                if self._index is not None:
+                    self._index.close()
+                self._index = index
+                self.search_engine = target
+                shutil.rmtree(self.index_path(previous), ignore_errors=True)
         return count
 
     # --- information ---------------------------------------------------------------------

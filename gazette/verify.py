@@ -23,7 +23,8 @@ class Problem:
 
     Attributes:
         kind: ``missing_file``, ``changed_file``, ``orphan_file``, ``leftover_temp``,
-            ``index_missing``, ``index_stale``, ``index_orphan``, ``index_queue``.
+            ``index_missing``, ``index_stale``, ``index_orphan``, ``index_queue``,
+            ``index_analysis``.
         target: the hash or document id concerned.
         detail: what was seen.
         action: what to do about it.
@@ -150,6 +151,10 @@ def verify(archive: Archive, *, progress: Callable[[int], None] | None = None) -
                 "run gazette reindex",
                 True,
             )
+        )
+    for note in archive.index.problems():
+        problems.append(
+            Problem("index_analysis", archive.search_engine, note, "run gazette reindex", True)
         )
     for doc_id in sorted(queued - {p.target for p in problems}):
         problems.append(

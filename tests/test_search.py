@@ -1,4 +1,8 @@
-"""Search: query language, analysis, filters, facets, views, paging, CLI, index upkeep."""
+"""Search: query language, analysis, filters, facets, views, paging, CLI, index upkeep.
+
+Every test that searches runs on both engines (``sqlite`` and ``whoosh``): they must behave
+the same.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ import hashlib
 import json
 import multiprocessing
 import threading
+import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 import gazette
@@ -26,10 +33,10 @@ from gazette.model import (
     SourceFile,
     TextVersion,
 )
-from gazette.search import SearchIndex, parse_query
-from gazette.search.analysis import AnalyzerConfig, bigrams, words
-from gazette.search.index import make_snippet
+from gazette.search import ENGINES, analysis, open_index, parse_query
+from gazette.search.analysis import AnalyzerConfig, bigrams, grams, phrase_grams, words
 from gazette.search.records import IndexRecord
+from gazette.search.snippets import make_snippet
 from gazette.verify import verify
 from tests.conftest import Cli
 
@@ -80,6 +87,21 @@ def _in_force(promulgated: dt.date, effective: dt.date) -> tuple[LifecycleEvent,
         LifecycleEvent(EventKind.PROMULGATED, promulgated, source),
         LifecycleEvent(EventKind.EFFECTIVE, effective, source),
     )
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def archive(tmp_path: Path, engine: str) -> Iterator[gazette.Archive]:
+    """A new archive searching with each engine in turn."""
+    arch = gazette.open_archive(tmp_path / "archive", actor="test", search_engine=engine)
+    try:
+        yield arch
+    finally:
+        arch.close()
 
 
 @pytest.fixture
@@ -154,6 +176,61 @@ def test_bigrams(text: str, expected: list[str]) -> None:
 
 def test_words_use_jieba_segmentation() -> None:
     assert words("济南市人民政府办公厅") == ["济南市", "人民政府", "办公厅"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("推进政务公开，", ["推进", "进政", "政务", "务公", "公开", "开"]),
+        ("依法纳税。税", ["依法", "法纳", "纳税", "税", "税"]),
+        ("2017年第5号", ["2017", "年第", "第", "5", "号"]),
+        ("ＧＢ／Ｔ 9704—２０１２", ["gb", "t", "9704", "2012"]),
+        ("v1.2 a..b x_y .abc", ["v1.2", "a", "b", "x_y", "abc"]),
+        ("〔2017〕﹝27﹞", ["2017", "27"]),
+        ("①号", ["1", "号"]),
+    ],
+    ids=[
+        "run-then-its-last-character",
+        "single-character-run",
+        "digits-between-runs",
+        "fullwidth-letters-and-digits",
+        "dotted-words",
+        "brackets",
+        "circled-number",
+    ],
+)
+def test_grams(text: str, expected: list[str]) -> None:
+    assert grams(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("政务公开", ["政务", "务公", "公开"]),
+        ("发“无废城市", ["发", "无废", "废城", "城市"]),
+        ("公开，推进", ["公开", "开", "推进"]),
+        ("税", ["税"]),
+        ("2017年", ["2017", "年"]),
+    ],
+    ids=["mid-run", "lone-character-first", "across-punctuation", "one-character", "digits"],
+)
+def test_phrase_grams_leave_off_the_last_runs_own_character(text: str, expected: list[str]) -> None:
+    assert phrase_grams(text) == expected
+
+
+# Letters, digits, ideographs and the punctuation around them in every width, compatibility
+# forms, combining marks: whatever skips NFKC must give the tokens NFKC would.
+_ALPHABET = (
+    "政务公开税年号aZ09._ ，。、；：（）“”《》〔〕【】—…·×"
+    "ＡＺａｚ０９．＿（）〸①ⅰ²ﬁ﹝﹞﹒․\u0301\u3000\u00a0ª"
+)
+
+
+@hypothesis.given(hypothesis.strategies.text(alphabet=_ALPHABET, max_size=40))
+def test_normalisation_shortcut_keeps_every_token(text: str) -> None:
+    slow = unicodedata.normalize("NFKC", text).lower()
+    assert grams(text) == analysis._GRAMS.findall(slow)
+    assert bigrams(text) == bigrams(slow)
 
 
 @pytest.mark.parametrize(
@@ -400,6 +477,42 @@ def test_hostile_queries_never_crash(
     assert results.total >= 0
 
 
+def test_one_character_finds_it_wherever_it_stands(archive: gazette.Archive, files: Path) -> None:
+    ends = add(archive, files, _doc("关于征收管理的通知", ["各单位应当依法纳税。"]))
+    starts = add(archive, files, _doc("关于其他事项的通知", ["税收优惠政策另行规定。"]))
+    add(archive, files, _doc("关于无关事项的通知", ["本通知自印发之日起施行。"]))
+    assert {h.id for h in archive.public.search("税").hits} == {ends, starts}
+
+
+def _record(doc_id: str, body: str, rev: int = 1, **fields: object) -> IndexRecord:
+    return IndexRecord(
+        id=doc_id, rev=rev, title=f"关于{doc_id}的通知", body=body, public=True, **fields
+    )
+
+
+def test_replaced_and_deleted_records_leave_nothing_behind(tmp_path: Path, engine: str) -> None:
+    index = open_index(tmp_path / "ix", engine)
+    try:
+        index.apply([_record("a", "城市供水管网改造"), _record("b", "农村供水工程建设")])
+        assert index.search("供水", public_only=True).total == 2
+        index.apply([_record("a", "河道治理工程", rev=2)], deleted=["b"])
+        assert index.search("供水", public_only=True).total == 0
+        assert [h.id for h in index.search("河道治理", public_only=True).hits] == ["a"]
+        assert index.revisions() == {"a": 2}
+        assert index.doc_count() == 1
+    finally:
+        index.close()
+
+
+def test_an_empty_index_has_no_revisions(tmp_path: Path, engine: str) -> None:
+    index = open_index(tmp_path / "ix", engine)
+    try:
+        assert index.revisions() == {}
+        assert index.search("政务", public_only=False).total == 0
+    finally:
+        index.close()
+
+
 # --- the index as derived data -----------------------------------------------------------
 
 
@@ -427,7 +540,7 @@ def test_readers_keep_working_while_a_writer_commits(
     errors: list[BaseException] = []
     totals: list[int] = []
     stop = threading.Event()
-    reader_index = SearchIndex(archive.root / "index")
+    reader_index = open_index(archive.index_path(), archive.search_engine)
 
     def read() -> None:
         try:
@@ -450,8 +563,10 @@ def test_readers_keep_working_while_a_writer_commits(
     assert archive.internal.search("政务公开").total == 9
 
 
-def _search_in_process(path: str, queue: multiprocessing.Queue) -> None:  # pragma: no cover
-    index = SearchIndex(Path(path))
+def _search_in_process(
+    path: str, engine: str, queue: multiprocessing.Queue
+) -> None:  # pragma: no cover
+    index = open_index(path, engine)
     seen = []
     for _ in range(30):
         seen.append(index.search("政务公开", public_only=False).total)
@@ -463,7 +578,8 @@ def test_a_reader_process_survives_commits(
 ) -> None:
     queue: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()
     proc = multiprocessing.get_context("spawn").Process(
-        target=_search_in_process, args=(str(archive.root / "index"), queue)
+        target=_search_in_process,
+        args=(str(archive.index_path()), archive.search_engine, queue),
     )
     proc.start()
     for n in range(4):
@@ -474,19 +590,63 @@ def test_a_reader_process_survives_commits(
     assert all(3 <= total <= 7 for total in seen)
 
 
-def test_index_without_bigrams_still_searches(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "ix", AnalyzerConfig(search_mode=True, bigrams=False))
+@pytest.mark.parametrize(
+    ("engine", "config"),
+    [
+        ("whoosh", AnalyzerConfig(search_mode=True, bigrams=False)),
+        ("sqlite", AnalyzerConfig(search_mode=False, bigrams=False)),
+    ],
+    ids=["whoosh-search-mode", "sqlite-words"],
+)
+def test_index_without_bigrams_still_searches(
+    tmp_path: Path, engine: str, config: AnalyzerConfig
+) -> None:
+    index = open_index(tmp_path / "ix", engine, config)
     index.apply(
         [IndexRecord(id="a", rev=1, title="政务公开工作要点", body="推进公开", public=True)]
     )
-    assert index.config.label == "search"
+    assert index.config == config
     assert [h.id for h in index.search("公开", public_only=True).hits] == ["a"]
     index.close()
+
+
+def test_reindex_switches_the_engine_and_the_archive_records_it(
+    archive: gazette.Archive, sample: dict[str, str], engine: str
+) -> None:
+    other = next(e for e in ENGINES if e != engine)
+    before = archive.public.search("政务公开")
+    assert archive.reindex(engine=other) == 3
+    assert archive.search_engine == other
+    assert not archive.index_path(engine).exists()
+    after = archive.public.search("政务公开")
+    assert [h.id for h in after.hits] == [h.id for h in before.hits]
+    assert after.facets == before.facets
+    assert verify(archive).ok
+    root = archive.root
+    archive.close()
+    with gazette.open_archive(root) as reopened:
+        assert reopened.search_engine == other
+        assert reopened.public.search("供水").total == 1
+    with pytest.raises(InvalidArgument, match=f"run `gazette reindex --engine {engine}`"):
+        gazette.open_archive(root, search_engine=engine)
+
+
+def test_unknown_engine_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidArgument, match="unknown search engine"):
+        gazette.open_archive(tmp_path / "a", search_engine="lucene")
 
 
 # --- command line ------------------------------------------------------------------------
 
 
+@pytest.fixture
+def cli_engine(engine: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """New archives made by the command line use each engine in turn."""
+    monkeypatch.setenv("GAZETTE_SEARCH_ENGINE", engine)
+    return engine
+
+
+@pytest.mark.usefixtures("cli_engine")
 def test_cli_search_json_shape(run: Cli, seed_path: Path) -> None:
     run("ingest", str(seed_path))
     data = run.json("search", "济政办发（2017）27号", "--view", "internal")
@@ -501,6 +661,17 @@ def test_cli_search_json_shape(run: Cli, seed_path: Path) -> None:
     assert public["total"] == 0 and public["facets"]["year"] == {}
 
 
+def test_cli_reindex_switches_engines(run: Cli, seed_path: Path, cli_engine: str) -> None:
+    run("ingest", str(seed_path))
+    other = next(e for e in ENGINES if e != cli_engine)
+    assert run.json("reindex")["engine"] == cli_engine
+    assert run.json("reindex", "--engine", other) == {"indexed": 2, "engine": other}
+    hit = run.json("search", "济政办发〔2017〕27号", "--view", "internal")["hits"][0]
+    assert hit["doc_number"] == "济政办发〔2017〕27号"
+    assert "--engine [sqlite|whoosh]" in run("reindex", "--help").stdout
+
+
+@pytest.mark.usefixtures("cli_engine")
 def test_cli_search_filters_and_errors(run: Cli, seed_path: Path) -> None:
     run("ingest", str(seed_path))
     text = run("search", "政务公开", "--view", "internal", "--type", "通知", "--limit", "1").stdout
@@ -510,11 +681,3 @@ def test_cli_search_filters_and_errors(run: Cli, seed_path: Path) -> None:
     assert "nothing to search for" in bad.stderr
     assert run("search", "x", "--status", "valid", expect=2).exit_code == 2
     assert "--valid-on DATE" in run("search", "--help").stdout
-
-
-def test_revisions_of_an_index_with_no_segment_yet(tmp_path: Path) -> None:
-    """A crash before the first index commit leaves an index with no segment; verifying such
-    an archive asks for the indexed revisions, which must be none rather than an error."""
-    from gazette.search.index import SearchIndex
-
-    assert SearchIndex(tmp_path / "index").revisions() == {}

@@ -1,4 +1,5 @@
-"""Search quality on real texts: known-item recall@10 and MRR must meet the targets.
+"""Search quality on real texts: known-item recall@10 and MRR must meet the targets, on both
+engines.
 
 The evaluation (``benchmarks/eval_search.py``) is deterministic: fixed seeds draw the queries
 and the distractors, so these figures do not vary between runs (unlike timings).
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gazette.search import IndexRecord, SearchIndex
+from gazette.search import ENGINES, IndexRecord, open_index
 from tests.conftest import corpus_path
 
 TARGETS = {
@@ -22,14 +23,16 @@ TARGETS = {
 }
 
 
-@pytest.fixture(scope="module")
-def evaluation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, float]]]:
+@pytest.fixture(scope="module", params=ENGINES)
+def evaluation(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, dict[str, float]]]:
     corpus_path("govcn")
     from benchmarks import eval_search
 
     records: list[IndexRecord] = eval_search.collection()
     items = eval_search.queries(records)
-    index = SearchIndex(Path(tmp_path_factory.mktemp("quality")) / "ix")
+    index = open_index(Path(tmp_path_factory.mktemp("quality")) / "ix", request.param)
     index.apply(records)
     try:
         yield eval_search.evaluate(index, records, items)

@@ -13,15 +13,28 @@ from gazette.cli.common import Context, emit_json, json_option
 
 
 @click.command("reindex")
+@click.option(
+    "--engine",
+    type=click.Choice(["sqlite", "whoosh"]),
+    default=None,
+    help="Switch the archive to this search engine (default: keep the one it uses).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes that analyse text (default: 2 for archives of 2,000 documents or more).",
+)
 @json_option
 @click.pass_obj
-def reindex(obj: Context, as_json: bool) -> None:
-    """Rebuild the search index from the catalog."""
-    count = obj.archive().reindex()
+def reindex(obj: Context, engine: str | None, jobs: int | None, as_json: bool) -> None:
+    """Rebuild the search index from the catalog (and optionally change its engine)."""
+    archive = obj.archive()
+    count = archive.reindex(procs=jobs, engine=engine)
     if as_json:
-        emit_json({"indexed": count})
+        emit_json({"indexed": count, "engine": archive.search_engine})
     else:
-        click.echo(f"indexed {count} documents")
+        click.echo(f"indexed {count} documents ({archive.search_engine} engine)")
 
 
 _TOOLS = {
@@ -37,6 +50,7 @@ _PACKAGES = {
     "pypdfium2": None,
     "whoosh": None,
     "jieba": None,
+    "rjieba": None,
     "chinese_calendar": None,
     "bagit": None,
     "pytesseract": "ocr",

@@ -1,0 +1,736 @@
+"""What every search engine shares: the interface, and everything but text matching and ranking.
+
+An engine (:mod:`gazette.search.sqlite_engine`, :mod:`gazette.search.whoosh_engine`) stores
+:class:`~gazette.search.records.IndexRecord` values and numbers its documents with small
+integers. It tells this module three things: which documents match some text (as a bitmap,
+see :mod:`gazette.search.docsets`), how they rank against the query, and what their stored
+text is. Everything else happens here, the same for every engine:
+
+1. the query is parsed (:mod:`gazette.search.query`); document numbers and other identifiers
+   are matched exactly against the per-document columns, text through the engine;
+2. filters (issuer, 文种, dates, gazette, year, status on a date, the public view) are bitmaps
+   computed once per index generation and cached: a filter is one ``&``;
+3. the total and the facet counts are bitmap counts over every match;
+4. the page is ranked by the engine, then re-ranked so that exact number matches and documents
+   containing the query texts as written come first; snippets are cut from the stored text.
+
+A :class:`Generation` holds the columns of one state of the index. Readers keep using the one
+they hold while a writer commits; the next search moves to the new state.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import datetime as _dt
+import heapq
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+
+from gazette.errors import InvalidArgument, InvalidQuery
+from gazette.search import docsets
+from gazette.search.analysis import AnalyzerConfig, fold
+from gazette.search.query import Clause, ParsedQuery, parse_query
+from gazette.search.records import IndexRecord, identifier_key, issue_keys
+from gazette.search.results import Hit, SearchFilters, SearchResults
+from gazette.search.snippets import make_snippet
+
+TITLE_BOOST = 3.0
+RERANK_DEPTH = 50
+FACET_LIMIT = 20
+# Below this many members a set is walked member by member; above it, counted with bitmaps.
+_SMALL = 200
+
+# The status of every document on a date: (date) -> {doc_id: status}. Supplied by the archive
+# from the catalog's status intervals; ``None`` when the index is used on its own.
+StatusSource = Callable[[_dt.date], dict[str, str]]
+
+
+@attrs.frozen
+class TextSpec:
+    """Text an engine must match: ``phrase`` texts in order, others as all their tokens."""
+
+    text: str
+    phrase: bool
+
+
+@attrs.frozen
+class DocMeta:
+    """What the shared half of search keeps of one document (everything but its text).
+
+    Dates are proleptic ordinals (0 when unknown) so that comparing and sorting them is cheap.
+    """
+
+    id: str
+    rev: int = 0
+    numbers: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()
+    doc_type: str | None = None
+    written: int = 0
+    published: int = 0
+    year: int | None = None
+    public: bool = False
+    gazettes: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    parent_id: str | None = None
+
+    @classmethod
+    def from_record(cls, record: IndexRecord) -> DocMeta:
+        return cls(
+            id=record.id,
+            rev=record.rev,
+            numbers=record.numbers,
+            identifiers=record.identifiers,
+            issuers=record.issuers,
+            doc_type=record.doc_type,
+            written=record.written.toordinal() if record.written else 0,
+            published=record.published.toordinal() if record.published else 0,
+            year=record.year,
+            public=record.public,
+            gazettes=tuple(identifier_key(g) for g in record.gazettes),
+            issues=record.issues,
+            parent_id=record.parent_id,
+        )
+
+    @property
+    def date(self) -> int:
+        """The date a document sorts by: written, else published."""
+        return self.written or self.published
+
+    def values(self, field: str) -> tuple[Any, ...]:
+        """The values of a filterable field (see :meth:`Generation.values`)."""
+        if field == "issuer":
+            return self.issuers
+        if field == "doc_type":
+            return (self.doc_type,) if self.doc_type else ()
+        if field == "year":
+            return (self.year,) if self.year is not None else ()
+        if field == "number":
+            return self.numbers
+        if field == "ident":
+            return self.identifiers
+        if field == "gazette":
+            return self.gazettes
+        if field == "issue":
+            return self.issues
+        raise KeyError(field)
+
+
+class Generation:
+    """The columns and cached sets of one state of an index.
+
+    Args:
+        token: what the engine uses to tell whether this state is still the newest.
+    """
+
+    def __init__(self, token: Any = None) -> None:
+        self.token = token
+        self.docs: list[DocMeta | None] = []
+        self.nums: dict[str, int] = {}
+        self.live = docsets.EMPTY
+        self.public = docsets.EMPTY
+        self.lock = threading.Lock()
+        self._values: dict[str, dict[Any, int]] = {}
+        self._sets: dict[Any, int] = {}
+        self._statuses: dict[_dt.date, tuple[dict[str, int], dict[str, str]]] = {}
+        self._by_date: list[int] | None = None
+        # What engines compute from this state (cleared on every change), and their
+        # bookkeeping of how far it has followed the index (kept).
+        self.cache: dict[Any, Any] = {}
+        self.marks: dict[str, Any] = {}
+
+    @property
+    def size(self) -> int:
+        """One more than the largest document number."""
+        return len(self.docs)
+
+    def load(self, rows: Iterable[tuple[int, DocMeta]]) -> None:
+        """Add documents (at numbers not in use), replacing what was cached."""
+        added: list[int] = []
+        public: list[int] = []
+        docs = self.docs
+        for num, meta in rows:
+            if num >= len(docs):
+                docs.extend([None] * (num + 1 - len(docs)))
+            docs[num] = meta
+            self.nums[meta.id] = num
+            added.append(num)
+            if meta.public:
+                public.append(num)
+        if added:
+            self.live |= docsets.from_ids(added, len(docs))
+            self.public |= docsets.from_ids(public, len(docs))
+        self._forget()
+
+    def remove(self, nums: Iterable[int]) -> None:
+        """Drop documents by number."""
+        gone = [n for n in nums if 0 <= n < len(self.docs) and self.docs[n] is not None]
+        for num in gone:
+            meta = self.docs[num]
+            assert meta is not None
+            if self.nums.get(meta.id) == num:
+                del self.nums[meta.id]
+            self.docs[num] = None
+        if gone:
+            mask = docsets.from_ids(gone, len(self.docs))
+            self.live &= ~mask
+            self.public &= ~mask
+        self._forget()
+
+    def _forget(self) -> None:
+        self._values.clear()
+        self._sets.clear()
+        self._statuses.clear()
+        self._by_date = None
+        self.cache.clear()
+
+    # --- sets ------------------------------------------------------------------------------
+
+    def values(self, field: str) -> dict[Any, int]:
+        """Every value of a field with the bitmap of the documents that have it."""
+        found = self._values.get(field)
+        if found is None:
+            groups: dict[Any, list[int]] = {}
+            for num, meta in enumerate(self.docs):
+                if meta is not None:
+                    for value in meta.values(field):
+                        groups.setdefault(value, []).append(num)
+            found = {v: docsets.from_ids(nums, self.size) for v, nums in groups.items()}
+            self._values[field] = found
+        return found
+
+    def term(self, field: str, value: Any) -> int:
+        """The documents whose ``field`` has ``value``."""
+        return self.values(field).get(value, docsets.EMPTY)
+
+    def cached(self, key: Any, compute: Callable[[], int]) -> int:
+        """A set computed once per generation."""
+        found = self._sets.get(key)
+        if found is None:
+            found = compute()
+            self._sets[key] = found
+        return found
+
+    def statuses(
+        self, on: _dt.date, source: StatusSource | None
+    ) -> tuple[dict[str, int], dict[str, str]]:
+        """The documents in each status on a date (bitmaps), and each id's status."""
+        found = self._statuses.get(on)
+        if found is None:
+            by_id = source(on) if source is not None else {}
+            groups: dict[str, list[int]] = {}
+            for doc_id, status in by_id.items():
+                num = self.nums.get(doc_id)
+                if num is not None:
+                    groups.setdefault(status, []).append(num)
+            sets = {s: docsets.from_ids(nums, self.size) for s, nums in groups.items()}
+            known = docsets.EMPTY
+            for bits in sets.values():
+                known |= bits
+            sets["unknown"] = sets.get("unknown", docsets.EMPTY) | (self.live & ~known)
+            if len(self._statuses) > 8:
+                self._statuses.clear()
+            found = (sets, by_id)
+            self._statuses[on] = found
+        return found
+
+    def by_date(self) -> list[int]:
+        """Every document number, newest first (written, else published; then by number)."""
+        if self._by_date is None:
+            dated = [(meta.date, -num) for num, meta in enumerate(self.docs) if meta is not None]
+            dated.sort(reverse=True)
+            self._by_date = [-negated for _, negated in dated]
+        return self._by_date
+
+
+class SearchIndex(abc.ABC):
+    """A search index of one engine. Open one with :func:`gazette.search.open_index`.
+
+    The archive and its views use only what is defined here: :meth:`apply`, :meth:`revisions`,
+    :meth:`clear`, :meth:`search`, :meth:`doc_count`, :meth:`size_bytes` and :meth:`close`.
+
+    Attributes:
+        path: the index directory.
+        config: the analysis the index was built with.
+    """
+
+    engine: ClassVar[str]
+
+    def __init__(self, path: Path, config: AnalyzerConfig) -> None:
+        self.path = path
+        self.config = config
+        self._lock = threading.RLock()
+
+    # --- what an engine provides ------------------------------------------------------------
+
+    @abc.abstractmethod
+    def apply(
+        self, records: Iterable[IndexRecord], deleted: Iterable[str] = (), *, procs: int = 1
+    ) -> int:
+        """Add or replace records and delete ids, all in one commit. Returns records written.
+
+        ``procs`` is how many processes may analyse text (bulk loads).
+        """
+
+    @abc.abstractmethod
+    def revisions(self) -> dict[str, int]:
+        """Every indexed id with the catalog revision it was indexed at."""
+
+    @abc.abstractmethod
+    def clear(self, config: AnalyzerConfig | None = None) -> None:
+        """Drop every record (for a rebuild), optionally changing the analysis."""
+
+    @abc.abstractmethod
+    def size_bytes(self) -> int:
+        """Bytes the index takes on disk."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release files and connections."""
+
+    def problems(self) -> list[str]:
+        """What is wrong with the index as a whole (``verify`` reports it; a rebuild fixes it)."""
+        return []
+
+    def drop_caches(self) -> None:
+        """Forget the match sets cached for this generation (filters stay cached): the next
+        query reads the index as if it had never been asked (benchmarks time cold queries)."""
+        with self._reading():
+            self._current().cache.clear()
+
+    def rebuild(self, records: Iterable[IndexRecord], *, procs: int = 1) -> int:
+        """Replace the whole content with ``records``. Returns records written."""
+        self.clear()
+        return self.apply(records, procs=procs)
+
+    def _reading(self) -> contextlib.AbstractContextManager[Any]:
+        """Held around a whole search (an engine may pin one snapshot of its storage)."""
+        return contextlib.nullcontext()
+
+    @abc.abstractmethod
+    def _current(self) -> Generation:
+        """The newest generation (cached while the index does not change)."""
+
+    @abc.abstractmethod
+    def _match(
+        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
+    ) -> int:
+        """The documents where every group has a text that matches (a bitmap)."""
+
+    @abc.abstractmethod
+    def _rank(
+        self,
+        gen: Generation,
+        groups: Sequence[Sequence[TextSpec]],
+        candidates: int,
+        depth: int,
+        public_only: bool,
+    ) -> list[tuple[int, float]]:
+        """Up to ``depth`` candidates, best first, with their scores."""
+
+    @abc.abstractmethod
+    def _texts(
+        self, gen: Generation, nums: Sequence[int], public_only: bool
+    ) -> dict[int, tuple[str, str]]:
+        """Title and searchable body (restricted text included unless ``public_only``)."""
+
+    # --- searching ------------------------------------------------------------------------
+
+    def doc_count(self) -> int:
+        """Documents in the index."""
+        with self._reading():
+            return docsets.count(self._current().live)
+
+    def search(
+        self,
+        query: str | ParsedQuery,
+        *,
+        public_only: bool,
+        filters: SearchFilters | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        sort: str = "relevance",
+        facets: bool = True,
+        status_source: StatusSource | None = None,
+        today: _dt.date | None = None,
+        exclude_ids: Collection[str] = (),
+    ) -> SearchResults:
+        """Run a query.
+
+        Args:
+            query: the query text (see :mod:`gazette.search.query`) or a parsed query.
+            public_only: search only what the public view may see (hits, snippets, facets).
+            filters: field, date and status filters.
+            limit: page size.
+            offset: results to skip.
+            sort: ``relevance`` or ``date`` (newest first, written date else published).
+            facets: count issuers, years, 文种 and statuses over all matches.
+            status_source: the status of every document on a date (for ``valid_on``,
+                ``status`` and the status facet); without it every status is ``unknown``.
+            today: the date statuses are taken on when ``valid_on`` is not given.
+            exclude_ids: documents to leave out of hits, totals and facets (entries the
+                caller knows to be stale).
+
+        Raises:
+            InvalidQuery: the query cannot be parsed or is empty without filters.
+            InvalidArgument: a bad sort, limit or offset.
+        """
+        if sort not in ("relevance", "date"):
+            raise InvalidArgument(f"sort must be relevance or date, not {sort!r}")
+        if limit < 0 or offset < 0:
+            raise InvalidArgument("limit and offset must not be negative")
+        filters = filters or SearchFilters()
+        parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+        if parsed.empty and not filters.active:
+            raise InvalidQuery(query if isinstance(query, str) else "", "nothing to search for")
+        with self._reading():
+            return self._search(
+                parsed,
+                public_only,
+                filters,
+                limit,
+                offset,
+                sort,
+                facets,
+                status_source,
+                today,
+                exclude_ids,
+            )
+
+    def _search(
+        self,
+        parsed: ParsedQuery,
+        public_only: bool,
+        filters: SearchFilters,
+        limit: int,
+        offset: int,
+        sort: str,
+        facets: bool,
+        status_source: StatusSource | None,
+        today: _dt.date | None,
+        exclude_ids: Collection[str] = (),
+    ) -> SearchResults:
+        gen = self._current()
+        on = filters.valid_on or today or _dt.date.today()
+        statuses = (
+            gen.statuses(on, status_source)
+            if (facets or filters.status or filters.valid_on or status_source)
+            else None
+        )
+        matched = self._allowed(gen, filters, public_only, statuses)
+        stale = [gen.nums[i] for i in exclude_ids if i in gen.nums]
+        if stale:
+            matched &= ~docsets.from_ids(stale, gen.size)
+        if parsed.groups:
+            matched &= self._matches(gen, parsed.groups, public_only)
+        for clause in parsed.excluded:
+            if not matched:
+                break
+            matched &= ~self._matches(gen, ((clause,),), public_only)
+        total = docsets.count(matched)
+        memo: dict[int, tuple[str, str]] = {}
+        page = self._page(gen, parsed, matched, total, sort, limit, offset, public_only, memo)
+        hits = self._hits(gen, page, parsed, public_only, statuses, memo)
+        counted = self._facets(gen, matched, total, statuses) if facets else {}
+        return SearchResults(total=total, hits=tuple(hits), facets=counted)
+
+    # --- filters ----------------------------------------------------------------------------
+
+    def _allowed(
+        self,
+        gen: Generation,
+        filters: SearchFilters,
+        public_only: bool,
+        statuses: tuple[dict[str, int], dict[str, str]] | None,
+    ) -> int:
+        sets = [gen.public if public_only else gen.live]
+        if filters.issuer:
+            issuer = filters.issuer.strip().casefold()
+            bits = docsets.EMPTY
+            for value, members in gen.values("issuer").items():
+                if value.casefold() == issuer:
+                    bits |= members
+            sets.append(bits)
+        if filters.doc_type:
+            sets.append(gen.term("doc_type", filters.doc_type.strip()))
+        if filters.gazette:
+            sets.append(_gazette_set(gen, filters.gazette))
+        if filters.year is not None:
+            sets.append(gen.term("year", filters.year))
+        if filters.date_from or filters.date_to:
+            field = filters.date_field
+            low = filters.date_from.toordinal() if filters.date_from else 1
+            high = filters.date_to.toordinal() if filters.date_to else _dt.date.max.toordinal()
+
+            def dated() -> int:
+                nums = [
+                    num
+                    for num, meta in enumerate(gen.docs)
+                    if meta is not None
+                    and low <= (meta.written if field == "written" else meta.published) <= high
+                ]
+                return docsets.from_ids(nums, gen.size)
+
+            sets.append(gen.cached(("date", field, low, high), dated))
+        if (filters.status or filters.valid_on) and statuses is not None:
+            by_status = statuses[0]
+            bits = docsets.EMPTY
+            for status in filters.status or SearchFilters.VALID:
+                bits |= by_status.get(status, docsets.EMPTY)
+            sets.append(bits)
+        out = sets[0]
+        for other in sets[1:]:
+            out &= other
+        return out
+
+    # --- matching ---------------------------------------------------------------------------
+
+    def _matches(
+        self, gen: Generation, groups: Sequence[Sequence[Clause]], public_only: bool
+    ) -> int:
+        """The documents matching every group: numbers and identifiers through the columns,
+        text through the engine (groups of text only in one call)."""
+        plain: list[list[TextSpec]] = []
+        keyed: list[tuple[list[TextSpec], int]] = []
+        for group in groups:
+            specs: list[TextSpec] = []
+            keys = docsets.EMPTY
+            has_keys = False
+            for clause in group:
+                spec, bits, exact = _clause_parts(gen, clause)
+                if spec is not None:
+                    specs.append(spec)
+                if exact:
+                    keys |= bits
+                    has_keys = True
+            if has_keys:
+                keyed.append((specs, keys))
+            else:
+                plain.append(specs)
+        out = gen.live
+        if plain:
+            out &= self._match(gen, plain, public_only)
+        for specs, keys in keyed:
+            if not out:
+                break
+            text = self._match(gen, [specs], public_only) if specs else docsets.EMPTY
+            out &= text | keys
+        return out
+
+    # --- ranking and hits ---------------------------------------------------------------------
+
+    def _texts_of(
+        self,
+        gen: Generation,
+        nums: Sequence[int],
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> dict[int, tuple[str, str]]:
+        """:meth:`_texts`, remembering what one search has already read."""
+        missing = [num for num in nums if num not in memo]
+        if missing:
+            memo.update(self._texts(gen, missing, public_only))
+        return memo
+
+    def _literal_counts(
+        self,
+        gen: Generation,
+        nums: list[int],
+        literals: list[str],
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> dict[int, int]:
+        """How many of the (folded) literals each document contains as written."""
+        texts = self._texts_of(gen, nums, public_only, memo)
+        return {num: _literal_count(literals, *texts.get(num, ("", ""))) for num in nums}
+
+    def _page(
+        self,
+        gen: Generation,
+        parsed: ParsedQuery,
+        matched: int,
+        total: int,
+        sort: str,
+        limit: int,
+        offset: int,
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> list[tuple[int, float]]:
+        want = offset + limit
+        if not total or limit == 0 or offset >= total:
+            return []
+        if sort == "date" or not parsed.groups:
+            return [(num, 0.0) for num in _newest(gen, matched, total, want)[offset:]]
+        groups = [
+            [spec for clause in group if (spec := _clause_parts(gen, clause)[0]) is not None]
+            for group in parsed.groups
+        ]
+        depth = max(want, RERANK_DEPTH)
+        ranked = self._rank(gen, groups, matched, depth, public_only)
+        # Documents whose number or identifier the query gives exactly always compete.
+        keyed: dict[int, int] = {}
+        for group in parsed.groups:
+            for clause in group:
+                _, bits, exact = _clause_parts(gen, clause)
+                if exact and bits & matched:
+                    for num in docsets.members(bits & matched):
+                        meta = gen.docs[num]
+                        tier = 2 if meta is not None and meta.parent_id is None else 1
+                        keyed[num] = max(keyed.get(num, 0), tier)
+        seen = {num for num, _ in ranked}
+        ranked.extend((num, 0.0) for num in sorted(keyed) if num not in seen)
+        literals = [fold(text) for text in parsed.literals if text]
+        if literals:
+            order = {num: n for n, (num, _) in enumerate(ranked)}
+            found = self._literal_counts(gen, list(order), literals, public_only, memo)
+            ranked.sort(key=lambda item: (-keyed.get(item[0], 0), -found[item[0]], order[item[0]]))
+        if len(ranked) < want and len(ranked) < total:
+            # The engine ranked fewer than the page needs: fill it in date order.
+            seen = {num for num, _ in ranked}
+            rest = [n for n in _newest(gen, matched, total, want + len(seen)) if n not in seen]
+            ranked.extend((num, 0.0) for num in rest[: want - len(ranked)])
+        return ranked[offset:want]
+
+    def _hits(
+        self,
+        gen: Generation,
+        page: list[tuple[int, float]],
+        parsed: ParsedQuery,
+        public_only: bool,
+        statuses: tuple[dict[str, int], dict[str, str]] | None,
+        memo: dict[int, tuple[str, str]],
+    ) -> list[Hit]:
+        texts = self._texts_of(gen, [num for num, _ in page], public_only, memo)
+        by_id = statuses[1] if statuses is not None else {}
+        hits = []
+        for num, score in page:
+            meta = gen.docs[num]
+            assert meta is not None
+            title, body = texts.get(num, ("", ""))
+            snippet = make_snippet([body], parsed.literals) or make_snippet(
+                [title], parsed.literals
+            )
+            hits.append(
+                Hit(
+                    id=meta.id,
+                    title=title,
+                    doc_number=meta.numbers[0] if meta.numbers else None,
+                    score=round(score, 4),
+                    snippet=snippet,
+                    status=by_id.get(meta.id, "unknown"),
+                    doc_type=meta.doc_type,
+                    issuers=meta.issuers,
+                    written=_dt.date.fromordinal(meta.written) if meta.written else None,
+                    published=_dt.date.fromordinal(meta.published) if meta.published else None,
+                    parent_id=meta.parent_id,
+                )
+            )
+        return hits
+
+    def _facets(
+        self,
+        gen: Generation,
+        matched: int,
+        total: int,
+        statuses: tuple[dict[str, int], dict[str, str]] | None,
+    ) -> dict[str, dict[str, int]]:
+        if total <= _SMALL:
+            metas = [gen.docs[num] for num in docsets.members(matched)]
+            issuers: Counter[str] = Counter()
+            for meta in metas:
+                assert meta is not None
+                issuers.update(meta.issuers)
+            years: Counter[int] = Counter(m.year for m in metas if m and m.year is not None)
+            types: Counter[str] = Counter(m.doc_type for m in metas if m and m.doc_type)
+        else:
+            issuers = _count(gen.values("issuer"), matched)
+            years = _count(gen.values("year"), matched)
+            types = _count(gen.values("doc_type"), matched)
+        out: dict[str, dict[str, int]] = {
+            "issuer": dict(issuers.most_common(FACET_LIMIT)),
+            "year": {str(y): n for y, n in sorted(years.items(), reverse=True)},
+            "doc_type": dict(types.most_common(FACET_LIMIT)),
+        }
+        if statuses is not None:
+            counts = Counter({s: docsets.count(bits & matched) for s, bits in statuses[0].items()})
+            out["status"] = {s: n for s, n in counts.most_common() if n}
+        return out
+
+
+_ASCII_ALNUM = re.compile(r"[0-9a-z]")
+
+
+def _literal_count(literals: list[str], title: str, body: str) -> int:
+    """How many of the (folded) literals a document contains as written."""
+    found = 0
+    folded: str | None = None
+    for literal in literals:
+        if literal in title or literal in body:
+            found += 1
+        elif _ASCII_ALNUM.search(literal):
+            # Letters and digits may be written in upper case or full width in the text.
+            if folded is None:
+                folded = fold(title) + "\n" + fold(body)
+            if literal in folded:
+                found += 1
+    return found
+
+
+def _count(values: dict[Any, int], matched: int) -> Counter[Any]:
+    counts: Counter[Any] = Counter()
+    for value, bits in values.items():
+        found = docsets.count(bits & matched)
+        if found:
+            counts[value] = found
+    return counts
+
+
+def _newest(gen: Generation, matched: int, total: int, want: int) -> list[int]:
+    """The ``want`` newest documents of a set."""
+    if total <= _SMALL * 4:
+        docs = gen.docs
+
+        def key(num: int) -> tuple[int, int]:
+            meta = docs[num]
+            return (meta.date if meta is not None else 0, -num)
+
+        return heapq.nlargest(want, docsets.members(matched), key=key)
+    view = docsets.contains_view(matched)
+    size = len(view)
+    out = []
+    for num in gen.by_date():
+        if num < size and view[num]:
+            out.append(num)
+            if len(out) >= want:
+                break
+    return out
+
+
+def _clause_parts(gen: Generation, clause: Clause) -> tuple[TextSpec | None, int, bool]:
+    """What a clause asks of the engine (text), and of the columns (exact keys)."""
+    if clause.kind == "number":
+        return TextSpec(clause.text, True), gen.term("number", clause.text), True
+    spec = TextSpec(clause.text, clause.kind == "phrase")
+    ident = identifier_key(clause.text)
+    if len(ident) >= 6 and any(ch.isdigit() for ch in ident):
+        bits = gen.term("ident", ident)
+        return spec, bits, True
+    return spec, docsets.EMPTY, False
+
+
+def _gazette_set(gen: Generation, value: str) -> int:
+    text = value.strip()
+    found = re.search(r"(\d{4})\s*年?\s*第?\s*(\d+)\s*[期号]?\s*$", text)
+    if found and (found.group(0).strip() != text or "年" in text or "第" in text):
+        name = text[: found.start()].strip()
+        number = int(found.group(2))
+        keys = issue_keys(name or None, int(found.group(1)), range(number, number + 1))
+        return gen.term("issue", keys[-1])
+    return gen.term("gazette", identifier_key(text))

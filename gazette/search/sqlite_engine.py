@@ -1,0 +1,680 @@
+"""The SQLite FTS5 engine (the default).
+
+One SQLite database in the index directory, ``fts5.sqlite``, in WAL mode so that readers keep
+reading their snapshot while a writer commits::
+
+    meta(key, value)                       format, analysis, epoch (bumped by clear)
+    docs(num, id, rev, …)                  per-document columns: numbers, issuers, dates …
+    texts(num, title, body, restricted)    the stored text, for snippets and exact re-ranking
+    fts(title, body, restricted)           contentless FTS5 over the token stream
+    titles(title)                          contentless FTS5 over the titles alone
+    removed(seq, num)                      numbers removed, for readers that follow changes
+
+The token stream is :func:`~gazette.search.analysis.grams`: CJK bigrams, each run's last
+character, and the words of letters and digits, written out separated by spaces (the
+analysis happens in Python, normalised with NFKC, so full-width forms never reach FTS5). FTS5
+only splits that text again at the spaces. Its ``unicode61`` tokenizer would do that correctly
+(CJK ideographs are token characters to it, and it does not segment them: ``政务公开`` would be
+one token; it folds full-width letters' case but not their width, and treats full-width
+punctuation as separators), but it classifies every character by Unicode category; the
+``ascii`` tokenizer, for which every non-ASCII character is a token character, gives the same
+tokens for this text about a fifth faster. ``.`` and ``_`` are token characters so that
+``v1.2`` stays one token.
+
+Document numbers (FTS5 rowids) come from ``AUTOINCREMENT`` and are never reused: a replaced
+document gets a new number. A reader therefore follows a writer incrementally: new documents
+are the numbers above the largest it has seen, removed ones are listed in ``removed``. The
+FTS5 tables store no copy of the tokens; removing a document recomputes them from its stored
+text (and since numbers are never reused, a posting that could not be removed can only point
+at a number that no longer exists, which every search drops).
+
+Ranking is FTS5's BM25 with the title weighted :data:`~gazette.search.base.TITLE_BOOST` times
+the body. BM25 costs about two microseconds per matching document, so a query matching more
+than :data:`RANK_ALL` documents is ranked in two tiers instead of over every match: the
+newest :data:`TITLE_TIER` documents whose title matches (by BM25 over the titles), then the
+:data:`RANK_WINDOW` most recently indexed other candidates (by full BM25). ``reindex`` writes
+documents oldest first, so "most recently indexed" is close to "newest". Below that size the
+ranking is exact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+from typing import Any
+
+from gazette.errors import InvalidArgument
+from gazette.search import docsets
+from gazette.search.analysis import (
+    AnalyzerConfig,
+    bigrams,
+    grams_text,
+    is_cjk,
+    phrase_grams,
+    words,
+)
+from gazette.search.base import TITLE_BOOST, DocMeta, Generation, SearchIndex, TextSpec
+from gazette.search.records import IndexRecord
+
+DB_NAME = "fts5.sqlite"
+FORMAT = "1"
+RANK_ALL = 2000
+RANK_WINDOW = 200
+TITLE_TIER = 1000
+_BATCH = 256
+_KEEP_REMOVED = 10000
+_SEP = "\x1f"
+_TOKENIZER = "ascii tokenchars '._'"
+_ASCII_ALNUM = re.compile(r"[0-9a-z]")
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    num         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    rev         INTEGER NOT NULL,
+    numbers     TEXT NOT NULL,
+    identifiers TEXT NOT NULL,
+    issuers     TEXT NOT NULL,
+    doc_type    TEXT,
+    written     INTEGER NOT NULL,
+    published   INTEGER NOT NULL,
+    year        INTEGER,
+    disclosure  TEXT NOT NULL,
+    public      INTEGER NOT NULL,
+    gazettes    TEXT NOT NULL,
+    issues      TEXT NOT NULL,
+    parent_id   TEXT
+);
+CREATE TABLE IF NOT EXISTS texts (
+    num        INTEGER PRIMARY KEY,
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    restricted TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS removed (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    num INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    title, body, restricted, content='', tokenize="{_TOKENIZER}"
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(
+    title, content='', tokenize="{_TOKENIZER}"
+);
+"""
+_TABLES = ("docs", "texts", "removed", "fts", "titles")
+
+
+def analysis_label(config: AnalyzerConfig) -> str:
+    """What the stored postings depend on: the token stream and the Unicode tables."""
+    if config.search_mode:
+        # FTS5 gives every token its own position: sub-words cannot share their word's.
+        raise InvalidArgument("the sqlite engine indexes grams or words, not search-mode words")
+    stream = "grams" if config.bigrams else "words"
+    return f"{stream}/unicode-{unicodedata.unidata_version}"
+
+
+def _config_from(label: str) -> AnalyzerConfig:
+    return AnalyzerConfig(search_mode=False, bigrams=label.split("/", 1)[0] == "grams")
+
+
+def stream_text(text: str, config: AnalyzerConfig) -> str:
+    """A text as the space-separated tokens an index of ``config`` stores."""
+    return grams_text(text) if config.bigrams else " ".join(words(text))
+
+
+def _tokenize(batch: list[tuple[str, str, str]], config: AnalyzerConfig) -> list[tuple[str, ...]]:
+    """Worker-process entry: the token streams of (title, body, restricted) triples."""
+    return [tuple(stream_text(t, config) for t in texts) for texts in batch]
+
+
+def _join(values: Iterable[str]) -> str:
+    return _SEP.join(values)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(value.split(_SEP)) if value else ()
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+class SqliteIndex(SearchIndex):
+    """An FTS5 index in a directory (the database is ``fts5.sqlite`` inside it).
+
+    Args:
+        path: the index directory (created when missing).
+        config: the analysis of a new index (an existing index keeps its own).
+    """
+
+    engine = "sqlite"
+
+    def __init__(self, path: Path, config: AnalyzerConfig | None = None) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.db_path = path / DB_NAME
+        self.conn = sqlite3.connect(
+            self.db_path, timeout=60.0, isolation_level=None, check_same_thread=False
+        )
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA busy_timeout = 60000")
+        self.conn.execute("PRAGMA cache_size = -65536")
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        # A rebuild writes the whole index through the WAL: give the space back afterwards.
+        self.conn.execute("PRAGMA journal_size_limit = 67108864")
+        # Derived data: freed pages need not be overwritten (a rebuild frees them all).
+        self.conn.execute("PRAGMA secure_delete = FAST")
+        new = config or AnalyzerConfig()
+        self._create(new)
+        label = self._meta("analysis") or analysis_label(new)
+        super().__init__(path, _config_from(label))
+        self._generation: Generation | None = None
+        self._writes = 0
+
+    def _create(self, config: AnalyzerConfig) -> None:
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'fts'").fetchone():
+            return
+        with self._transaction():
+            for statement in _SCHEMA.strip().split(";\n"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
+                [("format", FORMAT), ("analysis", analysis_label(config)), ("epoch", "0")],
+            )
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- writing -------------------------------------------------------------------------
+
+    def apply(
+        self, records: Iterable[IndexRecord], deleted: Iterable[str] = (), *, procs: int = 1
+    ) -> int:
+        """Add or replace records and delete ids, in one transaction. Returns records written.
+
+        Args:
+            records: the records to write (read in batches; may be a generator).
+            deleted: ids to remove.
+            procs: processes that compute the token streams (worth it for bulk loads only).
+        """
+        with self._lock, self._transaction():
+            count = self._write(records, deleted, procs)
+            self._writes += 1
+        if count >= _BATCH:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        return count
+
+    def rebuild(self, records: Iterable[IndexRecord], *, procs: int = 1) -> int:
+        """Replace the whole content in one transaction: readers see the old index until the
+        new one commits, and a crash leaves the old one."""
+        with self._lock, self._transaction():
+            self._drop_all()
+            count = self._write(records, (), procs)
+            self._writes += 1
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        return count
+
+    def clear(self, config: AnalyzerConfig | None = None) -> None:
+        with self._lock, self._transaction():
+            self._drop_all(config)
+            self._writes += 1
+
+    def _drop_all(self, config: AnalyzerConfig | None = None) -> None:
+        epoch = int(self._meta("epoch") or 0) + 1
+        for table in _TABLES:
+            self.conn.execute(f"DROP TABLE IF EXISTS {table}")
+        self.conn.execute("DELETE FROM sqlite_sequence WHERE name IN ('docs', 'removed')")
+        for statement in _SCHEMA.strip().split(";\n"):
+            if statement.strip():
+                self.conn.execute(statement)
+        chosen = config or self.config
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            [("analysis", analysis_label(chosen)), ("epoch", str(epoch))],
+        )
+        self.config = chosen
+
+    def _write(self, records: Iterable[IndexRecord], deleted: Iterable[str], procs: int) -> int:
+        self._remove(list(deleted))
+        count = 0
+        pool = None
+        if procs > 1:
+            # Fork: the workers need nothing but the analysis code, already loaded.
+            method = "fork" if "fork" in get_all_start_methods() else "spawn"
+            pool = ProcessPoolExecutor(procs, mp_context=get_context(method))
+        try:
+            for batch, streams in self._tokenized(records, pool, procs):
+                self._remove([r.id for r in batch])
+                self._insert(batch, streams)
+                count += len(batch)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+        self.conn.execute(
+            "DELETE FROM removed WHERE seq <= (SELECT max(seq) FROM removed) - ?",
+            (_KEEP_REMOVED,),
+        )
+        return count
+
+    def _tokenized(
+        self, records: Iterable[IndexRecord], pool: ProcessPoolExecutor | None, procs: int
+    ) -> Iterator[tuple[list[IndexRecord], list[tuple[str, ...]]]]:
+        """Batches of records with their token streams (computed ahead in worker processes
+        when there is a pool, so that tokenising overlaps with writing)."""
+        config = self.config
+
+        def batches() -> Iterator[list[IndexRecord]]:
+            batch: list[IndexRecord] = []
+            for record in records:
+                batch.append(record)
+                if len(batch) >= _BATCH:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        if pool is None:
+            for batch in batches():
+                yield batch, _tokenize([(r.title, r.body, r.restricted) for r in batch], config)
+            return
+        pending: list[tuple[list[IndexRecord], Any]] = []
+        ahead = 4 * procs
+        for batch in batches():
+            texts = [(r.title, r.body, r.restricted) for r in batch]
+            pending.append((batch, pool.submit(_tokenize, texts, config)))
+            if len(pending) >= ahead:
+                done, future = pending.pop(0)
+                yield done, future.result()
+        for done, future in pending:
+            yield done, future.result()
+
+    def _remove(self, ids: list[str]) -> None:
+        """Remove documents by id (their postings are recomputed from the stored text)."""
+        if not ids:
+            return
+        config = self.config
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT d.num, t.title, t.body, t.restricted FROM docs d JOIN texts t"
+                f" ON t.num = d.num WHERE d.id IN ({marks})",
+                chunk,
+            ).fetchall()
+            if not rows:
+                continue
+            streams = [
+                (num, *(stream_text(t, config) for t in (title, body, restricted)))
+                for num, title, body, restricted in rows
+            ]
+            self.conn.executemany(
+                "INSERT INTO fts(fts, rowid, title, body, restricted)"
+                " VALUES ('delete', ?, ?, ?, ?)",
+                streams,
+            )
+            self.conn.executemany(
+                "INSERT INTO titles(titles, rowid, title) VALUES ('delete', ?, ?)",
+                [(s[0], s[1]) for s in streams],
+            )
+            nums = [(row[0],) for row in rows]
+            self.conn.executemany("DELETE FROM docs WHERE num = ?", nums)
+            self.conn.executemany("DELETE FROM texts WHERE num = ?", nums)
+            self.conn.executemany("INSERT INTO removed(num) VALUES (?)", nums)
+
+    def _insert(self, batch: list[IndexRecord], streams: list[tuple[str, ...]]) -> None:
+        row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
+        first = (row[0] if row else 0) + 1
+        nums = range(first, first + len(batch))
+        self.conn.executemany(
+            "INSERT INTO docs(num, id, rev, numbers, identifiers, issuers, doc_type, written,"
+            " published, year, disclosure, public, gazettes, issues, parent_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    num,
+                    r.id,
+                    r.rev,
+                    _join(r.numbers),
+                    _join(r.identifiers),
+                    _join(r.issuers),
+                    r.doc_type,
+                    r.written.toordinal() if r.written else 0,
+                    r.published.toordinal() if r.published else 0,
+                    r.year,
+                    r.disclosure,
+                    int(r.public),
+                    _join(r.gazettes),
+                    _join(r.issues),
+                    r.parent_id,
+                )
+                for num, r in zip(nums, batch, strict=True)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT INTO texts(num, title, body, restricted) VALUES (?, ?, ?, ?)",
+            [(num, r.title, r.body, r.restricted) for num, r in zip(nums, batch, strict=True)],
+        )
+        self.conn.executemany(
+            "INSERT INTO fts(rowid, title, body, restricted) VALUES (?, ?, ?, ?)",
+            [(num, *s) for num, s in zip(nums, streams, strict=True)],
+        )
+        self.conn.executemany(
+            "INSERT INTO titles(rowid, title) VALUES (?, ?)",
+            [(num, s[0]) for num, s in zip(nums, streams, strict=True)],
+        )
+
+    def problems(self) -> list[str]:
+        with self._lock:
+            stored = self._meta("analysis")
+        current = analysis_label(self.config)
+        if stored != current:
+            return [
+                f"index analysed as {stored}, this installation analyses as {current}"
+                " (another Python's Unicode tables)"
+            ]
+        return []
+
+    def revisions(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self.conn.execute("SELECT id, rev FROM docs").fetchall())
+
+    def size_bytes(self) -> int:
+        total = 0
+        for suffix in ("", "-wal"):
+            path = Path(str(self.db_path) + suffix)
+            if path.exists():
+                total += os.path.getsize(path)
+        return total
+
+    def optimize(self) -> None:
+        """Merge the FTS5 segments into one (slow; makes later searches a little faster)."""
+        with self._lock, self._transaction():
+            self.conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            self.conn.execute("INSERT INTO titles(titles) VALUES ('optimize')")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        with self._lock:
+            self._generation = None
+            self.conn.close()
+
+    # --- reading -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One snapshot for a whole search: the columns, matches and texts agree."""
+        with self._lock:
+            self.conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.conn.execute("COMMIT")
+
+    def _current(self) -> Generation:
+        version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self._writes)
+        gen = self._generation
+        if gen is not None and gen.token == version:
+            return gen
+        epoch = self._meta("epoch")
+        if gen is None or gen.marks.get("epoch") != epoch or not self._follow(gen):
+            gen = Generation()
+            gen.marks["max_seq"] = self._max_seq()
+            self._load(gen, "SELECT {} FROM docs")
+        gen.token = version
+        gen.marks["epoch"] = epoch
+        self._generation = gen
+        return gen
+
+    _COLUMNS = (
+        "num, id, rev, numbers, identifiers, issuers, doc_type, written, published, year,"
+        " public, gazettes, issues, parent_id"
+    )
+
+    def _load(self, gen: Generation, sql: str, params: Sequence[Any] = ()) -> None:
+        rows = self.conn.execute(sql.format(self._COLUMNS), params).fetchall()
+        gen.load(
+            (
+                num,
+                DocMeta(
+                    id=doc_id,
+                    rev=rev,
+                    numbers=_split(numbers),
+                    identifiers=_split(identifiers),
+                    issuers=_split(issuers),
+                    doc_type=doc_type,
+                    written=written,
+                    published=published,
+                    year=year,
+                    public=bool(public),
+                    gazettes=_split(gazettes),
+                    issues=_split(issues),
+                    parent_id=parent_id,
+                ),
+            )
+            for (
+                num,
+                doc_id,
+                rev,
+                numbers,
+                identifiers,
+                issuers,
+                doc_type,
+                written,
+                published,
+                year,
+                public,
+                gazettes,
+                issues,
+                parent_id,
+            ) in rows
+        )
+        gen.marks["max_num"] = max(gen.marks.get("max_num", 0), len(gen.docs) - 1)
+
+    def _max_seq(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM removed").fetchone()[0])
+
+    def _follow(self, gen: Generation) -> bool:
+        """Bring a generation up to date with the changes since; False when it cannot."""
+        seen = gen.marks.get("max_seq", 0)
+        first = self.conn.execute("SELECT min(seq) FROM removed WHERE seq > ?", (seen,)).fetchone()
+        if first[0] is not None and first[0] != seen + 1:
+            return False  # entries it needs were pruned
+        gone = [n for (n,) in self.conn.execute("SELECT num FROM removed WHERE seq > ?", (seen,))]
+        max_num = gen.marks.get("max_num", 0)
+        added = self.conn.execute("SELECT count(*) FROM docs WHERE num > ?", (max_num,))
+        if len(gone) + added.fetchone()[0] > max(1000, docsets.count(gen.live) // 5):
+            return False  # a large change: a fresh load is cheaper
+        gen.remove(gone)
+        gen.marks["max_seq"] = self._max_seq()
+        self._load(gen, "SELECT {} FROM docs WHERE num > ?", (max_num,))
+        return True
+
+    # --- matching ------------------------------------------------------------------------
+
+    def _phrase_tokens(self, spec: TextSpec) -> list[str]:
+        if self.config.bigrams:
+            if spec.phrase:
+                return phrase_grams(spec.text)
+            tokens = bigrams(spec.text)
+            if len(tokens) > 1:
+                # A lone ideograph between punctuation (``发“无废城市``) stands for a
+                # character the rest of the chunk already pins down.
+                tokens = [t for t in tokens if len(t) > 1 or not is_cjk(t)] or tokens
+            return tokens
+        return words(spec.text)
+
+    def _expr(self, spec: TextSpec) -> str | None:
+        """The FTS5 expression of one text (``None`` when it can match nothing)."""
+        tokens = self._phrase_tokens(spec)
+        if not tokens:
+            return None
+        if self.config.bigrams and len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0]):
+            # One ideograph: every token that starts with it (each character of a text is the
+            # first of a bigram or a run's last character).
+            return f"{_quote(tokens[0])}*"
+        if spec.phrase and len(tokens) > 1:
+            return " + ".join(_quote(t) for t in tokens)
+        unique = list(dict.fromkeys(tokens))
+        if len(unique) == 1:
+            return _quote(unique[0])
+        return "(" + " AND ".join(_quote(t) for t in unique) + ")"
+
+    def _query(self, groups: Sequence[Sequence[TextSpec]]) -> str | None:
+        """The FTS5 expression of groups (AND of ORs), without a column filter."""
+        parts = []
+        for group in groups:
+            alternatives = [e for e in map(self._expr, group) if e is not None]
+            if not alternatives:
+                return None
+            parts.append(
+                alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+            )
+        return " AND ".join(parts) if parts else None
+
+    @staticmethod
+    def _columns(public_only: bool) -> str:
+        return "{title body}" if public_only else "{title body restricted}"
+
+    def _match(
+        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
+    ) -> int:
+        query = self._query(groups)
+        if query is None:
+            return docsets.EMPTY
+        expr = f"{self._columns(public_only)} : ({query})"
+        key = ("match", expr)
+        bits = gen.cache.get(key)
+        if bits is None:
+            row = self.conn.execute(
+                "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expr,)
+            ).fetchone()
+            found = json.loads(f"[{row[0]}]") if row[0] else []
+            bits = docsets.from_ids(found, gen.size) & gen.live if found else docsets.EMPTY
+            if len(gen.cache) > 256:
+                gen.cache.clear()
+            gen.cache[key] = bits
+        return int(bits)
+
+    def _rank(
+        self,
+        gen: Generation,
+        groups: Sequence[Sequence[TextSpec]],
+        candidates: int,
+        depth: int,
+        public_only: bool,
+    ) -> list[tuple[int, float]]:
+        query = self._query(groups)
+        wanted_count = docsets.count(candidates)
+        if query is None or not wanted_count:
+            return []
+        expr = f"{self._columns(public_only)} : ({query})"
+        weights = f"{TITLE_BOOST}, 1.0, 1.0"
+        matched = gen.cache.get(("match", expr))
+        match_count = docsets.count(matched) if matched is not None else wanted_count
+        view = docsets.contains_view(candidates)
+        size = len(view)
+
+        def kept(rows: Iterable[tuple[int, float]]) -> list[tuple[int, float]]:
+            return [(n, -s) for n, s in rows if n < size and view[n]]
+
+        if match_count <= RANK_ALL:
+            # Every match is scored; fetch enough of the best for the candidates among them.
+            share = max(1, -(-2 * match_count // wanted_count))
+            limit = min(match_count, depth * share)
+            sql = f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ? ORDER BY 2"
+            ranked = kept(self.conn.execute(f"{sql} LIMIT ?", (expr, limit)).fetchall())
+            if len(ranked) < min(depth, wanted_count) and limit < match_count:
+                ranked = kept(self.conn.execute(sql, (expr,)).fetchall())
+            return ranked[:depth]
+        # Too many to score: the newest title matches, then the newest candidates.
+        titled = kept(
+            self.conn.execute(
+                "SELECT rowid, bm25(titles) FROM titles WHERE titles MATCH ?"
+                " ORDER BY rowid DESC LIMIT ?",
+                (query, TITLE_TIER),
+            ).fetchall()
+        )
+        titled.sort(key=lambda item: -item[1])
+        if len(titled) >= depth:
+            return titled[:depth]
+        seen = {n for n, _ in titled}
+        window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
+        window = window[:RANK_WINDOW]
+        if not window:
+            return titled
+        # The range lets FTS5 skip to the window; the list keeps only its members.
+        recent = [
+            (n, -s)
+            for n, s in self.conn.execute(
+                f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ?"
+                " AND rowid >= ? AND +rowid IN (SELECT value FROM json_each(?))",
+                (expr, min(window), json.dumps(window)),
+            )
+        ]
+        recent.sort(key=lambda item: -item[1])
+        return (titled + recent)[:depth]
+
+    def _literal_counts(
+        self,
+        gen: Generation,
+        nums: list[int],
+        literals: list[str],
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> dict[int, int]:
+        if any(_ASCII_ALNUM.search(literal) for literal in literals):
+            # Letters and digits may be written in other cases and widths: fold in Python.
+            return super()._literal_counts(gen, nums, literals, public_only, memo)
+        # Counted where the text is, without copying it out.
+        columns = ["title", "body"] if public_only else ["title", "body", "restricted"]
+        terms = " + ".join(
+            "(" + " OR ".join(f"instr({c}, ?) > 0" for c in columns) + ")" for _ in literals
+        )
+        params = [literal for literal in literals for _ in columns]
+        out = dict.fromkeys(nums, 0)
+        for start in range(0, len(nums), 500):
+            chunk = nums[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.conn.execute(
+                    f"SELECT num, {terms} FROM texts WHERE num IN ({marks})", [*params, *chunk]
+                ).fetchall()
+            )
+        return out
+
+    def _texts(
+        self, gen: Generation, nums: Sequence[int], public_only: bool
+    ) -> dict[int, tuple[str, str]]:
+        out: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(nums), 500):
+            chunk = list(nums[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for num, title, body, restricted in self.conn.execute(
+                f"SELECT num, title, body, restricted FROM texts WHERE num IN ({marks})", chunk
+            ):
+                if restricted and not public_only:
+                    body = f"{body}\n{restricted}" if body else restricted
+                out[num] = (title, body)
+        return out
