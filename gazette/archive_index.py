@@ -1,0 +1,167 @@
+"""The archive's upkeep of its search index: the queue replayed after commits, deferral for
+batches, rebuilds and engine switches (a part of :class:`gazette.archive.Archive`)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from gazette import catalog
+from gazette import disclosure as disclosure_rules
+from gazette.archive_host import ArchiveHost
+from gazette.search import check_engine, open_index, record_for
+
+
+class IndexUpkeep(ArchiveHost):
+    """Keeps the derived search index in step with the catalog."""
+
+    # --- the index -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def deferred_indexing(self, every: int = 200) -> Iterator[None]:
+        """Let the search index catch up every ``every`` commits instead of after each one.
+
+        For batches: every original still commits to the catalog on its own, its index change
+        queued in the same transaction; the index applies the queue in one go every ``every``
+        commits and when the block ends (a crash leaves the queue to the next writer, as
+        always). Search shows new documents a little later, never before the catalog does.
+        """
+        if self._index_deferred is not None:
+            yield
+            return
+        self._index_deferred = [0, max(1, every)]
+        try:
+            yield
+        finally:
+            self._index_deferred = None
+            with self.writing():
+                self._sync_index_quietly()
+
+    def _sync_index_quietly(self) -> None:
+        """Update the index after a commit; a failure leaves the queue for the next writer.
+
+        The catalog change is committed and stands: an index that lags is derived data that
+        ``verify`` reports and the next write (or ``reindex``) repairs.
+        """
+        if self._index_deferred is not None:
+            self._index_deferred[0] += 1
+            if self._index_deferred[0] < self._index_deferred[1]:
+                return
+            self._index_deferred[0] = 0
+        try:
+            self._replay_index_queue()
+        except Exception as exc:
+            self.index_error = f"{type(exc).__name__}: {exc}"
+
+    def _replay_index_queue(self) -> int:
+        """Bring the search index up to date with queued changes. Returns entries written."""
+        rows = catalog.fetch_all(self.conn, "SELECT doc_id, queued_at FROM index_queue")
+        if not rows:
+            return 0
+        written = self._index_ids([r["doc_id"] for r in rows])
+        for chunk_start in range(0, len(rows), 500):
+            chunk = rows[chunk_start : chunk_start + 500]
+            self.conn.executemany(
+                "DELETE FROM index_queue WHERE doc_id = ? AND queued_at = ?",
+                [(r["doc_id"], r["queued_at"]) for r in chunk],
+            )
+        return written
+
+    def _index_ids(self, ids: list[str], progress: Callable[[int], None] | None = None) -> int:
+        records = []
+        deleted = []
+        for doc_id in ids:
+            record = self.index_record(doc_id)
+            if record is None:
+                deleted.append(doc_id)
+            else:
+                records.append(record)
+            if progress:
+                progress(1)
+        return self.index.apply(records, deleted)
+
+    def index_record(self, doc_id: str) -> Any:
+        """The search-index record a document should have now (``None`` if it is gone)."""
+        row = catalog.fetch_one(
+            self.conn, "SELECT rev, parent_id FROM documents WHERE id = ?", (doc_id,)
+        )
+        if row is None:
+            return None
+        doc = catalog.load_document(self.conn, doc_id, with_parts=False)
+        assert doc is not None
+        if disclosure_rules.withholds_title(doc):
+            # The title paragraph is withheld: it stays searchable in the restricted text.
+            doc = attrs.evolve(doc, title=disclosure_rules.WITHHELD_PLACEHOLDER)
+        return record_for(doc, row["rev"], public=self.public.visible(doc_id))
+
+    def reindex(
+        self,
+        progress: Callable[[int], None] | None = None,
+        *,
+        procs: int | None = None,
+        engine: str | None = None,
+    ) -> int:
+        """Rebuild the search index from the catalog. Returns documents indexed.
+
+        Documents are written oldest first (written, else published date), so that the order
+        of the index follows time.
+
+        Args:
+            progress: called with 1 per document read.
+            procs: processes that analyse text (default: two for large archives when the
+                machine has two cores).
+            engine: switch to this search engine (``sqlite`` or ``whoosh``); the catalog then
+                records it and the other engine's index is removed.
+        """
+        target = check_engine(engine) if engine else self.search_engine
+        with self.writing():
+            ids = [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT id FROM documents ORDER BY"
+                    " coalesce(written_date, published_date, ''), created_at, id"
+                ).fetchall()
+            ]
+            if procs is None:
+                procs = min(2, os.cpu_count() or 1) if len(ids) >= 2000 else 1
+            index = (
+                self.index
+                if target == self.search_engine
+                else open_index(self.index_path(target), target)
+            )
+
+            def records() -> Iterator[Any]:
+                for doc_id in ids:
+                    record = self.index_record(doc_id)
+                    if progress:
+                        progress(1)
+                    if record is not None:
+                        yield record
+
+            try:
+                count = index.rebuild(records(), procs=procs)
+            except BaseException:
+                if index is not self._index:
+                    index.close()
+                raise
+            previous = self.search_engine
+            with self.transaction() as conn:
+                conn.execute("DELETE FROM index_queue")
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES ('search_engine', ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (target,),
+                )
+                self.log("reindex", None, "done", documents=count, engine=target)
+            if target != previous:
+                if self._index is not None:
+                    self._index.close()
+                self._index = index
+                self.search_engine = target
+                shutil.rmtree(self.index_path(previous), ignore_errors=True)
+        return count

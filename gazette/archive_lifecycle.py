@@ -1,0 +1,376 @@
+"""The archive's lifecycle writes: dated events, the policy events settings imply, cleanup imports
+(a part of :class:`gazette.archive.Archive`)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from gazette import catalog, references
+from gazette import settings as archive_settings
+from gazette.archive_host import ArchiveHost
+from gazette.cleanup import CleanupRow
+from gazette.disclosure import View
+from gazette.errors import (
+    AmbiguousReference,
+    DocumentNotFound,
+    InvalidArgument,
+)
+from gazette.lifecycle import policy_events
+from gazette.model import (
+    DocRef,
+    EventKind,
+    LifecycleEvent,
+    Provenance,
+    ProvenanceKind,
+)
+
+
+@attrs.frozen
+class ImportReport:
+    """The outcome of importing a cleanup list.
+
+    Attributes:
+        rows: rows in the list.
+        applied: rows recorded on an archive document.
+        pending: rows kept pending (document not in the archive, or ambiguous).
+    """
+
+    rows: int
+    applied: int
+    pending: int
+
+
+class LifecycleWrites(ArchiveHost):
+    """Writes behind :mod:`gazette.lifecycle` and :mod:`gazette.validity`."""
+
+    # --- lifecycle writes (validity over time) -------------------------------------------
+    #
+    # Every lifecycle event stored on a document goes through here (parsed on ingest, applied
+    # from another document's reference, imported from a cleanup list, entered by hand), so
+    # that provenance is complete, a carrier notice and the attachment issued under its number
+    # share one life, configured defaults are re-derived, and manual changes reach the log.
+
+    def _store_event(self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> int:
+        """Insert an event, naming the document it was parsed from when the parser could not."""
+        prov = event.provenance
+        if prov.source is None and prov.kind in (ProvenanceKind.PARSED, ProvenanceKind.INHERITED):
+            event = attrs.evolve(event, provenance=attrs.evolve(prov, source=doc_id))
+        return catalog.insert_event(conn, doc_id, event)
+
+    def _record_lifecycle(
+        self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent
+    ) -> list[int]:
+        """Record an event on a document and on the attachments that carry its number.
+
+        A 印发 notice and the rules it issues (the attachment, which inherits the notice's
+        number) are repealed, amended and renewed together. Returns the new event ids.
+        """
+        ids = [catalog.insert_event(conn, doc_id, event)]
+        row = catalog.fetch_one(conn, "SELECT doc_number FROM documents WHERE id = ?", (doc_id,))
+        parts: list[str] = []
+        if row is not None and row["doc_number"]:
+            parts = [
+                r["id"]
+                for r in catalog.fetch_all(
+                    conn,
+                    "SELECT id FROM documents WHERE parent_id = ? AND doc_number = ?",
+                    (doc_id, row["doc_number"]),
+                )
+            ]
+        for part_id in parts:
+            ids.append(catalog.insert_event(conn, part_id, event))
+            self._refresh_derived(conn, part_id)
+        self._refresh_derived(conn, doc_id)
+        return ids
+
+    def _apply_event_ref(
+        self,
+        conn: sqlite3.Connection,
+        from_id: str | None,
+        target_id: str,
+        payload: dict[str, Any],
+    ) -> None:
+        """Record the event another document (or an imported list) states about ``target_id``."""
+        event = catalog.event_from_payload(payload["event"])
+        if from_id is not None:
+            acting_row = catalog.fetch_one(
+                conn, "SELECT title, doc_number FROM documents WHERE id = ?", (from_id,)
+            )
+            assert acting_row is not None
+            event = attrs.evolve(
+                event,
+                acting=DocRef(
+                    text=acting_row["title"] or acting_row["doc_number"] or from_id,
+                    title=acting_row["title"],
+                    number=acting_row["doc_number"],
+                    resolved_id=from_id,
+                ),
+            )
+            prov = event.provenance
+            if prov.source is None and prov.kind == ProvenanceKind.PARSED:
+                event = attrs.evolve(event, provenance=attrs.evolve(prov, source=from_id))
+        ids = self._record_lifecycle(conn, target_id, event)
+        self.log("lifecycle_ref", target_id, "recorded", event_ids=ids, **_event_log(event))
+
+    def _apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> bool:
+        """Re-derive a document's policy events from the settings. Returns whether they changed."""
+        doc = catalog.load_document(conn, doc_id, with_parts=False)
+        if doc is None:
+            return False
+        own = tuple(e for e in doc.events if e.provenance.kind != ProvenanceKind.POLICY)
+        held = [e for e in doc.events if e.provenance.kind == ProvenanceKind.POLICY]
+        wanted = policy_events(attrs.evolve(doc, events=own), archive_settings.load(conn))
+        if [(e.kind, e.date) for e in held] == [(e.kind, e.date) for e in wanted]:
+            return False
+        conn.execute("DELETE FROM events WHERE doc_id = ? AND prov_kind = 'policy'", (doc_id,))
+        for event in wanted:
+            catalog.insert_event(conn, doc_id, event)
+        return True
+
+    def settings(self) -> dict[str, Any]:
+        """The archive's settings (see :mod:`gazette.settings`)."""
+        return archive_settings.load(self.conn)
+
+    def set_setting(self, name: str, value: Any) -> int:
+        """Change a setting (``None`` unsets it) and re-derive what depends on it.
+
+        Returns the number of documents whose policy events changed.
+
+        Raises:
+            InvalidArgument: no such setting.
+        """
+        with self.transaction() as conn:
+            archive_settings.store(conn, name, value)
+            changed = 0
+            for doc_id in list(catalog.iter_ids(conn)):
+                if self._apply_policy(conn, doc_id):
+                    changed += 1
+                    self._refresh_derived(conn, doc_id)
+            self.log(
+                "set_setting",
+                name,
+                "set" if value is not None else "unset",
+                value=value,
+                documents=changed,
+            )
+        return changed
+
+    def _manual(self, event: LifecycleEvent) -> LifecycleEvent:
+        """A manual event carries who entered it and when."""
+        prov = event.provenance
+        if prov.kind != ProvenanceKind.MANUAL:
+            return event
+        return attrs.evolve(
+            event,
+            provenance=attrs.evolve(
+                prov,
+                by=prov.by or self.actor,
+                at=prov.at or _dt.datetime.now(_dt.UTC).replace(microsecond=0),
+            ),
+        )
+
+    def record_events(
+        self, ref: str, events: Iterable[LifecycleEvent], *, action: str = "event"
+    ) -> list[int]:
+        """Add lifecycle events to a document (manual entry, corrections), in one transaction.
+
+        Manual events get who entered them (the archive's actor) and when; the acting document
+        is resolved when the archive holds it; attachments carrying the document's number get
+        the events too. Each event is written to the log.
+
+        Returns:
+            The ids of the events recorded on the document ``ref`` names.
+
+        Raises:
+            DocumentNotFound: nothing matches ``ref``.
+            AmbiguousReference: several documents match.
+        """
+        recorded: list[int] = []
+        with self.transaction() as conn:
+            doc_id = self.resolve_id(ref)
+            for event in events:
+                event = self._manual(event)
+                acting = event.acting
+                if acting is not None and acting.resolved_id is None:
+                    target, _ = references.resolve_ref(conn, acting, exclude={doc_id})
+                    if target is not None:
+                        event = attrs.evolve(event, acting=acting.with_resolved(target))
+                ids = self._record_lifecycle(conn, doc_id, event)
+                recorded.append(ids[0])
+                self.log(action, doc_id, "recorded", event_ids=ids, **_event_log(event))
+        return recorded
+
+    def remove_event(self, event_id: int, *, reason: str) -> LifecycleEvent:
+        """Withdraw an event recorded in error. The log keeps the event and the reason.
+
+        The copies recorded with it on the attachments that carry the document's number go
+        with it.
+
+        Raises:
+            InvalidArgument: no event with that id, or no reason given.
+        """
+        if not reason or not reason.strip():
+            raise InvalidArgument("say why the event is removed (--reason)")
+        with self.transaction() as conn:
+            row = catalog.fetch_one(conn, "SELECT * FROM events WHERE id = ?", (event_id,))
+            if row is None:
+                raise InvalidArgument(f"no event with id {event_id}")
+            event = catalog.event_from_row(row)
+            same = " AND ".join(f"e.{column} IS ?" for column in _EVENT_IDENTITY)
+            copies = catalog.fetch_all(
+                conn,
+                "SELECT e.id, e.doc_id FROM events e JOIN documents d ON d.id = e.doc_id"
+                f" WHERE d.parent_id = ? AND {same}",
+                (row["doc_id"], *(row[column] for column in _EVENT_IDENTITY)),
+            )
+            for target in [{"id": event_id, "doc_id": row["doc_id"]}, *copies]:
+                conn.execute("DELETE FROM events WHERE id = ?", (target["id"],))
+                self._refresh_derived(conn, target["doc_id"])
+            self.log(
+                "remove_event",
+                row["doc_id"],
+                "removed",
+                event_id=event_id,
+                copies=[c["id"] for c in copies],
+                reason=reason.strip(),
+                **_event_log(event),
+            )
+        return event
+
+    def import_cleanup(
+        self,
+        rows: Iterable[CleanupRow],
+        *,
+        list_name: str,
+        acting: str | None = None,
+    ) -> ImportReport:
+        """Import a cleanup list (清理结果): one cleanup-outcome event per row, all or nothing.
+
+        Args:
+            rows: the list (see :func:`gazette.cleanup.read_cleanup_csv`).
+            list_name: the list's name, kept as the events' provenance.
+            acting: the cleanup notice the list comes from: a reference (id, number or title)
+                to an archive document, or the notice's title or number as written.
+
+        A row whose document is not in the archive (or is ambiguous) is kept pending and
+        applied when the document arrives.
+        """
+        rows = list(rows)
+        applied = pending = 0
+        with self.transaction() as conn:
+            acting_ref = self._acting_ref(conn, acting)
+            now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
+            for row in rows:
+                event = LifecycleEvent(
+                    kind=EventKind.CLEANUP_OUTCOME,
+                    date=row.date,
+                    outcome=row.outcome,
+                    articles=row.articles,
+                    note=row.note,
+                    acting=acting_ref,
+                    provenance=Provenance(
+                        ProvenanceKind.IMPORTED,
+                        source=f"{list_name} line {row.line}",
+                        excerpt=row.excerpt,
+                        by=self.actor,
+                        at=now,
+                    ),
+                )
+                target_id, found = references.resolve_ref(conn, row.target)
+                if target_id is None:
+                    references.store_pending(
+                        conn,
+                        kind="event",
+                        from_doc_id=acting_ref.resolved_id if acting_ref else None,
+                        ref=row.target,
+                        payload={"event": catalog.event_payload(event)},
+                        found=found,
+                    )
+                    pending += 1
+                    outcome = "ambiguous" if found else "pending"
+                else:
+                    self._record_lifecycle(conn, target_id, event)
+                    applied += 1
+                    outcome = "recorded"
+                self.log(
+                    "import_cleanup",
+                    target_id,
+                    outcome,
+                    ref=row.target.text,
+                    candidates=found,
+                    **_event_log(event),
+                )
+        return ImportReport(rows=len(rows), applied=applied, pending=pending)
+
+    def _acting_ref(self, conn: sqlite3.Connection, acting: str | None) -> DocRef | None:
+        """The acting document of imported or entered events: an archive document if one
+        matches, else the reference as written."""
+        if not acting or not acting.strip():
+            return None
+        acting = acting.strip()
+        try:
+            doc_id = self.resolve_id(acting)
+        except (DocumentNotFound, AmbiguousReference):
+            ref = references.ref_from_text(acting)
+            return ref or DocRef(acting, acting)
+        row = catalog.fetch_one(
+            conn, "SELECT title, doc_number FROM documents WHERE id = ?", (doc_id,)
+        )
+        assert row is not None
+        return DocRef(
+            row["title"] or row["doc_number"] or doc_id, row["title"], row["doc_number"], doc_id
+        )
+
+    def unresolved(self, view: View | str = View.INTERNAL) -> list[dict[str, Any]]:
+        """References still waiting for their target (see :func:`gazette.references.unresolved`).
+
+        The public view lists only references made by documents the public may see (and
+        imported lists); candidates it may not see are left out.
+        """
+        rows = references.unresolved(self.conn)
+        if View(view) == View.INTERNAL:
+            return rows
+        reader = self.view(view)
+        out = []
+        for row in rows:
+            if row["from_doc_id"] and not reader._visible_id(row["from_doc_id"]):
+                continue
+            row["candidates"] = [c for c in row["candidates"] if reader._visible_id(c)]
+            out.append(row)
+        return out
+
+
+# The columns that make two event rows the same fact (an event and its copies on attachments).
+_EVENT_IDENTITY = (
+    "kind",
+    "date",
+    "outcome",
+    "articles",
+    "acting_text",
+    "prov_kind",
+    "prov_source",
+    "prov_excerpt",
+    "prov_at",
+)
+
+
+def _event_log(event: LifecycleEvent) -> dict[str, Any]:
+    """What the log keeps of an event."""
+    acting = event.acting
+    prov = event.provenance
+    return {
+        "kind": event.kind.value,
+        "date": catalog.iso(event.date),
+        "cleanup_outcome": event.outcome.value if event.outcome else None,
+        "articles": list(event.articles),
+        "acting": acting.text if acting else None,
+        "acting_id": acting.resolved_id if acting else None,
+        "provenance": prov.kind.value,
+        "source": prov.source,
+        "by": prov.by,
+    }
