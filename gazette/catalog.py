@@ -30,6 +30,7 @@ from gazette.model import (
     Publication,
     SourceFile,
     TextVersion,
+    current_text,
 )
 
 # --- encoding helpers -----------------------------------------------------------------------
@@ -271,6 +272,35 @@ def queue_index(conn: sqlite3.Connection, doc_id: str) -> None:
         "ON CONFLICT(doc_id) DO UPDATE SET queued_at = excluded.queued_at",
         (doc_id, now()),
     )
+
+
+def ocr_documents(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
+    """The documents among ``ids`` whose current text (see :func:`gazette.model.current_text`)
+    was recognised by OCR."""
+    wanted = list(dict.fromkeys(ids))
+    texts: dict[str, list[TextVersion]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = conn.execute(
+            "SELECT doc_id, adopted, standard, ocr FROM texts"
+            f" WHERE doc_id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
+            chunk,
+        ).fetchall()
+        for doc_id, adopted, standard, ocr in rows:
+            texts.setdefault(doc_id, []).append(
+                TextVersion(
+                    blocks=(),
+                    adopted=to_date(adopted),
+                    standard=bool(standard),
+                    ocr=decode_ocr(ocr),
+                )
+            )
+    out = set()
+    for doc_id, versions in texts.items():
+        current = current_text(versions)
+        if current is not None and current.ocr is not None:
+            out.add(doc_id)
+    return out
 
 
 def insert_text(conn: sqlite3.Connection, doc_id: str, text: TextVersion) -> int:

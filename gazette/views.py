@@ -391,7 +391,7 @@ class ArchiveView:
             # Entries waiting to be re-indexed (a writer that could not update the index left
             # them queued) may carry an old disclosure: the public view leaves them out.
             stale = {r[0] for r in self.conn.execute("SELECT doc_id FROM index_queue").fetchall()}
-        return self.archive.index.search(
+        results = self.archive.index.search(
             query,
             public_only=public,
             exclude_ids=stale,
@@ -402,6 +402,11 @@ class ArchiveView:
             facets=facets,
             status_source=self._statuses_on,
         )
+        recognised = catalog.ocr_documents(self.conn, (hit.id for hit in results.hits))
+        if not recognised:
+            return results
+        hits = tuple(attrs.evolve(h, ocr=True) if h.id in recognised else h for h in results.hits)
+        return attrs.evolve(results, hits=hits)
 
     def _statuses_on(self, on: _dt.date) -> dict[str, str]:
         """Every document's status on a date, from the catalog's status intervals."""

@@ -226,6 +226,11 @@ def test_confidence_per_page_is_stored_and_ocr_text_is_marked(
     assert version["ocr"]["pages"] == [[3, dict(issue["ocr"]["pages"])[3]]]
     assert "OCR识别文本" in run("show", first).stdout
     assert "OCR识别文本" in run("export", first).stdout
+    # Search marks hits found in recognised text, and only those.
+    title = issue["items"][0]["title"]
+    hits = run.json("search", title[:6])["hits"]
+    assert hits and all(hit["ocr"] for hit in hits)
+    assert "[OCR]" in run("search", title[:6]).stdout
     with gazette.open_archive(run.archive_dir) as archive:
         document = archive.public.get(first)
         assert document.text is not None and document.text.ocr is not None

@@ -655,6 +655,7 @@ def test_cli_search_json_shape(run: Cli, seed_path: Path) -> None:
     hit = data["hits"][0]
     assert {"id", "title", "doc_number", "score", "snippet", "status"} <= set(hit)
     assert hit["doc_number"] == "济政办发〔2017〕27号"
+    assert hit["ocr"] is False  # a born-digital text
     assert set(data["facets"]) == {"issuer", "year", "doc_type", "status"}
     # The seed carries no disclosure note: the public view neither finds nor counts it.
     public = run.json("search", "济政办发（2017）27号")

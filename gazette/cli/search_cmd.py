@@ -27,6 +27,7 @@ def _print(results: SearchResults, offset: int) -> None:
         click.echo(
             f"{n:>3}. {hit.title or '(untitled)'}  [{hit.doc_number or '-'}]"
             f"  {date.isoformat() if date else '-'}  {hit.status}  id={hit.id}"
+            + ("  [OCR]" if hit.ocr else "")
         )
         if hit.snippet:
             click.echo(f"     {_plain(hit.snippet)}")

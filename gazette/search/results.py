@@ -102,6 +102,8 @@ class Hit:
         written: 成文日期.
         published: 发布日期.
         parent_id: the carrier document of an attachment.
+        ocr: the text the hit was found in was recognised from images (OCR): it may hold
+            recognition errors, and the original page images are the reference.
     """
 
     id: str
@@ -115,6 +117,7 @@ class Hit:
     written: _dt.date | None = None
     published: _dt.date | None = None
     parent_id: str | None = None
+    ocr: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -129,6 +132,7 @@ class Hit:
             "written": self.written.isoformat() if self.written else None,
             "published": self.published.isoformat() if self.published else None,
             "parent_id": self.parent_id,
+            "ocr": self.ocr,
         }
 
 
