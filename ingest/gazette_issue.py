@@ -22,6 +22,7 @@ document per item, in issue order (DOMAIN.md §6):
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import statistics
 import unicodedata
@@ -101,12 +102,26 @@ def recognise(raw: RawDocument) -> toc.IssueMeta:
     return toc.recognise(cover, _furniture_texts(raw), _metadata_texts(raw))
 
 
+_GAZETTE_WORD = re.compile(r"公[\s\u3000]*报")
+
+
+def _mentions_a_gazette(raw: RawDocument) -> bool:
+    texts = itertools.chain(
+        (line.text for line in raw.lines),
+        (line.text for line in raw.furniture),
+        _metadata_texts(raw),
+    )
+    return any(_GAZETTE_WORD.search(text) for text in texts)
+
+
 def looks_like_issue(raw: RawDocument) -> bool:
     """Whether a read file is a gazette issue rather than a single document.
 
     An issue names a gazette and an issue number on its cover, and has a 目录 or running
     headers stating the gazette.
     """
+    if not _mentions_a_gazette(raw):
+        return False  # every gazette name ends with 公报: most documents stop here, cheaply
     meta = recognise(raw)
     if not meta.complete:
         return False

@@ -25,6 +25,10 @@ def test_real_laws(name: str) -> None:
     notes = [line for line in raw.lines if line.style == "subtitle"]
     assert len(notes) == len([line for line in head if line.strip()])
     assert raw.lines[len(notes) + 1].style in ("h2", "p")  # the body starts after the 题注
+    # The 题注 keep every character but spacing (a title in <> inside 《》 is text, not a tag).
+    assert [n.text for n in notes] == [
+        clean_inline(line, keep_gaps=True).replace("\u3000", "") for line in head if line.strip()
+    ]
     chapters = [line for line in source if line.startswith(("## ", "### "))]
     assert [line.text for line in raw.lines if line.style in ("h2", "h3")] == [
         clean_inline(c.lstrip("#").strip(), keep_gaps=True) for c in chapters
@@ -38,7 +42,8 @@ def test_structure_and_inline_markup(tmp_path: Path) -> None:
         "（2021年3月15日青川市人民政府第5次常务会议通过）\n\n"
         "## 第一章 总则\n\n"
         "### 第一节 一般规定\n\n"
-        "第一条 为了**推进**政务公开，根据[条例](http://example.org)，\n制定本办法。\n\n"
+        "第一条 为了**推进**政务公开，根据[条例](http://example.org)<br>，\n制定本办法。\n\n"
+        "依照《关于修改<青川市政务公开办法>的决定》修改。\n\n"
         "- 第二条 本办法适用于本市。\n\n"
         "| 事项 | 时限 |\n|---|---|\n| 主动公开 | 20个工作日 |\n\n"
         "<!-- 注释 -->\n",
@@ -51,6 +56,7 @@ def test_structure_and_inline_markup(tmp_path: Path) -> None:
         ("h2", "第一章总则"),  # canonical spacing is the parser's business
         ("h3", "第一节一般规定"),
         ("p", "第一条为了推进政务公开，根据条例，制定本办法。"),
+        ("p", "依照《关于修改<青川市政务公开办法>的决定》修改。"),
         ("p", "第二条本办法适用于本市。"),
         ("table", "事项\t时限"),
         ("table", "主动公开\t20个工作日"),

@@ -34,6 +34,7 @@ from ingest.readers.text import decode
 
 _INFO_END = re.compile(r"^\s*<!--\s*INFO\s+END\s*-->\s*$", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -45,8 +46,8 @@ def _inline(text: str) -> str:
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", text)
     text = re.sub(r"`([^`]+)`", r"\1", text)
-    text = re.sub(r"<[^>]+>", "", text)
-    return text
+    # HTML tags go; a title in angle brackets inside 《》 (``《关于修改<X法>的决定》``) is text.
+    return _TAG.sub("", text)
 
 
 def _blocks(text: str) -> list[tuple[str, str]]:
