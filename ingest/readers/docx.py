@@ -36,17 +36,6 @@ MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _P, _TBL, _SDT, _TXBX = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}sdt", f"{{{W}}}txbxContent"
-_ALIGN = {
-    "LEFT": "left",
-    "CENTER": "center",
-    "RIGHT": "right",
-    "JUSTIFY": "justify",
-    "DISTRIBUTE": "justify",
-    "JUSTIFY_LOW": "justify",
-    "JUSTIFY_MED": "justify",
-    "JUSTIFY_HI": "justify",
-    "THAI_JUSTIFY": "justify",
-}
 _LEADING = re.compile(r"^[ \u3000\u00a0\t]+")
 
 
@@ -157,8 +146,8 @@ class _Styles:
         self.default_size = int(value) / 2 if value and value.isdigit() else None
 
     def of(self, paragraph: Any) -> _StyleInfo:
-        p_pr = paragraph._p.pPr
-        style_id = p_pr.pStyle.val if p_pr is not None and p_pr.pStyle is not None else None
+        p_style = paragraph._p.find(f"{{{W}}}pPr/{{{W}}}pStyle")
+        style_id = p_style.get(f"{{{W}}}val") if p_style is not None else None
         if style_id not in self.cache:
             self.cache[style_id] = self._resolve(style_id or self.default)
         return self.cache[style_id]
@@ -199,17 +188,83 @@ def _indent(paragraph: Any, size: float | None, text: str) -> float | None:
     return None
 
 
+_DIRECT_JC = {
+    **_JC,
+    "lowKashida": "justify",
+    "mediumKashida": "justify",
+    "highKashida": "justify",
+    "thaiDistribute": "justify",
+}
+_VAL = f"{{{W}}}val"
+_RPR, _BOLD, _SIZE, _COLOR = (f"{{{W}}}{tag}" for tag in ("rPr", "b", "sz", "color"))
+_PARAGRAPH_JC = f"{{{W}}}pPr/{{{W}}}jc"
+_HEX_COLOR = re.compile(r"^[0-9A-Fa-f]{6}$")
+
+
+_R, _T, _BR, _HYPERLINK = (f"{{{W}}}{tag}" for tag in ("r", "t", "br", "hyperlink"))
+_FIXED_TEXT = {
+    f"{{{W}}}tab": "\t",
+    f"{{{W}}}ptab": "\t",
+    f"{{{W}}}cr": "\n",
+    f"{{{W}}}noBreakHyphen": "-",
+}
+_MEASURE = re.compile(r"^(-?\d+(?:\.\d+)?)(mm|cm|in|pt|pc|pi)$")
+_POINTS_PER = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, "pc": 12.0, "pi": 12.0}
+
+
+def _run_text(run: Any) -> str:
+    """A ``w:r``'s text as Word shows it: ``w:t`` text, tabs, line breaks (not page or column
+    breaks), non-breaking hyphens."""
+    parts = []
+    for child in run:
+        tag = child.tag
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag == _BR:
+            if child.get(f"{{{W}}}type", "textWrapping") == "textWrapping":
+                parts.append("\n")
+        elif tag in _FIXED_TEXT:
+            parts.append(_FIXED_TEXT[tag])
+    return "".join(parts)
+
+
 def _runs(paragraph: Any) -> list[tuple[str, Any]]:
+    """The paragraph's runs, those inside hyperlinks too, as ``(text, w:r element)``; read
+    from the XML directly (python-docx runs an XPath query per paragraph and per run)."""
     out = []
-    for item in paragraph.iter_inner_content():
-        runs = getattr(item, "runs", None)
-        for run in runs if runs is not None else [item]:
-            out.append((run.text, run))
+    for child in paragraph:
+        if child.tag == _R:
+            out.append((_run_text(child), child))
+        elif child.tag == _HYPERLINK:
+            out.extend((_run_text(run), run) for run in child.iterchildren(_R))
     return out
 
 
+def _half_points(value: str) -> float | None:
+    """A ``w:sz`` value in points: half-points, or a universal measure such as ``12pt``."""
+    if value.isdigit():
+        return int(value) / 2
+    found = _MEASURE.match(value.strip())
+    return float(found.group(1)) * _POINTS_PER[found.group(2)] if found else None
+
+
+def _run_format(run: Any) -> tuple[bool | None, float | None, str | None]:
+    """A ``w:r``'s own bold, size (points) and colour (``FF0000``)."""
+    rpr = run.find(_RPR)
+    if rpr is None:
+        return None, None, None
+    sz = rpr.find(_SIZE)
+    color = rpr.find(_COLOR)
+    value = color.get(_VAL, "") if color is not None else ""
+    return (
+        _on(rpr.find(_BOLD)),
+        _half_points(sz.get(_VAL, "")) if sz is not None else None,
+        value.upper() if _HEX_COLOR.match(value) else None,
+    )
+
+
 def _paragraph_lines(paragraph: Any, styles: _Styles) -> list[Line]:
-    runs = _runs(paragraph)
+    runs = _runs(paragraph._p)
     text = "".join(t for t, _ in runs)
     if not text.strip():
         return []
@@ -222,19 +277,19 @@ def _paragraph_lines(paragraph: Any, styles: _Styles) -> list[Line]:
     for piece, run in runs:
         n = len(piece.strip())
         visible += n
-        font = run.font
-        if font.bold if font.bold is not None else style_bold:
+        own_bold, own_size, color = _run_format(run)
+        if own_bold if own_bold is not None else style_bold:
             bold += n
-        size = float(font.size.pt) if font.size is not None else style_size
+        size = own_size if own_size is not None else style_size
         if size:
             sizes[size] = sizes.get(size, 0) + n
-        color = font.color.rgb if font.color is not None and font.color.type else None
         if color is not None:
-            colors[str(color)] = colors.get(str(color), 0) + n
+            colors[color] = colors.get(color, 0) + n
     size = max(sizes, key=lambda s: sizes[s]) if sizes else None
-    direct = paragraph.alignment
+    jc = paragraph._p.find(_PARAGRAPH_JC)
+    direct = _DIRECT_JC.get(jc.get(_VAL, "")) if jc is not None else None
     hints: dict[str, Any] = {
-        "align": _ALIGN.get(direct.name) if direct is not None else style.align,
+        "align": direct or style.align,
         "style": style.name,
         "bold": visible > 0 and bold >= 0.6 * visible,
         "size": size,
