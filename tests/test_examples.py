@@ -1,0 +1,76 @@
+"""The examples run, and the bundled sample corpus is what its scripts write.
+
+``examples/main_job.sh`` is the README's first command; ``examples/api_tour.py`` is the Python
+API tour; ``examples/make_gazette.py`` and ``tests/make_sample_corpus.py`` wrote files of
+``archive_data/``, which must not drift from them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARCHIVE_DATA, ROOT
+
+
+def _env(archive: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    # ``python3`` in the script is this interpreter, whatever environment runs the tests.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["GAZETTE_ARCHIVE"] = str(archive)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def test_main_job_runs_on_the_sample_corpus(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    done = subprocess.run(
+        ["sh", str(ROOT / "examples" / "main_job.sh")],
+        env=_env(archive),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    files = sum(1 for p in ARCHIVE_DATA.rglob("*") if p.is_file())
+    assert f"0 ingested, {files} duplicate, 0 failed" in out
+    assert "青川市人民政府公报 2021年第4期" in out
+    assert "【已废止" in out  # the repealed notice's export carries its status mark
+    assert "bagged " in out and "Payload-Oxum" in out
+    assert out.rstrip().splitlines()[-1].endswith(": ok")
+    assert (tmp_path / "archive-exports" / "qcsb-2019-30.docx").stat().st_size > 0
+    assert (tmp_path / "archive-exports" / "bag" / "bagit.txt").is_file()
+
+
+def test_api_tour_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "api_tour.py")],
+        env=_env(ROOT / "unused-archive"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "ingest: {'ingested':" in done.stdout
+    assert "canonical number: 青政办发〔2021〕12号" in done.stdout
+    assert not (ROOT / "unused-archive").exists()
+
+
+def test_the_sample_gazette_is_what_make_gazette_writes(tmp_path: Path) -> None:
+    pytest.importorskip("reportlab", reason="the gazette is typeset with reportlab")
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import make_gazette
+    finally:
+        sys.path.remove(str(ROOT / "examples"))
+    from tests.gazette_render import render_pdf
+
+    fresh = tmp_path / "issue.pdf"
+    render_pdf(make_gazette.spec(), fresh)
+    assert fresh.read_bytes() == make_gazette.OUTPUT.read_bytes()
