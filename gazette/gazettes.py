@@ -12,9 +12,11 @@ carry a running total (总号) across years. :func:`find_gaps` reads both:
   the larger step, so it never reports a gap that the other reading would close;
 * **missing at a year's end**: numbers after a year's last issue that the totals show existed
   (the next year's first issue has a total further on than the issues in between explain);
-* **duplicates**: one issue number held by several issue records (the same issue ingested
-  from two files, or two issues claiming one number), and one total claimed by different
-  issues.
+* **duplicates**: one issue number held by several issue records that print different
+  documents (two issues claiming one number), and one total claimed by different issues;
+* **editions**: one issue number held by several records that print the same documents (one
+  issue ingested from several files: a scan and a Word or web edition). Not a fault: the
+  report lists them, and they do not make it incomplete.
 """
 
 from __future__ import annotations
@@ -56,8 +58,10 @@ class GapReport:
         missing_at_year_end: ``(year, number)`` pairs after a year's last issue, inferred
             from the running totals.
         missing_totals: running totals no issue carries, between issues that carry totals.
-        duplicates: issue numbers held by several records.
+        duplicates: issue numbers held by several records that print different documents.
         duplicate_totals: totals claimed by different issues.
+        editions: issue numbers held by several records that print the same documents
+            (files of one issue).
         out_of_order: pairs of issue labels whose totals run backwards.
     """
 
@@ -73,6 +77,7 @@ class GapReport:
     duplicates: tuple[Duplicate, ...] = ()
     duplicate_totals: tuple[Duplicate, ...] = ()
     out_of_order: tuple[tuple[str, str], ...] = ()
+    editions: tuple[Duplicate, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -106,6 +111,7 @@ class GapReport:
                 {"label": d.label, "issue_ids": list(d.issue_ids)} for d in self.duplicate_totals
             ],
             "out_of_order": [list(pair) for pair in self.out_of_order],
+            "editions": [{"label": d.label, "issue_ids": list(d.issue_ids)} for d in self.editions],
         }
 
 
@@ -128,10 +134,14 @@ def _report(gazette: str, issues: Sequence[GazetteIssue]) -> GapReport:
         for n in issue.number.numbers:
             holders[(issue.number.year, n)].append(issue)
     duplicates = []
+    editions = []
     for (year, n), held in sorted(holders.items()):
         if len({_ids([i]) for i in held}) > 1:
-            unit = held[0].number.unit
-            duplicates.append(Duplicate(f"{year}年第{n}{unit}", _ids(held)))
+            label = f"{year}年第{n}{held[0].number.unit}"
+            if len(_same_documents(held)) == 1:
+                editions.append(Duplicate(label, _ids(held)))
+            else:
+                duplicates.append(Duplicate(label, _ids(held)))
     # Missing numbers and years.
     years: dict[int, set[int]] = defaultdict(set)
     for year, n in holders:
@@ -202,7 +212,24 @@ def _report(gazette: str, issues: Sequence[GazetteIssue]) -> GapReport:
         duplicates=tuple(duplicates),
         duplicate_totals=tuple(duplicate_totals),
         out_of_order=tuple(out_of_order),
+        editions=tuple(editions),
     )
+
+
+def _same_documents(held: Sequence[GazetteIssue]) -> list[list[GazetteIssue]]:
+    """The records grouped into issues: records that print a document in common are files of
+    one issue (a record without linked items is an issue of its own)."""
+    groups: list[tuple[set[str], list[GazetteIssue]]] = []
+    for issue in held:
+        docs = {item.doc_id for item in issue.items if item.doc_id}
+        joined = [g for g in groups if docs and g[0] & docs]
+        merged_docs, merged = set(docs), [issue]
+        for g in joined:
+            merged_docs |= g[0]
+            merged = g[1] + merged
+            groups.remove(g)
+        groups.append((merged_docs, merged))
+    return [records for _, records in groups]
 
 
 def _numbers_between(a: IssueNumber, b: IssueNumber, years: dict[int, set[int]]) -> int | None:

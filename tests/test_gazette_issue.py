@@ -16,6 +16,7 @@ import pytest
 
 import gazette
 from gazette.errors import IssueNotSplit
+from gazette.gazettes import find_gaps
 from gazette.model import DisclosureAttribute, IssueNumber, TextOrigin
 from ingest import gazette_files, gazette_issue, ingest_paths, stages
 from ingest.pipeline import identify
@@ -346,6 +347,10 @@ def test_an_issue_from_two_files_links_every_item_including_the_unnumbered(
     assert [i.doc_id for i in first.items] == [i.doc_id for i in second.items]
     assert archive.counts()["documents"] == len(gazettes.national.items)
     assert second.page_count is None and first.page_count == gazettes.national.page_count
+    # The gap report sees one issue in two files, not a duplicate.
+    [report] = find_gaps(archive.internal.issues())
+    assert not report.duplicates and not report.duplicate_totals
+    assert {e.issue_ids for e in report.editions} == {(first.id, second.id)}  # 第5、6期
 
 
 def test_items_are_public_by_being_printed(archive: gazette.Archive) -> None:

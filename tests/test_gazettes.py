@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 from gazette.gazettes import Duplicate, find_gaps
-from gazette.model import GazetteIssue, IssueNumber
+from gazette.model import GazetteIssue, IssueItem, IssueNumber
 from tests.conftest import Cli
 
 NAME = "青川市人民政府公报"
@@ -97,6 +98,29 @@ def test_duplicates_by_number_and_by_total() -> None:
     assert report.as_json()["duplicates"][0] == {"label": "2021年第4期", "issue_ids": [1, 2]}
 
 
+def _printing(record: GazetteIssue, *doc_ids: str) -> GazetteIssue:
+    items = tuple(IssueItem(k + 1, f"第{k + 1}件", doc_id=d) for k, d in enumerate(doc_ids))
+    return attrs.evolve(record, items=items)
+
+
+def test_files_of_one_issue_are_editions_not_duplicates() -> None:
+    # A scan and a Word edition of 2021年第4期 print the same documents (the Word edition may
+    # lack one); 2021年第5期 is claimed by two issues printing different documents.
+    [report] = find_gaps(
+        [
+            _printing(issue(1, 2021, 4, total=52), "a", "b"),
+            _printing(issue(2, 2021, 4, total=52), "b"),
+            _printing(issue(3, 2021, 5, total=53), "c"),
+            _printing(issue(4, 2021, 5, total=53), "d"),
+        ]
+    )
+    assert report.editions == (Duplicate("2021年第4期", (1, 2)),)
+    assert report.duplicates == (Duplicate("2021年第5期", (3, 4)),)
+    assert report.as_json()["editions"] == [{"label": "2021年第4期", "issue_ids": [1, 2]}]
+    [alone] = find_gaps([_printing(issue(1, 2021, 1), "a"), _printing(issue(2, 2021, 1), "a")])
+    assert alone.complete and alone.editions == (Duplicate("2021年第1期", (1, 2)),)
+
+
 def test_one_report_per_gazette() -> None:
     other = GazetteIssue("济南市人民政府公报", IssueNumber(2017, 2), id=9)
     reports = find_gaps([issue(1, 2021, 1), other])
@@ -111,9 +135,14 @@ def test_cli_gap_report(run: Cli, gazettes: Any) -> None:
     assert {"year": 2019, "issue": 1} in report["missing"]
     assert {"year": 2006, "issue": 29} in report["missing"]
     assert report["missing_years"] == list(range(2007, 2019))
-    assert report["duplicates"][0]["label"] == "2019年第5期"
+    # The PDF and the Word file of 2019年第5、6期 are one issue in two files.
+    assert report["duplicates"] == []
+    assert report["editions"] == [
+        {"label": "2019年第5期", "issue_ids": [1, 2]},
+        {"label": "2019年第6期", "issue_ids": [1, 2]},
+    ]
     assert run.json("issues", "--gaps") == [report]
     text = run("report", "gaps").stdout
-    assert "duplicate: 2019年第5期 held by issues [1, 2]" in text
+    assert "editions: 2019年第5期 held by issues [1, 2] (the same documents" in text
     assert "missing: 2006年第1期" in text  # the more common unit of the run
     assert run.json("issues", "--year", "2006")[0]["total"] == 738

@@ -91,7 +91,6 @@ def _print_gaps(reports: list[GapReport]) -> None:
         click.echo(f"{report.gazette}: {report.issues} issue(s) {span}")
         if report.complete:
             click.echo("  no gaps, no duplicates")
-            continue
         if report.missing:
             click.echo(
                 "  missing: " + "，".join(f"{y}年第{n}{report.unit}" for y, n in report.missing)
@@ -109,6 +108,11 @@ def _print_gaps(reports: list[GapReport]) -> None:
             click.echo(f"  duplicate: {dup.label} held by issues {list(dup.issue_ids)}")
         for dup in report.duplicate_totals:
             click.echo(f"  duplicate total: {dup.label} claimed by issues {list(dup.issue_ids)}")
+        for dup in report.editions:
+            click.echo(
+                f"  editions: {dup.label} held by issues {list(dup.issue_ids)}"
+                " (the same documents, in several files)"
+            )
         for a, b in report.out_of_order:
             click.echo(f"  totals run backwards: {a} → {b}")
 
