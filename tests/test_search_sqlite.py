@@ -138,3 +138,25 @@ def test_verify_reports_an_index_analysed_with_other_unicode_tables(tmp_path: Pa
         assert [(p.kind, p.repairable) for p in problems] == [("index_analysis", True)]
         archive.reindex()
         assert verify(archive).ok
+
+
+@pytest.mark.parametrize("rank_all", [2000, 3], ids=["scored", "broad"])
+def test_a_long_document_holding_the_words_as_written_is_found(
+    index: SqliteIndex, monkeypatch: pytest.MonkeyPatch, rank_all: int
+) -> None:
+    # Regression: 服务流程 matched (by its bigrams) 80 short documents that hold 服务 and 流程
+    # apart, and BM25 put the one long document holding 服务流程 itself below the 50 that the
+    # exact re-ranking looks at. Whether every match is scored or ranked in tiers, it comes
+    # first.
+    monkeypatch.setattr(engine, "RANK_ALL", rank_all)
+    records = [
+        _record(n, f"关于第{n}项工作的通知", f"提升服务质量，务流转顺畅，规范流程。第{n}项。")
+        for n in range(1, 81)
+    ]
+    long_body = "医院应当加强管理。" * 600 + "（四）服务流程" + "门诊患者平均预约诊疗率。" * 300
+    records.insert(0, _record(0, "关于加强公立医院绩效考核工作的意见", long_body))
+    index.apply(records)
+    results = index.search("服务流程", public_only=True, limit=10, facets=False)
+    assert results.total == 81
+    assert results.hits[0].id == "d0"
+    assert "<em>服务流程</em>" in results.hits[0].snippet

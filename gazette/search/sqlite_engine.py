@@ -30,9 +30,14 @@ at a number that no longer exists, which every search drops).
 
 Ranking is FTS5's BM25 with the title weighted :data:`~gazette.search.base.TITLE_BOOST` times
 the body. BM25 costs about two microseconds per matching document, so a query matching more
-than :data:`RANK_ALL` documents is ranked in two tiers instead of over every match: the
-newest :data:`TITLE_TIER` documents whose title matches (by BM25 over the titles), then the
-:data:`RANK_WINDOW` most recently indexed other candidates (by full BM25). ``reindex`` writes
+than :data:`RANK_ALL` documents is ranked in tiers instead of over every match: the newest
+:data:`TITLE_TIER` documents whose title matches (by BM25 over the titles); then documents that
+hold each word as written (its characters adjacent, which matching by bigrams does not
+require), the newest :data:`RANK_ALL` of them by BM25; then the :data:`RANK_WINDOW` most
+recently indexed other candidates (by full BM25). Documents holding the words as written
+compete in exact ranking too, whatever their BM25, so that the literal re-ranking of the
+shared half can put a long document that holds a phrase above short ones that hold its
+bigrams apart. ``reindex`` writes
 documents oldest first, so "most recently indexed" is close to "newest". Below that size the
 ranking is exact.
 """
@@ -50,6 +55,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from gazette.errors import InvalidArgument
 from gazette.search import docsets
@@ -599,6 +606,21 @@ class SqliteIndex(SearchIndex):
         def kept(rows: Iterable[tuple[int, float]]) -> list[tuple[int, float]]:
             return [(n, -s) for n, s in rows if n < size and view[n]]
 
+        # The documents holding each word as written (its characters adjacent, which matching
+        # by bigrams does not require): the newest RANK_ALL of them, best first. They always
+        # compete, so that the literal re-ranking (in the shared half) can put them first
+        # however long they are.
+        written: list[tuple[int, float]] = []
+        adjacent = self._query([[attrs.evolve(s, phrase=True) for s in g] for g in groups])
+        if adjacent is not None and adjacent != query:
+            written = kept(
+                self.conn.execute(
+                    f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ?"
+                    " ORDER BY rowid DESC LIMIT ?",
+                    (f"{self._columns(public_only)} : ({adjacent})", RANK_ALL),
+                ).fetchall()
+            )
+            written.sort(key=lambda item: -item[1])
         if match_count <= RANK_ALL:
             # Every match is scored; fetch enough of the best for the candidates among them.
             share = max(1, -(-2 * match_count // wanted_count))
@@ -607,8 +629,11 @@ class SqliteIndex(SearchIndex):
             ranked = kept(self.conn.execute(f"{sql} LIMIT ?", (expr, limit)).fetchall())
             if len(ranked) < min(depth, wanted_count) and limit < match_count:
                 ranked = kept(self.conn.execute(sql, (expr,)).fetchall())
-            return ranked[:depth]
-        # Too many to score: the newest title matches, then the newest candidates.
+            ranked = ranked[:depth]
+            seen = {n for n, _ in ranked}
+            return ranked + [item for item in written[:depth] if item[0] not in seen]
+        # Too many to score: the newest title matches, then those holding the words as written,
+        # then the newest candidates.
         titled = kept(
             self.conn.execute(
                 "SELECT rowid, bm25(titles) FROM titles WHERE titles MATCH ?"
@@ -617,8 +642,11 @@ class SqliteIndex(SearchIndex):
             ).fetchall()
         )
         titled.sort(key=lambda item: -item[1])
+        titled = titled[:depth]
+        seen = {n for n, _ in titled}
+        titled += [item for item in written[:depth] if item[0] not in seen]
         if len(titled) >= depth:
-            return titled[:depth]
+            return titled
         seen = {n for n, _ in titled}
         window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
         window = window[:RANK_WINDOW]
@@ -634,7 +662,7 @@ class SqliteIndex(SearchIndex):
             )
         ]
         recent.sort(key=lambda item: -item[1])
-        return (titled + recent)[:depth]
+        return titled + recent[: max(0, depth - len(titled))]
 
     def _literal_counts(
         self,
