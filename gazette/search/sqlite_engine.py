@@ -33,7 +33,7 @@ the body. BM25 costs about two microseconds per matching document, so a query ma
 than :data:`RANK_ALL` documents is ranked in tiers instead of over every match: the newest
 :data:`TITLE_TIER` documents whose title matches (by BM25 over the titles); then documents that
 hold each word as written (its characters adjacent, which matching by bigrams does not
-require), the newest :data:`RANK_ALL` of them by BM25; then the :data:`RANK_WINDOW` most
+require), the newest :data:`RANK_WINDOW` of them; then the :data:`RANK_WINDOW` most
 recently indexed other candidates (by full BM25). Documents holding the words as written
 compete in exact ranking too, whatever their BM25, so that the literal re-ranking of the
 shared half can put a long document that holds a phrase above short ones that hold its
@@ -607,20 +607,19 @@ class SqliteIndex(SearchIndex):
             return [(n, -s) for n, s in rows if n < size and view[n]]
 
         # The documents holding each word as written (its characters adjacent, which matching
-        # by bigrams does not require): the newest RANK_ALL of them, best first. They always
-        # compete, so that the literal re-ranking (in the shared half) can put them first
-        # however long they are.
+        # by bigrams does not require): the newest RANK_WINDOW of them. They always compete,
+        # so that the literal re-ranking (in the shared half) can put them first however long
+        # they are. (Not scored: FTS5 stops after the newest, and the re-ranking orders them.)
         written: list[tuple[int, float]] = []
         adjacent = self._query([[attrs.evolve(s, phrase=True) for s in g] for g in groups])
         if adjacent is not None and adjacent != query:
             written = kept(
-                self.conn.execute(
-                    f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ?"
-                    " ORDER BY rowid DESC LIMIT ?",
-                    (f"{self._columns(public_only)} : ({adjacent})", RANK_ALL),
-                ).fetchall()
+                (n, 0.0)
+                for (n,) in self.conn.execute(
+                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+                    (f"{self._columns(public_only)} : ({adjacent})", RANK_WINDOW),
+                )
             )
-            written.sort(key=lambda item: -item[1])
         if match_count <= RANK_ALL:
             # Every match is scored; fetch enough of the best for the candidates among them.
             share = max(1, -(-2 * match_count // wanted_count))
