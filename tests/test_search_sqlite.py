@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import gazette
+from gazette.errors import ArchiveError
 from gazette.search import IndexRecord, SearchFilters, open_index
 from gazette.search import sqlite_engine as engine
 from gazette.search.analysis import grams
@@ -160,3 +161,15 @@ def test_a_long_document_holding_the_words_as_written_is_found(
     assert results.total == 81
     assert results.hits[0].id == "d0"
     assert "<em>服务流程</em>" in results.hits[0].snippet
+
+
+def test_a_sqlite_without_fts5_gets_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An SQLite built without FTS5 answers "no such module: fts5"; the message must say what to
+    # do instead of passing that on.
+    monkeypatch.setattr(engine, "_SCHEMA", engine._SCHEMA.replace("USING fts5(", "USING nofts5("))
+    with pytest.raises(ArchiveError) as caught:
+        open_index(tmp_path / "ix", "sqlite")
+    assert "has no FTS5" in str(caught.value)
+    assert "whoosh" in (caught.value.hint or "")

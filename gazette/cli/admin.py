@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import click
@@ -58,6 +59,18 @@ _PACKAGES = {
 }
 
 
+def _has_fts5() -> bool:
+    """Whether this Python's SQLite can build the default search index."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+
+
 @click.command("doctor")
 @json_option
 @click.pass_obj
@@ -75,6 +88,7 @@ def doctor(obj: Context, as_json: bool) -> int:
         except ImportError:
             packages[name] = {"ok": False, "version": None, "extra": extra}
     tools = {name: {"path": shutil.which(name), "for": why} for name, why in _TOOLS.items()}
+    packages["sqlite3 FTS5"] = {"ok": _has_fts5(), "version": sqlite3.sqlite_version, "extra": None}
     required_ok = all(v["ok"] for v in packages.values() if v["extra"] is None)
     if as_json:
         emit_json({"ok": required_ok, "packages": packages, "tools": tools})

@@ -58,7 +58,7 @@ from typing import Any
 
 import attrs
 
-from gazette.errors import InvalidArgument
+from gazette.errors import ArchiveError, InvalidArgument
 from gazette.search import docsets
 from gazette.search.analysis import (
     AnalyzerConfig,
@@ -194,7 +194,18 @@ class SqliteIndex(SearchIndex):
         with self._transaction():
             for statement in _SCHEMA.strip().split(";\n"):
                 if statement.strip():
-                    self.conn.execute(statement)
+                    try:
+                        self.conn.execute(statement)
+                    except sqlite3.OperationalError as exc:
+                        if "no such module" not in str(exc):
+                            raise
+                        raise ArchiveError(
+                            self.db_path.parent,
+                            f"this Python's SQLite {sqlite3.sqlite_version} has no FTS5 ({exc})",
+                            hint="use the Whoosh engine (GAZETTE_SEARCH_ENGINE=whoosh, or"
+                            " `gazette reindex --engine whoosh`), or a Python whose SQLite has"
+                            " FTS5",
+                        ) from exc
             self.conn.executemany(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
                 [("format", FORMAT), ("analysis", analysis_label(config)), ("epoch", "0")],
