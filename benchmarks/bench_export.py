@@ -19,14 +19,13 @@ import difflib
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import gazette  # noqa: E402
+from benchmarks.timing import median_seconds  # noqa: E402
 from gazette.diff import compare, comparison_key  # noqa: E402
 from gazette.export import FORMATS, render  # noqa: E402
 from ingest import ingest_paths  # noqa: E402
@@ -34,15 +33,6 @@ from tests.export_fixtures import CASES, ON  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 RUNS = 5
-
-
-def median_time(func: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def documents() -> list[tuple[str, gazette.Document]]:
@@ -63,10 +53,10 @@ def bench_render() -> None:
     print(f"{'document':<24}{'txt ms':>9}" + "".join(f"{f:>10}" for f in formats))
     ratios: dict[str, list[float]] = {f: [] for f in formats}
     for name, doc in documents():
-        base = median_time(lambda doc=doc: render(doc, "txt", on=ON))
+        base = median_seconds(lambda doc=doc: render(doc, "txt", on=ON))
         row = f"{name:<24}{base * 1000:>9.1f}"
         for fmt in formats:
-            t = median_time(lambda doc=doc, fmt=fmt: render(doc, fmt, on=ON))
+            t = median_seconds(lambda doc=doc, fmt=fmt: render(doc, fmt, on=ON))
             ratios[fmt].append(t / base)
             row += f"{t / base:>9.1f}x"
         print(row)
@@ -91,7 +81,7 @@ def bench_diff() -> None:
     for a_name, b_name in present:
         a = (CORPUS / "laws" / a_name).read_text(encoding="utf-8")
         b = (CORPUS / "laws" / b_name).read_text(encoding="utf-8")
-        ours = median_time(lambda a=a, b=b: compare(a, b), runs=3)
+        ours = median_seconds(lambda a=a, b=b: compare(a, b), runs=3)
         found = len(compare(a, b).differences)
         key_a, _ = comparison_key(a)
         key_b, _ = comparison_key(b)
@@ -100,7 +90,7 @@ def bench_diff() -> None:
             matcher = difflib.SequenceMatcher(None, key_a, key_b, autojunk=False)
             return [op for op in matcher.get_opcodes() if op[0] != "equal"]
 
-        base = median_time(plain, runs=1)
+        base = median_seconds(plain, runs=1)
         base_found = len(plain())
         label = f"{a_name[:-3]} / {b_name[-14:-4]}"
         print(

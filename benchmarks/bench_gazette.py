@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 import pypdfium2 as pdfium  # noqa: E402
 
 import gazette  # noqa: E402
+from benchmarks.timing import median_seconds  # noqa: E402
 from ingest import gazette_issue, ingest_paths, ocr  # noqa: E402
 from ingest.gazette_layout import Page, split_furniture  # noqa: E402
 from ingest.readers import pdf as pdf_reader  # noqa: E402
@@ -50,15 +51,6 @@ from tests import gazette_render as render  # noqa: E402
 from tests.render import soffice_pdf  # noqa: E402
 
 CORPUS = Path(os.environ.get("GAZETTE_CORPUS", ROOT.parent / "shared" / "corpus"))
-
-
-def timed(func: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def raw_text(path: Path) -> None:
@@ -173,8 +165,8 @@ def bench_ocr(scan: Path, layout: render.Layout, dpis: Sequence[int], runs: int)
         def full(dpi: int = dpi, recognised: list[Page] = recognised) -> None:
             recognised[:] = ocr.recognise_pages(scan, pages, dpi=dpi, jobs=1)
 
-        base = timed(plain, runs)
-        seconds = timed(full, runs)
+        base = median_seconds(plain, runs)
+        seconds = median_seconds(full, runs)
         found = truth = ""
         result = recognised
         for page, (lines, _) in zip(result, split_furniture(result), strict=True):
@@ -192,7 +184,7 @@ def bench_ocr(scan: Path, layout: render.Layout, dpis: Sequence[int], runs: int)
             f"{seconds / base:>8.2f}  {cer(found, truth):>9.2%}  {confidence}"
         )
         if jobs > 1:
-            parallel = timed(
+            parallel = median_seconds(
                 lambda dpi=dpi: ocr.recognise_pages(scan, pages, dpi=dpi, jobs=jobs), runs
             )
             print(

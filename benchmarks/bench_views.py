@@ -14,17 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import gazette  # noqa: E402
+from benchmarks.timing import median_seconds  # noqa: E402
 from gazette import reports  # noqa: E402
 from gazette.archive import Submission  # noqa: E402
 from gazette.model import (  # noqa: E402
@@ -40,7 +39,6 @@ from gazette.model import (  # noqa: E402
 )
 from gazette.workdays import WorkdayCalendar  # noqa: E402
 
-RUNS = 5
 ATTRIBUTES = [
     DisclosureAttribute.PROACTIVE,
     DisclosureAttribute.PROACTIVE,
@@ -50,15 +48,6 @@ ATTRIBUTES = [
     DisclosureAttribute.UNKNOWN,
 ]
 WORDS = ["政务公开", "信息公开", "规范性文件", "政策解读", "行政执法", "公共资源", "营商环境"]
-
-
-def timed(func: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def build(archive: gazette.Archive, folder: Path, count: int, rng: random.Random) -> list[str]:
@@ -136,8 +125,8 @@ def main() -> None:
         ]
         print(f"{'read':<26}{'internal ms':>12}{'public ms':>12}{'public/internal':>17}")
         for name, func in rows:
-            t_internal = timed(lambda f=func: f(internal))  # type: ignore[misc]
-            t_public = timed(lambda f=func: f(public))  # type: ignore[misc]
+            t_internal = median_seconds(lambda f=func: f(internal))  # type: ignore[misc]
+            t_public = median_seconds(lambda f=func: f(public))  # type: ignore[misc]
             print(
                 f"{name:<26}{t_internal * 1000:>12.1f}{t_public * 1000:>12.1f}"
                 f"{t_public / t_internal:>17.2f}"
@@ -159,8 +148,8 @@ def main() -> None:
             days += chinese_calendar.is_workday(day)
         return days
 
-    t_base = timed(baseline)
-    t_ours = timed(lambda: calendar.count(first, last))
+    t_base = median_seconds(baseline)
+    t_ours = median_seconds(lambda: calendar.count(first, last))
     assert calendar.count(first, last).days == baseline()
     print(
         f"\n{'working days 2005-2025':<26}{'baseline ms':>12}{'ours ms':>12}{'ours/baseline':>17}"

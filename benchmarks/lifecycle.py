@@ -20,14 +20,13 @@ import datetime as dt
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import gazette  # noqa: E402
+from benchmarks.timing import median_seconds  # noqa: E402
 from gazette import catalog  # noqa: E402
 from gazette.lifecycle import status_on  # noqa: E402
 from gazette.validity import status_counts  # noqa: E402
@@ -36,15 +35,6 @@ from ingest.readers import read  # noqa: E402
 from tests.corpus_text import read_html, read_markdown  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-def _median(func: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def clause_reading(runs: int) -> None:
@@ -65,8 +55,8 @@ def clause_reading(runs: int) -> None:
         return
     base, full = [], []
     for raw in raws:
-        base.append(_median(lambda raw=raw: stages.parse(raw), runs))
-        full.append(_median(lambda raw=raw: stages.lifecycle(stages.parse(raw)), runs))
+        base.append(median_seconds(lambda raw=raw: stages.parse(raw), runs))
+        full.append(median_seconds(lambda raw=raw: stages.lifecycle(stages.parse(raw)), runs))
     ratios = [f / b for b, f in zip(base, full, strict=True)]
     chars = sum(len(raw.text) for raw in raws)
     print(
@@ -126,8 +116,8 @@ def status_report(n: int, runs: int) -> None:
             return {k.value: v for k, v in status_counts(view, on).items() if v}
 
         assert replay() == table(), "the derived table disagrees with replaying the events"
-        base = _median(replay, runs)
-        fast = _median(table, runs)
+        base = median_seconds(replay, runs)
+        fast = median_seconds(table, runs)
         archive.close()
     print(f"status counts on {on} over {n} documents, median of {runs} runs")
     print(f"  load + replay every document (baseline): {base * 1000:8.1f} ms")
