@@ -3,7 +3,8 @@
 Builds corpora of N documents (``--size``, repeatable; 10,000 by default) of about 3,000
 characters recombined from real sentences of ``../shared/corpus``, and measures in the same run:
 
-``sqlite``  this project's default engine (FTS5 + per-document columns + cached bitmaps);
+``sqlite``  this project's default engine (FTS5, bitmaps of the common tokens, per-document
+            columns and cached filter bitmaps);
 ``whoosh``  this project's Whoosh engine, only for sizes up to ``--whoosh-max`` (it indexes a
             few documents per second, so 10,000 documents would take an hour or more);
 ``peer``    a bare FTS5 table of the same token stream (CJK bigrams and each run's last
@@ -252,7 +253,10 @@ def run(size: int, queries: int, procs: int, workdir: Path, whoosh_max: int) -> 
     peer_col = Column("peer")
     # Load each engine's columns and the filter sets once (a running process has them).
     for index in indexes.values():
-        index.search(" ".join(sets[1][0]), public_only=True, filters=FILTERS, status_source=source)
+        for filters in (FILTERS, None):
+            index.search(
+                " ".join(sets[1][0]), public_only=True, filters=filters, status_source=source
+            )
     peer_search(peer, sets[1][0], True)
     print(f"   querying ({queries} queries per set)   {load()}")
     disagreements: list[tuple[str, bool, dict[str, int]]] = []

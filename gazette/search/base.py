@@ -332,8 +332,10 @@ class SearchIndex(abc.ABC):
         candidates: int,
         depth: int,
         public_only: bool,
+        memo: dict[int, tuple[str, str]] | None = None,
     ) -> list[tuple[int, float]]:
-        """Up to ``depth`` candidates, best first, with their scores."""
+        """Up to ``depth`` candidates, best first, with their scores (``memo``: texts this
+        search has read, for an engine that reads texts to rank; it may add to it)."""
 
     @abc.abstractmethod
     def _texts(
@@ -573,7 +575,7 @@ class SearchIndex(abc.ABC):
             for group in parsed.groups
         ]
         depth = max(want, RERANK_DEPTH)
-        ranked = self._rank(gen, groups, matched, depth, public_only)
+        ranked = self._rank(gen, groups, matched, depth, public_only, memo)
         # Documents whose number or identifier the query gives exactly always compete.
         keyed: dict[int, int] = {}
         for group in parsed.groups:

@@ -28,24 +28,30 @@ FTS5 tables store no copy of the tokens; removing a document recomputes them fro
 text (and since numbers are never reused, a posting that could not be removed can only point
 at a number that no longer exists, which every search drops).
 
-Ranking is FTS5's BM25 with the title weighted :data:`~gazette.search.base.TITLE_BOOST` times
-the body. BM25 costs about two microseconds per matching document, so a query matching more
-than :data:`RANK_ALL` documents is ranked in tiers instead of over every match: the newest
-:data:`TITLE_TIER` documents whose title matches (by BM25 over the titles); then documents that
-hold each word as written (its characters adjacent, which matching by bigrams does not
-require), the newest :data:`RANK_WINDOW` of them; then the :data:`RANK_WINDOW` most
-recently indexed other candidates (by full BM25). Documents holding the words as written
-compete in exact ranking too, whatever their BM25, so that the literal re-ranking of the
-shared half can put a long document that holds a phrase above short ones that hold its
-bigrams apart. ``reindex`` writes
-documents oldest first, so "most recently indexed" is close to "newest". Below that size the
-ranking is exact.
+Matching uses the bitmaps of :mod:`~gazette.search.common_grams` for the tokens most
+documents hold (``common`` table) and FTS5 for the rest, whose posting lists are short.
+
+Ranking is BM25 with the title weighted :data:`~gazette.search.base.TITLE_BOOST` times the
+body. FTS5's ``bm25()`` counts the documents of each token by walking its posting list, which
+for a common token costs as much as the whole query otherwise would; so FTS5 ranks only
+queries without common tokens (every match, up to :data:`RANK_ALL`), and queries with one are
+scored here from the stored text of the documents being ranked, with the document counts
+taken from the bitmaps: every candidate when there are at most :data:`RANK_WINDOW`, else
+tiers. The tiers: the newest :data:`TITLE_TIER` documents whose title matches (by BM25 over
+the titles); then documents that hold each word as written (its characters adjacent, which
+matching by bigrams does not require), the newest :data:`RANK_WINDOW` of them; then the
+:data:`RANK_WINDOW` most recently indexed other candidates. Documents holding the words as
+written compete in exact ranking too, whatever their score, so that the literal re-ranking
+of the shared half can put a long document that holds a phrase above short ones that hold
+its bigrams apart. ``reindex`` writes documents oldest first, so "most recently indexed" is
+close to "newest".
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import sqlite3
@@ -59,10 +65,11 @@ from typing import Any
 import attrs
 
 from gazette.errors import ArchiveError, InvalidArgument
-from gazette.search import docsets
+from gazette.search import common_grams, docsets
 from gazette.search.analysis import (
     AnalyzerConfig,
     bigrams,
+    fold,
     grams_text,
     is_cjk,
     phrase_grams,
@@ -117,8 +124,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(
     title, content='', tokenize="{_TOKENIZER}"
 );
+{common_grams.SCHEMA.strip()};
 """
-_TABLES = ("docs", "texts", "removed", "fts", "titles")
+_TABLES = ("docs", "texts", "removed", "fts", "titles", "common")
+# The text the common-token bitmaps cover: what the public may search.
+_PUBLIC = "{title body}"
 
 
 def analysis_label(config: AnalyzerConfig) -> str:
@@ -150,6 +160,14 @@ def _join(values: Iterable[str]) -> str:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(value.split(_SEP)) if value else ()
+
+
+def _missing(
+    extra: list[tuple[int, float]], ranked: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """The items of ``extra`` not already ranked."""
+    seen = {n for n, _ in ranked}
+    return [item for item in extra if item[0] not in seen]
 
 
 def _quote(token: str) -> str:
@@ -190,6 +208,13 @@ class SqliteIndex(SearchIndex):
 
     def _create(self, config: AnalyzerConfig) -> None:
         if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'fts'").fetchone():
+            if not self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'common'"
+            ).fetchone():
+                # An index written before the common-token bitmaps: they start empty and are
+                # chosen by the next write.
+                with self._transaction():
+                    self.conn.execute(common_grams.SCHEMA)
             return
         with self._transaction():
             for statement in _SCHEMA.strip().split(";\n"):
@@ -270,7 +295,11 @@ class SqliteIndex(SearchIndex):
         chosen = config or self.config
         self.conn.executemany(
             "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-            [("analysis", analysis_label(chosen)), ("epoch", str(epoch))],
+            [
+                ("analysis", analysis_label(chosen)),
+                ("epoch", str(epoch)),
+                ("common_docs", "0"),
+            ],
         )
         self.config = chosen
 
@@ -282,11 +311,19 @@ class SqliteIndex(SearchIndex):
             # Fork: the workers need nothing but the analysis code, already loaded.
             method = "fork" if "fork" in get_all_start_methods() else "spawn"
             pool = ProcessPoolExecutor(procs, mp_context=get_context(method))
+        recorder = common_grams.Recorder(common_grams.tokens(self.conn))
         try:
             for batch, streams in self._tokenized(records, pool, procs):
                 self._remove([r.id for r in batch])
-                self._insert(batch, streams)
+                self._insert(batch, streams, recorder)
                 count += len(batch)
+                if not recorder.common and not common_grams.chosen(self.conn):
+                    docs = self.conn.execute("SELECT count(*) FROM docs").fetchone()[0]
+                    if docs >= common_grams.MIN_DOCS:
+                        recorder = common_grams.Recorder(
+                            common_grams.choose(self.conn, _PUBLIC, docs)
+                        )
+            recorder.flush(self.conn)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -361,7 +398,12 @@ class SqliteIndex(SearchIndex):
             self.conn.executemany("DELETE FROM texts WHERE num = ?", nums)
             self.conn.executemany("INSERT INTO removed(num) VALUES (?)", nums)
 
-    def _insert(self, batch: list[IndexRecord], streams: list[tuple[str, ...]]) -> None:
+    def _insert(
+        self,
+        batch: list[IndexRecord],
+        streams: list[tuple[str, ...]],
+        recorder: common_grams.Recorder,
+    ) -> None:
         row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
         first = (row[0] if row else 0) + 1
         nums = range(first, first + len(batch))
@@ -402,6 +444,8 @@ class SqliteIndex(SearchIndex):
             "INSERT INTO titles(rowid, title) VALUES (?, ?)",
             [(num, s[0]) for num, s in zip(nums, streams, strict=True)],
         )
+        for num, (title, body, _) in zip(nums, streams, strict=True):
+            recorder.add(self.conn, num, (title, body))
 
     def problems(self) -> list[str]:
         with self._lock:
@@ -431,6 +475,9 @@ class SqliteIndex(SearchIndex):
         with self._lock, self._transaction():
             self.conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             self.conn.execute("INSERT INTO titles(titles) VALUES ('optimize')")
+            docs = self.conn.execute("SELECT count(*) FROM docs").fetchone()[0]
+            common_grams.choose(self.conn, _PUBLIC, docs)
+            self._writes += 1
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
@@ -585,15 +632,88 @@ class SqliteIndex(SearchIndex):
         key = ("match", expr)
         bits = gen.cache.get(key)
         if bits is None:
-            row = self.conn.execute(
-                "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expr,)
-            ).fetchone()
-            found = json.loads(f"[{row[0]}]") if row[0] else []
-            bits = docsets.from_ids(found, gen.size) & gen.live if found else docsets.EMPTY
+            found = self._match_common(gen, groups, public_only)
+            if found is None:
+                found = self._fts_bits(gen, expr)
+            bits = found & gen.live
             if len(gen.cache) > 256:
                 gen.cache.clear()
             gen.cache[key] = bits
         return int(bits)
+
+    def _fts_bits(self, gen: Generation, expr: str, within: Sequence[int] = ()) -> int:
+        """The documents FTS5 matches (only among ``within`` when given)."""
+        if within:
+            row = self.conn.execute(
+                "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?"
+                " AND rowid IN (SELECT value FROM json_each(?))",
+                (expr, json.dumps(list(within))),
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expr,)
+            ).fetchone()
+        found = json.loads(f"[{row[0]}]") if row[0] else []
+        return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
+
+    def _match_common(
+        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
+    ) -> int | None:
+        """The match through the common-token bitmaps (see :mod:`common_grams`), or ``None``
+        when they do not help: the query's common tokens are ``&``-ed bitmaps, and only its
+        rarer tokens, phrases and alternatives go to FTS5."""
+        plain: list[str] = []
+        rest: list[Sequence[TextSpec]] = []
+        for group in groups:
+            spec = group[0] if len(group) == 1 else None
+            tokens = self._phrase_tokens(spec) if spec is not None else []
+            single_char = len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0])
+            if spec is None or not tokens or single_char or (spec.phrase and len(tokens) > 1):
+                rest.append(group)
+            else:
+                plain.extend(tokens)
+        plain = list(dict.fromkeys(plain))
+        if not plain:
+            return None
+        common = common_grams.bits(self.conn, plain)
+        if not common:
+            return None
+        out = gen.live
+        for token in plain:
+            if token in common:
+                out &= common[token]
+        pieces = [_quote(t) for t in plain if t not in common]
+        for group in rest:
+            piece = self._query([group])
+            if piece is None:
+                return docsets.EMPTY
+            pieces.append(f"({piece})")
+        if pieces and out:
+            out &= self._fts_bits(gen, f"{_PUBLIC} : ({' AND '.join(pieces)})")
+        if not public_only:
+            out |= self._restricted_match(gen, groups)
+        return out
+
+    def _restricted_match(self, gen: Generation, groups: Sequence[Sequence[TextSpec]]) -> int:
+        """Documents that match only with their restricted text counted (the bitmaps cover
+        the public text): checked one by one among those whose restricted text holds a token
+        of the query (restricted text is rare and short)."""
+        tokens = dict.fromkeys(t for group in groups for s in group for t in self._phrase_tokens(s))
+        if not tokens:
+            return docsets.EMPTY
+        anywhere = " OR ".join(
+            f"{_quote(t)}*" if len(t) == 1 and is_cjk(t) else _quote(t) for t in tokens
+        )
+        holders = [
+            n
+            for (n,) in self.conn.execute(
+                "SELECT rowid FROM fts WHERE fts MATCH ?", (f"{{restricted}} : ({anywhere})",)
+            )
+        ]
+        query = self._query(groups)
+        if not holders or query is None:
+            return docsets.EMPTY
+        return self._fts_bits(gen, f"{self._columns(False)} : ({query})", holders)
 
     def _rank(
         self,
@@ -602,17 +722,28 @@ class SqliteIndex(SearchIndex):
         candidates: int,
         depth: int,
         public_only: bool,
+        memo: dict[int, tuple[str, str]] | None = None,
     ) -> list[tuple[int, float]]:
         query = self._query(groups)
         wanted_count = docsets.count(candidates)
         if query is None or not wanted_count:
             return []
+        memo = {} if memo is None else memo
         expr = f"{self._columns(public_only)} : ({query})"
         weights = f"{TITLE_BOOST}, 1.0, 1.0"
         matched = gen.cache.get(("match", expr))
         match_count = docsets.count(matched) if matched is not None else wanted_count
         view = docsets.contains_view(candidates)
         size = len(view)
+        tokens = list(
+            dict.fromkeys(
+                t for group in groups for spec in group for t in self._phrase_tokens(spec)
+            )
+        )
+        # FTS5's bm25() first counts the documents of every token by walking its whole posting
+        # list: for a common token that is most of the cost of a query. Queries with one are
+        # scored here instead, from the stored text of the documents ranked.
+        common = common_grams.bits(self.conn, tokens) if tokens else {}
 
         def kept(rows: Iterable[tuple[int, float]]) -> list[tuple[int, float]]:
             return [(n, -s) for n, s in rows if n < size and view[n]]
@@ -631,7 +762,12 @@ class SqliteIndex(SearchIndex):
                     (f"{self._columns(public_only)} : ({adjacent})", RANK_WINDOW),
                 )
             )
-        if match_count <= RANK_ALL:
+        if common and wanted_count <= RANK_WINDOW:
+            ranked = self._scored(
+                gen, docsets.members(candidates), tokens, common, public_only, memo
+            )
+            return ranked[:depth] + _missing(written[:depth], ranked[:depth])
+        if not common and match_count <= RANK_ALL:
             # Every match is scored; fetch enough of the best for the candidates among them.
             share = max(1, -(-2 * match_count // wanted_count))
             limit = min(match_count, depth * share)
@@ -640,8 +776,7 @@ class SqliteIndex(SearchIndex):
             if len(ranked) < min(depth, wanted_count) and limit < match_count:
                 ranked = kept(self.conn.execute(sql, (expr,)).fetchall())
             ranked = ranked[:depth]
-            seen = {n for n, _ in ranked}
-            return ranked + [item for item in written[:depth] if item[0] not in seen]
+            return ranked + _missing(written[:depth], ranked)
         # Too many to score: the newest title matches, then those holding the words as written,
         # then the newest candidates.
         titled = kept(
@@ -653,8 +788,7 @@ class SqliteIndex(SearchIndex):
         )
         titled.sort(key=lambda item: -item[1])
         titled = titled[:depth]
-        seen = {n for n, _ in titled}
-        titled += [item for item in written[:depth] if item[0] not in seen]
+        titled += _missing(written[:depth], titled)
         if len(titled) >= depth:
             return titled
         seen = {n for n, _ in titled}
@@ -662,17 +796,68 @@ class SqliteIndex(SearchIndex):
         window = window[:RANK_WINDOW]
         if not window:
             return titled
-        # The range lets FTS5 skip to the window; the list keeps only its members.
-        recent = [
-            (n, -s)
-            for n, s in self.conn.execute(
-                f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ?"
-                " AND rowid >= ? AND +rowid IN (SELECT value FROM json_each(?))",
-                (expr, min(window), json.dumps(window)),
-            )
-        ]
-        recent.sort(key=lambda item: -item[1])
+        if common:
+            recent = self._scored(gen, window, tokens, common, public_only, memo)
+        else:
+            # The range lets FTS5 skip to the window; the list keeps only its members.
+            recent = [
+                (n, -s)
+                for n, s in self.conn.execute(
+                    f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ?"
+                    " AND rowid >= ? AND +rowid IN (SELECT value FROM json_each(?))",
+                    (expr, min(window), json.dumps(window)),
+                )
+            ]
+            recent.sort(key=lambda item: -item[1])
         return titled + recent[: max(0, depth - len(titled))]
+
+    def _scored(
+        self,
+        gen: Generation,
+        nums: Sequence[int],
+        tokens: Sequence[str],
+        common: dict[str, int],
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> list[tuple[int, float]]:
+        """BM25 of some documents, best first, counted in their stored text (title
+        :data:`TITLE_BOOST` times the body, lengths in characters): what ``bm25()`` computes,
+        without walking the posting lists of common tokens to count their documents (their
+        bitmaps say it; the rarer tokens' lists are short)."""
+        total = max(1, docsets.count(gen.live))
+        weights: dict[str, float] = {}
+        for token in tokens:
+            if token in common:
+                held = docsets.count(common[token] & gen.live)
+            else:
+                held = self.conn.execute(
+                    "SELECT count(*) FROM fts WHERE fts MATCH ?",
+                    (f"{self._columns(public_only)} : {_quote(token)}",),
+                ).fetchone()[0]
+            weights[token] = math.log((total - held + 0.5) / (held + 0.5) + 1.0)
+        missing = [n for n in nums if n not in memo]
+        if missing:
+            memo.update(self._texts(gen, missing, public_only))
+        lengths = {n: len(memo[n][0]) + len(memo[n][1]) for n in nums if n in memo}
+        average = max(1.0, sum(lengths.values()) / max(1, len(lengths)))
+        k1, b = 1.2, 0.75
+        folded = any(_ASCII_ALNUM.search(t) for t in tokens)
+        scored = []
+        for num in nums:
+            if num not in memo:
+                continue
+            title, body = memo[num]
+            if folded:
+                title, body = fold(title), fold(body)
+            norm = k1 * (1 - b + b * lengths[num] / average)
+            score = 0.0
+            for token, weight in weights.items():
+                tf = TITLE_BOOST * title.count(token) + body.count(token)
+                if tf:
+                    score += weight * tf * (k1 + 1) / (tf + norm)
+            scored.append((num, score))
+        scored.sort(key=lambda item: (-item[1], -item[0]))
+        return scored
 
     def _literal_counts(
         self,
@@ -682,8 +867,11 @@ class SqliteIndex(SearchIndex):
         public_only: bool,
         memo: dict[int, tuple[str, str]],
     ) -> dict[int, int]:
-        if any(_ASCII_ALNUM.search(literal) for literal in literals):
-            # Letters and digits may be written in other cases and widths: fold in Python.
+        if any(_ASCII_ALNUM.search(literal) for literal in literals) or all(
+            n in memo for n in nums
+        ):
+            # Letters and digits may be written in other cases and widths: fold in Python
+            # (as for texts this search has already read).
             return super()._literal_counts(gen, nums, literals, public_only, memo)
         # Counted where the text is, without copying it out.
         columns = ["title", "body"] if public_only else ["title", "body", "restricted"]

@@ -427,6 +427,7 @@ class WhooshIndex(SearchIndex):
         candidates: int,
         depth: int,
         public_only: bool,
+        memo: dict[int, tuple[str, str]] | None = None,
     ) -> list[tuple[int, float]]:
         allowed = set(docsets.members(candidates))
         results = gen.token.search(self._compile(groups, public_only), limit=depth, filter=allowed)
