@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gazette.search import IndexRecord, SearchFilters, common_grams, docsets, open_index
+from gazette.search import IndexRecord, SearchFilters, common_grams, open_index
 from gazette.search.sqlite_engine import SqliteIndex
 
 WORDS = [
@@ -120,18 +120,7 @@ def pair(
 
 def _consistent(index: SqliteIndex) -> list[str]:
     """Tokens whose bitmap differs from what FTS5 finds among live documents."""
-    conn = index.conn
-    live = index._current().live
-    out = []
-    for token in sorted(common_grams.tokens(conn)):
-        found = common_grams.bits(conn, [token]).get(token, 0) & live
-        rows = conn.execute(
-            "SELECT rowid FROM fts WHERE fts MATCH ?", (f'{{title body}} : "{token}"',)
-        ).fetchall()
-        expected = docsets.from_ids([r for (r,) in rows], index._current().size) & live
-        if found != expected:
-            out.append(token)
-    return out
+    return common_grams.disagreeing(index.conn, "{title body}", index._current().live)
 
 
 def test_bitmaps_are_chosen_once_the_index_is_large_enough(tmp_path: Path, lowered: None) -> None:
@@ -253,3 +242,17 @@ def test_ranking_with_bitmaps_puts_the_best_document_first(
     got = with_bits.search(query, public_only=True)
     assert got.hits[0].id == "target"
     assert got.total == without.search(query, public_only=True).total
+
+
+def test_verify_names_bitmaps_that_disagree_with_the_postings(
+    pair: tuple[SqliteIndex, SqliteIndex],
+) -> None:
+    with_bits, _ = pair
+    assert with_bits.problems() == []
+    with_bits.conn.execute("UPDATE common SET bits = zeroblob(length(bits)) WHERE token = '行政'")
+    assert _consistent(with_bits) == ["行政"]
+    with_bits.conn.execute("UPDATE common SET bits = zeroblob(length(bits))")
+    (problem,) = with_bits.problems()
+    assert "common tokens disagree with the postings" in problem
+    with_bits.optimize()
+    assert with_bits.problems() == []

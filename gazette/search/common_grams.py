@@ -35,8 +35,6 @@ _PART_BYTES = PART // 8
 SHARE = 0.05
 LIMIT = 8192
 MIN_DOCS = 2000
-# Documents whose bits are gathered in memory before they are written (bounds the memory).
-_FLUSH = 2048
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS common (
@@ -70,6 +68,29 @@ def bits(conn: sqlite3.Connection, wanted: Sequence[str]) -> dict[str, int]:
         ):
             parts.setdefault(token, {})[part] = blob
     return {token: _join(found) for token, found in parts.items()}
+
+
+def disagreeing(
+    conn: sqlite3.Connection, columns: str, live: int, sample: int | None = None
+) -> list[str]:
+    """Common tokens whose bitmap differs from FTS5's postings among the live documents
+    (``sample``: check only that many, spread over the list; ``None``: every one)."""
+    chosen_tokens = sorted(tokens(conn))
+    if sample is not None and len(chosen_tokens) > sample:
+        step = len(chosen_tokens) / sample
+        chosen_tokens = [chosen_tokens[int(i * step)] for i in range(sample)]
+    out = []
+    for token in chosen_tokens:
+        found = bits(conn, [token]).get(token, 0) & live
+        row = conn.execute(
+            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?",
+            (f'{columns} : "{token.replace(chr(34), chr(34) * 2)}"',),
+        ).fetchone()
+        nums = [int(n) for n in row[0].split(",")] if row[0] else []
+        expected = docsets.from_ids(nums) & live if nums else docsets.EMPTY
+        if found != expected:
+            out.append(token)
+    return out
 
 
 def _join(found: dict[int, bytes]) -> int:
@@ -115,15 +136,15 @@ def choose(conn: sqlite3.Connection, columns: str, doc_count: int) -> frozenset[
     return frozenset(picked)
 
 
-def _parts(token: str, nums: Iterable[int]) -> list[tuple[str, int, bytes]]:
-    """Rows of one token's numbers (ascending or not), one per part."""
-    by_part: dict[int, list[int]] = {}
-    for num in nums:
-        by_part.setdefault(num // PART, []).append(num % PART)
-    return [
-        (token, part, docsets.from_ids(local, PART).to_bytes(_PART_BYTES, "little"))
-        for part, local in by_part.items()
-    ]
+def _parts(token: str, nums: list[int]) -> list[tuple[str, int, bytes]]:
+    """Rows of one token's numbers, one per part that holds any."""
+    data = docsets.from_ids(nums).to_bytes(-(-(max(nums) + 1) // PART) * _PART_BYTES, "little")
+    rows = []
+    for start in range(0, len(data), _PART_BYTES):
+        chunk = data[start : start + _PART_BYTES]
+        if chunk.count(0) != _PART_BYTES:
+            rows.append((token, start // _PART_BYTES, chunk))
+    return rows
 
 
 def _write(conn: sqlite3.Connection, rows: list[tuple[str, int, bytes]]) -> None:
@@ -151,6 +172,21 @@ def _write(conn: sqlite3.Connection, rows: list[tuple[str, int, bytes]]) -> None
     )
 
 
+def present(streams: Iterable[tuple[str, str]], common: frozenset[str]) -> dict[str, int]:
+    """Which documents of a batch hold each common token: ``{token: mask}``, bit ``i`` of the
+    mask standing for the ``i``-th pair of (title, body) token streams. Computed where the
+    streams are made (the worker processes of a bulk load)."""
+    out: dict[str, int] = {}
+    get = out.get
+    for i, (title, body) in enumerate(streams):
+        held = set(title.split())
+        held.update(body.split())
+        bit = 1 << i
+        for token in held & common if len(held) < len(common) else common & held:
+            out[token] = get(token, 0) | bit
+    return out
+
+
 class Recorder:
     """Gathers the common tokens of documents as they are inserted, and writes their bits.
 
@@ -160,32 +196,40 @@ class Recorder:
 
     def __init__(self, common: frozenset[str]) -> None:
         self.common = common
-        self._pending: dict[str, list[int]] = {}
-        self._docs = 0
+        self._bits: dict[str, int] = {}
+        self._base = -1
+        self._end = 0
 
-    def add(self, conn: sqlite3.Connection, num: int, streams: Iterable[str]) -> None:
-        """Record a document's token streams (those the bitmaps cover)."""
+    def add(self, conn: sqlite3.Connection, first: int, masks: dict[str, int], count: int) -> None:
+        """Record a batch: ``count`` documents numbered from ``first``, with the
+        :func:`present` masks of their streams."""
         if not self.common:
             return
-        held: set[str] = set()
-        for stream in streams:
-            held.update(stream.split())
-        pending = self._pending
-        for token in held & self.common:
-            found = pending.get(token)
-            if found is None:
-                pending[token] = [num]
-            else:
-                found.append(num)
-        self._docs += 1
-        if self._docs >= _FLUSH:
+        if self._base < 0:
+            self._base = first - first % PART
+        shift = first - self._base
+        found = self._bits
+        get = found.get
+        for token, mask in masks.items():
+            found[token] = get(token, 0) | (mask << shift)
+        self._end = first + count
+        if self._end - self._base >= PART:
             self.flush(conn)
 
     def flush(self, conn: sqlite3.Connection) -> None:
         """Write what has been gathered."""
+        if self._base < 0:
+            return
+        first_part = self._base // PART
+        parts = -(-(self._end - self._base) // PART)
+        size = parts * _PART_BYTES
         rows: list[tuple[str, int, bytes]] = []
-        for token, nums in self._pending.items():
-            rows.extend(_parts(token, nums))
+        for token, value in self._bits.items():
+            data = value.to_bytes(size, "little")
+            for k in range(parts):
+                chunk = data[k * _PART_BYTES : (k + 1) * _PART_BYTES]
+                if chunk.count(0) != _PART_BYTES:
+                    rows.append((token, first_part + k, chunk))
         _write(conn, rows)
-        self._pending = {}
-        self._docs = 0
+        self._bits = {}
+        self._base = -1

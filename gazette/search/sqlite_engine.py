@@ -85,6 +85,9 @@ RANK_WINDOW = 200
 TITLE_TIER = 1000
 _BATCH = 256
 _KEEP_REMOVED = 10000
+# Common tokens whose bitmaps ``verify`` compares with the postings (a few: each costs a walk
+# of a long posting list).
+_CHECKED_TOKENS = 8
 _SEP = "\x1f"
 _TOKENIZER = "ascii tokenchars '._'"
 _ASCII_ALNUM = re.compile(r"[0-9a-z]")
@@ -149,9 +152,16 @@ def stream_text(text: str, config: AnalyzerConfig) -> str:
     return grams_text(text) if config.bigrams else " ".join(words(text))
 
 
-def _tokenize(batch: list[tuple[str, str, str]], config: AnalyzerConfig) -> list[tuple[str, ...]]:
-    """Worker-process entry: the token streams of (title, body, restricted) triples."""
-    return [tuple(stream_text(t, config) for t in texts) for texts in batch]
+def _tokenize(
+    batch: list[tuple[str, str, str]], config: AnalyzerConfig, common: frozenset[str]
+) -> tuple[list[tuple[str, ...]], dict[str, int] | None]:
+    """Worker-process entry: the token streams of (title, body, restricted) triples, and
+    which of them hold each common token (see :func:`common_grams.present`; ``None`` when
+    the common tokens are not chosen yet)."""
+    streams = [tuple(stream_text(t, config) for t in texts) for texts in batch]
+    if not common:
+        return streams, None
+    return streams, common_grams.present(((s[0], s[1]) for s in streams), common)
 
 
 def _join(values: Iterable[str]) -> str:
@@ -313,16 +323,14 @@ class SqliteIndex(SearchIndex):
             pool = ProcessPoolExecutor(procs, mp_context=get_context(method))
         recorder = common_grams.Recorder(common_grams.tokens(self.conn))
         try:
-            for batch, streams in self._tokenized(records, pool, procs):
+            for batch, (streams, masks) in self._tokenized(records, pool, procs, recorder):
                 self._remove([r.id for r in batch])
-                self._insert(batch, streams, recorder)
+                self._insert(batch, streams, masks, recorder)
                 count += len(batch)
                 if not recorder.common and not common_grams.chosen(self.conn):
                     docs = self.conn.execute("SELECT count(*) FROM docs").fetchone()[0]
                     if docs >= common_grams.MIN_DOCS:
-                        recorder = common_grams.Recorder(
-                            common_grams.choose(self.conn, _PUBLIC, docs)
-                        )
+                        recorder.common = common_grams.choose(self.conn, _PUBLIC, docs)
             recorder.flush(self.conn)
         finally:
             if pool is not None:
@@ -334,10 +342,16 @@ class SqliteIndex(SearchIndex):
         return count
 
     def _tokenized(
-        self, records: Iterable[IndexRecord], pool: ProcessPoolExecutor | None, procs: int
-    ) -> Iterator[tuple[list[IndexRecord], list[tuple[str, ...]]]]:
-        """Batches of records with their token streams (computed ahead in worker processes
-        when there is a pool, so that tokenising overlaps with writing)."""
+        self,
+        records: Iterable[IndexRecord],
+        pool: ProcessPoolExecutor | None,
+        procs: int,
+        recorder: common_grams.Recorder,
+    ) -> Iterator[tuple[list[IndexRecord], tuple[list[tuple[str, ...]], dict[str, int] | None]]]:
+        """Batches of records with what :func:`_tokenize` makes of them (computed ahead in
+        worker processes when there is a pool, so that tokenising overlaps with writing;
+        a batch is analysed with the recorder's common tokens as they are when it is handed
+        out)."""
         config = self.config
 
         def batches() -> Iterator[list[IndexRecord]]:
@@ -352,13 +366,14 @@ class SqliteIndex(SearchIndex):
 
         if pool is None:
             for batch in batches():
-                yield batch, _tokenize([(r.title, r.body, r.restricted) for r in batch], config)
+                texts = [(r.title, r.body, r.restricted) for r in batch]
+                yield batch, _tokenize(texts, config, recorder.common)
             return
         pending: list[tuple[list[IndexRecord], Any]] = []
         ahead = 4 * procs
         for batch in batches():
             texts = [(r.title, r.body, r.restricted) for r in batch]
-            pending.append((batch, pool.submit(_tokenize, texts, config)))
+            pending.append((batch, pool.submit(_tokenize, texts, config, recorder.common)))
             if len(pending) >= ahead:
                 done, future = pending.pop(0)
                 yield done, future.result()
@@ -402,6 +417,7 @@ class SqliteIndex(SearchIndex):
         self,
         batch: list[IndexRecord],
         streams: list[tuple[str, ...]],
+        masks: dict[str, int] | None,
         recorder: common_grams.Recorder,
     ) -> None:
         row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
@@ -444,8 +460,10 @@ class SqliteIndex(SearchIndex):
             "INSERT INTO titles(rowid, title) VALUES (?, ?)",
             [(num, s[0]) for num, s in zip(nums, streams, strict=True)],
         )
-        for num, (title, body, _) in zip(nums, streams, strict=True):
-            recorder.add(self.conn, num, (title, body))
+        if recorder.common:
+            if masks is None:  # analysed before the common tokens were chosen
+                masks = common_grams.present(((s[0], s[1]) for s in streams), recorder.common)
+            recorder.add(self.conn, first, masks, len(batch))
 
     def problems(self) -> list[str]:
         with self._lock:
@@ -455,6 +473,14 @@ class SqliteIndex(SearchIndex):
             return [
                 f"index analysed as {stored}, this installation analyses as {current}"
                 " (another Python's Unicode tables)"
+            ]
+        with self._reading():
+            live = self._current().live
+            wrong = common_grams.disagreeing(self.conn, _PUBLIC, live, sample=_CHECKED_TOKENS)
+        if wrong:
+            shown = "、".join(wrong[:5])
+            return [
+                f"the bitmaps of {len(wrong)} common tokens disagree with the postings: {shown}"
             ]
         return []
 
