@@ -212,7 +212,7 @@ def test_an_index_from_before_the_bitmaps_gets_them(tmp_path: Path, lowered: Non
     assert isinstance(index, SqliteIndex)
     index.apply(_records(30))
     index.conn.execute("DROP TABLE common")
-    index.conn.execute("DELETE FROM meta WHERE key = 'common_docs'")
+    index.conn.execute("DELETE FROM meta WHERE key IN ('common_docs', 'common_tokens')")
     index.close()
     index = open_index(tmp_path / "ix", "sqlite")
     assert isinstance(index, SqliteIndex)
@@ -256,3 +256,20 @@ def test_verify_names_bitmaps_that_disagree_with_the_postings(
     assert "common tokens disagree with the postings" in problem
     with_bits.optimize()
     assert with_bits.problems() == []
+
+
+def test_the_list_of_common_tokens_is_kept_beside_the_bitmaps(
+    tmp_path: Path, lowered: None
+) -> None:
+    index = open_index(tmp_path / "ix", "sqlite")
+    assert isinstance(index, SqliteIndex)
+    index.apply(_records(120))
+    chosen = common_grams.tokens(index.conn)
+    assert chosen
+    # An index whose list is missing (written before it was kept) still gets every bit.
+    index.conn.execute("DELETE FROM meta WHERE key = 'common_tokens'")
+    assert common_grams.tokens(index.conn) == chosen
+    index.apply(_records(200, seed=5)[120:])
+    assert index.conn.execute("SELECT 1 FROM meta WHERE key = 'common_tokens'").fetchone()
+    assert _consistent(index) == []
+    index.close()

@@ -8,6 +8,7 @@ is cached. This table keeps the answer ready instead: for each *common* token, t
 the documents whose title or body holds it, in parts of :data:`PART` document numbers::
 
     common(token, part, bits)    bits: little-endian bitmap of numbers part*PART … part*PART+PART-1
+    meta common_tokens           the tokens chosen (a JSON list); common_docs: documents then
 
 A query's common tokens are then a few blob reads and ``&``; only its rarer tokens (short
 posting lists) go to FTS5.
@@ -25,6 +26,7 @@ numbers are never reused and every search intersects with the live set.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
@@ -53,8 +55,25 @@ def chosen(conn: sqlite3.Connection) -> bool:
 
 
 def tokens(conn: sqlite3.Connection) -> frozenset[str]:
-    """The common tokens (empty before they are chosen)."""
+    """The common tokens (empty before they are chosen). Kept as a list in ``meta``: reading
+    them from the bitmaps' table would read every bitmap."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'common_tokens'").fetchone()
+    if row is not None:
+        return frozenset(json.loads(row[0]))
+    # Chosen before the list was kept: read it from the table once.
     return frozenset(t for (t,) in conn.execute("SELECT DISTINCT token FROM common"))
+
+
+def listed(conn: sqlite3.Connection) -> frozenset[str]:
+    """:func:`tokens`, keeping the list in ``meta`` when it is not there yet (call inside a
+    write transaction)."""
+    found = tokens(conn)
+    if conn.execute("SELECT 1 FROM meta WHERE key = 'common_tokens'").fetchone() is None:
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('common_tokens', ?)",
+            (json.dumps(sorted(found), ensure_ascii=False),),
+        )
+    return found
 
 
 def bits(conn: sqlite3.Connection, wanted: Sequence[str]) -> dict[str, int]:
@@ -108,6 +127,7 @@ def choose(conn: sqlite3.Connection, columns: str, doc_count: int) -> frozenset[
     cover. Returns the tokens chosen (none below :data:`MIN_DOCS` documents)."""
     conn.execute("DELETE FROM common")
     if doc_count < MIN_DOCS:
+        conn.execute("DELETE FROM meta WHERE key = 'common_tokens'")
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('common_docs', '0')")
         return frozenset()
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_rows USING fts5vocab(main, fts, row)")
@@ -130,8 +150,12 @@ def choose(conn: sqlite3.Connection, columns: str, doc_count: int) -> frozenset[
             _write(conn, rows)
             rows = []
     _write(conn, rows)
-    conn.execute(
-        "INSERT OR REPLACE INTO meta(key, value) VALUES ('common_docs', ?)", (str(doc_count),)
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+        [
+            ("common_docs", str(doc_count)),
+            ("common_tokens", json.dumps(picked, ensure_ascii=False)),
+        ],
     )
     return frozenset(picked)
 

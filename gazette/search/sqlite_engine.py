@@ -309,6 +309,7 @@ class SqliteIndex(SearchIndex):
                 ("analysis", analysis_label(chosen)),
                 ("epoch", str(epoch)),
                 ("common_docs", "0"),
+                ("common_tokens", "[]"),
             ],
         )
         self.config = chosen
@@ -321,7 +322,7 @@ class SqliteIndex(SearchIndex):
             # Fork: the workers need nothing but the analysis code, already loaded.
             method = "fork" if "fork" in get_all_start_methods() else "spawn"
             pool = ProcessPoolExecutor(procs, mp_context=get_context(method))
-        recorder = common_grams.Recorder(common_grams.tokens(self.conn))
+        recorder = common_grams.Recorder(common_grams.listed(self.conn))
         try:
             for batch, (streams, masks) in self._tokenized(records, pool, procs, recorder):
                 self._remove([r.id for r in batch])
