@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS common (
     token TEXT NOT NULL,
     part  INTEGER NOT NULL,
     bits  BLOB NOT NULL,
-    PRIMARY KEY (token, part)
+    PRIMARY KEY (part, token)
 ) WITHOUT ROWID
 """
 
@@ -79,11 +79,17 @@ def listed(conn: sqlite3.Connection) -> frozenset[str]:
 def bits(conn: sqlite3.Connection, wanted: Sequence[str]) -> dict[str, int]:
     """The bitmaps of those of ``wanted`` that are common tokens (rare ones are absent)."""
     parts: dict[str, dict[int, bytes]] = {}
+    last = conn.execute("SELECT max(part) FROM common").fetchone()[0]
+    if last is None:
+        return {}
+    numbers = ",".join(str(p) for p in range(last + 1))
     for start in range(0, len(wanted), 500):
         chunk = list(wanted[start : start + 500])
         marks = ",".join("?" * len(chunk))
         for token, part, blob in conn.execute(
-            f"SELECT token, part, bits FROM common WHERE token IN ({marks})", chunk
+            "SELECT token, part, bits FROM common"
+            f" WHERE part IN ({numbers}) AND token IN ({marks})",
+            chunk,
         ):
             parts.setdefault(token, {})[part] = blob
     return {token: _join(found) for token, found in parts.items()}
@@ -147,9 +153,9 @@ def choose(conn: sqlite3.Connection, columns: str, doc_count: int) -> frozenset[
         if found:
             rows.extend(_parts(token, [int(n) for n in found.split(",")]))
         if len(rows) > 4096:
-            _write(conn, rows)
+            _write(conn, rows, fresh=True)
             rows = []
-    _write(conn, rows)
+    _write(conn, rows, fresh=True)
     conn.executemany(
         "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
         [
@@ -171,18 +177,20 @@ def _parts(token: str, nums: list[int]) -> list[tuple[str, int, bytes]]:
     return rows
 
 
-def _write(conn: sqlite3.Connection, rows: list[tuple[str, int, bytes]]) -> None:
-    """OR rows into the table."""
+def _write(
+    conn: sqlite3.Connection, rows: list[tuple[str, int, bytes]], *, fresh: bool = False
+) -> None:
+    """OR rows into the table (``fresh``: the table holds none of them yet)."""
     if not rows:
         return
     old: dict[tuple[str, int], bytes] = {}
-    for token, part, _ in rows:
-        if (token, part) not in old:
-            row = conn.execute(
-                "SELECT bits FROM common WHERE token = ? AND part = ?", (token, part)
-            ).fetchone()
-            if row is not None:
-                old[(token, part)] = row[0]
+    if not fresh:
+        # A write touches one part or two: read them whole (the key leads with the part).
+        for part in {part for _, part, _ in rows}:
+            for token, blob in conn.execute(
+                "SELECT token, bits FROM common WHERE part = ?", (part,)
+            ):
+                old[(token, part)] = blob
     merged: dict[tuple[str, int], int] = {}
     for token, part, blob in rows:
         key = (token, part)
