@@ -105,6 +105,7 @@ class IndexUpkeep(ArchiveHost):
         *,
         procs: int | None = None,
         engine: str | None = None,
+        optimize: bool = False,
     ) -> int:
         """Rebuild the search index from the catalog. Returns documents indexed.
 
@@ -117,6 +118,8 @@ class IndexUpkeep(ArchiveHost):
                 machine has two cores).
             engine: switch to this search engine (``sqlite`` or ``whoosh``); the catalog then
                 records it and the other engine's index is removed.
+            optimize: then run the engine's upkeep (:meth:`SearchIndex.optimize`: for SQLite,
+                merge the segments and choose the common tokens from every document).
         """
         target = check_engine(engine) if engine else self.search_engine
         with self.writing():
@@ -145,6 +148,8 @@ class IndexUpkeep(ArchiveHost):
 
             try:
                 count = index.rebuild(records(), procs=procs)
+                if optimize:
+                    index.optimize()
             except BaseException:
                 if index is not self._index:
                     index.close()

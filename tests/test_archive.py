@@ -286,3 +286,5 @@ def test_verify_and_reindex(run: Cli, seed_path: Path) -> None:
     run("ingest", str(seed_path))
     assert run.json("verify")["ok"] is True
     assert run.json("reindex")["indexed"] == 2
+    assert run.json("reindex", "--optimize")["indexed"] == 2
+    assert run.json("verify")["ok"] is True

@@ -610,6 +610,17 @@ def test_index_without_bigrams_still_searches(
     index.close()
 
 
+def test_reindex_can_optimize_the_index(
+    archive: gazette.Archive, sample: dict[str, str], engine: str
+) -> None:
+    before = archive.public.search("政务公开")
+    assert archive.reindex(optimize=True) == 3
+    after = archive.public.search("政务公开")
+    assert [h.id for h in after.hits] == [h.id for h in before.hits]
+    assert after.facets == before.facets
+    assert verify(archive).ok
+
+
 def test_reindex_switches_the_engine_and_the_archive_records_it(
     archive: gazette.Archive, sample: dict[str, str], engine: str
 ) -> None:

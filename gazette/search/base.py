@@ -295,6 +295,10 @@ class SearchIndex(abc.ABC):
     def close(self) -> None:
         """Release files and connections."""
 
+    @abc.abstractmethod
+    def optimize(self) -> None:
+        """Upkeep that makes later searches faster (slow; the engine decides what it does)."""
+
     def problems(self) -> list[str]:
         """What is wrong with the index as a whole (``verify`` reports it; a rebuild fixes it)."""
         return []
