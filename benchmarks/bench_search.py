@@ -22,7 +22,8 @@ p50/p95 for 1-, 2- and 3-word queries (consecutive jieba words of a random docum
 and with filters (issuer + date from + in force on a date). The project's searches return the
 total, facet counts (issuer, year, 文种, status), the top 10 with snippets; they are timed cold
 (the cached match sets dropped before each query; filter sets stay cached, as in a running
-process) and, for the sqlite engine, again warm (the same query repeated).
+process) and, for the sqlite engine, again warm (the same query repeated). Each engine runs
+all its queries in its own pass, the bare table last.
 
 Timings depend on the machine's load (printed with the figures): compare columns of one run,
 and prefer the ratios. Run: ``python -m benchmarks.bench_search --size 10000 --size 100000``.
