@@ -48,6 +48,26 @@ CREATE TABLE IF NOT EXISTS common (
 """
 
 
+def quote(token: str) -> str:
+    """A token as an FTS5 string."""
+    return '"' + token.replace('"', '""') + '"'
+
+
+def matched(conn: sqlite3.Connection, expr: str, within: Sequence[int] = ()) -> list[int]:
+    """The row numbers FTS5 matches for an expression (only among ``within`` when given)."""
+    if within:
+        row = conn.execute(
+            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?"
+            " AND rowid IN (SELECT value FROM json_each(?))",
+            (expr, json.dumps(list(within))),
+        ).fetchone()
+    else:
+        row = conn.execute(
+            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expr,)
+        ).fetchone()
+    return json.loads(f"[{row[0]}]") if row[0] else []
+
+
 def chosen(conn: sqlite3.Connection) -> bool:
     """Whether the common tokens have been chosen for this index."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'common_docs'").fetchone()
@@ -107,11 +127,7 @@ def disagreeing(
     out = []
     for token in chosen_tokens:
         found = bits(conn, [token]).get(token, 0) & live
-        row = conn.execute(
-            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?",
-            (f'{columns} : "{token.replace(chr(34), chr(34) * 2)}"',),
-        ).fetchone()
-        nums = [int(n) for n in row[0].split(",")] if row[0] else []
+        nums = matched(conn, f"{columns} : {quote(token)}")
         expected = docsets.from_ids(nums) & live if nums else docsets.EMPTY
         if found != expected:
             out.append(token)
@@ -146,12 +162,9 @@ def choose(conn: sqlite3.Connection, columns: str, doc_count: int) -> frozenset[
     ]
     rows: list[tuple[str, int, bytes]] = []
     for token in picked:
-        found = conn.execute(
-            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?",
-            (f'{columns} : "{token.replace(chr(34), chr(34) * 2)}"',),
-        ).fetchone()[0]
-        if found:
-            rows.extend(_parts(token, [int(n) for n in found.split(",")]))
+        nums = matched(conn, f"{columns} : {quote(token)}")
+        if nums:
+            rows.extend(_rows(token, docsets.from_ids(nums), 0))
         if len(rows) > 4096:
             _write(conn, rows, fresh=True)
             rows = []
@@ -166,14 +179,16 @@ def choose(conn: sqlite3.Connection, columns: str, doc_count: int) -> frozenset[
     return frozenset(picked)
 
 
-def _parts(token: str, nums: list[int]) -> list[tuple[str, int, bytes]]:
-    """Rows of one token's numbers, one per part that holds any."""
-    data = docsets.from_ids(nums).to_bytes(-(-(max(nums) + 1) // PART) * _PART_BYTES, "little")
+def _rows(token: str, value: int, first_part: int) -> list[tuple[str, int, bytes]]:
+    """The table rows of a token's bitmap ``value`` whose bit 0 is the first number of part
+    ``first_part``: one per part that holds any."""
+    parts = max(1, -(-value.bit_length() // PART))
+    data = value.to_bytes(parts * _PART_BYTES, "little")
     rows = []
-    for start in range(0, len(data), _PART_BYTES):
-        chunk = data[start : start + _PART_BYTES]
+    for k in range(parts):
+        chunk = data[k * _PART_BYTES : (k + 1) * _PART_BYTES]
         if chunk.count(0) != _PART_BYTES:
-            rows.append((token, start // _PART_BYTES, chunk))
+            rows.append((token, first_part + k, chunk))
     return rows
 
 
@@ -253,15 +268,9 @@ class Recorder:
         if self._base < 0:
             return
         first_part = self._base // PART
-        parts = -(-(self._end - self._base) // PART)
-        size = parts * _PART_BYTES
         rows: list[tuple[str, int, bytes]] = []
         for token, value in self._bits.items():
-            data = value.to_bytes(size, "little")
-            for k in range(parts):
-                chunk = data[k * _PART_BYTES : (k + 1) * _PART_BYTES]
-                if chunk.count(0) != _PART_BYTES:
-                    rows.append((token, first_part + k, chunk))
+            rows.extend(_rows(token, value, first_part))
         _write(conn, rows)
         self._bits = {}
         self._base = -1

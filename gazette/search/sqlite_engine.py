@@ -180,8 +180,7 @@ def _missing(
     return [item for item in extra if item[0] not in seen]
 
 
-def _quote(token: str) -> str:
-    return '"' + token.replace('"', '""') + '"'
+_quote = common_grams.quote
 
 
 class SqliteIndex(SearchIndex):
@@ -672,18 +671,19 @@ class SqliteIndex(SearchIndex):
 
     def _fts_bits(self, gen: Generation, expr: str, within: Sequence[int] = ()) -> int:
         """The documents FTS5 matches (only among ``within`` when given)."""
-        if within:
-            row = self.conn.execute(
-                "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?"
-                " AND rowid IN (SELECT value FROM json_each(?))",
-                (expr, json.dumps(list(within))),
-            ).fetchone()
-        else:
-            row = self.conn.execute(
-                "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expr,)
-            ).fetchone()
-        found = json.loads(f"[{row[0]}]") if row[0] else []
+        found = common_grams.matched(self.conn, expr, within)
         return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
+
+    def _common_bits(self, gen: Generation, tokens: Sequence[str]) -> dict[str, int]:
+        """The bitmaps of those of ``tokens`` that are common (read once per generation:
+        matching and ranking a query both need them)."""
+        cache = gen.cache
+        missing = [t for t in tokens if ("common", t) not in cache]
+        if missing:
+            found = common_grams.bits(self.conn, missing)
+            for token in missing:
+                cache[("common", token)] = found.get(token)
+        return {t: bits for t in tokens if (bits := cache[("common", t)]) is not None}
 
     def _match_common(
         self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
@@ -704,7 +704,7 @@ class SqliteIndex(SearchIndex):
         plain = list(dict.fromkeys(plain))
         if not plain:
             return None
-        common = common_grams.bits(self.conn, plain)
+        common = self._common_bits(gen, plain)
         if not common:
             return None
         out = gen.live
@@ -772,7 +772,7 @@ class SqliteIndex(SearchIndex):
         # FTS5's bm25() first counts the documents of every token by walking its whole posting
         # list: for a common token that is most of the cost of a query. Queries with one are
         # scored here instead, from the stored text of the documents ranked.
-        common = common_grams.bits(self.conn, tokens) if tokens else {}
+        common = self._common_bits(gen, tokens) if tokens else {}
 
         def kept(rows: Iterable[tuple[int, float]]) -> list[tuple[int, float]]:
             return [(n, -s) for n, s in rows if n < size and view[n]]
