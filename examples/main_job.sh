@@ -1,12 +1,24 @@
 #!/usr/bin/env sh
 # The main job on the bundled sample corpus: ingest archive_data/, then show what the archive
-# knows. Uses a fresh archive in ./demo-archive (set GAZETTE_ARCHIVE to use another).
+# knows. It works in a folder of its own, ./demo (or $GAZETTE_DEMO_DIR), holding the demo
+# archive and its exports. It never touches $GAZETTE_ARCHIVE, and it only ever deletes a folder
+# it made itself (marked by the file .gazette-demo): any other existing folder is refused.
 set -eu
 cd "$(dirname "$0")/.."
-ARCHIVE="${GAZETTE_ARCHIVE:-demo-archive}"
-rm -rf "$ARCHIVE"
-EXPORTS="${ARCHIVE}-exports"
-rm -rf "$EXPORTS"
+DEMO="${GAZETTE_DEMO_DIR:-demo}"
+MARK=".gazette-demo"
+if [ -e "$DEMO" ]; then
+  if [ ! -f "$DEMO/$MARK" ]; then
+    echo "main_job.sh: $DEMO exists and was not made by this demo; not touching it" \
+      "(set GAZETTE_DEMO_DIR to a new folder)" >&2
+    exit 1
+  fi
+  rm -rf "$DEMO"
+fi
+mkdir -p "$DEMO"
+echo "made by examples/main_job.sh; deleted by its next run" > "$DEMO/$MARK"
+ARCHIVE="$DEMO/archive"
+EXPORTS="$DEMO/exports"
 export GAZETTE_ARCHIVE="$ARCHIVE"
 GZ="python3 -m gazette"
 

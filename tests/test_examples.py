@@ -17,24 +17,30 @@ import pytest
 from tests.conftest import ARCHIVE_DATA, ROOT
 
 
-def _env(archive: Path) -> dict[str, str]:
+def _env(archive: Path, demo: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     # ``python3`` in the script is this interpreter, whatever environment runs the tests.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["GAZETTE_ARCHIVE"] = str(archive)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    if demo is not None:
+        env["GAZETTE_DEMO_DIR"] = str(demo)
     return env
 
 
-def test_main_job_runs_on_the_sample_corpus(tmp_path: Path) -> None:
-    archive = tmp_path / "archive"
-    done = subprocess.run(
+def _run_main_job(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         ["sh", str(ROOT / "examples" / "main_job.sh")],
-        env=_env(archive),
+        env=env,
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+def test_main_job_runs_on_the_sample_corpus(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    done = _run_main_job(_env(tmp_path / "user-archive", demo))
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
     files = sum(1 for p in ARCHIVE_DATA.rglob("*") if p.is_file())
@@ -43,8 +49,25 @@ def test_main_job_runs_on_the_sample_corpus(tmp_path: Path) -> None:
     assert "【已废止" in out  # the repealed notice's export carries its status mark
     assert "bagged " in out and "Payload-Oxum" in out
     assert out.rstrip().splitlines()[-1].endswith(": ok")
-    assert (tmp_path / "archive-exports" / "qcsb-2019-30.docx").stat().st_size > 0
-    assert (tmp_path / "archive-exports" / "bag" / "bagit.txt").is_file()
+    assert (demo / "exports" / "qcsb-2019-30.docx").stat().st_size > 0
+    assert (demo / "exports" / "bag" / "bagit.txt").is_file()
+    assert (demo / "archive" / "catalog.sqlite").is_file()
+    # The archive named by GAZETTE_ARCHIVE is the user's: the demo never touches it.
+    assert not (tmp_path / "user-archive").exists()
+    # A second run replaces the demo folder it made itself.
+    again = _run_main_job(_env(tmp_path / "user-archive", demo))
+    assert again.returncode == 0, again.stderr[-2000:]
+
+
+def test_main_job_never_deletes_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    user_archive = tmp_path / "my-archive"
+    user_archive.mkdir()
+    (user_archive / "catalog.sqlite").write_bytes(b"precious")
+    # Pointed at the user's archive, both ways: the demo leaves it alone.
+    done = _run_main_job(_env(user_archive, demo=user_archive))
+    assert done.returncode == 1
+    assert "not made by this demo" in done.stderr
+    assert (user_archive / "catalog.sqlite").read_bytes() == b"precious"
 
 
 def test_api_tour_runs() -> None:
