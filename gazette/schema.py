@@ -278,7 +278,33 @@ CREATE TRIGGER log_no_delete BEFORE DELETE ON log
 BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Web users (gazette.users): roles, passwords hashed with Argon2, API tokens and session ids
+# stored as SHA-256 digests (the secrets themselves are never kept).
+_V2_USERS = """
+CREATE TABLE users (
+    name          TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('reader', 'archivist', 'admin')),
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+    id          INTEGER PRIMARY KEY,
+    user_name   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    token_hash  TEXT NOT NULL UNIQUE,
+    label       TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    id_hash     TEXT PRIMARY KEY,
+    user_name   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_name);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2_USERS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
