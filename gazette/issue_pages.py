@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gazette import catalog
+from gazette.disclosure import WITHHELD_PLACEHOLDER
 from gazette.errors import ArchiveError, MissingDependency
 from gazette.model import Block, DisclosureAttribute, GazetteIssue, IssueItem
 
@@ -36,8 +38,21 @@ _PDFIUM = threading.Lock()
 
 
 def find_issue(view: ArchiveView, issue_id: int) -> GazetteIssue | None:
-    """The issue ``issue_id`` with the items the view may see, or ``None``."""
-    return next((i for i in view.issues() if i.id == issue_id), None)
+    """The issue ``issue_id`` with the items the view may see (as :meth:`ArchiveView.issues`
+    gives them), or ``None``."""
+    row = catalog.fetch_one(view.conn, "SELECT * FROM issues WHERE id = ?", (issue_id,))
+    if row is None:
+        return None
+    issue = catalog.issue_from_row(view.conn, row)
+    if view.view.value == "internal":
+        return issue
+    untitled = view.withheld_titles()
+    items = tuple(
+        attrs.evolve(i, title=WITHHELD_PLACEHOLDER) if i.doc_id in untitled else i
+        for i in issue.items
+        if i.doc_id is None or view.visible(i.doc_id)
+    )
+    return attrs.evolve(issue, items=items)
 
 
 def _pdf_range(item: IssueItem) -> tuple[int, int] | None:
