@@ -1,7 +1,8 @@
 """What changed in the archive, newest first: the data behind the Atom feeds.
 
 A change is a document entering the archive (``added``), a document becoming public
-(``published``: its disclosure attribute set to a public one after it was added), or a
+(``published``: its disclosure attribute set to a public one by a person, or by a rule after
+the document was added), or a
 lifecycle event recorded on it (an amendment, a repeal, an expiry …). Changes are ordered by
 when the archive *recorded* them (``documents.created_at``, ``disclosure_history.changed_at``,
 ``events.recorded_at``), not by the dates they take effect, so a follower sees each once, in
@@ -74,6 +75,11 @@ _OUTCOME_LABELS = {
 _PUBLIC = tuple(a.value for a in DisclosureAttribute if a.public)
 # Sources in cursor order: events, published, added (a tie on the time keeps this order).
 _SOURCES = ("e", "p", "a")
+
+
+def kind_label(kind: str) -> str:
+    """An event kind (or ``added``, ``published``) in Chinese: ``废止``, ``施行`` …"""
+    return _KIND_LABELS.get(kind, kind)
 
 
 @attrs.frozen
@@ -193,7 +199,8 @@ def _rows(
         cond, params = _before(source, cursor, "h.changed_at", "h.id")
         sql = (
             "SELECT h.id AS key, h.doc_id, h.changed_at AS at, h.changed_by AS actor,"
-            " d.created_at FROM (SELECT id, doc_id, changed_at, changed_by, attribute,"
+            " h.prov_kind, d.created_at FROM (SELECT id, doc_id, changed_at, changed_by,"
+            " attribute, prov_kind,"
             " LAG(attribute) OVER (PARTITION BY doc_id ORDER BY id) AS prev"
             " FROM disclosure_history"
             + (" WHERE doc_id = ?" if doc_id else "")
@@ -240,8 +247,8 @@ def _wanted(source: str, row: dict[str, object], own_document_only: bool) -> boo
     if source == "a":
         return True
     late = (_stamp(row["at"]) - _stamp(row["created_at"])).total_seconds() > ADDITION_WINDOW
-    if source == "p":
-        return late
+    if source == "p":  # a person's decision, or a rule applied after the addition
+        return late or row["prov_kind"] in ("manual", "imported")
     if own_document_only:
         return True
     if (
@@ -333,4 +340,12 @@ def document_changes(
     return _collect(view, limit, cursor, doc_id)
 
 
-__all__ = ["ADDITION_WINDOW", "STATUS_KINDS", "Change", "ChangePage", "changes", "document_changes"]
+__all__ = [
+    "ADDITION_WINDOW",
+    "STATUS_KINDS",
+    "Change",
+    "ChangePage",
+    "changes",
+    "document_changes",
+    "kind_label",
+]

@@ -75,6 +75,7 @@ def _entry(ctx: Ctx, feed: ET.Element, change: Change) -> None:
 def _feed(ctx: Ctx, page: ChangePage, title: str, self_path: str, alternate: str) -> Response:
     feed = ET.Element(f"{{{ATOM}}}feed")
     cursor = ctx.param("cursor")
+    limit = ctx.param("limit")
     _el(feed, "id", _absolute(ctx, self_path))
     _el(feed, "title", title)
     newest = page.changes[0].recorded if page.changes else _dt.datetime.now(_dt.UTC)
@@ -87,16 +88,22 @@ def _feed(ctx: Ctx, page: ChangePage, title: str, self_path: str, alternate: str
         "link",
         rel="self",
         type="application/atom+xml",
-        href=_absolute(ctx, self_path, cursor=cursor),
+        href=_absolute(ctx, self_path, cursor=cursor, limit=limit),
     )
-    _el(feed, "link", rel="first", type="application/atom+xml", href=_absolute(ctx, self_path))
+    _el(
+        feed,
+        "link",
+        rel="first",
+        type="application/atom+xml",
+        href=_absolute(ctx, self_path, limit=limit),
+    )
     if page.next_cursor:
         _el(
             feed,
             "link",
             rel="next",
             type="application/atom+xml",
-            href=_absolute(ctx, self_path, cursor=page.next_cursor),
+            href=_absolute(ctx, self_path, cursor=page.next_cursor, limit=limit),
         )
     _el(feed, "link", rel="alternate", type="text/html", href=_absolute(ctx, alternate))
     for change in page.changes:

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from gazette.changes import kind_label
 from gazette.model import Ground
 
 _MARK = re.compile(r"(</?em>)")
@@ -54,6 +55,7 @@ def install(env: jinja2.Environment) -> None:
     env.filters["iso"] = iso
     env.globals["today"] = _dt.date.today
     env.globals["grounds_list"] = list(Ground)
+    env.globals["kind_label"] = kind_label
 
 
 __all__: list[Any] = ["cn_date", "install", "iso", "snippet_html"]
