@@ -76,7 +76,8 @@ def unknown(ctx: Ctx) -> Response:
 def _param(
     name: str, description: str, schema: dict[str, Any], where: str = "query"
 ) -> dict[str, Any]:
-    out = {"name": name, "in": where, "description": description, "schema": schema}
+    out: dict[str, Any] = {"name": name, "in": where, "description": description}
+    out["schema"] = schema
     if where == "path":
         out["required"] = True
     return out

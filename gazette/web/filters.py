@@ -39,9 +39,10 @@ def cn_date(value: _dt.date | _dt.datetime | str | None) -> str:
         return "—"
     if isinstance(value, str):
         try:
-            value = _dt.date.fromisoformat(value[:10])
+            day = _dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
+        return f"{day.year}年{day.month}月{day.day}日"
     return f"{value.year}年{value.month}月{value.day}日"
 
 

@@ -180,8 +180,7 @@ def _interpretations(ctx: Ctx, doc: Document) -> list[dict[str, Any]]:
 
 def compare(ctx: Ctx) -> Response:
     doc = _document(ctx)
-    held = [v for v in versions(doc) if (v.effective or v.adopted) is not None]
-    starts = sorted({v.effective or v.adopted for v in held if v.effective or v.adopted})
+    starts = sorted({d for d in (v.effective or v.adopted for v in versions(doc)) if d})
     first = params.date(ctx, "from") or (starts[-2] if len(starts) > 1 else None)
     last = params.date(ctx, "to") or (starts[-1] if starts else None)
     result = None
@@ -244,12 +243,12 @@ def issue(ctx: Ctx) -> Response:
         links = []
         if item.pages is not None:
             for printed in range(item.pages[0], item.pages[1] + 1):
-                page = file_page(found, item, printed)
-                shown = page is not None and page_shown(ctx.view, found, page)
+                at = file_page(found, item, printed)
+                shown = at is not None and page_shown(ctx.view, found, at)
                 links.append(
                     {
                         "printed": printed,
-                        "url": ctx.url(f"/issues/{found.id}/pages/{page}") if shown else None,
+                        "url": ctx.url(f"/issues/{found.id}/pages/{at}") if shown else None,
                     }
                 )
         items.append({"item": item, "pages": links})
