@@ -302,6 +302,8 @@ CREATE TABLE sessions (
     expires_at  TEXT NOT NULL
 );
 CREATE INDEX sessions_user ON sessions(user_name);
+-- Sign-ins are counted from the log (rate limiting across server processes).
+CREATE INDEX log_action_at ON log(action, at);
 """
 
 MIGRATIONS: list[str] = [_V1, _V2_USERS]

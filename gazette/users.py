@@ -369,6 +369,34 @@ def session_secret(archive: Archive) -> str:
     return str(value[0])
 
 
+def login_failures(
+    archive: Archive, *, name: str, client: str, since: _dt.datetime
+) -> tuple[list[_dt.datetime], list[_dt.datetime]]:
+    """Failed sign-ins since ``since`` from the log: those from ``client`` (any name), and
+    those for ``name`` after its last successful sign-in. Every server process writes the
+    same log, so limits hold across processes."""
+    rows = catalog.fetch_all(
+        archive.conn,
+        "SELECT at, target, outcome, detail FROM log WHERE action = 'login' AND at >= ?"
+        " ORDER BY id",
+        (since.astimezone(_dt.UTC).isoformat(timespec="seconds"),),
+    )
+    by_client: list[_dt.datetime] = []
+    by_name: list[_dt.datetime] = []
+    for row in rows:
+        stamp = catalog.to_datetime(row["at"])
+        assert stamp is not None
+        if row["outcome"] == "ok" and row["target"] == name:
+            by_name.clear()
+        if row["outcome"] != "failed":
+            continue
+        if row["target"] == name:
+            by_name.append(stamp)
+        if client and f'"client":"{client}"' in row["detail"]:
+            by_client.append(stamp)
+    return by_client, by_name
+
+
 def record(
     archive: Archive, actor: str, action: str, target: str, outcome: str, **detail: Any
 ) -> None:
@@ -388,6 +416,7 @@ __all__ = [
     "get_user",
     "issue_token",
     "list_users",
+    "login_failures",
     "read_password_file",
     "record",
     "remove_user",

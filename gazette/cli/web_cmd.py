@@ -17,6 +17,13 @@ from gazette.cli.common import Context, emit_json, json_option
     show_default=True,
     help="Port to listen on (0 picks a free one; the URL printed has it).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes (one per core serves concurrent readers best).",
+)
 @click.option("--title", default=None, help="The site's name (default: 政府公文与公报档案).")
 @click.option(
     "--readers",
@@ -44,6 +51,7 @@ def serve(
     obj: Context,
     host: str,
     port: int,
+    workers: int,
     title: str | None,
     readers: int,
     proxy_headers: bool,
@@ -66,6 +74,7 @@ def serve(
         path,
         host=host,
         port=port,
+        workers=workers,
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None,
         root_path=root_path.rstrip("/"),

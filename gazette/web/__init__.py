@@ -55,11 +55,20 @@ def create_app(archive_path: str | os.PathLike[str], **options: Any) -> WebApp:
     return WebApp(archive_path, **options)
 
 
+def worker_app() -> WebApp:
+    """The application of one server process when ``serve`` runs several (``workers``)."""
+    import json
+
+    options = json.loads(os.environ.get("GAZETTE_WEB_OPTIONS") or "{}")
+    return create_app(os.environ["GAZETTE_WEB_ARCHIVE"], **options)
+
+
 def serve(
     archive_path: str | os.PathLike[str],
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
+    workers: int = 1,
     proxy_headers: bool = False,
     forwarded_allow_ips: str | None = None,
     root_path: str = "",
@@ -67,36 +76,56 @@ def serve(
     **options: Any,
 ) -> None:
     """Serve the archive until interrupted; ``announce`` gets the URL (with the real port when
-    ``port`` is 0)."""
+    ``port`` is 0). ``workers`` server processes share the socket (the archive's log keeps
+    what they must agree on: sessions, tokens, failed logins)."""
     _check()
     try:
         import uvicorn
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MissingDependency("the web server", "uvicorn", "web") from exc
+    import inspect
+    import json
     import socket
 
-    app = create_app(archive_path, **options)
+    app = create_app(archive_path, **options)  # checks the archive, makes the session key
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit this: a response's head and body are separate writes, and
+    # Nagle's algorithm would hold the body for the client's delayed ACK (40 ms).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # connections wait for the server instead of being refused
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    config = uvicorn.Config(
-        app,
-        proxy_headers=proxy_headers,
-        forwarded_allow_ips=forwarded_allow_ips,
-        root_path=root_path,
-        log_level="warning",
-        access_log=False,
-    )
-    server = uvicorn.Server(config)
-    announce(f"http://{shown}:{bound}{root_path}/")
+    common: dict[str, Any] = {
+        "proxy_headers": proxy_headers,
+        "forwarded_allow_ips": forwarded_allow_ips,
+        "root_path": root_path,
+        "log_level": "warning",
+        "access_log": False,
+    }
     try:
-        server.run(sockets=[sock])
+        if workers <= 1:
+            server = uvicorn.Server(uvicorn.Config(app, **common))
+            announce(f"http://{shown}:{bound}{root_path}/")
+            server.run(sockets=[sock])
+            return
+        app.close()
+        os.environ["GAZETTE_WEB_ARCHIVE"] = str(archive_path)
+        os.environ["GAZETTE_WEB_OPTIONS"] = json.dumps(options)
+        config = uvicorn.Config("gazette.web:worker_app", factory=True, workers=workers, **common)
+        from uvicorn.supervisors import Multiprocess
+
+        announce(f"http://{shown}:{bound}{root_path}/")
+        if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn before 0.30
+            supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock])  # type: ignore[call-arg]
+        else:
+            supervisor = Multiprocess(config, sockets=[sock])
+        supervisor.run()
     finally:
         sock.close()
         app.close()
 
 
-__all__ = ["create_app", "serve"]
+__all__ = ["create_app", "serve", "worker_app"]

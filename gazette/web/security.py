@@ -8,18 +8,17 @@
   ends it). A program sends ``Authorization: Bearer <token>`` (``gazette users token``).
 * Every form that changes something carries a CSRF token: an HMAC of a random value kept in a
   cookie of its own (SameSite=Strict). A POST without it, or with a wrong one, gets 403.
-* Failed logins are counted per client address and per name; past the limit a login is
-  refused with 429 until the window has passed (:class:`RateLimiter`).
+* Failed logins are counted per client address and per name (from the archive's log, so
+  every server process sees them); past the limit a login is refused with 429 until the
+  window has passed (:class:`RateLimiter`).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -222,44 +221,26 @@ def client_address(ctx: Ctx) -> str:
 
 
 class RateLimiter:
-    """Failed attempts per key within a sliding window."""
+    """Failed sign-ins per client address and per name within a sliding window, counted from
+    the archive's log (so the limit holds across server processes)."""
 
     def __init__(self, attempts: int, window: float) -> None:
         self.attempts = attempts
         self.window = window
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        seen = self._seen.setdefault(key, deque())
-        while seen and seen[0] <= now - self.window:
-            seen.popleft()
-        return seen
-
-    def retry_after(self, *keys: str) -> int:
-        """Seconds until an attempt is allowed for every key (0: allowed now)."""
-        now = time.monotonic()
+    def retry_after(self, ctx: Ctx, name: str) -> int:
+        """Seconds until a sign-in may be tried (0: now)."""
+        now = _dt.datetime.now(_dt.UTC)
+        since = now - _dt.timedelta(seconds=self.window)
+        by_client, by_name = users.login_failures(
+            ctx.archive, name=name, client=client_address(ctx), since=since
+        )
         wait = 0.0
-        with self._lock:
-            for key in keys:
-                seen = self._recent(key, now)
-                if len(seen) >= self.attempts:
-                    wait = max(wait, seen[0] + self.window - now)
+        for failures in (by_client, by_name):
+            if len(failures) >= self.attempts:
+                oldest = failures[-self.attempts]
+                wait = max(wait, (oldest - since).total_seconds())
         return int(wait) + 1 if wait > 0 else 0
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-            if len(self._seen) > 10000:  # forget idle keys
-                for key in [k for k, v in self._seen.items() if not self._recent(k, now)]:
-                    del self._seen[key]
-
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._seen.pop(key, None)
 
 
 __all__ = [

@@ -57,8 +57,7 @@ def login(ctx: Ctx) -> Response:
     password = ctx.request.state.form.get("password") or ""
     target = _form(ctx, "next") or "/"
     client = security.client_address(ctx)
-    keys = (f"client:{client}", f"name:{name}")
-    wait = ctx.web.limiter.retry_after(*keys)
+    wait = ctx.web.limiter.retry_after(ctx, name)
     if wait:
         users.record(ctx.archive, name or "-", "login", name or "-", "rate_limited", client=client)
         response = ctx.render(
@@ -72,11 +71,9 @@ def login(ctx: Ctx) -> Response:
         return response
     user = users.authenticate(ctx.archive, name, str(password), client=client)
     if user is None:
-        ctx.web.limiter.failed(*keys)
         return ctx.render(
             "login.html", http_status=401, title="登录", next=target, message="用户名或密码错误"
         )
-    ctx.web.limiter.succeeded(f"name:{name}")
     session_id = users.start_session(ctx.archive, user.name)
     response = _redirect(ctx, _local(target, ctx.web.root_path(ctx.request)))
     security.set_session(ctx, response, session_id)
