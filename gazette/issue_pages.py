@@ -59,25 +59,29 @@ def _pdf_range(item: IssueItem) -> tuple[int, int] | None:
     return item.pdf_pages
 
 
-def page_shown(view: ArchiveView, issue: GazetteIssue, page: int) -> bool:
-    """Whether the view may show page ``page`` (1-based) of the issue's file."""
-    if not issue.page_count or not 1 <= page <= issue.page_count:
-        return False
-    if view.view.value == "internal":
-        return True
+def shown_pages(view: ArchiveView, issue: GazetteIssue) -> set[int]:
+    """The pages of the issue's file (from 1) the view may show."""
+    every_page = set(range(1, (issue.page_count or 0) + 1))
+    if not every_page or view.view.value == "internal":
+        return every_page
     every = find_issue(view.archive.internal, issue.id) if issue.id is not None else None
     items = every.items if every is not None else issue.items
     hidden = [item for item in items if not _item_public(view, item)]
     if not hidden:
-        return True
+        return every_page
     starts = [r[0] for r in (_pdf_range(i) for i in items) if r is not None]
-    if not starts or page < min(starts):
-        return False
+    if not starts or any(_pdf_range(item) is None for item in hidden):
+        return set()
+    shown = {page for page in every_page if page >= min(starts)}
     for item in hidden:
-        span = _pdf_range(item)
-        if span is None or span[0] <= page <= span[1]:
-            return False
-    return True
+        first, last = item.pdf_pages or (0, -1)
+        shown -= set(range(first, last + 1))
+    return shown
+
+
+def page_shown(view: ArchiveView, issue: GazetteIssue, page: int) -> bool:
+    """Whether the view may show page ``page`` (1-based) of the issue's file."""
+    return page in shown_pages(view, issue)
 
 
 def _item_public(view: ArchiveView, item: IssueItem) -> bool:
@@ -85,10 +89,8 @@ def _item_public(view: ArchiveView, item: IssueItem) -> bool:
         return True
     if not view.visible(item.doc_id):
         return False
-    doc = view.get(item.doc_id)
-    return not (
-        doc.disclosure.attribute == DisclosureAttribute.PARTIAL and doc.disclosure.withheld_blocks
-    )
+    disclosure = catalog.load_disclosure(view.conn, item.doc_id)
+    return not (disclosure.attribute == DisclosureAttribute.PARTIAL and disclosure.withheld_blocks)
 
 
 def printed_page(issue: GazetteIssue, page: int) -> int | None:
@@ -212,4 +214,5 @@ __all__ = [
     "page_text",
     "printed_page",
     "render_page",
+    "shown_pages",
 ]

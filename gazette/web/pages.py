@@ -12,10 +12,10 @@ from gazette.export.rendition import ocr_note, status_text
 from gazette.issue_pages import (
     file_page,
     find_issue,
-    page_shown,
     page_text,
     printed_page,
     render_page,
+    shown_pages,
 )
 from gazette.lifecycle import describe_provenance, status_on, timeline, version_label, versions
 from gazette.model import Document, GazetteIssue
@@ -151,9 +151,10 @@ def _printed(ctx: Ctx, doc: Document, pub: Any) -> dict[str, Any]:
     out["issue_url"] = ctx.url(f"/issues/{issue.id}")
     item = next((i for i in issue.items if i.doc_id == doc.id), None)
     if item is not None and item.pages is not None:
+        visible = shown_pages(ctx.view, issue) if _is_pdf(ctx, issue) else set()
         for printed in range(item.pages[0], item.pages[1] + 1):
             page = file_page(issue, item, printed)
-            shown = page is not None and page_shown(ctx.view, issue, page)
+            shown = page is not None and page in visible
             url = ctx.url(f"/issues/{issue.id}/pages/{page}") if shown else None
             out["pages"].append({"printed": printed, "page": page, "url": url})
     return out
@@ -234,17 +235,16 @@ def _issue(ctx: Ctx) -> GazetteIssue:
 
 def issue(ctx: Ctx) -> Response:
     found = _issue(ctx)
-    pages = []
-    for page in range(1, (found.page_count or 0) + 1):
-        if page_shown(ctx.view, found, page) and found.source_sha256:
-            pages.append({"page": page, "printed": printed_page(found, page)})
+    pdf = _is_pdf(ctx, found)
+    visible = shown_pages(ctx.view, found) if pdf else set()
+    pages = [{"page": page, "printed": printed_page(found, page)} for page in sorted(visible)]
     items = []
     for item in found.items:
         links = []
         if item.pages is not None:
             for printed in range(item.pages[0], item.pages[1] + 1):
                 at = file_page(found, item, printed)
-                shown = at is not None and page_shown(ctx.view, found, at)
+                shown = at is not None and at in visible
                 links.append(
                     {
                         "printed": printed,
@@ -258,7 +258,7 @@ def issue(ctx: Ctx) -> Response:
         issue=found,
         items=items,
         pages=pages,
-        pdf=_is_pdf(ctx, found),
+        pdf=pdf,
     )
 
 
@@ -279,11 +279,10 @@ def issue_page(ctx: Ctx) -> Response:
     name = ctx.request.path_params["page"]
     image = name.endswith(".png")
     number = name[:-4] if image else name
-    if not number.isdigit() or not page_shown(ctx.view, found, int(number)):
+    visible = shown_pages(ctx.view, found) if _is_pdf(ctx, found) else set()
+    if not number.isdigit() or int(number) not in visible:
         raise not_found()
     page = int(number)
-    if not _is_pdf(ctx, found):
-        raise not_found()
     if image:
         width = params.integer(ctx, "width", 1200, 200, 4000)
         data = render_page(ctx.view, found, page, width)
@@ -299,8 +298,8 @@ def issue_page(ctx: Ctx) -> Response:
         printed=printed_page(found, page),
         texts=texts,
         scanned=any(t.ocr for t in texts) or (found.ocr is not None),
-        previous=page - 1 if page > 1 and page_shown(ctx.view, found, page - 1) else None,
-        following=page + 1 if page_shown(ctx.view, found, page + 1) else None,
+        previous=page - 1 if page - 1 in visible else None,
+        following=page + 1 if page + 1 in visible else None,
         line_boxes=[],
     )
 
