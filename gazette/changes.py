@@ -197,20 +197,23 @@ def _rows(
         )
     elif source == "p":
         cond, params = _before(source, cursor, "h.changed_at", "h.id")
+        marks = ",".join("?" * len(_PUBLIC))
+        # The attribute before this change (none: the first one recorded).
+        prev = (
+            "(SELECT p.attribute FROM disclosure_history p WHERE p.doc_id = h.doc_id"
+            " AND p.id < h.id ORDER BY p.id DESC LIMIT 1)"
+        )
         sql = (
             "SELECT h.id AS key, h.doc_id, h.changed_at AS at, h.changed_by AS actor,"
-            " h.prov_kind, d.created_at FROM (SELECT id, doc_id, changed_at, changed_by,"
-            " attribute, prov_kind,"
-            " LAG(attribute) OVER (PARTITION BY doc_id ORDER BY id) AS prev"
-            " FROM disclosure_history"
-            + (" WHERE doc_id = ?" if doc_id else "")
-            + ") h JOIN documents d ON d.id = h.doc_id"
-            f" WHERE d.parent_id IS NULL AND h.attribute IN ({','.join('?' * len(_PUBLIC))})"
-            f" AND (h.prev IS NULL OR h.prev NOT IN ({','.join('?' * len(_PUBLIC))}))"
-            f" AND {cond}"
+            f" h.prov_kind, d.created_at, {prev} AS prev"
+            " FROM disclosure_history h JOIN documents d ON d.id = h.doc_id"
+            f" WHERE d.parent_id IS NULL AND h.attribute IN ({marks}) AND {cond}"
         )
-        params = ([doc_id] if doc_id else []) + [*_PUBLIC, *_PUBLIC, *params]
-        doc_id = None  # already applied
+        params = [*_PUBLIC, *params]
+        if doc_id:
+            sql += " AND h.doc_id = ?"
+            params.append(doc_id)
+            doc_id = None  # applied
     else:
         cond, params = _before(source, cursor, "e.recorded_at", "e.id")
         kinds = "" if doc_id else f" AND e.kind IN ({','.join('?' * len(STATUS_KINDS))})"
@@ -247,7 +250,9 @@ def _wanted(source: str, row: dict[str, object], own_document_only: bool) -> boo
     if source == "a":
         return True
     late = (_stamp(row["at"]) - _stamp(row["created_at"])).total_seconds() > ADDITION_WINDOW
-    if source == "p":  # a person's decision, or a rule applied after the addition
+    if source == "p":  # made public: by a person, or by a rule after the addition
+        if row["prev"] in _PUBLIC:
+            return False
         return late or row["prov_kind"] in ("manual", "imported")
     if own_document_only:
         return True

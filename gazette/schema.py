@@ -279,7 +279,8 @@ BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
 """
 
 # Web users (gazette.users): roles, passwords hashed with Argon2, API tokens and session ids
-# stored as SHA-256 digests (the secrets themselves are never kept).
+# stored as SHA-256 digests (the secrets themselves are never kept); indexes for the changes
+# feed (gazette.changes) and for counting failed sign-ins.
 _V2_USERS = """
 CREATE TABLE users (
     name          TEXT PRIMARY KEY,
@@ -304,6 +305,10 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions(user_name);
 -- Sign-ins are counted from the log (rate limiting across server processes).
 CREATE INDEX log_action_at ON log(action, at);
+-- The changes feed reads documents, events and disclosure changes newest first.
+CREATE INDEX documents_created ON documents(created_at);
+CREATE INDEX events_recorded ON events(recorded_at);
+CREATE INDEX disclosure_history_changed ON disclosure_history(changed_at);
 """
 
 MIGRATIONS: list[str] = [_V1, _V2_USERS]
