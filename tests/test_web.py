@@ -432,7 +432,8 @@ def test_admin_manages_users_on_the_web(client):
     assert client.get("/users").status_code == 403
 
 
-def test_serve_prints_its_url_with_the_real_port(web_archive):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_prints_its_url_with_the_real_port(web_archive, workers):
     import os
     import subprocess
     import sys
