@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from gazette.cli.common import cli
+from gazette.cli.common import add_global_options, cli
 from gazette.errors import GazetteError
 
 
@@ -27,6 +27,8 @@ def _register_commands() -> None:
         register = getattr(module, "register", None)
         if callable(register):
             register(cli)
+    for command in cli.commands.values():
+        add_global_options(command)
 
 
 _register_commands()
