@@ -7,8 +7,10 @@ global options work after the command name.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -171,3 +173,79 @@ def test_no_real_document_of_the_corpus_is_taken_for_a_stray() -> None:
             checked += 1
             assert not_a_document(path, fmt) is None, path
     assert checked > 1000
+
+
+# --- dates in the Python API -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    import gazette
+    from ingest import ingest_paths
+
+    archive = gazette.open_archive(tmp_path_factory.mktemp("dates") / "a", actor="test")
+    ingest_paths(archive, [ARCHIVE_DATA], recursive=True, jobs=1)
+    yield archive
+    archive.close()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        dt.date(2021, 5, 1),
+        dt.datetime(2021, 5, 1, 9, 30),
+        "2021-05-01",
+        "2021年5月1日",
+        "二〇二一年五月一日",
+    ],
+    ids=["date", "datetime", "iso", "chinese", "chinese-numerals"],
+)
+def test_every_api_date_takes_dates_datetimes_and_strings(sample_archive: Any, when: Any) -> None:
+    import gazette
+    from gazette import reports
+    from gazette.validity import expiring, status_counts
+    from gazette.workdays import Deadline, Rule, WorkdayCalendar
+
+    doc = sample_archive.public.get("青政办发[2021]12号")
+    expected = gazette.status_on(doc, dt.date(2021, 5, 1))
+    assert gazette.status_on(doc, when) == expected
+    assert gazette.text_on(doc, when) == gazette.text_on(doc, dt.date(2021, 5, 1))
+    assert sample_archive.public.status("青政办发[2021]12号", when) == expected
+    hits = sample_archive.public.search("政务公开", valid_on=when, date_to=when)
+    assert hits.total == sample_archive.public.search(
+        "政务公开", valid_on=dt.date(2021, 5, 1), date_to=dt.date(2021, 5, 1)
+    ).total
+    calendar = WorkdayCalendar()
+    assert calendar.add(when, 3).end == calendar.add(dt.date(2021, 5, 1), 3).end
+    assert Deadline.statutory(calendar, Rule.PROACTIVE, when).due == dt.date(2021, 6, 1)
+    assert status_counts(sample_archive.public, when) == status_counts(
+        sample_archive.public, dt.date(2021, 5, 1)
+    )
+    assert expiring(sample_archive.public, when, 3650) == expiring(
+        sample_archive.public, dt.date(2021, 5, 1), 3650
+    )
+    assert reports.disclosure(sample_archive.public, as_of=when).as_json() == reports.disclosure(
+        sample_archive.public, as_of=dt.date(2021, 5, 1)
+    ).as_json()
+    event = gazette.LifecycleEvent(
+        kind=gazette.EventKind.EFFECTIVE, date=when, provenance=gazette.Provenance("manual")
+    )
+    assert event.date == dt.date(2021, 5, 1)
+
+
+@pytest.mark.parametrize("bad", ["2021-13-01", "soon", 20210501, ["2021-05-01"]])
+def test_a_bad_date_raises_invalid_date(sample_archive: Any, bad: Any) -> None:
+    import gazette
+    from gazette.workdays import WorkdayCalendar
+
+    doc = sample_archive.public.get("青政办发[2021]12号")
+    with pytest.raises(gazette.InvalidDate):
+        gazette.status_on(doc, bad)
+    with pytest.raises(gazette.InvalidDate):
+        sample_archive.public.search("政务公开", valid_on=bad)
+    with pytest.raises(gazette.InvalidDate):
+        WorkdayCalendar().add(bad, 1)
+    with pytest.raises(gazette.InvalidDate):
+        gazette.LifecycleEvent(
+            kind=gazette.EventKind.EFFECTIVE, date=bad, provenance=gazette.Provenance("manual")
+        )
