@@ -212,9 +212,12 @@ def test_every_api_date_takes_dates_datetimes_and_strings(sample_archive: Any, w
     assert gazette.text_on(doc, when) == gazette.text_on(doc, dt.date(2021, 5, 1))
     assert sample_archive.public.status("青政办发[2021]12号", when) == expected
     hits = sample_archive.public.search("政务公开", valid_on=when, date_to=when)
-    assert hits.total == sample_archive.public.search(
-        "政务公开", valid_on=dt.date(2021, 5, 1), date_to=dt.date(2021, 5, 1)
-    ).total
+    assert (
+        hits.total
+        == sample_archive.public.search(
+            "政务公开", valid_on=dt.date(2021, 5, 1), date_to=dt.date(2021, 5, 1)
+        ).total
+    )
     calendar = WorkdayCalendar()
     assert calendar.add(when, 3).end == calendar.add(dt.date(2021, 5, 1), 3).end
     assert Deadline.statutory(calendar, Rule.PROACTIVE, when).due == dt.date(2021, 6, 1)
@@ -224,9 +227,10 @@ def test_every_api_date_takes_dates_datetimes_and_strings(sample_archive: Any, w
     assert expiring(sample_archive.public, when, 3650) == expiring(
         sample_archive.public, dt.date(2021, 5, 1), 3650
     )
-    assert reports.disclosure(sample_archive.public, as_of=when).as_json() == reports.disclosure(
-        sample_archive.public, as_of=dt.date(2021, 5, 1)
-    ).as_json()
+    assert (
+        reports.disclosure(sample_archive.public, as_of=when).as_json()
+        == reports.disclosure(sample_archive.public, as_of=dt.date(2021, 5, 1)).as_json()
+    )
     event = gazette.LifecycleEvent(
         kind=gazette.EventKind.EFFECTIVE, date=when, provenance=gazette.Provenance("manual")
     )
