@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from ingest.triage import matches, not_a_document, official_traces
-from tests.conftest import ARCHIVE_DATA, Cli, corpus_path
+from tests.conftest import ARCHIVE_DATA, ROOT, Cli, corpus_path
 
 MIT = """MIT License
 
@@ -253,3 +253,65 @@ def test_a_bad_date_raises_invalid_date(sample_archive: Any, bad: Any) -> None:
         gazette.LifecycleEvent(
             kind=gazette.EventKind.EFFECTIVE, date=bad, provenance=gazette.Provenance("manual")
         )
+
+
+# --- start-up ----------------------------------------------------------------------------------
+
+HEAVY = ("pdfplumber", "pdfminer", "docx", "pypdfium2", "whoosh", "jieba", "rich", "click")
+
+
+def _modules_after(code: str) -> set[str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def test_import_gazette_loads_no_format_search_or_terminal_library() -> None:
+    loaded = _modules_after("import gazette")
+    assert not {m for m in loaded if m.split(".")[0] in HEAVY}
+    assert "gazette.archive" not in loaded  # names load on first use
+
+
+def test_public_names_load_on_first_use() -> None:
+    import gazette
+
+    for name in gazette.__all__:
+        assert getattr(gazette, name) is not None, name
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        gazette.nonexistent  # noqa: B018
+
+
+def test_version_does_not_import_the_commands() -> None:
+    loaded = _modules_after(
+        "from gazette.cli import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--version'])"
+    )
+    assert "gazette.cli.ingest_cmd" not in loaded
+    assert "gazette.archive" not in loaded
+
+
+def test_the_command_line_names_the_views_of_the_library() -> None:
+    from gazette.cli.common import VIEWS
+    from gazette.disclosure import View
+
+    assert tuple(v.value for v in View) == VIEWS
+
+
+def test_a_folder_that_would_shadow_the_package_is_named(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "gazette")
+    result = cli("ingest", str(ARCHIVE_DATA / "documents" / "qcsb-2019-30.txt"))
+    assert "hides the gazette package" in result.stderr
+    quiet = Cli(tmp_path / "my-archive")(
+        "ingest", str(ARCHIVE_DATA / "documents" / "qcsb-2019-30.txt")
+    )
+    assert "hides" not in quiet.stderr

@@ -5,16 +5,43 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from gazette.dates import parse_date
-from gazette.disclosure import View
 from gazette.errors import GazetteError, InvalidDate
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
+
+
+# The disclosure views (:class:`gazette.disclosure.View`), named here so that the command line
+# starts without importing the model.
+VIEWS = ("public", "internal")
+
+# Package names a folder in the working directory would hide from ``import`` there.
+_PACKAGES = ("gazette", "ingest")
+
+
+def shadowing_folder(folder: Path) -> str | None:
+    """Why a folder at ``folder`` hides this package from Python run in its parent folder
+    (``None``: it does not). With an editable install, a folder named like the package in
+    the working directory is found first: ``import gazette`` there gets the folder."""
+    if folder.name in _PACKAGES and not (folder / "__init__.py").exists():
+        return (
+            f"a folder named {folder.name!r} in {str(folder.parent)!r} hides the {folder.name}"
+            f" package from `python -m gazette` and `import {folder.name}` run there (Python"
+            " finds the folder first); name the folder otherwise"
+        )
+    return None
+
+
+def warn_if_shadowing(folder: Path) -> None:
+    why = shadowing_folder(folder.absolute())
+    if why is not None:
+        click.echo(f"gazette: warning: {why}", err=True)
 
 
 class Context:
@@ -28,7 +55,10 @@ class Context:
         if self._archive is None:
             from gazette.archive import default_location, open_archive
 
-            self._archive = open_archive(self.archive_path or default_location(), create=create)
+            location = Path(self.archive_path or default_location())
+            if create and not location.exists():
+                warn_if_shadowing(location)
+            self._archive = open_archive(location, create=create)
         return self._archive
 
     def default_view(self) -> str:
@@ -37,8 +67,8 @@ class Context:
         try:
             value = self.archive().settings().get("view.default")
         except GazetteError:
-            return View.PUBLIC.value
-        return value if value in {v.value for v in View} else View.PUBLIC.value
+            return "public"
+        return value if value in VIEWS else "public"
 
     def close(self) -> None:
         if self._archive is not None:
@@ -48,7 +78,49 @@ class Context:
 ARCHIVE_HELP = "Archive directory (default: $GAZETTE_ARCHIVE, else ./gazette-archive)."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The root group: its commands are registered on first use, so ``gazette --version``
+    does not import every command's module."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        register_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        register_commands()
+        return super().get_command(ctx, cmd_name)
+
+
+_registered = False
+
+
+def register_commands() -> None:
+    """Every module of :mod:`gazette.cli` that defines ``register(group)`` adds its commands;
+    then every command gets the global options."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    import importlib
+    import pkgutil
+
+    import gazette.cli as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name == "common":
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(cli)
+    for command in cli.commands.values():
+        add_global_options(command)
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--archive",
     "archive_path",
@@ -103,14 +175,14 @@ def _default_view(ctx: click.Context, param: click.Parameter, value: str | None)
     if value is not None:
         return value
     obj = ctx.find_object(Context)
-    return obj.default_view() if obj is not None else View.PUBLIC.value
+    return obj.default_view() if obj is not None else "public"
 
 
 def view_option(func: Any) -> Any:
     """``--view``; without it, the archive's ``view.default`` setting (else public)."""
     return click.option(
         "--view",
-        type=click.Choice([v.value for v in View]),
+        type=click.Choice(list(VIEWS)),
         default=None,
         callback=_default_view,
         help=(
@@ -125,8 +197,8 @@ def publication_view_option(func: Any) -> Any:
     ``view.default`` setting says."""
     return click.option(
         "--view",
-        type=click.Choice([v.value for v in View]),
-        default=View.PUBLIC.value,
+        type=click.Choice(list(VIEWS)),
+        default="public",
         show_default=True,
         help="Disclosure view: public shows only what may be published; internal shows all.",
     )(func)
