@@ -300,13 +300,15 @@ class ArchiveView:
     def list(
         self, *, limit: int | None = None, offset: int = 0, top_level_only: bool = True
     ) -> builtins.list[DocumentSummary]:
-        """Summaries of visible documents, in ingest order."""
+        """Summaries of visible documents, in the order the archive first stored them."""
+        # rowid follows insertion (documents are updated in place, never re-inserted);
+        # created_at has one-second resolution, so it alone leaves a batch in id order.
         rows = catalog.fetch_all(
             self.conn,
             "SELECT id, title, doc_number, doc_type, written_date, issuers, parent_id"
             " FROM documents"
             + (" WHERE parent_id IS NULL" if top_level_only else "")
-            + " ORDER BY created_at, id",
+            + " ORDER BY created_at, rowid",
         )
         out: builtins.list[DocumentSummary] = []
         skipped = 0

@@ -155,6 +155,7 @@ def test_official_traces(text: str, is_document: bool) -> None:
     assert bool(official_traces(text)) is is_document
 
 
+@pytest.mark.slow
 def test_no_real_document_of_the_corpus_is_taken_for_a_stray() -> None:
     from ingest.sniff import sniff
 
@@ -315,3 +316,11 @@ def test_a_folder_that_would_shadow_the_package_is_named(tmp_path: Path) -> None
         "ingest", str(ARCHIVE_DATA / "documents" / "qcsb-2019-30.txt")
     )
     assert "hides" not in quiet.stderr
+
+
+def test_list_shows_documents_in_the_order_they_were_stored(run: Cli) -> None:
+    files = sorted((ARCHIVE_DATA / "documents").glob("*.txt"), reverse=True)
+    ids = [run.json("ingest", str(path))["results"][0]["ids"][0] for path in files]
+    listed = [d["id"] for d in run.json("list", "--view", "internal")["documents"]]
+    assert listed == ids
+    assert ids != sorted(ids)  # the order is not merely the ids'

@@ -102,9 +102,7 @@ def doctor(obj: Context, as_json: bool) -> int:
         why for name in ("gazette", "ingest") if (why := shadowing_folder(Path.cwd() / name))
     ]
     if as_json:
-        emit_json(
-            {"ok": required_ok, "packages": packages, "tools": tools, "warnings": shadowing}
-        )
+        emit_json({"ok": required_ok, "packages": packages, "tools": tools, "warnings": shadowing})
     else:
         for why in shadowing:
             click.echo(f"-- working directory: {why}")
