@@ -14,6 +14,7 @@ from pathlib import Path
 from gazette import catalog, disclosure_csv, references
 from gazette import disclosure as disclosure_rules
 from gazette.archive_host import ArchiveHost
+from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import DisclosureChange
 from gazette.errors import (
     GazetteError,
@@ -49,8 +50,8 @@ class DisclosureWrites(ArchiveHost):
         grounds: Iterable[Ground | str] = (),
         basis: str | None = None,
         withheld_blocks: Iterable[int] = (),
-        decided_on: _dt.date | None = None,
-        review_due: _dt.date | None = None,
+        decided_on: DateLike | None = None,
+        review_due: DateLike | None = None,
         by: str | None = None,
     ) -> DisclosureChange:
         """Set a document's disclosure attribute, keeping the change in its history.
@@ -74,7 +75,11 @@ class DisclosureWrites(ArchiveHost):
             DocumentNotFound: no such document.
             InvalidArgument: a missing reason, an unknown attribute or ground, paragraphs
                 outside the text.
+            InvalidDate: ``decided_on`` or ``review_due`` is not a date (dates, datetimes
+                and ISO strings are).
         """
+        decided_on = to_optional_date(decided_on)
+        review_due = to_optional_date(review_due)
         with self.transaction() as conn:
             doc_id = self.resolve_id(ref)
             return self._set_disclosure(
@@ -206,13 +211,18 @@ class DisclosureWrites(ArchiveHost):
         )
 
     def record_request(
-        self, ref: str, *, on: _dt.date | None = None, note: str | None = None
+        self, ref: str, *, on: DateLike | None = None, note: str | None = None
     ) -> int:
         """Record that a document was asked for (an application for disclosure).
 
         Returns:
             how many times the document has now been asked for.
+
+        Raises:
+            DocumentNotFound: no such document.
+            InvalidDate: ``on`` is not a date.
         """
+        on = to_optional_date(on)
         with self.transaction() as conn:
             doc_id = self.resolve_id(ref)
             conn.execute(

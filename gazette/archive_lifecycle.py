@@ -147,7 +147,8 @@ class LifecycleWrites(ArchiveHost):
         with self.transaction() as conn:
             archive_settings.store(conn, name, value)
             changed = 0
-            for doc_id in list(catalog.iter_ids(conn)):
+            rederive = archive_settings.SETTINGS[name].rederive
+            for doc_id in list(catalog.iter_ids(conn)) if rederive else ():
                 if self._apply_policy(conn, doc_id):
                     changed += 1
                     self._refresh_derived(conn, doc_id)

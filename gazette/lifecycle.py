@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from gazette.dates import format_cn
+from gazette.dates import DateLike, format_cn, to_date
 from gazette.model import (
     CleanupOutcome,
     Document,
@@ -519,18 +519,21 @@ def _version_status(
 
 
 def status_on(
-    document: Document, on: _dt.date | None = None, *, version: TextVersion | None = None
+    document: Document, on: DateLike | None = None, *, version: TextVersion | None = None
 ) -> Status:
     """The document's status on a date (today by default).
 
     Args:
         document: the document with its events and texts.
-        on: the date asked about.
+        on: the date asked about: a date, a datetime or a string such as ``2021-05-01``.
         version: judge this text version rather than the document as a whole: a version not
             yet in effect is ``not_yet_in_force``, one replaced by a later version is
             ``amended``.
+
+    Raises:
+        InvalidDate: ``on`` is not a date.
     """
-    on = on or _dt.date.today()
+    on = _dt.date.today() if on is None else to_date(on)
     state = _walk(document, on)
     if version is not None:
         value, since, basis = _version_status(document, version, on, state)
@@ -556,12 +559,16 @@ def status_on(
     )
 
 
-def text_on(document: Document, on: _dt.date) -> TextVersion | None:
+def text_on(document: Document, on: DateLike) -> TextVersion | None:
     """The text version in force on ``on``: the latest that had taken effect by then.
 
     Versions with no date at all count as in force from the beginning. Within one version the
     standard rendition wins. ``None`` when every held version is later than ``on``.
+
+    Raises:
+        InvalidDate: ``on`` is not a date.
     """
+    on = to_date(on)
     candidates = [t for t in document.texts if (start := version_start(t)) is None or start <= on]
     if not candidates:
         return None

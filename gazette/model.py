@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from gazette.dates import to_optional_date
 from gazette.docnumber import DocNumber
 
 # --- small converters (normalising and idempotent) -----------------------------------------
@@ -156,8 +157,8 @@ class TextVersion:
     blocks: tuple[Block, ...] = attrs.field(converter=_to_tuple)
     origin: TextOrigin = attrs.field(default=TextOrigin.FILE, converter=TextOrigin)
     source_sha256: str | None = None
-    adopted: _dt.date | None = None
-    effective: _dt.date | None = None
+    adopted: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
+    effective: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     label: str | None = None
     standard: bool = False
     ocr: OcrInfo | None = None
@@ -273,7 +274,7 @@ class LifecycleEvent:
     """
 
     kind: EventKind = attrs.field(converter=EventKind)
-    date: _dt.date | None
+    date: _dt.date | None = attrs.field(converter=to_optional_date)
     provenance: Provenance
     acting: DocRef | None = None
     articles: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
@@ -467,7 +468,7 @@ class Publication:
     issue: IssueNumber | None = None
     total: int | None = None
     pages: tuple[int, int] | None = None
-    date: _dt.date | None = None
+    date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     url: str | None = None
     issue_id: int | None = None
 
@@ -556,10 +557,10 @@ class Document:
     urgency: str | None = attrs.field(default=None, converter=_strip_or_none)
     recipients: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     cc: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    written_date: _dt.date | None = None
-    published_date: _dt.date | None = None
+    written_date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
+    published_date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     printed_by: str | None = attrs.field(default=None, converter=_strip_or_none)
-    printed_date: _dt.date | None = None
+    printed_date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     note: str | None = attrs.field(default=None, converter=_strip_or_none)
     attachment_notes: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     registration_number: str | None = attrs.field(default=None, converter=_strip_or_none)
@@ -687,7 +688,7 @@ class GazetteIssue:
     gazette: str
     number: IssueNumber
     total: int | None = None
-    date: _dt.date | None = None
+    date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     items: tuple[IssueItem, ...] = attrs.field(default=(), converter=_to_tuple)
     source_sha256: str | None = None
     page_count: int | None = None

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import catalog
+from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import NEEDS_REASON, WITHHELD_PLACEHOLDER
 from gazette.interpretation import (
     DEFAULT_RULE,
@@ -154,7 +155,7 @@ def interpretations(
     lag: int | None = None,
     calendar: WorkdayCalendar | None = None,
     rule: NormativeRule = DEFAULT_RULE,
-    since: _dt.date | None = None,
+    since: DateLike | None = None,
 ) -> InterpretationsReport:
     """Normative policies without an interpretation, and late interpretations.
 
@@ -165,7 +166,11 @@ def interpretations(
         calendar: the working-day calendar.
         rule: which documents are normative policies.
         since: only policies dated on or after this day.
+
+    Raises:
+        InvalidDate: ``since`` is not a date (dates, datetimes and ISO strings are).
     """
+    since = to_optional_date(since)
     lag = _setting(view, "interpretation.lag_days", lag, 0)
     entries = load_entries(view)
     links = load_links(view)
@@ -267,7 +272,7 @@ class DisclosureReport:
 def disclosure(
     view: ArchiveView,
     *,
-    as_of: _dt.date | None = None,
+    as_of: DateLike | None = None,
     review_days: int | None = None,
     threshold: int | None = None,
     request_window_days: int | None = None,
@@ -283,8 +288,11 @@ def disclosure(
         threshold: an on-request document asked for this many times is listed (default: the
             ``disclosure.request_threshold`` setting, else 3).
         request_window_days: count only asks within this many days before ``as_of``.
+
+    Raises:
+        InvalidDate: ``as_of`` is not a date (dates, datetimes and ISO strings are).
     """
-    as_of = as_of or _dt.date.today()
+    as_of = to_optional_date(as_of) or _dt.date.today()
     review_days = _setting(view, "disclosure.review_days", review_days, DEFAULT_REVIEW_DAYS)
     threshold = _setting(view, "disclosure.request_threshold", threshold, DEFAULT_REQUEST_THRESHOLD)
     entries = load_entries(view)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import catalog
+from gazette.dates import DateLike
 from gazette.disclosure import (
     WITHHELD_PLACEHOLDER,
     DisclosureChange,
@@ -224,12 +225,24 @@ class ArchiveView:
         except DocumentNotFound:
             return None
 
-    def status(self, ref: str, on: _dt.date | None = None) -> Status:
-        """The status of the document on a date (today by default)."""
+    def status(self, ref: str, on: DateLike | None = None) -> Status:
+        """The status of the document on a date (today by default).
+
+        Raises:
+            DocumentNotFound: nothing this view shows matches ``ref``.
+            AmbiguousReference: several documents match.
+            InvalidDate: ``on`` is not a date (dates, datetimes and ISO strings are).
+        """
         return status_on(self.get(ref), on)
 
-    def text_on(self, ref: str, on: _dt.date) -> Any:
-        """The text version in force on a date, or ``None``."""
+    def text_on(self, ref: str, on: DateLike) -> Any:
+        """The text version in force on a date, or ``None``.
+
+        Raises:
+            DocumentNotFound: nothing this view shows matches ``ref``.
+            AmbiguousReference: several documents match.
+            InvalidDate: ``on`` is not a date.
+        """
         return text_on(self.get(ref), on)
 
     def disclosure_history(self, ref: str) -> builtins.list[DisclosureChange]:
@@ -287,13 +300,15 @@ class ArchiveView:
     def list(
         self, *, limit: int | None = None, offset: int = 0, top_level_only: bool = True
     ) -> builtins.list[DocumentSummary]:
-        """Summaries of visible documents, in ingest order."""
+        """Summaries of visible documents, in the order the archive first stored them."""
+        # rowid follows insertion (documents are updated in place, never re-inserted);
+        # created_at has one-second resolution, so it alone leaves a batch in id order.
         rows = catalog.fetch_all(
             self.conn,
             "SELECT id, title, doc_number, doc_type, written_date, issuers, parent_id"
             " FROM documents"
             + (" WHERE parent_id IS NULL" if top_level_only else "")
-            + " ORDER BY created_at, id",
+            + " ORDER BY created_at, rowid",
         )
         out: builtins.list[DocumentSummary] = []
         skipped = 0
@@ -376,6 +391,8 @@ class ArchiveView:
         Raises:
             InvalidQuery: the query cannot be run (too long, or empty without a filter).
             InvalidArgument: an unknown filter or status.
+            InvalidDate: a date filter is not a date (dates, datetimes and strings such as
+                ``2020-01-01`` are).
         """
         from gazette.search import SearchFilters
 

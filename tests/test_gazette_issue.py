@@ -321,7 +321,7 @@ def test_the_same_document_from_a_file_is_linked_and_the_gazette_text_is_standar
 ) -> None:
     order = [SAMPLE_ISSUE, SAMPLE_NOTICE] if gazette_first else [SAMPLE_NOTICE, SAMPLE_ISSUE]
     report = ingest_paths(archive, order, jobs=1)
-    assert report.summary == {"ingested": 2, "duplicate": 0, "failed": 0}
+    assert report.summary.items() >= {"ingested": 2, "duplicate": 0, "failed": 0}.items()
     matches = [s for s in archive.internal.list() if s.doc_number == "青政办发〔2021〕12号"]
     assert len(matches) == 1  # linked, not duplicated
     doc = archive.public.get("青政办发[2021]12号")
@@ -419,7 +419,7 @@ def test_a_portal_page_and_the_gazette_item_are_one_document(
     page = corpus_path("govcn", "01.page.html")
     order = [gazettes.national_pdf, page] if gazette_first else [page, gazettes.national_pdf]
     report = ingest_paths(archive, order, jobs=1)
-    assert report.summary == {"ingested": 2, "duplicate": 0, "failed": 0}
+    assert report.summary.items() >= {"ingested": 2, "duplicate": 0, "failed": 0}.items()
     doc = archive.public.get("国发〔2019〕5号")
     assert sorted(t.origin.value for t in doc.texts) == ["gazette", "portal"]
     assert doc.text is not None and doc.text.origin == TextOrigin.GAZETTE and doc.text.standard

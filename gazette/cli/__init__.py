@@ -8,28 +8,14 @@ one part of :mod:`gazette` that imports :mod:`ingest`.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 
 import click
 
-from gazette.cli.common import cli
+from gazette.cli.common import cli, register_commands
 from gazette.errors import GazetteError
 
-
-def _register_commands() -> None:
-    """Every module of this package that defines ``register(group)`` adds its commands."""
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name == "common":
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(cli)
-
-
-_register_commands()
+__all__ = ["cli", "main", "register_commands"]
 
 
 def main(argv: list[str] | None = None) -> int:

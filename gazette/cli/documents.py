@@ -28,7 +28,7 @@ def ocr_note(ocr: OcrInfo) -> str:
 def list_(
     obj: Context, limit: int | None, offset: int, all_parts: bool, view: str, as_json: bool
 ) -> None:
-    """List documents in ingest order."""
+    """List documents in the order the archive first stored them."""
     rows = obj.archive().view(view).list(limit=limit, offset=offset, top_level_only=not all_parts)
     if as_json:
         emit_json(list_json(rows, view))

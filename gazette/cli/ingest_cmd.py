@@ -23,16 +23,40 @@ if TYPE_CHECKING:
     default=None,
     help="Worker processes for reading and parsing (default: CPU count, at most 4).",
 )
+@click.option(
+    "--include",
+    "include",
+    multiple=True,
+    metavar="GLOB",
+    help="In folders, read only files matching GLOB (name or relative path; repeatable).",
+)
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="In folders, leave out files matching GLOB (name or relative path; repeatable).",
+)
 @json_option
 @click.pass_obj
 def ingest(
-    obj: Context, paths: tuple[str, ...], recursive: bool, jobs: int | None, as_json: bool
+    obj: Context,
+    paths: tuple[str, ...],
+    recursive: bool,
+    jobs: int | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    as_json: bool,
 ) -> int:
     """Ingest documents and gazette issues (text, Markdown, HTML, DOCX, PDF).
 
     Files already in the archive (same bytes) are reported as duplicates and not read again,
     so an interrupted batch can simply be run again. A file that fails is reported with the
-    reason and the batch goes on; the exit status is 1 if any file failed.
+    reason and the batch goes on; the exit status is 1 if any file failed. Files found in a
+    folder that are not documents (images, data, a licence, plain text with no trace of an
+    official document) are skipped with the reason; name such a file to ingest it anyway.
+    The summary counts the documents the public view hides (disclosure attribute unknown, on
+    request or withheld).
     """
     from ingest.pipeline import FileResult, ingest_paths
 
@@ -65,7 +89,14 @@ def ingest(
 
     try:
         report = ingest_paths(
-            archive, paths, recursive=recursive, jobs=jobs, progress=on_result, on_total=on_total
+            archive,
+            paths,
+            recursive=recursive,
+            jobs=jobs,
+            progress=on_result,
+            on_total=on_total,
+            include=include,
+            exclude=exclude,
         )
     finally:
         if progress_bar is not None:
@@ -78,6 +109,8 @@ def ingest(
             if result.outcome == "failed":
                 if not show_progress:
                     click.echo(f"failed     {result.error}")
+            elif result.outcome == "skipped":
+                click.echo(f"skipped    {result.error}")
             else:
                 merged = f" (added to {', '.join(result.merged)})" if result.merged else ""
                 click.echo(f"{result.outcome:<10} {result.path} -> {ids or '-'}{merged}")
@@ -90,8 +123,16 @@ def ingest(
         summary = report.summary
         click.echo(
             f"{summary['ingested']} ingested, {summary['duplicate']} duplicate, "
-            f"{summary['failed']} failed"
+            f"{summary['failed']} failed, {summary['skipped']} skipped"
         )
+        if report.hidden:
+            click.echo(
+                f"{report.hidden} document(s) of this batch are hidden from the public view"
+                " (disclosure attribute unknown, on request or withheld): review them with"
+                " `gazette report disclosure --view internal`, decide with `gazette disclosure"
+                " set`; `gazette settings set view.default internal` makes the command line"
+                " read the internal view by default"
+            )
     return 0 if report.ok else 1
 
 

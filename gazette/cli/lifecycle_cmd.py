@@ -280,17 +280,25 @@ def settings(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"    {setting.help}")
 
 
-@settings.command("set")
+def _settings_epilog() -> str:
+    lines = ["\b", "Settings:"]
+    for name, setting in SETTINGS.items():
+        choices = f" [{'|'.join(setting.choices)}]" if setting.choices else ""
+        lines.append(f"  {name}{choices}: {setting.help}")
+    return "\n".join(lines)
+
+
+@settings.command("set", epilog=_settings_epilog())
 @click.argument("name")
 @click.argument("value")
 @click.pass_obj
 def settings_set(obj: Context, name: str, value: str) -> None:
-    """Set NAME to VALUE and re-derive what depends on it."""
+    """Set NAME to VALUE and re-derive what depends on it (see the list below)."""
     changed = obj.archive().set_setting(name, parse_setting(name, value))
     click.echo(f"{name} set; {changed} documents re-derived")
 
 
-@settings.command("unset")
+@settings.command("unset", epilog=_settings_epilog())
 @click.argument("name")
 @click.pass_obj
 def settings_unset(obj: Context, name: str) -> None:
