@@ -481,3 +481,35 @@ def test_serve_prints_its_url_with_the_real_port(web_archive, workers):
 def test_today_is_used_when_no_date_is_given(shared_client, web_corpus):
     data = shared_client.get(f"/api/v1/documents/{web_corpus.repealed}/status").json()
     assert data["as_of"] == dt.date.today().isoformat()
+
+
+@pytest.mark.slow
+def test_a_scanned_issue_page_shows_the_ocr_text_beside_the_scan(gazettes, tmp_path):
+    from ingest import ingest_paths, ocr
+    from tests.web_support import client_for
+
+    reason = ocr.unavailable()
+    if reason is not None:
+        pytest.skip(f"OCR unavailable: {reason}")
+    import gazette
+
+    archive = gazette.open_archive(tmp_path / "scans")
+    ingest_paths(archive, [gazettes.small_scan_titled], jobs=1)
+    archive.close()
+    clients = client_for(tmp_path / "scans")
+    scans = next(clients)
+    try:
+        (issue,) = scans.get("/api/v1/issues").json()
+        assert issue["ocr"] is not None
+        item = next(i for i in issue["items"] if i["id"] and i["pdf_pages"])
+        first = item["pdf_pages"][0]
+        page = scans.get(f"/issues/{issue['id']}/pages/{first}")
+        assert page.status_code == 200
+        assert "OCR识别文本" in page.text and 'id="page-image"' in page.text
+        assert 'class="line-boxes"' in page.text
+        paragraphs = re.findall(r'<p class="block block-[a-z_]+">([^<]+)</p>', page.text)
+        assert paragraphs, "no OCR text beside the scan"
+        image = scans.get(f"/issues/{issue['id']}/pages/{first}.png")
+        assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    finally:
+        clients.close()
