@@ -513,3 +513,14 @@ def test_a_scanned_issue_page_shows_the_ocr_text_beside_the_scan(gazettes, tmp_p
         assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
     finally:
         clients.close()
+
+
+def test_interpretations_are_linked_both_ways(shared_client):
+    found = shared_client.get("/api/v1/search", params={"q": "政策解读 实施办法"}).json()
+    interpretation = next(h["id"] for h in found["hits"] if h["title"].endswith("政策解读"))
+    link = shared_client.get(f"/api/v1/documents/{interpretation}").json()["interpretations"][0]
+    policy = link["policy_id"]
+    page = shared_client.get(f"/documents/{interpretation}").text
+    assert f'所解读的政策：<a href="/documents/{policy}">' in page
+    back = shared_client.get(f"/documents/{policy}").text
+    assert f'解读：<a href="/documents/{interpretation}">' in back
