@@ -28,9 +28,9 @@ from gazette.cli.common import Context, emit_json, json_option
 @click.option(
     "--readers",
     type=click.IntRange(1, 64),
-    default=4,
+    default=2,
     show_default=True,
-    help="Archive connections kept open for concurrent requests.",
+    help="Archives each server process keeps open for concurrent requests.",
 )
 @click.option(
     "--proxy-headers",

@@ -41,8 +41,8 @@ def _check() -> None:
 def create_app(archive_path: str | os.PathLike[str], **options: Any) -> WebApp:
     """The ASGI application serving the archive in ``archive_path``.
 
-    Options: ``title`` (the site's name), ``readers`` (archive connections kept open for
-    concurrent requests, default 4), ``login_attempts`` and ``login_window`` (failed logins
+    Options: ``title`` (the site's name), ``readers`` (archives kept open for concurrent
+    requests, default 2 per process), ``login_attempts`` and ``login_window`` (failed logins
     allowed per client and per name within that many seconds).
 
     Raises:
@@ -60,7 +60,9 @@ def worker_app() -> WebApp:
     import json
 
     options = json.loads(os.environ.get("GAZETTE_WEB_OPTIONS") or "{}")
-    return create_app(os.environ["GAZETTE_WEB_ARCHIVE"], **options)
+    app = create_app(os.environ["GAZETTE_WEB_ARCHIVE"], **options)
+    app.warm()
+    return app
 
 
 def serve(
@@ -107,6 +109,7 @@ def serve(
     }
     try:
         if workers <= 1:
+            app.warm()
             server = uvicorn.Server(uvicorn.Config(app, **common))
             announce(f"http://{shown}:{bound}{root_path}/")
             server.run(sockets=[sock])

@@ -188,7 +188,7 @@ class WebApp:
         archive_path: str | os.PathLike[str],
         *,
         title: str = DEFAULT_TITLE,
-        readers: int = 4,
+        readers: int = 2,
         login_attempts: int = 5,
         login_window: float = 600.0,
     ) -> None:
@@ -228,6 +228,17 @@ class WebApp:
 
     def close(self) -> None:
         self.pool.close()
+
+    def warm(self) -> None:
+        """Open every archive of the pool and load what its search index keeps in memory, so
+        that the first requests do not pay for it."""
+        archives = [self.pool.get() for _ in range(self.pool.size)]
+        try:
+            for archive in archives:
+                archive.public.search("", limit=1, facets=False, year=1900)
+        finally:
+            for archive in archives:
+                self.pool.put(archive)
 
     @staticmethod
     def root_path(request: Request) -> str:

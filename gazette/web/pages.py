@@ -4,6 +4,7 @@ exported), gazette issues and their pages."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote_plus
 
 from starlette.responses import Response
 
@@ -73,7 +74,7 @@ def search(ctx: Ctx) -> Response:
         status_labels=STATUS_LABELS,
         status_values=STATUS_VALUES,
         facet_names=FACET_NAMES,
-        facet_link=lambda name, value: _facet_link(ctx, name, value),
+        facet_link=_FacetLinks(ctx),
         page_link=lambda n: _page_link(ctx, n),
     )
 
@@ -82,13 +83,25 @@ def _current_params(ctx: Ctx) -> list[tuple[str, str]]:
     return [(k, v) for k, v in ctx.request.query_params.multi_items() if k not in ("page", "view")]
 
 
-def _facet_link(ctx: Ctx, name: str, value: str) -> str:
-    key = FACET_PARAMS[name]
-    items = [(k, v) for k, v in _current_params(ctx) if k != key or key == "status"]
-    if key == "status":
-        items = [(k, v) for k, v in items if not (k == "status" and v == value)]
-    items.append((key, value))
-    return _link(ctx, "/search", items)
+class _FacetLinks:
+    """Links that narrow a search to one facet value (the query string of the page built once
+    per facet, then the value appended)."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.current = _current_params(ctx)
+        self.bases: dict[str, str] = {}
+
+    def __call__(self, name: str, value: str) -> str:
+        key = FACET_PARAMS[name]
+        if key == "status":
+            items = [(k, v) for k, v in self.current if not (k == "status" and v == value)]
+            return _link(self.ctx, "/search", [*items, (key, value)])
+        if key not in self.bases:
+            kept = [(k, v) for k, v in self.current if k != key]
+            self.bases[key] = _link(self.ctx, "/search", kept)
+        base = self.bases[key]
+        return f"{base}{'&' if '?' in base else '?'}{quote_plus(key)}={quote_plus(str(value))}"
 
 
 def _page_link(ctx: Ctx, page: int) -> str:
