@@ -135,9 +135,9 @@ def _submit(archive: gazette.Archive, folder: Path, batch: list[Document]) -> in
 # --- the load -----------------------------------------------------------------------------------
 
 
-def serve(root: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
+def serve(root: Path, workers: int, readers: int) -> tuple[subprocess.Popen[str], str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = ["serve", "--port", "0", "--workers", str(workers)]
+    command = ["serve", "--port", "0", "--workers", str(workers), "--readers", str(readers)]
     process = subprocess.Popen(
         [sys.executable, "-m", "gazette", "--archive", str(root), *command],
         stdout=subprocess.PIPE,
@@ -225,6 +225,7 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=min(2, os.cpu_count() or 1), help="server processes"
     )
+    parser.add_argument("--readers", type=int, default=2, help="archives per server process")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the archive here")
     args = parser.parse_args()
     if not available():
@@ -253,7 +254,7 @@ def run(root: Path, args: argparse.Namespace) -> None:
     doc_ids = rnd.sample(ids, min(len(ids), args.requests + 10))
     warm_ids, timed_ids = doc_ids[:10], doc_ids[10:]
 
-    process, base = serve(root, args.workers)
+    process, base = serve(root, args.workers, args.readers)
     try:
         load_test(base, [f"/search?q={quote(q)}" for q in warm], args.clients)
         web_search = load_test(base, [f"/search?q={quote(q)}" for q in timed], args.clients)
@@ -267,7 +268,8 @@ def run(root: Path, args: argparse.Namespace) -> None:
 
     print(
         f"\n{args.size} documents ({len(ids)} public), {args.clients} clients,"
-        f" {args.workers} server processes, {len(timed)} requests per route"
+        f" {args.workers} server processes ({args.readers} archives each),"
+        f" {len(timed)} requests per route"
     )
     print(f"load during the web pass: {during}")
     print(
