@@ -273,7 +273,7 @@ def run(root: Path, args: argparse.Namespace) -> None:
     )
     print(f"load during the web pass: {during}")
     print(
-        f"{'(p50 / p95 ms)':<22}{'web, 8 clients':>18}{'library, 1 at a time':>24}{'p95 ratio':>11}{'target':>9}"
+        f"{'(p50 / p95 ms)':<22}{f'web, {args.clients} clients':>18}{'library, 1 at a time':>24}{'p95 ratio':>11}{'target':>9}"
     )
     for name, web, lib, target in (
         ("/search", web_search, lib_search, 100),
