@@ -278,7 +278,40 @@ CREATE TRIGGER log_no_delete BEFORE DELETE ON log
 BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Web users (gazette.users): roles, passwords hashed with Argon2, API tokens and session ids
+# stored as SHA-256 digests (the secrets themselves are never kept); indexes for the changes
+# feed (gazette.changes) and for counting failed sign-ins.
+_V2_USERS = """
+CREATE TABLE users (
+    name          TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('reader', 'archivist', 'admin')),
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+    id          INTEGER PRIMARY KEY,
+    user_name   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    token_hash  TEXT NOT NULL UNIQUE,
+    label       TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    id_hash     TEXT PRIMARY KEY,
+    user_name   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_name);
+-- Sign-ins are counted from the log (rate limiting across server processes).
+CREATE INDEX log_action_at ON log(action, at);
+-- The changes feed reads documents, events and disclosure changes newest first.
+CREATE INDEX documents_created ON documents(created_at);
+CREATE INDEX events_recorded ON events(recorded_at);
+CREATE INDEX disclosure_history_changed ON disclosure_history(changed_at);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2_USERS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -8,9 +8,9 @@ import datetime as _dt
 import click
 
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
-from gazette.export.json_format import document_dict, status_dict
 from gazette.lifecycle import cite, status_on
 from gazette.model import OcrInfo
+from gazette.shapes import list_json, show_json, status_json
 
 
 def ocr_note(ocr: OcrInfo) -> str:
@@ -31,23 +31,7 @@ def list_(
     """List documents in the order the archive first stored them."""
     rows = obj.archive().view(view).list(limit=limit, offset=offset, top_level_only=not all_parts)
     if as_json:
-        emit_json(
-            {
-                "view": view,
-                "documents": [
-                    {
-                        "id": r.id,
-                        "title": r.title,
-                        "doc_number": r.doc_number,
-                        "doc_type": r.doc_type,
-                        "issuers": list(r.issuers),
-                        "written_date": r.written_date.isoformat() if r.written_date else None,
-                        "parent_id": r.parent_id,
-                    }
-                    for r in rows
-                ],
-            }
-        )
+        emit_json(list_json(rows, view))
         return
     for r in rows:
         date = r.written_date.isoformat() if r.written_date else "----------"
@@ -73,8 +57,7 @@ def show(
     """Show a document: REF is an id, a document number in any spelling, or the exact title."""
     doc = obj.archive().view(view).get(ref)
     status = status_on(doc, on)
-    data = document_dict(doc, on=on, with_text=with_text, status=status)
-    data["view"] = view
+    data = show_json(doc, view, on=on, with_text=with_text)
     if as_json:
         emit_json(data)
         return
@@ -131,20 +114,8 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
     """Was a document in force on a date, and on what basis."""
     doc = obj.archive().view(view).get(ref)
     result = status_on(doc, on)
-    data = {"id": doc.id, "title": doc.title, **status_dict(result)}
-    data["status"] = data.pop("value")
-    data["view"] = view
-    if result.version is not None:
-        start = result.version.effective or result.version.adopted
-        data["version"] = {
-            "date": start.isoformat() if start else None,
-            "label": result.version.label,
-        }
-    elif doc.texts:
-        data["version"] = None
-        data["version_note"] = result.version_note
     if as_json:
-        emit_json(data)
+        emit_json(status_json(doc, view, on=on))
         return
     since = f"，自{result.since.isoformat()}起" if result.since else ""
     click.echo(f"{doc.display_title}")

@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from gazette.cli.common import Context, emit_json, json_option, view_option
 from gazette.gazettes import GapReport, find_gaps
 from gazette.model import GazetteIssue, IssueItem
-
-
-def issue_dict(issue: GazetteIssue) -> dict[str, Any]:
-    """An issue for scripts: printed page numbers, OCR marked per issue and per item."""
-    ocr_pages = {page for page, _ in issue.ocr.pages} if issue.ocr else set()
-    return {
-        "gazette": issue.gazette,
-        "year": issue.number.year,
-        "issue": issue.number.first,
-        "numbers": list(issue.number.numbers),
-        "unit": issue.number.unit,
-        "label": str(issue.number),
-        "total": issue.total,
-        "date": issue.date.isoformat() if issue.date else None,
-        "id": issue.id,
-        "source": issue.source_sha256,
-        "page_count": issue.page_count,
-        "needs_ocr": list(issue.needs_ocr),
-        "ocr": None
-        if issue.ocr is None
-        else {
-            "engine": issue.ocr.engine,
-            "confidence": issue.ocr.confidence,
-            "pages": [list(p) for p in issue.ocr.pages],
-        },
-        "items": [_item_dict(item, ocr_pages) for item in issue.items],
-    }
-
-
-def _item_dict(item: IssueItem, ocr_pages: set[int]) -> dict[str, Any]:
-    pdf = item.pdf_pages
-    return {
-        "id": item.doc_id,
-        "seq": item.seq,
-        "title": item.title,
-        "doc_number": str(item.doc_number) if item.doc_number else None,
-        "section": item.section,
-        "pages": list(item.pages) if item.pages else None,
-        "pdf_pages": list(pdf) if pdf else None,
-        "ocr": bool(pdf and any(pdf[0] <= p <= pdf[1] for p in ocr_pages)),
-    }
+from gazette.shapes import issues_json, item_json
 
 
 def _pages(item: IssueItem) -> str:
@@ -76,7 +34,7 @@ def _print_issue(issue: GazetteIssue) -> None:
     for item in issue.items:
         section = f"【{item.section}】" if item.section else ""
         number = f" {item.doc_number}" if item.doc_number else ""
-        mark = " [OCR]" if _item_dict(item, ocr_pages)["ocr"] else ""
+        mark = " [OCR]" if item_json(item, ocr_pages)["ocr"] else ""
         click.echo(
             f"  {item.seq:>3} {section}{item.title}{number} {_pages(item)}"
             f"  {item.doc_id or '-'}{mark}"
@@ -143,7 +101,7 @@ def issues(
             _print_gaps(reports)
         return
     if as_json:
-        emit_json([issue_dict(i) for i in found])
+        emit_json(issues_json(found))
         return
     if not found:
         click.echo("no gazette issues" + (f" of {gazette}" if gazette else ""))
