@@ -9,12 +9,11 @@ import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import attrs
-
 from gazette import catalog
-from gazette import disclosure as disclosure_rules
 from gazette.archive_host import ArchiveHost
+from gazette.redaction import Redactor, Withholding
 from gazette.search import check_engine, open_index, record_for
+from gazette.search.base import Allowed
 
 
 class IndexUpkeep(ArchiveHost):
@@ -85,6 +84,31 @@ class IndexUpkeep(ArchiveHost):
                 progress(1)
         return self.index.apply(records, deleted)
 
+    def public_revisions(self) -> Allowed:
+        """What public search may find: every document the public view shows, with its
+        catalog revision, leaving out those whose index entry is still queued for an update.
+
+        Read from the catalog, and read again whenever the catalog has changed since (the
+        token is SQLite's data version with this connection's change count).
+        """
+        token = (
+            self.conn.execute("PRAGMA data_version").fetchone()[0],
+            self.conn.total_changes,
+        )
+        cached = self._public_revisions
+        if cached is not None and cached.token == token:
+            return cached
+        shown = self.public.visible_ids()
+        queued = {r[0] for r in self.conn.execute("SELECT doc_id FROM index_queue").fetchall()}
+        revisions = {
+            doc_id: rev
+            for doc_id, rev in self.conn.execute("SELECT id, rev FROM documents").fetchall()
+            if doc_id in shown and doc_id not in queued
+        }
+        found = Allowed(revisions, token)
+        self._public_revisions = found
+        return found
+
     def index_record(self, doc_id: str) -> Any:
         """The search-index record a document should have now (``None`` if it is gone)."""
         row = catalog.fetch_one(
@@ -94,10 +118,14 @@ class IndexUpkeep(ArchiveHost):
             return None
         doc = catalog.load_document(self.conn, doc_id, with_parts=False)
         assert doc is not None
-        if disclosure_rules.withholds_title(doc):
-            # The title paragraph is withheld: it stays searchable in the restricted text.
-            doc = attrs.evolve(doc, title=disclosure_rules.WITHHELD_PLACEHOLDER)
-        return record_for(doc, row["rev"], public=self.public.visible(doc_id))
+        public = self.public.visible(doc_id)
+        shown = None
+        if public and Withholding.of(doc) is not None:
+            # What the public may search of a partial document: its text as the public view
+            # shows it (withheld paragraphs found by content, in whichever rendition is
+            # current); the rest stays searchable internally only.
+            shown = Redactor().document(doc)
+        return record_for(doc, row["rev"], public=public, shown=shown)
 
     def reindex(
         self,

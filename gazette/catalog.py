@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import attrs
+
 from gazette.docnumber import DocNumber
 from gazette.model import (
     Block,
@@ -32,6 +34,7 @@ from gazette.model import (
     TextVersion,
     current_text,
 )
+from gazette.redaction import fingerprints
 
 # --- encoding helpers -----------------------------------------------------------------------
 
@@ -359,16 +362,30 @@ def set_disclosure(
     review_due: _dt.date | None = None,
     decided_on: _dt.date | None = None,
 ) -> None:
+    """Store a document's attribute and append it to its history (in one transaction).
+
+    A partial disclosure that names its withheld paragraphs by position only (a document
+    submitted with its attribute) is stored with their fingerprints, taken from the current
+    text: from then on what is withheld follows the content (:mod:`gazette.redaction`).
+    """
+    if disclosure.withheld_blocks and not disclosure.withheld_fingerprints:
+        current = current_text(load_texts(conn, doc_id))
+        if current is not None:
+            disclosure = attrs.evolve(
+                disclosure,
+                withheld_fingerprints=fingerprints(current.blocks, disclosure.withheld_blocks),
+            )
     prov = encode_provenance(disclosure.provenance)
     conn.execute(
         "INSERT INTO disclosure(doc_id, attribute, reason, grounds, basis, prov_kind,"
-        " prov_source, prov_excerpt, prov_by, prov_at, withheld_blocks, review_due)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " prov_source, prov_excerpt, prov_by, prov_at, withheld_blocks, withheld_fingerprints,"
+        " review_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(doc_id) DO UPDATE SET attribute = excluded.attribute,"
         " reason = excluded.reason, grounds = excluded.grounds, basis = excluded.basis,"
         " prov_kind = excluded.prov_kind, prov_source = excluded.prov_source,"
         " prov_excerpt = excluded.prov_excerpt, prov_by = excluded.prov_by,"
         " prov_at = excluded.prov_at, withheld_blocks = excluded.withheld_blocks,"
+        " withheld_fingerprints = excluded.withheld_fingerprints,"
         " review_due = excluded.review_due",
         (
             doc_id,
@@ -378,13 +395,14 @@ def set_disclosure(
             disclosure.basis,
             *prov,
             dumps(list(disclosure.withheld_blocks)),
+            dumps(list(disclosure.withheld_fingerprints)),
             iso(review_due),
         ),
     )
     conn.execute(
         "INSERT INTO disclosure_history(doc_id, attribute, reason, grounds, basis, prov_kind,"
-        " prov_source, changed_by, changed_at, decided_on, withheld_blocks)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " prov_source, changed_by, changed_at, decided_on, withheld_blocks,"
+        " withheld_fingerprints) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             doc_id,
             disclosure.attribute.value,
@@ -397,6 +415,7 @@ def set_disclosure(
             now(),
             iso(decided_on),
             dumps(list(disclosure.withheld_blocks)),
+            dumps(list(disclosure.withheld_fingerprints)),
         ),
     )
 
@@ -563,6 +582,7 @@ def load_disclosure(conn: sqlite3.Connection, doc_id: str) -> Disclosure:
             r["prov_kind"], r["prov_source"], r["prov_excerpt"], r["prov_by"], r["prov_at"]
         ),
         withheld_blocks=tuple(json.loads(r["withheld_blocks"])),
+        withheld_fingerprints=tuple(json.loads(r["withheld_fingerprints"] or "[]")),
     )
 
 

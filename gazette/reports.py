@@ -21,14 +21,13 @@ value with ``as_json()`` (which says the view it was made in); the command line 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from gazette import catalog
-from gazette.disclosure import NEEDS_REASON, WITHHELD_PLACEHOLDER
+from gazette.disclosure import NEEDS_REASON
 from gazette.interpretation import (
     DEFAULT_RULE,
     Entry,
@@ -79,7 +78,6 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
         r["doc_id"]: r["attribute"]
         for r in catalog.fetch_all(conn, "SELECT doc_id, attribute FROM disclosure")
     }
-    untitled = view.withheld_titles()
     entries: dict[str, Entry] = {}
     for r in catalog.fetch_all(
         conn,
@@ -88,14 +86,16 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
     ):
         if r["id"] not in shown:
             continue
+        # A partial disclosure may withhold the title, number, 文种, issuers or date.
+        summary = view.summary(r)
         entries[r["id"]] = Entry(
             id=r["id"],
-            title=WITHHELD_PLACEHOLDER if r["id"] in untitled else r["title"],
-            doc_number=r["doc_number"],
-            doc_type=r["doc_type"],
-            issuers=tuple(json.loads(r["issuers"])),
+            title=summary.title,
+            doc_number=summary.doc_number,
+            doc_type=summary.doc_type,
+            issuers=summary.issuers,
             parent_id=r["parent_id"],
-            written=catalog.to_date(r["written_date"]),
+            written=summary.written_date,
             published=catalog.to_date(r["published_date"]),
             publications=tuple(pubs.get(r["id"], ())),
             attribute=attributes.get(r["id"], DisclosureAttribute.UNKNOWN.value),

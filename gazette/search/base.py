@@ -27,7 +27,7 @@ import heapq
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -50,6 +50,19 @@ _SMALL = 200
 # The status of every document on a date: (date) -> {doc_id: status}. Supplied by the archive
 # from the catalog's status intervals; ``None`` when the index is used on its own.
 StatusSource = Callable[[_dt.date], dict[str, str]]
+
+
+@attrs.frozen(eq=False)
+class Allowed:
+    """What a search may find, decided by the catalog when the search runs.
+
+    Attributes:
+        revisions: document id → the catalog revision its index entry must have.
+        token: names this state of the catalog (equal tokens, equal revisions).
+    """
+
+    revisions: Mapping[str, int]
+    token: Any
 
 
 @attrs.frozen
@@ -141,6 +154,8 @@ class Generation:
         self._sets: dict[Any, int] = {}
         self._statuses: dict[_dt.date, tuple[dict[str, int], dict[str, str]]] = {}
         self._by_date: list[int] | None = None
+        # The set a caller allowed last (see Allowed), with its token.
+        self.allowed: tuple[Any, int] | None = None
         # What engines compute from this state (cleared on every change), and their
         # bookkeeping of how far it has followed the index (kept).
         self.cache: dict[Any, Any] = {}
@@ -189,6 +204,7 @@ class Generation:
         self._sets.clear()
         self._statuses.clear()
         self._by_date = None
+        self.allowed = None
         self.cache.clear()
 
     # --- sets ------------------------------------------------------------------------------
@@ -367,6 +383,7 @@ class SearchIndex(abc.ABC):
         status_source: StatusSource | None = None,
         today: _dt.date | None = None,
         exclude_ids: Collection[str] = (),
+        allowed: Allowed | None = None,
     ) -> SearchResults:
         """Run a query.
 
@@ -383,6 +400,9 @@ class SearchIndex(abc.ABC):
             today: the date statuses are taken on when ``valid_on`` is not given.
             exclude_ids: documents to leave out of hits, totals and facets (entries the
                 caller knows to be stale).
+            allowed: the only documents that may be found, each with the catalog revision
+                its entry must have been written at (an entry of another revision, one the
+                index kept from before a change, is left out of hits, totals and facets).
 
         Raises:
             InvalidQuery: the query cannot be parsed or is empty without filters.
@@ -408,6 +428,7 @@ class SearchIndex(abc.ABC):
                 status_source,
                 today,
                 exclude_ids,
+                allowed,
             )
 
     def _search(
@@ -422,6 +443,7 @@ class SearchIndex(abc.ABC):
         status_source: StatusSource | None,
         today: _dt.date | None,
         exclude_ids: Collection[str] = (),
+        allowed: Allowed | None = None,
     ) -> SearchResults:
         gen = self._current()
         on = filters.valid_on or today or _dt.date.today()
@@ -434,6 +456,8 @@ class SearchIndex(abc.ABC):
         stale = [gen.nums[i] for i in exclude_ids if i in gen.nums]
         if stale:
             matched &= ~docsets.from_ids(stale, gen.size)
+        if allowed is not None:
+            matched &= _allowed_set(gen, allowed)
         if parsed.groups:
             matched &= self._matches(gen, parsed.groups, public_only)
         for clause in parsed.excluded:
@@ -668,6 +692,25 @@ class SearchIndex(abc.ABC):
             counts = Counter({s: docsets.count(bits & matched) for s, bits in statuses[0].items()})
             out["status"] = {s: n for s, n in counts.most_common() if n}
         return out
+
+
+def _allowed_set(gen: Generation, allowed: Allowed) -> int:
+    """The entries of ``allowed`` indexed at the revision it gives (cached per generation for
+    the last token seen)."""
+    cached = gen.allowed
+    if cached is not None and cached[0] == allowed.token:
+        return cached[1]
+    nums = []
+    docs = gen.docs
+    for doc_id, rev in allowed.revisions.items():
+        num = gen.nums.get(doc_id)
+        if num is not None:
+            meta = docs[num]
+            if meta is not None and meta.rev == rev:
+                nums.append(num)
+    bits = docsets.from_ids(nums, gen.size)
+    gen.allowed = (allowed.token, bits)
+    return bits
 
 
 _ASCII_ALNUM = re.compile(r"[0-9a-z]")
