@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog, integrity, references
+from gazette import catalog, integrity, references, staging
 from gazette.archive_disclosure import DisclosureWrites
 from gazette.archive_index import IndexUpkeep
 from gazette.archive_lifecycle import ImportReport, LifecycleWrites
@@ -48,6 +48,7 @@ from gazette.disclosure import View
 from gazette.errors import (
     ArchiveBusy,
     ArchiveError,
+    CatalogDamaged,
     DocumentNotFound,
     InvalidArgument,
 )
@@ -216,9 +217,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             found = migrate(self.conn, str(catalog_path))
             integrity.install(self.conn)
         except sqlite3.DatabaseError as exc:
-            raise ArchiveError(
-                root, f"catalog unreadable: {exc}", hint="restore from a backup (`gazette restore`)"
-            ) from exc
+            raise CatalogDamaged(catalog_path, str(exc)) from exc
         self._index: SearchIndex | None = None
         self.index_error: str | None = None
         self.search_engine = self._engine(search_engine, new=found == 0)
@@ -316,7 +315,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         try:
             self._clean_leftovers()
             if self._index_deferred is None:
-                self._replay_index_queue()
+                self._sync_index_quietly()
             yield
             self._seal_stray_writes()
         finally:
@@ -339,12 +338,34 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             raise
         self.conn.execute("COMMIT")
 
+    def tidy(self) -> bool:
+        """Clean what a writer that died left, unless a writer is at work now.
+
+        Returns:
+            whether no writer was at work (and the leftovers were removed).
+        """
+        if self._lock_depth:
+            self._clean_leftovers()
+            return True
+        with open(self.root / "write.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            try:
+                self._clean_leftovers()
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return True
+
     def _clean_leftovers(self) -> None:
         """Remove what a writer that died left: temporary files in the object store (only a
-        lock holder writes them, and this one holds the lock now)."""
+        lock holder writes them, and this one holds the lock now) and staging folders whose
+        owner is gone (see :mod:`gazette.staging`)."""
         for leftover in self.objects.leftovers():
             with contextlib.suppress(OSError):
                 leftover.unlink()
+        staging.clean(self.root)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

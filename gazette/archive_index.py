@@ -11,9 +11,10 @@ from typing import Any
 
 from gazette import catalog
 from gazette.archive_host import ArchiveHost
+from gazette.errors import IndexDamaged
 from gazette.redaction import Redactor, Withholding
-from gazette.search import check_engine, open_index, record_for
-from gazette.search.base import Allowed
+from gazette.search import SearchIndex, check_engine, open_index, record_for
+from gazette.search.base import INDEX_DAMAGE, Allowed
 
 
 class IndexUpkeep(ArchiveHost):
@@ -56,6 +57,8 @@ class IndexUpkeep(ArchiveHost):
             self._replay_index_queue()
         except Exception as exc:
             self.index_error = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, IndexDamaged):
+                self._drop_index()
 
     def _replay_index_queue(self) -> int:
         """Bring the search index up to date with queued changes. Returns entries written."""
@@ -83,6 +86,32 @@ class IndexUpkeep(ArchiveHost):
             if progress:
                 progress(1)
         return self.index.apply(records, deleted)
+
+    def _drop_index(self) -> None:
+        """Forget the open index (it is damaged; the next use opens it again)."""
+        if self._index is not None:
+            with contextlib.suppress(Exception):
+                self._index.close()
+            self._index = None
+
+    def _fresh_index(self, engine: str, *, discard: bool = False) -> SearchIndex:
+        """The index a rebuild writes to: the open one, or the other engine's; a damaged one
+        (or with ``discard``) is deleted and created anew (it is derived data)."""
+        path = self.index_path(engine)
+        if not discard:
+            try:
+                if engine == self.search_engine:
+                    return self.index
+                return open_index(path, engine)
+            except IndexDamaged:
+                pass
+        if engine == self.search_engine:
+            self._drop_index()
+        shutil.rmtree(path, ignore_errors=True)
+        index = open_index(path, engine)
+        if engine == self.search_engine:
+            self._index = index
+        return index
 
     def public_revisions(self) -> Allowed:
         """What public search may find: every document the public view shows, with its
@@ -160,11 +189,7 @@ class IndexUpkeep(ArchiveHost):
             ]
             if procs is None:
                 procs = min(2, os.cpu_count() or 1) if len(ids) >= 2000 else 1
-            index = (
-                self.index
-                if target == self.search_engine
-                else open_index(self.index_path(target), target)
-            )
+            index = self._fresh_index(target)
 
             def records() -> Iterator[Any]:
                 for doc_id in ids:
@@ -175,7 +200,12 @@ class IndexUpkeep(ArchiveHost):
                         yield record
 
             try:
-                count = index.rebuild(records(), procs=procs)
+                try:
+                    count = index.rebuild(records(), procs=procs)
+                except INDEX_DAMAGE:
+                    # Damage the open did not see (a page in the middle): start from nothing.
+                    index = self._fresh_index(target, discard=True)
+                    count = index.rebuild(records(), procs=procs)
                 if optimize:
                     index.optimize()
             except BaseException:

@@ -326,10 +326,15 @@ def disclosure(
         last = decided.get(entry.id)
         due = catalog.to_date(row["review_due"]) if row else None
         if due is None and last is not None:
-            due = last + _dt.timedelta(days=review_days)
+            far = review_days > (_dt.date.max - last).days  # past the calendar: never due
+            due = _dt.date.max if far else last + _dt.timedelta(days=review_days)
         if due is not None and due <= as_of:
             review.append(ReviewItem(entry, attribute, row["reason"] if row else None, last, due))
-    since = as_of - _dt.timedelta(days=request_window_days) if request_window_days else None
+    since = (
+        as_of - _dt.timedelta(days=min(request_window_days, (as_of - _dt.date.min).days))
+        if request_window_days
+        else None
+    )
     asked: dict[str, list[_dt.date]] = {}
     for r in catalog.fetch_all(conn, "SELECT doc_id, requested_on FROM disclosure_requests"):
         day = _dt.date.fromisoformat(r["requested_on"])

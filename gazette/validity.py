@@ -82,7 +82,12 @@ def expiring(
 
     Sorted by the last day, soonest first.
     """
-    last = on + _dt.timedelta(days=within_days)
+    # Past the end of the calendar, every later date is within.
+    last = (
+        on + _dt.timedelta(days=within_days)
+        if within_days <= (_dt.date.max - on).days
+        else _dt.date.max
+    )
     rows = catalog.fetch_all(
         view.conn,
         "SELECT e.doc_id, MAX(e.date) AS until, d.parent_id FROM events e"

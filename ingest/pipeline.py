@@ -18,6 +18,7 @@ import concurrent.futures as cf
 import os
 import re
 import sqlite3
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -29,6 +30,7 @@ from gazette.archive import Archive, Submission
 from gazette.errors import GazetteError, IngestError
 from gazette.model import SourceFile
 from gazette.store import sha256_file
+from gazette.workers import process_pool
 from ingest import stages
 from ingest.sniff import sniff
 
@@ -48,7 +50,8 @@ class FileResult:
 
     Attributes:
         path: the file.
-        outcome: ``ingested``, ``duplicate`` or ``failed``.
+        outcome: ``ingested``, ``duplicate``, ``failed``, or ``skipped`` (a link out of the
+            folder walked, not read).
         ids: top-level document ids it holds.
         error: the reason it failed.
         reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …).
@@ -117,9 +120,10 @@ class BatchReport:
 
     @property
     def summary(self) -> dict[str, int]:
+        """Files per outcome (``skipped`` only when some were: links out of the tree)."""
         counts = {"ingested": 0, "duplicate": 0, "failed": 0}
         for result in self.results:
-            counts[result.outcome] += 1
+            counts[result.outcome] = counts.get(result.outcome, 0) + 1
         return counts
 
     @property
@@ -131,6 +135,8 @@ class BatchReport:
         order, with the reasons of the failures."""
         rows: dict[str, dict[str, Any]] = {}
         for result in self.results:
+            if result.outcome == "skipped":
+                continue  # never read: no format
             row = rows.setdefault(
                 result.format or "?",
                 {"ingested": 0, "duplicate": 0, "failed": 0, "reasons": {}},
@@ -159,10 +165,18 @@ class BatchReport:
         }
 
 
-def expand(paths: Iterable[str | os.PathLike[str]], *, recursive: bool) -> Iterator[Path]:
+def expand(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    recursive: bool,
+    skipped: list[tuple[Path, str]] | None = None,
+) -> Iterator[Path]:
     """The files named by ``paths`` (folders are walked when ``recursive``), sorted per folder.
 
-    Symbolic links to folders are not followed; hidden files are skipped inside folders.
+    Inside a folder, hidden files are skipped, symbolic links to folders are not followed,
+    and a symbolic link that leads out of the folder walked (to ``/etc/passwd``) is not
+    read: it is added to ``skipped`` with the reason, when given. A link named on the
+    command line is followed (it was asked for).
     """
     for raw in paths:
         path = Path(raw)
@@ -170,13 +184,59 @@ def expand(paths: Iterable[str | os.PathLike[str]], *, recursive: bool) -> Itera
             if not recursive:
                 yield path  # reported as an error: a folder without --recursive
                 continue
+            tree = path.resolve()
             for root, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(d for d in dirs if not d.startswith(".")):
+                    entry = Path(root) / name
+                    if entry.is_symlink() and not _inside(entry, tree) and skipped is not None:
+                        skipped.append((entry, _outside(entry, "folder")))
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and not (Path(root) / d).is_symlink()
+                )
                 for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(root) / name
+                    if name.startswith("."):
+                        continue
+                    entry = Path(root) / name
+                    if entry.is_symlink() and not _inside(entry, tree):
+                        if skipped is not None:
+                            skipped.append((entry, _outside(entry, "file")))
+                        continue
+                    yield entry
         else:
             yield path
+
+
+def _inside(link: Path, tree: Path) -> bool:
+    """Whether a link leads to something inside ``tree`` (a broken link does not)."""
+    try:
+        return link.resolve(strict=True).is_relative_to(tree)
+    except (OSError, RuntimeError):  # broken, or a loop of links
+        return False
+
+
+def _outside(link: Path, what: str) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    return f"a link to a {what} outside the folder walked ({display_path(target)}); not read"
+
+
+def _special_kind(path: Path) -> str | None:
+    """What a path that exists but is no regular file is (``None`` when it does not exist)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a file"
 
 
 def identify(path: Path) -> SourceFile:
@@ -189,6 +249,10 @@ def identify(path: Path) -> SourceFile:
         raise IngestError(display_path(path), "is a folder", hint="use --recursive to walk it")
     try:
         if not path.is_file():
+            kind = _special_kind(path)
+            if kind is not None:
+                # Never opened: reading a FIFO would wait for a writer, a device may not end.
+                raise IngestError(display_path(path), f"not a regular file ({kind})")
             raise IngestError(display_path(path), "no such file")
         size = path.stat().st_size
         fmt = sniff(path)
@@ -275,9 +339,10 @@ def _ingest(
     on_total: Callable[[int], None] | None,
     stage: Prepare,
 ) -> BatchReport:
-    files = list(expand(paths, recursive=recursive))
+    skipped: list[tuple[Path, str]] = []
+    files = list(expand(paths, recursive=recursive, skipped=skipped))
     if on_total:
-        on_total(len(files))
+        on_total(len(files) + len(skipped))
     jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
     results: dict[int, FileResult] = {}
     current = {"index": 0}
@@ -287,6 +352,16 @@ def _ingest(
         if progress:
             progress(result)
 
+    for n, (link, why) in enumerate(skipped):
+        current["index"] = len(files) + n
+        emit(
+            FileResult(
+                display_path(link),
+                "skipped",
+                error=f"{display_path(link)}: {why}",
+                reason="link_outside_tree",
+            )
+        )
     todo: list[tuple[int, Path, SourceFile]] = []
     for index, path in enumerate(files):
         current["index"] = index
@@ -392,7 +467,7 @@ def _run_pool(
     Returns the files that were in flight when a worker died (the pool is then broken), or
     an empty list when the queue was drained.
     """
-    with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+    with process_pool(jobs) as pool:
         # Bounded look-ahead keeps memory flat on large batches.
         window = jobs * 2
         order: deque[tuple[cf.Future[Any], Item]] = deque()
@@ -426,7 +501,7 @@ def _run_pool(
 
 def _isolated(path: Path, source: SourceFile, stage: Prepare) -> Submission | IngestError | str:
     """Read one file in a process of its own: if that process dies, the file is the cause."""
-    with cf.ProcessPoolExecutor(max_workers=1) as pool:
+    with process_pool(1) as pool:
         try:
             result: Submission | IngestError | str = pool.submit(
                 _prepare_job, str(path), source, stage

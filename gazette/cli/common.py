@@ -18,9 +18,13 @@ from gazette.errors import InvalidDate
 class Context:
     """What every command needs: where the archive is, opened on first use."""
 
+    #: The archive directory of the command running (for messages about a damaged catalog).
+    current: str | None = None
+
     def __init__(self, archive_path: str | None) -> None:
         self.archive_path = archive_path
         self._archive: Archive | None = None
+        Context.current = str(archive_path or default_location())
 
     def archive(self, *, create: bool = False) -> Archive:
         if self._archive is None:

@@ -75,9 +75,9 @@ def ingest(
     else:
         for result in report.results:
             ids = ", ".join(result.ids)
-            if result.outcome == "failed":
-                if not show_progress:
-                    click.echo(f"failed     {result.error}")
+            if result.outcome in ("failed", "skipped"):
+                if not show_progress or result.outcome == "skipped":
+                    click.echo(f"{result.outcome:<10} {result.error}")
             else:
                 merged = f" (added to {', '.join(result.merged)})" if result.merged else ""
                 click.echo(f"{result.outcome:<10} {result.path} -> {ids or '-'}{merged}")
@@ -88,9 +88,10 @@ def ingest(
 
             Console().print(summary_table(report))
         summary = report.summary
+        skipped = f", {summary['skipped']} skipped" if summary.get("skipped") else ""
         click.echo(
             f"{summary['ingested']} ingested, {summary['duplicate']} duplicate, "
-            f"{summary['failed']} failed"
+            f"{summary['failed']} failed{skipped}"
         )
     return 0 if report.ok else 1
 

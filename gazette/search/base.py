@@ -25,6 +25,8 @@ import contextlib
 import datetime as _dt
 import heapq
 import re
+import sqlite3
+import struct
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -33,13 +35,16 @@ from typing import Any, ClassVar
 
 import attrs
 
-from gazette.errors import InvalidArgument, InvalidQuery
+from gazette.errors import IndexDamaged, InvalidArgument, InvalidQuery
 from gazette.search import docsets
 from gazette.search.analysis import AnalyzerConfig, fold
 from gazette.search.query import Clause, ParsedQuery, parse_query
 from gazette.search.records import IndexRecord, identifier_key, issue_keys
 from gazette.search.results import Hit, SearchFilters, SearchResults
 from gazette.search.snippets import make_snippet
+
+# What reading a damaged index raises (the engines' storage: SQLite pages, Whoosh files).
+INDEX_DAMAGE = (sqlite3.DatabaseError, OSError, EOFError, struct.error)
 
 TITLE_BOOST = 3.0
 RERANK_DEPTH = 50
@@ -416,20 +421,23 @@ class SearchIndex(abc.ABC):
         parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
         if parsed.empty and not filters.active:
             raise InvalidQuery(query if isinstance(query, str) else "", "nothing to search for")
-        with self._reading():
-            return self._search(
-                parsed,
-                public_only,
-                filters,
-                limit,
-                offset,
-                sort,
-                facets,
-                status_source,
-                today,
-                exclude_ids,
-                allowed,
-            )
+        try:
+            with self._reading():
+                return self._search(
+                    parsed,
+                    public_only,
+                    filters,
+                    limit,
+                    offset,
+                    sort,
+                    facets,
+                    status_source,
+                    today,
+                    exclude_ids,
+                    allowed,
+                )
+        except INDEX_DAMAGE as exc:
+            raise IndexDamaged(self.path, f"{type(exc).__name__}: {exc}") from exc
 
     def _search(
         self,
