@@ -127,13 +127,9 @@ class IndexUpkeep(ArchiveHost):
         cached = self._public_revisions
         if cached is not None and cached.token == token:
             return cached
-        shown = self.public.visible_ids()
-        queued = {r[0] for r in self.conn.execute("SELECT doc_id FROM index_queue").fetchall()}
-        revisions = {
-            doc_id: rev
-            for doc_id, rev in self.conn.execute("SELECT id, rev FROM documents").fetchall()
-            if doc_id in shown and doc_id not in queued
-        }
+        revisions = self.public.visible_revisions()
+        for (doc_id,) in self.conn.execute("SELECT doc_id FROM index_queue").fetchall():
+            revisions.pop(doc_id, None)
         found = Allowed(revisions, token)
         self._public_revisions = found
         return found

@@ -648,6 +648,47 @@ def load_document(
     return document_from_row(conn, r, with_parts=with_parts)
 
 
+def load_text_and_metadata(conn: sqlite3.Connection, doc_id: str) -> Document | None:
+    """A document's own metadata, disclosure and texts (no events, links, publications,
+    sources or parts): what deciding what a partial disclosure withholds needs."""
+    r = fetch_one(conn, "SELECT * FROM documents WHERE id = ?", (doc_id,))
+    if r is None:
+        return None
+    return Document(
+        id=doc_id,
+        disclosure=load_disclosure(conn, doc_id),
+        texts=load_texts(conn, doc_id),
+        parent_id=r["parent_id"],
+        part_label=r["part_label"],
+        **_metadata(r),
+    )
+
+
+def _metadata(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": r["title"],
+        "doc_number": DocNumber.try_parse(r["doc_number"]),
+        "doc_type": r["doc_type"],
+        "issuers": json.loads(r["issuers"]),
+        "issuer_mark": r["issuer_mark"],
+        "signer": r["signer"],
+        "copy_number": r["copy_number"],
+        "secrecy": r["secrecy"],
+        "urgency": r["urgency"],
+        "recipients": json.loads(r["recipients"]),
+        "cc": json.loads(r["cc"]),
+        "written_date": to_date(r["written_date"]),
+        "published_date": to_date(r["published_date"]),
+        "printed_by": r["printed_by"],
+        "printed_date": to_date(r["printed_date"]),
+        "note": r["note"],
+        "attachment_notes": json.loads(r["attachment_notes"]),
+        "registration_number": r["registration_number"],
+        "index_number": r["index_number"],
+        "subject": r["subject"],
+    }
+
+
 def document_from_row(
     conn: sqlite3.Connection, r: dict[str, Any], *, with_parts: bool = True
 ) -> Document:
@@ -660,26 +701,6 @@ def document_from_row(
         parts = tuple(document_from_row(conn, p, with_parts=True) for p in part_rows)
     return Document(
         id=doc_id,
-        title=r["title"],
-        doc_number=DocNumber.try_parse(r["doc_number"]),
-        doc_type=r["doc_type"],
-        issuers=json.loads(r["issuers"]),
-        issuer_mark=r["issuer_mark"],
-        signer=r["signer"],
-        copy_number=r["copy_number"],
-        secrecy=r["secrecy"],
-        urgency=r["urgency"],
-        recipients=json.loads(r["recipients"]),
-        cc=json.loads(r["cc"]),
-        written_date=to_date(r["written_date"]),
-        published_date=to_date(r["published_date"]),
-        printed_by=r["printed_by"],
-        printed_date=to_date(r["printed_date"]),
-        note=r["note"],
-        attachment_notes=json.loads(r["attachment_notes"]),
-        registration_number=r["registration_number"],
-        index_number=r["index_number"],
-        subject=r["subject"],
         disclosure=load_disclosure(conn, doc_id),
         texts=load_texts(conn, doc_id),
         events=load_events(conn, doc_id),
@@ -689,6 +710,7 @@ def document_from_row(
         parts=parts,
         parent_id=r["parent_id"],
         part_label=r["part_label"],
+        **_metadata(r),
     )
 
 

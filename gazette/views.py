@@ -79,6 +79,7 @@ class ArchiveView:
         self.view = view
         self._redactor: Redactor | None = None
         self._partial: dict[str, tuple[str | None, str | None]] | None = None
+        self._partial_docs: dict[str, Document] = {}
         self._hidden: dict[str, bool] = {}
 
     @property
@@ -125,33 +126,35 @@ class ArchiveView:
 
     def visible_ids(self, *, top_level_only: bool = False) -> set[str]:
         """Every id this view may show, computed in one query."""
+        return set(self.visible_revisions(top_level_only=top_level_only))
+
+    def visible_revisions(self, *, top_level_only: bool = False) -> dict[str, int]:
+        """Every id this view may show, with its catalog revision.
+
+        A document is public when its attribute and its carrier's are (one join); the rare
+        attachment of an attachment is checked up its chain of carriers.
+        """
         where = " WHERE d.parent_id IS NULL" if top_level_only else ""
         if self.view == View.INTERNAL:
-            rows = self.conn.execute(f"SELECT d.id FROM documents d{where}").fetchall()
-            return {r[0] for r in rows}
+            rows = self.conn.execute(f"SELECT d.id, d.rev FROM documents d{where}").fetchall()
+            return dict(rows)
         public = [a.value for a in DisclosureAttribute if a.public]
         marks = ",".join("?" for _ in public)
         rows = self.conn.execute(
-            "WITH RECURSIVE chain(id, anc) AS ("
-            " SELECT id, id FROM documents"
-            " UNION ALL"
-            " SELECT chain.id, d.parent_id FROM chain JOIN documents d ON d.id = chain.anc"
-            " WHERE d.parent_id IS NOT NULL)"
-            " SELECT chain.id FROM chain LEFT JOIN disclosure x ON x.doc_id = chain.anc"
-            f" GROUP BY chain.id HAVING SUM(CASE WHEN x.attribute IN ({marks}) THEN 0 ELSE 1 END)"
-            " = 0",
-            public,
+            "SELECT d.id, d.rev, p.parent_id FROM documents d"
+            " JOIN disclosure x ON x.doc_id = d.id"
+            " LEFT JOIN documents p ON p.id = d.parent_id"
+            " LEFT JOIN disclosure px ON px.doc_id = d.parent_id"
+            f" WHERE x.attribute IN ({marks})"
+            f" AND (d.parent_id IS NULL OR px.attribute IN ({marks}))"
+            + (" AND d.parent_id IS NULL" if top_level_only else ""),
+            [*public, *public],
         ).fetchall()
-        ids = {r[0] for r in rows}
-        if top_level_only:
-            top = {
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT id FROM documents WHERE parent_id IS NULL"
-                ).fetchall()
-            }
-            ids &= top
-        return ids
+        out: dict[str, int] = {}
+        for doc_id, rev, grandparent in rows:
+            if grandparent is None or self.visible(grandparent):
+                out[doc_id] = rev
+        return out
 
     # --- what partial disclosures withhold ------------------------------------------------
 
@@ -167,16 +170,18 @@ class ArchiveView:
                     (DisclosureAttribute.PARTIAL.value,),
                 ).fetchall()
                 for (doc_id,) in rows:
-                    doc = catalog.load_document(self.conn, doc_id, with_parts=False)
+                    doc = catalog.load_text_and_metadata(self.conn, doc_id)
                     if doc is not None:
+                        self._partial_docs[doc_id] = doc
                         self._partial[doc_id] = public_identity(doc)
         return self._partial
 
     def _withholding_doc(self, doc_id: str) -> Document | None:
-        """The stored document, when it withholds paragraphs (for the redactor)."""
+        """The stored document (metadata and texts), when it withholds paragraphs (for the
+        redactor)."""
         if doc_id not in self._partial_ids():
             return None
-        return catalog.load_document(self.conn, doc_id, with_parts=False)
+        return self._partial_docs.get(doc_id)
 
     def _title_of(self, doc_id: str) -> str | None:
         row = catalog.fetch_one(self.conn, "SELECT title FROM documents WHERE id = ?", (doc_id,))
@@ -212,17 +217,11 @@ class ArchiveView:
 
     def withheld_numbers(self) -> set[str]:
         """Ids of documents whose number this view hides."""
-        rows = {
-            r[0]: r[1]
-            for r in self.conn.execute(
-                "SELECT id, doc_number FROM documents WHERE doc_number IS NOT NULL"
-            ).fetchall()
-            if r[0] in self._partial_ids()
-        }
+        partial = self._partial_ids()
         return {
             doc_id
-            for doc_id, (_, number) in self._partial_ids().items()
-            if number is None and rows.get(doc_id)
+            for doc_id, (_, number) in partial.items()
+            if number is None and self._partial_docs[doc_id].doc_number is not None
         }
 
     def _not_found(self, ref: str) -> DocumentNotFound:
@@ -391,7 +390,7 @@ class ArchiveView:
     def _summary(self, row: dict[str, Any]) -> DocumentSummary:
         """The listing line of a document whose partial disclosure may withhold its title,
         number, 文种, issuers or date: read from the document as this view shows it."""
-        doc = catalog.load_document(self.conn, row["id"], with_parts=False)
+        doc = self._partial_docs.get(row["id"])
         if doc is None:
             return _summary(row)
         held = self.redactor.stored(row["id"])[0]
