@@ -360,9 +360,7 @@ class Redactor:
             self._event(event, doc, own, n) for n, event in enumerate(doc.events, start=1)
         )
         links = tuple(
-            self._link(link, doc, own)
-            for link in doc.interpretations
-            if self._link_shown(link, doc, own, hidden_identity)
+            shown for link in doc.interpretations if (shown := self.link(link)) is not None
         )
         sources = doc.sources
         if own is not None and (hidden_identity or any(own.overlaps(s.path) for s in sources)):
@@ -404,36 +402,28 @@ class Redactor:
                 note = None
         return attrs.evolve(event, acting=acting, provenance=prov, note=note, id=number)
 
-    def _link_shown(
-        self, link: InterpretationLink, doc: Document, own: Withholding | None, hides: bool
-    ) -> bool:
-        other = link.interpretation_id if link.policy_id == doc.id else link.policy_id
-        if self._hidden(other):
-            return False
-        # The other document's title must not name what this one withholds, nor this one's
-        # title what the other withholds: the link would give it away.
-        if hides and own is not None:
-            title = self._title(other)
-            if own.overlaps(title) or own.hides_title(title):
-                return False
-        held, other_doc = self.stored(other)
-        if held is not None and other_doc is not None and any(held.identity_hidden(other_doc)):
-            return not held.overlaps(doc.title)
-        return True
-
-    def _link(
-        self, link: InterpretationLink, doc: Document, own: Withholding | None
-    ) -> InterpretationLink:
+    def link(self, link: InterpretationLink) -> InterpretationLink | None:
+        """An interpretation link as the public may see it, or ``None``: left out when either
+        document is hidden, or when one's title names what the other withholds of its own
+        title or number (the link would give it away); its evidence dropped when it quotes
+        something withheld."""
+        ends = (link.policy_id, link.interpretation_id)
+        for one, other in (ends, ends[::-1]):
+            if self._hidden(one):
+                return None
+            held, doc = self.stored(one)
+            if held is not None and doc is not None and any(held.identity_hidden(doc)):
+                title = self._title(other)
+                if held.overlaps(title) or held.hides_title(title):
+                    return None
         evidence = link.evidence
         if evidence:
-            for doc_id in (link.policy_id, link.interpretation_id):
-                held = own if doc_id == doc.id else self.withholding(doc_id)
+            for doc_id in ends:
+                held = self.withholding(doc_id)
                 if held is not None and (held.overlaps(evidence) or held.mentions(evidence)):
                     evidence = None
                     break
-        if evidence == link.evidence:
-            return link
-        return attrs.evolve(link, evidence=evidence)
+        return link if evidence == link.evidence else attrs.evolve(link, evidence=evidence)
 
 
 _HEAD = frozenset({BlockKind.HEADER})

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import catalog
-from gazette.disclosure import NEEDS_REASON
+from gazette.disclosure import NEEDS_REASON, View
 from gazette.interpretation import (
     DEFAULT_RULE,
     Entry,
@@ -110,7 +110,7 @@ def load_links(view: ArchiveView) -> list[InterpretationLink]:
         view.conn,
         "SELECT * FROM interpretations WHERE removed = 0 ORDER BY created_at, policy_id",
     )
-    return [
+    links = [
         InterpretationLink(
             policy_id=r["policy_id"],
             interpretation_id=r["interpretation_id"],
@@ -121,6 +121,10 @@ def load_links(view: ArchiveView) -> list[InterpretationLink]:
         for r in rows
         if r["policy_id"] in shown and r["interpretation_id"] in shown
     ]
+    if view.view == View.INTERNAL:
+        return links
+    # As the public view shows links on documents (gazette.redaction).
+    return [shown_link for link in links if (shown_link := view.redactor.link(link)) is not None]
 
 
 def _setting(view: ArchiveView, name: str, given: int | None, fallback: int) -> int:

@@ -408,3 +408,42 @@ def test_writer_killed_between_catalog_commit_and_index_update(
     assert run.json("search", "王某某")["total"] == 0
     if attribute == "partial":
         assert run.json("search", "政务信息")["total"] == 1
+
+
+INTERPRETATION = f"""\
+《{NEW_TITLE}》政策解读
+
+一、出台背景
+
+为规范政务信息工作，市政府办公室印发了《{NEW_TITLE}》（{NEW_NUMBER}）。
+
+二、主要内容
+
+规程明确了政务信息工作的归口管理。
+
+青川市人民政府办公室
+
+2024年2月5日
+
+（此件公开发布）
+"""
+
+
+def test_link_does_not_name_a_withheld_title(run: Cli, tmp_path: Path) -> None:
+    """An interpretation titled after its policy: once the policy's title is withheld, the
+    public view does not pair them (the interpretation's own title would name it)."""
+    (tmp_path / "new.txt").write_text(NEW, "utf-8")
+    (tmp_path / "jiedu.txt").write_text(INTERPRETATION, "utf-8")
+    run("ingest", str(tmp_path / "new.txt"), str(tmp_path / "jiedu.txt"))
+    policy = run.json("show", NEW_NUMBER)["id"]
+    assert len(run.json("interpretation", "list", policy)["links"]) == 1
+    blocks = _blocks(run, policy)
+    withhold = [i for i, b in enumerate(blocks) if b["kind"] == "title" or b["text"] == NEW_NUMBER]
+    args = [a for i in withhold for a in ("--withhold", str(i))]
+    run("disclosure", "set", policy, "partial", *args, "--reason", "测试")
+    assert run.json("interpretation", "list", policy)["links"] == []
+    shown = run.json("show", policy, "--json")
+    assert shown["interpretations"] == [] and shown["title"] == WITHHELD_PLACEHOLDER
+    report = run.json("report", "interpretations")
+    assert policy not in json.dumps(report["late"], ensure_ascii=False)
+    assert len(run.json("interpretation", "list", policy, "--view", "internal")["links"]) == 1
