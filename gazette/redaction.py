@@ -298,9 +298,6 @@ class Redactor:
 
     # --- other documents ------------------------------------------------------------------
 
-    def hidden(self, doc_id: str) -> bool:
-        return self._hidden(doc_id)
-
     def stored(self, doc_id: str) -> tuple[Withholding | None, Document | None]:
         """A document's withholding and the document (cached)."""
         found = self._held.get(doc_id)
@@ -337,13 +334,6 @@ class Redactor:
             return UNDISCLOSED
         text = f"《{title}》" if title else str(number)
         return DocRef(text, title, number, target)
-
-    def may_quote(self, doc_id: str | None, text: str | None) -> bool:
-        """Whether a sentence read from a document may be shown."""
-        if doc_id is None or not text:
-            return True
-        held = self.withholding(doc_id)
-        return held is None or held.quotable(text)
 
     # --- one document ---------------------------------------------------------------------
 
