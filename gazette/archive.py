@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog, references
+from gazette import catalog, integrity, references, staging
 from gazette.archive_disclosure import DisclosureWrites
 from gazette.archive_index import IndexUpkeep
 from gazette.archive_lifecycle import ImportReport, LifecycleWrites
@@ -48,6 +48,7 @@ from gazette.disclosure import View
 from gazette.errors import (
     ArchiveBusy,
     ArchiveError,
+    CatalogDamaged,
     DocumentNotFound,
     InvalidArgument,
 )
@@ -64,6 +65,7 @@ from gazette.model import (
 from gazette.references import OutgoingRef
 from gazette.schema import migrate
 from gazette.search import SearchIndex, check_engine, default_engine, open_index
+from gazette.search.base import Allowed
 from gazette.store import ObjectStore
 
 if TYPE_CHECKING:
@@ -213,14 +215,14 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         try:
             self.conn = self._connect(catalog_path)
             found = migrate(self.conn, str(catalog_path))
+            integrity.install(self.conn)
         except sqlite3.DatabaseError as exc:
-            raise ArchiveError(
-                root, f"catalog unreadable: {exc}", hint="restore from a backup (`gazette restore`)"
-            ) from exc
+            raise CatalogDamaged(catalog_path, str(exc)) from exc
         self._index: SearchIndex | None = None
         self.index_error: str | None = None
         self.search_engine = self._engine(search_engine, new=found == 0)
         self._index_deferred: list[int] | None = None  # [commits since the index caught up, every]
+        self._public_revisions: Allowed | None = None
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -311,9 +313,11 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         self._lock_file = handle
         self._lock_depth = 1
         try:
+            self._clean_leftovers()
             if self._index_deferred is None:
-                self._replay_index_queue()
+                self._sync_index_quietly()
             yield
+            self._seal_stray_writes()
         finally:
             self._lock_depth = 0
             handle.seek(0)
@@ -322,6 +326,47 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             handle.close()
             self._lock_file = None
 
+    def _seal_stray_writes(self) -> None:
+        """Seal rows written outside :meth:`transaction` (each statement its own commit)."""
+        if self.conn.in_transaction:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            integrity.seal(self.conn)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def tidy(self) -> bool:
+        """Clean what a writer that died left, unless a writer is at work now.
+
+        Returns:
+            whether no writer was at work (and the leftovers were removed).
+        """
+        if self._lock_depth:
+            self._clean_leftovers()
+            return True
+        with open(self.root / "write.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            try:
+                self._clean_leftovers()
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return True
+
+    def _clean_leftovers(self) -> None:
+        """Remove what a writer that died left: temporary files in the object store (only a
+        lock holder writes them, and this one holds the lock now) and staging folders whose
+        owner is gone (see :mod:`gazette.staging`)."""
+        for leftover in self.objects.leftovers():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        staging.clean(self.root)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One catalog transaction (under the write lock); index sync follows the commit."""
@@ -329,6 +374,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                integrity.seal(self.conn)
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise

@@ -5,11 +5,12 @@ after every ingest, on-request asks, and interpretation links (a part of
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+
+import attrs
 
 from gazette import catalog, disclosure_csv, references
 from gazette import disclosure as disclosure_rules
@@ -30,7 +31,9 @@ from gazette.model import (
     Provenance,
     ProvenanceKind,
     TextOrigin,
+    current_text,
 )
+from gazette.redaction import fingerprints
 
 
 class DisclosureWrites(ArchiveHost):
@@ -168,11 +171,18 @@ class DisclosureWrites(ArchiveHost):
             provenance=Provenance(kind, source=source, by=who, at=stamp),
             withheld_blocks=tuple(sorted(set(withheld_blocks))),
         )
-        text = catalog.fetch_one(
-            conn, "SELECT blocks FROM texts WHERE doc_id = ? ORDER BY id DESC LIMIT 1", (doc_id,)
+        # Paragraphs are numbered in the current text; what is kept is their content, which
+        # follows them into every rendition and version (gazette.redaction).
+        current = current_text(catalog.load_texts(conn, doc_id))
+        blocks = current.blocks if current is not None else ()
+        disclosure_rules.check(
+            disclosure, blocks=len(blocks) if disclosure.withheld_blocks else None
         )
-        blocks = len(json.loads(text["blocks"])) if text else 0
-        disclosure_rules.check(disclosure, blocks=blocks if disclosure.withheld_blocks else None)
+        if disclosure.withheld_blocks:
+            disclosure = attrs.evolve(
+                disclosure,
+                withheld_fingerprints=fingerprints(blocks, disclosure.withheld_blocks),
+            )
         previous = catalog.load_disclosure(conn, doc_id)
         catalog.set_disclosure(
             conn,
@@ -517,6 +527,7 @@ def _same_disclosure(a: Disclosure, b: Disclosure) -> bool:
         and a.grounds == b.grounds
         and a.basis == b.basis
         and a.withheld_blocks == b.withheld_blocks
+        and a.withheld_fingerprints == b.withheld_fingerprints
         and (pa.kind if pa else None) == (pb.kind if pb else None)
         and (pa.source if pa else None) == (pb.source if pb else None)
     )

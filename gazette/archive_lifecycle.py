@@ -339,8 +339,22 @@ class LifecycleWrites(ArchiveHost):
         reader = self.view(view)
         out = []
         for row in rows:
-            if row["from_doc_id"] and not reader._visible_id(row["from_doc_id"]):
+            source = row["from_doc_id"]
+            if source and not reader._visible_id(source):
                 continue
+            held = reader.redactor.withholding(source)
+            if held is not None:
+                # A reference read from a withheld paragraph is not listed; the document that
+                # made it is named as the public may see it.
+                if not held.quotable(row["ref_text"]):
+                    continue
+                row["from_title"], row["from_number"] = reader.identity(
+                    source, row["from_title"], row["from_number"]
+                )
+                event = row["payload"].get("event") or {}
+                prov = event.get("provenance") or {}
+                if prov.get("excerpt") and not held.quotable(prov["excerpt"]):
+                    prov["excerpt"] = None
             row["candidates"] = [c for c in row["candidates"] if reader._visible_id(c)]
             out.append(row)
         return out

@@ -30,6 +30,7 @@ import attrs
 
 from gazette import catalog
 from gazette.dates import format_cn
+from gazette.disclosure import View
 from gazette.errors import DocumentNotFound, InvalidArgument
 from gazette.lifecycle import cite
 from gazette.model import CleanupOutcome, DisclosureAttribute, Document, EventKind, LifecycleEvent
@@ -276,6 +277,7 @@ def _collect(view: ArchiveView, limit: int, cursor: str | None, doc_id: str | No
             docs[key] = view.get(key) if view.visible(key) else None
         return docs[key]
 
+    internal_ids: dict[str, list[int | None]] = {}
     found: list[Change] = []
     for source in _SOURCES:
         taken = 0
@@ -288,7 +290,7 @@ def _collect(view: ArchiveView, limit: int, cursor: str | None, doc_id: str | No
             event = None
             kind = {"a": "added", "p": "published"}.get(source, "")
             if source == "e":
-                event = next((e for e in doc.events if e.id == row["key"]), None)
+                event = _event(view, doc, row["key"], internal_ids)
                 if event is None:
                     continue
                 kind = event.kind.value
@@ -329,6 +331,27 @@ def changes(view: ArchiveView, *, limit: int = 50, cursor: str | None = None) ->
         InvalidArgument: a cursor this function did not make, or a bad limit.
     """
     return _collect(view, limit, cursor, None)
+
+
+def _event(
+    view: ArchiveView, doc: Document, event_id: object, internal_ids: dict[str, list[int | None]]
+) -> LifecycleEvent | None:
+    """The event ``event_id`` (an archive-wide id) as ``view`` shows it in ``doc``.
+
+    The public view numbers a document's events per document (archive-wide numbers would
+    show gaps where hidden events are), one for one and in the same order, so the event is
+    found by its position among the document's events.
+    """
+    if view.view == View.INTERNAL:
+        return next((e for e in doc.events if e.id == event_id), None)
+    key = str(doc.id)
+    if key not in internal_ids:
+        internal_ids[key] = [e.id for e in view.archive.internal.get(key).events]
+    ids = internal_ids[key]
+    if event_id not in ids:
+        return None
+    position = ids.index(event_id)
+    return doc.events[position] if position < len(doc.events) else None
 
 
 def document_changes(

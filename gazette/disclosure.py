@@ -32,23 +32,23 @@ import attrs
 from gazette.dates import format_cn
 from gazette.errors import InvalidArgument
 from gazette.model import (
-    Block,
-    BlockKind,
     Disclosure,
     DisclosureAttribute,
     DocRef,
     Document,
     Ground,
-    InterpretationLink,
-    LifecycleEvent,
     Provenance,
     ProvenanceKind,
     Publication,
     TextOrigin,
 )
-
-WITHHELD_PLACEHOLDER = "（此部分依法不予公开）"
-HIDDEN_REFERENCE = "（未公开的文件）"
+from gazette.redaction import (
+    HIDDEN_REFERENCE,
+    WITHHELD_PLACEHOLDER,
+    WITHHELD_VERSION,
+    Redactor,
+    Withholding,
+)
 
 
 class View(enum.StrEnum):
@@ -399,84 +399,25 @@ class DisclosureChange:
 
 
 def withholds_title(doc: Document) -> bool:
-    """Whether a partial disclosure withholds the title paragraph (then the title is hidden)."""
-    if doc.disclosure.attribute != DisclosureAttribute.PARTIAL or doc.text is None:
-        return False
-    blocks = doc.text.blocks
-    return any(
-        0 <= i < len(blocks) and blocks[i].kind == BlockKind.TITLE
-        for i in doc.disclosure.withheld_blocks
-    )
-
-
-def _redact_blocks(doc: Document) -> Document:
-    if (
-        doc.disclosure.attribute != DisclosureAttribute.PARTIAL
-        or not doc.disclosure.withheld_blocks
-    ):
-        return doc
-    title = WITHHELD_PLACEHOLDER if withholds_title(doc) else doc.title
-    withheld = set(doc.disclosure.withheld_blocks)
-    texts = tuple(
-        attrs.evolve(
-            text,
-            blocks=tuple(
-                Block(WITHHELD_PLACEHOLDER, block.kind, block.level, block.page)
-                if index in withheld
-                else block
-                for index, block in enumerate(text.blocks)
-            ),
-        )
-        for text in doc.texts
-    )
-    return attrs.evolve(doc, texts=texts, title=title)
-
-
-def _redact_event(event: LifecycleEvent, hidden: Callable[[str], bool]) -> LifecycleEvent:
-    """An event whose acting document is hidden: the fact stays, the hidden document goes."""
-    acting = event.acting
-    prov = event.provenance
-    hidden_acting = (
-        acting is not None and acting.resolved_id is not None and hidden(acting.resolved_id)
-    )
-    hidden_source = prov.source is not None and hidden(prov.source)
-    if not hidden_acting and not hidden_source:
-        return event
-    return attrs.evolve(
-        event,
-        acting=DocRef(HIDDEN_REFERENCE) if hidden_acting else acting,
-        provenance=attrs.evolve(prov, source=None, excerpt=None),
-        note=None,
-    )
+    """Whether a partial disclosure withholds the paragraph stating the title."""
+    held = Withholding.of(doc)
+    return held is not None and held.hides_title(doc.title)
 
 
 def redact(doc: Document, view: View, hidden: Callable[[str], bool] | None = None) -> Document:
     """The document as ``view`` may show it.
 
-    In the public view a partial document's withheld paragraphs are replaced by a placeholder
-    in every text version, attachments that are not public are dropped, and when ``hidden``
-    (whether an id names a document the view hides) is given, interpretation links to hidden
-    documents are dropped and events acted by a hidden document keep their fact but not the
-    hidden document's title, number or wording.
+    In the public view (see :mod:`gazette.redaction`) a partial document's withheld paragraphs
+    are replaced wherever its texts hold them, renditions that cannot be redacted are left
+    out, attachments that are not public are dropped, and when ``hidden`` (whether an id names
+    a document the view hides) is given, interpretation links to hidden documents are dropped
+    and events acted by a hidden document keep their fact but not the hidden document's title,
+    number or wording. :meth:`gazette.views.ArchiveView.get` also follows other documents'
+    withheld titles and numbers.
     """
     if view == View.INTERNAL:
         return doc
-    doc = _redact_blocks(doc)
-    parts = tuple(
-        redact(part, view, hidden)
-        for part in doc.parts
-        if is_public(part.disclosure, doc.disclosure)
-    )
-    links: tuple[InterpretationLink, ...] = doc.interpretations
-    events = doc.events
-    if hidden is not None:
-        links = tuple(
-            link
-            for link in links
-            if not hidden(link.policy_id) and not hidden(link.interpretation_id)
-        )
-        events = tuple(_redact_event(event, hidden) for event in events)
-    return attrs.evolve(doc, parts=parts, interpretations=links, events=events)
+    return Redactor(hidden).document(doc)
 
 
 __all__ = [
@@ -484,6 +425,7 @@ __all__ = [
     "NEEDS_REASON",
     "NOTE_PATTERNS",
     "WITHHELD_PLACEHOLDER",
+    "WITHHELD_VERSION",
     "DisclosureChange",
     "View",
     "attribute_from_note",

@@ -45,6 +45,7 @@ from gazette.model import (
     ProvenanceKind,
     TextVersion,
 )
+from gazette.redaction import HIDDEN_REFERENCE
 
 
 class StatusValue(enum.StrEnum):
@@ -215,7 +216,9 @@ def cite(title: str | None, number: str | None) -> str:
         title = None
     out = ""
     if title:
-        out = title if title.startswith("《") else f"《{title}》"
+        # A document the public view may not name is cited as undisclosed, not as a title.
+        plain = title.startswith("《") or title == HIDDEN_REFERENCE
+        out = title if plain else f"《{title}》"
     if number:
         out += f"（{number}）" if out else number
     return out

@@ -367,7 +367,11 @@ class Disclosure:
         basis: how the attribute is known (``附注：（此件公开发布）``,
             ``printed in 济南市人民政府公报``).
         provenance: where the attribute was learned.
-        withheld_blocks: for ``partial``, the indexes of the paragraphs withheld.
+        withheld_blocks: for ``partial``, the indexes of the paragraphs withheld, as numbered
+            in the text they were chosen in (the current text when the decision was made).
+        withheld_fingerprints: for ``partial``, what is withheld: the fingerprint of each
+            withheld paragraph's content (see :func:`gazette.redaction.fingerprint`), which
+            finds the paragraph in every rendition and version of the text.
     """
 
     attribute: DisclosureAttribute = attrs.field(
@@ -378,6 +382,7 @@ class Disclosure:
     basis: str | None = None
     provenance: Provenance | None = None
     withheld_blocks: tuple[int, ...] = attrs.field(default=(), converter=_to_tuple)
+    withheld_fingerprints: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
 
 
 # --- links and publications ----------------------------------------------------------------

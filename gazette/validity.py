@@ -92,7 +92,12 @@ def expiring(
         InvalidDate: ``on`` is not a date (dates, datetimes and ISO strings are).
     """
     on = to_date(on)
-    last = on + _dt.timedelta(days=within_days)
+    # Past the end of the calendar, every later date is within.
+    last = (
+        on + _dt.timedelta(days=within_days)
+        if within_days <= (_dt.date.max - on).days
+        else _dt.date.max
+    )
     rows = catalog.fetch_all(
         view.conn,
         "SELECT e.doc_id, MAX(e.date) AS until, d.parent_id FROM events e"

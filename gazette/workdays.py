@@ -143,6 +143,8 @@ class WorkdayCalendar:
             InvalidArgument: the file is missing or a line is not a date.
         """
         path = Path(path)
+        if path.exists() and not path.is_file():
+            raise InvalidArgument(f"{path}: not a regular file (a FIFO, device or folder)")
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
@@ -217,6 +219,11 @@ class WorkdayCalendar:
         years = {start.year}
         left = days
         while left:
+            if day == _dt.date.max:
+                raise InvalidArgument(
+                    f"{days} working days after {start.isoformat()} fall after 9999-12-31,"
+                    " the last date the calendar holds"
+                )
             day += _dt.timedelta(days=1)
             years.add(day.year)
             if self.is_workday(day):

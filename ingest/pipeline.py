@@ -18,6 +18,7 @@ import concurrent.futures as cf
 import os
 import re
 import sqlite3
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ from gazette.archive import Archive, Submission
 from gazette.errors import GazetteError, IngestError, UnsupportedFormat
 from gazette.model import SourceFile
 from gazette.store import sha256_file
+from gazette.workers import process_pool
 from ingest import stages, triage
 from ingest.sniff import sniff
 
@@ -49,7 +51,8 @@ class FileResult:
     Attributes:
         path: the file.
         outcome: ``ingested``, ``duplicate``, ``failed`` or ``skipped`` (a file found in a
-            folder walk that is not a document: an image, data, a licence).
+            folder walk that is not a document: an image, data, a licence; or a link out of
+            the folder walked, not read).
         ids: top-level document ids it holds.
         error: the reason it failed, or why it was skipped.
         reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …).
@@ -146,7 +149,7 @@ class BatchReport:
         rows: dict[str, dict[str, Any]] = {}
         for result in self.results:
             if result.outcome == "skipped":
-                continue
+                continue  # never read: no format
             row = rows.setdefault(
                 result.format or "?",
                 {"ingested": 0, "duplicate": 0, "failed": 0, "reasons": {}},
@@ -189,13 +192,17 @@ def expand(
     recursive: bool,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    skipped: list[tuple[Path, str]] | None = None,
 ) -> Iterator[Found]:
     """The files named by ``paths`` (folders are walked when ``recursive``), sorted per folder.
 
-    Symbolic links to folders are not followed; hidden files are skipped inside folders. In a
-    walk, a file is kept when it matches one of the ``include`` globs (all files when there
-    are none) and none of the ``exclude`` globs; a glob is matched against the file's name
-    and its path relative to the walked folder. Files named explicitly are always kept.
+    Inside a folder, hidden files are skipped, symbolic links to folders are not followed,
+    and a symbolic link that leads out of the folder walked (to ``/etc/passwd``) is not
+    read: it is added to ``skipped`` with the reason, when given. A link named on the
+    command line is followed (it was asked for). In a walk, a file is kept when it matches
+    one of the ``include`` globs (all files when there are none) and none of the ``exclude``
+    globs; a glob is matched against the file's name and its path relative to the walked
+    folder. Files named explicitly are always kept.
     """
     for raw in paths:
         path = Path(raw)
@@ -203,19 +210,63 @@ def expand(
             if not recursive:
                 yield Found(path, True)  # reported as an error: a folder without --recursive
                 continue
+            tree = path.resolve()
             for root, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(d for d in dirs if not d.startswith(".")):
+                    entry = Path(root) / name
+                    if entry.is_symlink() and not _inside(entry, tree) and skipped is not None:
+                        skipped.append((entry, _outside(entry, "folder")))
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and not (Path(root) / d).is_symlink()
+                )
                 for name in sorted(files):
                     if name.startswith("."):
                         continue
-                    found = Path(root) / name
-                    if include and not triage.matches(found, path, include):
+                    entry = Path(root) / name
+                    if include and not triage.matches(entry, path, include):
                         continue
-                    if exclude and triage.matches(found, path, exclude):
+                    if exclude and triage.matches(entry, path, exclude):
                         continue
-                    yield Found(found, False)
+                    if entry.is_symlink() and not _inside(entry, tree):
+                        if skipped is not None:
+                            skipped.append((entry, _outside(entry, "file")))
+                        continue
+                    yield Found(entry, False)
         else:
             yield Found(path, True)
+
+
+def _inside(link: Path, tree: Path) -> bool:
+    """Whether a link leads to something inside ``tree`` (a broken link does not)."""
+    try:
+        return link.resolve(strict=True).is_relative_to(tree)
+    except (OSError, RuntimeError):  # broken, or a loop of links
+        return False
+
+
+def _outside(link: Path, what: str) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    return f"a link to a {what} outside the folder walked ({display_path(target)}); not read"
+
+
+def _special_kind(path: Path) -> str | None:
+    """What a path that exists but is no regular file is (``None`` when it does not exist)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a file"
 
 
 def identify(path: Path) -> SourceFile:
@@ -228,6 +279,10 @@ def identify(path: Path) -> SourceFile:
         raise IngestError(display_path(path), "is a folder", hint="use --recursive to walk it")
     try:
         if not path.is_file():
+            kind = _special_kind(path)
+            if kind is not None:
+                # Never opened: reading a FIFO would wait for a writer, a device may not end.
+                raise IngestError(display_path(path), f"not a regular file ({kind})")
             raise IngestError(display_path(path), "no such file")
         size = path.stat().st_size
         fmt = sniff(path)
@@ -313,9 +368,12 @@ def ingest_paths(
     The search index catches up every 200 files and at the end of the batch (see
     :meth:`gazette.archive.Archive.deferred_indexing`), not after every file.
     """
-    files = list(expand(paths, recursive=recursive, include=include, exclude=exclude))
+    skipped: list[tuple[Path, str]] = []
+    files = list(
+        expand(paths, recursive=recursive, include=include, exclude=exclude, skipped=skipped)
+    )
     with archive.deferred_indexing():
-        results = _ingest(archive, files, jobs, progress, on_total, stage)
+        results = _ingest(archive, files, skipped, jobs, progress, on_total, stage)
     return BatchReport(results, hidden=_hidden(archive, results))
 
 
@@ -329,6 +387,7 @@ def _hidden(archive: Archive, results: Iterable[FileResult]) -> int:
 def _ingest(
     archive: Archive,
     found: list[Found],
+    skipped: list[tuple[Path, str]],
     jobs: int | None,
     progress: Callable[[FileResult], None] | None,
     on_total: Callable[[int], None] | None,
@@ -336,7 +395,7 @@ def _ingest(
 ) -> tuple[FileResult, ...]:
     files = [f.path for f in found]
     if on_total:
-        on_total(len(files))
+        on_total(len(files) + len(skipped))
     jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
     results: dict[int, FileResult] = {}
     current = {"index": 0}
@@ -346,6 +405,16 @@ def _ingest(
         if progress:
             progress(result)
 
+    for n, (link, why) in enumerate(skipped):
+        current["index"] = len(files) + n
+        emit(
+            FileResult(
+                display_path(link),
+                "skipped",
+                error=f"{display_path(link)}: {why}",
+                reason="link_outside_tree",
+            )
+        )
     todo: list[tuple[int, Path, SourceFile]] = []
     for index, path in enumerate(files):
         current["index"] = index
@@ -362,13 +431,13 @@ def _ingest(
             emit(FileResult(display_path(path), "failed", error=str(exc), reason=exc.reason))
             continue
         if not found[index].explicit and not archive.has_source(source.sha256):
-            why = triage.not_a_document(path, source.format)
-            if why is not None:
+            stray_text = triage.not_a_document(path, source.format)
+            if stray_text is not None:
                 emit(
                     FileResult(
                         source.path,
                         "skipped",
-                        error=f"{source.path}: {why}",
+                        error=f"{source.path}: {stray_text}",
                         reason="not_a_document",
                         format=source.format,
                     )
@@ -471,7 +540,7 @@ def _run_pool(
     Returns the files that were in flight when a worker died (the pool is then broken), or
     an empty list when the queue was drained.
     """
-    with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+    with process_pool(jobs) as pool:
         # Bounded look-ahead keeps memory flat on large batches.
         window = jobs * 2
         order: deque[tuple[cf.Future[Any], Item]] = deque()
@@ -505,7 +574,7 @@ def _run_pool(
 
 def _isolated(path: Path, source: SourceFile, stage: Prepare) -> Submission | IngestError | str:
     """Read one file in a process of its own: if that process dies, the file is the cause."""
-    with cf.ProcessPoolExecutor(max_workers=1) as pool:
+    with process_pool(1) as pool:
         try:
             result: Submission | IngestError | str = pool.submit(
                 _prepare_job, str(path), source, stage

@@ -22,7 +22,7 @@ from gazette.errors import GazetteError
 
 # Enough of the file to find its title, number and a date.
 _HEAD = 64 * 1024
-_MIN_HAN = 20
+_MIN_HAN = 10
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _DATE = re.compile(
     r"[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
@@ -46,7 +46,7 @@ def official_traces(text: str) -> list[str]:
     """The traces of an official document in ``text`` (empty: it shows none).
 
     Traces: a 发文字号, a written date, a line ending with a 文种 (a title), an article
-    number, or the words of a gazette or a disclosure note. A text with fewer than 20 Chinese
+    number, or the words of a gazette or a disclosure note. A text with fewer than 10 Chinese
     characters shows none, whatever it holds.
     """
     global _TYPE_LINE

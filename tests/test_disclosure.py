@@ -642,7 +642,8 @@ def test_public_view_drops_links_and_acting_documents_it_cannot_show(
     assert public_event.kind == EventKind.AMENDED and public_event.date == dt.date(2023, 6, 1)
     assert public_event.acting is not None and public_event.acting.resolved_id is None
     assert public_event.acting.text == rules.HIDDEN_REFERENCE
-    assert public_event.provenance.excerpt is None and public_event.provenance.source is None
+    assert public_event.provenance.excerpt is None
+    assert public_event.provenance.source == rules.HIDDEN_REFERENCE  # "parsed from 未公开的文件"
     internal_event = sample.internal.get(policy.id).events[-1]  # type: ignore[arg-type]
     assert internal_event.acting.resolved_id == hidden_id  # type: ignore[union-attr]
 

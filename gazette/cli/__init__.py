@@ -8,12 +8,14 @@ one part of :mod:`gazette` that imports :mod:`ingest`.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from pathlib import Path
 
 import click
 
-from gazette.cli.common import cli, register_commands
-from gazette.errors import GazetteError
+from gazette.cli.common import Context, cli, register_commands
+from gazette.errors import CatalogDamaged, GazetteError
 
 __all__ = ["cli", "main", "register_commands"]
 
@@ -33,6 +35,18 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except GazetteError as exc:
         click.echo(f"gazette: error: {exc}", err=True)
+        return 1
+    except OverflowError as exc:
+        # Date arithmetic past 9999-12-31 (or before year 1) where a command did not expect it.
+        click.echo(
+            f"gazette: error: a date falls outside the calendar, 0001-01-01 to 9999-12-31 ({exc})",
+            err=True,
+        )
+        return 1
+    except sqlite3.DatabaseError as exc:
+        # The search index converts its own errors; what is left is the catalog.
+        where = Path(Context.current or ".") / "catalog.sqlite"
+        click.echo(f"gazette: error: {CatalogDamaged(where, str(exc))}", err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

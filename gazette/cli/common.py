@@ -47,6 +47,9 @@ def warn_if_shadowing(folder: Path) -> None:
 class Context:
     """What every command needs: where the archive is, opened on first use."""
 
+    #: The archive directory of the command running (for messages about a damaged catalog).
+    current: str | None = None
+
     def __init__(self, archive_path: str | None) -> None:
         self.archive_path = archive_path
         self._archive: Archive | None = None
@@ -56,6 +59,7 @@ class Context:
             from gazette.archive import default_location, open_archive
 
             location = Path(self.archive_path or default_location())
+            Context.current = str(location)
             if create and not location.exists():
                 warn_if_shadowing(location)
             self._archive = open_archive(location, create=create)

@@ -321,8 +321,16 @@ class Within(click.ParamType):
         match = re.fullmatch(r"\s*(\d+)\s*([dmy]?)\s*", str(value).lower())
         if match is None:
             self.fail(f"{value!r} is not a span (use 180d, 6m or 1y)", param, ctx)
-        n = int(match[1])
-        return n * {"": 1, "d": 1, "m": 30, "y": 365}[match[2]]
+        days = int(match[1]) * {"": 1, "d": 1, "m": 30, "y": 365}[match[2]]
+        if days > _MAX_SPAN:
+            self.fail(
+                f"{value!r} is longer than the calendar ({_MAX_SPAN} days at most)", param, ctx
+            )
+        return days
+
+
+# From 0001-01-01 to 9999-12-31: a longer span reaches past every date.
+_MAX_SPAN = (_dt.date.max - _dt.date.min).days
 
 
 @click.command("expiring")
@@ -362,7 +370,8 @@ def report_expiring(
         return
     if not found:
         click.echo(
-            f"no document's validity period ends between {on} and {on + _dt.timedelta(within)}"
+            f"no document's validity period ends between {on} and"
+            f" {on + _dt.timedelta(min(within, (_dt.date.max - on).days))}"
         )
         return
     for item in found:

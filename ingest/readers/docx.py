@@ -10,7 +10,8 @@
 
 The container is checked before python-docx opens it: too many members, a declared
 uncompressed size out of proportion (zip bomb), encrypted members, or XML parts that declare a
-DTD or entities (entity expansion) are refused with :class:`~gazette.errors.UnsafeFile` or
+DTD or entities (in any encoding, anywhere in the part: :func:`ingest.safety.check_xml`) are
+refused with :class:`~gazette.errors.UnsafeFile` or
 :class:`~gazette.errors.EncryptedFile`.
 """
 
@@ -28,6 +29,7 @@ from lxml import etree
 from gazette.errors import CorruptFile, EmptyDocument, EncryptedFile, UnsafeFile
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
+from ingest.safety import check_xml
 
 MAX_MEMBERS = 5000
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -70,12 +72,7 @@ def check_container(path: Path) -> None:
             for member in members:
                 if member.filename.endswith((".xml", ".rels")):
                     with archive.open(member) as handle:
-                        head = handle.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise UnsafeFile(
-                            path,
-                            f"{member.filename} declares a DTD or entities (entity expansion)",
-                        )
+                        check_xml(path, member.filename, handle)
     except zipfile.BadZipFile as exc:
         raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:

@@ -624,6 +624,8 @@ def read(path: Path) -> RawDocument:
             raise NeedsOCR(path, f"{len(needs_ocr)} of {page_count} pages are {what}")
         raise EmptyDocument(path, f"no text on any of {page_count} pages")
     body, furniture = _split_furniture(pages)
+    if not body:
+        raise EmptyDocument(path, "only page numbers and running headers")
     lines, spans = _paragraphs(body, {page.number: page.width for page in pages})
     if not lines:
         raise EmptyDocument(path, "only page numbers and running headers")
