@@ -34,13 +34,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -140,154 +142,168 @@ def _parse_only(files: Sequence[Path]) -> float:
     return time.perf_counter() - start
 
 
+@dataclass
+class Scores:
+    """What a folder scored (counts; ``misses`` holds a line per miss, by measure)."""
+
+    files: int = 0
+    titles: int = 0
+    stated: tuple[int, int] = (0, 0)  # right, counted
+    inferred: tuple[int, int] = (0, 0)
+    inferred_marked: int = 0
+    early: list[tuple[str | None, str | None, dt.date, dt.date]] = field(default_factory=list)
+    status: tuple[int, int] = (0, 0)
+    unknown: int = 0
+    notes: tuple[int, int] = (0, 0)
+    public: tuple[int, int] = (0, 0)
+    repeals: list[tuple[str | None, dt.date | None, str | None, str]] = field(default_factory=list)
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    misses: dict[str, list[str]] = field(default_factory=dict)
+
+    def miss(self, kind: str, facts: FileFacts, detail: str) -> None:
+        self.misses.setdefault(kind, []).append(f"{facts.path.name}: {detail}")
+
+
+def _add(pair: tuple[int, int], ok: bool) -> tuple[int, int]:
+    return pair[0] + int(ok), pair[1] + 1
+
+
+def score(folder: Path, *, jobs: int = 2, today: dt.date = TODAY) -> Scores:
+    """Ingest every law of ``folder`` into a fresh archive and score it against what each file
+    states (see :mod:`benchmarks.validity_expected`)."""
+    files = markdown_files(folder)
+    expected = collection(files)
+    truth = statuses(expected, today)
+    archive, elapsed, tmp = _ingest(files, jobs)
+    try:
+        out = Outcome(archive, files)
+        scores = Scores(files=len(files), seconds=elapsed)
+        for facts in expected:
+            _score_file(scores, out, facts, truth[facts.path], today)
+        for doc in out.docs.values():
+            for holder in (doc, *doc.parts):
+                for text in holder.texts:
+                    if text.adopted and text.effective and text.effective < text.adopted:
+                        scores.early.append(
+                            (holder.title, text.label, text.adopted, text.effective)
+                        )
+            for event in doc.events:
+                if effective_kind(event) in _REPEAL_KINDS:
+                    acting = event.acting.title if event.acting else None
+                    excerpt = event.provenance.excerpt or ""
+                    scores.repeals.append((doc.title, event.date, acting, excerpt))
+        kinds = {k.value for k in _REPEAL_KINDS} | {"cleanup_outcome"}
+        for row in archive.unresolved():
+            if row["kind"] == "review":
+                scores.reviews.append(row)
+            elif row["kind"] == "event" and row["payload"]["event"]["kind"] in kinds:
+                scores.pending.append(row)
+        scores.public = (len(list(archive.public.ids())), len(list(archive.internal.ids())))
+    finally:
+        archive.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return scores
+
+
+def _score_file(
+    scores: Scores, out: Outcome, facts: FileFacts, want: tuple[str, str], today: dt.date
+) -> None:
+    held = out.by_file.get(facts.path)
+    if held is None:
+        scores.miss("ingest", facts, "not in the archive")
+        return
+    top, holder, text = held
+    if plain(top.title or "") == facts.title:
+        scores.titles += 1
+    else:
+        scores.miss("title", facts, f"{top.title!r} != {facts.title!r}")
+    # This file's version's effective date.
+    got = text.effective if text is not None else None
+    if facts.effective is not None and facts.how == "stated":
+        scores.stated = _add(scores.stated, got == facts.effective)
+        if got != facts.effective:
+            scores.miss("effective", facts, f"{got} != {facts.effective} (stated)")
+    elif facts.effective is not None:
+        scores.inferred = _add(scores.inferred, got == facts.effective)
+        if got != facts.effective:
+            scores.miss("inferred", facts, f"{got} != {facts.effective} (inferred)")
+        elif _inferred(holder, got):
+            scores.inferred_marked += 1
+        else:
+            scores.miss("inferred-mark", facts, f"{got} not marked as inferred")
+    # Its status on the day.
+    value, why = want
+    if value != "unknown" and text is not None:
+        status = status_on(holder, today, version=text)
+        scores.unknown += status.value.value == "unknown"
+        scores.status = _add(scores.status, status.value.value == value)
+        if status.value.value != value:
+            basis = status.basis.note or status.basis.event
+            scores.miss("status", facts, f"{status.value.value} != {value} ({why[:80]}); {basis}")
+    # Its 题注 lines of 修正 / 修订 / 批准 in the timeline.
+    entries = [e for e in timeline(holder) if e.event is not None]
+    events = {(e.date, e.event.kind) for e in entries if e.event is not None}
+    dated = {e.date for e in entries}
+    for day, verb, segment in facts.entries:
+        if verb in ("修正", "修订"):
+            scores.notes = _add(scores.notes, (day, EventKind.AMENDED) in events)
+            if (day, EventKind.AMENDED) not in events:
+                scores.miss("题注", facts, f"{verb} {day} not an amendment: {segment[:40]}")
+        elif verb == "批准":
+            scores.notes = _add(scores.notes, day in dated)
+            if day not in dated:
+                scores.miss("题注", facts, f"批准 {day} missing: {segment[:40]}")
+
+
 def measure(folder: Path, *, jobs: int, today: dt.date, misses: int, repeals: bool) -> None:
     files = markdown_files(folder)
     if not files:
         print(f"{folder}: no Markdown files")
         return
     print(f"== {folder} ({len(files)} files), status on {today.isoformat()}")
-    expected = collection(files)
-    by_path = {f.path: f for f in expected}
-    truth = statuses(expected, today)
-
     baseline = statistics.median(_parse_only(files) for _ in range(3))
-    archive, elapsed, _tmp = _ingest(files, jobs)
-    out = Outcome(archive, files)
-
-    def miss(kind: str, facts: FileFacts, detail: str) -> None:
-        shown = missed[kind]
-        missed[kind] += 1
-        if shown < misses:
-            print(f"  miss {kind}: {facts.path.name}: {detail}")
-
-    missed: Counter[str] = Counter()
-    titles = stated_ok = stated_n = inferred_ok = inferred_n = inferred_marked = 0
-    status_ok = status_n = note_ok = note_n = 0
-    unknown = 0
-    for facts in expected:
-        held = out.by_file.get(facts.path)
-        if held is None:
-            miss("ingest", facts, "not in the archive")
-            continue
-        top, holder, text = held
-        if plain(top.title or "") == facts.title:
-            titles += 1
-        else:
-            miss("title", facts, f"{top.title!r} != {facts.title!r}")
-        # Effective date of this file's version.
-        got = text.effective if text is not None else None
-        if facts.effective is not None:
-            if facts.how == "stated":
-                stated_n += 1
-                if got == facts.effective:
-                    stated_ok += 1
-                else:
-                    miss("effective", facts, f"{got} != {facts.effective} (stated)")
-            else:
-                inferred_n += 1
-                if got == facts.effective:
-                    inferred_ok += 1
-                    if _inferred(holder, got):
-                        inferred_marked += 1
-                    else:
-                        miss("inferred-mark", facts, f"{got} not marked as inferred")
-                else:
-                    miss("inferred", facts, f"{got} != {facts.effective} (inferred)")
-        # Status of this version on the day.
-        want, why = truth[facts.path]
-        if want != "unknown" and text is not None:
-            status_n += 1
-            got_status = status_on(holder, today, version=text)
-            if got_status.value.value == "unknown":
-                unknown += 1
-            if got_status.value.value == want:
-                status_ok += 1
-            else:
-                miss(
-                    "status",
-                    facts,
-                    f"{got_status.value.value} != {want} ({why[:80]});"
-                    f" basis {got_status.basis.note or got_status.basis.event}",
-                )
-        # 题注 lines of 修正 / 修订 / 批准 in the timeline.
-        entries = timeline(holder)
-        events = {(e.date, e.event.kind) for e in entries if e.event is not None}
-        dated = {e.date for e in entries if e.event is not None}
-        for day, verb, segment in facts.entries:
-            if verb in ("修正", "修订"):
-                note_n += 1
-                if (day, EventKind.AMENDED) in events:
-                    note_ok += 1
-                else:
-                    miss("题注", facts, f"{verb} {day} not an amendment: {segment[:40]}")
-            elif verb == "批准":
-                note_n += 1
-                if day in dated:
-                    note_ok += 1
-                else:
-                    miss("题注", facts, f"批准 {day} missing: {segment[:40]}")
-
-    # Versions that start before their adoption, anywhere in the archive.
-    early = []
-    for doc in out.docs.values():
-        for holder in (doc, *doc.parts):
-            for text in holder.texts:
-                if text.adopted and text.effective and text.effective < text.adopted:
-                    early.append((holder.title, text.label, text.adopted, text.effective))
-    public = len(list(archive.public.ids()))
-    total = len(list(archive.internal.ids()))
-
-    print(f"  title exact                       {_pct(titles, len(expected))}")
-    print(f"  effective date, stated            {_pct(stated_ok, stated_n)}")
-    print(f"  effective date, inferred          {_pct(inferred_ok, inferred_n)}")
-    print(f"    of which marked as inferred     {_pct(inferred_marked, inferred_ok)}")
-    print(f"  versions starting before adoption {len(early)}")
-    for title, label, adopted, effective in early[:misses]:
+    scores = score(folder, jobs=jobs, today=today)
+    for kind, lines in scores.misses.items():
+        for line in lines[:misses]:
+            print(f"  miss {kind}: {line}")
+    print(f"  title exact                       {_pct(scores.titles, scores.files)}")
+    print(f"  effective date, stated            {_pct(*scores.stated)}")
+    print(f"  effective date, inferred          {_pct(*scores.inferred)}")
+    print(f"    of which marked as inferred     {_pct(scores.inferred_marked, scores.inferred[0])}")
+    print(f"  versions starting before adoption {len(scores.early)}")
+    for title, label, adopted, effective in scores.early[:misses]:
         print(f"    {title} {label}: adopted {adopted}, effective {effective}")
-    print(f"  status on {today.isoformat()}             {_pct(status_ok, status_n)}")
-    print(f"    of which unknown                {unknown}")
-    print(f"  题注 修正/修订/批准 in timelines   {_pct(note_ok, note_n)}")
-    print(f"  documents visible in public view  {_pct(public, total)}")
-    rate, base_rate = len(files) / elapsed, len(files) / baseline
+    print(f"  status on {today.isoformat()}             {_pct(*scores.status)}")
+    print(f"    of which unknown                {scores.unknown}")
+    print(f"  题注 修正/修订/批准 in timelines   {_pct(*scores.notes)}")
+    print(f"  documents visible in public view  {_pct(*scores.public)}")
+    rate, base_rate = len(files) / scores.seconds, len(files) / baseline
     print(
         f"  ingest {rate:7.1f} files/s ({jobs} jobs) | element parser alone, 1 process:"
         f" {base_rate:7.1f} files/s | ratio {rate / base_rate:.2f}"
     )
-    _repeals(archive, out, by_path, repeals)
-    archive.close()
-
-
-def _repeals(
-    archive: gazette.Archive,
-    out: Outcome,
-    by_path: dict[Path, FileFacts],
-    show: bool,
-) -> None:
-    """Every repeal recorded, and every possible repeal kept for review, with its sentence."""
-    recorded = []
-    for doc in out.docs.values():
-        for event in doc.events:
-            if effective_kind(event) in _REPEAL_KINDS:
-                acting = event.acting.title if event.acting else None
-                recorded.append((doc.title, event.date, acting, event.provenance.excerpt or ""))
-    kinds = {k.value for k in _REPEAL_KINDS} | {"cleanup_outcome"}
-    pending = [
-        row
-        for row in archive.unresolved()
-        if row["kind"] == "event" and row["payload"]["event"]["kind"] in kinds
-    ]
-    print(f"  repeals recorded                  {len(recorded)}")
-    print(f"  repeals kept pending (target not held or ambiguous) {len(pending)}")
-    if not show:
+    print(f"  repeals recorded                  {len(scores.repeals)}")
+    print(
+        f"  repeals kept pending (target not held, or only a later act of its title)"
+        f" {len(scores.pending)}"
+    )
+    print(f"  possible repeals kept for review  {len(scores.reviews)}")
+    if not repeals:
         return
-    for title, date, acting, excerpt in sorted(recorded, key=lambda r: r[1] or dt.date.min):
+    for title, date, acting, excerpt in sorted(scores.repeals, key=lambda r: r[1] or dt.date.min):
         print(f"    REPEAL {date} 《{title}》 by 《{acting}》: {excerpt}")
-    for row in pending:
+    for row in scores.pending:
         event = row["payload"]["event"]
+        excerpt = event["provenance"].get("excerpt") or ""
         print(
-            f"    PENDING {event.get('date')} {row['ref_text']} by 《{row['from_title']}》:"
-            f" {event['provenance'].get('excerpt') or ''}"
+            f"    PENDING {event.get('date')} {row['ref_text']} by 《{row['from_title']}》: {excerpt}"
         )
+    for row in scores.reviews:
+        event = row["payload"]["event"]
+        excerpt = event["provenance"].get("excerpt") or ""
+        print(f"    REVIEW {row['ref_text']} in 《{row['from_title']}》: {excerpt}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

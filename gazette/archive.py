@@ -728,7 +728,8 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             later = references.later_act(conn, target_id, payload["event"])
             if later is not None:
                 payload = {**payload, "reason": later}
-                target_id, found = None, [target_id]
+                found = [target_id]
+                target_id = None
         if target_id is None:
             references.store_pending(
                 conn,
@@ -797,10 +798,14 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             payload = json.loads(row["payload"])
             if target_id is None and len(found) > 1 and "event" in payload:
                 target_id = references.in_force_then(conn, found, payload["event"])
-            if target_id is not None and "event" in payload:
-                if references.later_act(conn, target_id, payload["event"]) is not None:
-                    references.mark_candidates(conn, row["id"], [target_id])
-                    continue  # only a later act of that title is held
+            held_later = (
+                target_id is not None
+                and "event" in payload
+                and references.later_act(conn, target_id, payload["event"]) is not None
+            )
+            if held_later and target_id is not None:
+                references.mark_candidates(conn, row["id"], [target_id])
+                continue  # only a later act of that title is held
             if target_id is None:
                 references.mark_ambiguous(conn, row["id"], found) if len(found) > 1 else None
                 continue

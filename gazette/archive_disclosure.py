@@ -373,6 +373,22 @@ class DisclosureWrites(ArchiveHost):
             basis, reason = promulgated
         current = catalog.load_disclosure(conn, doc_id)
         prov = current.provenance
+        if reason is not None and current.attribute != DisclosureAttribute.UNKNOWN:
+            # Promulgation decides only what nothing else has: any stated attribute wins, and a
+            # promulgated act a person keeps from the public is worth a look.
+            if (
+                not current.attribute.public
+                and prov is not None
+                and prov.kind in (ProvenanceKind.MANUAL, ProvenanceKind.IMPORTED)
+            ):
+                self.log(
+                    "disclosure_conflict",
+                    doc_id,
+                    "kept",
+                    attribute=current.attribute.value,
+                    promulgated=basis,
+                )
+            return
         if (
             current.attribute == DisclosureAttribute.PROACTIVE
             and prov is not None
@@ -394,9 +410,7 @@ class DisclosureWrites(ArchiveHost):
                     published=basis,
                 )
             return
-        self._write_disclosure(
-            conn, doc_id, disclosure_rules.publication_disclosure(basis, reason)
-        )
+        self._write_disclosure(conn, doc_id, disclosure_rules.publication_disclosure(basis, reason))
 
     def _promulgation(self, conn: sqlite3.Connection, doc_id: str) -> tuple[str, str] | None:
         """``(basis, legal ground)`` when the document is an act promulgated by law: its 题注

@@ -292,7 +292,9 @@ _PROMULGATED_ACTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "司法解释以最高人民法院、最高人民检察院公告形式公开发布",
     ),
     (
-        re.compile(r"国务院令|国令|国务院(?:第[^，。]{1,12}次)?常务会议|^\S{0,12}国务院(?:公布|发布|批准)"),
+        re.compile(
+            r"国务院令|国令|国务院(?:第[^，。]{1,12}次)?常务会议|^\S{0,12}国务院(?:公布|发布|批准)"
+        ),
         "行政法规",
         "《中华人民共和国立法法》：行政法规由总理签署国务院令公布",
     ),
@@ -302,14 +304,18 @@ _PROMULGATED_ACTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "《中华人民共和国立法法》：地方性法规由人民代表大会主席团或者常务委员会发布公告予以公布",
     ),
     (
-        re.compile(r"人民政府令|政府令|部令|总局令|委员会令|局令|署令|人民政府(?:第[^，。]{1,12}次)?常务会议"),
+        re.compile(
+            r"人民政府令|政府令|部令|总局令|委员会令|局令|署令|人民政府(?:第[^，。]{1,12}次)?常务会议"
+        ),
         "规章",
         "《中华人民共和国立法法》：规章由部门首长或者省长、自治区主席、市长、自治州州长签署命令予以公布",
     ),
 )
 
 
-def promulgation_basis(evidence: Iterable[str], *, decree: str | None = None) -> tuple[str, str] | None:
+def promulgation_basis(
+    evidence: Iterable[str], *, decree: str | None = None
+) -> tuple[str, str] | None:
     """``(basis, legal ground)`` when a text is an act promulgated by law, else ``None``.
 
     Laws, administrative regulations, local regulations and rules are promulgated publicly

@@ -191,9 +191,9 @@ def candidates(
     normalised = compatible(_by_title(same_key, ref.title))
     if normalised:
         return normalised
-    found = compatible(same_key)
-    if found or "关于" not in ref.title[1:]:
-        return found
+    by_key = compatible(same_key)
+    if by_key or "关于" not in ref.title[1:]:
+        return by_key
     # An issuer the text put before the title (最高人民法院《关于…》) the archive's title lacks.
     bare = ref.title[ref.title.index("关于", 1) :]
     return candidates(conn, DocRef(ref.text, bare, ref.number), exclude=exclude)

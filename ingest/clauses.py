@@ -324,7 +324,7 @@ def _history_events(
                 LifecycleEvent(
                     kind=kind,
                     date=entry.date,
-                    acting=entry.acting,
+                    acting=entry.acting if kind == EventKind.AMENDED else None,
                     provenance=parsed(entry.text),
                     note=version.label if kind != EventKind.APPROVED else None,
                 )

@@ -407,15 +407,25 @@ def _enacting(notes: Sequence[str]) -> tuple[str, ...]:
 
 
 def _is_subtitle(line: Line) -> bool:
-    """A 题注 line: marked so by the reader, or parenthesised with a date in it."""
+    """A 题注 line: marked so by the reader, parenthesised with a date in it, or an entry of
+    a law's history as plain text writes it (``2019年6月25日 漯河市…会议通过``)."""
     if line.style == "subtitle":
         return True
     text = squeeze(line.text)
-    return (
+    if (
         text.startswith(("（", "("))
         and text.endswith(("）", ")"))
         and bool(find_dates(text))
         and not _NOTE_WORDS.search(text)
+    ):
+        return True
+    first = next(iter(finditer_dates(text[:16])), None)
+    return (
+        first is not None
+        and first[1] == 0
+        and len(text) <= 200
+        and not text.endswith(("。", "；", ";", "：", ":"))
+        and bool(entries([text]))
     )
 
 

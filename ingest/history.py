@@ -74,7 +74,8 @@ class Entry:
         text: the entry as written (from its date to the next date).
         line: the 题注 line it is on (0-based).
         approved: the entry says 批准 (besides its word: ``批准的《决定》修正``).
-        acting: the amending act it names (``《关于修改〈X〉的决定》``), if any.
+        acting: the act it names (``《关于修改〈X〉的决定》``, ``通过的《刑法修正案（八）》``),
+            if any: for an amendment, the amending act.
     """
 
     date: _dt.date
@@ -152,8 +153,8 @@ def entries(notes: Sequence[str]) -> list[Entry]:
                 continue  # 2018年9月3日最高人民法院审判委员会…、2018年12月12日…通过
             acting = None
             named = _AMENDING.search(segment)
-            if named and word in ("修正", "修订"):
-                acting = DocRef(named[0], named[1])
+            if named and word in ("修正", "修订", "通过"):
+                acting = DocRef(named[0], named[1])  # the act that amended the text, if any
             approved = "批准" in _outside_titles(segment) and word != "批准"
             out.append(Entry(date, word, segment, line, approved, acting))
     return out
