@@ -798,13 +798,13 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             payload = json.loads(row["payload"])
             if target_id is None and len(found) > 1 and "event" in payload:
                 target_id = references.in_force_then(conn, found, payload["event"])
-            held_later = (
-                target_id is not None
-                and "event" in payload
-                and references.later_act(conn, target_id, payload["event"]) is not None
+            later = (
+                references.later_act(conn, target_id, payload["event"])
+                if target_id is not None and "event" in payload
+                else None
             )
-            if held_later and target_id is not None:
-                references.mark_candidates(conn, row["id"], [target_id])
+            if later is not None and target_id is not None:
+                references.hold_back(conn, row["id"], target_id, later)
                 continue  # only a later act of that title is held
             if target_id is None:
                 references.mark_ambiguous(conn, row["id"], found) if len(found) > 1 else None

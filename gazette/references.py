@@ -274,6 +274,17 @@ def mark_candidates(conn: sqlite3.Connection, pending_id: int, found: list[str])
     )
 
 
+def hold_back(conn: sqlite3.Connection, pending_id: int, target_id: str, reason: str) -> None:
+    """Keep a reference pending although its title resolves, saying why (see
+    :func:`later_act`)."""
+    row = catalog.fetch_one(conn, "SELECT payload FROM pending_refs WHERE id = ?", (pending_id,))
+    payload = {**json.loads(row["payload"]), "reason": reason} if row else {"reason": reason}
+    conn.execute(
+        "UPDATE pending_refs SET candidates = ?, payload = ? WHERE id = ?",
+        (catalog.dumps([target_id]), catalog.dumps(payload), pending_id),
+    )
+
+
 _ENDS = ("repealed", "expired", "declared_invalid", "partially_invalid")
 
 

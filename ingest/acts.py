@@ -81,6 +81,22 @@ class Found:
     inferred: bool = False
 
 
+_WINDOW = 240
+
+
+def _window(sentence: str, target: str) -> str:
+    """The part of a long sentence a reader needs: the act named and the verb that ends it
+    (a repeal sentence often opens with the act's whole history)."""
+    if len(sentence) <= _WINDOW:
+        return sentence
+    tail = sentence[-(_WINDOW - 1) :]
+    if target in tail:
+        return "…" + tail
+    at = max(0, sentence.find(target) - 20)
+    head = sentence[at : at + _WINDOW // 2]
+    return ("…" if at else "") + head + "…" + sentence[-(_WINDOW // 2 - 3) :]
+
+
 def _sentence_date(sentence: str, dates: Dates, provision: _dt.date | None) -> _dt.date | None:
     """The date a sentence gives its act: ``自2024年1月1日起``, ``自本通知印发之日起``."""
     match = SINCE.search(sentence)
@@ -385,7 +401,7 @@ def acts_of(
                     Found(
                         act.target,
                         act.outcome,
-                        sentence,
+                        _window(sentence, act.target.text),
                         date=date,
                         articles=act.articles,
                         possible=act.possible,

@@ -61,7 +61,7 @@ _DEPARTMENT = re.compile(
 #: Days within which a 公布 line belongs to the version adopted before it.
 PUBLICATION_DAYS = 366
 #: Days within which a provincial 批准 of an amendment joins the city's 通过 of it.
-APPROVAL_DAYS = 180
+APPROVAL_DAYS = 366
 
 
 @attrs.frozen
