@@ -359,6 +359,8 @@ def _title_run(lines: Sequence[Line], start: int) -> list[int]:
             break  # a table row, a 题注 or a code's part is never part of a title
         if run and squeeze(text).startswith(("（", "(")):
             break  # a 题注 or note after the title
+        if run and _is_subtitle(lines[k]):
+            break  # a 题注 entry as plain text writes it (2019年6月25日 …会议通过)
         run.append(k)
         k += 1
         if doc_type_of(squeeze("".join(lines[j].text for j in run))) and not (
@@ -397,6 +399,26 @@ def canonical_unit(text: str) -> str:
         return unit
     rest = squeeze(rest) if unit.endswith(("章", "节", "编")) else body_text(rest)
     return f"{unit}{GAP}{rest}"
+
+
+_GLUED_NOTE = re.compile(r"[（(]?\s*[0-9０-９〇○零一二三四五六七八九]{4}\s*年")
+
+
+def split_title(title: str) -> tuple[str, str | None]:
+    """A title and the 题注 glued to it, if any: a title ends where the 题注 begins.
+
+    ``中华人民共和国民法典总则2020年5月28日…通过2021年1月1日施行`` is the title
+    ``中华人民共和国民法典总则`` and the 题注 that follows; ``中华人民共和国宪法修正案（2004年）``
+    names a year, not a history, and stays whole.
+    """
+    for match in _GLUED_NOTE.finditer(title):
+        rest = title[match.start() :]
+        first = next(iter(finditer_dates(rest[:20])), None)
+        if match.start() == 0 or first is None or first[1] > 2:
+            continue
+        if doc_type_of(rest.strip("（()）")) is None and entries([rest.strip("（()）")]):
+            return title[: match.start()], rest  # (a rest ending like a title is the title's)
+    return title, None
 
 
 def _enacting(notes: Sequence[str]) -> tuple[str, ...]:
@@ -518,6 +540,9 @@ def parse(
         title_idx = _title_run(lines, head.end)
         cursor = head.end + len(title_idx)
     title = squeeze("".join(lines[k].text for k in title_idx)) or None
+    glued = None
+    if title:
+        title, glued = split_title(title)
     # Portal layout puts the title first: blocks in reading order.
     if head.title_lines:
         blocks.append(Block(title or "", BlockKind.TITLE))
@@ -536,8 +561,11 @@ def parse(
     if cursor < len(lines) and lines[cursor].style == "part-title":
         part_title = squeeze(lines[cursor].text)
         cursor += 1
-    # 题注 of a law or regulation.
+    # 题注 of a law or regulation (what a title line had glued to it first).
     notes: list[str] = []
+    if glued:
+        notes.append(glued)
+        blocks.append(Block(glued, BlockKind.SUBTITLE, page=lines[title_idx[-1]].page))
     while cursor < len(lines) and _is_subtitle(lines[cursor]):
         notes.append(lines[cursor].text)
         blocks.append(Block(lines[cursor].text, BlockKind.SUBTITLE, page=lines[cursor].page))

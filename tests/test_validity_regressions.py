@@ -18,6 +18,7 @@ from gazette.export.txt import render
 from gazette.lifecycle import status_on
 from gazette.model import Document, EventKind, ProvenanceKind
 from ingest import ingest_paths
+from ingest.elements import split_title
 from tests.conftest import Cli, corpus_path
 
 D = dt.date
@@ -295,3 +296,41 @@ def test_an_inferred_date_is_marked_in_every_output(archive: gazette.Archive) ->
     assert "现行有效（自2022年5月30日起；施行日期未载明，按通过日期推定）" in header.splitlines()[0]
     exported = json.loads(run("export", doc_id, "--format", "json", "--on", "2025-04-19").stdout)
     assert exported["status"]["basis"]["inferred"] is True
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "中华人民共和国民法典总则2020年5月28日第十三届全国人民代表大会第三次会议通过2021年1月1日施行",
+            ("中华人民共和国民法典总则", "2020年5月28日第十三届全国人民代表大会第三次会议通过2021年1月1日施行"),
+        ),
+        ("中华人民共和国宪法修正案（2004年）", ("中华人民共和国宪法修正案（2004年）", None)),
+        ("关于2020年1月1日起施行新标准的通知", ("关于2020年1月1日起施行新标准的通知", None)),
+    ],
+)  # fmt: skip
+def test_a_title_ends_where_its_题注_begins(title: str, expected: tuple[str, str | None]) -> None:
+    assert split_title(title) == expected
+
+
+def test_a_law_as_plain_text_keeps_its_title_and_题注(
+    archive: gazette.Archive, tmp_path: Path
+) -> None:
+    path = tmp_path / "漯河市扬尘污染防治条例.txt"
+    paragraphs = [
+        "漯河市扬尘污染防治条例",
+        "2019年6月25日 漯河市第七届人民代表大会常务委员会第二十二次会议通过",
+        "2019年7月26日 河南省第十三届人民代表大会常务委员会第十一次会议批准",
+        "第一章　总则",
+        "第一条　为了有效防治扬尘污染，保护和改善大气环境质量，保障公众健康，推进生态文明建设，"
+        "根据《中华人民共和国大气污染防治法》《河南省大气污染防治条例》和有关法律、法规，结合本市实际，"
+        "制定本条例。",
+    ]
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    (doc_id,) = ingest(archive, path)
+    doc = archive.public.get(doc_id)
+    assert doc.title == "漯河市扬尘污染防治条例"
+    assert doc.issuers == ("漯河市人民代表大会常务委员会",)
+    (text,) = doc.texts
+    assert (text.adopted, text.effective) == (D(2019, 6, 25), D(2019, 7, 26))
+    assert [e.date for e in doc.events if e.kind == EventKind.APPROVED] == [D(2019, 7, 26)]
