@@ -15,7 +15,12 @@ Rules (DOMAIN.md §3):
   the document the day after its last day. A renewal (``renewed``, or a cleanup result of
   继续有效) dated after the lapse revives it without a known end; a renewal before the lapse only
   confirms it (an extension must state its new last day).
-* Repeal (废止) and expiry (失效, 宣布失效) are terminal.
+* Repeal (废止) and expiry (失效, 宣布失效) are terminal for the act they end. A text of the
+  same title adopted after the end is a new act (a re-enactment): from its adoption the
+  document is judged by the events of that day and later (:func:`life_start`).
+* A date inferred from what a text states (an adoption date standing for a publication date
+  the text does not give) is an ``inferred`` event: the status it gives carries
+  ``basis.inferred`` and the inference's note, and every rendering shows it as one.
 * An amendment supersedes the text: a version of the document is ``amended`` once a later
   version takes effect. The document as a whole stays ``in_force`` when the archive holds the
   amended text, and is ``amended`` when it only holds superseded text.
