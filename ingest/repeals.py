@@ -67,14 +67,16 @@ _TO_VERB = re.compile(
     """,
     re.VERBOSE,
 )
-# Between two acts of a list: a separator, then perhaps a description of the next act.
+# Between two acts of a list: a separator, then perhaps a description of the next act. (The
+# organs of a joint issuer are apart by punctuation: no two ways to split them.)
+_LINK_ORGAN = r"[\u4e00-\u9fff]{2,24}(?:院|部|委员会|委|局|政府|署|厅|办公室)"
 _LINK = re.compile(
     r"""\s*(?:[（(][^（）()《》]{1,80}[）)])?\s*   # the previous act's number or dates
     (?:、|，|,|和|及|与|以及|或者|或)+\s*
     (?P<description>[^《》。；;]{0,200}?的                        # 1987年11月22日…通过的
-      |(?:[\u4e00-\u9fff]{2,24}?(?:院|部|委员会|委|局|政府|署|厅|办公室)[、，和]?)+  # 某院、
+      |{organ}(?:[、，]{organ})*                                  # 最高人民法院、…
     )?\s*$
-    """,
+    """.replace("{organ}", _LINK_ORGAN),
     re.VERBOSE,
 )
 # Before a verb that comes first: nothing but a marker and a subject (一、废止《X》).

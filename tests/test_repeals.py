@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.repeals import acts_in
 from tests.conftest import CORPUS, corpus_path
@@ -194,3 +196,23 @@ def test_every_repeal_sentence_of_the_corpus() -> None:
             assert title in found, (path.name, sentence)
             read += 1
     assert read >= 180
+
+
+_PIECES = [
+    "《", "》", "〈", "〉", "（", "）", "、", "，", "和", "的", "部", "局", "院", "委员会",
+    "最高人民法院", "同时", "废止", "失效", "停止执行", "修改", "第一条", "自", "起", "施行",
+    "2019年1月1日", "通过", "批准", "修正", "依照", "根据", "有关", "规定", "中", "等", "办法",
+    "条例", "国发〔2019〕1号", "本", "决定", "一、",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=300))
+def test_any_sentence_reads_without_error(pieces: list[str]) -> None:
+    """Sentences made of the grammar's own pieces, in any order and length: the grammar
+    answers (the lists between acts and organs are apart by punctuation, so no pattern has
+    two ways to match a long run of them), and only with acts the sentence names."""
+    sentence = "".join(pieces)
+    for decision in (False, True):
+        for act in acts_in(sentence, decision=decision):
+            assert act.target.text in sentence or act.target.title in sentence
