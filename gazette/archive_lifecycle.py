@@ -60,7 +60,11 @@ class LifecycleWrites(ArchiveHost):
     def _store_event(self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> int:
         """Insert an event, naming the document it was parsed from when the parser could not."""
         prov = event.provenance
-        if prov.source is None and prov.kind in (ProvenanceKind.PARSED, ProvenanceKind.INHERITED):
+        if prov.source is None and prov.kind in (
+            ProvenanceKind.PARSED,
+            ProvenanceKind.INHERITED,
+            ProvenanceKind.INFERRED,
+        ):
             event = attrs.evolve(event, provenance=attrs.evolve(prov, source=doc_id))
         return catalog.insert_event(conn, doc_id, event)
 
@@ -114,7 +118,10 @@ class LifecycleWrites(ArchiveHost):
                 ),
             )
             prov = event.provenance
-            if prov.source is None and prov.kind == ProvenanceKind.PARSED:
+            if prov.source is None and prov.kind in (
+                ProvenanceKind.PARSED,
+                ProvenanceKind.INFERRED,
+            ):
                 event = attrs.evolve(event, provenance=attrs.evolve(prov, source=from_id))
         if from_id is not None and event.kind == EventKind.AMENDED and event.date is not None:
             self._date_amended_text(conn, from_id, target_id, event)
