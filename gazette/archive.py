@@ -554,7 +554,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             return None
         rows = catalog.fetch_all(
             conn,
-            "SELECT id, written_date FROM documents"
+            "SELECT id, title, written_date, issuers FROM documents"
             " WHERE parent_id IS NULL AND doc_number IS NULL AND title_key = ?",
             (key,),
         )
@@ -564,9 +564,22 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         same_day = [r["id"] for r in rows if written and r["written_date"] == written]
         if len(same_day) == 1:
             return same_day[0]
-        # Laws and regulations carry no number: a text with version dates is another version.
-        if len(rows) == 1 and any(t.adopted for t in doc.texts):
-            return rows[0]["id"]
+        # Laws and regulations carry no number: a text with version dates is another version
+        # of the act with the same title (暂行/试行 and the final act are two acts) enacted at
+        # the same level (a province's and a ministry's 实施办法 are two acts).
+        # Two texts that each begin their history with an original adoption on different days
+        # are two acts of one title (a re-enactment), not versions of one.
+        if any(t.adopted for t in doc.texts):
+            wanted = references.normalised_title(doc.title)
+            origin = references.history_origin(doc.events)
+            same = [
+                r["id"]
+                for r in rows
+                if references.normalised_title(r["title"]) == wanted
+                and references.same_level(json.loads(r["issuers"] or "[]"), doc.issuers)
+                and references.same_act(origin, references.stored_origin(conn, r["id"]))
+            ]
+            return same[0] if len(same) == 1 else None
         return None
 
     def _match_issue_item(
@@ -661,6 +674,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         if "title" in fields:
             fields["title_key"] = new_row["title_key"]
         catalog.update_document(conn, doc_id, fields)
+        doc = self._reconcile_starts(conn, doc_id, existing, doc)
         held = {(t.content_hash, t.adopted, t.origin) for t in existing.texts}
         for text in doc.texts:
             if (text.content_hash, text.adopted, text.origin) not in held:
@@ -686,7 +700,16 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             key = catalog.title_key(part.title)
             match = next((p["id"] for p in existing_parts if key and p["title_key"] == key), None)
             if match is None:
-                match = next((p["id"] for p in existing_parts if p["part_index"] == k), None)
+                # The k-th attachment of another rendition, unless both are titled differently
+                # (the 编 of a code arrive one file each: each is a part of its own).
+                match = next(
+                    (
+                        p["id"]
+                        for p in existing_parts
+                        if p["part_index"] == k and not (key and p["title_key"] and part.part_label)
+                    ),
+                    None,
+                )
             if match is not None:
                 self._merge(conn, match, part, source, positions, (*position, k - 1), new_ids)
             else:
@@ -727,9 +750,32 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
     # --- references ----------------------------------------------------------------------
 
     def _apply_ref(self, conn: sqlite3.Connection, from_id: str, ref: OutgoingRef) -> bool:
-        """Apply an outgoing reference now if its target resolves; else keep it pending."""
+        """Apply an outgoing reference now if its target resolves; else keep it pending.
+
+        A reference for review (a clause that only may repeal) is kept for a person, never
+        applied, with the documents it may name.
+        """
         target_id, found = references.resolve_ref(conn, ref.target, exclude={from_id})
         payload = self._ref_payload(from_id, ref)
+        if ref.review:
+            references.store_pending(
+                conn,
+                kind="review",
+                from_doc_id=from_id,
+                ref=ref.target,
+                payload=payload,
+                found=found,
+            )
+            return False
+        if target_id is None and len(found) > 1 and "event" in payload:
+            # Acts of one title: the one in force when the repealing provision took effect.
+            target_id = references.in_force_then(conn, found, payload["event"])
+        if target_id is not None and "event" in payload:
+            later = references.later_act(conn, target_id, payload["event"])
+            if later is not None:
+                payload = {**payload, "reason": later}
+                found = [target_id]
+                target_id = None
         if target_id is None:
             references.store_pending(
                 conn,
@@ -792,10 +838,24 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             ref = references.ref_from_pending(row)
             exclude = {row["from_doc_id"]} if row["from_doc_id"] else set()
             target_id, found = references.resolve_ref(conn, ref, exclude=exclude)
+            if row["kind"] == "review":
+                references.mark_candidates(conn, row["id"], found)
+                continue  # for a person to decide
+            payload = json.loads(row["payload"])
+            if target_id is None and len(found) > 1 and "event" in payload:
+                target_id = references.in_force_then(conn, found, payload["event"])
+            later = (
+                references.later_act(conn, target_id, payload["event"])
+                if target_id is not None and "event" in payload
+                else None
+            )
+            if later is not None and target_id is not None:
+                references.hold_back(conn, row["id"], target_id, later)
+                continue  # only a later act of that title is held
             if target_id is None:
                 references.mark_ambiguous(conn, row["id"], found) if len(found) > 1 else None
                 continue
-            self._apply_payload(conn, row["from_doc_id"], target_id, json.loads(row["payload"]))
+            self._apply_payload(conn, row["from_doc_id"], target_id, payload)
             references.mark_resolved(conn, row["id"], target_id)
             self.log(
                 "resolve_ref",

@@ -385,10 +385,30 @@ class DisclosureWrites(ArchiveHost):
             origins=origins,
             index_number=row["index_number"],
         )
+        reason = None
         if basis is None:
-            return
+            promulgated = self._promulgation(conn, doc_id)
+            if promulgated is None:
+                return
+            basis, reason = promulgated
         current = catalog.load_disclosure(conn, doc_id)
         prov = current.provenance
+        if reason is not None and current.attribute != DisclosureAttribute.UNKNOWN:
+            # Promulgation decides only what nothing else has: any stated attribute wins, and a
+            # promulgated act a person keeps from the public is worth a look.
+            if (
+                not current.attribute.public
+                and prov is not None
+                and prov.kind in (ProvenanceKind.MANUAL, ProvenanceKind.IMPORTED)
+            ):
+                self.log(
+                    "disclosure_conflict",
+                    doc_id,
+                    "kept",
+                    attribute=current.attribute.value,
+                    promulgated=basis,
+                )
+            return
         if (
             current.attribute == DisclosureAttribute.PROACTIVE
             and prov is not None
@@ -410,7 +430,27 @@ class DisclosureWrites(ArchiveHost):
                     published=basis,
                 )
             return
-        self._write_disclosure(conn, doc_id, disclosure_rules.publication_disclosure(basis))
+        self._write_disclosure(conn, doc_id, disclosure_rules.publication_disclosure(basis, reason))
+
+    def _promulgation(self, conn: sqlite3.Connection, doc_id: str) -> tuple[str, str] | None:
+        """``(basis, legal ground)`` when the document is an act promulgated by law: its 题注
+        entries (adopted, approved, amended) or the decree that promulgated it say so."""
+        row = catalog.fetch_one(
+            conn, "SELECT doc_type, doc_number FROM documents WHERE id = ?", (doc_id,)
+        )
+        decree = row["doc_number"] if row and row["doc_type"] == "令" else None
+        evidence = [
+            r["prov_excerpt"]
+            for r in catalog.fetch_all(
+                conn,
+                "SELECT prov_excerpt FROM events WHERE doc_id = ? AND prov_kind = 'parsed'"
+                " AND kind IN ('promulgated', 'approved', 'amended') AND prov_excerpt IS NOT NULL"
+                " AND acting_id IS NULL"
+                " ORDER BY date",
+                (doc_id,),
+            )
+        ]
+        return disclosure_rules.promulgation_basis(evidence, decree=decree)
 
     def _forwarding_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """A 转发/批转 notice with no attribute of its own takes what it forwards."""

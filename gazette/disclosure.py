@@ -267,13 +267,71 @@ def publication_basis(
     return None
 
 
-def publication_disclosure(basis: str) -> Disclosure:
-    """The proactive disclosure a publication gives."""
+def publication_disclosure(basis: str, reason: str | None = None) -> Disclosure:
+    """The proactive disclosure a publication gives (``reason``: the legal ground, if any)."""
     return Disclosure(
         attribute=DisclosureAttribute.PROACTIVE,
+        reason=reason,
         basis=basis,
         provenance=Provenance(ProvenanceKind.POLICY, excerpt=basis),
     )
+
+
+# What kind of act a 题注 entry or a decree shows, and the law that has it promulgated.
+_ACT_VERB = re.compile(r"通过|公布|发布|颁布|批准|修正|修订")
+_PUBLIC_BY_LAW = "《中华人民共和国政府信息公开条例》第二十条第（一）项"
+_PROMULGATED_ACTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(r"全国人民代表大会|全国人大"),
+        "法律",
+        "《中华人民共和国立法法》：法律由国家主席签署主席令予以公布",
+    ),
+    (
+        re.compile(r"最高人民法院|最高人民检察院"),
+        "司法解释",
+        "司法解释以最高人民法院、最高人民检察院公告形式公开发布",
+    ),
+    (
+        re.compile(
+            r"国务院令|国令|国务院(?:第[^，。]{1,12}次)?常务会议|^\S{0,12}国务院(?:公布|发布|批准)"
+        ),
+        "行政法规",
+        "《中华人民共和国立法法》：行政法规由总理签署国务院令公布",
+    ),
+    (
+        re.compile(r"人民代表大会|人大常委会|人大常务委员会"),
+        "地方性法规",
+        "《中华人民共和国立法法》：地方性法规由人民代表大会主席团或者常务委员会发布公告予以公布",
+    ),
+    (
+        re.compile(
+            r"人民政府令|政府令|部令|总局令|委员会令|局令|署令|人民政府(?:第[^，。]{1,12}次)?常务会议"
+        ),
+        "规章",
+        "《中华人民共和国立法法》：规章由部门首长或者省长、自治区主席、市长、自治州州长签署命令予以公布",
+    ),
+)
+
+
+def promulgation_basis(
+    evidence: Iterable[str], *, decree: str | None = None
+) -> tuple[str, str] | None:
+    """``(basis, legal ground)`` when a text is an act promulgated by law, else ``None``.
+
+    Laws, administrative regulations, local regulations and rules are promulgated publicly
+    (立法法), and judicial interpretations by announcement; the 政府信息公开条例 (第二十条第（一）
+    项) puts 行政法规、规章和规范性文件 first among what an agency discloses proactively. The
+    evidence is the 题注 entries of the text (``2019年6月25日 漯河市…通过``) or the decree it
+    was promulgated by (``国令第707号``): an act of adoption, promulgation or approval by a
+    legislature, a government or the supreme court or procuratorate.
+    """
+    for text in ([decree] if decree else []) + list(evidence):
+        if not text or (text != decree and not _ACT_VERB.search(text)):
+            continue
+        for pattern, kind, law in _PROMULGATED_ACTS:
+            if pattern.search(text):
+                return f"{kind}，依法公布（{text.strip()[:80]}）", f"{law}；{_PUBLIC_BY_LAW}"
+    return None
 
 
 def explicit(disclosure: Disclosure) -> bool:

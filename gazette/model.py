@@ -208,6 +208,8 @@ class ProvenanceKind(enum.StrEnum):
     MANUAL = "manual"  # entered by a person
     INHERITED = "inherited"  # taken over from a carrier notice or forwarded document
     POLICY = "policy"  # derived from a configured rule (e.g. default validity period)
+    INFERRED = "inferred"  # inferred from what the text states (an adoption date standing for
+    # a publication date it does not give); marked as an inference wherever it is shown
 
 
 @attrs.frozen
@@ -235,7 +237,8 @@ class Provenance:
 class EventKind(enum.StrEnum):
     """Kinds of lifecycle events (DOMAIN.md §3)."""
 
-    PROMULGATED = "promulgated"  # 公布 / 发布 / 印发
+    PROMULGATED = "promulgated"  # 公布 / 发布 / 印发 (a law's adoption, 通过, too)
+    APPROVED = "approved"  # 批准 (a city's regulation approved by the provincial congress)
     EFFECTIVE = "effective"  # 施行 / 生效
     VALID_UNTIL = "valid_until"  # last day of a stated validity period (有效期至)
     RENEWED = "renewed"  # validity extended (清理: 继续有效), optionally to a new date

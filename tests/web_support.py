@@ -49,6 +49,9 @@ class WebCorpus:
     issue_item: str  # an item of the sample gazette issue
 
 
+UNKNOWN_TITLE = "青川市人民政府办公室关于做好物业服务投诉处理工作的通知"
+
+
 def build(root: Path) -> WebCorpus:
     from ingest import ingest_paths
 
@@ -86,6 +89,29 @@ def build(root: Path) -> WebCorpus:
         archive.set_disclosure(
             withheld, "withheld", reason="国家秘密", grounds=["art14_state_secret"], by="builder"
         )
+        # A notice without a disclosure note: unknown until an archivist decides.
+        unknown = ingest_text(
+            archive,
+            folder,
+            official_text(
+                UNKNOWN_TITLE,
+                number="青政办发〔2024〕31号",
+                issuer="青川市人民政府办公室",
+                body=("一、各物业服务企业应当在收到投诉后五个工作日内答复。",),
+            ),
+        )
+        # Another, published by a person after it was stored (a "published" change).
+        later = ingest_text(
+            archive,
+            folder,
+            official_text(
+                "青川市人民政府办公室关于做好电梯维保检查工作的通知",
+                number="青政办发〔2024〕32号",
+                issuer="青川市人民政府办公室",
+                body=("一、电梯维保单位应当每半月检查一次。",),
+            ),
+        )
+        archive.set_disclosure(later, "proactive", basis="经审核主动公开", by="builder")
         for name, role in ROLES.items():
             users.add_user(archive, name, role, PASSWORD)
         issue = archive.internal.issues()[0]
@@ -96,7 +122,7 @@ def build(root: Path) -> WebCorpus:
             repealed=archive.internal.resolve("青政发〔2019〕30号"),
             xss=xss,
             withheld=withheld,
-            unknown=archive.internal.resolve("北京市物业管理条例"),
+            unknown=unknown,
             issue_item=str(issue.items[0].doc_id),
         )
     finally:

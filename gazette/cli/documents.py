@@ -8,6 +8,7 @@ import datetime as _dt
 import click
 
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
+from gazette.export.rendition import inference_note
 from gazette.lifecycle import cite, status_on
 from gazette.model import OcrInfo
 from gazette.shapes import list_json, show_json, status_json
@@ -86,6 +87,8 @@ def show(
     )
     since = f" since {status.since.isoformat()}" if status.since else ""
     click.echo(f"  时效性: {status.label} ({status.value.value}{since}, as of {status.as_of})")
+    if status.basis.inferred:
+        click.echo(f"  推定: {inference_note(status)}")
     for pub in doc.publications:
         click.echo(f"  刊登: {pub.label}")
     for part in doc.parts:
@@ -127,6 +130,8 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
         click.echo(f"来源：{basis.source}")
     if basis.note:
         click.echo(f"说明：{basis.note}")
+    if basis.inferred:
+        click.echo(f"推定：{inference_note(result)}（日期系推定，非文本载明）")
     if result.version is not None and (result.version.label or result.version.adopted):
         click.echo(f"文本：{result.version.label or result.version.adopted}")
     elif result.version_note:

@@ -24,6 +24,7 @@ from gazette.lifecycle import (
     StatusValue,
     cite,
     describe_provenance,
+    start_inferred,
     status_intervals,
     status_on,
     timeline,
@@ -70,6 +71,7 @@ def timeline_(obj: Context, ref: str, view: str, as_json: bool) -> None:
                             "label": version_label(e.version) if e.version else None,
                             "adopted": _iso(e.version.adopted) if e.version else None,
                             "effective": _iso(e.version.effective) if e.version else None,
+                            "inferred": bool(e.version and start_inferred(doc, e.version)),
                         },
                     }
                     for e in entries
@@ -112,7 +114,8 @@ def timeline_(obj: Context, ref: str, view: str, as_json: bool) -> None:
             if entry.date is None:
                 click.echo("  (text held, undated)")
             else:
-                click.echo(f"  {date}  text version {version_label(entry.version)}")
+                guessed = "（施行日期系推定）" if start_inferred(doc, entry.version) else ""
+                click.echo(f"  {date}  text version {version_label(entry.version)}{guessed}")
     click.echo("status periods:")
     for value, start, end in intervals:
         first = "…" if start == _dt.date.min else start.isoformat()
@@ -413,7 +416,10 @@ def report_status(
 @json_option
 @click.pass_obj
 def report_unresolved(obj: Context, view: str, as_json: bool) -> None:
-    """References to documents the archive does not hold (or cannot tell apart), kept pending."""
+    """References kept pending: to documents the archive does not hold, cannot tell apart, or
+    holds only as a later act of that title; and possible repeals kept for a person's review
+    (state "review": a clause that comes close to repealing a document without fitting the
+    grammar of a repeal; never applied)."""
     rows = obj.archive().unresolved(view)
     items = []
     for row in rows:
@@ -436,6 +442,8 @@ def report_unresolved(obj: Context, view: str, as_json: bool) -> None:
                 "source": (event_data.get("provenance") or {}).get("source"),
                 "candidates": row["candidates"],
                 "since": row["created_at"],
+                "reason": payload.get("reason"),
+                "sentence": (event_data.get("provenance") or {}).get("excerpt"),
             }
         )
     if as_json:
@@ -448,11 +456,14 @@ def report_unresolved(obj: Context, view: str, as_json: bool) -> None:
         what = item["event"] or item["kind"]
         if item["outcome"]:
             what += f":{item['outcome']}"
+        state = "review" if item["kind"] == "review" else item["state"]
         origin = item["from"] or item["source"] or "-"
         extra = f"  candidates: {', '.join(item['candidates'])}" if item["candidates"] else ""
-        click.echo(
-            f"{item['state']:<9} {item['ref']}  ← {what} {item['date'] or ''} from {origin}{extra}"
-        )
+        click.echo(f"{state:<9} {item['ref']}  ← {what} {item['date'] or ''} from {origin}{extra}")
+        if item["reason"]:
+            click.echo(f"          {item['reason']}")
+        if item["kind"] == "review" and item["sentence"]:
+            click.echo(f"          possible repeal, for review: {item['sentence']}")
 
 
 def register(group: click.Group) -> None:
