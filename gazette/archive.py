@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog, references
+from gazette import catalog, ocr_pages, references
 from gazette.archive_disclosure import DisclosureWrites
 from gazette.archive_index import IndexUpkeep
 from gazette.archive_lifecycle import ImportReport, LifecycleWrites
@@ -57,6 +57,7 @@ from gazette.model import (
     Document,
     GazetteIssue,
     LifecycleEvent,
+    OcrPage,
     Publication,
     SourceFile,
     TextVersion,
@@ -95,6 +96,8 @@ class Submission:
         issue: the gazette issue, when the file is one.
         state: ``stored``, or ``needs_ocr`` when pages still need recognising.
         detail: reader warnings and other notes kept with the source.
+        ocr_pages: what OCR read on each recognised page (lines, boxes, confidences), or why
+            it failed on a page.
     """
 
     source: SourceFile
@@ -104,6 +107,7 @@ class Submission:
     issue: GazetteIssue | None = None
     state: str = "stored"
     detail: dict[str, Any] = attrs.field(factory=dict)
+    ocr_pages: tuple[OcrPage, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         if self.issue is not None and len(self.issue.items) != len(self.documents):
@@ -449,6 +453,8 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         source = submission.source
         if not source_stored:
             catalog.insert_source(conn, source, state=submission.state, detail=submission.detail)
+        if submission.ocr_pages:
+            ocr_pages.insert(conn, source.sha256, submission.ocr_pages)
         ids: list[str] = []
         merged: list[str] = []
         new_ids: list[str] = []

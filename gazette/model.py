@@ -123,6 +123,62 @@ class OcrInfo:
     pages: tuple[tuple[int, float], ...] = attrs.field(default=(), converter=_to_tuple)
 
 
+@attrs.frozen
+class OcrLine:
+    """One line (or, on a vertical page, one column) recognised on a page image.
+
+    Attributes:
+        text: what was read.
+        box: ``(x0, top, x1, bottom)`` in points from the top left of the page, once the page
+            is turned by its :attr:`OcrPage.angle` (the box a viewer draws over the image).
+        confidence: the engine's confidence, 0-100.
+    """
+
+    text: str
+    box: tuple[float, float, float, float] = attrs.field(converter=tuple)
+    confidence: float = 0.0
+
+
+def _to_lines(values: Iterable[OcrLine]) -> tuple[OcrLine, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class OcrPage:
+    """What OCR read on one page image, kept so the image and its text can be shown side by
+    side, and so a page the engine failed on is known.
+
+    Attributes:
+        page: 1-based page of the original (PDF page index).
+        width, height: the page's size in points.
+        engine: what recognised it (``rapidocr 3.10.0 …``, ``tesseract 5.3.0 chi_sim``).
+        lines: the lines in reading order.
+        confidence: mean confidence weighted by text length (``None``: nothing read).
+        vertical: the page is set in vertical columns (read right to left).
+        angle: the turn (degrees, counter-clockwise) that straightened the page before
+            recognition; boxes refer to the turned page.
+        error: why the page could not be recognised (it then needs OCR again).
+    """
+
+    page: int
+    width: float
+    height: float
+    engine: str
+    lines: tuple[OcrLine, ...] = attrs.field(default=(), converter=_to_lines)
+    confidence: float | None = None
+    vertical: bool = False
+    angle: float = 0.0
+    error: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
 def canonical_text(blocks: Iterable[Block]) -> str:
     """The canonical standard text: NFC, one paragraph per line, final newline.
 

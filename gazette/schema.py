@@ -278,7 +278,21 @@ CREATE TRIGGER log_no_delete BEFORE DELETE ON log
 BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Recognised pages: each OCR'd page of an original with its lines, boxes and confidences (so
+# a viewer can show the image and the text side by side), or why the engine failed on it.
+_V2_OCR_PAGES = """
+CREATE TABLE ocr_pages (
+    sha256      TEXT NOT NULL REFERENCES sources(sha256) ON DELETE CASCADE,
+    page        INTEGER NOT NULL,
+    engine      TEXT NOT NULL,
+    confidence  REAL,
+    error       TEXT,                  -- why the page could not be recognised
+    data        TEXT NOT NULL,         -- JSON: gazette.ocr_pages.encode
+    PRIMARY KEY (sha256, page)
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2_OCR_PAGES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

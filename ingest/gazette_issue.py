@@ -730,6 +730,7 @@ def submission(
         issue=split_issue.issue,
         state="needs_ocr" if split_issue.issue.needs_ocr else "stored",
         detail=detail,
+        ocr_pages=raw.extra.get("ocr_pages", ()),
     )
 
 

@@ -291,7 +291,7 @@ def find_toc(lines: Sequence[str], limit: int = 400) -> int | None:
             return index
     for index, text in enumerate(lines[:limit]):
         flat = squeeze(text)
-        if 2 <= len(flat) <= 5 and (flat.startswith("目") or flat.endswith("录")):
+        if 1 <= len(flat) <= 5 and (flat.startswith("目") or flat.endswith("录")):
             following = lines[index + 1 : index + 4]
             if any(SECTION.match(squeeze(t)) or has_marker(t) for t in following):
                 return index

@@ -1,0 +1,484 @@
+"""OCR engines behind one interface: RapidOCR (the default) and Tesseract.
+
+An :class:`Engine` reads a greyscale page image (a numpy array, 0 = ink) and returns its lines
+as :class:`Piece` (text, box in the image's pixels, confidence 0-100):
+
+* :meth:`Engine.lines` — a page of horizontal text;
+* :meth:`Engine.columns` — a page of vertical text: one piece per column, right to left;
+* :meth:`Engine.strip` — one short line on its own (a page number under the text).
+
+**RapidOCR** (``rapidocr`` 3.x on ONNX Runtime) runs PaddleOCR's PP-OCR detection and
+recognition models, which ship inside the ``rapidocr`` wheel. The engine passes their paths
+explicitly, so RapidOCR never looks for (or downloads) a model: a missing file is a
+:class:`~gazette.errors.MissingDependency` naming it. On vertical pages, the detected boxes are
+grouped into columns and each column is recognised as a line turned a quarter counter-
+clockwise (its top to the left), which the recognition model reads.
+
+**Tesseract** (through ``pytesseract``) reads horizontal pages with ``chi_sim`` and automatic
+layout analysis, and vertical pages with ``chi_sim_vert`` as one block of vertical text.
+
+The engine is chosen by name (``rapidocr`` or ``tesseract``): an argument, else
+``$GAZETTE_OCR_ENGINE``, else RapidOCR.
+"""
+
+from __future__ import annotations
+
+import abc
+import functools
+import hashlib
+import os
+import shutil
+import statistics
+import subprocess
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+
+from gazette.errors import InvalidArgument, MissingDependency
+
+ENV_ENGINE = "GAZETTE_OCR_ENGINE"
+DEFAULT_ENGINE = "rapidocr"
+
+
+@attrs.frozen
+class Piece:
+    """One recognised line (or column) in image pixels."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+
+
+class EngineFailed(Exception):
+    """The engine could not read an image (its message says why)."""
+
+
+class Engine(abc.ABC):
+    """What every OCR engine offers."""
+
+    name: ClassVar[str]
+    dpi: ClassVar[int]  # the resolution pages are rendered at for it
+
+    @abc.abstractmethod
+    def unavailable(self) -> str | None:
+        """Why the engine cannot run here (``None`` when it can)."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """What recognised the text: name, version and model, for the record."""
+
+    def config_key(self) -> str:
+        """A short key of everything that changes the engine's output (for the page cache)."""
+        return hashlib.sha256(f"{self.describe()}|{self.dpi}".encode()).hexdigest()[:16]
+
+    @abc.abstractmethod
+    def lines(self, image: Any) -> list[Piece]:
+        """The lines of a page of horizontal text, in no particular order."""
+
+    @abc.abstractmethod
+    def columns(self, image: Any) -> list[Piece]:
+        """The columns of a page of vertical text, right to left."""
+
+    @abc.abstractmethod
+    def strip(self, image: Any) -> Piece | None:
+        """A short line read on its own (``— 4 —``), or ``None``."""
+
+    def require(self) -> None:
+        """Raise when the engine cannot run.
+
+        Raises:
+            MissingDependency: naming what is missing and the extra to install.
+        """
+        reason = self.unavailable()
+        if reason is not None:
+            raise MissingDependency(f"OCR with {self.name} ({reason})", self.name, "ocr")
+
+
+# --- RapidOCR -------------------------------------------------------------------------------
+
+
+class RapidEngine(Engine):
+    """PP-OCR models on ONNX Runtime, through ``rapidocr``."""
+
+    name = "rapidocr"
+    dpi = 200
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+
+    @staticmethod
+    def model_paths() -> dict[str, Path]:
+        """The detection, orientation and recognition models the installed wheel ships.
+
+        Raises:
+            MissingDependency: a package or a model file is missing.
+        """
+        try:
+            import onnxruntime  # noqa: F401
+            import rapidocr
+        except ImportError as exc:
+            raise MissingDependency(
+                f"OCR with RapidOCR (the package {exc.name} is not installed)", "rapidocr", "ocr"
+            ) from exc
+        folder = Path(rapidocr.__file__).resolve().parent / "models"
+        wanted = _rapid_model_names()
+        paths: dict[str, Path] = {}
+        for task, name in wanted.items():
+            path = folder / name
+            if not path.is_file():
+                raise MissingDependency(
+                    f"OCR with RapidOCR (its {task} model {name} is not in {folder}; the "
+                    "rapidocr wheel ships it, nothing is downloaded: reinstall rapidocr)",
+                    "rapidocr",
+                    "ocr",
+                )
+            paths[task] = path
+        return paths
+
+    def unavailable(self) -> str | None:
+        try:
+            self.model_paths()
+        except MissingDependency as exc:
+            return exc.feature.removeprefix("OCR with RapidOCR (").removesuffix(")")
+        return None
+
+    @functools.cached_property
+    def _ocr(self) -> Any:
+        from rapidocr import RapidOCR
+
+        paths = self.model_paths()
+        return RapidOCR(
+            params={
+                "Global.log_level": "error",
+                "Det.model_path": str(paths["det"]),
+                "Cls.model_path": str(paths["cls"]),
+                "Rec.model_path": str(paths["rec"]),
+                # Pages are recognised in parallel processes: one thread each.
+                "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+        )
+
+    @functools.cache  # noqa: B019 - one engine per process
+    def describe(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            release = version("rapidocr")
+        except PackageNotFoundError:
+            release = "?"
+        models = "+".join(p.stem for p in self.model_paths().values())
+        return f"rapidocr {release} {models}"
+
+    @staticmethod
+    def _rgb(image: Any) -> Any:
+        import numpy as np
+
+        return np.ascontiguousarray(np.stack([image] * 3, axis=-1)) if image.ndim == 2 else image
+
+    def _run(self, image: Any, **options: Any) -> Any:
+        try:
+            return self._ocr(self._rgb(image), **options)
+        except MissingDependency:
+            raise
+        except Exception as exc:
+            raise EngineFailed(f"rapidocr failed ({type(exc).__name__}: {exc})") from exc
+
+    def lines(self, image: Any) -> list[Piece]:
+        result = self._run(image)
+        return _rapid_pieces(result)
+
+    def detect(self, image: Any) -> list[Piece]:
+        """Text boxes only (no recognition)."""
+        result = self._run(image, use_cls=False, use_rec=False)
+        boxes = getattr(result, "boxes", None)
+        if boxes is None:
+            return []
+        return [
+            Piece(
+                "",
+                float(b[:, 0].min()),
+                float(b[:, 1].min()),
+                float(b[:, 0].max()),
+                float(b[:, 1].max()),
+                0.0,
+            )
+            for b in boxes
+        ]
+
+    def columns(self, image: Any, boxes: list[Piece] | None = None) -> list[Piece]:
+        from ingest.ocr.layout import columns_right_to_left
+
+        boxes = self.detect(image) if boxes is None else boxes
+        groups = columns_right_to_left(boxes)
+        spans = [
+            (min(b.x0 for b in g), min(b.top for b in g), max(b.x1 for b in g), max(b.bottom for b in g))
+            for g in groups
+        ]
+        pieces = []
+        height, width = image.shape[:2]
+        for k, (x0, top, x1, bottom) in enumerate(spans):
+            # Widen the column to take in punctuation set beside the characters' axis, but
+            # not into the next column.
+            pad = 0.3 * (x1 - x0)
+            left = max(x0 - pad, spans[k + 1][2] if k + 1 < len(spans) else 0.0, 0.0)
+            right = min(x1 + pad, spans[k - 1][0] if k > 0 else width, width)
+            piece = self._column(image, left, max(0.0, top - 4), right, min(height, bottom + 4))
+            if piece is not None:
+                pieces.append(attrs.evolve(piece, x0=x0, x1=x1))
+        return pieces
+
+    def _column(self, image: Any, x0: float, top: float, x1: float, bottom: float) -> Piece | None:
+        import numpy as np
+
+        crop = image[int(top) : int(bottom) + 1, int(x0) : int(x1) + 1]
+        if crop.size == 0:
+            return None
+        turned = np.ascontiguousarray(np.rot90(crop, 1))
+        result = self._run(turned, use_det=False, use_cls=False, use_rec=True)
+        texts = [t for t in (getattr(result, "txts", None) or ()) if t]
+        if not texts:
+            return None
+        scores = list(getattr(result, "scores", None) or (0.0,))
+        return Piece("".join(texts), x0, top, x1, bottom, round(100 * float(scores[0]), 1))
+
+    def strip(self, image: Any) -> Piece | None:
+        pieces = self.lines(image)
+        if not pieces:
+            return None
+        pieces.sort(key=lambda p: p.x0)
+        return Piece(
+            "".join(p.text for p in pieces),
+            min(p.x0 for p in pieces),
+            min(p.top for p in pieces),
+            max(p.x1 for p in pieces),
+            max(p.bottom for p in pieces),
+            round(statistics.mean(p.confidence for p in pieces), 1),
+        )
+
+
+def _rapid_model_names() -> dict[str, str]:
+    """File names of the models RapidOCR's own configuration names by default."""
+    try:
+        from rapidocr.inference_engine.base import FileInfo, InferSession
+        from rapidocr.main import DEFAULT_CFG_PATH
+        from rapidocr.utils.parse_parameters import ParseParams
+
+        config = ParseParams.load(DEFAULT_CFG_PATH)
+        names = {}
+        for task, section in (("det", config.Det), ("cls", config.Cls), ("rec", config.Rec)):
+            info = InferSession.get_model_url(
+                FileInfo(
+                    engine_type=section.engine_type,
+                    ocr_version=section.ocr_version,
+                    task_type=section.task_type,
+                    lang_type=section.lang_type,
+                    model_type=section.model_type,
+                )
+            )
+            names[task] = Path(str(info["model_dir"])).name
+        return names
+    except Exception:  # an internal layout this code does not know: the wheel's files
+        import rapidocr
+
+        folder = Path(rapidocr.__file__).resolve().parent / "models"
+        found = {}
+        for task in ("det", "cls", "rec"):
+            matches = sorted(folder.glob(f"*{task}*.onnx"))
+            found[task] = matches[0].name if matches else f"a {task} model (*{task}*.onnx)"
+        return found
+
+
+def _rapid_pieces(result: Any) -> list[Piece]:
+    boxes = getattr(result, "boxes", None)
+    texts = getattr(result, "txts", None)
+    scores = getattr(result, "scores", None)
+    if boxes is None or texts is None:
+        return []
+    pieces = []
+    for box, text, score in zip(boxes, texts, scores or [0.0] * len(texts), strict=False):
+        if not text.strip():
+            continue
+        pieces.append(
+            Piece(
+                text,
+                float(box[:, 0].min()),
+                float(box[:, 1].min()),
+                float(box[:, 0].max()),
+                float(box[:, 1].max()),
+                round(100 * float(score), 1),
+            )
+        )
+    return pieces
+
+
+# --- Tesseract ------------------------------------------------------------------------------
+
+
+class TesseractEngine(Engine):
+    """Tesseract through pytesseract: ``chi_sim`` for horizontal pages, ``chi_sim_vert`` for
+    vertical ones (``$GAZETTE_OCR_LANG`` names another horizontal model)."""
+
+    name = "tesseract"
+    dpi = 300  # what Tesseract's models are tuned for
+
+    def __init__(self, language: str | None = None, vertical_language: str = "chi_sim_vert"):
+        self.language = language or os.environ.get("GAZETTE_OCR_LANG") or "chi_sim"
+        self.vertical_language = vertical_language
+
+    @staticmethod
+    @functools.cache
+    def _languages() -> tuple[str | None, frozenset[str]]:
+        """Why Tesseract cannot run (or ``None``), and the models it has."""
+        try:
+            import pytesseract  # noqa: F401
+            from PIL import Image  # noqa: F401
+        except ImportError as exc:
+            return (
+                f"the Python packages for OCR are not installed ({exc.name}); "
+                "pip install 'gazette[ocr]'",
+                frozenset(),
+            )
+        binary = shutil.which(os.environ.get("TESSERACT_CMD", "tesseract"))
+        if binary is None:
+            return (
+                "Tesseract is not installed (Debian/Ubuntu: apt-get install tesseract-ocr "
+                "tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert)",
+                frozenset(),
+            )
+        try:
+            listed = subprocess.run(
+                [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            return f"Tesseract cannot be run ({exc})", frozenset()
+        return None, frozenset(line.strip() for line in (listed.stdout + listed.stderr).splitlines())
+
+    def unavailable(self) -> str | None:
+        reason, languages = self._languages()
+        if reason is not None:
+            return reason
+        if self.language not in languages:
+            package = "tesseract-ocr-" + self.language.replace("_", "-")
+            return f"Tesseract has no {self.language} model (apt-get install {package})"
+        return None
+
+    @functools.cache  # noqa: B019 - one engine per process
+    def describe(self) -> str:
+        import pytesseract
+
+        return f"tesseract {pytesseract.get_tesseract_version()} {self.language}"
+
+    def _data(self, image: Any, language: str, psm: int) -> dict[str, list[Any]]:
+        import pytesseract
+        from PIL import Image
+
+        try:
+            data: dict[str, list[Any]] = pytesseract.image_to_data(
+                Image.fromarray(image),
+                lang=language,
+                config=f"--psm {psm}",
+                output_type=pytesseract.Output.DICT,
+            )
+        except pytesseract.TesseractError as exc:
+            raise EngineFailed(
+                f"tesseract failed (TesseractError {exc.status}: {exc.message.strip()[:120]})"
+            ) from exc
+        except (OSError, RuntimeError) as exc:
+            raise EngineFailed(f"tesseract failed ({type(exc).__name__}: {exc})") from exc
+        return data
+
+    def _pieces(self, data: dict[str, list[Any]], *, vertical: bool) -> list[Piece]:
+        from ingest.normalize import GAP
+
+        groups: dict[tuple[int, int, int], list[int]] = {}
+        for i, word in enumerate(data["text"]):
+            if int(data["level"][i]) == 5 and str(word).strip():
+                key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+                groups.setdefault(key, []).append(i)
+        pieces = []
+        for indexes in groups.values():
+            along = "top" if vertical else "left"
+            indexes.sort(key=lambda i: int(data[along][i]))
+            text = ""
+            previous_end = None
+            for i in indexes:
+                start = int(data[along][i])
+                extent = int(data["height" if vertical else "width"][i])
+                across = int(data["width" if vertical else "height"][i])
+                if previous_end is not None and start - previous_end > 1.2 * max(across, 1):
+                    text += GAP  # a wide gap: keep it (a joint signature, a 目录 page marker)
+                text += str(data["text"][i])
+                previous_end = start + extent
+            confidences = [float(data["conf"][i]) for i in indexes if float(data["conf"][i]) >= 0]
+            pieces.append(
+                Piece(
+                    text,
+                    min(int(data["left"][i]) for i in indexes),
+                    min(int(data["top"][i]) for i in indexes),
+                    max(int(data["left"][i]) + int(data["width"][i]) for i in indexes),
+                    max(int(data["top"][i]) + int(data["height"][i]) for i in indexes),
+                    round(sum(confidences) / len(confidences), 1) if confidences else 0.0,
+                )
+            )
+        return pieces
+
+    def lines(self, image: Any) -> list[Piece]:
+        return self._pieces(self._data(image, self.language, 3), vertical=False)
+
+    def columns(self, image: Any) -> list[Piece]:
+        _, languages = self._languages()
+        if self.vertical_language not in languages:
+            raise EngineFailed(
+                f"a vertical page needs Tesseract's {self.vertical_language} model "
+                "(apt-get install tesseract-ocr-chi-sim-vert)"
+            )
+        pieces = self._pieces(self._data(image, self.vertical_language, 5), vertical=True)
+        return sorted(pieces, key=lambda p: -p.x1)
+
+    def strip(self, image: Any) -> Piece | None:
+        pieces = self._pieces(self._data(image, self.language, 7), vertical=False)
+        return pieces[0] if pieces else None
+
+
+# --- choosing one ---------------------------------------------------------------------------
+
+ENGINES: dict[str, type[Engine]] = {"rapidocr": RapidEngine, "tesseract": TesseractEngine}
+
+
+def engine_name(name: str | None = None) -> str:
+    """The engine to use: ``name``, else ``$GAZETTE_OCR_ENGINE``, else RapidOCR.
+
+    Raises:
+        InvalidArgument: an engine this library does not know.
+    """
+    chosen = (name or os.environ.get(ENV_ENGINE) or DEFAULT_ENGINE).strip().lower()
+    if chosen not in ENGINES:
+        raise InvalidArgument(
+            f"unknown OCR engine {chosen!r} (choose from {', '.join(sorted(ENGINES))})"
+        )
+    return chosen
+
+
+@functools.cache
+def get_engine(name: str | None = None) -> Engine:
+    """The engine of that name (one instance per process)."""
+    return ENGINES[engine_name(name)]()
+
+
+__all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "ENV_ENGINE",
+    "Engine",
+    "EngineFailed",
+    "Piece",
+    "RapidEngine",
+    "TesseractEngine",
+    "engine_name",
+    "get_engine",
+]
