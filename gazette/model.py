@@ -685,7 +685,8 @@ class Document:
 
 
 def current_text(texts: Iterable[TextVersion]) -> TextVersion | None:
-    """Pick the latest version; within a version, the standard rendition, else the first."""
+    """Pick the latest version; within a version, the standard rendition, else the first; a
+    rendition read from text (born digital, Word, web) before one recognised by OCR."""
     ordered = list(texts)
     if not ordered:
         return None
@@ -693,8 +694,8 @@ def current_text(texts: Iterable[TextVersion]) -> TextVersion | None:
         (t.adopted or _dt.date.min for t in ordered),
     )
     same = [t for t in ordered if (t.adopted or _dt.date.min) == latest]
-    standard = [t for t in same if t.standard]
-    return (standard or same)[0]
+    standard = [t for t in same if t.standard] or same
+    return min(standard, key=lambda t: t.ocr is not None)
 
 
 # --- gazettes ------------------------------------------------------------------------------
@@ -724,6 +725,27 @@ class IssueItem:
 
 
 @attrs.frozen
+class Edition:
+    """One file an issue arrived in: a scan, the born-digital PDF, a Word file, a web edition.
+
+    Attributes:
+        source: the file's SHA-256.
+        kind: ``digital``, ``scanned``, ``word`` or ``web``.
+        issue_id: the archive's record of the issue as read from this file.
+        page_count: pages in the file (``None`` for files without pages).
+        needs_ocr: pages of the file that still need recognising.
+        ocr: OCR details when the file's pages were recognised.
+    """
+
+    source: str | None
+    kind: str
+    issue_id: int | None = None
+    page_count: int | None = None
+    needs_ocr: tuple[int, ...] = attrs.field(default=(), converter=_to_tuple)
+    ocr: OcrInfo | None = None
+
+
+@attrs.frozen
 class GazetteIssue:
     """One issue of a gazette (政府公报).
 
@@ -738,6 +760,8 @@ class GazetteIssue:
         needs_ocr: pages without a usable text layer that could not be recognised.
         ocr: OCR details when pages were recognised.
         id: assigned by the archive.
+        editions: the files the issue arrived in, best first (see
+            :func:`gazette.gazettes.combine`); the fields above describe the best.
     """
 
     gazette: str
@@ -750,6 +774,7 @@ class GazetteIssue:
     needs_ocr: tuple[int, ...] = attrs.field(default=(), converter=_to_tuple)
     ocr: OcrInfo | None = None
     id: int | None = None
+    editions: tuple[Edition, ...] = attrs.field(default=(), converter=_to_tuple)
 
     @property
     def label(self) -> str:

@@ -321,19 +321,31 @@ class ArchiveView:
         return out
 
     def issues(self, gazette: str | None = None) -> builtins.list[GazetteIssue]:
-        """Gazette issues, oldest first, with the items this view may see."""
-        rows = catalog.fetch_all(
-            self.conn,
-            "SELECT * FROM issues"
-            + (" WHERE gazette = ?" if gazette else "")
-            + " ORDER BY gazette, year, first, id",
-            (gazette,) if gazette else (),
-        )
+        """Gazette issues, oldest first, each once with the files it arrived in (its
+        editions; see :func:`gazette.gazettes.combine`), with the items this view may see.
+
+        Args:
+            gazette: only this gazette's issues (its name in any usual spelling:
+                ``国务院公报`` finds ``中华人民共和国国务院公报``).
+        """
+        from gazette.gazettes import combine, same_gazette
+
+        rows = catalog.fetch_all(self.conn, "SELECT * FROM issues ORDER BY gazette, year, first, id")
+        formats = {
+            r["sha256"]: r["format"]
+            for r in catalog.fetch_all(
+                self.conn,
+                "SELECT sha256, format FROM sources WHERE sha256 IN"
+                " (SELECT source_sha256 FROM issues)",
+            )
+        }
+        records = [catalog.issue_from_row(self.conn, r) for r in rows]
+        if gazette:
+            records = [r for r in records if same_gazette(r.gazette, gazette)]
         out = []
         shown = self.visible_ids()
         untitled = self.withheld_titles()
-        for r in rows:
-            issue = catalog.issue_from_row(self.conn, r)
+        for issue in combine(records, formats):
             items = tuple(
                 attrs.evolve(i, title=WITHHELD_PLACEHOLDER) if i.doc_id in untitled else i
                 for i in issue.items

@@ -343,14 +343,19 @@ def test_an_issue_from_two_files_links_every_item_including_the_unnumbered(
 ) -> None:
     report = ingest_paths(archive, [gazettes.national_pdf, gazettes.national_docx], jobs=1)
     assert report.summary["ingested"] == 2
-    first, second = archive.internal.issues()
-    assert [i.doc_id for i in first.items] == [i.doc_id for i in second.items]
+    [issue] = archive.internal.issues()  # one issue, in two files
+    assert [e.kind for e in issue.editions] == ["digital", "word"]
+    assert [e.page_count for e in issue.editions] == [gazettes.national.page_count, None]
+    first, second = (
+        archive.conn.execute("SELECT doc_id FROM issue_items WHERE issue_id = ? ORDER BY seq", (e.issue_id,)).fetchall()
+        for e in issue.editions
+    )
+    assert first == second == [(i.doc_id,) for i in issue.items]
     assert archive.counts()["documents"] == len(gazettes.national.items)
-    assert second.page_count is None and first.page_count == gazettes.national.page_count
     # The gap report sees one issue in two files, not a duplicate.
     [report] = find_gaps(archive.internal.issues())
     assert not report.duplicates and not report.duplicate_totals
-    assert {e.issue_ids for e in report.editions} == {(first.id, second.id)}  # 第5、6期
+    assert [(e.label, e.issues) for e in report.editions] == [("2019年第5、6期", ("digital", "word"))]
 
 
 def test_items_are_public_by_being_printed(archive: gazette.Archive) -> None:
