@@ -119,7 +119,7 @@ def _recognise(
     path: Path, pages: Sequence[int], name: str, metadata: dict[str, str]
 ) -> RawDocument:
     """OCR of PDF pages, as paragraphs (``extra["ocr_pages"]``: what was read on each page)."""
-    recognised = ocr.recognise_pages(path, pages)
+    recognised = ocr.recognise_pages(path, pages, label=name)
     failed = ocr.failures(recognised)
     warnings = (
         [f"{len(failed)} page(s) could not be recognised and need OCR: " + "; ".join(failed)]

@@ -262,7 +262,11 @@ def ingest_paths(
     The search index catches up every 200 files and at the end of the batch (see
     :meth:`gazette.archive.Archive.deferred_indexing`), not after every file.
     """
-    with archive.deferred_indexing():
+    from ingest.ocr import cache_in
+
+    # Pages recognised by OCR are cached in the archive as they are done, so a batch that is
+    # interrupted does not recognise them again.
+    with archive.deferred_indexing(), cache_in(archive.root):
         return _ingest(archive, paths, recursive, jobs, progress, on_total, stage)
 
 

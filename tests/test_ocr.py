@@ -156,13 +156,25 @@ def test_a_scan_without_ocr_or_metadata_keeps_the_original_and_its_pages(
 # --- with RapidOCR ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def scanned(gazettes: Any) -> list[OcrPage]:
+_RECOGNISED: dict[Path, list[OcrPage]] = {}
+
+
+def recognise_small_scan(gazettes: Any) -> list[OcrPage]:
+    """The scanned fixture issue, recognised once per test session."""
     reason = ocr.unavailable()
     if reason is not None:
         pytest.skip(f"OCR cannot run here: {reason}")
-    count, _ = pdf_info(gazettes.small_scan)
-    return ocr.recognise_pages(gazettes.small_scan, range(1, count + 1))
+    if gazettes.small_scan not in _RECOGNISED:
+        count, _ = pdf_info(gazettes.small_scan)
+        _RECOGNISED[gazettes.small_scan] = ocr.recognise_pages(
+            gazettes.small_scan, range(1, count + 1), cache=None
+        )
+    return _RECOGNISED[gazettes.small_scan]
+
+
+@pytest.fixture(scope="module")
+def scanned(gazettes: Any) -> list[OcrPage]:
+    return recognise_small_scan(gazettes)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gazette.cli.common import Context, emit_json, json_option, stderr_is_terminal
+from gazette.cli.common import (
+    Context,
+    emit_json,
+    json_option,
+    ocr_engine_option,
+    stderr_is_terminal,
+    use_ocr_engine,
+)
 
 if TYPE_CHECKING:
     from ingest.pipeline import BatchReport
@@ -23,19 +30,30 @@ if TYPE_CHECKING:
     default=None,
     help="Worker processes for reading and parsing (default: CPU count, at most 4).",
 )
+@ocr_engine_option
 @json_option
 @click.pass_obj
 def ingest(
-    obj: Context, paths: tuple[str, ...], recursive: bool, jobs: int | None, as_json: bool
+    obj: Context,
+    paths: tuple[str, ...],
+    recursive: bool,
+    jobs: int | None,
+    ocr_engine: str | None,
+    as_json: bool,
 ) -> int:
     """Ingest documents and gazette issues (text, Markdown, HTML, DOCX, PDF).
 
     Files already in the archive (same bytes) are reported as duplicates and not read again,
     so an interrupted batch can simply be run again. A file that fails is reported with the
-    reason and the batch goes on; the exit status is 1 if any file failed.
+    reason and the batch goes on; the exit status is 1 if any file failed. Scanned pages are
+    recognised by OCR (RapidOCR unless --ocr-engine or $GAZETTE_OCR_ENGINE says otherwise),
+    with their progress per page; pages recognised before an interruption are not
+    recognised again. Ctrl-C stops at once (exit status 130) and stores nothing partial.
     """
+    from ingest.ocr import progress_to
     from ingest.pipeline import FileResult, ingest_paths
 
+    use_ocr_engine(ocr_engine)
     archive = obj.archive(create=True)
     show_progress = stderr_is_terminal() and not as_json
     progress_bar: Any = None
@@ -63,10 +81,24 @@ def ingest(
             if result.outcome == "failed":
                 progress_bar.console.print(f"[red]failed[/red] {result.error}")
 
+    def on_ocr(label: str, done: int, total: int) -> None:
+        if progress_bar is not None:
+            progress_bar.update(task, description=f"OCR {done}/{total} {label}")
+            if done == total:
+                progress_bar.update(task, description="ingesting")
+        elif not as_json:
+            click.echo(f"OCR {done}/{total} {label}", err=True)
+
     try:
-        report = ingest_paths(
-            archive, paths, recursive=recursive, jobs=jobs, progress=on_result, on_total=on_total
-        )
+        with progress_to(on_ocr):
+            report = ingest_paths(
+                archive,
+                paths,
+                recursive=recursive,
+                jobs=jobs,
+                progress=on_result,
+                on_total=on_total,
+            )
     finally:
         if progress_bar is not None:
             progress_bar.stop()

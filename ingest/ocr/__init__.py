@@ -134,6 +134,7 @@ def recognise_pages(
     progress: Progress | None = None,
     cache: PageCache | None = None,
     sha256: str | None = None,
+    label: str | None = None,
 ) -> list[OcrPage]:
     """Recognise 1-based ``pages`` of a PDF, in order.
 
@@ -143,6 +144,7 @@ def recognise_pages(
     Args:
         dpi: rendering resolution (default: the engine's, 200 for RapidOCR, 300 for Tesseract).
         sha256: the file's hash, when the caller knows it (else computed for the cache).
+        label: how progress reports name the file (default: its name).
 
     Raises:
         MissingDependency: the engine cannot run here.
@@ -164,7 +166,7 @@ def recognise_pages(
             if page is not None:
                 found[number] = page
     todo = [n for n in numbers if n not in found]
-    tell = _reporter(path.name, len(numbers), progress)
+    tell = _reporter(label or path.name, len(numbers), progress)
     count = [len(found)]
     if found:
         tell(count[0])

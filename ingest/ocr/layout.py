@@ -52,7 +52,7 @@ def _ink(gray: Any) -> Any:
     step = max(1, int(round(width / _WORK_WIDTH)))
     small = gray[::step, ::step].astype(np.float32)
     threshold = _otsu(small)
-    ys, xs = np.nonzero(small < threshold)
+    ys, xs = np.nonzero(small <= threshold)
     points = np.stack([xs, ys], axis=1).astype(np.float32)
     if len(points) > 200_000:
         points = points[:: len(points) // 200_000 + 1]
