@@ -59,7 +59,6 @@ from gazette.model import (
     GazetteIssue,
     LifecycleEvent,
     OcrPage,
-    Publication,
     SourceFile,
     TextVersion,
 )

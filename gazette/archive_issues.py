@@ -80,9 +80,9 @@ class IssueWrites(ArchiveHost):
             )
             for r in rows
         )
-        if scored and scored[-1][0] >= TITLE_SIMILARITY:
-            if len(scored) == 1 or scored[-2][0] < scored[-1][0] - 0.1:
-                return scored[-1][1]
+        clear = len(scored) == 1 or (len(scored) > 1 and scored[-2][0] < scored[-1][0] - 0.1)
+        if scored and scored[-1][0] >= TITLE_SIMILARITY and clear:
+            return scored[-1][1]
         return None
 
     def _add_issue(

@@ -40,7 +40,8 @@ from gazette.model import Edition, GazetteIssue, IssueNumber
 # --- names and editions -----------------------------------------------------------------------
 
 # A gazette is named with or without the state's name, and a city's government with or
-# without 人民: ``国务院公报`` = ``中华人民共和国国务院公报``, ``济南市政府公报`` = ``济南市人民政府公报``.
+# without 人民: ``国务院公报`` = ``中华人民共和国国务院公报``,
+# ``济南市政府公报`` = ``济南市人民政府公报``.
 _STATE = "中华人民共和国"
 
 
@@ -245,7 +246,9 @@ def _names(issues: Sequence[GazetteIssue]) -> tuple[str, ...]:
         lambda i: f"总第{i.total}期" if i.total is not None else None,
         lambda i: i.date.isoformat() if i.date is not None else None,
         lambda i: i.items[0].title[:30] if i.items else None,
-        lambda i: f"文件{i.editions[0].source[:12]}" if i.editions and i.editions[0].source else None,
+        lambda i: (
+            f"文件{i.editions[0].source[:12]}" if i.editions and i.editions[0].source else None
+        ),
     )
     for teller in tellers:
         told = [teller(i) for i in issues]
@@ -262,7 +265,9 @@ def find_gaps(
     by_gazette: dict[str, list[GazetteIssue]] = defaultdict(list)
     for issue in combine(issues, formats):
         by_gazette[gazette_key(issue.gazette)].append(issue)
-    reports = [_report(max((i.gazette for i in held), key=len), held) for held in by_gazette.values()]
+    reports = [
+        _report(max((i.gazette for i in held), key=len), held) for held in by_gazette.values()
+    ]
     return sorted(reports, key=lambda r: r.gazette)
 
 
@@ -341,7 +346,9 @@ def _report(gazette: str, issues: Sequence[GazetteIssue]) -> GapReport:
     # The unit most issues use; on a tie, the latest issue's (a gazette's current usage).
     units = Counter(i.number.unit for i in issues)
     latest = [i.number.unit for i in sorted(issues, key=lambda i: i.number)]
-    unit = max(units, key=lambda u: (units[u], len(latest) - latest[::-1].index(u))) if units else "期"
+    unit = (
+        max(units, key=lambda u: (units[u], len(latest) - latest[::-1].index(u))) if units else "期"
+    )
     return GapReport(
         gazette=gazette,
         issues=len(issues),

@@ -123,6 +123,11 @@ class OcrInfo:
     pages: tuple[tuple[int, float], ...] = attrs.field(default=(), converter=_to_tuple)
 
 
+def _to_box(values: Iterable[float]) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = (float(v) for v in values)
+    return (x0, top, x1, bottom)
+
+
 @attrs.frozen
 class OcrLine:
     """One line (or, on a vertical page, one column) recognised on a page image.
@@ -135,7 +140,7 @@ class OcrLine:
     """
 
     text: str
-    box: tuple[float, float, float, float] = attrs.field(converter=tuple)
+    box: tuple[float, float, float, float] = attrs.field(converter=_to_box)
     confidence: float = 0.0
 
 

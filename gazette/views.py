@@ -330,7 +330,9 @@ class ArchiveView:
         """
         from gazette.gazettes import combine, same_gazette
 
-        rows = catalog.fetch_all(self.conn, "SELECT * FROM issues ORDER BY gazette, year, first, id")
+        rows = catalog.fetch_all(
+            self.conn, "SELECT * FROM issues ORDER BY gazette, year, first, id"
+        )
         formats = {
             r["sha256"]: r["format"]
             for r in catalog.fetch_all(

@@ -154,7 +154,9 @@ def scanned(path: Path, source: SourceFile) -> Submission:
     raw = _recognise(path, range(1, page_count + 1), source.path, metadata)
     if not any(p.error is None for p in raw.extra["ocr_pages"]):
         reasons = "; ".join(ocr.failures(raw.extra["ocr_pages"])[:3])
-        return _needs_ocr(path, source, page_count, metadata, f"OCR failed on every page ({reasons})")
+        return _needs_ocr(
+            path, source, page_count, metadata, f"OCR failed on every page ({reasons})"
+        )
     if gazette_issue.looks_like_issue(raw):
         return _issue_submission(raw, path, source)
     return _scanned_document(raw, path, source)

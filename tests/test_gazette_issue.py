@@ -347,7 +347,9 @@ def test_an_issue_from_two_files_links_every_item_including_the_unnumbered(
     assert [e.kind for e in issue.editions] == ["digital", "word"]
     assert [e.page_count for e in issue.editions] == [gazettes.national.page_count, None]
     first, second = (
-        archive.conn.execute("SELECT doc_id FROM issue_items WHERE issue_id = ? ORDER BY seq", (e.issue_id,)).fetchall()
+        archive.conn.execute(
+            "SELECT doc_id FROM issue_items WHERE issue_id = ? ORDER BY seq", (e.issue_id,)
+        ).fetchall()
         for e in issue.editions
     )
     assert first == second == [(i.doc_id,) for i in issue.items]
@@ -355,7 +357,9 @@ def test_an_issue_from_two_files_links_every_item_including_the_unnumbered(
     # The gap report sees one issue in two files, not a duplicate.
     [report] = find_gaps(archive.internal.issues())
     assert not report.duplicates and not report.duplicate_totals
-    assert [(e.label, e.issues) for e in report.editions] == [("2019年第5、6期", ("digital", "word"))]
+    assert [(e.label, e.issues) for e in report.editions] == [
+        ("2019年第5、6期", ("digital", "word"))
+    ]
 
 
 def test_items_are_public_by_being_printed(archive: gazette.Archive) -> None:

@@ -113,7 +113,10 @@ def test_duplicates_are_told_apart_by_total_date_or_first_item() -> None:
     )
     [report] = find_gaps([_printing(issue(1, 2021, 4), "a"), _printing(issue(2, 2021, 4), "b")])
     # Nothing tells them apart: numbered in the order held.
-    assert report.duplicates[0].issues == (f"{NAME} 2021年第4期（其1）", f"{NAME} 2021年第4期（其2）")
+    assert report.duplicates[0].issues == (
+        f"{NAME} 2021年第4期（其1）",
+        f"{NAME} 2021年第4期（其2）",
+    )
 
 
 def _printing(record: GazetteIssue, *doc_ids: str) -> GazetteIssue:
@@ -137,7 +140,9 @@ def test_files_of_one_issue_are_editions_not_duplicates() -> None:
     assert report.duplicates == (
         Duplicate("2021年第5期", (f"{NAME} 2021年第5期（其1）", f"{NAME} 2021年第5期（其2）")),
     )
-    assert report.as_json()["editions"] == [{"label": "2021年第4期", "kinds": ["digital", "digital"]}]
+    assert report.as_json()["editions"] == [
+        {"label": "2021年第4期", "kinds": ["digital", "digital"]}
+    ]
     [alone] = find_gaps([_printing(issue(1, 2021, 1), "a"), _printing(issue(2, 2021, 1), "a")])
     assert alone.complete and alone.issues == 1
 

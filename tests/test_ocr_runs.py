@@ -125,7 +125,15 @@ def test_pages_recognised_before_a_kill_are_not_recognised_again(
     cached = list((archive / "ocr-cache").rglob("*.json"))
     assert len(cached) >= done
     again = subprocess.run(
-        [sys.executable, "-m", "gazette", "--archive", str(archive), "ingest", str(gazettes.small_scan)],
+        [
+            sys.executable,
+            "-m",
+            "gazette",
+            "--archive",
+            str(archive),
+            "ingest",
+            str(gazettes.small_scan),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -84,8 +84,7 @@ def _print_issue(issue: GazetteIssue) -> None:
     click.echo(f"{issue.label}  {date}{suffix}")
     if len(issue.editions) > 1:
         click.echo(
-            "  editions: "
-            + ", ".join(f"{e.kind} {(e.source or '-')[:12]}" for e in issue.editions)
+            "  editions: " + ", ".join(f"{e.kind} {(e.source or '-')[:12]}" for e in issue.editions)
         )
     ocr_pages = {page for page, _ in issue.ocr.pages} if issue.ocr else set()
     if not issue.items and issue.needs_ocr:
@@ -126,7 +125,9 @@ def _print_gaps(reports: list[GapReport]) -> None:
         for dup in report.duplicate_totals:
             click.echo(f"  duplicate total: {dup.label} claimed by {'; '.join(dup.issues)}")
         for dup in report.editions:
-            click.echo(f"  editions: {dup.label} in {len(dup.issues)} files ({', '.join(dup.issues)})")
+            click.echo(
+                f"  editions: {dup.label} in {len(dup.issues)} files ({', '.join(dup.issues)})"
+            )
         for a, b in report.out_of_order:
             click.echo(f"  totals run backwards: {a} → {b}")
 

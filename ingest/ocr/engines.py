@@ -216,7 +216,12 @@ class RapidEngine(Engine):
         boxes = self.detect(image) if boxes is None else boxes
         groups = columns_right_to_left(boxes)
         spans = [
-            (min(b.x0 for b in g), min(b.top for b in g), max(b.x1 for b in g), max(b.bottom for b in g))
+            (
+                min(b.x0 for b in g),
+                min(b.top for b in g),
+                max(b.x1 for b in g),
+                max(b.bottom for b in g),
+            )
             for g in groups
         ]
         pieces = []
@@ -356,7 +361,9 @@ class TesseractEngine(Engine):
             )
         except (OSError, subprocess.SubprocessError) as exc:
             return f"Tesseract cannot be run ({exc})", frozenset()
-        return None, frozenset(line.strip() for line in (listed.stdout + listed.stderr).splitlines())
+        return None, frozenset(
+            line.strip() for line in (listed.stdout + listed.stderr).splitlines()
+        )
 
     def unavailable(self) -> str | None:
         reason, languages = self._languages()

@@ -48,8 +48,8 @@ def _ink(gray: Any) -> Any:
     """Ink pixels of a reduced copy: an ``(n, 2)`` array of ``(x, y)``, and the scale."""
     import numpy as np
 
-    height, width = gray.shape
-    step = max(1, int(round(width / _WORK_WIDTH)))
+    width = gray.shape[1]
+    step = max(1, round(width / _WORK_WIDTH))
     small = gray[::step, ::step].astype(np.float32)
     threshold = _otsu(small)
     ys, xs = np.nonzero(small <= threshold)

@@ -13,7 +13,7 @@ no lines; a failure on the page-number strip only loses the page number.
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -132,7 +132,11 @@ def recognise_image(
         text = tidy(clean_inline(line.text, keep_gaps=True))
         if text:
             kept.append(
-                OcrLine(text, (line.x0, line.top, line.x1, line.bottom), line.confidence or 0.0)
+                OcrLine(
+                    text,
+                    (line.x0, line.top, line.x1, line.bottom),
+                    line.confidence or 0.0,
+                )
             )
     chars = sum(len(line.text) for line in kept)
     confidence = (
@@ -217,7 +221,7 @@ def mean_confidence(pages: Sequence[OcrPage]) -> float:
         return 0.0
     weights = [max(1, len(p.text)) for p in rated]
     return round(
-        statistics.fsum((p.confidence or 0.0) * w for p, w in zip(rated, weights, strict=True))
+        math.fsum((p.confidence or 0.0) * w for p, w in zip(rated, weights, strict=True))
         / sum(weights),
         1,
     )
