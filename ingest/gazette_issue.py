@@ -323,6 +323,8 @@ def _head_start(body: _Body, start: int, floor: int) -> int:
 
 
 _PERSONNEL = re.compile(r"任免|任命|免去|人事")
+# A 附注 (disclosure or contact note) under an item's date, however OCR read its brackets.
+_NOTE = re.compile(r"^\W?此件|^\W?本件|公开发布\W?$|主动公开\W?$|^\W?联系")
 _DATE_LINE = re.compile(
     r"^[0-9〇○零一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日$"
 )
@@ -345,7 +347,8 @@ def _find_starts(body: _Body) -> list[int]:
             0 < len(text) <= 40
             and not re.search(r"[。，；：:]", text)
             and not _numberish(text)
-            and not re.match(r"^[一二三四五六七八九十]+、|^[（(]|^第", text)
+            and not re.match(r"^[一二三四五六七八九十]+、|^[（(〈《]|^第", text)
+            and not _NOTE.search(text)  # the previous item's 附注, never a title
             and not _DATE_LINE.match(text)  # a signature's date: the line above is no title
         )
 

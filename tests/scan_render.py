@@ -142,9 +142,9 @@ def scan_pdf(
 # --- vertical typesetting -------------------------------------------------------------------
 
 # Punctuation set in the upper right quarter of its cell in vertical text.
-_CORNER = set("，。、；：！？")
-# Brackets and dashes turned a quarter (their vertical forms).
-_TURNED = set("（）《》〈〉「」『』【】〔〕“”‘’—…-()")
+_CORNER = set("，。、")
+# Brackets, dashes and colons turned a quarter clockwise (their vertical forms), centred.
+_TURNED = set("（）《》〈〉「」『』【】〔〕“”‘’—…-()：；")
 _NO_COLUMN_START = set("，。、；：！？）》」』〕】”’")
 
 
@@ -159,6 +159,16 @@ class VerticalPage:
     @property
     def text(self) -> str:
         return "".join(self.columns)
+
+
+def _glyph(char: str, font: Any, size: int) -> Any:
+    """A character's ink as a mask (255 = ink), cropped to it."""
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("L", (size * 2, size * 2), 0)
+    ImageDraw.Draw(canvas).text((size // 2, size // 2), char, font=font, fill=255)
+    box = canvas.getbbox()
+    return canvas.crop(box) if box else canvas.crop((0, 0, 1, 1))
 
 
 def _columns(text: str, per_column: int, indent: int) -> list[str]:
@@ -248,17 +258,16 @@ def vertical_pages(
             if char == "\u3000":
                 y += step
                 continue
-            if char in _CORNER:
-                draw.text((cx + size * 0.55, y - size * 0.1), char, font=font, fill=0)
-            elif char in _TURNED:
-                glyph = Image.new("L", (size * 2, size * 2), 255)
-                ImageDraw.Draw(glyph).text((size // 2, size // 2), char, font=font, fill=0)
-                glyph = glyph.rotate(-90, fillcolor=255)
-                image.paste(
-                    Image.new("L", glyph.size, 0),
-                    (cx - size // 2, y - size // 2),
-                    mask=Image.eval(glyph, lambda v: 255 - v),
-                )
+            if char in _CORNER or char in _TURNED:
+                glyph = _glyph(char, font, size)
+                if char in _TURNED:
+                    glyph = glyph.rotate(-90, expand=True)
+                w, h = glyph.size
+                if char in _CORNER:  # upper right quarter of the cell
+                    at = (cx + size - w - size // 10, y + size // 10)
+                else:  # centred in the cell
+                    at = (cx + (size - w) // 2, y + (size - h) // 2)
+                image.paste(0, at, mask=glyph)
             else:
                 draw.text((cx, y - size * 0.12), char, font=font, fill=0)
             y += step
@@ -277,6 +286,58 @@ def vertical_pages(
     return pages
 
 
+def vertical_document(corpus: Path, number: str, **options: Any) -> list[VerticalPage]:
+    """A gov.cn document of the corpus (``govcn/NN.body.html``) typeset vertically."""
+    from tests.gazette_render import paras_from_body_html
+
+    paras = paras_from_body_html(corpus / "govcn" / f"{number}.body.html")
+    title = "".join(p.text for p in paras if p.style == "title")
+    doc_number = next((p.text for p in paras if p.style == "number"), None)
+    body = [p.text for p in paras if p.style not in ("title", "number")]
+    return vertical_pages(title, body, number=doc_number, **options)
+
+
+# --- a municipal combined issue -------------------------------------------------------------
+
+
+def municipal_issue(corpus: Path, **overrides: object) -> Any:
+    """A city gazette's combined issue (``2024年第5、6期``) of three real documents: the city
+    government office's 印发 notice with the 工作要点 it issues (the seed document), and two
+    State Council documents the city gazette reprints, each section headed in the 目录."""
+    import datetime as dt
+
+    from tests.gazette_render import IssueSpec, ItemSpec, corpus_item, paras_from_document_text
+
+    seed = (corpus / "seed" / "jinan-2017-27.txt").read_text(encoding="utf-8")
+    paras = paras_from_document_text(seed)
+    city = ItemSpec(
+        section="市政府办公厅文件",
+        title="济南市人民政府办公厅关于印发2017年济南市政务公开工作要点的通知",
+        number="济政办发〔2017〕27号",
+        paras=paras,
+        source="seed/jinan-2017-27.txt",
+    )
+    items = (
+        corpus_item(corpus, "46", "国务院文件"),
+        corpus_item(corpus, "43", "国务院办公厅文件"),
+        city,
+    )
+    fields: dict[str, object] = {
+        "gazette": "济南市人民政府公报",
+        "short": "济南市人民政府公报",
+        "year": 2024,
+        "numbers": (5, 6),
+        "items": items,
+        "total": 412,
+        "total_style": "总第{}期",
+        "date": dt.date(2024, 3, 30),
+        "sponsor": "济南市人民政府办公厅编印",
+        "toc": "paren",
+    }
+    fields.update(overrides)
+    return IssueSpec(**fields)  # type: ignore[arg-type]
+
+
 def text_of_vertical(pages: Sequence[VerticalPage]) -> str:
     """The text of vertical pages for comparison (NFKC: vertical forms as their plain ones)."""
     return "".join(unicodedata.normalize("NFKC", page.text) for page in pages)
@@ -286,9 +347,11 @@ __all__ = [
     "VerticalPage",
     "degrade",
     "fonts_available",
+    "municipal_issue",
     "render_pages",
     "save_scan",
     "scan_pdf",
     "text_of_vertical",
+    "vertical_document",
     "vertical_pages",
 ]

@@ -181,8 +181,10 @@ class RapidEngine(Engine):
         return np.ascontiguousarray(np.stack([image] * 3, axis=-1)) if image.ndim == 2 else image
 
     def _run(self, image: Any, **options: Any) -> Any:
+        # RapidOCR keeps the steps of the last call as its settings: name them every time.
+        steps = {"use_det": True, "use_cls": True, "use_rec": True, **options}
         try:
-            return self._ocr(self._rgb(image), **options)
+            return self._ocr(self._rgb(image), **steps)
         except MissingDependency:
             raise
         except Exception as exc:
@@ -211,6 +213,24 @@ class RapidEngine(Engine):
         ]
 
     def columns(self, image: Any, boxes: list[Piece] | None = None) -> list[Piece]:
+        """Columns read as lines turned a quarter; with Tesseract's vertical model at hand, the
+        punctuation it reads is merged in (see :func:`merge_punctuation`)."""
+        pieces = self._rapid_columns(image, boxes)
+        vertical = TesseractEngine()
+        if not self.punctuation_from_tesseract or vertical.vertical_unavailable() is not None:
+            return pieces
+        try:
+            others = vertical.columns(image)
+        except EngineFailed:
+            return pieces
+        return [
+            attrs.evolve(piece, text=merge_punctuation(piece.text, _overlapping(piece, others)))
+            for piece in pieces
+        ]
+
+    punctuation_from_tesseract = True
+
+    def _rapid_columns(self, image: Any, boxes: list[Piece] | None = None) -> list[Piece]:
         from ingest.ocr.layout import columns_right_to_left
 
         boxes = self.detect(image) if boxes is None else boxes
@@ -264,6 +284,61 @@ class RapidEngine(Engine):
             max(p.bottom for p in pieces),
             round(statistics.mean(p.confidence for p in pieces), 1),
         )
+
+
+# Punctuation of official documents, in the forms OCR gives it.
+_PUNCTUATION = set(
+    "，。、；：？！,.;:?!（）()《》〈〉〔〕【】[]「」『』“”‘’\"'—-…·︵︶︽︾﹁﹂︹︺︐︑︒︓︔"
+)
+
+
+def _overlapping(piece: Piece, others: list[Piece]) -> str:
+    """The text of the pieces of another reading that stand in the same column."""
+    width = piece.x1 - piece.x0
+    same = [
+        o
+        for o in others
+        if min(piece.x1, o.x1) - max(piece.x0, o.x0) > 0.5 * min(width, o.x1 - o.x0)
+    ]
+    return "".join(o.text for o in sorted(same, key=lambda o: o.top))
+
+
+def merge_punctuation(characters: str, punctuated: str) -> str:
+    """One column read twice: keep the characters of the first reading and take the
+    punctuation of the second where the first has none.
+
+    RapidOCR reads the characters of a vertical column far better than Tesseract's vertical
+    model, which reads its punctuation (set in the corner of its cell, or turned) far better
+    (``benchmarks/bench_ocr.py``). The two readings are aligned; where the second has
+    punctuation that the first lacks or reads as another mark, the second's is taken.
+    """
+    import difflib
+
+    if not punctuated:
+        return characters
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, characters, punctuated, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        mine, theirs = characters[a0:a1], punctuated[b0:b1]
+        if op == "equal":
+            out.append(mine)
+        elif op == "insert":
+            # A mark or two the first reading lacks; a longer run is the second's noise.
+            if len(theirs) <= 2 and all(c in _PUNCTUATION for c in theirs):
+                out.append(theirs)
+        elif op == "delete":
+            out.append(mine)
+        else:  # replace
+            if all(c in _PUNCTUATION for c in mine) and all(c in _PUNCTUATION for c in theirs):
+                out.append(theirs)
+                continue
+            lead = len(theirs) - len(theirs.lstrip("".join(_PUNCTUATION)))
+            tail = len(theirs) - len(theirs.rstrip("".join(_PUNCTUATION)))
+            core = mine.strip("".join(_PUNCTUATION))
+            start = theirs[:lead] if lead and mine[:1] not in _PUNCTUATION else ""
+            end = theirs[len(theirs) - tail :] if tail and mine[-1:] not in _PUNCTUATION else ""
+            out.append(start + (core if start or end else mine) + end)
+    return "".join(out)
 
 
 def _rapid_model_names() -> dict[str, str]:
@@ -437,13 +512,22 @@ class TesseractEngine(Engine):
     def lines(self, image: Any) -> list[Piece]:
         return self._pieces(self._data(image, self.language, 3), vertical=False)
 
-    def columns(self, image: Any) -> list[Piece]:
-        _, languages = self._languages()
+    def vertical_unavailable(self) -> str | None:
+        """Why vertical pages cannot be read here (``None`` when they can)."""
+        reason, languages = self._languages()
+        if reason is not None:
+            return reason
         if self.vertical_language not in languages:
-            raise EngineFailed(
+            return (
                 f"a vertical page needs Tesseract's {self.vertical_language} model "
                 "(apt-get install tesseract-ocr-chi-sim-vert)"
             )
+        return None
+
+    def columns(self, image: Any) -> list[Piece]:
+        reason = self.vertical_unavailable()
+        if reason is not None:
+            raise EngineFailed(reason)
         pieces = self._pieces(self._data(image, self.vertical_language, 5), vertical=True)
         return sorted(pieces, key=lambda p: -p.x1)
 

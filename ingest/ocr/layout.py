@@ -136,6 +136,40 @@ def analyse(gray: Any) -> PageLayout:
     return PageLayout(angle=angle, vertical=vertical)
 
 
+def text_block(gray: Any, band: float = 0.12) -> tuple[int, int]:
+    """The rows where the page's text block starts and ends (end exclusive): a line of ink
+    in the top or bottom ``band`` of the page that a clear gap separates from the rest (a
+    running head, a page number) is left outside. Without such a line, the whole page."""
+    import numpy as np
+
+    height = gray.shape[0]
+    inked = (gray < 128).sum(axis=1) > max(2, gray.shape[1] // 500)
+    rows = np.nonzero(inked)[0]
+    if len(rows) == 0:
+        return 0, height
+    gap = max(4, height // 100)
+
+    def cut(indices: Any, limit: int, forward: bool) -> int | None:
+        # Walk from the edge over the first run of ink; a gap after it, still inside the
+        # band, makes that run furniture.
+        previous = indices[0]
+        for index in indices[1:]:
+            if abs(index - previous) > gap:
+                return int(index) if forward else int(previous) + 1
+            if (forward and index > limit) or (not forward and index < limit):
+                return None
+            previous = index
+        return None
+
+    top = cut(rows, int(height * band), forward=True)
+    bottom = cut(rows[::-1], int(height * (1 - band)), forward=False)
+    start = top if top is not None else 0
+    end = bottom if bottom is not None else height
+    if end - start < height // 4:
+        return 0, height
+    return max(0, start - gap // 2), min(height, end + gap // 2)
+
+
 def clean(gray: Any) -> Any:
     """Paper made white: what is much lighter than the ink (the other side of the sheet
     showing through, yellowing, toner dust) becomes background, so the engine does not read
@@ -285,4 +319,5 @@ __all__ = [
     "reading_order",
     "reading_order_groups",
     "straighten",
+    "text_block",
 ]

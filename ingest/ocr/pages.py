@@ -14,6 +14,7 @@ no lines; a failure on the page-number strip only loses the page number.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,12 +41,29 @@ def _points(piece: Piece, scale: float, text: str) -> PageLine:
     )
 
 
+def _rows(pieces: Sequence[PageLine]) -> list[list[PageLine]]:
+    """Pieces grouped into rows by their vertical centres: a tall piece (``文件`` beside a
+    joint issuer mark of two lines) does not pull the lines beside it into one row."""
+    rows: list[list[PageLine]] = []
+    for piece in sorted(pieces, key=lambda p: (p.top + p.bottom) / 2):
+        centre = (piece.top + piece.bottom) / 2
+        if rows:
+            row = rows[-1]
+            row_centre = statistics.median((p.top + p.bottom) / 2 for p in row)
+            height = min(piece.bottom - piece.top, min(p.bottom - p.top for p in row))
+            if abs(centre - row_centre) < 0.4 * height:
+                row.append(piece)
+                continue
+        rows.append([piece])
+    return rows
+
+
 def _ordered_lines(pieces: Sequence[Piece], scale: float) -> list[PageLine]:
     """Horizontal pieces as lines in reading order: pieces on one row of one column joined."""
     lines = []
     for group in layout.reading_order_groups(pieces):
-        rows = merge_rows([_points(p, scale, p.text) for p in group])
-        lines.extend(rows)
+        for row in _rows([_points(p, scale, p.text) for p in group]):
+            lines.extend(merge_rows(row) if len(row) > 1 else row)
     return lines
 
 
@@ -66,24 +84,33 @@ def _footer(engine: Engine, gray: Any, scale: float) -> PageLine | None:
     return _points(moved, scale, clean_inline(piece.text))
 
 
-def _vertical(engine: Engine, gray: Any, scale: float) -> list[PageLine]:
-    """A vertical page: the bands at its top and bottom read as lines, the rest as columns."""
-    height = gray.shape[0]
-    top_end, bottom_start = int(height * BAND), int(height * (1 - BAND))
-    lines: list[PageLine] = []
+def _strip_line(engine: Engine, strip: Any, offset: int, scale: float) -> PageLine | None:
     try:
-        head = engine.strip(gray[:top_end])
+        piece = engine.strip(strip)
     except EngineFailed:
-        head = None
-    if head is not None:
-        lines.append(_points(head, scale, clean_inline(head.text)))
-    body = gray[top_end:bottom_start]
-    for piece in engine.columns(body):
-        moved = attrs.evolve(piece, top=piece.top + top_end, bottom=piece.bottom + top_end)
+        return None  # one unreadable strip costs a running head or a page number
+    if piece is None:
+        return None
+    moved = attrs.evolve(piece, top=piece.top + offset, bottom=piece.bottom + offset)
+    return _points(moved, scale, clean_inline(piece.text))
+
+
+def _vertical(engine: Engine, gray: Any, scale: float) -> list[PageLine]:
+    """A vertical page: a running head or page number set apart above or below the text block
+    read as horizontal lines, the block as columns."""
+    start, end = layout.text_block(gray)
+    lines: list[PageLine] = []
+    if start > 0:
+        head = _strip_line(engine, gray[:start], 0, scale)
+        if head is not None:
+            lines.append(head)
+    for piece in engine.columns(gray[start:end]):
+        moved = attrs.evolve(piece, top=piece.top + start, bottom=piece.bottom + start)
         lines.append(_points(moved, scale, piece.text))
-    foot = _footer(engine, gray, scale)
-    if foot is not None:
-        lines.append(foot)
+    if end < gray.shape[0]:
+        foot = _strip_line(engine, gray[end:], end, scale)
+        if foot is not None:
+            lines.append(foot)
     return lines
 
 

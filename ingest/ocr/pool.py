@@ -97,7 +97,9 @@ def work(job: Job) -> OcrPage:
             image, size = _render(job.path, job.page, job.dpi)
         else:
             image = job.image
-        return recognise_image(image, number=job.page, dpi=job.dpi, engine=engine, size=size)
+        return recognise_image(
+            image, number=job.page, dpi=job.dpi, engine=engine, size=size if any(size) else None
+        )
     except MemoryError:
         return OcrPage(job.page, *size, engine=job.engine, error="out of memory on this page")
     except Exception as exc:  # a page the engine or the renderer cannot take

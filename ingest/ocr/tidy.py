@@ -26,8 +26,9 @@ _CN_DIGIT = "一二三四五六七八九〇○零"
 _CN_YEAR = re.compile(rf"(?<![A-Za-z0-9])(?:[{_CN_DIGIT}]|[CG]?[O0o])+(?=年)")
 _YEAR_UNIT = re.compile(rf"[{_CN_DIGIT}]|[CG]?[O0o]")
 _ZERO = re.compile(r"[CG]?[O0o]")
-# An opening parenthesis read as an angle bracket: 〈以下简称运动会） → （以下简称运动会）.
-_ANGLE_PAREN = re.compile(r"〈(?=[^〈〉（）()]{1,30}[）)])")
+# An opening parenthesis read as an angle bracket: 〈以下简称运动会） → （以下简称运动会）,
+# 《此件公开发布） → （此件公开发布）. A title in 《》 closes with 》 first and is left alone.
+_ANGLE_PAREN = re.compile(r"[〈《](?=[^〈〉《》（）()]{1,30}[）)])")
 
 
 def _mend_year(match: re.Match[str]) -> str:
