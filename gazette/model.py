@@ -19,7 +19,7 @@ import datetime as _dt
 import enum
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -689,9 +689,16 @@ class Document:
         return attrs.evolve(self, id=doc_id)
 
 
+def best_rendition(renditions: Sequence[TextVersion]) -> TextVersion:
+    """Among renditions of one version: the standard one (printed in a gazette), and among
+    those, one read from text (born digital, Word, web) before one recognised by OCR; else
+    the first."""
+    standard = [t for t in renditions if t.standard] or list(renditions)
+    return min(standard, key=lambda t: t.ocr is not None)
+
+
 def current_text(texts: Iterable[TextVersion]) -> TextVersion | None:
-    """Pick the latest version; within a version, the standard rendition, else the first; a
-    rendition read from text (born digital, Word, web) before one recognised by OCR."""
+    """Pick the latest version, and its best rendition (:func:`best_rendition`)."""
     ordered = list(texts)
     if not ordered:
         return None
@@ -699,8 +706,7 @@ def current_text(texts: Iterable[TextVersion]) -> TextVersion | None:
         (t.adopted or _dt.date.min for t in ordered),
     )
     same = [t for t in ordered if (t.adopted or _dt.date.min) == latest]
-    standard = [t for t in same if t.standard] or same
-    return min(standard, key=lambda t: t.ocr is not None)
+    return best_rendition(same)
 
 
 # --- gazettes ------------------------------------------------------------------------------

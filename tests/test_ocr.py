@@ -276,3 +276,78 @@ def test_scans_kept_without_ocr_are_recognised_later(
         t["pages"] for t in gazettes.small.truth()
     ]
     assert run.json("ocr", "--list") == []
+
+
+# --- one issue, several files ----------------------------------------------------------------
+
+
+def _digital_edition(corpus: Path, folder: Path) -> Path:
+    """The born-digital PDF of the scanned fixture issue, naming the gazette in its short form
+    and numbering with 期 where the scan says 号."""
+    from tests.gazette_render import render_pdf, small_issue
+
+    path = folder / "digital-edition.pdf"
+    render_pdf(small_issue(corpus, gazette="国务院公报", unit="期"), path)
+    return path
+
+
+def test_a_scan_then_its_born_digital_file_are_one_issue_with_one_document_per_item(
+    run: Cli, gazettes: Any, cached_ocr: list[OcrPage], corpus: Path, tmp_path: Path
+) -> None:
+    from gazette.store import sha256_file
+
+    digital = _digital_edition(corpus, tmp_path)
+    run("ingest", str(gazettes.small_scan))
+    run("ingest", str(digital))
+    [issue] = run.json("issues")
+    assert issue["gazette"] == "中华人民共和国国务院公报"
+    assert issue["editions"][0]["kind"] == "digital" and issue["editions"][1]["kind"] == "scanned"
+    assert [e["source"] for e in issue["editions"]] == [
+        sha256_file(digital),
+        sha256_file(gazettes.small_scan),
+    ]
+    truth = gazettes.small.truth()
+    assert [i["title"] for i in issue["items"]] == [t["title"] for t in truth]
+    assert [i["pages"] for i in issue["items"]] == [t["pages"] for t in truth]
+    assert len({i["id"] for i in issue["items"]}) == 3
+    with gazette.open_archive(run.archive_dir) as archive:
+        assert archive.counts()["documents"] == 3
+    # Each item is one document: its number finds it, and its standard text is the one read
+    # from text, not the one recognised by OCR.
+    shown = run.json("show", "国办函[2004]88号")
+    assert shown["title"] == truth[1]["title"]
+    assert "OCR识别文本" not in run("show", "国办函[2004]88号").stdout
+    [report] = run.json("report", "gaps")
+    assert report["duplicates"] == [] and report["editions"][0]["kinds"] == ["digital", "scanned"]
+
+
+def test_a_born_digital_file_then_its_scan_are_one_issue(
+    archive: gazette.Archive, gazettes: Any, cached_ocr: list[OcrPage], corpus: Path, tmp_path: Path
+) -> None:
+    digital = _digital_edition(corpus, tmp_path)
+    report = ingest_paths(archive, [digital, gazettes.small_scan], jobs=1)
+    assert report.summary["ingested"] == 2
+    assert report.results[1].merged  # the scan's items went to the documents already held
+    [issue] = archive.internal.issues()
+    assert [e.kind for e in issue.editions] == ["digital", "scanned"]
+    assert archive.counts()["documents"] == 3
+    for item in issue.items:
+        document = archive.internal.get(item.doc_id or "")
+        assert document.text is not None and document.text.ocr is None
+        assert any(t.ocr is not None for t in document.texts)  # the scan's rendition is kept
+
+
+def test_recognised_pages_are_kept_with_their_line_boxes(
+    archive: gazette.Archive, gazettes: Any, cached_ocr: list[OcrPage]
+) -> None:
+    from gazette import ocr_pages
+    from gazette.store import sha256_file
+
+    ingest_paths(archive, [gazettes.small_scan], jobs=1)
+    pages = ocr_pages.load(archive.conn, sha256_file(gazettes.small_scan))
+    assert [p.page for p in pages] == [1, 2, 3, 4, 5]
+    first = pages[0]
+    assert first.lines[0].text == "中华人民共和国国务院公报"
+    x0, top, x1, bottom = first.lines[0].box
+    assert 0 < x0 < x1 < first.width and 0 < top < bottom < first.height
+    assert all(0 < line.confidence <= 100 for p in pages for line in p.lines)
