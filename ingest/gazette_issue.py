@@ -495,7 +495,7 @@ def split(raw: RawDocument, *, name: str | None = None) -> SplitIssue:
         detected = _find_starts(body)
         by_start = dict(located)
         starts = sorted(set(detected) | set(by_start))
-        kept = [by_start.get(k) for k in starts]
+        kept = _label_unlocated(starts, [by_start.get(k) for k in starts], entries)
     return assemble(
         raw,
         meta,
@@ -507,6 +507,36 @@ def split(raw: RawDocument, *, name: str | None = None) -> SplitIssue:
         warnings=warnings,
         name=name,
     )
+
+
+def _label_unlocated(
+    starts: Sequence[int],
+    kept: Sequence[toc.TocEntry | None],
+    entries: Sequence[toc.TocEntry],
+) -> list[toc.TocEntry | None]:
+    """Items found from their titles between two items the 目录 located take the 目录
+    entries between those two, in order, when there are as many of each: an entry whose
+    title OCR misread (in the 目录 or on the page) still gives its item a section and a page
+    to check."""
+    order = {id(e): k for k, e in enumerate(entries)}
+    out = list(kept)
+    k = 0
+    while k < len(out):
+        if out[k] is not None:
+            k += 1
+            continue
+        end = k
+        while end < len(out) and out[end] is None:
+            end += 1
+        before = out[k - 1] if k > 0 else None
+        after = out[end] if end < len(out) else None
+        low = order[id(before)] + 1 if before is not None else 0
+        high = order[id(after)] if after is not None else len(entries)
+        between = [e for e in entries[low:high] if not any(e is x for x in out)]
+        if len(between) == end - k:
+            out[k:end] = between
+        k = end
+    return out
 
 
 def assemble(

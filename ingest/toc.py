@@ -63,8 +63,8 @@ _LEADER = r"[.…·．⋯_\-—－‥]"
 TOC_MARKER = re.compile(
     rf"""
     (?:
-        # ……（4）
-        (?:{_LEADER}{{2,}}[\s\u3000]*|[\s\u3000]+)?(?P<paren>[（(]\s*[0-9０-９]{{1,4}}\s*[)）])
+        # ……（4）; OCR often reads a dot leader as one ellipsis: …（4）
+        (?:{_LEADER}+[\s\u3000]*|[\s\u3000]+)?(?P<paren>[（(]\s*[0-9０-９]{{1,4}}\s*[)）])
         # …… 4
       | {_LEADER}{{2,}}[\s\u3000]*(?P<bare>[0-9０-９]{{1,4}})(?![0-9０-９])
         # title⇥4 (a Word 目录: a tab to a right tab stop with a dot leader)
@@ -308,7 +308,7 @@ def _marker_ok(text: str, match: re.Match[str]) -> bool:
         return True
     # ``（4）`` without a leader counts only at the end of a line or before the next entry.
     if match.group(0).lstrip().startswith(("（", "(")) and match.start() > 0:
-        rest = text[match.end() :]
+        rest = text[match.end("paren") :].lstrip(" \t\u3000")
         return not rest or rest.startswith(("【", "\n")) or bool(SECTION.match(rest))
     return True
 

@@ -155,7 +155,7 @@ def text_block(gray: Any, band: float = 0.12) -> tuple[int, int]:
         previous = indices[0]
         for index in indices[1:]:
             if abs(index - previous) > gap:
-                return int(index) if forward else int(previous) + 1
+                return int(index) if forward else int(index) + 1
             if (forward and index > limit) or (not forward and index < limit):
                 return None
             previous = index
