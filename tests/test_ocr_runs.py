@@ -233,6 +233,7 @@ def test_one_bad_page_never_loses_the_issue(
 
 def test_a_worker_that_dies_loses_only_its_page(monkeypatch: pytest.MonkeyPatch) -> None:
     jobs = [pool.Job(page=n, dpi=100, engine="die-on-2") for n in (1, 2, 3)]
+    pool.shutdown()  # workers forked from here on run the patched function
     monkeypatch.setattr(pool, "work", _die_on_two)
     seen: list[int] = []
     pages = pool.run(jobs, workers=2, on_page=lambda p: seen.append(p.page))
@@ -240,6 +241,7 @@ def test_a_worker_that_dies_loses_only_its_page(monkeypatch: pytest.MonkeyPatch)
     assert pages[1].error is not None and "died" in pages[1].error
     assert pages[0].error is None and pages[2].error is None
     assert sorted(seen) == [1, 2, 3]
+    pool.shutdown()
 
 
 def _die_on_two(job: pool.Job) -> OcrPage:

@@ -5,22 +5,23 @@ recognises it, so rendering and recognition are pipelined across the pool instea
 being rendered before the first is read. Results come back as pages finish; each is handed to
 ``on_page`` at once (the caller keeps it in the page cache and reports progress).
 
-The pool lives as long as the process (models stay loaded between files) and its workers:
+The pool is a few worker processes, each fed one page at a time through a pipe of its own, so
+the parent always knows which page each worker holds. It lives as long as the process (models
+stay loaded between files), and its workers:
 
 * ignore SIGINT: a Ctrl-C at the terminal reaches the whole process group, and only the parent
   decides. On ``KeyboardInterrupt`` (or any other exception) the parent kills its workers at
-  once instead of waiting for the pages they hold, and re-raises;
+  once instead of waiting for the pages they hold, and re-raises; no thread of the pool is
+  left to wait for at exit;
 * die with their parent: ``PR_SET_PDEATHSIG`` on Linux, and a watchdog thread that exits when
   the parent is gone elsewhere;
-* may die themselves (a crash in a native library): the pool is rebuilt, the pages that were in
-  flight are recognised again one at a time, and a page that kills its worker again comes back
-  with an error saying so. One bad page never loses the others.
+* may die themselves (a crash in a native library): the page the worker held comes back with
+  an error saying so, and a new worker takes its place. One bad page never loses the others.
 """
 
 from __future__ import annotations
 
 import atexit
-import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
@@ -90,9 +91,9 @@ def work(job: Job) -> OcrPage:
     """Recognise one page (never raises: a failure is the page's ``error``)."""
     from ingest.ocr.pages import recognise_image
 
-    engine = get_engine(job.engine)
     size = job.size or (0.0, 0.0)
     try:
+        engine = get_engine(job.engine)
         if job.path is not None:
             image, size = _render(job.path, job.page, job.dpi)
         else:
@@ -130,46 +131,74 @@ def _die_with(parent: int) -> None:
 
 # --- the parent side ------------------------------------------------------------------------
 
-_pool: tuple[int, cf.ProcessPoolExecutor] | None = None
+
+class _Worker:
+    """One worker process and the pipe it takes pages from, one at a time."""
+
+    def __init__(self, context: Any) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child, os.getpid()), name="gazette-ocr", daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.job: int | None = None
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def reap(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.join(timeout=2)
 
 
-def _executor(workers: int) -> cf.ProcessPoolExecutor:
-    global _pool
-    if _pool is not None and _pool[0] == workers:
-        return _pool[1]
-    shutdown()
+def _serve(conn: Any, parent: int) -> None:
+    """A worker's loop: a job in, its page out, until the pipe closes."""
+    _die_with(parent)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        conn.send(work(job))
+
+
+_workers: list[_Worker] = []
+
+
+def _context() -> Any:
     # Fork where there is one: workers start at once with the modules already imported, and a
     # script that calls OCR needs no ``if __name__ == "__main__"`` guard. The parent never runs
-    # an engine itself while it has a pool, so no engine thread is forked.
+    # an engine itself while it has workers, so no engine thread is forked.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    executor = cf.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_die_with,
-        initargs=(os.getpid(),),
-    )
-    _pool = (workers, executor)
-    return executor
+    return multiprocessing.get_context(method)
 
 
-def _kill(executor: cf.ProcessPoolExecutor) -> None:
-    processes = list(getattr(executor, "_processes", {}).values())
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.kill()
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.join(timeout=2)
+def _ensure(count: int) -> list[_Worker]:
+    """The pool's workers (kept between calls, so models stay loaded), ``count`` of them."""
+    global _workers
+    _workers = [w for w in _workers if w.process.is_alive()]
+    while len(_workers) > count:
+        _workers.pop().kill()
+    context = _context()
+    while len(_workers) < count:
+        _workers.append(_Worker(context))
+    return _workers
 
 
 def shutdown() -> None:
-    """Stop the pool (its workers finish nothing more)."""
-    global _pool
-    if _pool is not None:
-        _, executor = _pool
-        _pool = None
-        _kill(executor)
+    """Stop the pool's workers at once (they finish nothing more)."""
+    global _workers
+    workers, _workers = _workers, []
+    for worker in workers:
+        worker.kill()
+    for worker in workers:
+        worker.reap()
 
 
 atexit.register(shutdown)
@@ -184,53 +213,66 @@ def run(
     Raises:
         KeyboardInterrupt: passed on once the workers are killed.
     """
-    workers = min(workers or default_jobs(), max(1, len(jobs)))
+    count = min(workers or default_jobs(), max(1, len(jobs)))
     done: dict[int, OcrPage] = {}
-    if workers <= 1 or multiprocessing.current_process().daemon:
+    if count <= 1 or multiprocessing.current_process().daemon:
         for index, job in enumerate(jobs):
             done[index] = work(job)
             on_page(done[index])
         return [done[i] for i in range(len(jobs))]
-    pending = list(range(len(jobs)))
-    while pending:
-        pending = _round(jobs, pending, workers, done, on_page)
-        workers = 1  # after a worker died: one page at a time finds the page that kills it
-    return [done[i] for i in range(len(jobs))]
-
-
-def _round(
-    jobs: Sequence[Job],
-    pending: list[int],
-    workers: int,
-    done: dict[int, OcrPage],
-    on_page: Callable[[OcrPage], None],
-) -> list[int]:
-    """Run ``pending`` jobs through the pool; returns those left when a worker died."""
-    executor = _executor(workers)
-    futures: dict[cf.Future[OcrPage], int] = {}
     try:
-        for index in pending:
-            futures[executor.submit(work, jobs[index])] = index
-        for future in cf.as_completed(futures):
-            index = futures[future]
-            try:
-                page = future.result()
-            except cf.process.BrokenProcessPool:
-                shutdown()
-                left = sorted(i for i in futures.values() if i not in done)
-                if workers == 1 and left:
-                    # Alone in the pool: this page is what kills the worker.
-                    job = jobs[left[0]]
-                    done[left[0]] = OcrPage(job.page, 0.0, 0.0, job.engine, error=_DIED)
-                    on_page(done[left[0]])
-                    left = left[1:]
-                return left
-            done[index] = page
-            on_page(page)
+        _dispatch(jobs, _ensure(count), done, on_page)
     except BaseException:
         shutdown()
         raise
-    return []
+    return [done[i] for i in range(len(jobs))]
+
+
+def _dispatch(
+    jobs: Sequence[Job],
+    workers: list[_Worker],
+    done: dict[int, OcrPage],
+    on_page: Callable[[OcrPage], None],
+) -> None:
+    from multiprocessing.connection import wait
+
+    queue = list(range(len(jobs)))[::-1]
+
+    def give(worker: _Worker) -> None:
+        if queue:
+            worker.job = queue.pop()
+            worker.conn.send(jobs[worker.job])
+        else:
+            worker.job = None
+
+    for worker in workers:
+        give(worker)
+    while any(w.job is not None for w in workers):
+        busy = [w for w in workers if w.job is not None]
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+        for worker in busy:
+            index = worker.job
+            assert index is not None
+            page: OcrPage | None = None
+            if worker.conn in ready:
+                with contextlib.suppress(EOFError, OSError):
+                    page = worker.conn.recv()
+            elif worker.process.sentinel not in ready:
+                continue
+            if page is None:
+                # The worker died on this page (a crash in the engine): the page is marked,
+                # a new worker takes its place.
+                job = jobs[index]
+                page = OcrPage(job.page, 0.0, 0.0, job.engine, error=_DIED)
+                worker.kill()
+                worker.reap()
+                replacement = _Worker(_context())
+                workers[workers.index(worker)] = replacement
+                _workers[:] = workers
+                worker = replacement
+            done[index] = page
+            on_page(page)
+            give(worker)
 
 
 # --- progress -------------------------------------------------------------------------------
