@@ -231,6 +231,12 @@ class _Body:
         return bool(self.size and line.size and line.size >= 1.2 * self.size)
 
 
+def _title_lines(body: _Body, entry: toc.TocEntry, k: int) -> int:
+    """How many lines from ``k`` an entry's title (or a decree's head) takes."""
+    key = _key(entry.title)
+    return max(1, _exact(body, key, k), _fuzzy(body, key, k)[1] if not _exact(body, key, k) else 0)
+
+
 def _exact(body: _Body, key: str, k: int) -> int:
     """How many lines from ``k`` spell ``key`` exactly (0: none)."""
     joined = ""
@@ -323,6 +329,10 @@ def _head_start(body: _Body, start: int, floor: int) -> int:
 
 
 _PERSONNEL = re.compile(r"任免|任命|免去|人事")
+# A heading inside a document (一、 / （一） / 第一章), never an item's title.
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章节条])"
+)
 # A 附注 (disclosure or contact note) under an item's date, however OCR read its brackets.
 _NOTE = re.compile(r"^\W?此件|^\W?本件|公开发布\W?$|主动公开\W?$|^\W?联系")
 _DATE_LINE = re.compile(
@@ -341,7 +351,11 @@ def _find_starts(body: _Body) -> list[int]:
 
     def title_line(j: int) -> bool:
         if sized:
-            return body.big(j) and body.titleish(j)
+            return (
+                body.big(j)
+                and body.titleish(j)
+                and not _HEADING.match(toc.squeeze(body.lines[j].text))
+            )
         text = toc.squeeze(body.lines[j].text)
         return (
             0 < len(text) <= 40
@@ -449,6 +463,8 @@ def split(raw: RawDocument, *, name: str | None = None) -> SplitIssue:
                 len(lines),
             )
         entries = toc.parse_toc(texts[start + 1 : end])
+        if len(entries) > 1 and entries[-1].page is None and all(e.page for e in entries[:-1]):
+            entries = entries[:-1]  # text after the last page marker: not an entry
         body_from = end
         last_toc_page = spans[end - 1][1] if end > start + 1 else None
         if last_toc_page is not None:
@@ -492,8 +508,13 @@ def split(raw: RawDocument, *, name: str | None = None) -> SplitIssue:
                 "(items found from their titles instead): "
                 + "; ".join(e.title[:40] for e in missing)
             )
-        detected = _find_starts(body)
         by_start = dict(located)
+        # A title the 目录 located covers some lines; a start found within them (the title's
+        # second line, set a little smaller) is the same item.
+        covered = {
+            j for k, entry in located for j in range(k + 1, k + _title_lines(body, entry, k))
+        }
+        detected = [k for k in _find_starts(body) if k not in covered]
         starts = sorted(set(detected) | set(by_start))
         kept = _label_unlocated(starts, [by_start.get(k) for k in starts], entries)
     return assemble(
