@@ -300,16 +300,22 @@ def vertical_document(corpus: Path, number: str, **options: Any) -> list[Vertica
 # --- a municipal combined issue -------------------------------------------------------------
 
 
-def municipal_issue(corpus: Path, **overrides: object) -> Any:
+def municipal_issue(corpus: Path, *, short: bool = False, **overrides: object) -> Any:
     """A city gazette's combined issue (``2024年第5、6期``) of three real documents: the city
     government office's 印发 notice with the 工作要点 it issues (the seed document), and two
-    State Council documents the city gazette reprints, each section headed in the 目录."""
+    State Council documents the city gazette reprints, each section headed in the 目录.
+
+    ``short``: the city's notice without the 工作要点 it issues (a few pages in all, for tests).
+    """
     import datetime as dt
 
     from tests.gazette_render import IssueSpec, ItemSpec, corpus_item, paras_from_document_text
 
     seed = (corpus / "seed" / "jinan-2017-27.txt").read_text(encoding="utf-8")
     paras = paras_from_document_text(seed)
+    if short:  # the notice up to its date
+        dated = next(k for k, p in enumerate(paras) if p.style == "right" and "年" in p.text)
+        paras = paras[: dated + 1]
     city = ItemSpec(
         section="市政府办公厅文件",
         title="济南市人民政府办公厅关于印发2017年济南市政务公开工作要点的通知",

@@ -351,3 +351,31 @@ def test_recognised_pages_are_kept_with_their_line_boxes(
     x0, top, x1, bottom = first.lines[0].box
     assert 0 < x0 < x1 < first.width and 0 < top < bottom < first.height
     assert all(0 < line.confidence <= 100 for p in pages for line in p.lines)
+
+
+@pytest.mark.slow
+def test_a_scanned_municipal_combined_issue_is_split_right(
+    run: Cli, corpus: Path, tmp_path: Path
+) -> None:
+    """A city gazette's 2024年第5、6期 scanned at 200 dpi: the issue, and every item's title,
+    number, section and printed pages."""
+    from tests.gazette_render import render_pdf
+    from tests.scan_render import municipal_issue, scan_pdf
+
+    if ocr.unavailable() is not None:
+        pytest.skip(f"OCR cannot run here: {ocr.unavailable()}")
+    layout = render_pdf(municipal_issue(corpus, short=True), tmp_path / "municipal.pdf")
+    scan = tmp_path / "municipal-scan.pdf"
+    scan_pdf(tmp_path / "municipal.pdf", scan, dpi=200)
+    result = run.json("ingest", str(scan))["results"][0]
+    assert result["outcome"] == "ingested", result
+    [issue] = run.json("issues")
+    assert (issue["gazette"], issue["label"], issue["numbers"], issue["total"]) == (
+        "济南市人民政府公报",
+        "2024年第5、6期",
+        [5, 6],
+        412,
+    )
+    assert [e["kind"] for e in issue["editions"]] == ["scanned"]
+    found = [(i["title"], i["doc_number"], i["section"], i["pages"]) for i in issue["items"]]
+    assert found == [(t["title"], t["number"], t["section"], t["pages"]) for t in layout.truth()]
