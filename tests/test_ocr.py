@@ -21,7 +21,7 @@ from gazette.errors import MissingDependency
 from gazette.model import OcrPage
 from ingest import gazette_issue, ingest_paths, ocr
 from ingest.gazette_layout import Page, pdf_info, split_furniture, to_raw
-from ingest.ocr import engines
+from ingest.ocr import engines, tesseract
 from tests.conftest import Cli
 from tests.gazette_render import normalise
 
@@ -94,7 +94,7 @@ def fresh_engines() -> Iterator[None]:
 def test_unavailable_names_a_missing_tesseract(
     monkeypatch: pytest.MonkeyPatch, fresh_engines: None
 ) -> None:
-    monkeypatch.setattr(engines.shutil, "which", lambda name: None)
+    monkeypatch.setattr(tesseract.shutil, "which", lambda name: None)
     reason = ocr.unavailable("tesseract")
     assert reason is not None and "Tesseract is not installed" in reason
     with pytest.raises(MissingDependency) as caught:
@@ -105,12 +105,12 @@ def test_unavailable_names_a_missing_tesseract(
 def test_unavailable_names_a_missing_chinese_model(
     monkeypatch: pytest.MonkeyPatch, fresh_engines: None
 ) -> None:
-    monkeypatch.setattr(engines.shutil, "which", lambda name: "/usr/bin/tesseract")
+    monkeypatch.setattr(tesseract.shutil, "which", lambda name: "/usr/bin/tesseract")
 
     def languages(*args: Any, **kwargs: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.CompletedProcess(args, 0, "List of available languages (1):\neng\n", "")
 
-    monkeypatch.setattr(engines.subprocess, "run", languages)
+    monkeypatch.setattr(tesseract.subprocess, "run", languages)
     reason = ocr.unavailable("tesseract")
     assert reason is not None and "chi_sim" in reason
 
