@@ -26,7 +26,7 @@ from gazette.disclosure import (
 from gazette.docnumber import DocNumber
 from gazette.errors import AmbiguousReference, DocumentNotFound, InvalidArgument
 from gazette.lifecycle import Status, status_on, text_on
-from gazette.model import BlockKind, DisclosureAttribute, Document, GazetteIssue
+from gazette.model import BlockKind, DisclosureAttribute, Document, GazetteIssue, OcrPage
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
@@ -355,6 +355,30 @@ class ArchiveView:
             )
             out.append(attrs.evolve(issue, items=items))
         return out
+
+    def ocr_pages(self, sha256: str) -> builtins.list[OcrPage]:
+        """What OCR read on each page of an original (lines with their boxes and confidences),
+        to show beside the page images. The public view shows them only for an original every
+        document of which the public may see (withheld paragraphs are on the page too)."""
+        from gazette import ocr_pages
+
+        if self.view != View.INTERNAL:
+            held = {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT doc_id FROM document_sources WHERE sha256 = ?", (sha256,)
+                ).fetchall()
+            }
+            if not held or not held <= self.visible_ids():
+                return []
+            marks = ",".join("?" for _ in held)
+            partial = self.conn.execute(
+                f"SELECT 1 FROM disclosure WHERE doc_id IN ({marks}) AND withheld_blocks != '[]'",
+                tuple(held),
+            ).fetchone()
+            if partial is not None:
+                return []
+        return ocr_pages.load(self.conn, sha256)
 
     # --- search --------------------------------------------------------------------------
 

@@ -379,3 +379,19 @@ def test_a_scanned_municipal_combined_issue_is_split_right(
     assert [e["kind"] for e in issue["editions"]] == ["scanned"]
     found = [(i["title"], i["doc_number"], i["section"], i["pages"]) for i in issue["items"]]
     assert found == [(t["title"], t["number"], t["section"], t["pages"]) for t in layout.truth()]
+
+
+def test_the_public_sees_recognised_pages_only_of_originals_it_may_see(
+    archive: gazette.Archive, gazettes: Any, cached_ocr: list[OcrPage]
+) -> None:
+    from gazette.store import sha256_file
+
+    ingest_paths(archive, [gazettes.small_scan], jobs=1)
+    sha = sha256_file(gazettes.small_scan)
+    assert len(archive.public.ocr_pages(sha)) == 5  # printed in a gazette: public
+    [issue] = archive.internal.issues()
+    archive.set_disclosure(
+        issue.items[1].doc_id or "", "withheld", reason="内部事务信息", grounds=["内部事务信息"]
+    )
+    assert archive.public.ocr_pages(sha) == []
+    assert len(archive.internal.ocr_pages(sha)) == 5
