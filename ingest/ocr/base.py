@@ -32,6 +32,9 @@ class Engine(abc.ABC):
 
     name: ClassVar[str]
     dpi: ClassVar[int]  # the resolution pages are rendered at for it
+    # Whether a page number missing from a page's foot is worth reading again from the bottom
+    # band alone (an engine whose layout analysis drops a short isolated line).
+    loses_short_lines: ClassVar[bool] = False
 
     @abc.abstractmethod
     def unavailable(self) -> str | None:

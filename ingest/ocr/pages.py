@@ -4,8 +4,9 @@ positioned lines the paragraph builder reads (:class:`~ingest.gazette_layout.Pag
 :func:`recognise_image` measures the page first (:mod:`ingest.ocr.layout`): it turns a skewed
 page straight, reads a vertical page column by column (its top and bottom bands, where the page
 number and running head stand, are read as horizontal lines), and puts the lines of a page in
-two columns in column order. A page number the engine dropped from a page's foot (layout
-analysis tends to lose a short isolated ``— 4 —``) is read again from the bottom band alone.
+two columns in column order. A page number an engine dropped from a page's foot (Tesseract's
+layout analysis tends to lose a short isolated ``— 4 —``) is read again from the bottom band
+alone.
 
 When the engine fails on the page, the page comes back with its ``error`` (it needs OCR) and
 no lines; a failure on the page-number strip only loses the page number.
@@ -148,7 +149,9 @@ def recognise_image(
             else:
                 lines = _ordered_lines(pieces, scale)
                 in_band = [line for line in lines if line.top >= height * (1 - BAND)]
-                if not any(page_number_of(line.text) is not None for line in in_band):
+                if engine.loses_short_lines and not any(
+                    page_number_of(line.text) is not None for line in in_band
+                ):
                     footer = _footer(engine, gray, scale)
                     if footer is not None:
                         lines = [line for line in lines if line not in in_band] + [footer]

@@ -18,6 +18,7 @@ class TesseractEngine(Engine):
 
     name = "tesseract"
     dpi = 300  # what Tesseract's models are tuned for
+    loses_short_lines = True  # automatic layout analysis drops an isolated ``— 4 —``
 
     def __init__(self, language: str | None = None, vertical_language: str = "chi_sim_vert"):
         self.language = language or os.environ.get("GAZETTE_OCR_LANG") or "chi_sim"
