@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -63,16 +64,19 @@ def _start_ingest(archive: Path, scan: Path, env: dict[str, str]) -> subprocess.
 
 
 def _wait_for_progress(process: subprocess.Popen[str], timeout: float = 240) -> list[str]:
-    """Read stderr until the first ``OCR n/total`` line; returns the lines read."""
+    """Read stderr until the first ``OCR n/total`` line, then keep reading it in a thread (a
+    pipe nobody reads fills up and blocks the writer). Returns the list the lines go to."""
     assert process.stderr is not None
+    stream = process.stderr
     lines: list[str] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        line = process.stderr.readline()
+        line = stream.readline()
         if not line:
             break
         lines.append(line)
         if line.startswith("OCR "):
+            threading.Thread(target=lambda: lines.extend(stream), daemon=True).start()
             return lines
     process.kill()
     pytest.fail(f"no OCR progress seen: {lines}")
@@ -80,7 +84,7 @@ def _wait_for_progress(process: subprocess.Popen[str], timeout: float = 240) -> 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    values = dict(os.environ, PYTHONPATH=str(ROOT), GAZETTE_OCR_JOBS="2")
+    values = dict(os.environ, PYTHONPATH=str(ROOT), GAZETTE_OCR_JOBS="2", PYTHONFAULTHANDLER="1")
     values.pop("GAZETTE_ARCHIVE", None)
     return values
 
@@ -91,14 +95,20 @@ def test_first_ctrl_c_stops_within_seconds_with_130_and_stores_nothing(
 ) -> None:
     archive = tmp_path / "archive"
     process = _start_ingest(archive, gazettes.small_scan, env)
-    _wait_for_progress(process)
+    lines = _wait_for_progress(process)
     workers = _children(process.pid)
     assert workers, "OCR runs in worker processes"
     sent = time.monotonic()
     os.killpg(process.pid, signal.SIGINT)
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGABRT)  # faulthandler prints where every thread is
+        process.wait(timeout=30)
+        time.sleep(1)
+        pytest.fail(f"still running 30 s after Ctrl-C; its stderr: {''.join(lines)[-6000:]}")
     took = time.monotonic() - sent
-    assert process.returncode == 130, process.stderr.read() if process.stderr else ""
+    assert process.returncode == 130, "".join(lines)[-3000:]
     assert took < 5, f"stopped {took:.1f} s after Ctrl-C"
     time.sleep(0.5)
     assert not [pid for pid in workers if _alive(pid)], "workers outlived their parent"
