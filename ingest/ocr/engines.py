@@ -111,8 +111,8 @@ class RapidEngine(Engine):
             release = version("rapidocr")
         except PackageNotFoundError:
             release = "?"
-        models = "+".join(p.stem for p in self.model_paths().values())
-        return f"rapidocr {release} {models}"
+        paths = self.model_paths()  # the orientation model is not used (see lines())
+        return f"rapidocr {release} {paths['det'].stem}+{paths['rec'].stem}"
 
     @staticmethod
     def _rgb(image: Any) -> Any:
