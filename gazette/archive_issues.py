@@ -46,16 +46,18 @@ class IssueWrites(ArchiveHost):
     ) -> str | None:
         """The document of the same item of the same issue already held from another file.
 
-        Within one issue, an item is identified by its number, else by its title: exactly for
-        items without a number (人事任免 recurs in every issue), approximately (a ratio of
-        :data:`TITLE_SIMILARITY`) when either file was recognised by OCR.
+        Within one issue, an item is identified by its number, else by its title: exactly, or
+        approximately (a ratio of :data:`TITLE_SIMILARITY`) when either file was recognised
+        by OCR and the item stands in the same place (position or printed pages).
         """
         ids = self._issue_ids(conn, issue)
         if not ids:
             return None
         rows = catalog.fetch_all(
             conn,
-            "SELECT ii.doc_id, ii.title, ii.doc_number FROM issue_items ii"
+            "SELECT ii.doc_id, ii.title, ii.doc_number, ii.seq, ii.page_first, ii.page_last,"
+            " NOT EXISTS (SELECT 1 FROM texts t WHERE t.doc_id = ii.doc_id AND t.ocr IS NULL)"
+            " AS ocr_only FROM issue_items ii"
             f" WHERE ii.issue_id IN ({','.join('?' * len(ids))}) AND ii.doc_id IS NOT NULL",
             tuple(ids),
         )
@@ -71,6 +73,10 @@ class IssueWrites(ArchiveHost):
             return exact.pop()
         if not key:
             return None
+        # Approximately only where OCR read one side, and only the item in the same place
+        # (two items of one issue may differ by a character: 甲 and 乙).
+        read_by_ocr = any(t.ocr is not None for t in doc.texts)
+        pages = item.pages
         scored = sorted(
             (
                 difflib.SequenceMatcher(
@@ -79,6 +85,11 @@ class IssueWrites(ArchiveHost):
                 r["doc_id"],
             )
             for r in rows
+            if (read_by_ocr or r["ocr_only"])
+            and (
+                r["seq"] == item.seq
+                or (pages is not None and (r["page_first"], r["page_last"]) == tuple(pages))
+            )
         )
         clear = len(scored) == 1 or (len(scored) > 1 and scored[-2][0] < scored[-1][0] - 0.1)
         if scored and scored[-1][0] >= TITLE_SIMILARITY and clear:

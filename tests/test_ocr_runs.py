@@ -60,6 +60,9 @@ def _start_ingest(archive: Path, scan: Path, env: dict[str, str]) -> subprocess.
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, like a job at a terminal
+        # Ctrl-C as at a terminal, even when these tests run where SIGINT is ignored (a job
+        # started in the background by a shell ignores it, and so would its children).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
