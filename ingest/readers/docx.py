@@ -28,6 +28,7 @@ from lxml import etree
 from gazette.errors import CorruptFile, EmptyDocument, EncryptedFile, UnsafeFile
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
+from ingest.readers.furniture import table_metadata
 
 MAX_MEMBERS = 5000
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -36,6 +37,7 @@ MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _P, _TBL, _SDT, _TXBX = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}sdt", f"{{{W}}}txbxContent"
+_TR, _TC, _CUSTOM_XML = f"{{{W}}}tr", f"{{{W}}}tc", f"{{{W}}}customXml"
 _LEADING = re.compile(r"^[ \u3000\u00a0\t]+")
 
 
@@ -228,15 +230,33 @@ def _run_text(run: Any) -> str:
     return "".join(parts)
 
 
+# Inline wrappers whose runs are part of the paragraph's text: content controls, smart tags,
+# custom XML, tracked insertions, simple fields, bidirectional overrides.
+_INLINE_WRAPPERS = frozenset(
+    f"{{{W}}}{tag}" for tag in ("smartTag", "customXml", "ins", "fldSimple", "bdo", "dir")
+)
+
+
+def _placeholder(sdt: Any) -> bool:
+    """A content control still showing its placeholder (``单击此处输入文字``): no content."""
+    return sdt.find(f"{{{W}}}sdtPr/{{{W}}}showingPlcHdr") is not None
+
+
 def _runs(paragraph: Any) -> list[tuple[str, Any]]:
-    """The paragraph's runs, those inside hyperlinks too, as ``(text, w:r element)``; read
-    from the XML directly (python-docx runs an XPath query per paragraph and per run)."""
+    """The paragraph's runs as ``(text, w:r element)``: those inside hyperlinks, content
+    controls, smart tags, tracked insertions and fields too, read from the XML directly
+    (python-docx runs an XPath query per paragraph and per run, and skips most wrappers)."""
     out = []
     for child in paragraph:
-        if child.tag == _R:
+        tag = child.tag
+        if tag == _R:
             out.append((_run_text(child), child))
-        elif child.tag == _HYPERLINK:
-            out.extend((_run_text(run), run) for run in child.iterchildren(_R))
+        elif tag == _HYPERLINK or tag in _INLINE_WRAPPERS:
+            out.extend(_runs(child))
+        elif tag == _SDT and not _placeholder(child):
+            content = child.find(f"{{{W}}}sdtContent")
+            if content is not None:
+                out.extend(_runs(content))
     return out
 
 
@@ -304,24 +324,95 @@ def _paragraph_lines(paragraph: Any, styles: _Styles) -> list[Line]:
     return lines
 
 
-def _table_lines(table: Any) -> list[Line]:
-    lines = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append(clean_inline(cell.text.replace("\n", " ")).replace("\t", " "))
+def _cells(row: Any) -> list[Any]:
+    """A row's ``w:tc`` cells, those wrapped in content controls or custom XML too (a cell
+    merged with the one above it is that one: it is left out)."""
+    cells = []
+    for child in row.iterchildren():
+        if child.tag == _TC:
+            merge = child.find(f"{{{W}}}tcPr/{{{W}}}vMerge")
+            if merge is None or merge.get(_VAL, "continue") == "restart":
+                cells.append(child)  # a vertically merged cell is counted in its first row
+        elif child.tag in (_SDT, _CUSTOM_XML):
+            content = child.find(f"{{{W}}}sdtContent") if child.tag == _SDT else child
+            if content is not None:
+                cells.extend(_cells(content))
+    return cells
+
+
+def _rows(table: Any) -> list[list[Any]]:
+    """A table's rows (``w:tr``, also inside content controls), each a list of its cells."""
+    rows = []
+    for child in table.iterchildren():
+        if child.tag == _TR:
+            rows.append(_cells(child))
+        elif child.tag in (_SDT, _CUSTOM_XML):
+            content = child.find(f"{{{W}}}sdtContent") if child.tag == _SDT else child
+            if content is not None:
+                rows.extend(_rows(content))
+    return rows
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's text: its paragraphs (nested tables' too) joined by a space."""
+    texts = []
+    for paragraph in cell.iter(_P):
+        text = "".join(t for t, _ in _runs(paragraph))
+        if text.strip():
+            texts.append(text)
+    return clean_inline(" ".join(texts).replace("\n", " ")).replace("\t", " ")
+
+
+def _paragraph_count(cell: Any) -> int:
+    return sum(1 for p in cell.iterchildren(_P) if any(t.strip() for t, _ in _runs(p)))
+
+
+def is_layout_table(rows: list[list[str]], paragraphs: list[list[int]], nested: bool) -> bool:
+    """Whether a table lays out a page rather than holding data, judged by its structure.
+
+    A table is layout when no row has more than one cell with text (one cell, or one column of
+    cells: a web page's frame, a Word template's boxes), or when one cell holds most of the
+    text as several paragraphs or another table (the body, beside a narrow margin column). A
+    data table has rows of several filled cells, each a value or a sentence.
+
+    Args:
+        rows: the text of each cell, row by row.
+        paragraphs: the number of paragraphs with text in each cell.
+        nested: some cell holds a table.
+    """
+    if all(sum(1 for text in row if text) <= 1 for row in rows):
+        return True
+    total = sum(len(text) for row in rows for text in row)
+    for row, counts in zip(rows, paragraphs, strict=True):
+        for text, count in zip(row, counts, strict=True):
+            if (count >= 3 or (nested and count >= 1)) and len(text) >= 0.6 * total:
+                return True
+    return False
+
+
+def _table_blocks(table: Any, parent: Any, styles: _Styles) -> Iterator[Line]:
+    """A layout table as the paragraphs (and tables) its cells hold; a data table as one line
+    per row, its cells separated by tabs (a merged cell once)."""
+    rows = _rows(table)
+    texts = [[_cell_text(cell) for cell in row] for row in rows]
+    counts = [[_paragraph_count(cell) for cell in row] for row in rows]
+    nested = any(cell.find(f".//{_TBL}") is not None for row in rows for cell in row)
+    if is_layout_table(texts, counts, nested):
+        for row in rows:
+            for cell in row:
+                yield from _blocks(cell, parent, styles)
+        return
+    for cells in texts:
+        cells = list(cells)
         while cells and not cells[-1]:
             cells.pop()  # cells a merge left empty at the end of the row
         if cells:
-            lines.append(Line(text="\t".join(cells), style="table", table=True))
-    return lines
+            yield Line(text="\t".join(cells), style="table", table=True)
 
 
-def _textbox_paragraphs(element: Any) -> list[Any]:
-    """Text-box paragraphs inside a paragraph (skipping mc:AlternateContent's Fallback copy)."""
+def _textbox_contents(element: Any) -> list[Any]:
+    """Text-box contents inside a paragraph (VML ``v:textbox`` or DrawingML ``wps:txbx``),
+    skipping the copy that ``mc:AlternateContent`` keeps in its Fallback."""
     found = []
     for box in element.iter(_TXBX):
         ancestor = box.getparent()
@@ -332,25 +423,27 @@ def _textbox_paragraphs(element: Any) -> list[Any]:
                 break
             ancestor = ancestor.getparent()
         if not fallback:
-            found.extend(box.iterchildren(_P))
+            found.append(box)
     return found
 
 
 def _blocks(container: Any, parent: Any, styles: _Styles) -> Iterator[Line]:
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     for child in container.iterchildren():
-        if child.tag == _P:
-            for box in _textbox_paragraphs(child):
-                yield from _paragraph_lines(Paragraph(box, parent), styles)
+        tag = child.tag
+        if tag == _P:
+            for box in _textbox_contents(child):
+                yield from _blocks(box, parent, styles)
             yield from _paragraph_lines(Paragraph(child, parent), styles)
-        elif child.tag == _TBL:
-            yield from _table_lines(Table(child, parent))
-        elif child.tag == _SDT:
+        elif tag == _TBL:
+            yield from _table_blocks(child, parent, styles)
+        elif tag == _SDT:
             content = child.find(f"{{{W}}}sdtContent")
-            if content is not None:
+            if content is not None and not _placeholder(child):
                 yield from _blocks(content, parent, styles)
+        elif tag == _CUSTOM_XML:
+            yield from _blocks(child, parent, styles)
 
 
 def _furniture(document: Any, styles: _Styles) -> list[Line]:
@@ -400,6 +493,11 @@ def read(path: Path) -> RawDocument:
         raise CorruptFile(path, f"malformed Word package ({type(exc).__name__}: {exc})") from exc
     except etree.XMLSyntaxError as exc:
         raise CorruptFile(path, f"malformed XML in the Word document ({exc})") from exc
+    # A Word file saved from a portal page keeps the page's metadata table above the body.
+    metadata, taken = table_metadata(lines)
+    lines = lines[taken:]
     if not lines:
         raise EmptyDocument(path, "no text in the Word document")
-    return RawDocument(name=str(path), format="docx", lines=lines, furniture=furniture)
+    return RawDocument(
+        name=str(path), format="docx", lines=lines, furniture=furniture, metadata=metadata
+    )

@@ -17,12 +17,14 @@ browser's print margins, and a portal's metadata table.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from ingest.normalize import clean_inline
+from ingest.raw import Line
 from ingest.readers.layout import Page, Piece, Row
 
 # Share of the page height, from the top and from the bottom, where running headers, footers
@@ -233,4 +235,44 @@ def strip_portal_table(pages: Sequence[Page]) -> tuple[dict[str, str], list[Row]
     return metadata, taken
 
 
-__all__ = ["BAND", "portal_table", "split_furniture", "strip_portal_table"]
+def _labelled_cells(cells: Sequence[str]) -> list[tuple[str, str]] | None:
+    """``(label, value)`` pairs of a row made only of labels and values, else ``None``."""
+    pairs = []
+    for label, value in itertools.zip_longest(cells[::2], cells[1::2], fillvalue=""):
+        key = _label_of(label)
+        if key is None:
+            inline = _inline_label(label)
+            if inline is None:
+                return None
+            key, value = inline
+        pairs.append((key, value))
+    return pairs or None
+
+
+def table_metadata(lines: Sequence[Line], window: int = 16) -> tuple[dict[str, str], int]:
+    """A portal's metadata table read as table rows (a Word file saved from a portal page).
+
+    Looks at the leading lines: table rows whose cells are labels and values
+    (``索引号：`` ``000014349/2019-00007`` ``主题分类：`` …), and labels left without a value on
+    a line of their own (``主题词：``).
+
+    Returns:
+        The metadata (empty when fewer than three labels have values) and how many leading
+        lines the table takes.
+    """
+    metadata: dict[str, str] = {}
+    end = 0
+    for k, line in enumerate(lines[:window]):
+        found = _labelled_cells([cell.strip() for cell in line.text.split("\t")])
+        if found is None:
+            break
+        for key, value in found:
+            if value and key not in metadata:
+                metadata[key] = clean_inline(value)
+        end = k + 1
+    if len(metadata) < 3:
+        return {}, 0
+    return metadata, end
+
+
+__all__ = ["BAND", "portal_table", "split_furniture", "strip_portal_table", "table_metadata"]
