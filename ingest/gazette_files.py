@@ -24,6 +24,7 @@ The pipeline (:func:`ingest.stages.build_submission`) asks here at three points:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -35,7 +36,7 @@ from gazette.errors import CorruptFile, EmptyDocument, IngestError, UnsafeFile
 from gazette.model import Document, GazetteIssue, OcrInfo, SourceFile
 from gazette.store import sha256_file
 from ingest import gazette_issue, ocr, toc
-from ingest.gazette_layout import pdf_info, to_raw
+from ingest.gazette_layout import Page, pdf_info, to_raw
 from ingest.raw import Line, RawDocument
 from ingest.readers import html as html_reader
 
@@ -85,7 +86,7 @@ def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
                 f"{len(raw.needs_ocr)} page(s) need OCR and were not recognised: {reason}",
             ),
         )
-    pages = ocr.recognise_pages(path, raw.needs_ocr)
+    pages = _recognise(path, raw.format, raw.needs_ocr)
     recognised = to_raw(pages, name=raw.name, metadata=raw.metadata, ocr=ocr.info(pages))
     spans = raw.extra.get("page_spans") or [(line.page, line.page) for line in raw.lines]
     merged = sorted(
@@ -108,6 +109,16 @@ def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
     )
 
 
+def _recognise(path: Path, fmt: str, numbers: Sequence[int]) -> list[Page]:
+    """OCR of pages of a PDF (rendered by PDFium) or an OFD (rendered from its paths and
+    images, :mod:`ingest.readers.ofd_render`)."""
+    if fmt == "ofd":
+        from ingest.readers import ofd_render
+
+        return ocr.recognise_images(ofd_render.render(path, numbers, ocr.DPI))
+    return ocr.recognise_pages(path, numbers)
+
+
 def from_raw(raw: RawDocument, path: Path, source: SourceFile) -> Submission | None:
     """The submission for a file its reader read (a PDF, a Word file), when it is a gazette
     issue; else ``None``."""
@@ -120,10 +131,15 @@ def scanned(path: Path, source: SourceFile) -> Submission:
     """A PDF with no usable text layer at all: recognised by OCR (then an issue or one
     document), or, when OCR cannot run here, stored as *needs OCR*."""
     reason = ocr.unavailable()
-    page_count, metadata = pdf_info(path)
+    if source.format == "ofd":
+        from ingest.readers import ofd
+
+        page_count, metadata = ofd.info(path)
+    else:
+        page_count, metadata = pdf_info(path)
     if reason is not None:
         return _needs_ocr(path, source, page_count, metadata, reason)
-    pages = ocr.recognise_pages(path, range(1, page_count + 1))
+    pages = _recognise(path, source.format, range(1, page_count + 1))
     raw = to_raw(pages, name=source.path, metadata=metadata, ocr=ocr.info(pages))
     if gazette_issue.looks_like_issue(raw):
         return _issue_submission(raw, path, source)

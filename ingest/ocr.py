@@ -20,7 +20,7 @@ import re
 import shutil
 import statistics
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +259,31 @@ def recognise_pages(
         return [future.result() for future in futures]
 
 
+def recognise_images(
+    rendered: Iterable[tuple[Any, int, float, float]],
+    *,
+    dpi: int = DPI,
+    language: str = LANGUAGE,
+    psm: int = PSM,
+    jobs: int | None = None,
+) -> list[Page]:
+    """Recognise pages rendered elsewhere (an OFD page drawn without a text layer), given as
+    ``(greyscale image, 1-based number, width, height in points)`` at ``dpi``.
+
+    Raises:
+        MissingDependency: OCR cannot run here (see :func:`unavailable`).
+    """
+    require()
+    jobs = jobs or min(4, os.cpu_count() or 1)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    with cf.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [
+            pool.submit(_recognise_image, image, number, width, height, dpi, language, psm)
+            for image, number, width, height in rendered
+        ]
+        return [future.result() for future in futures]
+
+
 def info(pages: Sequence[Page], language: str = LANGUAGE) -> OcrInfo | None:
     """The :class:`OcrInfo` of recognised pages (mean confidence weighted by text length)."""
     recognised = [p for p in pages if p.kind == PageKind.OCR]
@@ -278,6 +303,7 @@ __all__ = [
     "LANGUAGE",
     "engine",
     "info",
+    "recognise_images",
     "recognise_pages",
     "require",
     "tidy",

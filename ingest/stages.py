@@ -46,6 +46,7 @@ EXTENSIONS = {
     ".htm": "html",
     ".docx": "docx",
     ".pdf": "pdf",
+    ".ofd": "ofd",
 }
 # A portal's metadata table must name at least two of these to count as one.
 PORTAL_LABELS = ("索引号", "发文字号", "发布日期", "成文日期", "发文机关", "主题分类", "标题")
@@ -164,10 +165,10 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     try:
         raw = read(path, source.format)
     except NeedsOCR:
-        if source.format != "pdf":
+        if source.format not in ("pdf", "ofd"):
             raise
         return gazette_files.scanned(path, source)
-    if source.format == "pdf":
+    if source.format in ("pdf", "ofd"):
         raw = gazette_files.complete_ocr(raw, path)
     # An export of this archive is one document (its header names the gazette it came from,
     # which must not make it look like an issue).

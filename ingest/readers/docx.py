@@ -25,14 +25,11 @@ from typing import Any
 
 from lxml import etree
 
-from gazette.errors import CorruptFile, EmptyDocument, EncryptedFile, UnsafeFile
+from gazette.errors import CorruptFile, EmptyDocument
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
+from ingest.readers.container import check_zip
 from ingest.readers.furniture import table_metadata
-
-MAX_MEMBERS = 5000
-MAX_UNCOMPRESSED = 512 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -49,39 +46,7 @@ def check_container(path: Path) -> None:
         EncryptedFile: members are encrypted.
         CorruptFile: the container cannot be read.
     """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise UnsafeFile(path, f"{len(members)} members in the DOCX container")
-            total = 0
-            for member in members:
-                if member.flag_bits & 0x1:
-                    raise EncryptedFile(path)
-                total += member.file_size
-                if member.file_size > 1 << 20 and member.file_size > MAX_RATIO * max(
-                    member.compress_size, 1
-                ):
-                    raise UnsafeFile(
-                        path,
-                        f"zip bomb: {member.filename} expands {member.compress_size} bytes "
-                        f"to {member.file_size}",
-                    )
-            if total > MAX_UNCOMPRESSED:
-                raise UnsafeFile(path, f"zip bomb: {total} bytes uncompressed")
-            for member in members:
-                if member.filename.endswith((".xml", ".rels")):
-                    with archive.open(member) as handle:
-                        head = handle.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise UnsafeFile(
-                            path,
-                            f"{member.filename} declares a DTD or entities (entity expansion)",
-                        )
-    except zipfile.BadZipFile as exc:
-        raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
-        raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
+    check_zip(path, "DOCX")
 
 
 @dataclass(frozen=True)
