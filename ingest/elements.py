@@ -147,6 +147,7 @@ _ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]")
 _ATTACHMENT_HEAD = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
 _CC = re.compile(r"^(抄\s*送|抄\s*报)\s*[:：]")
 _MAIN_RECIPIENTS = re.compile(r"^主\s*送\s*[:：]")
+_TOC_HEAD = re.compile(r"^(目录|目次)[:：]?$")
 
 _NUMBERED_UNIT = re.compile(
     r"^(?P<unit>第[一二三四五六七八九十百千零〇两]+(?:条(?:之[一二三四五六七八九十]+)?|章|节|编|分编))"
@@ -355,6 +356,8 @@ def _title_run(lines: Sequence[Line], start: int) -> list[int]:
         text = lines[k].text
         if lines[k].table or not _titleish(text) or lines[k].style == "subtitle":
             break  # a table row or a 题注 is never part of a title
+        if _TOC_HEAD.match(squeeze(text)):
+            break  # 目录: what follows is a table of contents, never more of the title
         if run and squeeze(text).startswith(("（", "(")):
             break  # a 题注 or note after the title
         run.append(k)

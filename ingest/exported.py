@@ -11,8 +11,9 @@ the document, not a document whose first paragraphs are the header, so this stag
 * removes it from the paragraphs and keeps its metadata (文种, 公开属性, 索引号, 主题分类,
   发布日期, 登记号),
 * after parsing, takes those fields over (the header is the archive's record, as a portal's
-  metadata table is the portal's), and checks the body hash: a document rebuilt from an export
-  whose text was edited afterwards is reported.
+  metadata table is the portal's), and checks the body hash (:func:`check_body`): a document
+  rebuilt from an export whose text was edited afterwards is stored with a note saying so on
+  its source, and the ingest reports it as ``edited_export``.
 
 The status mark is not turned into lifecycle events: the archive learns status from acts and
 lists, and a header says only what another archive computed on some date.
@@ -95,7 +96,8 @@ def apply(doc: Document, header: ParsedHeader | None) -> tuple[Document, list[st
     page.
 
     Returns:
-        The document and warnings (a body that differs from the hash its header states).
+        The document and warnings. (Whether the body still gives the hash its header states
+        is :func:`check_body`'s question.)
     """
     if header is None:
         return doc, []
@@ -111,15 +113,27 @@ def apply(doc: Document, header: ParsedHeader | None) -> tuple[Document, list[st
         disclosure=disclosure,
     )
     doc = attrs.evolve(doc, parts=tuple(_inherit(part, doc) for part in doc.parts))
-    warnings = []
+    return doc, []
+
+
+def check_body(doc: Document, header: ParsedHeader | None) -> str | None:
+    """Whether the text read back is the text the export's header vouches for.
+
+    Returns:
+        ``None`` when the body gives the SHA-256 the header states (or the file is no
+        export), else a note that the body was edited after export: the document is stored
+        with this note on its source, and the ingest reports it (outcome ``edited_export``).
+    """
+    if header is None:
+        return None
     body_hash = _rendition.build(doc).body_hash
-    if body_hash != header.body_hash:
-        warnings.append(
-            "an export of this archive whose text differs from the SHA-256 its header states"
-            f" ({header.body_hash[:12]}…, text gives {body_hash[:12]}…): edited after export,"
-            " or not read back exactly"
-        )
-    return doc, warnings
+    if body_hash == header.body_hash:
+        return None
+    return (
+        "an export of this archive whose text differs from the SHA-256 its header states"
+        f" ({header.body_hash[:12]}…, text gives {body_hash[:12]}…): the body was edited after"
+        " export"
+    )
 
 
 _ATTRIBUTES = {attribute.label: attribute for attribute in DisclosureAttribute}

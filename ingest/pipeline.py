@@ -51,10 +51,13 @@ class FileResult:
         outcome: ``ingested``, ``duplicate`` or ``failed``.
         ids: top-level document ids it holds.
         error: the reason it failed.
-        reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …).
+        reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …), or
+            for a file that was stored, ``needs_ocr`` or ``edited_export`` (an export of the
+            archive whose body no longer gives the SHA-256 its header states).
         merged: existing documents the file added a rendition or version to.
         format: the detected format.
-        notes: what an ingested file still lacks (pages that need OCR, and why).
+        notes: what an ingested file still lacks (pages that need OCR, and why), or what is
+            wrong with it (an edited export).
     """
 
     path: str
@@ -353,15 +356,20 @@ def _ingest(
             )
             return
         pending = prepared.state != "stored"
+        edited = bool(prepared.detail.get("edited_export"))
         emit(
             FileResult(
                 source.path,
                 added.outcome,
                 added.ids,
-                reason=prepared.state if pending else None,
+                reason=prepared.state if pending else ("edited_export" if edited else None),
                 merged=added.merged,
                 format=source.format,
-                notes=tuple(prepared.detail.get("warnings", ())) if pending else (),
+                notes=tuple(
+                    prepared.detail.get("warnings", ())
+                    if pending
+                    else prepared.detail.get("notes", ())
+                ),
             )
         )
 

@@ -181,12 +181,17 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     document, export_warnings = exported.apply(
         gazette_files.mark_ocr(document_from(raw), raw.ocr), header
     )
+    edited = exported.check_body(document, header)
     document, references = lifecycle(document.with_sources(source))
-    warnings = [*raw.warnings, *export_warnings]
+    warnings = [*raw.warnings, *export_warnings, *([edited] if edited else [])]
     named = EXTENSIONS.get(path.suffix.lower())
     if named is not None and named != source.format:
         warnings.append(f"named {path.suffix} but the content is {source.format}: read as such")
     detail: dict[str, object] = {"warnings": warnings} if warnings else {}
+    if edited:
+        # Kept with the source, shown with the document (gazette show) and in the ingest.
+        detail["notes"] = [edited]
+        detail["edited_export"] = True
     state = "stored"
     if raw.needs_ocr:
         # Some pages had no usable text layer: what was read is stored, the rest waits for OCR.

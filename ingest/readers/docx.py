@@ -30,6 +30,7 @@ from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
 from ingest.readers.container import check_zip
 from ingest.readers.furniture import table_metadata
+from ingest.readers.layout import join_title_lines
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -460,7 +461,7 @@ def read(path: Path) -> RawDocument:
         raise CorruptFile(path, f"malformed XML in the Word document ({exc})") from exc
     # A Word file saved from a portal page keeps the page's metadata table above the body.
     metadata, taken = table_metadata(lines)
-    lines = lines[taken:]
+    lines = join_title_lines(lines[taken:])
     if not lines:
         raise EmptyDocument(path, "no text in the Word document")
     return RawDocument(

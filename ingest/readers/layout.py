@@ -28,6 +28,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import attrs
+
 from ingest.normalize import clean_inline
 from ingest.raw import Line
 
@@ -137,7 +139,10 @@ def _number_line(text: str) -> bool:
     """A line that is a 发文字号 (``国发〔2019〕5号``, ``第706号``), perhaps with a signer."""
     squeezed = _squeezed(text)
     found = _NUMBER_LINE.search(squeezed)
-    return found is not None and found.start() <= 12 and len(squeezed) - found.end() <= 12
+    if found is None or found.start() > 12:
+        return False
+    rest = squeezed[found.end() :]
+    return not rest or rest.startswith("签发人")
 
 
 def standalone(text: str) -> bool:
@@ -394,13 +399,63 @@ def paragraphs(
     return lines, spans
 
 
+def body_size(lines: Sequence[Line]) -> float | None:
+    """The font size most of the text is set in."""
+    weights: dict[float, int] = {}
+    for line in lines:
+        if line.size and not line.table:
+            weights[line.size] = weights.get(line.size, 0) + len(line.text)
+    return max(weights, key=lambda size: weights[size]) if weights else None
+
+
+def join_title_lines(lines: Sequence[Line]) -> list[Line]:
+    """Join the lines of a title set over several lines (for readers that give paragraphs
+    with their hints, as the DOCX reader does for a title broken by manual line breaks).
+
+    Consecutive centred lines of one size larger than the body's, one weight and one colour
+    (not the red of an issuer mark) are one title, unless a line is a 发文字号, a date, a 附注
+    or an attachment label, or the upper one ends a sentence or a mark (``…文件``).
+    """
+    size = body_size(lines)
+    if size is None:
+        return list(lines)
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.align == "center"
+            and line.align == "center"
+            and not prev.table
+            and not line.table
+            and prev.size
+            and line.size
+            and abs(prev.size - line.size) < 0.5
+            and prev.size >= 1.12 * size
+            and prev.bold == line.bold
+            and (prev.color or "000000") == (line.color or "000000")
+            and not reddish(prev.color)
+            and len(prev.text) <= 40
+            and len(line.text) <= 40
+            and not _squeezed(prev.text).endswith("文件")
+            and not _ends_sentence(prev.text)
+            and not any(_number_line(t) or standalone(t) for t in (prev.text, line.text))
+        ):
+            out[-1] = attrs.evolve(prev, text=prev.text + line.text)
+            continue
+        out.append(line)
+    return out
+
+
 __all__ = [
     "HALF_EMPTY",
     "Measure",
     "Page",
     "Piece",
     "Row",
+    "body_size",
     "continues",
+    "join_title_lines",
     "measures",
     "merge_rows",
     "paragraphs",
