@@ -178,10 +178,9 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         return issue
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
-    document, export_warnings = exported.apply(
-        gazette_files.mark_ocr(document_from(raw), raw.ocr), header
-    )
+    document = gazette_files.mark_ocr(document_from(raw), raw.ocr)
     edited = exported.check_body(document, header)
+    document, export_warnings = exported.apply(document, header, body_intact=edited is None)
     document, references = lifecycle(document.with_sources(source))
     warnings = [*raw.warnings, *export_warnings, *([edited] if edited else [])]
     named = EXTENSIONS.get(path.suffix.lower())

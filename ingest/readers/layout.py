@@ -319,7 +319,10 @@ def continues(prev: Row, row: Row, pm: Measure, m: Measure, pitch: float) -> boo
 def _join(left: str, right: str) -> str:
     """Join two lines of a paragraph: Chinese and numbers directly, Latin words with a space."""
     if left.endswith("\u00ad"):
-        return left[:-1] + right
+        # A hyphen at the end of a line: a word broken in Latin text, a real hyphen in Chinese
+        # (``中和-分离-灭菌``), which is never hyphenated.
+        latin = left[-2:-1].isascii() and left[-2:-1].isalpha() and right[:1].isascii()
+        return left[:-1] + right if latin else left[:-1] + "-" + right
     end, start = left[-1:], right[:1]
     if not (end.isascii() and start.isascii()) or (end.isdigit() and start.isdigit()):
         return left + right
@@ -435,8 +438,8 @@ def join_title_lines(lines: Sequence[Line]) -> list[Line]:
             and prev.bold == line.bold
             and (prev.color or "000000") == (line.color or "000000")
             and not reddish(prev.color)
-            and len(prev.text) <= 40
-            and len(line.text) <= 40
+            and len(prev.text) <= 60
+            and len(line.text) <= 60
             and not _squeezed(prev.text).endswith("文件")
             and not _ends_sentence(prev.text)
             and not any(_number_line(t) or standalone(t) for t in (prev.text, line.text))

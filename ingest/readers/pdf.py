@@ -141,6 +141,8 @@ def _page_rows(
         text = "".join(
             chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 0xFFFD) for i in range(count)
         )
+    # PDFium marks a hyphen that ends a line with U+FFFE: a hyphen it may be (see layout._join).
+    text = text.replace("\ufffe", "\u00ad")
     rows: list[Row] = []
     checked = unmapped = 0
     start = 0
