@@ -264,13 +264,15 @@ def text_object(element: Any, parent: Matrix, resources: Resources, drawing: Dra
                     step = _width(text[k - 1], size, hscale)
                 x += step
                 y += dy[k - 1] if k - 1 < len(dy) else 0.0
-            local_x, local_y = apply(inner, x, y)
+            # The glyph's middle (half an advance right of its origin, 0.4 of a size above
+            # the baseline) must lie in the boundary, or the glyph is clipped.
+            mid_x, mid_y = apply(inner, x + 0.5 * _width(char, size, hscale), y - 0.4 * size)
             if (
                 bw > 0
                 and bh > 0
                 and not (
-                    -0.5 * inner_size <= local_x <= bw + 0.5 * inner_size
-                    and -inner_size <= local_y <= bh + inner_size
+                    -0.1 * inner_size <= mid_x <= bw + 0.1 * inner_size
+                    and -0.5 * inner_size <= mid_y <= bh + 0.5 * inner_size
                 )
             ):
                 continue  # outside the object's boundary: clipped
