@@ -40,7 +40,26 @@ _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
+# A backslash before ASCII punctuation escapes it (CommonMark): the character is text. The
+# Markdown export escapes only what a renderer would take for markup (``9\\. I类``).
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _inline(text: str) -> str:
+    if text.startswith("【") and text.endswith("】"):
+        return _markup(text)  # an export's header line: written verbatim, nothing escaped
+    escaped: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        escaped.append(match[1])
+        return f"\ue000{len(escaped) - 1}\ue001"
+
+    text = _ESCAPED.sub(hold, text)
+    text = _markup(text)
+    return re.sub("\ue000([0-9]+)\ue001", lambda m: escaped[int(m[1])], text)
+
+
+def _markup(text: str) -> str:
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: alt text
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links: their text
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
