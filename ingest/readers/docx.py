@@ -329,11 +329,31 @@ def _cell_text(cell: Any) -> str:
     return clean_inline(" ".join(texts).replace("\n", " ")).replace("\t", " ")
 
 
-def _paragraph_count(cell: Any) -> int:
-    return sum(1 for p in cell.iterchildren(_P) if any(t.strip() for t, _ in _runs(p)))
+def _text_length(element: Any) -> int:
+    """How much text an element holds (its ``w:t`` characters, spaces aside): cheaper than
+    reading its runs, and enough to weigh a cell."""
+    return sum(len((t.text or "").strip()) for t in element.iter(_T))
 
 
-def is_layout_table(rows: list[list[str]], paragraphs: list[list[int]], nested: bool) -> bool:
+def _weigh(cell: Any) -> tuple[int, int, bool]:
+    """A cell's text length, its paragraphs with text, and whether it holds a table (one pass
+    over the cell's text)."""
+    size = paragraphs = 0
+    nested = False
+    for child in cell.iterchildren():
+        length = _text_length(child)
+        size += length
+        if child.tag == _P:
+            paragraphs += length > 0
+        elif child.tag == _TBL:
+            nested = True
+        elif child.tag == _SDT:
+            paragraphs += length > 0
+            nested = nested or child.find(f".//{_TBL}") is not None
+    return size, paragraphs, nested
+
+
+def is_layout_table(rows: list[list[int]], paragraphs: list[list[int]], nested: bool) -> bool:
     """Whether a table lays out a page rather than holding data, judged by its structure.
 
     A table is layout when no row has more than one cell with text (one cell, or one column of
@@ -342,16 +362,16 @@ def is_layout_table(rows: list[list[str]], paragraphs: list[list[int]], nested: 
     data table has rows of several filled cells, each a value or a sentence.
 
     Args:
-        rows: the text of each cell, row by row.
+        rows: how much text each cell holds (characters), row by row.
         paragraphs: the number of paragraphs with text in each cell.
         nested: some cell holds a table.
     """
-    if all(sum(1 for text in row if text) <= 1 for row in rows):
+    if all(sum(1 for size in row if size) <= 1 for row in rows):
         return True
-    total = sum(len(text) for row in rows for text in row)
+    total = sum(size for row in rows for size in row)
     for row, counts in zip(rows, paragraphs, strict=True):
-        for text, count in zip(row, counts, strict=True):
-            if (count >= 3 or (nested and count >= 1)) and len(text) >= 0.6 * total:
+        for size, count in zip(row, counts, strict=True):
+            if (count >= 3 or (nested and count >= 1)) and size >= 0.6 * total:
                 return True
     return False
 
@@ -360,15 +380,16 @@ def _table_blocks(table: Any, parent: Any, styles: _Styles) -> Iterator[Line]:
     """A layout table as the paragraphs (and tables) its cells hold; a data table as one line
     per row, its cells separated by tabs (a merged cell once)."""
     rows = _rows(table)
-    texts = [[_cell_text(cell) for cell in row] for row in rows]
-    counts = [[_paragraph_count(cell) for cell in row] for row in rows]
-    nested = any(cell.find(f".//{_TBL}") is not None for row in rows for cell in row)
-    if is_layout_table(texts, counts, nested):
+    weights = [[_weigh(cell) for cell in row] for row in rows]
+    sizes = [[size for size, _, _ in row] for row in weights]
+    counts = [[count for _, count, _ in row] for row in weights]
+    nested = any(inner for row in weights for _, _, inner in row)
+    if is_layout_table(sizes, counts, nested):
         for row in rows:
             for cell in row:
                 yield from _blocks(cell, parent, styles)
         return
-    for cells in texts:
+    for cells in ([_cell_text(cell) for cell in row] for row in rows):
         cells = list(cells)
         while cells and not cells[-1]:
             cells.pop()  # cells a merge left empty at the end of the row

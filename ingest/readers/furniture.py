@@ -82,18 +82,16 @@ def split_furniture(pages: Sequence[Page]) -> tuple[list[Row], list[Row]]:
                 keys.add(key)
                 seen[key].append(row.top)
         counts.update(keys)
+    places = {key: statistics.median(tops) for key, tops in seen.items() if counts[key] >= 2}
     body: list[Row] = []
     furniture: list[Row] = []
     for page in pages:
         for row in page.rows:
             compact = re.sub(r"\s+", "", row.text)
-            key = (_side(row, page), _furniture_key(row.text), round(row.size))
-            running = (
-                len(pages) > 1
-                and _in_band(row, page, BAND)
-                and counts[key] >= 2
-                and abs(row.top - statistics.median(seen[key])) <= 2 * max(row.height, 1.0)
-            )
+            running = False
+            if len(pages) > 1 and _in_band(row, page, BAND):
+                key = (_side(row, page), _furniture_key(row.text), round(row.size))
+                running = key in places and abs(row.top - places[key]) <= 2 * max(row.height, 1)
             if (
                 (_DASHED.match(compact) and _in_band(row, page, DASHED_BAND))
                 or (_PAGE_NUMBER.match(compact) and _in_band(row, page, BAND))

@@ -22,6 +22,7 @@ size: a browser prints 16 px text as 12 pt glyphs in a 16-unit font.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import statistics
@@ -145,6 +146,7 @@ def _number_line(text: str) -> bool:
     return not rest or rest.startswith("签发人")
 
 
+@functools.lru_cache(maxsize=4096)
 def standalone(text: str) -> bool:
     """A line that is an element on its own: a date, a 附注, an attachment label, 印发."""
     squeezed = _squeezed(text)
@@ -169,7 +171,7 @@ def reddish(color: str | None) -> bool:
 
 def text_units(text: str) -> float:
     """The width of ``text`` in character advances (Latin letters and digits are half)."""
-    return sum(0.5 if c.isascii() else 1.0 for c in text)
+    return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ none at all): elements are matched by their local name.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -59,29 +60,39 @@ def scale_of(m: Matrix) -> float:
     return math.sqrt(abs(m[0] * m[3] - m[1] * m[2])) or 1.0
 
 
+@functools.lru_cache(maxsize=512)
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
 def local(element: Any) -> str:
     tag = element.tag
     if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1]
+    return _local_name(tag)
 
 
 def numbers(text: str | None) -> list[float]:
     """A space-separated list of numbers; what is not a number is left out."""
-    out = []
-    for token in (text or "").split():
-        try:
-            value = float(token)
-        except ValueError:
-            continue
-        if math.isfinite(value):
-            out.append(value)
-    return out
+    if not text:
+        return []
+    try:
+        out = [float(token) for token in text.split()]
+    except ValueError:
+        out = []
+        for token in text.split():
+            with contextlib.suppress(ValueError):
+                out.append(float(token))
+    return [value for value in out if math.isfinite(value)]
 
 
 def deltas(text: str | None) -> list[float]:
     """``DeltaX``/``DeltaY``: numbers, where ``g N v`` stands for ``N`` times ``v``."""
-    tokens = (text or "").split()
+    if not text:
+        return []
+    if "g" not in text:
+        return numbers(text)
+    tokens = text.split()
     out: list[float] = []
     k = 0
     while k < len(tokens) and len(out) < 100_000:
@@ -247,6 +258,12 @@ def text_object(element: Any, parent: Matrix, resources: Resources, drawing: Dra
             color = color_of(child, resources.color_spaces)
     page_size = size * scale_of(matrix) * MM
     inner_size = size * scale_of(inner)
+    clip = bw > 0 and bh > 0
+    left, right = -0.1 * inner_size, bw + 0.1 * inner_size
+    top, bottom = -0.5 * inner_size, bh + 0.5 * inner_size
+    full, half = size * hscale, 0.5 * size * hscale
+    ia, ib, ic, id_, ie, if_ = inner
+    ma, mb, mc, md, me, mf = matrix
     x = y = 0.0
     for code in element:
         if local(code) != "TextCode" or not code.text:
@@ -256,30 +273,30 @@ def text_object(element: Any, parent: Matrix, resources: Resources, drawing: Dra
         x = xs[0] if xs else x
         y = ys[0] if ys else y
         dx, dy = deltas(code.get("DeltaX")), deltas(code.get("DeltaY"))
+        ndx, ndy = len(dx), len(dy)
+        last_dx = dx[-1] if dx else 0.0
         placed: list[tuple[str, float, float]] = []
+        previous = ""
         for k, char in enumerate(text):
             if k:
-                step = dx[k - 1] if k - 1 < len(dx) else (dx[-1] if dx else 0.0)
-                if not dx and not dy:
-                    step = _width(text[k - 1], size, hscale)
-                x += step
-                y += dy[k - 1] if k - 1 < len(dy) else 0.0
-            # The glyph's middle (half an advance right of its origin, 0.4 of a size above
-            # the baseline) must lie in the boundary, or the glyph is clipped.
-            mid_x, mid_y = apply(inner, x + 0.5 * _width(char, size, hscale), y - 0.4 * size)
-            if (
-                bw > 0
-                and bh > 0
-                and not (
-                    -0.1 * inner_size <= mid_x <= bw + 0.1 * inner_size
-                    and -0.5 * inner_size <= mid_y <= bh + 0.5 * inner_size
-                )
-            ):
-                continue  # outside the object's boundary: clipped
-            page_x, page_y = apply(matrix, x, y)
-            placed.append((char, page_x * MM, page_y * MM))
+                if ndx or ndy:
+                    x += dx[k - 1] if k - 1 < ndx else last_dx
+                    y += dy[k - 1] if k - 1 < ndy else 0.0
+                else:
+                    x += half if previous < "\x80" else full
+            previous = char
+            if clip:
+                # The glyph's middle (half an advance right of its origin, 0.4 of a size
+                # above the baseline) must lie in the boundary, or the glyph is clipped.
+                gx = x + 0.5 * (half if char < "\x80" else full)
+                gy = y - 0.4 * size
+                mid_x = ia * gx + ic * gy + ie
+                mid_y = ib * gx + id_ * gy + if_
+                if not (left <= mid_x <= right and top <= mid_y <= bottom):
+                    continue  # outside the object's boundary: clipped
+            placed.append((char, (ma * x + mc * y + me) * MM, (mb * x + md * y + mf) * MM))
         if text:
-            x += _width(text[-1], size, hscale)
+            x += half if text[-1] < "\x80" else full
         for run in _split(placed, page_size, hscale):
             piece = "".join(c for c, _, _ in run)
             if not piece.strip():

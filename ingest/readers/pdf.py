@@ -305,7 +305,7 @@ def _pages(path: Path, pdf: pdfium.PdfDocument, warnings: list[str]) -> Iterator
             finally:
                 textpage.close()
             text = "\n".join(r.text for r in rows)
-            visible = sum(1 for c in text if not c.isspace())
+            visible = len("".join(text.split()))
             if visible < 20 and _has_large_image(page, width, height):
                 yield number
                 continue
