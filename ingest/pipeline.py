@@ -87,7 +87,7 @@ class FormatSummary:
     """One row of a batch's summary: the outcomes for one format.
 
     Attributes:
-        format: ``txt``, ``md``, ``html``, ``docx``, ``pdf``, or ``?`` when unknown.
+        format: ``txt``, ``md``, ``html``, ``docx``, ``pdf``, ``ofd``, or ``?`` when unknown.
         ingested, duplicate, failed: file counts.
         reasons: ``(reason, count)`` of the failures, e.g. ``(("corrupt", 2),)``.
     """
@@ -142,7 +142,7 @@ class BatchReport:
             if result.outcome == "failed":
                 reason = result.reason or "failed"
                 row["reasons"][reason] = row["reasons"].get(reason, 0) + 1
-        order = ["txt", "md", "html", "docx", "pdf"]
+        order = ["txt", "md", "html", "docx", "pdf", "ofd"]
         return [
             FormatSummary(
                 fmt,

@@ -1,11 +1,19 @@
 """DOCX reader (python-docx): paragraphs and tables in order, with their style and layout.
 
-* Body paragraphs (also inside content controls, and the text boxes a red header is sometimes
-  set in) give one :class:`~ingest.raw.Line` each, with the paragraph style name, alignment
-  (direct or inherited from the style), first-line indent in characters (``firstLineChars``,
-  ``firstLine`` or leading ideographic spaces), and the size, bold and colour that most of its
-  text has; a manual line break (``Shift+Enter``) ends a line, as ``<br>`` does in HTML.
-* Each table row is one line, its cells separated by tabs (merged cells once).
+* Body paragraphs (also inside content controls, and the text boxes — VML or DrawingML — a
+  red header is often set in) give one :class:`~ingest.raw.Line` each, with the paragraph
+  style name, alignment (direct or inherited from the style), first-line indent in characters
+  (``firstLineChars``, ``firstLine`` or leading ideographic spaces), and the size, bold and
+  colour that most of its text has; a manual line break (``Shift+Enter``) ends a line, as
+  ``<br>`` does in HTML. Runs inside inline content controls, smart tags, tracked insertions
+  and simple fields count; a content control still showing its placeholder does not.
+* A table that lays the page out (no row with more than one filled cell, or one cell holding
+  most of the text as paragraphs or another table: a web page's frame, a template's boxes) is
+  read as the blocks its cells hold (:func:`is_layout_table`); a data table gives one line per
+  row, its cells separated by tabs (merged cells once, a nested table's text in its cell).
+* Consecutive centred lines of a title's size are one title (a title broken by line breaks);
+  a portal page's metadata table at the top (a Word file saved from the page) becomes
+  :attr:`RawDocument.metadata`.
 * Headers and footers go to :attr:`RawDocument.furniture`, never into the body.
 
 The container is checked before python-docx opens it: too many members, a declared
