@@ -369,3 +369,33 @@ def test_hostile_package_fails_alone_in_a_batch(tmp_path: Path) -> None:
         report = ingest_paths(archive, [bomb, good], jobs=1)
         outcomes = {Path(r.path).name: (r.outcome, r.reason) for r in report.results}
     assert outcomes == {"bomb.ofd": ("failed", "unsafe"), "helloworld.ofd": ("ingested", None)}
+
+
+def test_pages_without_text_are_drawn_for_ocr() -> None:
+    pytest.importorskip("PIL", reason="drawing pages for OCR needs Pillow")
+    from ingest.readers.ofd_render import render
+
+    ((image, number, width, height),) = list(render(corpus_path("ofd", "h.ofd"), [1], 72))
+    assert number == 1 and (round(width), round(height)) == (595, 842)
+    # h.ofd draws filled boxes (70 x 30 mm from x = 70 mm) with their outlines
+    scale = 72 / 25.4
+    inside = image.getpixel((round(105 * scale), round(20 * scale)))
+    outside = image.getpixel((round(20 * scale), round(20 * scale)))
+    assert inside < 128 and outside == 255
+
+
+def test_a_page_too_large_to_draw_is_refused(tmp_path: Path) -> None:
+    from ingest.readers.ofd_render import render
+
+    content = page(
+        '<ofd:PathObject ID="8" Boundary="0 0 1 1"><ofd:AbbreviatedData>M 0 0 L 1 1'
+        "</ofd:AbbreviatedData></ofd:PathObject>"
+    )
+    content = content.replace(
+        "<ofd:Content>",
+        "<ofd:Area><ofd:PhysicalBox>0 0 90000 90000</ofd:PhysicalBox></ofd:Area><ofd:Content>",
+    )
+    path = package(tmp_path / "huge.ofd", [content])
+    with pytest.raises(UnsafeFile) as caught:
+        list(render(path, [1], 300))
+    assert "too large" in str(caught.value)

@@ -100,14 +100,17 @@ def deltas(text: str | None) -> list[float]:
         if token == "g" and k + 2 < len(tokens):
             try:
                 count, value = int(float(tokens[k + 1])), float(tokens[k + 2])
-            except ValueError:
+            except (ValueError, OverflowError):
                 k += 1
                 continue
-            out.extend([value] * max(0, min(count, 100_000)))
+            if math.isfinite(value):
+                out.extend([value] * max(0, min(count, 100_000)))
             k += 3
             continue
         with contextlib.suppress(ValueError):
-            out.append(float(token))
+            value = float(token)
+            if math.isfinite(value):
+                out.append(value)
         k += 1
     return out
 
@@ -257,6 +260,8 @@ def text_object(element: Any, parent: Matrix, resources: Resources, drawing: Dra
         if local(child) == "FillColor":
             color = color_of(child, resources.color_spaces)
     page_size = size * scale_of(matrix) * MM
+    if not (0 < page_size < 1e5):
+        return  # text no page can show (a size or a matrix out of all proportion)
     inner_size = size * scale_of(inner)
     clip = bw > 0 and bh > 0
     left, right = -0.1 * inner_size, bw + 0.1 * inner_size
@@ -294,7 +299,9 @@ def text_object(element: Any, parent: Matrix, resources: Resources, drawing: Dra
                 mid_y = ib * gx + id_ * gy + if_
                 if not (left <= mid_x <= right and top <= mid_y <= bottom):
                     continue  # outside the object's boundary: clipped
-            placed.append((char, (ma * x + mc * y + me) * MM, (mb * x + md * y + mf) * MM))
+            page_x, page_y = (ma * x + mc * y + me) * MM, (mb * x + md * y + mf) * MM
+            if abs(page_x) < 1e7 and abs(page_y) < 1e7:  # not off any page (nor infinite)
+                placed.append((char, page_x, page_y))
         if text:
             x += half if text[-1] < "\x80" else full
         for run in _split(placed, page_size, hscale):

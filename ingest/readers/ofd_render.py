@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from gazette.errors import UnsafeFile
 from ingest.readers.ofd_page import (
     Matrix,
     Resources,
@@ -33,6 +34,7 @@ from ingest.readers.ofd_page import (
 )
 
 _CURVE_STEPS = 12
+MAX_PIXELS = 120_000_000  # an A0 sheet at 300 dpi is 140 million: no 公文 page comes near
 
 
 def _subpaths(data: str) -> list[list[tuple[float, float]]]:
@@ -205,14 +207,20 @@ def render(
         for number in numbers_:
             page = by_number[number]
             drawing, (width, height) = package.draw(page)
-            image = Image.new(
-                "L", (max(1, round(width * scale)), max(1, round(height * scale))), 255
-            )
+            pixels = (max(1, round(width * scale)), max(1, round(height * scale)))
+            if pixels[0] * pixels[1] > MAX_PIXELS:
+                raise UnsafeFile(path, f"page {number} is {width:g} × {height:g} mm: too large")
+            image = Image.new("L", pixels, 255)
             for element, matrix in drawing.graphics:
-                if local(element) == "PathObject":
-                    _path(image, element, matrix, package.resources, scale)
-                else:
-                    _image(image, element, matrix, archive, package.names, package.resources, scale)
+                try:
+                    if local(element) == "PathObject":
+                        _path(image, element, matrix, package.resources, scale)
+                    else:
+                        _image(
+                            image, element, matrix, archive, package.names, package.resources, scale
+                        )
+                except (ValueError, OverflowError, TypeError):
+                    continue  # coordinates out of all proportion: not drawn
             yield image, number, width * MM, height * MM
 
 
