@@ -9,6 +9,8 @@ metadata table). The renditions:
 * ``docx-lo-body`` — ``renditions/NN.body.docx`` (LibreOffice; the body in a layout table);
 * ``docx-lo-page`` — the portal pages saved as Word files by LibreOffice (made here);
 * ``pdf-lo-body`` — ``renditions/NN.body.pdf`` (LibreOffice);
+* ``pdf-lo-web-body``, ``pdf-lo-web-page`` — bodies and pages printed to PDF by LibreOffice's
+  web layout (made here);
 * ``pdf-chromium-body``, ``pdf-chromium-page`` — bodies and pages printed to PDF by headless
   Chromium (made here: the time, the URL and the page count in the margins);
 * ``ofd`` — ``ofd/n.ofd``, a real 公文, element by element.
@@ -181,7 +183,7 @@ def baseline_tree(ref: str, into: Path) -> Path | None:
 def renditions(work: Path) -> dict[str, dict[str, Path]]:
     """``format -> key -> file``, making the Chromium PDFs and LibreOffice pages here."""
     sys.path.insert(0, str(ROOT))
-    from tests.published import chromium_pdfs, soffice_docx
+    from tests.published import chromium_pdfs, soffice_docx, soffice_web_pdfs
 
     keys = sorted(p.name[:2] for p in (CORPUS / "govcn").glob("*.truth.json"))
     out: dict[str, dict[str, Path]] = {
@@ -196,6 +198,10 @@ def renditions(work: Path) -> dict[str, dict[str, Path]]:
         print("LibreOffice is not installed: no docx-lo-page")
     else:
         out["docx-lo-page"] = {k: saved[f"{k}.page"] for k in keys}
+        web = soffice_web_pdfs(sorted((CORPUS / "govcn").glob("*.html")), work / "office-pdf")
+        assert web is not None
+        out["pdf-lo-web-body"] = {k: web[f"{k}.body"] for k in keys}
+        out["pdf-lo-web-page"] = {k: web[f"{k}.page"] for k in keys}
     started = time.perf_counter()
     printed = chromium_pdfs(sorted((CORPUS / "govcn").glob("*.html")), work / "chromium")
     if printed is None:

@@ -131,3 +131,15 @@ def office_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if saved is None:
         pytest.skip("LibreOffice (soffice) is not installed: no Word files saved from pages")
     return saved
+
+
+@pytest.fixture(scope="session")
+def office_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The govcn bodies and pages printed to PDF by LibreOffice's web layout once per session."""
+    from tests.published import soffice_web_pdfs
+
+    pages = sorted(corpus_path("govcn").glob("*.html"))
+    printed = soffice_web_pdfs(pages, tmp_path_factory.mktemp("office-pdfs"))
+    if printed is None:
+        pytest.skip("LibreOffice (soffice) is not installed: no PDFs of the pages")
+    return printed

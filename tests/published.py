@@ -3,7 +3,8 @@
 * :func:`chromium_pdfs` — pages printed to PDF by headless Chromium, as a reader prints a
   portal page: the browser's margins with the time, the page's title, its URL and ``1/3``.
 * :func:`soffice_docx` — Word files saved by LibreOffice from HTML pages (a portal page with
-  its metadata table, a body in its layout table).
+  its metadata table, a body in its layout table); :func:`soffice_web_pdfs` — the pages printed
+  to PDF by LibreOffice's web layout (the metadata table's labels run on into their values).
 * :func:`word_file` and its parts (:func:`drawingml_box`, :func:`vml_box`, :func:`sdt_block`,
   :func:`table` …) — Word files built like 公文 templates (the issuer mark and the number in
   text boxes and content controls, the body in a layout table with a nested data table),
@@ -79,6 +80,18 @@ def chromium_pdfs(pages: Sequence[Path], outdir: Path, jobs: int = 2) -> dict[st
 
 def soffice_docx(pages: Sequence[Path], outdir: Path) -> dict[str, Path] | None:
     """Save HTML pages as Word files with LibreOffice (one process for all)."""
+    return _soffice(pages, outdir, "docx:MS Word 2007 XML", ".docx")
+
+
+def soffice_web_pdfs(pages: Sequence[Path], outdir: Path) -> dict[str, Path] | None:
+    """Print HTML pages to PDF with LibreOffice's web layout (its own reading of the page's
+    tables and fonts; no browser margins)."""
+    return _soffice(pages, outdir, "pdf:writer_web_pdf_Export", ".pdf")
+
+
+def _soffice(
+    pages: Sequence[Path], outdir: Path, target: str, suffix: str
+) -> dict[str, Path] | None:
     from tests.render import soffice
 
     binary = soffice()
@@ -92,7 +105,7 @@ def soffice_docx(pages: Sequence[Path], outdir: Path) -> dict[str, Path] | None:
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                "docx:MS Word 2007 XML",
+                target,
                 "--outdir",
                 str(outdir),
                 *map(str, pages),
@@ -103,7 +116,7 @@ def soffice_docx(pages: Sequence[Path], outdir: Path) -> dict[str, Path] | None:
             timeout=600,
         )
     return {
-        page.name.removesuffix(".html"): outdir / (page.name.removesuffix(".html") + ".docx")
+        page.name.removesuffix(".html"): outdir / (page.name.removesuffix(".html") + suffix)
         for page in pages
     }
 
@@ -243,6 +256,7 @@ __all__ = [
     "sdt_block",
     "sdt_inline_paragraph",
     "soffice_docx",
+    "soffice_web_pdfs",
     "table",
     "vml_box",
     "word_file",

@@ -9,7 +9,9 @@ give every field: title, 发文字号, 成文日期, 发文机关 and the disclo
 * the body and the portal page printed to PDF by headless Chromium (the time, the page title,
   the URL and ``1/3`` in the margins; the page's metadata table with labels wrapped in narrow
   cells);
-* the portal page saved as a Word file by LibreOffice (its metadata table as a Word table).
+* the portal page saved as a Word file by LibreOffice (its metadata table as a Word table);
+* the body and the portal page printed to PDF by LibreOffice's web layout (the table's
+  labels running on into their values: ``号： 000014349/2019-00007``).
 
 The disclosure attribute expected is the one the body's 附注 states (（此件公开发布） →
 proactive, （本文有删减） → partial, none → unknown), and proactive for a portal page, which
@@ -43,6 +45,8 @@ RENDITIONS = {
     "pdf-chromium-body": ("browser", False),
     "pdf-chromium-page": ("browser", True),
     "docx-libreoffice-page": ("office", True),
+    "pdf-libreoffice-web-body": ("office-pdf", False),
+    "pdf-libreoffice-web-page": ("office-pdf", True),
 }
 
 
@@ -95,8 +99,10 @@ def renditions(request: pytest.FixtureRequest) -> Any:
         if origin == "renditions":
             suffix = "docx" if name.startswith("docx") else "pdf"
             return corpus_path("renditions", f"{key}.body.{suffix}")
-        if origin == "browser":
-            printed = request.getfixturevalue("browser_pdfs")
+        if origin in ("browser", "office-pdf"):
+            printed = request.getfixturevalue(
+                "browser_pdfs" if origin == "browser" else "office_pdfs"
+            )
             return printed[f"{key}.{'page' if page else 'body'}"]
         return request.getfixturevalue("office_pages")[f"{key}.page"]
 
@@ -164,12 +170,14 @@ def test_browser_margins_are_furniture(browser_pdfs: dict[str, Path], key: str) 
         assert any(re.search(rf"\b1/{raw.page_count}$", text) for text in margins)
 
 
+@pytest.mark.parametrize("printer", ["chromium", "libreoffice"])
 @pytest.mark.parametrize("key", GOVCN_IDS)
 def test_printed_portal_page_gives_its_metadata_table(
-    browser_pdfs: dict[str, Path], key: str
+    request: pytest.FixtureRequest, key: str, printer: str
 ) -> None:
     truth = json.loads(corpus_path("govcn", f"{key}.truth.json").read_text("utf-8"))
-    raw = read(browser_pdfs[f"{key}.page"])
+    printed = request.getfixturevalue("browser_pdfs" if printer == "chromium" else "office_pdfs")
+    raw = read(printed[f"{key}.page"])
     labels = ("索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期")
     assert {label: raw.metadata.get(label) for label in labels} == {
         label: truth[label] for label in labels

@@ -22,6 +22,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ingest.normalize import clean_inline
 from ingest.raw import Line
@@ -132,38 +133,57 @@ def _inline_label(text: str) -> tuple[str, str] | None:
 
 
 def _stacked(upper: Piece, lower: Piece) -> bool:
-    """Two lines of one narrow cell: left-aligned, the lower right under the upper."""
-    height = max(upper.bottom - upper.top, lower.bottom - lower.top, 1.0)
+    """Two lines of one narrow cell: left-aligned, the lower under the upper. (A piece that
+    runs on into the value beside the label may be as tall as the value: boxes can overlap.)"""
+    height = max(min(upper.bottom - upper.top, lower.bottom - lower.top), 1.0)
+    slack = 0.2 * height
     return (
         abs(upper.x0 - lower.x0) <= 0.4 * height
-        and -0.3 * height <= (lower.top - upper.bottom) <= 0.9 * height
+        and upper.top <= lower.top + slack
+        and upper.bottom <= lower.bottom + slack
+        and (upper.top < lower.top - slack or upper.bottom < lower.bottom - slack)
+        and lower.top - upper.bottom <= 0.9 * height
     )
 
 
-def _labels(pieces: Sequence[Piece]) -> list[tuple[str, Piece]]:
-    """Label cells: one piece, or two or three stacked lines of a narrow cell, ending in ``：``."""
-    found: list[tuple[str, Piece]] = []
+@dataclass(frozen=True)
+class _Label:
+    key: str
+    cell: Piece  # the label's box
+    pieces: tuple[int, ...]  # ids of the pieces it is made of
+    tail: str  # what follows the colon in its last piece (the value, printed beside it)
+
+
+_COLON = re.compile(r"[：:]")
+
+
+def _labels(pieces: Sequence[Piece]) -> list[_Label]:
+    """Label cells: one piece, or two or three stacked lines of a narrow cell, the last ending
+    in ``：`` or running on into the value (``号： 000014349/2019-00007``)."""
+    found: list[_Label] = []
     for piece in pieces:
-        if not piece.text.rstrip().endswith(("：", ":")) or len(piece.text) > 12:
+        colon = _COLON.search(piece.text)
+        if colon is None or colon.start() > 10:
             continue
+        head, tail = piece.text[: colon.end()], piece.text[colon.end() :]
         stack = [piece]
         for _ in range(3):
-            text = "".join(p.text for p in stack)
+            text = "".join(p.text for p in stack[:-1]) + head
             key = _label_of(text)
             if key is not None:
                 cell = Piece(
                     text,
                     min(p.x0 for p in stack),
-                    max(p.x1 for p in stack),
+                    max(p.x1 for p in stack[:-1]) if tail.strip() and len(stack) > 1 else piece.x1,
                     stack[0].top,
-                    stack[-1].bottom,
+                    max(p.bottom for p in stack),
                 )
-                found.append((key, cell))
+                found.append(_Label(key, cell, tuple(id(p) for p in stack), tail.strip()))
                 break
             above = [p for p in pieces if len(p.text) <= 8 and _stacked(p, stack[0])]
             if not above:
                 break
-            stack.insert(0, max(above, key=lambda p: p.top))
+            stack.insert(0, max(above, key=lambda p: (p.top, p.bottom)))
     return found
 
 
@@ -176,21 +196,17 @@ def portal_table(page: Page) -> tuple[dict[str, str], float] | None:
     labels = _labels(pieces)
     metadata: dict[str, str] = {}
     bottom = 0.0
-    for row in page.rows:
-        for piece in row.pieces:
-            inline = _inline_label(piece.text)
-            if inline and inline[0] not in metadata and len(piece.text) <= 80:
-                metadata[inline[0]] = clean_inline(inline[1])
-                bottom = max(bottom, piece.bottom)
-    label_pieces = {id(cell) for _, cell in labels}
-    for key, cell in labels:
+    used = {ident for label in labels for ident in label.pieces}
+    for label in labels:
+        cell = label.cell
         height = max(cell.bottom - cell.top, 1.0)
         row_labels = [
-            other
-            for _, other in labels
-            if other is not cell
-            and other.x0 > cell.x1
-            and min(other.bottom, cell.bottom) - max(other.top, cell.top) > 0.3 * height
+            other.cell
+            for other in labels
+            if other is not label
+            and other.cell.x0 > cell.x1
+            and min(other.cell.bottom, cell.bottom) - max(other.cell.top, cell.top)
+            > 0.3 * height
         ]
         limit = min((other.x0 for other in row_labels), default=page.width)
         values = sorted(
@@ -200,15 +216,16 @@ def portal_table(page: Page) -> tuple[dict[str, str], float] | None:
                 if p.x0 >= cell.x1 - 1
                 and p.x1 <= limit + 1
                 and cell.top - 0.3 * height <= (p.top + p.bottom) / 2 <= cell.bottom + 0.3 * height
-                and id(p) not in label_pieces
+                and id(p) not in used
                 and _label_of(p.text) is None
             ),
             key=lambda p: (p.top, p.x0),
         )
         bottom = max(bottom, cell.bottom)
-        if values and key not in metadata:
-            metadata[key] = clean_inline("".join(p.text for p in values))
-            bottom = max(bottom, *(p.bottom for p in values))
+        value = label.tail + "".join(p.text for p in values)
+        if value.strip() and label.key not in metadata:
+            metadata[label.key] = clean_inline(value)
+            bottom = max(bottom, *(p.bottom for p in values)) if values else bottom
     if len(metadata) < 3:
         return None
     return metadata, bottom

@@ -125,7 +125,8 @@ STARTS_ELEMENT = re.compile(
 _DIGITS = "0-9０-９〇○零一二三四五六七八九十"
 DATE_LINE = re.compile(rf"^[{_DIGITS}]{{4}}年[{_DIGITS}]{{1,3}}月[{_DIGITS}]{{1,4}}日$")
 PRINTED_LINE = re.compile(rf"[{_DIGITS}]{{4}}年[{_DIGITS}]{{1,3}}月[{_DIGITS}]{{1,4}}日印发$")
-_NOTE_LINE = re.compile(r"^[（(].*(此件|公开|联系人|联系电话|删减|印发至|发至).*[）)]$")
+# The 附注 opens with what it is about: （此件公开发布）, （联系人：…）, （本文有删减）.
+_NOTE_LINE = re.compile(r"^[（(](此件|本件|此文|本文|联系人|联系电话|联系方式|公开方式|信息公开).*[）)]$")
 _NUMBER_LINE = re.compile(
     r"[〔\[(（【﹝]\s*[0-9]{4}\s*[〕\])）】﹞]\s*[0-9]+\s*号|第\s*[0-9]+\s*号"
 )
