@@ -256,3 +256,49 @@ def test_portal_table_with_labels_wrapped_in_narrow_cells() -> None:
         "发布日期": "2019年02月15日",
     }
     assert 158 <= bottom < 223
+
+
+def test_a_table_row_is_a_line_of_cells() -> None:
+    def row(top: float, *cells: tuple[str, float]) -> Row:
+        pieces = [Piece(text, x, x + 16 * len(text), top, top + 16) for text, x in cells]
+        text = "\u3000".join(p.text for p in pieces)
+        return Row(text, pieces[0].x0, pieces[-1].x1, top, top + 16, 16, False, None, 1, pieces)
+
+    sheet = Sheet().body(3)
+    sheet.rows.append(
+        row(sheet.top, ("序号", LEFT), ("改革举措", LEFT + 80), ("推广范围", LEFT + 300))
+    )
+    sheet.rows.append(
+        row(sheet.top + PITCH, ("1", LEFT), ("三合一审判", LEFT + 80), ("全国", LEFT + 300))
+    )
+    # the organs of a joint signature stand closer than table cells: one line, not a table
+    sheet.rows.append(
+        row(sheet.top + 3 * PITCH, ("国务院办公厅", LEFT + 100), ("中央军委办公厅", LEFT + 230))
+    )
+    lines, _ = paragraphs(sheet.rows, {1: 595.0})
+    assert [(line.text, line.table) for line in lines[-3:]] == [
+        ("序号\t改革举措\t推广范围", True),
+        ("1\t三合一审判\t全国", True),
+        ("国务院办公厅\u3000中央军委办公厅", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "chrome"),
+    [
+        ("扫一扫在手机打开当前页", True),
+        ("【打印本页】【关闭窗口】", True),
+        ("版权所有：中华人民共和国中央人民政府", True),
+        ("网站标识码bm01000001 京ICP备05070218号", True),
+        ("（此件公开发布）", False),
+        ("关于加强版权保护工作的通知", False),
+    ],
+)
+def test_site_chrome_around_a_document(text: str, chrome: bool) -> None:
+    from ingest.raw import Line
+    from ingest.readers.furniture import site_chrome
+
+    lines = [Line("正文。"), Line("国务院"), Line(text)]
+    kept, taken = site_chrome(lines)
+    assert len(kept) + len(taken) == 3
+    assert [line.text for line in taken] == ([text] if chrome else [])

@@ -37,7 +37,7 @@ from gazette.errors import CorruptFile, EmptyDocument
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
 from ingest.readers.container import check_zip
-from ingest.readers.furniture import table_metadata
+from ingest.readers.furniture import site_chrome, table_metadata
 from ingest.readers.layout import join_title_lines
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -490,7 +490,8 @@ def read(path: Path) -> RawDocument:
         raise CorruptFile(path, f"malformed XML in the Word document ({exc})") from exc
     # A Word file saved from a portal page keeps the page's metadata table above the body.
     metadata, taken = table_metadata(lines)
-    lines = join_title_lines(lines[taken:])
+    lines, chrome = site_chrome(join_title_lines(lines[taken:]))
+    furniture = [*furniture, *chrome]
     if not lines:
         raise EmptyDocument(path, "no text in the Word document")
     return RawDocument(

@@ -36,6 +36,8 @@ BAND = 0.11
 DASHED_BAND = 0.18
 # A browser prints its header and footer in the page's outer margin.
 BROWSER_BAND = 0.06
+# Text set smaller than this (points) is not there to be read (an embedded object's name).
+MIN_SIZE = 3.0
 _PAGE_NUMBER = re.compile(
     r"""^(
         [—–\-－‒―~]+\s*[0-9]+\s*[—–\-－‒―~]+   # — 3 —, -3-
@@ -72,7 +74,8 @@ def _side(row: Row, page: Page) -> str:
 
 
 def split_furniture(pages: Sequence[Page]) -> tuple[list[Row], list[Row]]:
-    """Separate page numbers, running headers/footers and a browser's margins from the body."""
+    """Separate page numbers, running headers/footers, a browser's margins and text too small
+    to read from the body."""
     seen: dict[tuple[str, str, int], list[float]] = defaultdict(list)
     counts: Counter[tuple[str, str, int]] = Counter()
     for page in pages:
@@ -94,7 +97,8 @@ def split_furniture(pages: Sequence[Page]) -> tuple[list[Row], list[Row]]:
                 key = (_side(row, page), _furniture_key(row.text), round(row.size))
                 running = key in places and abs(row.top - places[key]) <= 2 * max(row.height, 1)
             if (
-                (_DASHED.match(compact) and _in_band(row, page, DASHED_BAND))
+                row.size < MIN_SIZE
+                or (_DASHED.match(compact) and _in_band(row, page, DASHED_BAND))
                 or (_PAGE_NUMBER.match(compact) and _in_band(row, page, BAND))
                 or running
                 or (
@@ -205,8 +209,7 @@ def portal_table(page: Page) -> tuple[dict[str, str], float] | None:
             for other in labels
             if other is not label
             and other.cell.x0 > cell.x1
-            and min(other.cell.bottom, cell.bottom) - max(other.cell.top, cell.top)
-            > 0.3 * height
+            and min(other.cell.bottom, cell.bottom) - max(other.cell.top, cell.top) > 0.3 * height
         ]
         limit = min((other.x0 for other in row_labels), default=page.width)
         values = sorted(
@@ -264,6 +267,37 @@ def _labelled_cells(cells: Sequence[str]) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
+# What a portal prints around a document and a saved or printed page keeps: the QR-code
+# caption, the print and close buttons, the site's footer.
+_SITE_CHROME = re.compile(
+    r"""^(?:
+        扫一扫.{0,20}                                      # 扫一扫在手机打开当前页
+      | (?:【?(?:打印本页|打印|关闭窗口|关闭|返回顶部|收藏本页|分享)】?){1,6}  # 【打印】
+      | .{0,40}版权所有.{0,80}
+      | .{0,40}(?:网站标识码|ICP备|ICP证|公网安备).{0,80}
+      | (?:主办单位|承办单位|技术支持|网站地图|联系我们)(?:[:：].{0,80})?
+      | 分享到[:：]?.{0,30}
+    )$""",
+    re.VERBOSE,
+)
+
+
+def site_chrome(lines: Sequence[Line]) -> tuple[list[Line], list[Line]]:
+    """Take off the lines a portal prints around a document (before its first line and after
+    its last): they are not the document, and after the 附注 they would pass for an
+    attachment.
+
+    Returns:
+        The document's lines and the chrome taken off.
+    """
+    start, end = 0, len(lines)
+    while end > start and _SITE_CHROME.match(re.sub(r"\s+", "", lines[end - 1].text)):
+        end -= 1
+    while start < end and _SITE_CHROME.match(re.sub(r"\s+", "", lines[start].text)):
+        start += 1
+    return list(lines[start:end]), [*lines[:start], *lines[end:]]
+
+
 def table_metadata(lines: Sequence[Line], window: int = 16) -> tuple[dict[str, str], int]:
     """A portal's metadata table read as table rows (a Word file saved from a portal page).
 
@@ -290,4 +324,11 @@ def table_metadata(lines: Sequence[Line], window: int = 16) -> tuple[dict[str, s
     return metadata, end
 
 
-__all__ = ["BAND", "portal_table", "split_furniture", "strip_portal_table", "table_metadata"]
+__all__ = [
+    "BAND",
+    "portal_table",
+    "site_chrome",
+    "split_furniture",
+    "strip_portal_table",
+    "table_metadata",
+]

@@ -126,7 +126,9 @@ _DIGITS = "0-9０-９〇○零一二三四五六七八九十"
 DATE_LINE = re.compile(rf"^[{_DIGITS}]{{4}}年[{_DIGITS}]{{1,3}}月[{_DIGITS}]{{1,4}}日$")
 PRINTED_LINE = re.compile(rf"[{_DIGITS}]{{4}}年[{_DIGITS}]{{1,3}}月[{_DIGITS}]{{1,4}}日印发$")
 # The 附注 opens with what it is about: （此件公开发布）, （联系人：…）, （本文有删减）.
-_NOTE_LINE = re.compile(r"^[（(](此件|本件|此文|本文|联系人|联系电话|联系方式|公开方式|信息公开).*[）)]$")
+_NOTE_LINE = re.compile(
+    r"^[（(](此件|本件|此文|本文|联系人|联系电话|联系方式|公开方式|信息公开).*[）)]$"
+)
 _NUMBER_LINE = re.compile(
     r"[〔\[(（【﹝]\s*[0-9]{4}\s*[〕\])）】﹞]\s*[0-9]+\s*号|第\s*[0-9]+\s*号"
 )
@@ -195,7 +197,7 @@ def _advance(rows: Sequence[Row], size: float) -> float:
     samples = [
         (r.x1 - r.x0) / units
         for r in rows
-        if abs(r.size - size) <= 0.2 * size and (units := text_units(r.text)) >= 8
+        if abs(r.size - size) <= 0.12 * size and (units := text_units(r.text)) >= 8
     ]
     if not samples:
         return size
@@ -208,7 +210,7 @@ def _measure_of(rows: Sequence[Row], size: float, em: float, minimum: int) -> Me
     The left edge is the leftmost start; the right edge the middle of the line ends close to
     the rightmost one (a closing mark allowed to hang into the margin does not move it).
     """
-    body = [r for r in rows if abs(r.size - size) <= 0.2 * size]
+    body = [r for r in rows if abs(r.size - size) <= 0.12 * size]
     if len(body) < minimum or not body:
         return None
     ends = [r.x1 for r in body]
@@ -216,32 +218,56 @@ def _measure_of(rows: Sequence[Row], size: float, em: float, minimum: int) -> Me
     return Measure(min(r.x0 for r in body), statistics.median(near), em, size)
 
 
-def measures(rows: Sequence[Row], widths: dict[int, float]) -> dict[int, Measure]:
-    """Each page's text block (odd and even pages may have mirrored margins).
-
-    A page with too few lines to tell borrows the block of the last page of the same parity,
-    else the whole document's; a document that small is assumed to have margins of equal
-    width.
-    """
+def _body_size(rows: Sequence[Row]) -> float:
+    """The size most of the text of ``rows`` is set in (the median, weighted by length)."""
     sizes = [r.size for r in rows for _ in range(max(1, len(r.text) // 8))]
-    size = statistics.median(sizes) if sizes else 12.0
+    return statistics.median(sizes) if sizes else 12.0
+
+
+def _whole(rows: Sequence[Row], size: float, widths: dict[int, float]) -> Measure:
+    """The text block of the whole document, for text of ``size``."""
     em = _advance(rows, size)
-    by_page: dict[int, list[Row]] = {}
-    for row in rows:
-        by_page.setdefault(row.page, []).append(row)
     whole = _measure_of(rows, size, em, 8)
     if whole is None:
         whole = _measure_of(rows, size, em, 1) or Measure(min(r.x0 for r in rows), 0.0, em, size)
         widest = max(widths.values(), default=0.0)
         whole.right = max(whole.right, widest - whole.left, max(r.x1 for r in rows) - em)
+    return whole
+
+
+def measures(rows: Sequence[Row], widths: dict[int, float]) -> dict[int, Measure]:
+    """Each page's text block (odd and even pages may have mirrored margins).
+
+    A page's block is measured on the text of its own body size (the notice in 三号, the
+    attached table in a smaller type). A page with too few lines to tell borrows the block of
+    the last page of the same parity and size, else the whole document's; a document that small
+    is assumed to have margins of equal width. No block reaches past its page (a table wider
+    than the page overflows it).
+    """
+    size = _body_size(rows)
+    by_page: dict[int, list[Row]] = {}
+    for row in rows:
+        by_page.setdefault(row.page, []).append(row)
+    wholes: dict[float, Measure] = {}
     out: dict[int, Measure] = {}
-    last: dict[int, Measure] = {}
+    last: dict[tuple[float, int], Measure] = {}
     for number in sorted(by_page):
-        measure = _measure_of(by_page[number], size, em, 8)
+        page_size = _body_size(by_page[number])
+        if abs(page_size - size) <= 0.1 * size:
+            page_size = size
+        if page_size not in wholes:
+            wholes[page_size] = _whole(rows, page_size, widths)
+        whole = wholes[page_size]
+        width = widths.get(number)
+        if width and whole.right > width:
+            whole = Measure(whole.left, width, whole.em, whole.size)
+        measure = _measure_of(by_page[number], page_size, whole.em, 8)
         if measure is None or measure.width < 0.85 * whole.width:
             # A page of list items or a table does not show the block: borrow one.
-            measure = last.get(number % 2) or whole
-        out[number] = last[number % 2] = measure
+            measure = last.get((page_size, number % 2)) or whole
+        if width and measure.right > width:
+            measure = Measure(measure.left, width, measure.em, measure.size)
+        out[number] = last[(page_size, number % 2)] = measure
     return out
 
 
@@ -296,6 +322,8 @@ def continues(prev: Row, row: Row, pm: Measure, m: Measure, pitch: float) -> boo
         return False
     if standalone(prev.text) or standalone(row.text):
         return False
+    if table_cells(prev, pm.em) or table_cells(row, m.em):
+        return False  # a row of a table is a line of its own
     if _title_lines(prev, row, pm, m):
         return True
     if _placed_right(prev, pm) or _centred(prev, pm) or _placed_right(row, m):
@@ -317,6 +345,22 @@ def continues(prev: Row, row: Row, pm: Measure, m: Measure, pitch: float) -> boo
     if prev_short > 1.5 * em and (_ends_sentence(prev.text) or STARTS_ELEMENT.match(row.text)):
         return False
     return prev_short <= 3 * em
+
+
+def table_cells(row: Row, em: float) -> list[str] | None:
+    """The cells of a row set as a table row: three or more pieces a wide gap apart (more than
+    two characters; the organs of a joint signature stand two apart, and a justified line has
+    no gap), else ``None``."""
+    if len(row.pieces) < 3:
+        return None
+    pieces = sorted(row.pieces, key=lambda piece: piece.x0)
+    cells = [pieces[0].text]
+    for left, right in itertools.pairwise(pieces):
+        if right.x0 - left.x1 > 2.2 * em:
+            cells.append(right.text)
+        else:
+            cells[-1] += right.text
+    return cells if len(cells) >= 3 else None
 
 
 def _join(left: str, right: str) -> str:
@@ -384,10 +428,14 @@ def paragraphs(
     for group in groups:
         first = group[0]
         measure = found[first.page]
-        text = group[0].text
-        for row in group[1:]:
-            text = _join(text, row.text)
-        text = clean_inline(_visible_hyphens(text), keep_gaps=True)
+        cells = table_cells(first, measure.em) if len(group) == 1 else None
+        if cells:
+            text = "\t".join(clean_inline(_visible_hyphens(cell)) for cell in cells)
+        else:
+            text = group[0].text
+            for row in group[1:]:
+                text = _join(text, row.text)
+            text = clean_inline(_visible_hyphens(text), keep_gaps=True)
         if not text:
             continue
         lines.append(
@@ -399,6 +447,7 @@ def paragraphs(
                 bold=first.bold,
                 size=first.size,
                 color=first.color,
+                table=bool(cells),
             )
         )
         spans.append((first.page, group[-1].page))
@@ -466,4 +515,5 @@ __all__ = [
     "merge_rows",
     "paragraphs",
     "standalone",
+    "table_cells",
 ]

@@ -37,7 +37,7 @@ from gazette.errors import CorruptFile, EmptyDocument, IngestError, NeedsOCR, Un
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
 from ingest.readers.container import check_zip, find_member, parse_xml, resolve
-from ingest.readers.furniture import split_furniture
+from ingest.readers.furniture import site_chrome, split_furniture
 from ingest.readers.layout import Page, merge_rows, paragraphs
 from ingest.readers.ofd_page import (
     IDENTITY,
@@ -308,6 +308,9 @@ def read(path: Path) -> RawDocument:
         raise EmptyDocument(path, f"no text on any of {page_count} pages")
     body, furniture = split_furniture(pages)
     lines, spans = paragraphs(body, {page.number: page.width for page in pages})
+    kept, chrome = site_chrome(lines)
+    spans = [span for line, span in zip(lines, spans, strict=True) if line in kept]
+    lines = kept
     if not lines:
         raise EmptyDocument(path, "only page numbers and running headers")
     if needs_ocr:
@@ -319,8 +322,11 @@ def read(path: Path) -> RawDocument:
         format="ofd",
         lines=lines,
         furniture=[
-            Line(text=clean_inline(row.text, keep_gaps=True), page=row.page, size=row.size)
-            for row in furniture
+            *(
+                Line(text=clean_inline(row.text, keep_gaps=True), page=row.page, size=row.size)
+                for row in furniture
+            ),
+            *chrome,
         ],
         metadata=metadata,
         page_count=page_count,
