@@ -282,19 +282,25 @@ _SITE_CHROME = re.compile(
 )
 
 
-def site_chrome(lines: Sequence[Line]) -> tuple[list[Line], list[Line]]:
-    """Take off the lines a portal prints around a document (before its first line and after
-    its last): they are not the document, and after the 附注 they would pass for an
-    attachment.
-
-    Returns:
-        The document's lines and the chrome taken off.
-    """
+def chrome_bounds(lines: Sequence[Line]) -> tuple[int, int]:
+    """Where the document starts and ends among ``lines``, the lines a portal prints around a
+    document (before its first line and after its last) left out."""
     start, end = 0, len(lines)
     while end > start and _SITE_CHROME.match(re.sub(r"\s+", "", lines[end - 1].text)):
         end -= 1
     while start < end and _SITE_CHROME.match(re.sub(r"\s+", "", lines[start].text)):
         start += 1
+    return start, end
+
+
+def site_chrome(lines: Sequence[Line]) -> tuple[list[Line], list[Line]]:
+    """Take off the lines a portal prints around a document: they are not the document, and
+    after the 附注 they would pass for an attachment.
+
+    Returns:
+        The document's lines and the chrome taken off.
+    """
+    start, end = chrome_bounds(lines)
     return list(lines[start:end]), [*lines[:start], *lines[end:]]
 
 
@@ -326,6 +332,7 @@ def table_metadata(lines: Sequence[Line], window: int = 16) -> tuple[dict[str, s
 
 __all__ = [
     "BAND",
+    "chrome_bounds",
     "portal_table",
     "site_chrome",
     "split_furniture",

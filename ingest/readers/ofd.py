@@ -37,7 +37,7 @@ from gazette.errors import CorruptFile, EmptyDocument, IngestError, NeedsOCR, Un
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
 from ingest.readers.container import check_zip, find_member, parse_xml, resolve
-from ingest.readers.furniture import site_chrome, split_furniture
+from ingest.readers.furniture import chrome_bounds, split_furniture
 from ingest.readers.layout import Page, merge_rows, paragraphs
 from ingest.readers.ofd_page import (
     IDENTITY,
@@ -308,9 +308,9 @@ def read(path: Path) -> RawDocument:
         raise EmptyDocument(path, f"no text on any of {page_count} pages")
     body, furniture = split_furniture(pages)
     lines, spans = paragraphs(body, {page.number: page.width for page in pages})
-    kept, chrome = site_chrome(lines)
-    spans = [span for line, span in zip(lines, spans, strict=True) if line in kept]
-    lines = kept
+    start, end = chrome_bounds(lines)
+    chrome = [*lines[:start], *lines[end:]]
+    lines, spans = lines[start:end], spans[start:end]
     if not lines:
         raise EmptyDocument(path, "only page numbers and running headers")
     if needs_ocr:

@@ -39,7 +39,7 @@ import pypdfium2.raw as pdfium_c
 from gazette.errors import CorruptFile, EmptyDocument, EncryptedFile, IngestError, NeedsOCR
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
-from ingest.readers.furniture import site_chrome, split_furniture, strip_portal_table
+from ingest.readers.furniture import chrome_bounds, split_furniture, strip_portal_table
 from ingest.readers.layout import HALF_EMPTY, Page, Row, merge_rows, paragraphs
 
 _GB2312_HANZI: frozenset[str] = frozenset(
@@ -352,9 +352,9 @@ def read(path: Path) -> RawDocument:
     body, furniture = split_furniture(pages)
     furniture = sorted([*above_table, *furniture], key=lambda row: (row.page, row.top))
     lines, spans = paragraphs(body, {page.number: page.width for page in pages})
-    kept, chrome = site_chrome(lines)
-    spans = [span for line, span in zip(lines, spans, strict=True) if line in kept]
-    lines = kept
+    start, end = chrome_bounds(lines)
+    chrome = [*lines[:start], *lines[end:]]
+    lines, spans = lines[start:end], spans[start:end]
     if not lines:
         raise EmptyDocument(path, "only page numbers and running headers")
     if needs_ocr:
