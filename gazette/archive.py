@@ -40,14 +40,16 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog, references
+from gazette import catalog, integrity, ocr_pages, references, staging
 from gazette.archive_disclosure import DisclosureWrites
 from gazette.archive_index import IndexUpkeep
+from gazette.archive_issues import IssueWrites
 from gazette.archive_lifecycle import ImportReport, LifecycleWrites
 from gazette.disclosure import View
 from gazette.errors import (
     ArchiveBusy,
     ArchiveError,
+    CatalogDamaged,
     DocumentNotFound,
     InvalidArgument,
 )
@@ -57,13 +59,14 @@ from gazette.model import (
     Document,
     GazetteIssue,
     LifecycleEvent,
-    Publication,
+    OcrPage,
     SourceFile,
     TextVersion,
 )
 from gazette.references import OutgoingRef
 from gazette.schema import migrate
 from gazette.search import SearchIndex, check_engine, default_engine, open_index
+from gazette.search.base import Allowed
 from gazette.store import ObjectStore
 
 if TYPE_CHECKING:
@@ -95,6 +98,8 @@ class Submission:
         issue: the gazette issue, when the file is one.
         state: ``stored``, or ``needs_ocr`` when pages still need recognising.
         detail: reader warnings and other notes kept with the source.
+        ocr_pages: what OCR read on each recognised page (lines, boxes, confidences), or why
+            it failed on a page.
     """
 
     source: SourceFile
@@ -104,6 +109,7 @@ class Submission:
     issue: GazetteIssue | None = None
     state: str = "stored"
     detail: dict[str, Any] = attrs.field(factory=dict)
+    ocr_pages: tuple[OcrPage, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         if self.issue is not None and len(self.issue.items) != len(self.documents):
@@ -179,7 +185,7 @@ def _default_actor() -> str:
         return "unknown"
 
 
-class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
+class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
     """An open archive. See :func:`open_archive`.
 
     Writes are methods of the archive; reads go through :attr:`public` or :attr:`internal`
@@ -213,14 +219,14 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         try:
             self.conn = self._connect(catalog_path)
             found = migrate(self.conn, str(catalog_path))
+            integrity.install(self.conn)
         except sqlite3.DatabaseError as exc:
-            raise ArchiveError(
-                root, f"catalog unreadable: {exc}", hint="restore from a backup (`gazette restore`)"
-            ) from exc
+            raise CatalogDamaged(catalog_path, str(exc)) from exc
         self._index: SearchIndex | None = None
         self.index_error: str | None = None
         self.search_engine = self._engine(search_engine, new=found == 0)
         self._index_deferred: list[int] | None = None  # [commits since the index caught up, every]
+        self._public_revisions: Allowed | None = None
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -311,9 +317,11 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         self._lock_file = handle
         self._lock_depth = 1
         try:
+            self._clean_leftovers()
             if self._index_deferred is None:
-                self._replay_index_queue()
+                self._sync_index_quietly()
             yield
+            self._seal_stray_writes()
         finally:
             self._lock_depth = 0
             handle.seek(0)
@@ -322,6 +330,47 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             handle.close()
             self._lock_file = None
 
+    def _seal_stray_writes(self) -> None:
+        """Seal rows written outside :meth:`transaction` (each statement its own commit)."""
+        if self.conn.in_transaction:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            integrity.seal(self.conn)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def tidy(self) -> bool:
+        """Clean what a writer that died left, unless a writer is at work now.
+
+        Returns:
+            whether no writer was at work (and the leftovers were removed).
+        """
+        if self._lock_depth:
+            self._clean_leftovers()
+            return True
+        with open(self.root / "write.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            try:
+                self._clean_leftovers()
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return True
+
+    def _clean_leftovers(self) -> None:
+        """Remove what a writer that died left: temporary files in the object store (only a
+        lock holder writes them, and this one holds the lock now) and staging folders whose
+        owner is gone (see :mod:`gazette.staging`)."""
+        for leftover in self.objects.leftovers():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        staging.clean(self.root)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One catalog transaction (under the write lock); index sync follows the commit."""
@@ -329,6 +378,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                integrity.seal(self.conn)
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
@@ -449,14 +499,16 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         source = submission.source
         if not source_stored:
             catalog.insert_source(conn, source, state=submission.state, detail=submission.detail)
+        if submission.ocr_pages:
+            ocr_pages.insert(conn, source.sha256, submission.ocr_pages)
         ids: list[str] = []
         merged: list[str] = []
         new_ids: list[str] = []
         positions: dict[tuple[int, ...], str] = {}
         for index, doc in enumerate(submission.documents):
             existing = None
-            if submission.issue is not None and doc.doc_number is None:
-                existing = self._match_issue_item(conn, submission.issue, index)
+            if submission.issue is not None:
+                existing = self._match_issue_item(conn, submission.issue, index, doc)
             existing = existing or self._match_work(conn, doc)
             if existing is not None:
                 self._merge(conn, existing, doc, source, positions, (index,), new_ids)
@@ -508,7 +560,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             return None
         rows = catalog.fetch_all(
             conn,
-            "SELECT id, written_date FROM documents"
+            "SELECT id, title, written_date, issuers FROM documents"
             " WHERE parent_id IS NULL AND doc_number IS NULL AND title_key = ?",
             (key,),
         )
@@ -518,30 +570,23 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         same_day = [r["id"] for r in rows if written and r["written_date"] == written]
         if len(same_day) == 1:
             return same_day[0]
-        # Laws and regulations carry no number: a text with version dates is another version.
-        if len(rows) == 1 and any(t.adopted for t in doc.texts):
-            return rows[0]["id"]
+        # Laws and regulations carry no number: a text with version dates is another version
+        # of the act with the same title (暂行/试行 and the final act are two acts) enacted at
+        # the same level (a province's and a ministry's 实施办法 are two acts).
+        # Two texts that each begin their history with an original adoption on different days
+        # are two acts of one title (a re-enactment), not versions of one.
+        if any(t.adopted for t in doc.texts):
+            wanted = references.normalised_title(doc.title)
+            origin = references.history_origin(doc.events)
+            same = [
+                r["id"]
+                for r in rows
+                if references.normalised_title(r["title"]) == wanted
+                and references.same_level(json.loads(r["issuers"] or "[]"), doc.issuers)
+                and references.same_act(origin, references.stored_origin(conn, r["id"]))
+            ]
+            return same[0] if len(same) == 1 else None
         return None
-
-    def _match_issue_item(
-        self, conn: sqlite3.Connection, issue: GazetteIssue, index: int
-    ) -> str | None:
-        """The document of the same item of the same issue already held from another file.
-
-        An item without a number (人事任免) cannot be matched by number, and its title recurs
-        in every issue; within one issue (same gazette and number), the title identifies it.
-        """
-        item = issue.items[index]
-        key = catalog.title_key(item.title)
-        rows = catalog.fetch_all(
-            conn,
-            "SELECT ii.doc_id, ii.title FROM issue_items ii JOIN issues i ON i.id = ii.issue_id"
-            " WHERE i.gazette = ? AND i.year = ? AND i.first = ? AND i.last = ?"
-            " AND ii.doc_id IS NOT NULL",
-            (issue.gazette, issue.number.year, issue.number.first, issue.number.last),
-        )
-        same = {r["doc_id"] for r in rows if key and catalog.title_key(r["title"]) == key}
-        return same.pop() if len(same) == 1 else None
 
     def _insert(
         self,
@@ -603,18 +648,26 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             "INSERT OR IGNORE INTO document_sources(doc_id, sha256) VALUES (?, ?)",
             (doc_id, source.sha256),
         )
-        # Fill what the archive did not know; never overwrite what it did.
+        # Fill what the archive did not know; never overwrite what it did, unless all it knew
+        # was read by OCR and this rendition was read from text (a born-digital edition of an
+        # issue first ingested as a scan): then the text's title, number and dates win.
         fields: dict[str, Any] = {}
         new_row = catalog.document_row(doc)
         old_row = catalog.document_row(existing)
+        corrects = (
+            bool(existing.texts)
+            and all(t.ocr is not None for t in existing.texts)
+            and any(t.ocr is None for t in doc.texts)
+        )
         for name, value in new_row.items():
             if value in (None, "[]") or name == "title_key":
                 continue
-            if old_row.get(name) in (None, "[]"):
+            if old_row.get(name) in (None, "[]") or (corrects and old_row.get(name) != value):
                 fields[name] = value
         if "title" in fields:
             fields["title_key"] = new_row["title_key"]
         catalog.update_document(conn, doc_id, fields)
+        doc = self._reconcile_starts(conn, doc_id, existing, doc)
         held = {(t.content_hash, t.adopted, t.origin) for t in existing.texts}
         for text in doc.texts:
             if (text.content_hash, text.adopted, text.origin) not in held:
@@ -640,7 +693,16 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             key = catalog.title_key(part.title)
             match = next((p["id"] for p in existing_parts if key and p["title_key"] == key), None)
             if match is None:
-                match = next((p["id"] for p in existing_parts if p["part_index"] == k), None)
+                # The k-th attachment of another rendition, unless both are titled differently
+                # (the 编 of a code arrive one file each: each is a part of its own).
+                match = next(
+                    (
+                        p["id"]
+                        for p in existing_parts
+                        if p["part_index"] == k and not (key and p["title_key"] and part.part_label)
+                    ),
+                    None,
+                )
             if match is not None:
                 self._merge(conn, match, part, source, positions, (*position, k - 1), new_ids)
             else:
@@ -658,32 +720,35 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
                 )
         catalog.queue_index(conn, doc_id)
 
-    def _add_issue(
-        self, conn: sqlite3.Connection, issue: GazetteIssue, ids: list[str], sha: str
-    ) -> None:
-        issue_id = catalog.insert_issue(conn, attrs.evolve(issue, source_sha256=sha))
-        for item, doc_id in zip(issue.items, ids, strict=True):
-            catalog.insert_issue_item(conn, issue_id, attrs.evolve(item, doc_id=doc_id))
-            catalog.insert_publication(
-                conn,
-                doc_id,
-                Publication(
-                    channel="gazette",
-                    name=issue.gazette,
-                    issue=issue.number,
-                    total=issue.total,
-                    pages=item.pages,
-                    date=issue.date,
-                    issue_id=issue_id,
-                ),
-            )
-
     # --- references ----------------------------------------------------------------------
 
     def _apply_ref(self, conn: sqlite3.Connection, from_id: str, ref: OutgoingRef) -> bool:
-        """Apply an outgoing reference now if its target resolves; else keep it pending."""
+        """Apply an outgoing reference now if its target resolves; else keep it pending.
+
+        A reference for review (a clause that only may repeal) is kept for a person, never
+        applied, with the documents it may name.
+        """
         target_id, found = references.resolve_ref(conn, ref.target, exclude={from_id})
         payload = self._ref_payload(from_id, ref)
+        if ref.review:
+            references.store_pending(
+                conn,
+                kind="review",
+                from_doc_id=from_id,
+                ref=ref.target,
+                payload=payload,
+                found=found,
+            )
+            return False
+        if target_id is None and len(found) > 1 and "event" in payload:
+            # Acts of one title: the one in force when the repealing provision took effect.
+            target_id = references.in_force_then(conn, found, payload["event"])
+        if target_id is not None and "event" in payload:
+            later = references.later_act(conn, target_id, payload["event"])
+            if later is not None:
+                payload = {**payload, "reason": later}
+                found = [target_id]
+                target_id = None
         if target_id is None:
             references.store_pending(
                 conn,
@@ -746,10 +811,24 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             ref = references.ref_from_pending(row)
             exclude = {row["from_doc_id"]} if row["from_doc_id"] else set()
             target_id, found = references.resolve_ref(conn, ref, exclude=exclude)
+            if row["kind"] == "review":
+                references.mark_candidates(conn, row["id"], found)
+                continue  # for a person to decide
+            payload = json.loads(row["payload"])
+            if target_id is None and len(found) > 1 and "event" in payload:
+                target_id = references.in_force_then(conn, found, payload["event"])
+            later = (
+                references.later_act(conn, target_id, payload["event"])
+                if target_id is not None and "event" in payload
+                else None
+            )
+            if later is not None and target_id is not None:
+                references.hold_back(conn, row["id"], target_id, later)
+                continue  # only a later act of that title is held
             if target_id is None:
                 references.mark_ambiguous(conn, row["id"], found) if len(found) > 1 else None
                 continue
-            self._apply_payload(conn, row["from_doc_id"], target_id, json.loads(row["payload"]))
+            self._apply_payload(conn, row["from_doc_id"], target_id, payload)
             references.mark_resolved(conn, row["id"], target_id)
             self.log(
                 "resolve_ref",

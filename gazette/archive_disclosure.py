@@ -5,15 +5,17 @@ after every ingest, on-request asks, and interpretation links (a part of
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
+
 from gazette import catalog, disclosure_csv, references
 from gazette import disclosure as disclosure_rules
 from gazette.archive_host import ArchiveHost
+from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import DisclosureChange
 from gazette.errors import (
     GazetteError,
@@ -29,7 +31,9 @@ from gazette.model import (
     Provenance,
     ProvenanceKind,
     TextOrigin,
+    current_text,
 )
+from gazette.redaction import fingerprints
 
 
 class DisclosureWrites(ArchiveHost):
@@ -49,8 +53,8 @@ class DisclosureWrites(ArchiveHost):
         grounds: Iterable[Ground | str] = (),
         basis: str | None = None,
         withheld_blocks: Iterable[int] = (),
-        decided_on: _dt.date | None = None,
-        review_due: _dt.date | None = None,
+        decided_on: DateLike | None = None,
+        review_due: DateLike | None = None,
         by: str | None = None,
     ) -> DisclosureChange:
         """Set a document's disclosure attribute, keeping the change in its history.
@@ -74,7 +78,11 @@ class DisclosureWrites(ArchiveHost):
             DocumentNotFound: no such document.
             InvalidArgument: a missing reason, an unknown attribute or ground, paragraphs
                 outside the text.
+            InvalidDate: ``decided_on`` or ``review_due`` is not a date (dates, datetimes
+                and ISO strings are).
         """
+        decided_on = to_optional_date(decided_on)
+        review_due = to_optional_date(review_due)
         with self.transaction() as conn:
             doc_id = self.resolve_id(ref)
             return self._set_disclosure(
@@ -163,11 +171,18 @@ class DisclosureWrites(ArchiveHost):
             provenance=Provenance(kind, source=source, by=who, at=stamp),
             withheld_blocks=tuple(sorted(set(withheld_blocks))),
         )
-        text = catalog.fetch_one(
-            conn, "SELECT blocks FROM texts WHERE doc_id = ? ORDER BY id DESC LIMIT 1", (doc_id,)
+        # Paragraphs are numbered in the current text; what is kept is their content, which
+        # follows them into every rendition and version (gazette.redaction).
+        current = current_text(catalog.load_texts(conn, doc_id))
+        blocks = current.blocks if current is not None else ()
+        disclosure_rules.check(
+            disclosure, blocks=len(blocks) if disclosure.withheld_blocks else None
         )
-        blocks = len(json.loads(text["blocks"])) if text else 0
-        disclosure_rules.check(disclosure, blocks=blocks if disclosure.withheld_blocks else None)
+        if disclosure.withheld_blocks:
+            disclosure = attrs.evolve(
+                disclosure,
+                withheld_fingerprints=fingerprints(blocks, disclosure.withheld_blocks),
+            )
         previous = catalog.load_disclosure(conn, doc_id)
         catalog.set_disclosure(
             conn,
@@ -206,13 +221,18 @@ class DisclosureWrites(ArchiveHost):
         )
 
     def record_request(
-        self, ref: str, *, on: _dt.date | None = None, note: str | None = None
+        self, ref: str, *, on: DateLike | None = None, note: str | None = None
     ) -> int:
         """Record that a document was asked for (an application for disclosure).
 
         Returns:
             how many times the document has now been asked for.
+
+        Raises:
+            DocumentNotFound: no such document.
+            InvalidDate: ``on`` is not a date.
         """
+        on = to_optional_date(on)
         with self.transaction() as conn:
             doc_id = self.resolve_id(ref)
             conn.execute(
@@ -365,10 +385,30 @@ class DisclosureWrites(ArchiveHost):
             origins=origins,
             index_number=row["index_number"],
         )
+        reason = None
         if basis is None:
-            return
+            promulgated = self._promulgation(conn, doc_id)
+            if promulgated is None:
+                return
+            basis, reason = promulgated
         current = catalog.load_disclosure(conn, doc_id)
         prov = current.provenance
+        if reason is not None and current.attribute != DisclosureAttribute.UNKNOWN:
+            # Promulgation decides only what nothing else has: any stated attribute wins, and a
+            # promulgated act a person keeps from the public is worth a look.
+            if (
+                not current.attribute.public
+                and prov is not None
+                and prov.kind in (ProvenanceKind.MANUAL, ProvenanceKind.IMPORTED)
+            ):
+                self.log(
+                    "disclosure_conflict",
+                    doc_id,
+                    "kept",
+                    attribute=current.attribute.value,
+                    promulgated=basis,
+                )
+            return
         if (
             current.attribute == DisclosureAttribute.PROACTIVE
             and prov is not None
@@ -390,7 +430,27 @@ class DisclosureWrites(ArchiveHost):
                     published=basis,
                 )
             return
-        self._write_disclosure(conn, doc_id, disclosure_rules.publication_disclosure(basis))
+        self._write_disclosure(conn, doc_id, disclosure_rules.publication_disclosure(basis, reason))
+
+    def _promulgation(self, conn: sqlite3.Connection, doc_id: str) -> tuple[str, str] | None:
+        """``(basis, legal ground)`` when the document is an act promulgated by law: its 题注
+        entries (adopted, approved, amended) or the decree that promulgated it say so."""
+        row = catalog.fetch_one(
+            conn, "SELECT doc_type, doc_number FROM documents WHERE id = ?", (doc_id,)
+        )
+        decree = row["doc_number"] if row and row["doc_type"] == "令" else None
+        evidence = [
+            r["prov_excerpt"]
+            for r in catalog.fetch_all(
+                conn,
+                "SELECT prov_excerpt FROM events WHERE doc_id = ? AND prov_kind = 'parsed'"
+                " AND kind IN ('promulgated', 'approved', 'amended') AND prov_excerpt IS NOT NULL"
+                " AND acting_id IS NULL"
+                " ORDER BY date",
+                (doc_id,),
+            )
+        ]
+        return disclosure_rules.promulgation_basis(evidence, decree=decree)
 
     def _forwarding_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """A 转发/批转 notice with no attribute of its own takes what it forwards."""
@@ -507,6 +567,7 @@ def _same_disclosure(a: Disclosure, b: Disclosure) -> bool:
         and a.grounds == b.grounds
         and a.basis == b.basis
         and a.withheld_blocks == b.withheld_blocks
+        and a.withheld_fingerprints == b.withheld_fingerprints
         and (pa.kind if pa else None) == (pb.kind if pb else None)
         and (pa.source if pa else None) == (pb.source if pb else None)
     )

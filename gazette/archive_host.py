@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from gazette.disclosure import View
     from gazette.search import SearchIndex
+    from gazette.search.base import Allowed
     from gazette.store import ObjectStore
     from gazette.views import ArchiveView
 
@@ -37,6 +38,7 @@ class ArchiveHost:
         index_error: str | None
         _index: SearchIndex | None
         _index_deferred: list[int] | None
+        _public_revisions: Allowed | None
 
         def writing(self) -> AbstractContextManager[None]: ...
 

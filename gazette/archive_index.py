@@ -9,12 +9,12 @@ import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import attrs
-
 from gazette import catalog
-from gazette import disclosure as disclosure_rules
 from gazette.archive_host import ArchiveHost
-from gazette.search import check_engine, open_index, record_for
+from gazette.errors import IndexDamaged
+from gazette.redaction import Redactor, Withholding
+from gazette.search import SearchIndex, check_engine, open_index, record_for
+from gazette.search.base import INDEX_DAMAGE, Allowed
 
 
 class IndexUpkeep(ArchiveHost):
@@ -57,6 +57,8 @@ class IndexUpkeep(ArchiveHost):
             self._replay_index_queue()
         except Exception as exc:
             self.index_error = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, IndexDamaged):
+                self._drop_index()
 
     def _replay_index_queue(self) -> int:
         """Bring the search index up to date with queued changes. Returns entries written."""
@@ -85,6 +87,53 @@ class IndexUpkeep(ArchiveHost):
                 progress(1)
         return self.index.apply(records, deleted)
 
+    def _drop_index(self) -> None:
+        """Forget the open index (it is damaged; the next use opens it again)."""
+        if self._index is not None:
+            with contextlib.suppress(Exception):
+                self._index.close()
+            self._index = None
+
+    def _fresh_index(self, engine: str, *, discard: bool = False) -> SearchIndex:
+        """The index a rebuild writes to: the open one, or the other engine's; a damaged one
+        (or with ``discard``) is deleted and created anew (it is derived data)."""
+        path = self.index_path(engine)
+        if not discard:
+            try:
+                if engine == self.search_engine:
+                    return self.index
+                return open_index(path, engine)
+            except IndexDamaged:
+                pass
+        if engine == self.search_engine:
+            self._drop_index()
+        shutil.rmtree(path, ignore_errors=True)
+        index = open_index(path, engine)
+        if engine == self.search_engine:
+            self._index = index
+        return index
+
+    def public_revisions(self) -> Allowed:
+        """What public search may find: every document the public view shows, with its
+        catalog revision, leaving out those whose index entry is still queued for an update.
+
+        Read from the catalog, and read again whenever the catalog has changed since (the
+        token is SQLite's data version with this connection's change count).
+        """
+        token = (
+            self.conn.execute("PRAGMA data_version").fetchone()[0],
+            self.conn.total_changes,
+        )
+        cached = self._public_revisions
+        if cached is not None and cached.token == token:
+            return cached
+        revisions = self.public.visible_revisions()
+        for (doc_id,) in self.conn.execute("SELECT doc_id FROM index_queue").fetchall():
+            revisions.pop(doc_id, None)
+        found = Allowed(revisions, token)
+        self._public_revisions = found
+        return found
+
     def index_record(self, doc_id: str) -> Any:
         """The search-index record a document should have now (``None`` if it is gone)."""
         row = catalog.fetch_one(
@@ -94,10 +143,14 @@ class IndexUpkeep(ArchiveHost):
             return None
         doc = catalog.load_document(self.conn, doc_id, with_parts=False)
         assert doc is not None
-        if disclosure_rules.withholds_title(doc):
-            # The title paragraph is withheld: it stays searchable in the restricted text.
-            doc = attrs.evolve(doc, title=disclosure_rules.WITHHELD_PLACEHOLDER)
-        return record_for(doc, row["rev"], public=self.public.visible(doc_id))
+        public = self.public.visible(doc_id)
+        shown = None
+        if public and Withholding.of(doc) is not None:
+            # What the public may search of a partial document: its text as the public view
+            # shows it (withheld paragraphs found by content, in whichever rendition is
+            # current); the rest stays searchable internally only.
+            shown = Redactor().document(doc)
+        return record_for(doc, row["rev"], public=public, shown=shown)
 
     def reindex(
         self,
@@ -132,11 +185,7 @@ class IndexUpkeep(ArchiveHost):
             ]
             if procs is None:
                 procs = min(2, os.cpu_count() or 1) if len(ids) >= 2000 else 1
-            index = (
-                self.index
-                if target == self.search_engine
-                else open_index(self.index_path(target), target)
-            )
+            index = self._fresh_index(target)
 
             def records() -> Iterator[Any]:
                 for doc_id in ids:
@@ -147,7 +196,12 @@ class IndexUpkeep(ArchiveHost):
                         yield record
 
             try:
-                count = index.rebuild(records(), procs=procs)
+                try:
+                    count = index.rebuild(records(), procs=procs)
+                except INDEX_DAMAGE:
+                    # Damage the open did not see (a page in the middle): start from nothing.
+                    index = self._fresh_index(target, discard=True)
+                    count = index.rebuild(records(), procs=procs)
                 if optimize:
                     index.optimize()
             except BaseException:

@@ -23,10 +23,12 @@ from gazette.errors import (
 from gazette.lifecycle import policy_events
 from gazette.model import (
     DocRef,
+    Document,
     EventKind,
     LifecycleEvent,
     Provenance,
     ProvenanceKind,
+    TextVersion,
 )
 
 
@@ -58,7 +60,11 @@ class LifecycleWrites(ArchiveHost):
     def _store_event(self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> int:
         """Insert an event, naming the document it was parsed from when the parser could not."""
         prov = event.provenance
-        if prov.source is None and prov.kind in (ProvenanceKind.PARSED, ProvenanceKind.INHERITED):
+        if prov.source is None and prov.kind in (
+            ProvenanceKind.PARSED,
+            ProvenanceKind.INHERITED,
+            ProvenanceKind.INFERRED,
+        ):
             event = attrs.evolve(event, provenance=attrs.evolve(prov, source=doc_id))
         return catalog.insert_event(conn, doc_id, event)
 
@@ -112,10 +118,136 @@ class LifecycleWrites(ArchiveHost):
                 ),
             )
             prov = event.provenance
-            if prov.source is None and prov.kind == ProvenanceKind.PARSED:
+            if prov.source is None and prov.kind in (
+                ProvenanceKind.PARSED,
+                ProvenanceKind.INFERRED,
+            ):
                 event = attrs.evolve(event, provenance=attrs.evolve(prov, source=from_id))
+        if from_id is not None and event.kind == EventKind.AMENDED and event.date is not None:
+            self._date_amended_text(conn, from_id, target_id, event)
         ids = self._record_lifecycle(conn, target_id, event)
         self.log("lifecycle_ref", target_id, "recorded", event_ids=ids, **_event_log(event))
+
+    def _date_amended_text(
+        self, conn: sqlite3.Connection, from_id: str, target_id: str, event: LifecycleEvent
+    ) -> None:
+        """The amending decision is in the archive: the text it made takes effect when it says.
+
+        A text amended by a decision (修正) takes effect as the decision does; without the
+        decision, its start was inferred from the adoption date its 题注 gives. When the
+        decision arrives and the archive holds the text it adopted (same day of adoption), that
+        text's inferred start gives way to the decision's own date.
+        """
+        acting = catalog.fetch_one(
+            conn,
+            "SELECT MAX(adopted) AS adopted FROM texts WHERE doc_id = ? AND adopted IS NOT NULL",
+            (from_id,),
+        )
+        adopted = acting["adopted"] if acting else None
+        if adopted is None or event.date is None:
+            return
+        day = event.date.isoformat()
+        for text in catalog.fetch_all(
+            conn,
+            "SELECT id, effective FROM texts WHERE doc_id = ? AND adopted = ? AND effective < ?",
+            (target_id, adopted, day),
+        ):
+            inferred = catalog.fetch_all(
+                conn,
+                "SELECT id FROM events WHERE doc_id = ? AND kind = 'effective' AND date = ?"
+                " AND prov_kind = 'inferred'",
+                (target_id, text["effective"]),
+            )
+            if not inferred:
+                continue  # a stated date stands
+            conn.execute("UPDATE texts SET effective = ? WHERE id = ?", (day, text["id"]))
+            for row in inferred:
+                conn.execute("DELETE FROM events WHERE id = ?", (row["id"],))
+            self._store_event(
+                conn,
+                target_id,
+                LifecycleEvent(
+                    EventKind.EFFECTIVE,
+                    event.date,
+                    acting=event.acting,
+                    provenance=event.provenance,
+                    note=f"施行 of the text adopted {adopted}, as the amending decision states",
+                ),
+            )
+
+    def _reconcile_starts(
+        self, conn: sqlite3.Connection, doc_id: str, existing: Document, doc: Document
+    ) -> Document:
+        """Two files of one version (same adoption, same label) that disagree on its start:
+        a start one of them states wins over a start the other could only infer. The parts of
+        a code (its 编, one file each) follow the code."""
+        texts = list(doc.texts)
+        events = list(doc.events)
+        for k, text in enumerate(texts):
+            held = _same_version(existing, text)
+            if held is None or held.effective == text.effective:
+                continue
+            new_inferred = _inferred_start(doc, text.effective)
+            held_inferred = _inferred_start(existing, held.effective)
+            if new_inferred is not None and held_inferred is None:
+                texts[k] = attrs.evolve(text, effective=held.effective)
+                events = [e for e in events if e is not new_inferred]
+            elif new_inferred is None and held_inferred is not None:
+                stated = [
+                    e
+                    for e in doc.events
+                    if e.kind == EventKind.EFFECTIVE and e.date == text.effective
+                ]
+                children = [
+                    r["id"]
+                    for r in catalog.fetch_all(
+                        conn, "SELECT id FROM documents WHERE parent_id = ?", (doc_id,)
+                    )
+                ]
+                for target in (doc_id, *children):
+                    conn.execute(
+                        "UPDATE texts SET effective = ? WHERE doc_id = ? AND adopted = ?"
+                        " AND effective = ?",
+                        (
+                            catalog.iso(text.effective),
+                            target,
+                            catalog.iso(held.adopted),
+                            catalog.iso(held.effective),
+                        ),
+                    )
+                    conn.execute(
+                        "DELETE FROM events WHERE doc_id = ? AND kind = 'effective' AND date = ?"
+                        " AND prov_kind = 'inferred'",
+                        (target, catalog.iso(held.effective)),
+                    )
+                    if target != doc_id:
+                        for event in stated:
+                            self._store_event(conn, target, event)
+                        self._refresh_derived(conn, target)
+        parts = []
+        for part in doc.parts:
+            reconciled = part
+            for text in part.texts:
+                held = _same_version(existing, text)
+                inferred = _inferred_start(part, text.effective)
+                if held is None or inferred is None or _inferred_start(existing, held.effective):
+                    continue
+                stated = [
+                    e
+                    for e in existing.events
+                    if e.kind == EventKind.EFFECTIVE and e.date == held.effective
+                ]
+                reconciled = attrs.evolve(
+                    reconciled,
+                    texts=tuple(
+                        attrs.evolve(t, effective=held.effective) if t is text else t
+                        for t in reconciled.texts
+                    ),
+                    events=tuple(e for e in reconciled.events if e is not inferred)
+                    + tuple(attrs.evolve(e, id=None) for e in stated),
+                )
+            parts.append(reconciled)
+        return attrs.evolve(doc, texts=tuple(texts), events=tuple(events), parts=tuple(parts))
 
     def _apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> bool:
         """Re-derive a document's policy events from the settings. Returns whether they changed."""
@@ -147,7 +279,8 @@ class LifecycleWrites(ArchiveHost):
         with self.transaction() as conn:
             archive_settings.store(conn, name, value)
             changed = 0
-            for doc_id in list(catalog.iter_ids(conn)):
+            rederive = archive_settings.SETTINGS[name].rederive
+            for doc_id in list(catalog.iter_ids(conn)) if rederive else ():
                 if self._apply_policy(conn, doc_id):
                     changed += 1
                     self._refresh_derived(conn, doc_id)
@@ -338,8 +471,22 @@ class LifecycleWrites(ArchiveHost):
         reader = self.view(view)
         out = []
         for row in rows:
-            if row["from_doc_id"] and not reader._visible_id(row["from_doc_id"]):
+            source = row["from_doc_id"]
+            if source and not reader._visible_id(source):
                 continue
+            held = reader.redactor.withholding(source)
+            if held is not None:
+                # A reference read from a withheld paragraph is not listed; the document that
+                # made it is named as the public may see it.
+                if not held.quotable(row["ref_text"]):
+                    continue
+                row["from_title"], row["from_number"] = reader.identity(
+                    source, row["from_title"], row["from_number"]
+                )
+                event = row["payload"].get("event") or {}
+                prov = event.get("provenance") or {}
+                if prov.get("excerpt") and not held.quotable(prov["excerpt"]):
+                    prov["excerpt"] = None
             row["candidates"] = [c for c in row["candidates"] if reader._visible_id(c)]
             out.append(row)
         return out
@@ -357,6 +504,34 @@ _EVENT_IDENTITY = (
     "prov_excerpt",
     "prov_at",
 )
+
+
+def _same_version(document: Document, text: TextVersion) -> TextVersion | None:
+    """A text of ``document`` of the same version as ``text`` (adoption and label)."""
+    if text.adopted is None or text.effective is None:
+        return None
+    return next(
+        (
+            t
+            for t in document.texts
+            if t.adopted == text.adopted and t.label == text.label and t.effective
+        ),
+        None,
+    )
+
+
+def _inferred_start(document: Document, day: _dt.date | None) -> LifecycleEvent | None:
+    """The inferred ``effective`` event of ``document`` on ``day``, if it has one."""
+    return next(
+        (
+            e
+            for e in document.events
+            if e.kind == EventKind.EFFECTIVE
+            and e.date == day
+            and e.provenance.kind == ProvenanceKind.INFERRED
+        ),
+        None,
+    )
 
 
 def _event_log(event: LifecycleEvent) -> dict[str, Any]:

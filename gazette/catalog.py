@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import attrs
+
 from gazette.docnumber import DocNumber
 from gazette.model import (
     Block,
@@ -32,6 +34,7 @@ from gazette.model import (
     TextVersion,
     current_text,
 )
+from gazette.redaction import fingerprints
 
 # --- encoding helpers -----------------------------------------------------------------------
 
@@ -359,16 +362,30 @@ def set_disclosure(
     review_due: _dt.date | None = None,
     decided_on: _dt.date | None = None,
 ) -> None:
+    """Store a document's attribute and append it to its history (in one transaction).
+
+    A partial disclosure that names its withheld paragraphs by position only (a document
+    submitted with its attribute) is stored with their fingerprints, taken from the current
+    text: from then on what is withheld follows the content (:mod:`gazette.redaction`).
+    """
+    if disclosure.withheld_blocks and not disclosure.withheld_fingerprints:
+        current = current_text(load_texts(conn, doc_id))
+        if current is not None:
+            disclosure = attrs.evolve(
+                disclosure,
+                withheld_fingerprints=fingerprints(current.blocks, disclosure.withheld_blocks),
+            )
     prov = encode_provenance(disclosure.provenance)
     conn.execute(
         "INSERT INTO disclosure(doc_id, attribute, reason, grounds, basis, prov_kind,"
-        " prov_source, prov_excerpt, prov_by, prov_at, withheld_blocks, review_due)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " prov_source, prov_excerpt, prov_by, prov_at, withheld_blocks, withheld_fingerprints,"
+        " review_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(doc_id) DO UPDATE SET attribute = excluded.attribute,"
         " reason = excluded.reason, grounds = excluded.grounds, basis = excluded.basis,"
         " prov_kind = excluded.prov_kind, prov_source = excluded.prov_source,"
         " prov_excerpt = excluded.prov_excerpt, prov_by = excluded.prov_by,"
         " prov_at = excluded.prov_at, withheld_blocks = excluded.withheld_blocks,"
+        " withheld_fingerprints = excluded.withheld_fingerprints,"
         " review_due = excluded.review_due",
         (
             doc_id,
@@ -378,13 +395,14 @@ def set_disclosure(
             disclosure.basis,
             *prov,
             dumps(list(disclosure.withheld_blocks)),
+            dumps(list(disclosure.withheld_fingerprints)),
             iso(review_due),
         ),
     )
     conn.execute(
         "INSERT INTO disclosure_history(doc_id, attribute, reason, grounds, basis, prov_kind,"
-        " prov_source, changed_by, changed_at, decided_on, withheld_blocks)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " prov_source, changed_by, changed_at, decided_on, withheld_blocks,"
+        " withheld_fingerprints) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             doc_id,
             disclosure.attribute.value,
@@ -397,6 +415,7 @@ def set_disclosure(
             now(),
             iso(decided_on),
             dumps(list(disclosure.withheld_blocks)),
+            dumps(list(disclosure.withheld_fingerprints)),
         ),
     )
 
@@ -563,6 +582,7 @@ def load_disclosure(conn: sqlite3.Connection, doc_id: str) -> Disclosure:
             r["prov_kind"], r["prov_source"], r["prov_excerpt"], r["prov_by"], r["prov_at"]
         ),
         withheld_blocks=tuple(json.loads(r["withheld_blocks"])),
+        withheld_fingerprints=tuple(json.loads(r["withheld_fingerprints"] or "[]")),
     )
 
 
@@ -649,6 +669,47 @@ def load_document(
     return document_from_row(conn, r, with_parts=with_parts)
 
 
+def load_text_and_metadata(conn: sqlite3.Connection, doc_id: str) -> Document | None:
+    """A document's own metadata, disclosure and texts (no events, links, publications,
+    sources or parts): what deciding what a partial disclosure withholds needs."""
+    r = fetch_one(conn, "SELECT * FROM documents WHERE id = ?", (doc_id,))
+    if r is None:
+        return None
+    return Document(
+        id=doc_id,
+        disclosure=load_disclosure(conn, doc_id),
+        texts=load_texts(conn, doc_id),
+        parent_id=r["parent_id"],
+        part_label=r["part_label"],
+        **_metadata(r),
+    )
+
+
+def _metadata(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": r["title"],
+        "doc_number": DocNumber.try_parse(r["doc_number"]),
+        "doc_type": r["doc_type"],
+        "issuers": json.loads(r["issuers"]),
+        "issuer_mark": r["issuer_mark"],
+        "signer": r["signer"],
+        "copy_number": r["copy_number"],
+        "secrecy": r["secrecy"],
+        "urgency": r["urgency"],
+        "recipients": json.loads(r["recipients"]),
+        "cc": json.loads(r["cc"]),
+        "written_date": to_date(r["written_date"]),
+        "published_date": to_date(r["published_date"]),
+        "printed_by": r["printed_by"],
+        "printed_date": to_date(r["printed_date"]),
+        "note": r["note"],
+        "attachment_notes": json.loads(r["attachment_notes"]),
+        "registration_number": r["registration_number"],
+        "index_number": r["index_number"],
+        "subject": r["subject"],
+    }
+
+
 def document_from_row(
     conn: sqlite3.Connection, r: dict[str, Any], *, with_parts: bool = True
 ) -> Document:
@@ -661,26 +722,6 @@ def document_from_row(
         parts = tuple(document_from_row(conn, p, with_parts=True) for p in part_rows)
     return Document(
         id=doc_id,
-        title=r["title"],
-        doc_number=DocNumber.try_parse(r["doc_number"]),
-        doc_type=r["doc_type"],
-        issuers=json.loads(r["issuers"]),
-        issuer_mark=r["issuer_mark"],
-        signer=r["signer"],
-        copy_number=r["copy_number"],
-        secrecy=r["secrecy"],
-        urgency=r["urgency"],
-        recipients=json.loads(r["recipients"]),
-        cc=json.loads(r["cc"]),
-        written_date=to_date(r["written_date"]),
-        published_date=to_date(r["published_date"]),
-        printed_by=r["printed_by"],
-        printed_date=to_date(r["printed_date"]),
-        note=r["note"],
-        attachment_notes=json.loads(r["attachment_notes"]),
-        registration_number=r["registration_number"],
-        index_number=r["index_number"],
-        subject=r["subject"],
         disclosure=load_disclosure(conn, doc_id),
         texts=load_texts(conn, doc_id),
         events=load_events(conn, doc_id),
@@ -690,6 +731,7 @@ def document_from_row(
         parts=parts,
         parent_id=r["parent_id"],
         part_label=r["part_label"],
+        **_metadata(r),
     )
 
 

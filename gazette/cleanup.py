@@ -187,6 +187,8 @@ def read_cleanup_csv(
     if isinstance(source, Path):
         name = name or source.name
         try:
+            if source.exists() and not source.is_file():
+                raise InvalidCleanupList(name, "not a regular file (a FIFO, device or folder)")
             if source.stat().st_size > MAX_BYTES:
                 raise InvalidCleanupList(name, f"larger than {MAX_BYTES // (1024 * 1024)} MB")
             data = source.read_bytes()

@@ -142,6 +142,32 @@ def parse_date(text: str) -> _dt.date:
     raise InvalidDate(text)
 
 
+DateLike = _dt.date | str
+"""What the API accepts wherever it takes a date: a :class:`datetime.date`, a
+:class:`datetime.datetime` (its date is used) or a string in any form :func:`parse_date`
+reads (``2021-05-01``, ``2021年5月1日``, ``二〇二一年五月一日``)."""
+
+
+def to_date(value: DateLike) -> _dt.date:
+    """The date ``value`` stands for (see :data:`DateLike`).
+
+    Raises:
+        InvalidDate: a string that is not a date, or a value of another type.
+    """
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    raise InvalidDate(str(value))
+
+
+def to_optional_date(value: DateLike | None) -> _dt.date | None:
+    """Like :func:`to_date`, with ``None`` (no date) passed through."""
+    return None if value is None else to_date(value)
+
+
 def try_parse_date(text: str | None) -> _dt.date | None:
     """Like :func:`parse_date` but ``None`` when there is no date."""
     if not text:

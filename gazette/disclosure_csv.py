@@ -100,6 +100,8 @@ def read(path: str | os.PathLike[str]) -> list[DisclosureRow]:
     """
     path = Path(path)
     try:
+        if path.exists() and not path.is_file():
+            raise ImportFailed(path, None, "not a regular file (a FIFO, device or folder)")
         if path.stat().st_size > _MAX_BYTES:
             raise ImportFailed(path, None, "larger than 20 MB")
         data = path.read_bytes()

@@ -245,6 +245,32 @@ class SchemaTooNew(ArchiveError):
         )
 
 
+class IndexDamaged(ArchiveError):
+    """The search index cannot be read (a truncated or overwritten file). It is derived data:
+    the catalog is intact and a rebuild restores it."""
+
+    def __init__(self, path: str | PurePath, detail: str) -> None:
+        self.detail = detail
+        super().__init__(
+            path,
+            f"search index damaged ({detail})",
+            hint="run `gazette reindex` (or `gazette verify --repair`) to rebuild it",
+        )
+
+
+class CatalogDamaged(ArchiveError):
+    """The catalog database cannot be read as SQLite (a corrupt page, a truncated file)."""
+
+    def __init__(self, path: str | PurePath, detail: str) -> None:
+        self.detail = detail
+        super().__init__(
+            path,
+            f"catalog damaged ({detail})",
+            hint="restore the archive from a backup (`gazette restore`); the originals are in"
+            " objects/",
+        )
+
+
 class MissingDependency(GazetteError, ImportError):
     """An optional feature needs a package that is not installed."""
 

@@ -15,7 +15,12 @@ Rules (DOMAIN.md §3):
   the document the day after its last day. A renewal (``renewed``, or a cleanup result of
   继续有效) dated after the lapse revives it without a known end; a renewal before the lapse only
   confirms it (an extension must state its new last day).
-* Repeal (废止) and expiry (失效, 宣布失效) are terminal.
+* Repeal (废止) and expiry (失效, 宣布失效) are terminal for the act they end. A text of the
+  same title adopted after the end is a new act (a re-enactment): from its adoption the
+  document is judged by the events of that day and later (:func:`life_start`).
+* A date inferred from what a text states (an adoption date standing for a publication date
+  the text does not give) is an ``inferred`` event: the status it gives carries
+  ``basis.inferred`` and the inference's note, and every rendering shows it as one.
 * An amendment supersedes the text: a version of the document is ``amended`` once a later
   version takes effect. The document as a whole stays ``in_force`` when the archive holds the
   amended text, and is ``amended`` when it only holds superseded text.
@@ -31,11 +36,12 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from gazette.dates import format_cn
+from gazette.dates import DateLike, format_cn, to_date
 from gazette.model import (
     CleanupOutcome,
     Document,
@@ -44,7 +50,9 @@ from gazette.model import (
     Provenance,
     ProvenanceKind,
     TextVersion,
+    best_rendition,
 )
+from gazette.redaction import HIDDEN_REFERENCE
 
 
 class StatusValue(enum.StrEnum):
@@ -130,6 +138,8 @@ class Basis:
         source: where the fact was learned (``parsed from <id>: <sentence>``, ``imported from …``).
         note: an explanation when the status needs one (``no effective date recorded``).
         articles: the articles a partial change affects.
+        inferred: the date is an inference (a publication date the text does not give, taken
+            from the adoption or approval date); every rendering says so.
     """
 
     event: EventKind | None = None
@@ -140,6 +150,7 @@ class Basis:
     source: str | None = None
     note: str | None = None
     articles: tuple[str, ...] = ()
+    inferred: bool = False
 
     @classmethod
     def from_event(cls, event: LifecycleEvent, note: str | None = None) -> Basis:
@@ -157,6 +168,7 @@ class Basis:
             source=describe_provenance(event),
             note=note if note is not None else event.note,
             articles=event.articles,
+            inferred=event.provenance.kind == ProvenanceKind.INFERRED,
         )
 
 
@@ -203,6 +215,8 @@ class Status:
             parts.append(basis.note)
         if self.since:
             parts.append(f"自{format_cn(self.since)}起")
+        if basis.inferred and basis.note:
+            parts.append(basis.note)
         text = "，".join(parts)
         if basis.articles and self.value == StatusValue.PARTIALLY_INVALID:
             text = "、".join(basis.articles) + (f"；{text}" if text else "")
@@ -215,7 +229,9 @@ def cite(title: str | None, number: str | None) -> str:
         title = None
     out = ""
     if title:
-        out = title if title.startswith("《") else f"《{title}》"
+        # A document the public view may not name is cited as undisclosed, not as a title.
+        plain = title.startswith("《") or title == HIDDEN_REFERENCE
+        out = title if plain else f"《{title}》"
     if number:
         out += f"（{number}）" if out else number
     return out
@@ -237,6 +253,10 @@ def describe_provenance(event: LifecycleEvent) -> str | None:
         return f"entered by {who}{when}"
     if prov.kind == ProvenanceKind.POLICY:
         return f"rule {prov.source}: {prov.excerpt}" if prov.source else f"rule: {prov.excerpt}"
+    if prov.kind == ProvenanceKind.INFERRED:
+        where = f"inferred from {prov.source}" if prov.source else "inferred from the text"
+        note = f" ({event.note})" if event.note else ""
+        return f"{where}{note}: {prov.excerpt}" if prov.excerpt else where + note
     return f"{prov.kind.value}: {prov.source or prov.excerpt or ''}".rstrip(": ")
 
 
@@ -250,6 +270,7 @@ _LAPSE = "lapse"  # the day after the last day of the validity period
 _DAY_ORDER: dict[str, int] = {
     _LAPSE: 0,
     EventKind.PROMULGATED: 1,
+    EventKind.APPROVED: 1,
     EventKind.EFFECTIVE: 2,
     EventKind.RENEWED: 3,
     EventKind.CORRECTED: 3,
@@ -307,8 +328,34 @@ def version_start(version: TextVersion) -> _dt.date | None:
 
 
 def _held_from(versions: Sequence[TextVersion], date: _dt.date) -> bool:
-    """Whether the archive holds a text that took effect on or after ``date``."""
-    return any((start := version_start(v)) is not None and start >= date for v in versions)
+    """Whether the archive holds a text adopted, or taking effect, on or after ``date``."""
+    return any(
+        (v.adopted is not None and v.adopted >= date)
+        or ((start := version_start(v)) is not None and start >= date)
+        for v in versions
+    )
+
+
+def life_start(document: Document) -> _dt.date | None:
+    """Where the document's current life begins, when it has had more than one.
+
+    A repeal or expiry ends the act of that title then in force. A text of the same title
+    adopted after it is a new act (a re-enactment), not a text the repeal touched: from its
+    adoption the document is judged by the events of that date and later. ``None`` when no
+    held text was adopted after an end.
+    """
+    ends = sorted(
+        e.date for e in document.events if e.date is not None and _terminal_kind(e) is not None
+    )
+    if not ends:
+        return None
+    adopted = sorted({t.adopted for t in document.texts if t.adopted is not None})
+    begins = None
+    for end in ends:
+        later = [a for a in adopted if a > end]
+        if later and (begins is None or later[0] > begins):
+            begins = later[0]
+    return begins
 
 
 def validity_end(document: Document) -> LifecycleEvent | None:
@@ -338,7 +385,11 @@ def _walk(document: Document, on: _dt.date) -> tuple[StatusValue, _dt.date | Non
     basis = Basis(note="no effective date recorded")
     effective_seen = False
     lapsed = False  # expired by its own validity period (a later renewal revives it)
-    transitions = _transitions(document.events)
+    events: Sequence[LifecycleEvent] = document.events
+    begins = life_start(document)
+    if begins is not None and on >= begins:
+        events = [e for e in events if e.date is None or e.date >= begins]
+    transitions = _transitions(events)
     bound = validity_end(document)
 
     def set_state(new: StatusValue, when: _dt.date | None, why: Basis) -> None:
@@ -353,7 +404,7 @@ def _walk(document: Document, on: _dt.date) -> tuple[StatusValue, _dt.date | Non
         if value in _TERMINAL and not lapsed:
             break
         kind = t.kind
-        if kind == EventKind.PROMULGATED:
+        if kind in (EventKind.PROMULGATED, EventKind.APPROVED):
             if effective_seen or value not in (StatusValue.UNKNOWN, StatusValue.NOT_YET_IN_FORCE):
                 continue
             announced = _announced_effective(transitions, t.date)
@@ -378,8 +429,10 @@ def _walk(document: Document, on: _dt.date) -> tuple[StatusValue, _dt.date | Non
                 lapsed = False
                 set_state(StatusValue.IN_FORCE, t.date, Basis.from_event(t.event))
         elif kind == EventKind.AMENDED:
-            if value in (StatusValue.IN_FORCE, StatusValue.PARTIALLY_INVALID) and not _held_from(
-                document.texts, t.date
+            if (
+                value in (StatusValue.IN_FORCE, StatusValue.PARTIALLY_INVALID)
+                and not _held_from(document.texts, t.date)
+                and not _amended_by_own_history(document, t.event)
             ):
                 set_state(StatusValue.AMENDED, t.date, Basis.from_event(t.event))
         elif kind == EventKind.PARTIALLY_INVALID:
@@ -470,11 +523,38 @@ def superseded_on(document: Document, version: TextVersion) -> tuple[_dt.date, B
     for event in document.events:
         if event.kind != EventKind.AMENDED or event.date is None or event.date <= start:
             continue
-        held = [t for t in document.texts if t.adopted == event.date and version_start(t)]
-        if held:
+        held = [
+            t
+            for t in document.texts
+            if t.adopted is not None
+            and (other_start := version_start(t)) is not None
+            and t.adopted <= event.date <= other_start
+        ]
+        if held or _amended_by_own_history(document, event):
             continue  # counted above, from the held text's own start
         found.append((event.date, Basis.from_event(event)))
     return min(found, key=lambda item: item[0]) if found else None
+
+
+def _amended_by_own_history(document: Document, event: LifecycleEvent) -> bool:
+    """Whether an amendment another document records is one the document's own 题注 lists
+    (the amending decision names the text the archive holds, already amended)."""
+    acting = event.acting
+    if acting is None or acting.resolved_id is None or not acting.title:
+        return False
+    wanted = _title_key(acting.title)
+    return any(
+        e is not event
+        and e.kind == EventKind.AMENDED
+        and e.acting is not None
+        and e.acting.resolved_id is None
+        and _title_key(e.acting.title or "") == wanted
+        for e in document.events
+    )
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"[\s《》〈〉<>“”\"'「」『』]", "", unicodedata.normalize("NFKC", title))
 
 
 def version_label(version: TextVersion) -> str:
@@ -491,6 +571,10 @@ def _version_status(
     on: _dt.date,
     doc_state: tuple[StatusValue, _dt.date | None, Basis],
 ) -> tuple[StatusValue, _dt.date | None, Basis]:
+    begins = life_start(document)
+    if begins is not None and on >= begins and version.adopted and version.adopted < begins:
+        # A text of the act that ended before the title was enacted again: judged by that end.
+        doc_state = _walk(document, begins - _dt.timedelta(days=1))
     value, since, basis = doc_state
     if value in _TERMINAL:
         return doc_state
@@ -514,23 +598,46 @@ def _version_status(
     if value in (StatusValue.IN_FORCE, StatusValue.PARTIALLY_INVALID) and (
         since is None or start > since
     ):
-        return value, start, attrs.evolve(basis, note=f"version {version_label(version)} in force")
+        started = start_event(document, version)
+        note = f"version {version_label(version)} in force"
+        if started is not None and started.provenance.kind == ProvenanceKind.INFERRED:
+            note += f"; {started.note}" if started.note else ""
+            return value, start, attrs.evolve(Basis.from_event(started), note=note)
+        return value, start, attrs.evolve(basis, note=note)
     return doc_state
 
 
+def start_event(document: Document, version: TextVersion) -> LifecycleEvent | None:
+    """The ``effective`` event that gives a version its start, if the document records one."""
+    start = version_start(version)
+    if start is None or version.effective is None:
+        return None
+    found = [e for e in document.events if e.kind == EventKind.EFFECTIVE and e.date == start]
+    return found[0] if found else None
+
+
+def start_inferred(document: Document, version: TextVersion) -> bool:
+    """Whether a version's effective date is an inference (see :class:`Basis`)."""
+    event = start_event(document, version)
+    return event is not None and event.provenance.kind == ProvenanceKind.INFERRED
+
+
 def status_on(
-    document: Document, on: _dt.date | None = None, *, version: TextVersion | None = None
+    document: Document, on: DateLike | None = None, *, version: TextVersion | None = None
 ) -> Status:
     """The document's status on a date (today by default).
 
     Args:
         document: the document with its events and texts.
-        on: the date asked about.
+        on: the date asked about: a date, a datetime or a string such as ``2021-05-01``.
         version: judge this text version rather than the document as a whole: a version not
             yet in effect is ``not_yet_in_force``, one replaced by a later version is
             ``amended``.
+
+    Raises:
+        InvalidDate: ``on`` is not a date.
     """
-    on = on or _dt.date.today()
+    on = _dt.date.today() if on is None else to_date(on)
     state = _walk(document, on)
     if version is not None:
         value, since, basis = _version_status(document, version, on, state)
@@ -556,19 +663,22 @@ def status_on(
     )
 
 
-def text_on(document: Document, on: _dt.date) -> TextVersion | None:
+def text_on(document: Document, on: DateLike) -> TextVersion | None:
     """The text version in force on ``on``: the latest that had taken effect by then.
 
     Versions with no date at all count as in force from the beginning. Within one version the
     standard rendition wins. ``None`` when every held version is later than ``on``.
+
+    Raises:
+        InvalidDate: ``on`` is not a date.
     """
+    on = to_date(on)
     candidates = [t for t in document.texts if (start := version_start(t)) is None or start <= on]
     if not candidates:
         return None
     latest = max(version_start(t) or _dt.date.min for t in candidates)
     same = [t for t in candidates if (version_start(t) or _dt.date.min) == latest]
-    standard = [t for t in same if t.standard]
-    return (standard or same)[0]
+    return best_rendition(same)
 
 
 def versions(document: Document) -> list[TextVersion]:
@@ -579,7 +689,7 @@ def versions(document: Document) -> list[TextVersion]:
     out = []
     for start in sorted(by_start, key=lambda d: d or _dt.date.min):
         same = by_start[start]
-        out.append(next((t for t in same if t.standard), same[0]))
+        out.append(best_rendition(same))
     return out
 
 
@@ -590,6 +700,9 @@ def status_intervals(document: Document) -> list[tuple[StatusValue, _dt.date, _d
     count reports by status on a date without replaying events per document.
     """
     points = {t.date for t in _transitions(document.events)}
+    begins = life_start(document)
+    if begins is not None:
+        points.add(begins)
     for event in document.events:
         if event.date is None and _terminal_kind(event) is not None and event.provenance.at:
             points.add(event.provenance.at.date())

@@ -19,11 +19,12 @@ import datetime as _dt
 import enum
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 
+from gazette.dates import to_optional_date
 from gazette.docnumber import DocNumber
 
 # --- small converters (normalising and idempotent) -----------------------------------------
@@ -123,6 +124,67 @@ class OcrInfo:
     pages: tuple[tuple[int, float], ...] = attrs.field(default=(), converter=_to_tuple)
 
 
+def _to_box(values: Iterable[float]) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = (float(v) for v in values)
+    return (x0, top, x1, bottom)
+
+
+@attrs.frozen
+class OcrLine:
+    """One line (or, on a vertical page, one column) recognised on a page image.
+
+    Attributes:
+        text: what was read.
+        box: ``(x0, top, x1, bottom)`` in points from the top left of the page, once the page
+            is turned by its :attr:`OcrPage.angle` (the box a viewer draws over the image).
+        confidence: the engine's confidence, 0-100.
+    """
+
+    text: str
+    box: tuple[float, float, float, float] = attrs.field(converter=_to_box)
+    confidence: float = 0.0
+
+
+def _to_lines(values: Iterable[OcrLine]) -> tuple[OcrLine, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class OcrPage:
+    """What OCR read on one page image, kept so the image and its text can be shown side by
+    side, and so a page the engine failed on is known.
+
+    Attributes:
+        page: 1-based page of the original (PDF page index).
+        width, height: the page's size in points.
+        engine: what recognised it (``rapidocr 3.10.0 …``, ``tesseract 5.3.0 chi_sim``).
+        lines: the lines in reading order.
+        confidence: mean confidence weighted by text length (``None``: nothing read).
+        vertical: the page is set in vertical columns (read right to left).
+        angle: the turn (degrees, counter-clockwise) that straightened the page before
+            recognition; boxes refer to the turned page.
+        error: why the page could not be recognised (it then needs OCR again).
+    """
+
+    page: int
+    width: float
+    height: float
+    engine: str
+    lines: tuple[OcrLine, ...] = attrs.field(default=(), converter=_to_lines)
+    confidence: float | None = None
+    vertical: bool = False
+    angle: float = 0.0
+    error: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
 def canonical_text(blocks: Iterable[Block]) -> str:
     """The canonical standard text: NFC, one paragraph per line, final newline.
 
@@ -156,8 +218,8 @@ class TextVersion:
     blocks: tuple[Block, ...] = attrs.field(converter=_to_tuple)
     origin: TextOrigin = attrs.field(default=TextOrigin.FILE, converter=TextOrigin)
     source_sha256: str | None = None
-    adopted: _dt.date | None = None
-    effective: _dt.date | None = None
+    adopted: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
+    effective: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     label: str | None = None
     standard: bool = False
     ocr: OcrInfo | None = None
@@ -207,6 +269,8 @@ class ProvenanceKind(enum.StrEnum):
     MANUAL = "manual"  # entered by a person
     INHERITED = "inherited"  # taken over from a carrier notice or forwarded document
     POLICY = "policy"  # derived from a configured rule (e.g. default validity period)
+    INFERRED = "inferred"  # inferred from what the text states (an adoption date standing for
+    # a publication date it does not give); marked as an inference wherever it is shown
 
 
 @attrs.frozen
@@ -234,7 +298,8 @@ class Provenance:
 class EventKind(enum.StrEnum):
     """Kinds of lifecycle events (DOMAIN.md §3)."""
 
-    PROMULGATED = "promulgated"  # 公布 / 发布 / 印发
+    PROMULGATED = "promulgated"  # 公布 / 发布 / 印发 (a law's adoption, 通过, too)
+    APPROVED = "approved"  # 批准 (a city's regulation approved by the provincial congress)
     EFFECTIVE = "effective"  # 施行 / 生效
     VALID_UNTIL = "valid_until"  # last day of a stated validity period (有效期至)
     RENEWED = "renewed"  # validity extended (清理: 继续有效), optionally to a new date
@@ -273,7 +338,7 @@ class LifecycleEvent:
     """
 
     kind: EventKind = attrs.field(converter=EventKind)
-    date: _dt.date | None
+    date: _dt.date | None = attrs.field(converter=to_optional_date)
     provenance: Provenance
     acting: DocRef | None = None
     articles: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
@@ -366,7 +431,11 @@ class Disclosure:
         basis: how the attribute is known (``附注：（此件公开发布）``,
             ``printed in 济南市人民政府公报``).
         provenance: where the attribute was learned.
-        withheld_blocks: for ``partial``, the indexes of the paragraphs withheld.
+        withheld_blocks: for ``partial``, the indexes of the paragraphs withheld, as numbered
+            in the text they were chosen in (the current text when the decision was made).
+        withheld_fingerprints: for ``partial``, what is withheld: the fingerprint of each
+            withheld paragraph's content (see :func:`gazette.redaction.fingerprint`), which
+            finds the paragraph in every rendition and version of the text.
     """
 
     attribute: DisclosureAttribute = attrs.field(
@@ -377,6 +446,7 @@ class Disclosure:
     basis: str | None = None
     provenance: Provenance | None = None
     withheld_blocks: tuple[int, ...] = attrs.field(default=(), converter=_to_tuple)
+    withheld_fingerprints: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
 
 
 # --- links and publications ----------------------------------------------------------------
@@ -467,7 +537,7 @@ class Publication:
     issue: IssueNumber | None = None
     total: int | None = None
     pages: tuple[int, int] | None = None
-    date: _dt.date | None = None
+    date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     url: str | None = None
     issue_id: int | None = None
 
@@ -559,10 +629,10 @@ class Document:
     urgency: str | None = attrs.field(default=None, converter=_strip_or_none)
     recipients: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     cc: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    written_date: _dt.date | None = None
-    published_date: _dt.date | None = None
+    written_date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
+    published_date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     printed_by: str | None = attrs.field(default=None, converter=_strip_or_none)
-    printed_date: _dt.date | None = None
+    printed_date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     note: str | None = attrs.field(default=None, converter=_strip_or_none)
     attachment_notes: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     registration_number: str | None = attrs.field(default=None, converter=_strip_or_none)
@@ -631,8 +701,16 @@ class Document:
         return attrs.evolve(self, id=doc_id)
 
 
+def best_rendition(renditions: Sequence[TextVersion]) -> TextVersion:
+    """Among renditions of one version: the standard one (printed in a gazette), and among
+    those, one read from text (born digital, Word, web) before one recognised by OCR; else
+    the first."""
+    standard = [t for t in renditions if t.standard] or list(renditions)
+    return min(standard, key=lambda t: t.ocr is not None)
+
+
 def current_text(texts: Iterable[TextVersion]) -> TextVersion | None:
-    """Pick the latest version; within a version, the standard rendition, else the first."""
+    """Pick the latest version, and its best rendition (:func:`best_rendition`)."""
     ordered = list(texts)
     if not ordered:
         return None
@@ -640,8 +718,7 @@ def current_text(texts: Iterable[TextVersion]) -> TextVersion | None:
         (t.adopted or _dt.date.min for t in ordered),
     )
     same = [t for t in ordered if (t.adopted or _dt.date.min) == latest]
-    standard = [t for t in same if t.standard]
-    return (standard or same)[0]
+    return best_rendition(same)
 
 
 # --- gazettes ------------------------------------------------------------------------------
@@ -671,6 +748,27 @@ class IssueItem:
 
 
 @attrs.frozen
+class Edition:
+    """One file an issue arrived in: a scan, the born-digital PDF, a Word file, a web edition.
+
+    Attributes:
+        source: the file's SHA-256.
+        kind: ``digital``, ``scanned``, ``word`` or ``web``.
+        issue_id: the archive's record of the issue as read from this file.
+        page_count: pages in the file (``None`` for files without pages).
+        needs_ocr: pages of the file that still need recognising.
+        ocr: OCR details when the file's pages were recognised.
+    """
+
+    source: str | None
+    kind: str
+    issue_id: int | None = None
+    page_count: int | None = None
+    needs_ocr: tuple[int, ...] = attrs.field(default=(), converter=_to_tuple)
+    ocr: OcrInfo | None = None
+
+
+@attrs.frozen
 class GazetteIssue:
     """One issue of a gazette (政府公报).
 
@@ -685,18 +783,21 @@ class GazetteIssue:
         needs_ocr: pages without a usable text layer that could not be recognised.
         ocr: OCR details when pages were recognised.
         id: assigned by the archive.
+        editions: the files the issue arrived in, best first (see
+            :func:`gazette.gazettes.combine`); the fields above describe the best.
     """
 
     gazette: str
     number: IssueNumber
     total: int | None = None
-    date: _dt.date | None = None
+    date: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     items: tuple[IssueItem, ...] = attrs.field(default=(), converter=_to_tuple)
     source_sha256: str | None = None
     page_count: int | None = None
     needs_ocr: tuple[int, ...] = attrs.field(default=(), converter=_to_tuple)
     ocr: OcrInfo | None = None
     id: int | None = None
+    editions: tuple[Edition, ...] = attrs.field(default=(), converter=_to_tuple)
 
     @property
     def label(self) -> str:

@@ -21,18 +21,19 @@ document arrives, so ingest order does not matter. :func:`unresolved` lists them
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
 
 from gazette import catalog
 from gazette.docnumber import DocNumber
-from gazette.model import DocRef, InterpretationForm, LifecycleEvent
+from gazette.model import DocRef, EventKind, InterpretationForm, LifecycleEvent, ProvenanceKind
 
 
 @attrs.frozen
@@ -50,6 +51,8 @@ class OutgoingRef:
         interpretation: the form of interpretation this document gives of the target.
         evidence: the text the reference was read from.
         method: how the reference was inferred (``title``, ``number``, …), kept with the link.
+        review: the text only may say this (a clause close to a repeal that does not fit the
+            grammar of one): the archive keeps it for a person's review and never applies it.
     """
 
     source: tuple[int, ...]
@@ -58,6 +61,7 @@ class OutgoingRef:
     interpretation: InterpretationForm | None = None
     evidence: str | None = None
     method: str | None = None
+    review: bool = False
 
     def __attrs_post_init__(self) -> None:
         if (self.event is None) == (self.interpretation is None):
@@ -122,6 +126,22 @@ def ref_from_text(text: str) -> DocRef | None:
     return None
 
 
+def enacting_level(organ: str | None) -> str | None:
+    """The level an organ enacts at: a legislature and its standing committee are one level
+    (``河南省人民代表大会常务委员会`` → ``河南省人民代表大会``)."""
+    if not organ:
+        return None
+    level = re.sub(r"常务委员会$|审判委员会$|检察委员会$", "", organ.strip())
+    return level.replace("人大常委会", "人民代表大会") or None
+
+
+def same_level(a: tuple[str, ...] | list[str], b: tuple[str, ...] | list[str]) -> bool:
+    """Whether two documents' enacting organs are at one level (unknown on either side: yes)."""
+    levels_a = {enacting_level(o) for o in a} - {None}
+    levels_b = {enacting_level(o) for o in b} - {None}
+    return not levels_a or not levels_b or bool(levels_a & levels_b)
+
+
 def normalised_title(title: str | None) -> str | None:
     """A title with width, spaces, 《》 and quotes ignored (暂行/试行 kept)."""
     if not title:
@@ -171,7 +191,12 @@ def candidates(
     normalised = compatible(_by_title(same_key, ref.title))
     if normalised:
         return normalised
-    return compatible(same_key)
+    by_key = compatible(same_key)
+    if by_key or "关于" not in ref.title[1:]:
+        return by_key
+    # An issuer the text put before the title (最高人民法院《关于…》) the archive's title lacks.
+    bare = ref.title[ref.title.index("关于", 1) :]
+    return candidates(conn, DocRef(ref.text, bare, ref.number), exclude=exclude)
 
 
 def _by_title(rows: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
@@ -240,6 +265,98 @@ def mark_resolved(conn: sqlite3.Connection, pending_id: int, doc_id: str) -> Non
         "UPDATE pending_refs SET state = 'resolved', resolved_id = ?, resolved_at = ? WHERE id = ?",
         (doc_id, catalog.now(), pending_id),
     )
+
+
+def mark_candidates(conn: sqlite3.Connection, pending_id: int, found: list[str]) -> None:
+    """Record the documents a reference kept for review (or held back) may name."""
+    conn.execute(
+        "UPDATE pending_refs SET candidates = ? WHERE id = ?", (catalog.dumps(found), pending_id)
+    )
+
+
+def hold_back(conn: sqlite3.Connection, pending_id: int, target_id: str, reason: str) -> None:
+    """Keep a reference pending although its title resolves, saying why (see
+    :func:`later_act`)."""
+    row = catalog.fetch_one(conn, "SELECT payload FROM pending_refs WHERE id = ?", (pending_id,))
+    payload = {**json.loads(row["payload"]), "reason": reason} if row else {"reason": reason}
+    conn.execute(
+        "UPDATE pending_refs SET candidates = ?, payload = ? WHERE id = ?",
+        (catalog.dumps([target_id]), catalog.dumps(payload), pending_id),
+    )
+
+
+_ENDS = ("repealed", "expired", "declared_invalid", "partially_invalid")
+
+
+def later_act(conn: sqlite3.Connection, target_id: str, event: dict[str, Any]) -> str | None:
+    """Why a repeal must not be applied to ``target_id``, or ``None``.
+
+    A repeal hits the text of that title in force when the repealing provision took effect.
+    When every text the archive holds of the target was adopted after that day, the target is
+    a later act of the same title (a re-enactment), not what was repealed: the reference stays
+    pending until the earlier text arrives.
+    """
+    kind = event.get("kind")
+    ending = kind in _ENDS or (
+        kind == "cleanup_outcome"
+        and event.get("outcome") in ("repeal", "declare_invalid", "partially_invalid")
+    )
+    if not ending:
+        return None
+    if not event.get("date"):
+        return None
+    rows = catalog.fetch_all(conn, "SELECT adopted FROM texts WHERE doc_id = ?", (target_id,))
+    adopted = [r["adopted"] for r in rows]
+    if not adopted or any(a is None or a <= event["date"] for a in adopted):
+        return None
+    return (
+        f"the archive holds only texts of this title adopted after {event['date']}"
+        f" (from {min(a for a in adopted if a)}): a later act, not the one this ends"
+    )
+
+
+def history_origin(events: Iterable[LifecycleEvent]) -> frozenset[_dt.date]:
+    """The days of a law's original adoption its own 题注 gives (通过, 公布 of its first
+    version): two files of one act share them, a re-enactment of the title does not."""
+    return frozenset(
+        e.date
+        for e in events
+        if e.kind == EventKind.PROMULGATED
+        and e.date is not None
+        and e.acting is None
+        and e.provenance.kind == ProvenanceKind.PARSED
+    )
+
+
+def stored_origin(conn: sqlite3.Connection, doc_id: str) -> frozenset[_dt.date]:
+    """:func:`history_origin` of a stored document."""
+    rows = catalog.fetch_all(
+        conn,
+        "SELECT DISTINCT date FROM events WHERE doc_id = ? AND kind = 'promulgated'"
+        " AND acting_text IS NULL AND prov_kind = 'parsed' AND date IS NOT NULL",
+        (doc_id,),
+    )
+    return frozenset(_dt.date.fromisoformat(r["date"]) for r in rows)
+
+
+def same_act(a: frozenset[_dt.date], b: frozenset[_dt.date]) -> bool:
+    """Whether two histories can be of one act (unknown on either side: yes)."""
+    return not a or not b or bool(a & b)
+
+
+def in_force_then(conn: sqlite3.Connection, found: list[str], event: dict[str, Any]) -> str | None:
+    """Of several acts of one title, the one an event dated ``event["date"]`` can hit: the
+    latest adopted on or before that day (``None`` when that does not single one out)."""
+    if not event.get("date") or len(found) < 2:
+        return None
+    day = _dt.date.fromisoformat(event["date"])
+    origins = [(min(stored_origin(conn, doc_id), default=None), doc_id) for doc_id in found]
+    if any(origin is None for origin, _ in origins):
+        return None
+    before = sorted((o, d) for o, d in origins if o is not None and o <= day)
+    if not before or (len(before) > 1 and before[-1][0] == before[-2][0]):
+        return None
+    return before[-1][1]
 
 
 def mark_ambiguous(conn: sqlite3.Connection, pending_id: int, found: list[str]) -> None:

@@ -21,14 +21,14 @@ value with ``as_json()`` (which says the view it was made in); the command line 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from gazette import catalog
-from gazette.disclosure import NEEDS_REASON, WITHHELD_PLACEHOLDER
+from gazette.dates import DateLike, to_optional_date
+from gazette.disclosure import NEEDS_REASON, View
 from gazette.interpretation import (
     DEFAULT_RULE,
     Entry,
@@ -79,7 +79,6 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
         r["doc_id"]: r["attribute"]
         for r in catalog.fetch_all(conn, "SELECT doc_id, attribute FROM disclosure")
     }
-    untitled = view.withheld_titles()
     entries: dict[str, Entry] = {}
     for r in catalog.fetch_all(
         conn,
@@ -88,14 +87,16 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
     ):
         if r["id"] not in shown:
             continue
+        # A partial disclosure may withhold the title, number, 文种, issuers or date.
+        summary = view.summary(r)
         entries[r["id"]] = Entry(
             id=r["id"],
-            title=WITHHELD_PLACEHOLDER if r["id"] in untitled else r["title"],
-            doc_number=r["doc_number"],
-            doc_type=r["doc_type"],
-            issuers=tuple(json.loads(r["issuers"])),
+            title=summary.title,
+            doc_number=summary.doc_number,
+            doc_type=summary.doc_type,
+            issuers=summary.issuers,
             parent_id=r["parent_id"],
-            written=catalog.to_date(r["written_date"]),
+            written=summary.written_date,
             published=catalog.to_date(r["published_date"]),
             publications=tuple(pubs.get(r["id"], ())),
             attribute=attributes.get(r["id"], DisclosureAttribute.UNKNOWN.value),
@@ -110,7 +111,7 @@ def load_links(view: ArchiveView) -> list[InterpretationLink]:
         view.conn,
         "SELECT * FROM interpretations WHERE removed = 0 ORDER BY created_at, policy_id",
     )
-    return [
+    links = [
         InterpretationLink(
             policy_id=r["policy_id"],
             interpretation_id=r["interpretation_id"],
@@ -121,6 +122,10 @@ def load_links(view: ArchiveView) -> list[InterpretationLink]:
         for r in rows
         if r["policy_id"] in shown and r["interpretation_id"] in shown
     ]
+    if view.view == View.INTERNAL:
+        return links
+    # As the public view shows links on documents (gazette.redaction).
+    return [shown_link for link in links if (shown_link := view.redactor.link(link)) is not None]
 
 
 def _setting(view: ArchiveView, name: str, given: int | None, fallback: int) -> int:
@@ -154,7 +159,7 @@ def interpretations(
     lag: int | None = None,
     calendar: WorkdayCalendar | None = None,
     rule: NormativeRule = DEFAULT_RULE,
-    since: _dt.date | None = None,
+    since: DateLike | None = None,
 ) -> InterpretationsReport:
     """Normative policies without an interpretation, and late interpretations.
 
@@ -165,7 +170,11 @@ def interpretations(
         calendar: the working-day calendar.
         rule: which documents are normative policies.
         since: only policies dated on or after this day.
+
+    Raises:
+        InvalidDate: ``since`` is not a date (dates, datetimes and ISO strings are).
     """
+    since = to_optional_date(since)
     lag = _setting(view, "interpretation.lag_days", lag, 0)
     entries = load_entries(view)
     links = load_links(view)
@@ -267,7 +276,7 @@ class DisclosureReport:
 def disclosure(
     view: ArchiveView,
     *,
-    as_of: _dt.date | None = None,
+    as_of: DateLike | None = None,
     review_days: int | None = None,
     threshold: int | None = None,
     request_window_days: int | None = None,
@@ -283,8 +292,11 @@ def disclosure(
         threshold: an on-request document asked for this many times is listed (default: the
             ``disclosure.request_threshold`` setting, else 3).
         request_window_days: count only asks within this many days before ``as_of``.
+
+    Raises:
+        InvalidDate: ``as_of`` is not a date (dates, datetimes and ISO strings are).
     """
-    as_of = as_of or _dt.date.today()
+    as_of = to_optional_date(as_of) or _dt.date.today()
     review_days = _setting(view, "disclosure.review_days", review_days, DEFAULT_REVIEW_DAYS)
     threshold = _setting(view, "disclosure.request_threshold", threshold, DEFAULT_REQUEST_THRESHOLD)
     entries = load_entries(view)
@@ -326,10 +338,15 @@ def disclosure(
         last = decided.get(entry.id)
         due = catalog.to_date(row["review_due"]) if row else None
         if due is None and last is not None:
-            due = last + _dt.timedelta(days=review_days)
+            far = review_days > (_dt.date.max - last).days  # past the calendar: never due
+            due = _dt.date.max if far else last + _dt.timedelta(days=review_days)
         if due is not None and due <= as_of:
             review.append(ReviewItem(entry, attribute, row["reason"] if row else None, last, due))
-    since = as_of - _dt.timedelta(days=request_window_days) if request_window_days else None
+    since = (
+        as_of - _dt.timedelta(days=min(request_window_days, (as_of - _dt.date.min).days))
+        if request_window_days
+        else None
+    )
     asked: dict[str, list[_dt.date]] = {}
     for r in catalog.fetch_all(conn, "SELECT doc_id, requested_on FROM disclosure_requests"):
         day = _dt.date.fromisoformat(r["requested_on"])

@@ -8,6 +8,7 @@ derived from it and can be rebuilt. ``MIGRATIONS[n]`` takes a catalog from versi
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from gazette.errors import SchemaTooNew
 
@@ -278,7 +279,104 @@ CREATE TRIGGER log_no_delete BEFORE DELETE ON log
 BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
 """
 
-MIGRATIONS: list[str] = [_V1]
+
+def _v2_withholding_and_checksums(conn: sqlite3.Connection) -> None:
+    """Withheld paragraphs by content, and checksums on every row of content or decision.
+
+    A partial disclosure's paragraphs were kept by position; their fingerprints are taken from
+    the current text (what the positions referred to when the text has not changed since).
+    Every covered row is then sealed (see :mod:`gazette.integrity`).
+    """
+    import json
+
+    from gazette import catalog, integrity
+    from gazette.redaction import fingerprints
+
+    for statement in _statements(
+        "ALTER TABLE disclosure ADD COLUMN withheld_fingerprints TEXT NOT NULL DEFAULT '[]';\n"
+        "ALTER TABLE disclosure_history ADD COLUMN withheld_fingerprints TEXT NOT NULL"
+        " DEFAULT '[]';\n" + integrity.MIGRATION
+    ):
+        conn.execute(statement)
+    rows = conn.execute(
+        "SELECT doc_id, withheld_blocks FROM disclosure"
+        " WHERE attribute = 'partial' AND withheld_blocks != '[]'"
+    ).fetchall()
+    for doc_id, blocks in rows:
+        current = catalog.current_text(catalog.load_texts(conn, doc_id))
+        if current is None:
+            continue
+        found = json.dumps(list(fingerprints(current.blocks, json.loads(blocks))))
+        conn.execute(
+            "UPDATE disclosure SET withheld_fingerprints = ? WHERE doc_id = ?", (found, doc_id)
+        )
+        conn.execute(
+            "UPDATE disclosure_history SET withheld_fingerprints = ? WHERE id = ("
+            " SELECT MAX(id) FROM disclosure_history WHERE doc_id = ?)",
+            (found, doc_id),
+        )
+    integrity.seal_all(conn)
+
+
+# Web users (gazette.users): roles, passwords hashed with Argon2, API tokens and session ids
+# stored as SHA-256 digests (the secrets themselves are never kept); indexes for the changes
+# feed (gazette.changes) and for counting failed sign-ins.
+_V3_USERS = """
+CREATE TABLE users (
+    name          TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('reader', 'archivist', 'admin')),
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+    id          INTEGER PRIMARY KEY,
+    user_name   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    token_hash  TEXT NOT NULL UNIQUE,
+    label       TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    id_hash     TEXT PRIMARY KEY,
+    user_name   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_name);
+-- Sign-ins are counted from the log (rate limiting across server processes).
+CREATE INDEX log_action_at ON log(action, at);
+-- The changes feed reads documents, events and disclosure changes newest first.
+CREATE INDEX documents_created ON documents(created_at);
+CREATE INDEX events_recorded ON events(recorded_at);
+CREATE INDEX disclosure_history_changed ON disclosure_history(changed_at);
+"""
+
+
+# Recognised pages: each OCR'd page of an original with its lines, boxes and confidences (so
+# a viewer can show the image and the text side by side), or why the engine failed on it.
+_V4_OCR_PAGES = """
+CREATE TABLE ocr_pages (
+    sha256      TEXT NOT NULL REFERENCES sources(sha256) ON DELETE CASCADE,
+    page        INTEGER NOT NULL,
+    engine      TEXT NOT NULL,
+    confidence  REAL,
+    error       TEXT,                  -- why the page could not be recognised
+    data        TEXT NOT NULL,         -- JSON: gazette.ocr_pages.encode
+    PRIMARY KEY (sha256, page)
+);
+"""
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+# MIGRATIONS[n] takes a catalog from version n to n + 1: a SQL script, or a function that
+# changes the catalog inside the migration's transaction.
+MIGRATIONS: list[Migration] = [
+    _V1,
+    _v2_withholding_and_checksums,
+    _V3_USERS,
+    _V4_OCR_PAGES,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -307,9 +405,17 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         found = current_version(conn)  # another process may have migrated meanwhile
-        for script in MIGRATIONS[found:]:
-            for statement in _statements(script):
-                conn.execute(statement)
+        for step in MIGRATIONS[found:]:
+            if callable(step):
+                step(conn)
+            else:
+                for statement in _statements(step):
+                    conn.execute(statement)
+        if found:
+            # Rows a later migration added without a checksum (an upgrade seals them).
+            from gazette import integrity
+
+            integrity.seal_all(conn, missing_only=True)
         conn.execute(
             "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -17,6 +17,12 @@ Declared settings:
     Parameters of the reports (:mod:`gazette.reports`); an option given to a report wins.
     Unset, the reports use 365 days, 3 applications, 0 working days and 20 working days (the
     政府信息公开条例 第二十六条 period).
+
+``view.default``
+    The disclosure view the command line reads through when ``--view`` is not given
+    (``public`` or ``internal``). Unset: ``public``. Exports meant for publication (bulk
+    exports, bags) and the web application keep the public view as their default whatever
+    this says.
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ class Setting:
         help: what it does.
         minimum: lowest accepted value for ``int`` settings.
         default: the value when unset (``None``: off).
+        choices: the values a ``str`` setting accepts (empty: any).
+        rederive: whether documents' derived events depend on it (a change re-derives them).
     """
 
     name: str
@@ -49,6 +57,8 @@ class Setting:
     help: str
     minimum: int | None = None
     default: Any = None
+    choices: tuple[str, ...] = ()
+    rederive: bool = False
 
     def parse(self, text: str) -> Any:
         """The value a command-line string stands for.
@@ -72,6 +82,10 @@ class Setting:
             if lowered in {"0", "false", "no", "off"}:
                 return False
             raise InvalidArgument(f"{self.name} takes true or false, not {text!r}")
+        if self.choices and text not in self.choices:
+            raise InvalidArgument(
+                f"{self.name} takes one of {', '.join(self.choices)}, not {text!r}"
+            )
         return text
 
 
@@ -83,6 +97,7 @@ SETTINGS: dict[str, Setting] = {
             int,
             "years a 暂行/试行 document is valid when it states an effective date but no period",
             minimum=1,
+            rederive=True,
         ),
         # Report parameters (gazette.reports); unset, the reports use the value in brackets.
         Setting(
@@ -114,6 +129,12 @@ SETTINGS: dict[str, Setting] = {
             int,
             "working days from writing to printing in a gazette (20)",
             minimum=0,
+        ),
+        Setting(
+            "view.default",
+            str,
+            "view the command line reads through without --view: public or internal (public)",
+            choices=("public", "internal"),
         ),
     )
 }

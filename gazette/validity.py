@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gazette import catalog
+from gazette.dates import DateLike, to_date
 from gazette.lifecycle import (
     Status,
     StatusValue,
@@ -30,9 +31,14 @@ EVALUATION_MONTHS = 6
 
 
 def status_counts(
-    view: ArchiveView, on: _dt.date, *, top_level_only: bool = True
+    view: ArchiveView, on: DateLike, *, top_level_only: bool = True
 ) -> dict[StatusValue, int]:
-    """How many documents the view sees had each status on ``on`` (every status listed)."""
+    """How many documents the view sees had each status on ``on`` (every status listed).
+
+    Raises:
+        InvalidDate: ``on`` is not a date (dates, datetimes and ISO strings are).
+    """
+    on = to_date(on)
     counts = dict.fromkeys(StatusValue, 0)
     day = on.isoformat()
     rows = catalog.fetch_all(
@@ -76,13 +82,22 @@ class Expiring:
 
 
 def expiring(
-    view: ArchiveView, on: _dt.date, within_days: int, *, top_level_only: bool = True
+    view: ArchiveView, on: DateLike, within_days: int, *, top_level_only: bool = True
 ) -> list[Expiring]:
     """Documents in force on ``on`` whose validity period ends within ``within_days`` days.
 
     Sorted by the last day, soonest first.
+
+    Raises:
+        InvalidDate: ``on`` is not a date (dates, datetimes and ISO strings are).
     """
-    last = on + _dt.timedelta(days=within_days)
+    on = to_date(on)
+    # Past the end of the calendar, every later date is within.
+    last = (
+        on + _dt.timedelta(days=within_days)
+        if within_days <= (_dt.date.max - on).days
+        else _dt.date.max
+    )
     rows = catalog.fetch_all(
         view.conn,
         "SELECT e.doc_id, MAX(e.date) AS until, d.parent_id FROM events e"

@@ -6,12 +6,15 @@ a missing or changed original is not (restore it from a backup).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette import catalog
+from gazette import catalog, integrity
+from gazette.errors import CatalogDamaged, IndexDamaged
+from gazette.search.base import INDEX_DAMAGE
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
@@ -23,8 +26,9 @@ class Problem:
 
     Attributes:
         kind: ``missing_file``, ``changed_file``, ``orphan_file``, ``leftover_temp``,
-            ``index_missing``, ``index_stale``, ``index_orphan``, ``index_queue``,
-            ``index_analysis``.
+            ``catalog_tampered`` (a row whose content does not match its checksum, a broken
+            disclosure history), ``index_damaged``, ``index_missing``, ``index_stale``,
+            ``index_orphan``, ``index_queue``, ``index_analysis``.
         target: the hash or document id concerned.
         detail: what was seen.
         action: what to do about it.
@@ -64,8 +68,34 @@ class VerifyReport:
 
 
 def verify(archive: Archive, *, progress: Callable[[int], None] | None = None) -> VerifyReport:
-    """Re-hash every original and compare catalog, files and index."""
+    """Re-hash every original and compare catalog, files and index.
+
+    Raises:
+        CatalogDamaged: the catalog cannot be read as a database.
+    """
+    where = archive.root / "catalog.sqlite"
+    try:
+        return _verify(archive, progress)
+    except sqlite3.DatabaseError as exc:
+        raise CatalogDamaged(where, str(exc)) from exc
+
+
+def _verify(archive: Archive, progress: Callable[[int], None] | None) -> VerifyReport:
     problems: list[Problem] = []
+    damage = [r[0] for r in archive.conn.execute("PRAGMA quick_check(5)").fetchall()]
+    if damage != ["ok"]:
+        problems.append(
+            Problem(
+                "catalog_damaged",
+                "catalog.sqlite",
+                "the catalog database is damaged: " + "; ".join(damage),
+                "restore the archive from a backup (gazette restore)",
+                False,
+            )
+        )
+    # What a writer that died left (temporary files) is removed when no writer is at work;
+    # while one is, its temporary files are its own.
+    idle = archive.tidy()
     rows = catalog.fetch_all(archive.conn, "SELECT sha256, path FROM sources ORDER BY sha256")
     known = {r["sha256"] for r in rows}
     for r in rows:
@@ -103,7 +133,7 @@ def verify(archive: Archive, *, progress: Callable[[int], None] | None = None) -
                     True,
                 )
             )
-    for leftover in archive.objects.leftovers():
+    for leftover in archive.objects.leftovers() if idle else ():
         problems.append(
             Problem(
                 "leftover_temp",
@@ -113,6 +143,17 @@ def verify(archive: Archive, *, progress: Callable[[int], None] | None = None) -
                 True,
             )
         )
+    # Every row of content or decision against its checksum (gazette.integrity).
+    for found in integrity.check(archive.conn):
+        problems.append(
+            Problem(
+                "catalog_tampered",
+                f"{found.table} {found.key}",
+                f"{found.table} row {found.key}: {found.detail} (changed outside gazette)",
+                "restore the catalog from a backup (gazette restore), or find who changed it",
+                False,
+            )
+        )
     # Index against catalog.
     expected = {
         r["id"]: r["rev"] for r in catalog.fetch_all(archive.conn, "SELECT id, rev FROM documents")
@@ -120,53 +161,74 @@ def verify(archive: Archive, *, progress: Callable[[int], None] | None = None) -
     queued = {
         r["doc_id"] for r in catalog.fetch_all(archive.conn, "SELECT doc_id FROM index_queue")
     }
-    indexed = archive.index.revisions()
-    for doc_id, rev in expected.items():
-        if doc_id not in indexed:
-            problems.append(
-                Problem(
-                    "index_missing",
-                    doc_id,
-                    "document not in the search index",
-                    "run gazette reindex",
-                    True,
-                )
-            )
-        elif indexed[doc_id] != rev:
-            problems.append(
-                Problem(
-                    "index_stale",
-                    doc_id,
-                    f"index holds revision {indexed[doc_id]}, catalog {rev}",
-                    "run gazette reindex",
-                    True,
-                )
-            )
-    for doc_id in indexed.keys() - expected.keys():
+    try:
+        problems.extend(_index_problems(archive, expected, queued))
+    except IndexDamaged as exc:
         problems.append(
             Problem(
-                "index_orphan",
-                doc_id,
-                "search index holds a document the catalog does not",
-                "run gazette reindex",
-                True,
-            )
-        )
-    for note in archive.index.problems():
-        problems.append(
-            Problem("index_analysis", archive.search_engine, note, "run gazette reindex", True)
-        )
-    for doc_id in sorted(queued - {p.target for p in problems}):
-        problems.append(
-            Problem(
-                "index_queue",
-                doc_id,
-                "index update still queued",
-                "run gazette reindex",
+                "index_damaged",
+                str(archive.index_path()),
+                f"the search index cannot be read ({exc.detail})",
+                "run gazette reindex (or gazette verify --repair)",
                 True,
             )
         )
     return VerifyReport(len(rows), len(expected), tuple(problems))
+
+
+def _index_problems(archive: Archive, expected: dict[str, int], queued: set[str]) -> list[Problem]:
+    """The index against the catalog."""
+    problems: list[Problem] = []
+    try:
+        indexed = archive.index.revisions()
+        for doc_id, rev in expected.items():
+            if doc_id not in indexed:
+                problems.append(
+                    Problem(
+                        "index_missing",
+                        doc_id,
+                        "document not in the search index",
+                        "run gazette reindex",
+                        True,
+                    )
+                )
+            elif indexed[doc_id] != rev:
+                problems.append(
+                    Problem(
+                        "index_stale",
+                        doc_id,
+                        f"index holds revision {indexed[doc_id]}, catalog {rev}",
+                        "run gazette reindex",
+                        True,
+                    )
+                )
+        for doc_id in indexed.keys() - expected.keys():
+            problems.append(
+                Problem(
+                    "index_orphan",
+                    doc_id,
+                    "search index holds a document the catalog does not",
+                    "run gazette reindex",
+                    True,
+                )
+            )
+        for note in archive.index.problems():
+            problems.append(
+                Problem("index_analysis", archive.search_engine, note, "run gazette reindex", True)
+            )
+        for doc_id in sorted(queued - {p.target for p in problems}):
+            problems.append(
+                Problem(
+                    "index_queue",
+                    doc_id,
+                    "index update still queued",
+                    "run gazette reindex",
+                    True,
+                )
+            )
+    except INDEX_DAMAGE as exc:
+        raise IndexDamaged(archive.index_path(), f"{type(exc).__name__}: {exc}") from exc
+    return problems
 
 
 def repair(archive: Archive) -> int:

@@ -16,17 +16,18 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import catalog
+from gazette.dates import DateLike
 from gazette.disclosure import (
     WITHHELD_PLACEHOLDER,
     DisclosureChange,
     View,
     is_public,
-    redact,
 )
 from gazette.docnumber import DocNumber
 from gazette.errors import AmbiguousReference, DocumentNotFound, InvalidArgument
 from gazette.lifecycle import Status, status_on, text_on
-from gazette.model import BlockKind, DisclosureAttribute, Document, GazetteIssue
+from gazette.model import DisclosureAttribute, Document, GazetteIssue, IssueItem, OcrPage
+from gazette.redaction import Redactor, own_fields, public_identity
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
@@ -46,12 +47,41 @@ class DocumentSummary:
     parent_id: str | None
 
 
+def _summary(row: dict[str, Any]) -> DocumentSummary:
+    return DocumentSummary(
+        id=row["id"],
+        title=row["title"],
+        doc_number=row["doc_number"],
+        doc_type=row["doc_type"],
+        written_date=catalog.to_date(row["written_date"]),
+        issuers=tuple(json.loads(row["issuers"])),
+        parent_id=row["parent_id"],
+    )
+
+
+def _item_shown(item: IssueItem, identity: tuple[str | None, str | None] | None) -> IssueItem:
+    """An issue's item without the title or number its document's disclosure withholds."""
+    if identity is None:
+        return item
+    title, number = identity
+    changes: dict[str, Any] = {}
+    if title == WITHHELD_PLACEHOLDER:
+        changes["title"] = WITHHELD_PLACEHOLDER
+    if number is None and item.doc_number is not None:
+        changes["doc_number"] = None
+    return attrs.evolve(item, **changes) if changes else item
+
+
 class ArchiveView:
     """The archive as one view sees it. Obtain with ``archive.public`` / ``archive.internal``."""
 
     def __init__(self, archive: Archive, view: View) -> None:
         self.archive = archive
         self.view = view
+        self._redactor: Redactor | None = None
+        self._partial: dict[str, tuple[str | None, str | None]] | None = None
+        self._partial_docs: dict[str, Document] = {}
+        self._hidden: dict[str, bool] = {}
 
     @property
     def conn(self) -> Any:
@@ -88,66 +118,112 @@ class ArchiveView:
         """Whether ``doc_id`` names a document that this view hides."""
         if self.view == View.INTERNAL:
             return False
-        exists = catalog.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
-        return exists is not None and not self.visible(doc_id)
+        found = self._hidden.get(doc_id)
+        if found is None:
+            exists = catalog.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
+            found = exists is not None and not self.visible(doc_id)
+            self._hidden[doc_id] = found
+        return found
 
     def visible_ids(self, *, top_level_only: bool = False) -> set[str]:
         """Every id this view may show, computed in one query."""
+        return set(self.visible_revisions(top_level_only=top_level_only))
+
+    def visible_revisions(self, *, top_level_only: bool = False) -> dict[str, int]:
+        """Every id this view may show, with its catalog revision.
+
+        A document is public when its attribute and its carrier's are (one join); the rare
+        attachment of an attachment is checked up its chain of carriers.
+        """
         where = " WHERE d.parent_id IS NULL" if top_level_only else ""
         if self.view == View.INTERNAL:
-            rows = self.conn.execute(f"SELECT d.id FROM documents d{where}").fetchall()
-            return {r[0] for r in rows}
+            rows = self.conn.execute(f"SELECT d.id, d.rev FROM documents d{where}").fetchall()
+            return dict(rows)
         public = [a.value for a in DisclosureAttribute if a.public]
         marks = ",".join("?" for _ in public)
         rows = self.conn.execute(
-            "WITH RECURSIVE chain(id, anc) AS ("
-            " SELECT id, id FROM documents"
-            " UNION ALL"
-            " SELECT chain.id, d.parent_id FROM chain JOIN documents d ON d.id = chain.anc"
-            " WHERE d.parent_id IS NOT NULL)"
-            " SELECT chain.id FROM chain LEFT JOIN disclosure x ON x.doc_id = chain.anc"
-            f" GROUP BY chain.id HAVING SUM(CASE WHEN x.attribute IN ({marks}) THEN 0 ELSE 1 END)"
-            " = 0",
-            public,
+            "SELECT d.id, d.rev, p.parent_id FROM documents d"
+            " JOIN disclosure x ON x.doc_id = d.id"
+            " LEFT JOIN documents p ON p.id = d.parent_id"
+            " LEFT JOIN disclosure px ON px.doc_id = d.parent_id"
+            f" WHERE x.attribute IN ({marks})"
+            f" AND (d.parent_id IS NULL OR px.attribute IN ({marks}))"
+            + (" AND d.parent_id IS NULL" if top_level_only else ""),
+            [*public, *public],
         ).fetchall()
-        ids = {r[0] for r in rows}
-        if top_level_only:
-            top = {
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT id FROM documents WHERE parent_id IS NULL"
+        out: dict[str, int] = {}
+        for doc_id, rev, grandparent in rows:
+            if grandparent is None or self.visible(grandparent):
+                out[doc_id] = rev
+        return out
+
+    # --- what partial disclosures withhold ------------------------------------------------
+
+    def _partial_ids(self) -> dict[str, tuple[str | None, str | None]]:
+        """Documents whose partial disclosure withholds paragraphs, with their title and
+        number as this view shows them (read once per view object)."""
+        if self._partial is None:
+            self._partial = {}
+            if self.view == View.PUBLIC:
+                rows = self.conn.execute(
+                    "SELECT doc_id FROM disclosure WHERE attribute = ? AND"
+                    " (withheld_fingerprints != '[]' OR withheld_blocks != '[]')",
+                    (DisclosureAttribute.PARTIAL.value,),
                 ).fetchall()
-            }
-            ids &= top
-        return ids
+                for (doc_id,) in rows:
+                    doc = catalog.load_text_and_metadata(self.conn, doc_id)
+                    if doc is not None:
+                        self._partial_docs[doc_id] = doc
+                        self._partial[doc_id] = public_identity(doc)
+        return self._partial
+
+    def _withholding_doc(self, doc_id: str) -> Document | None:
+        """The stored document (metadata and texts), when it withholds paragraphs (for the
+        redactor)."""
+        if doc_id not in self._partial_ids():
+            return None
+        return self._partial_docs.get(doc_id)
+
+    def _title_of(self, doc_id: str) -> str | None:
+        row = catalog.fetch_one(self.conn, "SELECT title FROM documents WHERE id = ?", (doc_id,))
+        return row["title"] if row else None
+
+    @property
+    def redactor(self) -> Redactor:
+        """What turns stored documents into what the public may see (one per view object)."""
+        if self._redactor is None:
+            self._redactor = Redactor(self.hidden, self._withholding_doc, self._title_of)
+        return self._redactor
+
+    def shown(self, doc: Document) -> Document:
+        """A stored document as this view may show it (the one place public reads go
+        through: :mod:`gazette.redaction`)."""
+        if self.view == View.INTERNAL:
+            return doc
+        return self.redactor.document(doc)
+
+    def identity(self, doc_id: str, title: str | None, number: str | None) -> tuple[Any, Any]:
+        """A document's title and number as this view shows them (the title a placeholder and
+        the number ``None`` where a partial disclosure withholds them)."""
+        return self._partial_ids().get(doc_id, (title, number))
 
     def withheld_titles(self) -> set[str]:
         """Ids of documents whose title this view hides (a partial disclosure withholding the
-        title paragraph); their title reads as the withheld placeholder."""
-        if self.view == View.INTERNAL:
-            return set()
-        rows = catalog.fetch_all(
-            self.conn,
-            "SELECT t.doc_id, t.adopted, t.standard, t.blocks, d.withheld_blocks"
-            " FROM texts t JOIN disclosure d ON d.doc_id = t.doc_id"
-            " WHERE d.attribute = ? AND d.withheld_blocks != '[]' ORDER BY t.id",
-            (DisclosureAttribute.PARTIAL.value,),
-        )
-        texts: dict[str, builtins.list[dict[str, Any]]] = {}
-        for r in rows:
-            texts.setdefault(r["doc_id"], []).append(r)
-        out = set()
-        for doc_id, versions in texts.items():
-            # The current text, as model.current_text picks it: the latest version, its
-            # standard rendition first.
-            latest = max(v["adopted"] or "" for v in versions)
-            same = [v for v in versions if (v["adopted"] or "") == latest]
-            current = next((v for v in same if v["standard"]), same[0])
-            kinds = [block[1] for block in json.loads(current["blocks"])]
-            withheld = json.loads(current["withheld_blocks"])
-            if any(0 <= i < len(kinds) and kinds[i] == BlockKind.TITLE.value for i in withheld):
-                out.add(doc_id)
-        return out
+        paragraph that states it); their title reads as the withheld placeholder."""
+        return {
+            doc_id
+            for doc_id, (title, _) in self._partial_ids().items()
+            if title == WITHHELD_PLACEHOLDER
+        }
+
+    def withheld_numbers(self) -> set[str]:
+        """Ids of documents whose number this view hides."""
+        partial = self._partial_ids()
+        return {
+            doc_id
+            for doc_id, (_, number) in partial.items()
+            if number is None and self._partial_docs[doc_id].doc_number is not None
+        }
 
     def _not_found(self, ref: str) -> DocumentNotFound:
         error = DocumentNotFound(ref)
@@ -187,7 +263,8 @@ class ArchiveView:
                 " ORDER BY parent_id IS NOT NULL, created_at",
                 (str(number),),
             )
-            visible = [r for r in rows if self._visible_id(r["id"])]
+            unnumbered = self.withheld_numbers() if rows else set()
+            visible = [r for r in rows if self._visible_id(r["id"]) and r["id"] not in unnumbered]
             top = [r["id"] for r in visible if r["parent_id"] is None]
             found = top or [r["id"] for r in visible]
         untitled = self.withheld_titles() if not found else set()
@@ -215,7 +292,7 @@ class ArchiveView:
         doc_id = self.resolve(ref)
         doc = catalog.load_document(self.conn, doc_id)
         assert doc is not None
-        return redact(doc, self.view, self.hidden)
+        return self.shown(doc)
 
     def find(self, ref: str) -> Document | None:
         """Like :meth:`get` but ``None`` when nothing matches."""
@@ -224,12 +301,24 @@ class ArchiveView:
         except DocumentNotFound:
             return None
 
-    def status(self, ref: str, on: _dt.date | None = None) -> Status:
-        """The status of the document on a date (today by default)."""
+    def status(self, ref: str, on: DateLike | None = None) -> Status:
+        """The status of the document on a date (today by default).
+
+        Raises:
+            DocumentNotFound: nothing this view shows matches ``ref``.
+            AmbiguousReference: several documents match.
+            InvalidDate: ``on`` is not a date (dates, datetimes and ISO strings are).
+        """
         return status_on(self.get(ref), on)
 
-    def text_on(self, ref: str, on: _dt.date) -> Any:
-        """The text version in force on a date, or ``None``."""
+    def text_on(self, ref: str, on: DateLike) -> Any:
+        """The text version in force on a date, or ``None``.
+
+        Raises:
+            DocumentNotFound: nothing this view shows matches ``ref``.
+            AmbiguousReference: several documents match.
+            InvalidDate: ``on`` is not a date.
+        """
         return text_on(self.get(ref), on)
 
     def disclosure_history(self, ref: str) -> builtins.list[DisclosureChange]:
@@ -240,13 +329,14 @@ class ArchiveView:
             "SELECT * FROM disclosure_history WHERE doc_id = ? ORDER BY id",
             (doc_id,),
         )
+        held = self.redactor.withholding(doc_id) if self.view == View.PUBLIC else None
         return [
             DisclosureChange(
                 doc_id=doc_id,
                 attribute=r["attribute"],
                 reason=r["reason"],
                 grounds=json.loads(r["grounds"]),
-                basis=r["basis"],
+                basis=None if held is not None and held.overlaps(r["basis"]) else r["basis"],
                 how=r["prov_kind"],
                 source=r["prov_source"],
                 changed_by=r["changed_by"],
@@ -282,65 +372,120 @@ class ArchiveView:
         for doc_id in self.ids(top_level_only=top_level_only):
             doc = catalog.load_document(self.conn, doc_id)
             if doc is not None:
-                yield redact(doc, self.view, self.hidden)
+                yield self.shown(doc)
 
     def list(
         self, *, limit: int | None = None, offset: int = 0, top_level_only: bool = True
     ) -> builtins.list[DocumentSummary]:
-        """Summaries of visible documents, in ingest order."""
+        """Summaries of visible documents, in the order the archive first stored them."""
+        # rowid follows insertion (documents are updated in place, never re-inserted);
+        # created_at has one-second resolution, so it alone leaves a batch in id order.
         rows = catalog.fetch_all(
             self.conn,
             "SELECT id, title, doc_number, doc_type, written_date, issuers, parent_id"
             " FROM documents"
             + (" WHERE parent_id IS NULL" if top_level_only else "")
-            + " ORDER BY created_at, id",
+            + " ORDER BY created_at, rowid",
         )
         out: builtins.list[DocumentSummary] = []
         skipped = 0
         shown = self.visible_ids(top_level_only=top_level_only)
-        untitled = self.withheld_titles()
+        partial = self._partial_ids()
         for r in rows:
             if r["id"] not in shown:
                 continue
             if skipped < offset:
                 skipped += 1
                 continue
-            out.append(
-                DocumentSummary(
-                    id=r["id"],
-                    title=WITHHELD_PLACEHOLDER if r["id"] in untitled else r["title"],
-                    doc_number=r["doc_number"],
-                    doc_type=r["doc_type"],
-                    written_date=catalog.to_date(r["written_date"]),
-                    issuers=tuple(json.loads(r["issuers"])),
-                    parent_id=r["parent_id"],
-                )
-            )
+            out.append(self._summary(r) if r["id"] in partial else _summary(r))
             if limit is not None and len(out) >= limit:
                 break
         return out
 
-    def issues(self, gazette: str | None = None) -> builtins.list[GazetteIssue]:
-        """Gazette issues, oldest first, with the items this view may see."""
-        rows = catalog.fetch_all(
-            self.conn,
-            "SELECT * FROM issues"
-            + (" WHERE gazette = ?" if gazette else "")
-            + " ORDER BY gazette, year, first, id",
-            (gazette,) if gazette else (),
+    def _summary(self, row: dict[str, Any]) -> DocumentSummary:
+        """The listing line of a document whose partial disclosure may withhold its title,
+        number, 文种, issuers or date: read from the document as this view shows it."""
+        doc = self._partial_docs.get(row["id"])
+        if doc is None:
+            return _summary(row)
+        held = self.redactor.stored(row["id"])[0]
+        fields = own_fields(doc, held) if held is not None else {}
+        doc = attrs.evolve(doc, **fields)
+        return DocumentSummary(
+            id=row["id"],
+            title=doc.title,
+            doc_number=str(doc.doc_number) if doc.doc_number else None,
+            doc_type=doc.doc_type,
+            written_date=doc.written_date,
+            issuers=doc.issuers,
+            parent_id=row["parent_id"],
         )
+
+    def summary(self, row: dict[str, Any]) -> DocumentSummary:
+        """A listing line from a ``documents`` row (id, title, doc_number, doc_type, issuers,
+        written_date, parent_id), as this view shows it."""
+        return self._summary(row) if row["id"] in self._partial_ids() else _summary(row)
+
+    def issues(self, gazette: str | None = None) -> builtins.list[GazetteIssue]:
+        """Gazette issues, oldest first, each once with the files it arrived in (its
+        editions; see :func:`gazette.gazettes.combine`), with the items this view may see.
+
+        Args:
+            gazette: only this gazette's issues (its name in any usual spelling:
+                ``国务院公报`` finds ``中华人民共和国国务院公报``).
+        """
+        from gazette.gazettes import combine, same_gazette
+
+        rows = catalog.fetch_all(
+            self.conn, "SELECT * FROM issues ORDER BY gazette, year, first, id"
+        )
+        formats = {
+            r["sha256"]: r["format"]
+            for r in catalog.fetch_all(
+                self.conn,
+                "SELECT sha256, format FROM sources WHERE sha256 IN"
+                " (SELECT source_sha256 FROM issues)",
+            )
+        }
+        records = [catalog.issue_from_row(self.conn, r) for r in rows]
+        if gazette:
+            records = [r for r in records if same_gazette(r.gazette, gazette)]
         out = []
         shown = self.visible_ids()
-        untitled = self.withheld_titles()
-        for r in rows:
-            issue = catalog.issue_from_row(self.conn, r)
+        partial = self._partial_ids()
+        for issue in combine(records, formats):
             items = tuple(
-                attrs.evolve(i, title=WITHHELD_PLACEHOLDER) if i.doc_id in untitled else i
+                _item_shown(i, partial.get(i.doc_id) if i.doc_id else None)
                 for i in issue.items
                 if i.doc_id is None or i.doc_id in shown
             )
             out.append(attrs.evolve(issue, items=items))
         return out
+
+    def ocr_pages(self, sha256: str) -> builtins.list[OcrPage]:
+        """What OCR read on each page of an original (lines with their boxes and confidences),
+        to show beside the page images. The public view shows them only for an original every
+        document of which the public may see (withheld paragraphs are on the page too)."""
+        from gazette import ocr_pages
+
+        if self.view != View.INTERNAL:
+            held = {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT doc_id FROM document_sources WHERE sha256 = ?", (sha256,)
+                ).fetchall()
+            }
+            if not held or not held <= self.visible_ids():
+                return []
+            marks = ",".join("?" for _ in held)
+            partial = self.conn.execute(
+                f"SELECT 1 FROM disclosure WHERE doc_id IN ({marks}) AND"
+                " (withheld_fingerprints != '[]' OR withheld_blocks != '[]')",
+                tuple(held),
+            ).fetchone()
+            if partial is not None:
+                return []
+        return ocr_pages.load(self.conn, sha256)
 
     # --- search --------------------------------------------------------------------------
 
@@ -376,6 +521,8 @@ class ArchiveView:
         Raises:
             InvalidQuery: the query cannot be run (too long, or empty without a filter).
             InvalidArgument: an unknown filter or status.
+            InvalidDate: a date filter is not a date (dates, datetimes and strings such as
+                ``2020-01-01`` are).
         """
         from gazette.search import SearchFilters
 
@@ -386,15 +533,15 @@ class ArchiveView:
                 raise InvalidArgument(f"unknown search filter(s): {', '.join(unknown)}")
             filters = attrs.evolve(filters or SearchFilters(), **filter_values)
         public = self.view == View.PUBLIC
-        stale: set[str] = set()
-        if public:
-            # Entries waiting to be re-indexed (a writer that could not update the index left
-            # them queued) may carry an old disclosure: the public view leaves them out.
-            stale = {r[0] for r in self.conn.execute("SELECT doc_id FROM index_queue").fetchall()}
+        # What the public may find is decided by the catalog now, not by the index: an entry
+        # is found only if the catalog shows its document and the entry was written at the
+        # document's current revision (an index that lags, was restored from a copy, or whose
+        # update a crash cut short never shows what the catalog has since withheld).
+        allowed = self.archive.public_revisions() if public else None
         results = self.archive.index.search(
             query,
             public_only=public,
-            exclude_ids=stale,
+            allowed=allowed,
             filters=filters,
             limit=limit,
             offset=offset,

@@ -26,14 +26,14 @@ from typing import Any
 
 import attrs
 
-from gazette.dates import try_parse_date
+from gazette.dates import DateLike, to_date, try_parse_date
 from gazette.errors import InvalidArgument
 
 _MAX_DAYS = 10_000  # about forty years of working days: a guard against runaway counts
 
 
-def _dates(values: Iterable[_dt.date] | None) -> frozenset[_dt.date]:
-    return frozenset(values or ())
+def _dates(values: Iterable[DateLike] | None) -> frozenset[_dt.date]:
+    return frozenset(to_date(v) for v in values or ())
 
 
 @functools.cache
@@ -143,6 +143,8 @@ class WorkdayCalendar:
             InvalidArgument: the file is missing or a line is not a date.
         """
         path = Path(path)
+        if path.exists() and not path.is_file():
+            raise InvalidArgument(f"{path}: not a regular file (a FIFO, device or folder)")
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
@@ -176,8 +178,13 @@ class WorkdayCalendar:
         _, years, _ = _official()
         return self.official and year in years
 
-    def is_workday(self, day: _dt.date) -> bool:
-        """Whether ``day`` is a working day (see :meth:`knows` for how exact that is)."""
+    def is_workday(self, day: DateLike) -> bool:
+        """Whether ``day`` is a working day (see :meth:`knows` for how exact that is).
+
+        Raises:
+            InvalidDate: ``day`` is not a date (dates, datetimes and ISO strings are).
+        """
+        day = to_date(day)
         if day in self.workdays:
             return True
         if day in self.holidays:
@@ -196,20 +203,27 @@ class WorkdayCalendar:
         workdays = sum(1 for d in self.workdays if d.year in unknown)
         return unknown, (_years_note(unknown, holidays, workdays),)
 
-    def add(self, start: _dt.date, days: int) -> WorkdayCount:
+    def add(self, start: DateLike, days: int) -> WorkdayCount:
         """The date ``days`` working days after ``start`` (``start`` itself is not counted).
 
         ``add(d, 0)`` is ``d``.
 
         Raises:
             InvalidArgument: ``days`` is negative or absurdly large.
+            InvalidDate: ``start`` is not a date.
         """
+        start = to_date(start)
         if days < 0 or days > _MAX_DAYS:
             raise InvalidArgument(f"working days must be between 0 and {_MAX_DAYS}, got {days}")
         day = start
         years = {start.year}
         left = days
         while left:
+            if day == _dt.date.max:
+                raise InvalidArgument(
+                    f"{days} working days after {start.isoformat()} fall after 9999-12-31,"
+                    " the last date the calendar holds"
+                )
             day += _dt.timedelta(days=1)
             years.add(day.year)
             if self.is_workday(day):
@@ -217,9 +231,15 @@ class WorkdayCalendar:
         unknown, notes = self._warnings(years if days else ())
         return WorkdayCount(start, days, day, unknown, notes)
 
-    def count(self, start: _dt.date, end: _dt.date) -> WorkdayCount:
+    def count(self, start: DateLike, end: DateLike) -> WorkdayCount:
         """Working days after ``start`` up to and including ``end`` (negative if ``end`` is
-        earlier: the working days from ``end`` up to ``start``, counted backwards)."""
+        earlier: the working days from ``end`` up to ``start``, counted backwards).
+
+        Raises:
+            InvalidArgument: the span is absurdly long.
+            InvalidDate: ``start`` or ``end`` is not a date.
+        """
+        start, end = to_date(start), to_date(end)
         if end < start:
             back = self.count(end, start)
             return attrs.evolve(back, start=start, end=end, days=-back.days)
@@ -299,18 +319,29 @@ class Deadline:
     def compute(
         cls,
         calendar: WorkdayCalendar,
-        start: _dt.date,
+        start: DateLike,
         days: int,
         *,
         rule: Rule | None = None,
         basis: str | None = None,
     ) -> Deadline:
+        """The date ``days`` working days after ``start``.
+
+        Raises:
+            InvalidArgument: ``days`` is negative or absurdly large.
+            InvalidDate: ``start`` is not a date.
+        """
+        start = to_date(start)
         counted = calendar.add(start, days)
         return cls(start, days, counted.end, rule, basis, counted.unknown_years, counted.warnings)
 
     @classmethod
-    def statutory(cls, calendar: WorkdayCalendar, rule: Rule, start: _dt.date) -> Deadline:
-        """The deadline ``rule`` sets for a period starting on ``start``."""
+    def statutory(cls, calendar: WorkdayCalendar, rule: Rule, start: DateLike) -> Deadline:
+        """The deadline ``rule`` sets for a period starting on ``start``.
+
+        Raises:
+            InvalidDate: ``start`` is not a date (dates, datetimes and ISO strings are).
+        """
         return cls.compute(
             calendar, start, rule.days, rule=rule, basis=f"政府信息公开条例{rule.article}"
         )
@@ -422,8 +453,13 @@ def find_deadline_clauses(text: str) -> list[DeadlineClause]:
     return out
 
 
-def clause_deadline(clause: DeadlineClause, calendar: WorkdayCalendar, start: _dt.date) -> Deadline:
-    """The due date of a clause whose period runs from ``start``."""
+def clause_deadline(clause: DeadlineClause, calendar: WorkdayCalendar, start: DateLike) -> Deadline:
+    """The due date of a clause whose period runs from ``start``.
+
+    Raises:
+        InvalidDate: ``start`` is not a date.
+    """
+    start = to_date(start)
     if clause.working:
         return Deadline.compute(calendar, start, clause.days, basis=clause.sentence)
     return Deadline(

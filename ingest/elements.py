@@ -18,7 +18,6 @@ The document is read in zones (DOMAIN.md §1):
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -38,6 +37,7 @@ from gazette.model import (
     TextOrigin,
     TextVersion,
 )
+from ingest.history import enacting_organ, entries, version_dates
 from ingest.normalize import GAP, body_text, split_gaps, squeeze
 from ingest.raw import Line, RawDocument
 
@@ -154,8 +154,6 @@ _NUMBERED_UNIT = re.compile(
     r"^(?P<unit>第[一二三四五六七八九十百千零〇两]+(?:条(?:之[一二三四五六七八九十]+)?|章|节|编|分编))"
     r"[\s\u3000]*(?P<rest>.*)$"
 )
-# A 题注 entry: a date, then what happened on it (``修订通过`` is a 修订: first verb found wins).
-_HISTORY_VERBS = ("修订", "修正", "废止", "施行", "公布", "发布", "通过", "批准")
 
 # 附注 wording → disclosure attribute (the vocabulary lives with the disclosure rules).
 DISCLOSURE_NOTES = NOTE_PATTERNS
@@ -241,6 +239,8 @@ def _parse_head(lines: Sequence[Line]) -> _Head:
     fields: dict[str, object] = {}
     i = 0
     n = len(lines)
+    if n and lines[0].style == "title":
+        return _Head(end=0, blocks=())  # a law as collections write it: the title comes first
     # Copy number, secrecy, urgency.
     while i < n and i < 4:
         match = _COPY_SECRECY_URGENCY.match(squeeze(lines[i].text))
@@ -351,16 +351,20 @@ def _mark_organs(marks: Sequence[str]) -> list[str]:
 
 
 def _title_run(lines: Sequence[Line], start: int) -> list[int]:
+    if start < len(lines) and lines[start].style == "title":
+        return [start]  # the reader knows where the title ends (a Markdown ``#`` line)
     run: list[int] = []
     k = start
     while k < len(lines) and len(run) < 5:
         text = lines[k].text
-        if lines[k].table or not _titleish(text) or lines[k].style == "subtitle":
-            break  # a table row or a 题注 is never part of a title
+        if lines[k].table or not _titleish(text) or lines[k].style in ("subtitle", "part-title"):
+            break  # a table row, a 题注 or a code's part is never part of a title
         if _TOC_HEAD.match(squeeze(text)):
             break  # 目录: what follows is a table of contents, never more of the title
         if run and squeeze(text).startswith(("（", "(")):
             break  # a 题注 or note after the title
+        if run and _is_subtitle(lines[k]):
+            break  # a 题注 entry as plain text writes it (2019年6月25日 …会议通过)
         run.append(k)
         k += 1
         joined = squeeze("".join(lines[j].text for j in run))
@@ -405,43 +409,53 @@ def canonical_unit(text: str) -> str:
     return f"{unit}{GAP}{rest}"
 
 
-def history(text: str) -> list[tuple[dt.date, str]]:
-    """The entries of a 题注: ``(date, verb)`` for each dated event it lists."""
-    found = list(finditer_dates(text))
-    entries = []
-    for k, (date, _, end) in enumerate(found):
-        stop = found[k + 1][1] if k + 1 < len(found) else len(text)
-        segment = text[end:stop]
-        verb = next((v for v in _HISTORY_VERBS if v in segment), "")
-        entries.append((date, verb))
-    return entries
+_GLUED_NOTE = re.compile(r"[（(]?\s*[0-9０-９〇○零一二三四五六七八九]{4}\s*年")
 
 
-def _version_dates(notes: Sequence[str]) -> dict[str, object]:
-    """Adopted and effective dates (and a label) of a law's text from its 题注."""
-    entries = [entry for note in notes for entry in history(note)]
-    adopted = [(d, v) for d, v in entries if v and v not in ("施行", "废止")]
-    effective = [d for d, v in entries if v == "施行"]
-    out: dict[str, object] = {}
-    if adopted:
-        date, verb = adopted[-1]
-        out["adopted"] = date
-        out["label"] = f"{date.year}年{verb}"
-    if effective:
-        out["effective"] = effective[-1]
-    return out
+def split_title(title: str) -> tuple[str, str | None]:
+    """A title and the 题注 glued to it, if any: a title ends where the 题注 begins.
+
+    ``中华人民共和国民法典总则2020年5月28日…通过2021年1月1日施行`` is the title
+    ``中华人民共和国民法典总则`` and the 题注 that follows; ``中华人民共和国宪法修正案（2004年）``
+    names a year, not a history, and stays whole.
+    """
+    for match in _GLUED_NOTE.finditer(title):
+        rest = title[match.start() :]
+        first = next(iter(finditer_dates(rest[:20])), None)
+        if match.start() == 0 or first is None or first[1] > 2:
+            continue
+        if doc_type_of(rest.strip("（()）")) is None and entries([rest.strip("（()）")]):
+            return title[: match.start()], rest  # (a rest ending like a title is the title's)
+    return title, None
+
+
+def _enacting(notes: Sequence[str]) -> tuple[str, ...]:
+    """The organ that enacted a law, from the first entry of its 题注."""
+    found = entries(notes)
+    organ = enacting_organ(found[0].text) if found else None
+    return (organ,) if organ else ()
 
 
 def _is_subtitle(line: Line) -> bool:
-    """A 题注 line: marked so by the reader, or parenthesised with a date in it."""
+    """A 题注 line: marked so by the reader, parenthesised with a date in it, or an entry of
+    a law's history as plain text writes it (``2019年6月25日 漯河市…会议通过``)."""
     if line.style == "subtitle":
         return True
     text = squeeze(line.text)
-    return (
+    if (
         text.startswith(("（", "("))
         and text.endswith(("）", ")"))
         and bool(find_dates(text))
         and not _NOTE_WORDS.search(text)
+    ):
+        return True
+    first = next(iter(finditer_dates(text[:16])), None)
+    return (
+        first is not None
+        and first[1] == 0
+        and len(text) <= 200
+        and not text.endswith(("。", "；", ";", "：", ":"))
+        and bool(entries([text]))
     )
 
 
@@ -534,6 +548,9 @@ def parse(
         title_idx = _title_run(lines, head.end)
         cursor = head.end + len(title_idx)
     title = squeeze("".join(lines[k].text for k in title_idx)) or None
+    glued = None
+    if title:
+        title, glued = split_title(title)
     # Portal layout puts the title first: blocks in reading order.
     if head.title_lines:
         blocks.append(Block(title or "", BlockKind.TITLE))
@@ -547,12 +564,36 @@ def parse(
     # A decree: promulgation paragraph, signer, date, then the regulation's own title.
     if head.decree_series:
         return _parse_decree(raw, lines, head, origin=origin, standard=standard)
-    # 题注 of a law or regulation.
+    # A code's part: # 中华人民共和国民法典 / # 物权编.
+    part_title = None
+    if cursor < len(lines) and lines[cursor].style == "part-title":
+        part_title = squeeze(lines[cursor].text)
+        cursor += 1
+    # 题注 of a law or regulation (what a title line had glued to it first).
     notes: list[str] = []
+    if glued:
+        notes.append(glued)
+        blocks.append(Block(glued, BlockKind.SUBTITLE, page=lines[title_idx[-1]].page))
     while cursor < len(lines) and _is_subtitle(lines[cursor]):
         notes.append(lines[cursor].text)
         blocks.append(Block(lines[cursor].text, BlockKind.SUBTITLE, page=lines[cursor].page))
         cursor += 1
+    body_from = len(blocks)
+    number = head.number
+    if title and title_idx and lines[title_idx[0]].style == "title":
+        # The text under a law's 题注 may repeat its title, then give its number (法释〔2024〕10号).
+        for _ in range(2):
+            if cursor >= len(lines):
+                break
+            text = squeeze(lines[cursor].text)
+            if text == title:
+                blocks.append(Block(text, BlockKind.TITLE, page=lines[cursor].page))
+            elif number is None and _number_line(text) is not None:
+                number = _number_line(text)
+                blocks.append(Block(text, BlockKind.HEADER, page=lines[cursor].page))
+            else:
+                break
+            cursor += 1
     # Recipients.
     recipients: list[str] = []
     if cursor < len(lines):
@@ -646,13 +687,29 @@ def parse(
     # Attachments: what follows the date and note, before the 版记.
     parts: list[Document] = []
     attachment_lines = lines[after:end] if signature is not None else []
-    issuers_t = tuple(issuers) or head.mark_organs or _issuers_from_title(title)
+    issuers_t = tuple(issuers) or head.mark_organs or _issuers_from_title(title) or _enacting(notes)
     disclosure = _disclosure_from_note(note)
     blocks.extend(tail_blocks)
     doc_type = doc_type_of(title)
+    code_part = None
+    if part_title is not None:
+        # The 题注 is the code's; the part holds its own articles.
+        code_part = Document(
+            title=part_title,
+            doc_type=doc_type_of(part_title),
+            part_label=part_title,
+            texts=(
+                TextVersion(
+                    blocks=(Block(part_title, BlockKind.TITLE), *blocks[body_from:]),
+                    origin=origin,
+                    standard=standard,
+                ),
+            ),
+        )
+        blocks = blocks[:body_from]
     document = Document(
         title=title,
-        doc_number=head.number,
+        doc_number=number,
         doc_type=doc_type,
         issuers=issuers_t,
         issuer_mark=head.issuer_mark,
@@ -673,11 +730,13 @@ def parse(
                 blocks=tuple(blocks),
                 origin=origin,
                 standard=standard,
-                **_version_dates(notes),  # type: ignore[arg-type]
+                **version_dates(notes),  # type: ignore[arg-type]
             ),
         ),
         **fields,  # type: ignore[arg-type]
     )
+    if code_part is not None:
+        return document.with_parts(code_part)
     if attachment_lines:
         parts = _parse_attachments(attachment_lines, document, origin=origin, standard=standard)
         document = document.with_parts(*parts)
@@ -809,7 +868,7 @@ def _parse_decree(
                 blocks=tuple(blocks),
                 origin=origin,
                 standard=standard,
-                **_version_dates(notes),  # type: ignore[arg-type]
+                **version_dates(notes),  # type: ignore[arg-type]
             ),
         ),
     )

@@ -33,10 +33,10 @@ import attrs
 
 from gazette.archive import Submission
 from gazette.errors import CorruptFile, EmptyDocument, IngestError, UnsafeFile
-from gazette.model import Document, GazetteIssue, OcrInfo, SourceFile
+from gazette.model import Document, GazetteIssue, OcrInfo, OcrPage, SourceFile
 from gazette.store import sha256_file
 from ingest import gazette_issue, ocr, toc
-from ingest.gazette_layout import Page, pdf_info, to_raw
+from ingest.gazette_layout import pdf_info, to_raw
 from ingest.raw import Line, RawDocument
 from ingest.readers import html as html_reader
 
@@ -74,7 +74,9 @@ def _html_head_text(path: Path) -> str:
 def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
     """Recognise the pages the PDF reader could not read (``raw.needs_ocr``) and put their
     paragraphs in page order among the others. Without OCR, ``raw`` comes back unchanged
-    with a warning saying why those pages stay unread."""
+    with a warning saying why those pages stay unread. The recognised pages themselves (lines,
+    boxes, confidences) are in ``extra["ocr_pages"]``; pages the engine failed on stay in
+    ``needs_ocr``, with the reason among the warnings."""
     if not raw.needs_ocr:
         return raw
     reason = ocr.unavailable()
@@ -86,8 +88,7 @@ def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
                 f"{len(raw.needs_ocr)} page(s) need OCR and were not recognised: {reason}",
             ),
         )
-    pages = _recognise(path, raw.format, raw.needs_ocr)
-    recognised = to_raw(pages, name=raw.name, metadata=raw.metadata, ocr=ocr.info(pages))
+    recognised = _recognise(path, raw.needs_ocr, raw.name, raw.metadata, raw.format)
     spans = raw.extra.get("page_spans") or [(line.page, line.page) for line in raw.lines]
     merged = sorted(
         zip(
@@ -104,19 +105,58 @@ def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
             list(raw.furniture) + list(recognised.furniture), key=lambda line: line.page or 0
         ),
         ocr=recognised.ocr,
-        needs_ocr=(),
-        extra={**raw.extra, "page_spans": [span for _, span in merged]},
+        needs_ocr=recognised.needs_ocr,
+        warnings=(*raw.warnings, *recognised.warnings),
+        extra={
+            **raw.extra,
+            "page_spans": [span for _, span in merged],
+            "ocr_pages": recognised.extra["ocr_pages"],
+        },
     )
 
 
-def _recognise(path: Path, fmt: str, numbers: Sequence[int]) -> list[Page]:
-    """OCR of pages of a PDF (rendered by PDFium) or an OFD (rendered from its paths and
-    images, :mod:`ingest.readers.ofd_render`)."""
+def _recognise(
+    path: Path, pages: Sequence[int], name: str, metadata: dict[str, str], fmt: str = "pdf"
+) -> RawDocument:
+    """OCR of PDF pages (rendered by PDFium) or OFD pages (drawn from their paths and images,
+    :mod:`ingest.readers.ofd_render`), as paragraphs (``extra["ocr_pages"]``: what was read on
+    each page)."""
     if fmt == "ofd":
-        from ingest.readers import ofd_render
+        recognised = _recognise_ofd(path, list(pages))
+    else:
+        recognised = ocr.recognise_pages(path, pages, label=name)
+    failed = ocr.failures(recognised)
+    warnings = (
+        [f"{len(failed)} page(s) could not be recognised and need OCR: " + "; ".join(failed)]
+        if failed
+        else []
+    )
+    raw = to_raw(
+        ocr.layout_pages(recognised),
+        name=name,
+        metadata=metadata,
+        ocr=ocr.info(recognised),
+        warnings=warnings,
+    )
+    return attrs.evolve(raw, extra={**raw.extra, "ocr_pages": tuple(recognised)})
 
-        return ocr.recognise_images(ofd_render.render(path, numbers, ocr.DPI))
-    return ocr.recognise_pages(path, numbers)
+
+def _recognise_ofd(path: Path, numbers: list[int]) -> list[OcrPage]:
+    """OFD pages without a text layer, drawn and recognised as page images."""
+    from ingest.ocr.engines import get_engine
+    from ingest.readers import ofd_render
+
+    ocr.require()
+    dpi = get_engine(None).dpi
+    rendered = list(ofd_render.render(path, numbers, dpi))
+    recognised = ocr.recognise_images(
+        [image for image, _, _, _ in rendered],
+        dpi=dpi,
+        sizes=[(width, height) for _, _, width, height in rendered],
+    )
+    return [
+        attrs.evolve(page, page=number) for page, number in zip(recognised, numbers, strict=True)
+    ]
 
 
 def from_raw(raw: RawDocument, path: Path, source: SourceFile) -> Submission | None:
@@ -139,8 +179,12 @@ def scanned(path: Path, source: SourceFile) -> Submission:
         page_count, metadata = pdf_info(path)
     if reason is not None:
         return _needs_ocr(path, source, page_count, metadata, reason)
-    pages = _recognise(path, source.format, range(1, page_count + 1))
-    raw = to_raw(pages, name=source.path, metadata=metadata, ocr=ocr.info(pages))
+    raw = _recognise(path, range(1, page_count + 1), source.path, metadata, source.format)
+    if not any(p.error is None for p in raw.extra["ocr_pages"]):
+        reasons = "; ".join(ocr.failures(raw.extra["ocr_pages"])[:3])
+        return _needs_ocr(
+            path, source, page_count, metadata, f"OCR failed on every page ({reasons})"
+        )
     if gazette_issue.looks_like_issue(raw):
         return _issue_submission(raw, path, source)
     return _scanned_document(raw, path, source)
@@ -163,8 +207,16 @@ def _scanned_document(raw: RawDocument, path: Path, source: SourceFile) -> Submi
     detail: dict[str, Any] = {"ocr": _ocr_detail(raw)}
     if raw.warnings:
         detail["warnings"] = list(raw.warnings)
+    if raw.needs_ocr:
+        detail["needs_ocr"] = list(raw.needs_ocr)
     return Submission(
-        source=source, path=path, documents=(document,), references=references, detail=detail
+        source=source,
+        path=path,
+        documents=(document,),
+        references=references,
+        detail=detail,
+        state="needs_ocr" if raw.needs_ocr else "stored",
+        ocr_pages=raw.extra.get("ocr_pages", ()),
     )
 
 

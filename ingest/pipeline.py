@@ -18,18 +18,20 @@ import concurrent.futures as cf
 import os
 import re
 import sqlite3
+import stat
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from gazette.archive import Archive, Submission
-from gazette.errors import GazetteError, IngestError
+from gazette.errors import GazetteError, IngestError, UnsupportedFormat
 from gazette.model import SourceFile
 from gazette.store import sha256_file
-from ingest import stages
+from gazette.workers import process_pool
+from ingest import stages, triage
 from ingest.sniff import sniff
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -48,9 +50,11 @@ class FileResult:
 
     Attributes:
         path: the file.
-        outcome: ``ingested``, ``duplicate`` or ``failed``.
+        outcome: ``ingested``, ``duplicate``, ``failed`` or ``skipped`` (a file found in a
+            folder walk that is not a document: an image, data, a licence; or a link out of
+            the folder walked, not read).
         ids: top-level document ids it holds.
-        error: the reason it failed.
+        error: the reason it failed, or why it was skipped.
         reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …), or
             for a file that was stored, ``needs_ocr`` or ``edited_export`` (an export of the
             archive whose body no longer gives the SHA-256 its header states).
@@ -114,16 +118,29 @@ class FormatSummary:
 
 @attrs.frozen
 class BatchReport:
-    """All results of a batch, with counts."""
+    """All results of a batch, with counts.
+
+    Attributes:
+        results: one per file, in the order the files were found.
+        hidden: how many of the documents the batch ingested or found again the public view
+            hides (attribute unknown, on request, withheld), which ``list``, ``show`` and
+            ``search`` in the public view will not show.
+    """
 
     results: tuple[FileResult, ...]
+    hidden: int = 0
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {"ingested": 0, "duplicate": 0, "failed": 0}
+        counts = {"ingested": 0, "duplicate": 0, "failed": 0, "skipped": 0}
         for result in self.results:
             counts[result.outcome] += 1
+        counts["hidden"] = self.hidden
         return counts
+
+    @property
+    def skipped(self) -> tuple[FileResult, ...]:
+        return tuple(r for r in self.results if r.outcome == "skipped")
 
     @property
     def ok(self) -> bool:
@@ -134,6 +151,8 @@ class BatchReport:
         order, with the reasons of the failures."""
         rows: dict[str, dict[str, Any]] = {}
         for result in self.results:
+            if result.outcome == "skipped":
+                continue  # never read: no format
             row = rows.setdefault(
                 result.format or "?",
                 {"ingested": 0, "duplicate": 0, "failed": 0, "reasons": {}},
@@ -162,24 +181,95 @@ class BatchReport:
         }
 
 
-def expand(paths: Iterable[str | os.PathLike[str]], *, recursive: bool) -> Iterator[Path]:
+@attrs.frozen
+class Found:
+    """A file to ingest: named on the command line (``explicit``) or found in a folder walk."""
+
+    path: Path
+    explicit: bool
+
+
+def expand(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    recursive: bool,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    skipped: list[tuple[Path, str]] | None = None,
+) -> Iterator[Found]:
     """The files named by ``paths`` (folders are walked when ``recursive``), sorted per folder.
 
-    Symbolic links to folders are not followed; hidden files are skipped inside folders.
+    Inside a folder, hidden files are skipped, symbolic links to folders are not followed,
+    and a symbolic link that leads out of the folder walked (to ``/etc/passwd``) is not
+    read: it is added to ``skipped`` with the reason, when given. A link named on the
+    command line is followed (it was asked for). In a walk, a file is kept when it matches
+    one of the ``include`` globs (all files when there are none) and none of the ``exclude``
+    globs; a glob is matched against the file's name and its path relative to the walked
+    folder. Files named explicitly are always kept.
     """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             if not recursive:
-                yield path  # reported as an error: a folder without --recursive
+                yield Found(path, True)  # reported as an error: a folder without --recursive
                 continue
+            tree = path.resolve()
             for root, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(d for d in dirs if not d.startswith(".")):
+                    entry = Path(root) / name
+                    if entry.is_symlink() and not _inside(entry, tree) and skipped is not None:
+                        skipped.append((entry, _outside(entry, "folder")))
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and not (Path(root) / d).is_symlink()
+                )
                 for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(root) / name
+                    if name.startswith("."):
+                        continue
+                    entry = Path(root) / name
+                    if include and not triage.matches(entry, path, include):
+                        continue
+                    if exclude and triage.matches(entry, path, exclude):
+                        continue
+                    if entry.is_symlink() and not _inside(entry, tree):
+                        if skipped is not None:
+                            skipped.append((entry, _outside(entry, "file")))
+                        continue
+                    yield Found(entry, False)
         else:
-            yield path
+            yield Found(path, True)
+
+
+def _inside(link: Path, tree: Path) -> bool:
+    """Whether a link leads to something inside ``tree`` (a broken link does not)."""
+    try:
+        return link.resolve(strict=True).is_relative_to(tree)
+    except (OSError, RuntimeError):  # broken, or a loop of links
+        return False
+
+
+def _outside(link: Path, what: str) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    return f"a link to a {what} outside the folder walked ({display_path(target)}); not read"
+
+
+def _special_kind(path: Path) -> str | None:
+    """What a path that exists but is no regular file is (``None`` when it does not exist)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a file"
 
 
 def identify(path: Path) -> SourceFile:
@@ -192,6 +282,10 @@ def identify(path: Path) -> SourceFile:
         raise IngestError(display_path(path), "is a folder", hint="use --recursive to walk it")
     try:
         if not path.is_file():
+            kind = _special_kind(path)
+            if kind is not None:
+                # Never opened: reading a FIFO would wait for a writer, a device may not end.
+                raise IngestError(display_path(path), f"not a regular file ({kind})")
             raise IngestError(display_path(path), "no such file")
         size = path.stat().st_size
         fmt = sniff(path)
@@ -243,8 +337,14 @@ def ingest_paths(
     progress: Callable[[FileResult], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     stage: Prepare = prepare,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> BatchReport:
     """Ingest files and folders into the archive.
+
+    Files found in a folder walk that are not documents (images, data, a licence, plain text
+    with no trace of an official document) are *skipped* with the reason; the same files
+    named explicitly are read, and fail with the reason when they cannot be.
 
     A worker process that dies (killed for memory, crashed in a native library) does not end
     the batch: the pool is recreated, the files that were in flight are read again one at a
@@ -261,26 +361,48 @@ def ingest_paths(
         on_total: called once with the number of files found.
         stage: the function that reads and parses one file into a submission (it runs in
             the worker processes, so it must be importable by name).
+        include, exclude: glob patterns that select the files of a folder walk (see
+            :func:`expand`).
+
+    Returns:
+        The report: one result per file, the counts, and how many of the documents the
+        public view hides.
 
     The search index catches up every 200 files and at the end of the batch (see
     :meth:`gazette.archive.Archive.deferred_indexing`), not after every file.
     """
-    with archive.deferred_indexing():
-        return _ingest(archive, paths, recursive, jobs, progress, on_total, stage)
+    from ingest.ocr import cache_in
+
+    skipped: list[tuple[Path, str]] = []
+    files = list(
+        expand(paths, recursive=recursive, include=include, exclude=exclude, skipped=skipped)
+    )
+    # Pages recognised by OCR are cached in the archive as they are done, so a batch that is
+    # interrupted does not recognise them again.
+    with archive.deferred_indexing(), cache_in(archive.root):
+        results = _ingest(archive, files, skipped, jobs, progress, on_total, stage)
+    return BatchReport(results, hidden=_hidden(archive, results))
+
+
+def _hidden(archive: Archive, results: Iterable[FileResult]) -> int:
+    """How many of the documents in ``results`` the public view hides."""
+    ids = {doc_id for r in results if r.outcome in {"ingested", "duplicate"} for doc_id in r.ids}
+    public = archive.public
+    return sum(1 for doc_id in ids if not public.visible(doc_id))
 
 
 def _ingest(
     archive: Archive,
-    paths: Iterable[str | os.PathLike[str]],
-    recursive: bool,
+    found: list[Found],
+    skipped: list[tuple[Path, str]],
     jobs: int | None,
     progress: Callable[[FileResult], None] | None,
     on_total: Callable[[int], None] | None,
     stage: Prepare,
-) -> BatchReport:
-    files = list(expand(paths, recursive=recursive))
+) -> tuple[FileResult, ...]:
+    files = [f.path for f in found]
     if on_total:
-        on_total(len(files))
+        on_total(len(files) + len(skipped))
     jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
     results: dict[int, FileResult] = {}
     current = {"index": 0}
@@ -290,14 +412,44 @@ def _ingest(
         if progress:
             progress(result)
 
+    for n, (link, why) in enumerate(skipped):
+        current["index"] = len(files) + n
+        emit(
+            FileResult(
+                display_path(link),
+                "skipped",
+                error=f"{display_path(link)}: {why}",
+                reason="link_outside_tree",
+            )
+        )
     todo: list[tuple[int, Path, SourceFile]] = []
     for index, path in enumerate(files):
         current["index"] = index
         try:
             source = identify(path)
+        except UnsupportedFormat as exc:
+            # A stray file beside the documents (an image, data, a licence) is skipped; a
+            # file named as a document (``report.pdf`` holding a PNG) is a failure.
+            stray = not found[index].explicit and not triage.named_as_document(path)
+            outcome = "skipped" if stray else "failed"
+            emit(FileResult(display_path(path), outcome, error=str(exc), reason=exc.reason))
+            continue
         except IngestError as exc:
             emit(FileResult(display_path(path), "failed", error=str(exc), reason=exc.reason))
             continue
+        if not found[index].explicit and not archive.has_source(source.sha256):
+            stray_text = triage.not_a_document(path, source.format)
+            if stray_text is not None:
+                emit(
+                    FileResult(
+                        source.path,
+                        "skipped",
+                        error=f"{source.path}: {stray_text}",
+                        reason="not_a_document",
+                        format=source.format,
+                    )
+                )
+                continue
         if archive.has_source(source.sha256):
             result = archive.add(Submission(source=source, path=path, documents=()))
             emit(FileResult(source.path, "duplicate", result.ids, format=source.format))
@@ -376,14 +528,14 @@ def _ingest(
     if jobs <= 1 or len(todo) <= 1:
         for index, path, source in todo:
             store(index, path, source, _prepare_job(str(path), source, stage))
-        return BatchReport(tuple(results[i] for i in sorted(results)))
+        return tuple(results[i] for i in sorted(results))
 
     queue = deque(todo)
     while queue:
         suspects = _run_pool(queue, jobs, stage, store)
         for index, path, source in suspects:
             store(index, path, source, _isolated(path, source, stage))
-    return BatchReport(tuple(results[i] for i in sorted(results)))
+    return tuple(results[i] for i in sorted(results))
 
 
 Item = tuple[int, Path, SourceFile]
@@ -400,7 +552,7 @@ def _run_pool(
     Returns the files that were in flight when a worker died (the pool is then broken), or
     an empty list when the queue was drained.
     """
-    with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+    with process_pool(jobs) as pool:
         # Bounded look-ahead keeps memory flat on large batches.
         window = jobs * 2
         order: deque[tuple[cf.Future[Any], Item]] = deque()
@@ -434,7 +586,7 @@ def _run_pool(
 
 def _isolated(path: Path, source: SourceFile, stage: Prepare) -> Submission | IngestError | str:
     """Read one file in a process of its own: if that process dies, the file is the cause."""
-    with cf.ProcessPoolExecutor(max_workers=1) as pool:
+    with process_pool(1) as pool:
         try:
             result: Submission | IngestError | str = pool.submit(
                 _prepare_job, str(path), source, stage

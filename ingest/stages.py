@@ -33,7 +33,7 @@ from gazette.model import (
     TextOrigin,
 )
 from gazette.references import OutgoingRef
-from ingest import clauses, elements, exported, interpretations
+from ingest import clauses, elements, exported, interpretations, safety
 from ingest.raw import RawDocument
 from ingest.readers import read
 
@@ -159,6 +159,8 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     """
     from ingest import gazette_files
 
+    if source.format == "pdf":
+        safety.check_pdf(path)  # before any reader walks the page tree
     issue = gazette_files.prepare(path, source)
     if issue is not None:
         return issue

@@ -143,3 +143,38 @@ def office_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if printed is None:
         pytest.skip("LibreOffice (soffice) is not installed: no PDFs of the pages")
     return printed
+
+
+# --- the web application (fixtures in tests/web_support.py; skipped without the [web] extra) ---
+
+
+@pytest.fixture(scope="session")
+def web_corpus(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """An archive of real documents for the web tests, built once per session."""
+    from tests.web_support import build
+
+    return build(tmp_path_factory.mktemp("web") / "archive")
+
+
+@pytest.fixture
+def web_archive(web_corpus: Any, tmp_path: Path) -> Any:
+    """A copy of the web tests' archive that a test may change."""
+    from tests.web_support import copy
+
+    return copy(web_corpus, tmp_path / "archive")
+
+
+@pytest.fixture(scope="session")
+def shared_client(web_corpus: Any) -> Iterator[Any]:
+    """A client of the web application on the session's archive, for tests that only read."""
+    from tests.web_support import client_for
+
+    yield from client_for(web_corpus.root)
+
+
+@pytest.fixture
+def client(web_archive: Any) -> Iterator[Any]:
+    """A client of the web application on a copy of the archive, for tests that write."""
+    from tests.web_support import client_for
+
+    yield from client_for(web_archive.root)

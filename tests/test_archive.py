@@ -39,7 +39,7 @@ def test_open_without_create_needs_an_archive(tmp_path: Path) -> None:
 
 def test_seed_elements(archive: gazette.Archive, seed_path: Path) -> None:
     report = ingest_paths(archive, [seed_path], jobs=1)
-    assert report.summary == {"ingested": 1, "duplicate": 0, "failed": 0}
+    assert report.summary.items() >= {"ingested": 1, "duplicate": 0, "failed": 0}.items()
     doc = archive.internal.get("济政办发[2017]27号")
     assert doc.title == SEED_TITLE
     assert str(doc.doc_number) == "济政办发〔2017〕27号"
@@ -73,7 +73,7 @@ def test_seed_elements(archive: gazette.Archive, seed_path: Path) -> None:
 def test_reingest_is_a_duplicate(archive: gazette.Archive, seed_path: Path) -> None:
     first = ingest_paths(archive, [seed_path], jobs=1)
     second = ingest_paths(archive, [seed_path], jobs=1)
-    assert second.summary == {"ingested": 0, "duplicate": 1, "failed": 0}
+    assert second.summary.items() >= {"ingested": 0, "duplicate": 1, "failed": 0}.items()
     assert second.results[0].ids == first.results[0].ids
     assert archive.counts()["documents"] == 1
 
@@ -232,7 +232,7 @@ def test_cli_show_json_fields(run: Cli, seed_path: Path) -> None:
 
 def test_cli_ingest_json_and_duplicates(run: Cli, seed_path: Path) -> None:
     first = run.json("ingest", str(seed_path))
-    assert first["summary"] == {"ingested": 1, "duplicate": 0, "failed": 0}
+    assert first["summary"].items() >= {"ingested": 1, "duplicate": 0, "failed": 0}.items()
     assert first["results"][0]["outcome"] == "ingested"
     assert first["results"][0]["error"] is None
     second = run.json("ingest", str(seed_path))

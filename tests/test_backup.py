@@ -48,6 +48,7 @@ def test_restore_detects_a_tampered_backup(
         restore(tmp_path / "bk", tmp_path / "restored")
 
 
+@pytest.mark.slow
 def test_backup_while_a_writer_ingests(tmp_path: Path) -> None:
     batch = tmp_path / "batch"
     _write_batch(batch)

@@ -14,6 +14,7 @@ from gazette.model import (
     Document,
     EventKind,
     LifecycleEvent,
+    ProvenanceKind,
     TextVersion,
 )
 from gazette.references import OutgoingRef
@@ -379,81 +380,27 @@ def test_attachment_gets_the_carriers_effective_date() -> None:
 
 # --- real documents ------------------------------------------------------------------------------
 
+# Each version takes effect on its own date: the 施行 article belongs to the text it was
+# adopted with (公司法 2018 keeps the 2005 revision's); a 修正 by decision takes effect when the
+# decision is published, which the 题注 does not say: inferred from the adoption date, marked.
 LAWS = [
-    # file, promulgated, amended, effective events, version adopted, version effective, label
-    (
-        "公司法(2018-10-26).md",
-        D(1993, 12, 29),
-        5,
-        [D(2006, 1, 1)],
-        D(2018, 10, 26),
-        D(2018, 10, 26),
-        "2018年修正",
-    ),
-    (
-        "公司法(2023-12-29).md",
-        D(1993, 12, 29),
-        6,
-        [D(2024, 7, 1)],
-        D(2023, 12, 29),
-        D(2024, 7, 1),
-        "2023年修订",
-    ),
-    (
-        "立法法(2015-03-15).md",
-        D(2000, 3, 15),
-        1,
-        [D(2000, 7, 1)],
-        D(2015, 3, 15),
-        D(2015, 3, 15),
-        "2015年修正",
-    ),
-    (
-        "立法法(2023-03-13).md",
-        D(2000, 3, 15),
-        2,
-        [D(2000, 7, 1)],
-        D(2023, 3, 13),
-        D(2023, 3, 13),
-        "2023年修正",
-    ),
-    (
-        "政府信息公开条例(2019-04-03).md",
-        D(2007, 4, 5),
-        1,
-        [D(2019, 5, 15)],
-        D(2019, 4, 3),
-        D(2019, 5, 15),
-        "2019年修订",
-    ),
-    (
-        "物业管理条例(2018-03-19).md",
-        D(2003, 6, 8),
-        2,
-        [D(2003, 9, 1)],
-        D(2016, 2, 6),
-        D(2016, 2, 6),
-        "2016年修订",
-    ),
-    (
-        "北京市物业管理条例(2024-03-29).md",
-        D(2020, 3, 27),
-        1,
-        [D(2020, 5, 1)],
-        D(2024, 3, 29),
-        D(2024, 3, 29),
-        "2024年通过",
-    ),
-    (
-        "规章制定程序条例(2017-12-22).md",
-        D(2001, 11, 16),
-        0,
-        [D(2002, 1, 1)],
-        D(2001, 11, 16),
-        D(2002, 1, 1),
-        "2001年公布",
-    ),
-]
+    # file, promulgated, amendments, effective events (inferred ones marked *), version
+    # adopted, version effective, label
+    ("公司法(2018-10-26).md", [D(1993, 12, 29)], 5, [D(2006, 1, 1), "*2018-10-26"], D(2018, 10, 26), D(2018, 10, 26), "2018年修正"),
+    ("公司法(2023-12-29).md", [D(1993, 12, 29)], 6, [D(2024, 7, 1)], D(2023, 12, 29), D(2024, 7, 1), "2023年修订"),
+    ("立法法(2015-03-15).md", [D(2000, 3, 15)], 1, [D(2000, 7, 1), "*2015-03-15"], D(2015, 3, 15), D(2015, 3, 15), "2015年修正"),
+    ("立法法(2023-03-13).md", [D(2000, 3, 15)], 2, [D(2000, 7, 1), "*2023-03-13"], D(2023, 3, 13), D(2023, 3, 13), "2023年修正"),
+    ("政府信息公开条例(2019-04-03).md", [D(2007, 4, 5)], 1, [D(2019, 5, 15)], D(2019, 4, 3), D(2019, 5, 15), "2019年修订"),
+    ("物业管理条例(2018-03-19).md", [D(2003, 6, 8)], 2, [D(2003, 9, 1), "*2016-02-06"], D(2016, 2, 6), D(2016, 2, 6), "2016年修订"),
+    ("北京市物业管理条例(2024-03-29).md", [D(2020, 3, 27)], 1, [D(2020, 5, 1), "*2024-03-29"], D(2024, 3, 29), D(2024, 3, 29), "2024年修正"),
+    ("规章制定程序条例(2017-12-22).md", [D(2001, 11, 16)], 0, [D(2002, 1, 1)], D(2001, 11, 16), D(2002, 1, 1), "2001年公布"),
+]  # fmt: skip
+
+
+def _marked(event: LifecycleEvent) -> D | str | None:
+    if event.provenance.kind == ProvenanceKind.INFERRED:
+        return f"*{event.date.isoformat()}" if event.date else None
+    return event.date
 
 
 @pytest.mark.parametrize(
@@ -463,21 +410,24 @@ LAWS = [
 )
 def test_laws_题注(
     name: str,
-    promulgated: D,
+    promulgated: list[D],
     amendments: int,
-    effective: list[D],
+    effective: list[D | str],
     adopted: D,
     version_effective: D,
     label: str,
 ) -> None:
     document = parse_corpus(corpus_path("laws", name))
-    assert dates(document, EventKind.PROMULGATED) == [promulgated]
+    assert dates(document, EventKind.PROMULGATED) == promulgated
     assert len(events(document, EventKind.AMENDED)) == amendments
-    assert dates(document, EventKind.EFFECTIVE) == effective
+    assert [_marked(e) for e in events(document, EventKind.EFFECTIVE)] == effective
     text = document.text
     assert text is not None
     assert (text.adopted, text.effective, text.label) == (adopted, version_effective, label)
     assert not events(document, EventKind.REPEALED)
+    for event in events(document, EventKind.EFFECTIVE):
+        if event.provenance.kind == ProvenanceKind.INFERRED:
+            assert event.note == "公布日期未载明，按通过日期推定"
 
 
 def test_amendment_names_the_amending_decision() -> None:
@@ -576,3 +526,44 @@ def test_cleanup_outcome_enum_covers_the_issue_list() -> None:
         "declare_invalid",
         "partially_invalid",
     }
+
+
+# --- local regulations: each version's own start, and how it is known ------------------------
+
+# file, the version's start, the note an inferred start carries (None: stated by the text)
+LOCAL = [
+    # 自公布之日起施行, and the 题注 gives the 公布 date.
+    ("丽水市制定地方性法规条例(2016-04-15).md", D(2016, 4, 15), None),
+    # 本条例自2023年5月1日起施行.
+    ("东莞市文明行为促进条例(2023-02-23).md", D(2023, 5, 1), None),
+    # 自公布之日起施行, no 公布 line: the provincial approval is the earliest it can apply.
+    ("郑州市实施《工会法》办法(1994-07-06).md", D(1994, 6, 23), "公布日期未载明，按批准日期推定"),
+    # No 施行 article in the text held: adopted by the special zone's own congress.
+    ("汕头经济特区突发公共卫生事件应急条例(2022-05-30).md", D(2022, 5, 30), "施行日期未载明，按通过日期推定"),
+    # A 修正 of a city's regulation, approved by the province: its 施行 article is the old text's.
+    ("广州市流溪河流域保护条例(2021-06-15).md", D(2021, 5, 26), "公布日期未载明，按批准日期推定"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "start", "note"), LOCAL, ids=[c[0] for c in LOCAL])
+def test_local_regulation_version_start(name: str, start: D, note: str | None) -> None:
+    path = next(corpus_path("lawrefbook").rglob(name))
+    document, refs = _read_file(path)
+    text = document.text
+    assert text is not None and text.effective == start
+    assert text.adopted is not None and text.adopted <= start
+    (event,) = [e for e in events(document, EventKind.EFFECTIVE) if e.date == start]
+    assert (event.provenance.kind == ProvenanceKind.INFERRED) == (note is not None)
+    if note is not None:
+        assert event.note == note
+    assert all(not ref.review for ref in refs)
+
+
+def test_city_regulation_records_its_approval() -> None:
+    path = next(corpus_path("lawrefbook").rglob("广州市流溪河流域保护条例(2021-06-15).md"))
+    document, _ = _read_file(path)
+    approved = dates(document, EventKind.APPROVED)
+    amended = dates(document, EventKind.AMENDED)
+    assert D(2014, 3, 27) in approved  # the original's approval
+    # The city adopts each amending decision, the province approves it: one amendment each.
+    assert amended == [D(2015, 12, 3), D(2021, 5, 26)]

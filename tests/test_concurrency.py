@@ -49,6 +49,7 @@ READER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_readers_while_a_writer_ingests(tmp_path: Path) -> None:
     batch = tmp_path / "batch"
     _write_batch(batch)
@@ -108,6 +109,7 @@ HOLDER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_second_writer_fails_clearly_or_waits(tmp_path: Path) -> None:
     archive_dir = tmp_path / "archive"
     gazette.open_archive(archive_dir).close()
@@ -143,6 +145,7 @@ def test_second_writer_fails_clearly_or_waits(tmp_path: Path) -> None:
     patient.close()
 
 
+@pytest.mark.slow
 def test_busy_archive_fails_the_cli_with_one_line(tmp_path: Path) -> None:
     archive_dir = tmp_path / "archive"
     gazette.open_archive(archive_dir).close()

@@ -102,6 +102,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
     return folder, time.monotonic() - start
 
 
+@pytest.mark.slow
 def test_kill_at_random_moments(batch: tuple[Path, float], tmp_path: Path) -> None:
     folder, duration = batch
     rng = random.Random(20261128)

@@ -154,14 +154,19 @@ def test_govcn_bodies_through_the_pipeline(archive: gazette.Archive) -> None:
     proactive = set()
     for number, result in zip(ALL_GOVCN, report.results, strict=True):
         doc = archive.internal.get(result.ids[0])
-        if doc.disclosure.attribute == A.PROACTIVE:
+        if doc.disclosure.attribute == A.PROACTIVE and number == "58":
+            # The State Council's decree (国令第706号) is a promulgated regulation.
+            assert doc.disclosure.basis == "行政法规，依法公布（国令第706号）"
+            assert "第二十条第（一）项" in (doc.disclosure.reason or "")
+        elif doc.disclosure.attribute == A.PROACTIVE:
             proactive.add(number)
             assert doc.disclosure.basis == "附注：（此件公开发布）"
         else:
             assert doc.disclosure.attribute in (A.UNKNOWN, A.PARTIAL)
     assert proactive == {n for n in ALL_GOVCN if _truth(n)["此件公开发布"]}
     public = {r.id for r in archive.public.list()}
-    assert len(public) == len(proactive) + 4  # and the four published with deletions
+    # and the four published with deletions, and the decree
+    assert len(public) == len(proactive) + 4 + 1
 
 
 @pytest.mark.parametrize("order", ["body-then-page", "page-then-body"])
@@ -249,9 +254,13 @@ def test_sample_attributes_and_views(sample: gazette.Archive) -> None:
     assert parts and all(p.disclosure.attribute == A.PROACTIVE for p in parts)
     assert all(p.disclosure.provenance.kind == ProvenanceKind.INHERITED for p in parts)  # type: ignore[union-attr]
     public = {r.id for r in sample.public.list(top_level_only=False)}
-    # Withheld, and unknown (the decree of qcsb-ling-3.pdf states no attribute), are not public.
+    # Withheld is not public; the decree of qcsb-ling-3.pdf states no attribute, but a 规章
+    # promulgated by a 令 is public by law, with that basis and its legal ground.
     assert public == {i for i, d in internal.items() if d.disclosure.attribute.public}
-    assert any(d.disclosure.attribute == A.UNKNOWN for d in internal.values())
+    (decree,) = [d for d in internal.values() if d.doc_type == "令"]
+    assert decree.disclosure.attribute == A.PROACTIVE
+    assert decree.disclosure.basis and decree.disclosure.basis.startswith("规章，依法公布")
+    assert decree.disclosure.reason and "立法法" in decree.disclosure.reason
 
 
 # --- setting by hand ------------------------------------------------------------------------
@@ -642,7 +651,8 @@ def test_public_view_drops_links_and_acting_documents_it_cannot_show(
     assert public_event.kind == EventKind.AMENDED and public_event.date == dt.date(2023, 6, 1)
     assert public_event.acting is not None and public_event.acting.resolved_id is None
     assert public_event.acting.text == rules.HIDDEN_REFERENCE
-    assert public_event.provenance.excerpt is None and public_event.provenance.source is None
+    assert public_event.provenance.excerpt is None
+    assert public_event.provenance.source == rules.HIDDEN_REFERENCE  # "parsed from 未公开的文件"
     internal_event = sample.internal.get(policy.id).events[-1]  # type: ignore[arg-type]
     assert internal_event.acting.resolved_id == hidden_id  # type: ignore[union-attr]
 

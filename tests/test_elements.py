@@ -271,14 +271,16 @@ def test_seed_elements() -> None:
 
 # --- laws ------------------------------------------------------------------------------------
 
+# file, title, 文种, version adopted, effective (a 施行 entry of the 题注), label, enacted by
 LAWS = [
-    ("政府信息公开条例(2019-04-03).md", "中华人民共和国政府信息公开条例", "条例", dt.date(2019, 4, 3), dt.date(2019, 5, 15), "2019年修订"),
-    ("公司法(2018-10-26).md", "中华人民共和国公司法", "法", dt.date(2018, 10, 26), None, "2018年修正"),
-    ("公司法(2023-12-29).md", "中华人民共和国公司法", "法", dt.date(2023, 12, 29), None, "2023年修订"),
-    ("立法法(2015-03-15).md", "中华人民共和国立法法", "法", dt.date(2015, 3, 15), None, "2015年修正"),
-    ("北京市物业管理条例(2024-03-29).md", "北京市物业管理条例", "条例", dt.date(2024, 3, 29), None, "2024年通过"),
+    ("政府信息公开条例(2019-04-03).md", "中华人民共和国政府信息公开条例", "条例", dt.date(2019, 4, 3), dt.date(2019, 5, 15), "2019年修订", "国务院"),
+    ("公司法(2018-10-26).md", "中华人民共和国公司法", "法", dt.date(2018, 10, 26), None, "2018年修正", "全国人民代表大会常务委员会"),
+    ("公司法(2023-12-29).md", "中华人民共和国公司法", "法", dt.date(2023, 12, 29), None, "2023年修订", "全国人民代表大会常务委员会"),
+    ("立法法(2015-03-15).md", "中华人民共和国立法法", "法", dt.date(2015, 3, 15), None, "2015年修正", "全国人民代表大会"),
+    # A second 通过 adopts an amended text: a 修正.
+    ("北京市物业管理条例(2024-03-29).md", "北京市物业管理条例", "条例", dt.date(2024, 3, 29), None, "2024年修正", "北京市人民代表大会常务委员会"),
     # The file is named after a 2018 revision its 题注 does not list: the 题注 is what counts.
-    ("物业管理条例(2018-03-19).md", "物业管理条例", "条例", dt.date(2016, 2, 6), None, "2016年修订"),
+    ("物业管理条例(2018-03-19).md", "物业管理条例", "条例", dt.date(2016, 2, 6), None, "2016年修订", "国务院"),
 ]  # fmt: skip
 
 
@@ -299,12 +301,18 @@ def law_structure(path: Path) -> tuple[int, int, int]:
 
 
 @pytest.mark.parametrize(
-    ("name", "title", "doc_type", "adopted", "effective", "label"),
+    ("name", "title", "doc_type", "adopted", "effective", "label", "organ"),
     LAWS,
     ids=[law[0].split(".")[0] for law in LAWS],
 )
 def test_law(
-    name: str, title: str, doc_type: str, adopted: dt.date, effective: dt.date | None, label: str
+    name: str,
+    title: str,
+    doc_type: str,
+    adopted: dt.date,
+    effective: dt.date | None,
+    label: str,
+    organ: str,
 ) -> None:
     path = corpus_path("laws", name)
     doc = parsed(path)
@@ -318,7 +326,8 @@ def test_law(
     assert len(numbered) == headings
     assert sum(1 for b in text.blocks if b.kind == BlockKind.ARTICLE) == articles
     assert sum(1 for b in text.blocks if b.kind == BlockKind.SUBTITLE) == notes
-    assert doc.doc_number is None and doc.issuers == ()  # a law names no 发文字号 or issuer
+    # A law names no 发文字号; the organ that enacted it is its 题注's first entry's.
+    assert doc.doc_number is None and doc.issuers == (organ,)
 
 
 # --- canonical text --------------------------------------------------------------------------

@@ -38,6 +38,7 @@ def _run_main_job(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_main_job_runs_on_the_sample_corpus(tmp_path: Path) -> None:
     demo = tmp_path / "demo"
     done = _run_main_job(_env(tmp_path / "user-archive", demo))

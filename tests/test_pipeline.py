@@ -60,7 +60,7 @@ def test_rerunning_a_batch_resumes_by_hash(archive: gazette.Archive, batch: Path
     first = ingest_paths(archive, sorted(batch.iterdir())[:3], jobs=2)
     assert first.summary["ingested"] == 3
     again = ingest_paths(archive, [batch], recursive=True, jobs=2)
-    assert again.summary == {"ingested": 5, "duplicate": 3, "failed": 0}
+    assert again.summary.items() >= {"ingested": 5, "duplicate": 3, "failed": 0}.items()
 
 
 def test_summary_by_format_and_outcome(archive: gazette.Archive, tmp_path: Path) -> None:

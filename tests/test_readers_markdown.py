@@ -83,3 +83,23 @@ def test_backslash_escapes_are_text(tmp_path: Path) -> None:
         "9. I类切口手术部位感染",
         "费用*比例_合计",
     ]
+
+
+def test_a_part_of_a_code_and_a_wrapped_题注_entry(tmp_path: Path) -> None:
+    path = tmp_path / "物权编.md"
+    path.write_text(
+        "# 中华人民共和国民法典\n\n# 物权编\n\n"
+        "2020年5月28日 第十三届全国人民代表大会第三次会议通过\n\n"
+        "2021年1月1日 施行\n\n"
+        "2022年1月1日 某会议《关于修改〈某某\n\n条例〉的决定》修正\n\n"
+        "<!-- INFO END -->\n\n## 第一分编 通则\n\n第二百零五条 本编调整因物的归属和利用产生的民事关系。\n",
+        encoding="utf-8",
+    )
+    lines = [(line.style, line.text) for line in read(path).lines]
+    assert lines[:5] == [
+        ("title", "中华人民共和国民法典"),
+        ("part-title", "物权编"),
+        ("subtitle", "2020年5月28日第十三届全国人民代表大会第三次会议通过"),
+        ("subtitle", "2021年1月1日施行"),
+        ("subtitle", "2022年1月1日某会议《关于修改〈某某条例〉的决定》修正"),
+    ]

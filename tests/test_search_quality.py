@@ -40,6 +40,7 @@ def evaluation(
         index.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(TARGETS))
 def test_known_item_targets(evaluation: dict[str, dict[str, float]], kind: str) -> None:
     measured = evaluation[kind]

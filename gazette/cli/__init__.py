@@ -8,35 +8,26 @@ one part of :mod:`gazette` that imports :mod:`ingest`.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import sqlite3
 import sys
+from pathlib import Path
 
 import click
 
-from gazette.cli.common import cli
-from gazette.errors import GazetteError
+from gazette.cli.common import Context, cli, register_commands
+from gazette.errors import CatalogDamaged, GazetteError
 
-
-def _register_commands() -> None:
-    """Every module of this package that defines ``register(group)`` adds its commands."""
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name == "common":
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(cli)
-
-
-_register_commands()
+__all__ = ["cli", "main", "register_commands"]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
         result = cli.main(args=argv, prog_name="gazette", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("interrupted", err=True)
+            return 130
         click.echo("aborted", err=True)
         return 1
     except click.UsageError as exc:
@@ -47,6 +38,18 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except GazetteError as exc:
         click.echo(f"gazette: error: {exc}", err=True)
+        return 1
+    except OverflowError as exc:
+        # Date arithmetic past 9999-12-31 (or before year 1) where a command did not expect it.
+        click.echo(
+            f"gazette: error: a date falls outside the calendar, 0001-01-01 to 9999-12-31 ({exc})",
+            err=True,
+        )
+        return 1
+    except sqlite3.DatabaseError as exc:
+        # The search index converts its own errors; what is left is the catalog.
+        where = Path(Context.current or ".") / "catalog.sqlite"
+        click.echo(f"gazette: error: {CatalogDamaged(where, str(exc))}", err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

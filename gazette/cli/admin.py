@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from gazette.cli.common import Context, emit_json, json_option
+from gazette.cli.common import Context, emit_json, json_option, shadowing_folder
 
 
 @click.command("reindex")
@@ -55,7 +55,7 @@ _PACKAGES = {
     "attrs": None,
     "lxml": None,
     "docx": None,
-    "pdfplumber": None,
+    "pdfplumber": "bench",
     "pypdfium2": None,
     "whoosh": None,
     "jieba": None,
@@ -98,9 +98,14 @@ def doctor(obj: Context, as_json: bool) -> int:
     tools = {name: {"path": shutil.which(name), "for": why} for name, why in _TOOLS.items()}
     packages["sqlite3 FTS5"] = {"ok": _has_fts5(), "version": sqlite3.sqlite_version, "extra": None}
     required_ok = all(v["ok"] for v in packages.values() if v["extra"] is None)
+    shadowing = [
+        why for name in ("gazette", "ingest") if (why := shadowing_folder(Path.cwd() / name))
+    ]
     if as_json:
-        emit_json({"ok": required_ok, "packages": packages, "tools": tools})
+        emit_json({"ok": required_ok, "packages": packages, "tools": tools, "warnings": shadowing})
     else:
+        for why in shadowing:
+            click.echo(f"-- working directory: {why}")
         for name, info in packages.items():
             mark = "ok " if info["ok"] else "-- "
             extra = f" (optional: [{info['extra']}])" if info["extra"] else ""

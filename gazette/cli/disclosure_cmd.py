@@ -399,8 +399,8 @@ def deadlines(
     view: str,
     as_json: bool,
 ) -> None:
-    """The periods a document sets in its text (``在本办法公布后30个工作日内…``) with their due
-    dates, counted from the document's own dates where the period runs from them."""
+    """The periods a document sets in its text (such as “在本办法公布后30个工作日内…”) with
+    their due dates, counted from the document's own dates where the period runs from them."""
     shown = obj.archive().view(view)
     doc = shown.get(ref)
     calendar = _calendar(holidays, workdays, holidays_file)

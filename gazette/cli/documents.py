@@ -8,9 +8,10 @@ import datetime as _dt
 import click
 
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
-from gazette.export.json_format import document_dict, status_dict
+from gazette.export.rendition import inference_note
 from gazette.lifecycle import cite, status_on
 from gazette.model import OcrInfo
+from gazette.shapes import list_json, show_json, status_json
 
 
 def ocr_note(ocr: OcrInfo) -> str:
@@ -28,26 +29,10 @@ def ocr_note(ocr: OcrInfo) -> str:
 def list_(
     obj: Context, limit: int | None, offset: int, all_parts: bool, view: str, as_json: bool
 ) -> None:
-    """List documents in ingest order."""
+    """List documents in the order the archive first stored them."""
     rows = obj.archive().view(view).list(limit=limit, offset=offset, top_level_only=not all_parts)
     if as_json:
-        emit_json(
-            {
-                "view": view,
-                "documents": [
-                    {
-                        "id": r.id,
-                        "title": r.title,
-                        "doc_number": r.doc_number,
-                        "doc_type": r.doc_type,
-                        "issuers": list(r.issuers),
-                        "written_date": r.written_date.isoformat() if r.written_date else None,
-                        "parent_id": r.parent_id,
-                    }
-                    for r in rows
-                ],
-            }
-        )
+        emit_json(list_json(rows, view))
         return
     for r in rows:
         date = r.written_date.isoformat() if r.written_date else "----------"
@@ -73,8 +58,7 @@ def show(
     """Show a document: REF is an id, a document number in any spelling, or the exact title."""
     doc = obj.archive().view(view).get(ref)
     status = status_on(doc, on)
-    data = document_dict(doc, on=on, with_text=with_text, status=status)
-    data["view"] = view
+    data = show_json(doc, view, on=on, with_text=with_text)
     if as_json:
         emit_json(data)
         return
@@ -103,6 +87,8 @@ def show(
     )
     since = f" since {status.since.isoformat()}" if status.since else ""
     click.echo(f"  时效性: {status.label} ({status.value.value}{since}, as of {status.as_of})")
+    if status.basis.inferred:
+        click.echo(f"  推定: {inference_note(status)}")
     for pub in doc.publications:
         click.echo(f"  刊登: {pub.label}")
     for part in doc.parts:
@@ -134,20 +120,8 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
     """Was a document in force on a date, and on what basis."""
     doc = obj.archive().view(view).get(ref)
     result = status_on(doc, on)
-    data = {"id": doc.id, "title": doc.title, **status_dict(result)}
-    data["status"] = data.pop("value")
-    data["view"] = view
-    if result.version is not None:
-        start = result.version.effective or result.version.adopted
-        data["version"] = {
-            "date": start.isoformat() if start else None,
-            "label": result.version.label,
-        }
-    elif doc.texts:
-        data["version"] = None
-        data["version_note"] = result.version_note
     if as_json:
-        emit_json(data)
+        emit_json(status_json(doc, view, on=on))
         return
     since = f"，自{result.since.isoformat()}起" if result.since else ""
     click.echo(f"{doc.display_title}")
@@ -159,6 +133,8 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
         click.echo(f"来源：{basis.source}")
     if basis.note:
         click.echo(f"说明：{basis.note}")
+    if basis.inferred:
+        click.echo(f"推定：{inference_note(result)}（日期系推定，非文本载明）")
     if result.version is not None and (result.version.label or result.version.adopted):
         click.echo(f"文本：{result.version.label or result.version.adopted}")
     elif result.version_note:

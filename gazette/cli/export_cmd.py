@@ -16,8 +16,8 @@ from gazette.cli.common import (
     Context,
     emit_json,
     json_option,
+    publication_view_option,
     stderr_is_terminal,
-    view_option,
 )
 from gazette.export import FORMATS
 from gazette.export.bag import make_bag
@@ -63,7 +63,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[str], None] | None]:
     help="Write a BagIt package to this new folder (every visible document unless selected).",
 )
 @click.option("--on", "on", type=DATE, default=None, help="Judge status and text on this date.")
-@view_option
+@publication_view_option
 @json_option
 @click.pass_obj
 def export(

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gazette.cli.common import Context, emit_json, json_option, stderr_is_terminal
+from gazette.cli.common import (
+    Context,
+    emit_json,
+    json_option,
+    ocr_engine_option,
+    stderr_is_terminal,
+    use_ocr_engine,
+)
 
 if TYPE_CHECKING:
     from ingest.pipeline import BatchReport
@@ -23,19 +30,50 @@ if TYPE_CHECKING:
     default=None,
     help="Worker processes for reading and parsing (default: CPU count, at most 4).",
 )
+@click.option(
+    "--include",
+    "include",
+    multiple=True,
+    metavar="GLOB",
+    help="In folders, read only files matching GLOB (name or relative path; repeatable).",
+)
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="In folders, leave out files matching GLOB (name or relative path; repeatable).",
+)
+@ocr_engine_option
 @json_option
 @click.pass_obj
 def ingest(
-    obj: Context, paths: tuple[str, ...], recursive: bool, jobs: int | None, as_json: bool
+    obj: Context,
+    paths: tuple[str, ...],
+    recursive: bool,
+    jobs: int | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    ocr_engine: str | None,
+    as_json: bool,
 ) -> int:
     """Ingest documents and gazette issues (text, Markdown, HTML, DOCX, PDF).
 
     Files already in the archive (same bytes) are reported as duplicates and not read again,
     so an interrupted batch can simply be run again. A file that fails is reported with the
-    reason and the batch goes on; the exit status is 1 if any file failed.
+    reason and the batch goes on; the exit status is 1 if any file failed. Files found in a
+    folder that are not documents (images, data, a licence, plain text with no trace of an
+    official document) are skipped with the reason; name such a file to ingest it anyway.
+    The summary counts the documents the public view hides (disclosure attribute unknown, on
+    request or withheld). Scanned pages are recognised by OCR (RapidOCR unless --ocr-engine
+    or $GAZETTE_OCR_ENGINE says otherwise), with their progress per page; pages recognised
+    before an interruption are not recognised again. Ctrl-C stops at once (exit status 130)
+    and stores nothing partial.
     """
+    from ingest.ocr import progress_to
     from ingest.pipeline import FileResult, ingest_paths
 
+    use_ocr_engine(ocr_engine)
     archive = obj.archive(create=True)
     show_progress = stderr_is_terminal() and not as_json
     progress_bar: Any = None
@@ -63,10 +101,26 @@ def ingest(
             if result.outcome == "failed":
                 progress_bar.console.print(f"[red]failed[/red] {result.error}")
 
+    def on_ocr(label: str, done: int, total: int) -> None:
+        if progress_bar is not None:
+            progress_bar.update(task, description=f"OCR {done}/{total} {label}")
+            if done == total:
+                progress_bar.update(task, description="ingesting")
+        elif not as_json:
+            click.echo(f"OCR {done}/{total} {label}", err=True)
+
     try:
-        report = ingest_paths(
-            archive, paths, recursive=recursive, jobs=jobs, progress=on_result, on_total=on_total
-        )
+        with progress_to(on_ocr):
+            report = ingest_paths(
+                archive,
+                paths,
+                recursive=recursive,
+                jobs=jobs,
+                progress=on_result,
+                on_total=on_total,
+                include=include,
+                exclude=exclude,
+            )
     finally:
         if progress_bar is not None:
             progress_bar.stop()
@@ -78,6 +132,8 @@ def ingest(
             if result.outcome == "failed":
                 if not show_progress:
                     click.echo(f"failed     {result.error}")
+            elif result.outcome == "skipped":
+                click.echo(f"skipped    {result.error}")
             else:
                 merged = f" (added to {', '.join(result.merged)})" if result.merged else ""
                 click.echo(f"{result.outcome:<10} {result.path} -> {ids or '-'}{merged}")
@@ -90,8 +146,16 @@ def ingest(
         summary = report.summary
         click.echo(
             f"{summary['ingested']} ingested, {summary['duplicate']} duplicate, "
-            f"{summary['failed']} failed"
+            f"{summary['failed']} failed, {summary['skipped']} skipped"
         )
+        if report.hidden:
+            click.echo(
+                f"{report.hidden} document(s) of this batch are hidden from the public view"
+                " (disclosure attribute unknown, on request or withheld): review them with"
+                " `gazette report disclosure --view internal`, decide with `gazette disclosure"
+                " set`; `gazette settings set view.default internal` makes the command line"
+                " read the internal view by default"
+            )
     return 0 if report.ok else 1
 
 

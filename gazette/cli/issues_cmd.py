@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from gazette.cli.common import Context, emit_json, json_option, view_option
 from gazette.gazettes import GapReport, find_gaps
 from gazette.model import GazetteIssue, IssueItem
-
-
-def issue_dict(issue: GazetteIssue) -> dict[str, Any]:
-    """An issue for scripts: printed page numbers, OCR marked per issue and per item."""
-    ocr_pages = {page for page, _ in issue.ocr.pages} if issue.ocr else set()
-    return {
-        "gazette": issue.gazette,
-        "year": issue.number.year,
-        "issue": issue.number.first,
-        "numbers": list(issue.number.numbers),
-        "unit": issue.number.unit,
-        "label": str(issue.number),
-        "total": issue.total,
-        "date": issue.date.isoformat() if issue.date else None,
-        "id": issue.id,
-        "source": issue.source_sha256,
-        "page_count": issue.page_count,
-        "needs_ocr": list(issue.needs_ocr),
-        "ocr": None
-        if issue.ocr is None
-        else {
-            "engine": issue.ocr.engine,
-            "confidence": issue.ocr.confidence,
-            "pages": [list(p) for p in issue.ocr.pages],
-        },
-        "items": [_item_dict(item, ocr_pages) for item in issue.items],
-    }
-
-
-def _item_dict(item: IssueItem, ocr_pages: set[int]) -> dict[str, Any]:
-    pdf = item.pdf_pages
-    return {
-        "id": item.doc_id,
-        "seq": item.seq,
-        "title": item.title,
-        "doc_number": str(item.doc_number) if item.doc_number else None,
-        "section": item.section,
-        "pages": list(item.pages) if item.pages else None,
-        "pdf_pages": list(pdf) if pdf else None,
-        "ocr": bool(pdf and any(pdf[0] <= p <= pdf[1] for p in ocr_pages)),
-    }
+from gazette.shapes import issues_json, item_json
 
 
 def _pages(item: IssueItem) -> str:
@@ -70,13 +28,17 @@ def _print_issue(issue: GazetteIssue) -> None:
         notes.append(f"待OCR {len(issue.needs_ocr)}页")
     suffix = f"  ({'，'.join(notes)})" if notes else ""
     click.echo(f"{issue.label}  {date}{suffix}")
+    if len(issue.editions) > 1:
+        click.echo(
+            "  editions: " + ", ".join(f"{e.kind} {(e.source or '-')[:12]}" for e in issue.editions)
+        )
     ocr_pages = {page for page, _ in issue.ocr.pages} if issue.ocr else set()
     if not issue.items and issue.needs_ocr:
         click.echo("  （未识别条目：页面需OCR）")
     for item in issue.items:
         section = f"【{item.section}】" if item.section else ""
         number = f" {item.doc_number}" if item.doc_number else ""
-        mark = " [OCR]" if _item_dict(item, ocr_pages)["ocr"] else ""
+        mark = " [OCR]" if item_json(item, ocr_pages)["ocr"] else ""
         click.echo(
             f"  {item.seq:>3} {section}{item.title}{number} {_pages(item)}"
             f"  {item.doc_id or '-'}{mark}"
@@ -105,13 +67,12 @@ def _print_gaps(reports: list[GapReport]) -> None:
         if report.missing_totals:
             click.echo("  missing totals: " + ", ".join(map(str, report.missing_totals)))
         for dup in report.duplicates:
-            click.echo(f"  duplicate: {dup.label} held by issues {list(dup.issue_ids)}")
+            click.echo(f"  duplicate: {dup.label} held by {'; '.join(dup.issues)}")
         for dup in report.duplicate_totals:
-            click.echo(f"  duplicate total: {dup.label} claimed by issues {list(dup.issue_ids)}")
+            click.echo(f"  duplicate total: {dup.label} claimed by {'; '.join(dup.issues)}")
         for dup in report.editions:
             click.echo(
-                f"  editions: {dup.label} held by issues {list(dup.issue_ids)}"
-                " (the same documents, in several files)"
+                f"  editions: {dup.label} in {len(dup.issues)} files ({', '.join(dup.issues)})"
             )
         for a, b in report.out_of_order:
             click.echo(f"  totals run backwards: {a} → {b}")
@@ -129,8 +90,10 @@ def issues(
 ) -> None:
     """List gazette issues with their items (printed page numbers), oldest first.
 
-    GAZETTE limits the list to one gazette (its full name). Items from recognised scans are
-    marked [OCR]; issues whose scans could not be recognised show the pages that need OCR.
+    GAZETTE limits the list to one gazette (its name with or without 中华人民共和国). Each
+    issue is listed once, with the files it arrived in (its editions: digital, scanned, word,
+    web). Items from recognised scans are marked [OCR]; issues whose scans could not be
+    recognised show the pages that need OCR.
     """
     found = obj.archive().view(view).issues(gazette)
     if year is not None:
@@ -143,7 +106,7 @@ def issues(
             _print_gaps(reports)
         return
     if as_json:
-        emit_json([issue_dict(i) for i in found])
+        emit_json(issues_json(found))
         return
     if not found:
         click.echo("no gazette issues" + (f" of {gazette}" if gazette else ""))

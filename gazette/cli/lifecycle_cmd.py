@@ -24,6 +24,7 @@ from gazette.lifecycle import (
     StatusValue,
     cite,
     describe_provenance,
+    start_inferred,
     status_intervals,
     status_on,
     timeline,
@@ -70,6 +71,7 @@ def timeline_(obj: Context, ref: str, view: str, as_json: bool) -> None:
                             "label": version_label(e.version) if e.version else None,
                             "adopted": _iso(e.version.adopted) if e.version else None,
                             "effective": _iso(e.version.effective) if e.version else None,
+                            "inferred": bool(e.version and start_inferred(doc, e.version)),
                         },
                     }
                     for e in entries
@@ -112,7 +114,8 @@ def timeline_(obj: Context, ref: str, view: str, as_json: bool) -> None:
             if entry.date is None:
                 click.echo("  (text held, undated)")
             else:
-                click.echo(f"  {date}  text version {version_label(entry.version)}")
+                guessed = "（施行日期系推定）" if start_inferred(doc, entry.version) else ""
+                click.echo(f"  {date}  text version {version_label(entry.version)}{guessed}")
     click.echo("status periods:")
     for value, start, end in intervals:
         first = "…" if start == _dt.date.min else start.isoformat()
@@ -280,17 +283,25 @@ def settings(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"    {setting.help}")
 
 
-@settings.command("set")
+def _settings_epilog() -> str:
+    lines = ["\b", "Settings:"]
+    for name, setting in SETTINGS.items():
+        choices = f" [{'|'.join(setting.choices)}]" if setting.choices else ""
+        lines.append(f"  {name}{choices}: {setting.help}")
+    return "\n".join(lines)
+
+
+@settings.command("set", epilog=_settings_epilog())
 @click.argument("name")
 @click.argument("value")
 @click.pass_obj
 def settings_set(obj: Context, name: str, value: str) -> None:
-    """Set NAME to VALUE and re-derive what depends on it."""
+    """Set NAME to VALUE and re-derive what depends on it (see the list below)."""
     changed = obj.archive().set_setting(name, parse_setting(name, value))
     click.echo(f"{name} set; {changed} documents re-derived")
 
 
-@settings.command("unset")
+@settings.command("unset", epilog=_settings_epilog())
 @click.argument("name")
 @click.pass_obj
 def settings_unset(obj: Context, name: str) -> None:
@@ -313,8 +324,16 @@ class Within(click.ParamType):
         match = re.fullmatch(r"\s*(\d+)\s*([dmy]?)\s*", str(value).lower())
         if match is None:
             self.fail(f"{value!r} is not a span (use 180d, 6m or 1y)", param, ctx)
-        n = int(match[1])
-        return n * {"": 1, "d": 1, "m": 30, "y": 365}[match[2]]
+        days = int(match[1]) * {"": 1, "d": 1, "m": 30, "y": 365}[match[2]]
+        if days > _MAX_SPAN:
+            self.fail(
+                f"{value!r} is longer than the calendar ({_MAX_SPAN} days at most)", param, ctx
+            )
+        return days
+
+
+# From 0001-01-01 to 9999-12-31: a longer span reaches past every date.
+_MAX_SPAN = (_dt.date.max - _dt.date.min).days
 
 
 @click.command("expiring")
@@ -354,7 +373,8 @@ def report_expiring(
         return
     if not found:
         click.echo(
-            f"no document's validity period ends between {on} and {on + _dt.timedelta(within)}"
+            f"no document's validity period ends between {on} and"
+            f" {on + _dt.timedelta(min(within, (_dt.date.max - on).days))}"
         )
         return
     for item in found:
@@ -396,7 +416,10 @@ def report_status(
 @json_option
 @click.pass_obj
 def report_unresolved(obj: Context, view: str, as_json: bool) -> None:
-    """References to documents the archive does not hold (or cannot tell apart), kept pending."""
+    """References kept pending: to documents the archive does not hold, cannot tell apart, or
+    holds only as a later act of that title; and possible repeals kept for a person's review
+    (state "review": a clause that comes close to repealing a document without fitting the
+    grammar of a repeal; never applied)."""
     rows = obj.archive().unresolved(view)
     items = []
     for row in rows:
@@ -419,6 +442,8 @@ def report_unresolved(obj: Context, view: str, as_json: bool) -> None:
                 "source": (event_data.get("provenance") or {}).get("source"),
                 "candidates": row["candidates"],
                 "since": row["created_at"],
+                "reason": payload.get("reason"),
+                "sentence": (event_data.get("provenance") or {}).get("excerpt"),
             }
         )
     if as_json:
@@ -431,11 +456,14 @@ def report_unresolved(obj: Context, view: str, as_json: bool) -> None:
         what = item["event"] or item["kind"]
         if item["outcome"]:
             what += f":{item['outcome']}"
+        state = "review" if item["kind"] == "review" else item["state"]
         origin = item["from"] or item["source"] or "-"
         extra = f"  candidates: {', '.join(item['candidates'])}" if item["candidates"] else ""
-        click.echo(
-            f"{item['state']:<9} {item['ref']}  ← {what} {item['date'] or ''} from {origin}{extra}"
-        )
+        click.echo(f"{state:<9} {item['ref']}  ← {what} {item['date'] or ''} from {origin}{extra}")
+        if item["reason"]:
+            click.echo(f"          {item['reason']}")
+        if item["kind"] == "review" and item["sentence"]:
+            click.echo(f"          possible repeal, for review: {item['sentence']}")
 
 
 def register(group: click.Group) -> None:

@@ -10,6 +10,7 @@ import click
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.search import SearchResults
 from gazette.search.results import STATUS_VALUES
+from gazette.shapes import search_json
 
 
 def _plain(snippet: str) -> str:
@@ -115,7 +116,7 @@ def search(
         )
     )
     if as_json:
-        emit_json({"view": view, **results.as_json()})
+        emit_json(search_json(results, view))
         return
     _print(results, offset)
 

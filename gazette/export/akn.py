@@ -58,6 +58,7 @@ DOC_NAMES = {
 
 _EVENT_TYPES = {
     EventKind.PROMULGATED: "generation",
+    EventKind.APPROVED: "generation",
     EventKind.EFFECTIVE: "generation",
     EventKind.RENEWED: "generation",
     EventKind.VALID_UNTIL: "repeal",
@@ -71,6 +72,7 @@ _EVENT_TYPES = {
 }
 _EVENT_LABELS = {
     EventKind.PROMULGATED: "公布",
+    EventKind.APPROVED: "批准",
     EventKind.EFFECTIVE: "施行",
     EventKind.RENEWED: "继续有效",
     EventKind.VALID_UNTIL: "有效期届满",

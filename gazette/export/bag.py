@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +37,7 @@ from gazette.export import format_module
 from gazette.export.bulk import ExportedFile, file_name, load
 from gazette.export.rendition import build
 from gazette.model import DisclosureAttribute
+from gazette.staging import staging as staging_folder
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
@@ -109,11 +109,6 @@ def _original_publishable(archive: Archive, sha256: str) -> bool:
     return bool(ids)
 
 
-def _staging(destination: Path) -> Path:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=destination.parent, prefix=f".{destination.name}.bagging-"))
-
-
 def make_bag(
     archive: Archive,
     destination: Path,
@@ -154,8 +149,10 @@ def make_bag(
             f"{destination} already exists",
             hint="a bag is written to a new folder; an existing folder is never bagged in place",
         )
-    staging = _staging(destination)
-    try:
+    # Built in a staging folder beside the destination, locked and registered in the archive
+    # while it is built: if this process dies, the next writer (or bag) removes it.
+    prefix = f".{destination.name}.bagging-"
+    with staging_folder(archive.root, destination.parent, prefix) as staging:
         report = _fill(archive, reader, staging, ids, formats, on, progress)
         info = {
             "Source-Organization": organization or "gazette archive",
@@ -177,9 +174,6 @@ def make_bag(
         if destination.exists():
             destination.rmdir()  # empty, checked above
         os.replace(staging, destination)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     files = tuple(
         attrs.evolve(f, path=Path("data") / f.path) if f.path is not None else f
         for f in report["files"]

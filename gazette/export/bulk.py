@@ -9,6 +9,7 @@ link to or name of a hidden document.
 from __future__ import annotations
 
 import datetime as _dt
+import glob
 import hashlib
 import os
 import tempfile
@@ -99,10 +100,30 @@ def select(
     return [i for i in ids if not (i in seen or seen.add(i))]  # type: ignore[func-returns-value]
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to a file through a temporary file in the same folder."""
+    """Write bytes to a file through a temporary file in the same folder.
+
+    The temporary file's name holds the writer's process id: one that a killed writer left
+    (it may hold what only the internal view shows) is removed by the next write of the file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        owner = stale.name[len(path.name) + 2 :].split("-", 1)[0]
+        if owner.isdigit() and not _pid_alive(int(owner)):
+            stale.unlink(missing_ok=True)
+    handle, temp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".part"
+    )
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

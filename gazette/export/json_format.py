@@ -18,6 +18,7 @@ from gazette.model import (
     InterpretationLink,
     LifecycleEvent,
     Provenance,
+    ProvenanceKind,
     Publication,
     TextVersion,
 )
@@ -59,6 +60,7 @@ def status_dict(status: Status) -> dict[str, Any]:
             "source": basis.source,
             "note": basis.note,
             "articles": list(basis.articles),
+            "inferred": basis.inferred,
         },
         "mark": status.mark() if status.value.marked else None,
     }
@@ -80,6 +82,7 @@ def event_dict(event: LifecycleEvent) -> dict[str, Any]:
             "id": event.acting.resolved_id,
         },
         "note": event.note,
+        "inferred": event.provenance.kind == ProvenanceKind.INFERRED,
         "source": describe_provenance(event),
         "provenance": provenance_dict(event.provenance),
     }

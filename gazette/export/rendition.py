@@ -157,8 +157,19 @@ def status_text(status: Status) -> str:
     if status.value == StatusValue.NOT_YET_IN_FORCE and status.version is not None:
         start = status.version.effective
         if start is not None:
-            return f"{status.label}（自{chinese_date(start)}起施行）"
+            note = f"；{status.basis.note}" if status.basis.inferred and status.basis.note else ""
+            return f"{status.label}（自{chinese_date(start)}起施行{note}）"
+    if status.basis.inferred and status.since is not None:
+        # An inferred date is shown as one, never as fact.
+        return f"{status.label}（自{chinese_date(status.since)}起；{inference_note(status)}）"
     return status.label
+
+
+def inference_note(status: Status) -> str:
+    """The Chinese note an inferred date carries (``公布日期未载明，按通过日期推定``)."""
+    note = status.basis.note or ""
+    found = re.search(r"[^；;]*推定", note)
+    return found[0].strip() if found else "日期系推定"
 
 
 def ocr_note(ocr: OcrInfo) -> str:
@@ -381,6 +392,7 @@ __all__ = [
     "build",
     "chinese_date",
     "display",
+    "inference_note",
     "parse_header",
     "status_text",
 ]

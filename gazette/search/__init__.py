@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from gazette.errors import InvalidArgument
+from gazette.errors import GazetteError, IndexDamaged, InvalidArgument
 from gazette.search.analysis import AnalyzerConfig
 from gazette.search.base import SearchIndex, StatusSource
 from gazette.search.query import Clause, ParsedQuery, parse_query
@@ -54,14 +54,18 @@ def open_index(
 
     Raises:
         InvalidArgument: an unknown engine.
+        IndexDamaged: the index's files cannot be read (``reindex`` rebuilds them).
     """
     if check_engine(engine) == "whoosh":
-        from gazette.search.whoosh_engine import WhooshIndex
-
-        return WhooshIndex(Path(path), config)
-    from gazette.search.sqlite_engine import SqliteIndex
-
-    return SqliteIndex(Path(path), config)
+        from gazette.search.whoosh_engine import WhooshIndex as engine_class
+    else:
+        from gazette.search.sqlite_engine import SqliteIndex as engine_class  # type: ignore[assignment]
+    try:
+        return engine_class(Path(path), config)
+    except GazetteError:
+        raise
+    except Exception as exc:  # derived data in any state: name it, never a traceback
+        raise IndexDamaged(Path(path), f"{type(exc).__name__}: {exc}") from exc
 
 
 __all__ = [

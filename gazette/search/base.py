@@ -25,21 +25,26 @@ import contextlib
 import datetime as _dt
 import heapq
 import re
+import sqlite3
+import struct
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
 
-from gazette.errors import InvalidArgument, InvalidQuery
+from gazette.errors import IndexDamaged, InvalidArgument, InvalidQuery
 from gazette.search import docsets
 from gazette.search.analysis import AnalyzerConfig, fold
 from gazette.search.query import Clause, ParsedQuery, parse_query
 from gazette.search.records import IndexRecord, identifier_key, issue_keys
 from gazette.search.results import Hit, SearchFilters, SearchResults
 from gazette.search.snippets import make_snippet
+
+# What reading a damaged index raises (the engines' storage: SQLite pages, Whoosh files).
+INDEX_DAMAGE = (sqlite3.DatabaseError, OSError, EOFError, struct.error)
 
 TITLE_BOOST = 3.0
 RERANK_DEPTH = 50
@@ -50,6 +55,19 @@ _SMALL = 200
 # The status of every document on a date: (date) -> {doc_id: status}. Supplied by the archive
 # from the catalog's status intervals; ``None`` when the index is used on its own.
 StatusSource = Callable[[_dt.date], dict[str, str]]
+
+
+@attrs.frozen(eq=False)
+class Allowed:
+    """What a search may find, decided by the catalog when the search runs.
+
+    Attributes:
+        revisions: document id → the catalog revision its index entry must have.
+        token: names this state of the catalog (equal tokens, equal revisions).
+    """
+
+    revisions: Mapping[str, int]
+    token: Any
 
 
 @attrs.frozen
@@ -141,6 +159,8 @@ class Generation:
         self._sets: dict[Any, int] = {}
         self._statuses: dict[_dt.date, tuple[dict[str, int], dict[str, str]]] = {}
         self._by_date: list[int] | None = None
+        # The set a caller allowed last (see Allowed), with its token.
+        self.allowed: tuple[Any, int] | None = None
         # What engines compute from this state (cleared on every change), and their
         # bookkeeping of how far it has followed the index (kept).
         self.cache: dict[Any, Any] = {}
@@ -189,6 +209,7 @@ class Generation:
         self._sets.clear()
         self._statuses.clear()
         self._by_date = None
+        self.allowed = None
         self.cache.clear()
 
     # --- sets ------------------------------------------------------------------------------
@@ -367,6 +388,7 @@ class SearchIndex(abc.ABC):
         status_source: StatusSource | None = None,
         today: _dt.date | None = None,
         exclude_ids: Collection[str] = (),
+        allowed: Allowed | None = None,
     ) -> SearchResults:
         """Run a query.
 
@@ -383,6 +405,9 @@ class SearchIndex(abc.ABC):
             today: the date statuses are taken on when ``valid_on`` is not given.
             exclude_ids: documents to leave out of hits, totals and facets (entries the
                 caller knows to be stale).
+            allowed: the only documents that may be found, each with the catalog revision
+                its entry must have been written at (an entry of another revision, one the
+                index kept from before a change, is left out of hits, totals and facets).
 
         Raises:
             InvalidQuery: the query cannot be parsed or is empty without filters.
@@ -396,19 +421,23 @@ class SearchIndex(abc.ABC):
         parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
         if parsed.empty and not filters.active:
             raise InvalidQuery(query if isinstance(query, str) else "", "nothing to search for")
-        with self._reading():
-            return self._search(
-                parsed,
-                public_only,
-                filters,
-                limit,
-                offset,
-                sort,
-                facets,
-                status_source,
-                today,
-                exclude_ids,
-            )
+        try:
+            with self._reading():
+                return self._search(
+                    parsed,
+                    public_only,
+                    filters,
+                    limit,
+                    offset,
+                    sort,
+                    facets,
+                    status_source,
+                    today,
+                    exclude_ids,
+                    allowed,
+                )
+        except INDEX_DAMAGE as exc:
+            raise IndexDamaged(self.path, f"{type(exc).__name__}: {exc}") from exc
 
     def _search(
         self,
@@ -422,6 +451,7 @@ class SearchIndex(abc.ABC):
         status_source: StatusSource | None,
         today: _dt.date | None,
         exclude_ids: Collection[str] = (),
+        allowed: Allowed | None = None,
     ) -> SearchResults:
         gen = self._current()
         on = filters.valid_on or today or _dt.date.today()
@@ -434,6 +464,8 @@ class SearchIndex(abc.ABC):
         stale = [gen.nums[i] for i in exclude_ids if i in gen.nums]
         if stale:
             matched &= ~docsets.from_ids(stale, gen.size)
+        if allowed is not None:
+            matched &= _allowed_set(gen, allowed)
         if parsed.groups:
             matched &= self._matches(gen, parsed.groups, public_only)
         for clause in parsed.excluded:
@@ -668,6 +700,25 @@ class SearchIndex(abc.ABC):
             counts = Counter({s: docsets.count(bits & matched) for s, bits in statuses[0].items()})
             out["status"] = {s: n for s, n in counts.most_common() if n}
         return out
+
+
+def _allowed_set(gen: Generation, allowed: Allowed) -> int:
+    """The entries of ``allowed`` indexed at the revision it gives (cached per generation for
+    the last token seen)."""
+    cached = gen.allowed
+    if cached is not None and cached[0] == allowed.token:
+        return cached[1]
+    nums = []
+    docs = gen.docs
+    for doc_id, rev in allowed.revisions.items():
+        num = gen.nums.get(doc_id)
+        if num is not None:
+            meta = docs[num]
+            if meta is not None and meta.rev == rev:
+                nums.append(num)
+    bits = docsets.from_ids(nums, gen.size)
+    gen.allowed = (allowed.token, bits)
+    return bits
 
 
 _ASCII_ALNUM = re.compile(r"[0-9a-z]")

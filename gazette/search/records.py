@@ -9,6 +9,7 @@ import unicodedata
 import attrs
 
 from gazette.model import Document
+from gazette.redaction import WITHHELD_PLACEHOLDER, WITHHELD_VERSION
 
 _SPACES = re.compile(r"\s+")
 
@@ -82,22 +83,40 @@ class IndexRecord:
         return None
 
 
-def record_for(doc: Document, rev: int, *, public: bool) -> IndexRecord:
+def record_for(
+    doc: Document, rev: int, *, public: bool, shown: Document | None = None
+) -> IndexRecord:
     """The index record of a stored document.
 
     Args:
         doc: the document as loaded from the catalog.
         rev: its catalog revision.
         public: whether the public view may see it (decided by the disclosure rules).
+        shown: the document as the public view shows it, when that differs (a partial
+            disclosure): its title, number and text are what the public searches, and the
+            rest of the stored document is kept as restricted text.
     """
     assert doc.id is not None
     text = doc.text
     body_parts: list[str] = []
     restricted: list[str] = []
-    withheld = set(doc.disclosure.withheld_blocks)
-    if text is not None:
-        for index, block in enumerate(text.blocks):
-            (restricted if index in withheld else body_parts).append(block.text)
+    if shown is not None:
+        public_text = shown.text
+        body_parts = [
+            block.text
+            for block in (public_text.blocks if public_text is not None else ())
+            if block.text not in (WITHHELD_PLACEHOLDER, WITHHELD_VERSION)
+        ]
+        visible = set(body_parts)
+        if shown.title != doc.title and doc.title:
+            restricted.append(doc.title)
+        if text is not None:
+            restricted.extend(block.text for block in text.blocks if block.text not in visible)
+        meta = shown
+    else:
+        if text is not None:
+            body_parts = [block.text for block in text.blocks]
+        meta = doc
     gazette_pubs = [p for p in doc.publications if p.channel == "gazette"]
     gazettes = tuple(sorted({p.name for p in gazette_pubs if p.name}))
     issues: set[str] = set()
@@ -106,21 +125,21 @@ def record_for(doc: Document, rev: int, *, public: bool) -> IndexRecord:
             issues.update(issue_keys(p.name, p.issue.year, p.issue.numbers))
     identifiers = tuple(
         identifier_key(value)
-        for value in (doc.registration_number, doc.index_number)
+        for value in (meta.registration_number, meta.index_number)
         if value and value.strip()
     )
     return IndexRecord(
         id=doc.id,
         rev=rev,
-        title=doc.title or "",
+        title=meta.title or "",
         body="\n".join(body_parts),
         restricted="\n".join(restricted),
-        numbers=(str(doc.doc_number),) if doc.doc_number else (),
+        numbers=(str(meta.doc_number),) if meta.doc_number else (),
         identifiers=identifiers,
-        issuers=doc.issuers,
-        doc_type=doc.doc_type,
-        written=doc.written_date,
-        published=doc.published_date,
+        issuers=meta.issuers,
+        doc_type=meta.doc_type,
+        written=meta.written_date,
+        published=meta.published_date,
         disclosure=doc.disclosure.attribute.value,
         public=public,
         gazettes=gazettes,

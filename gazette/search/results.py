@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
+from gazette.dates import to_optional_date
 from gazette.errors import InvalidArgument
 
 DateField = Literal["written", "published"]
@@ -61,12 +62,12 @@ class SearchFilters:
 
     issuer: str | None = None
     doc_type: str | None = None
-    date_from: _dt.date | None = None
-    date_to: _dt.date | None = None
+    date_from: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
+    date_to: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     date_field: DateField = attrs.field(default="written", validator=_check_date_field)
     gazette: str | None = None
     year: int | None = None
-    valid_on: _dt.date | None = None
+    valid_on: _dt.date | None = attrs.field(default=None, converter=to_optional_date)
     status: tuple[str, ...] = attrs.field(default=(), converter=_statuses)
 
     @property

@@ -77,6 +77,7 @@ from gazette.search.analysis import (
 )
 from gazette.search.base import TITLE_BOOST, DocMeta, Generation, SearchIndex, TextSpec
 from gazette.search.records import IndexRecord
+from gazette.workers import process_pool
 
 DB_NAME = "fts5.sqlite"
 FORMAT = "1"
@@ -320,7 +321,7 @@ class SqliteIndex(SearchIndex):
         if procs > 1:
             # Fork: the workers need nothing but the analysis code, already loaded.
             method = "fork" if "fork" in get_all_start_methods() else "spawn"
-            pool = ProcessPoolExecutor(procs, mp_context=get_context(method))
+            pool = process_pool(procs, get_context(method))
         recorder = common_grams.Recorder(common_grams.listed(self.conn))
         try:
             for batch, (streams, masks) in self._tokenized(records, pool, procs, recorder):

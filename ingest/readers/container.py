@@ -3,7 +3,8 @@
 Before a reader parses anything, :func:`check_zip` refuses a container built to exhaust
 resources or to read what it should not: too many members, a member whose declared size is out
 of proportion to its compressed size, too much in total (zip bombs), encrypted members, and XML
-parts that declare a DTD or entities (entity expansion, external entities).
+parts that declare a DTD or entities in any encoding or place (entity expansion, external
+entities: :func:`ingest.safety.check_xml`).
 :func:`parse_xml` then parses one part without resolving entities, loading DTDs or reaching
 the network, and :func:`resolve` turns a reference inside the package into a member name,
 refusing one that climbs out of the package.
@@ -19,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from gazette.errors import CorruptFile, EncryptedFile, UnsafeFile
+from ingest.safety import check_xml
 
 MAX_MEMBERS = 5000
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -64,12 +66,7 @@ def check_zip(path: Path, kind: str) -> None:
             for member in members:
                 if member.filename.lower().endswith((".xml", ".rels")):
                     with archive.open(member) as handle:
-                        head = handle.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise UnsafeFile(
-                            path,
-                            f"{member.filename} declares a DTD or entities (entity expansion)",
-                        )
+                        check_xml(path, member.filename, handle)
     except zipfile.BadZipFile as exc:
         raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
@@ -93,8 +90,7 @@ def parse_xml(path: Path, archive: zipfile.ZipFile, name: str) -> Any:
         data = archive.read(info)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
         raise CorruptFile(path, f"{name} cannot be read ({exc})") from exc
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise UnsafeFile(path, f"{name} declares a DTD or entities (entity expansion)")
+    check_xml(path, name, data)
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:

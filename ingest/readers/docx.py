@@ -18,7 +18,8 @@
 
 The container is checked before python-docx opens it: too many members, a declared
 uncompressed size out of proportion (zip bomb), encrypted members, or XML parts that declare a
-DTD or entities (entity expansion) are refused with :class:`~gazette.errors.UnsafeFile` or
+DTD or entities (in any encoding, anywhere in the part: :func:`ingest.safety.check_xml`) are
+refused with :class:`~gazette.errors.UnsafeFile` or
 :class:`~gazette.errors.EncryptedFile`.
 """
 

@@ -14,11 +14,14 @@ The shape (as the public law collections write it)::
 
     第一条 为了保障公民、法人和其他组织依法获取政府信息，……
 
-The ``#`` line is the title (style ``title``); the lines between it and ``<!-- INFO END -->`` are
-the 题注 (style ``subtitle``) — without the marker, parenthesised or dated lines right under the
-title are; ``##`` and ``###`` are chapter and section headings (styles ``h2``, ``h3``); every
-other paragraph is a line of its own (style ``p``). Inline markup (emphasis, links, code) is
-reduced to its text; a table row becomes one line with tab-separated cells.
+The ``#`` line is the title (style ``title``); a second ``#`` line right under it names a part
+of a code (style ``part-title``: ``# 中华人民共和国民法典`` then ``# 物权编``); the lines between
+them and ``<!-- INFO END -->`` are the 题注 (style ``subtitle``) — without the marker,
+parenthesised or dated lines right under the title are. A 题注 entry wrapped inside a title
+(``…《关于修改〈X〉`` / ``的决定》修正``, paragraphs apart) is joined back into one line. ``##`` and
+``###`` are chapter and section headings (styles ``h2``, ``h3``); every other paragraph is a
+line of its own (style ``p``). Inline markup (emphasis, links, code) is reduced to its text; a
+table row becomes one line with tab-separated cells.
 """
 
 from __future__ import annotations
@@ -40,12 +43,20 @@ _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])")
+_CODE = re.compile(r"`([^`]+)`")
+_MARKUP = re.compile(r"[!\[*_`<\\]")
 # A backslash before ASCII punctuation escapes it (CommonMark): the character is text. The
 # Markdown export escapes only what a renderer would take for markup (``9\\. I类``).
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _inline(text: str) -> str:
+    if _MARKUP.search(text) is None:
+        return text  # most lines of a law carry no markup
     if text.startswith("【") and text.endswith("】"):
         return _markup(text)  # an export's header line: written verbatim, nothing escaped
     escaped: list[str] = []
@@ -60,11 +71,11 @@ def _inline(text: str) -> str:
 
 
 def _markup(text: str) -> str:
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: alt text
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links: their text
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", text)
-    text = re.sub(r"`([^`]+)`", r"\1", text)
+    text = _IMAGE.sub(r"\1", text)  # images: alt text
+    text = _LINK.sub(r"\1", text)  # links: their text
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _CODE.sub(r"\1", text)
     # HTML tags go; a title in angle brackets inside 《》 (``《关于修改<X法>的决定》``) is text.
     return _TAG.sub("", text)
 
@@ -85,7 +96,8 @@ def _blocks(text: str) -> list[tuple[str, str]]:
             flush()
             blocks.append(("info-end", ""))
             continue
-        line = _COMMENT.sub("", line)
+        if "<!--" in line:
+            line = _COMMENT.sub("", line)
         stripped = line.strip()
         if not stripped or _RULE.match(stripped):
             flush()
@@ -101,7 +113,8 @@ def _blocks(text: str) -> list[tuple[str, str]]:
                 cells = [c.strip() for c in stripped.strip("|").split("|")]
                 blocks.append(("table", "\t".join(cells)))
             continue
-        stripped = re.sub(r"^(>\s*)+", "", stripped)
+        if stripped.startswith(">"):
+            stripped = re.sub(r"^(>\s*)+", "", stripped)
         stripped = (
             re.sub(r"^([-*+]|\d+\.)\s+(?=\S)", "", stripped)
             if stripped[:1] in "-*+"
@@ -136,6 +149,8 @@ def read(path: Path) -> RawDocument:
             seen_title = True
             in_info = True
             lines.append(Line(cleaned, style="title", align="center", bold=True))
+        elif kind == "heading-1" and in_info and lines[-1].style in ("title", "part-title"):
+            lines.append(Line(cleaned, style="part-title", align="center", bold=True))
         elif kind.startswith("heading-"):
             in_info = False
             lines.append(Line(cleaned, style=f"h{kind[-1]}", align="center", bold=True))
@@ -143,13 +158,21 @@ def read(path: Path) -> RawDocument:
             in_info = False
             lines.append(Line(content, style="table", table=True))
         elif in_info and (has_marker or _looks_like_note(cleaned)):
-            lines.append(Line(cleaned, style="subtitle"))
+            if lines[-1].style == "subtitle" and _unclosed(lines[-1].text):
+                lines[-1] = Line(lines[-1].text + cleaned, style="subtitle")
+            else:
+                lines.append(Line(cleaned, style="subtitle"))
         else:
             in_info = False
             lines.append(Line(cleaned, style="p"))
     if not lines:
         raise EmptyDocument(path, "no text in the Markdown file")
     return RawDocument(name=str(path), format="md", lines=lines)
+
+
+def _unclosed(text: str) -> bool:
+    """Whether a 题注 line stops inside a title (more 《 than 》): its entry goes on."""
+    return text.count("《") > text.count("》")
 
 
 def _looks_like_note(text: str) -> bool:

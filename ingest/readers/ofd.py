@@ -307,6 +307,8 @@ def read(path: Path) -> RawDocument:
             )
         raise EmptyDocument(path, f"no text on any of {page_count} pages")
     body, furniture = split_furniture(pages)
+    if not body:
+        raise EmptyDocument(path, "only page numbers and running headers")
     lines, spans = paragraphs(body, {page.number: page.width for page in pages})
     start, end = chrome_bounds(lines)
     chrome = [*lines[:start], *lines[end:]]

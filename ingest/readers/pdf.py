@@ -350,6 +350,8 @@ def read(path: Path) -> RawDocument:
         raise EmptyDocument(path, f"no text on any of {page_count} pages")
     metadata, above_table = strip_portal_table(pages)
     body, furniture = split_furniture(pages)
+    if not body:
+        raise EmptyDocument(path, "only page numbers and running headers")
     furniture = sorted([*above_table, *furniture], key=lambda row: (row.page, row.top))
     lines, spans = paragraphs(body, {page.number: page.width for page in pages})
     start, end = chrome_bounds(lines)

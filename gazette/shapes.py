@@ -1,0 +1,143 @@
+"""The JSON answers of the command line's ``--json`` and of the web API, built in one place.
+
+``gazette list|show|status|search|issues --json`` print these, and ``/api/v1/…`` returns them,
+so a script gets the same data from either. Each function takes what a view returned and the
+name of that view; dates are ISO ``YYYY-MM-DD`` or ``null``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from gazette.export.json_format import document_dict, status_dict
+from gazette.lifecycle import status_on
+from gazette.model import Document, GazetteIssue, IssueItem
+
+if TYPE_CHECKING:
+    from gazette.search import SearchResults
+    from gazette.views import DocumentSummary
+
+
+def list_json(rows: Iterable[DocumentSummary], view: str) -> dict[str, Any]:
+    """``gazette list --json``."""
+    return {
+        "view": view,
+        "documents": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "doc_number": r.doc_number,
+                "doc_type": r.doc_type,
+                "issuers": list(r.issuers),
+                "written_date": r.written_date.isoformat() if r.written_date else None,
+                "parent_id": r.parent_id,
+            }
+            for r in rows
+        ],
+    }
+
+
+def show_json(
+    doc: Document, view: str, *, on: _dt.date | None = None, with_text: bool = False
+) -> dict[str, Any]:
+    """``gazette show --json``: everything about a document, its status on ``on`` (today by
+    default) and, with ``with_text``, its text."""
+    data = document_dict(doc, on=on, with_text=with_text, status=status_on(doc, on))
+    data["view"] = view
+    return data
+
+
+def status_json(doc: Document, view: str, *, on: _dt.date | None = None) -> dict[str, Any]:
+    """``gazette status --json``: the status on a date, its basis, and the text version then."""
+    result = status_on(doc, on)
+    data = {"id": doc.id, "title": doc.title, **status_dict(result)}
+    data["status"] = data.pop("value")
+    data["view"] = view
+    if result.version is not None:
+        start = result.version.effective or result.version.adopted
+        data["version"] = {
+            "date": start.isoformat() if start else None,
+            "label": result.version.label,
+        }
+    elif doc.texts:
+        data["version"] = None
+        data["version_note"] = result.version_note
+    return data
+
+
+def search_json(results: SearchResults, view: str) -> dict[str, Any]:
+    """``gazette search --json``: total, hits with snippets, facet counts."""
+    return {"view": view, **results.as_json()}
+
+
+def issue_json(issue: GazetteIssue) -> dict[str, Any]:
+    """One issue of ``gazette issues --json``: printed page numbers, OCR marked per issue and
+    per item."""
+    ocr_pages = {page for page, _ in issue.ocr.pages} if issue.ocr else set()
+    return {
+        "gazette": issue.gazette,
+        "year": issue.number.year,
+        "issue": issue.number.first,
+        "numbers": list(issue.number.numbers),
+        "unit": issue.number.unit,
+        "label": str(issue.number),
+        "total": issue.total,
+        "date": issue.date.isoformat() if issue.date else None,
+        "id": issue.id,
+        "source": issue.source_sha256,
+        "page_count": issue.page_count,
+        "needs_ocr": list(issue.needs_ocr),
+        "ocr": None
+        if issue.ocr is None
+        else {
+            "engine": issue.ocr.engine,
+            "confidence": issue.ocr.confidence,
+            "pages": [list(p) for p in issue.ocr.pages],
+        },
+        "editions": [
+            {
+                "source": e.source,
+                "kind": e.kind,
+                "page_count": e.page_count,
+                "needs_ocr": list(e.needs_ocr),
+                "ocr": None
+                if e.ocr is None
+                else {"engine": e.ocr.engine, "confidence": e.ocr.confidence},
+            }
+            for e in issue.editions
+        ],
+        "items": [item_json(item, ocr_pages) for item in issue.items],
+    }
+
+
+def item_json(item: IssueItem, ocr_pages: set[int]) -> dict[str, Any]:
+    """One item of an issue; ``ocr`` when a page it occupies was recognised by OCR."""
+    pdf = item.pdf_pages
+    return {
+        "id": item.doc_id,
+        "seq": item.seq,
+        "title": item.title,
+        "doc_number": str(item.doc_number) if item.doc_number else None,
+        "section": item.section,
+        "pages": list(item.pages) if item.pages else None,
+        "pdf_pages": list(pdf) if pdf else None,
+        "ocr": bool(pdf and any(pdf[0] <= p <= pdf[1] for p in ocr_pages)),
+    }
+
+
+def issues_json(issues: Iterable[GazetteIssue]) -> list[dict[str, Any]]:
+    """``gazette issues --json``."""
+    return [issue_json(issue) for issue in issues]
+
+
+__all__ = [
+    "issue_json",
+    "issues_json",
+    "item_json",
+    "list_json",
+    "search_json",
+    "show_json",
+    "status_json",
+]

@@ -1,0 +1,62 @@
+"""Template filters: dates in Chinese, search snippets as safe HTML, status marks."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import re
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from gazette.changes import kind_label
+from gazette.model import Ground
+
+_MARK = re.compile(r"(</?em>)")
+
+
+def snippet_html(snippet: str | None) -> Markup:
+    """A search snippet with its matches in ``<mark>``; everything else is text.
+
+    The engine escapes the snippet and marks matches with ``<em>``; this escapes every piece
+    again after decoding it, so no markup but the marks can come through.
+    """
+    out = []
+    for piece in _MARK.split(snippet or ""):
+        if piece == "<em>":
+            out.append("<mark>")
+        elif piece == "</em>":
+            out.append("</mark>")
+        else:
+            out.append(html.escape(html.unescape(piece)))
+    return Markup("".join(out))
+
+
+def cn_date(value: _dt.date | _dt.datetime | str | None) -> str:
+    """``2024年11月1日`` (``—`` when unknown)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            day = _dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def iso(value: _dt.date | _dt.datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def install(env: jinja2.Environment) -> None:
+    env.filters["snippet"] = snippet_html
+    env.filters["cn_date"] = cn_date
+    env.filters["iso"] = iso
+    env.globals["today"] = _dt.date.today
+    env.globals["grounds_list"] = list(Ground)
+    env.globals["kind_label"] = kind_label
+
+
+__all__: list[Any] = ["cn_date", "install", "iso", "snippet_html"]
