@@ -608,6 +608,18 @@ def load_publications(conn: sqlite3.Connection, doc_id: str) -> tuple[Publicatio
     return tuple(out)
 
 
+def _source_notes(detail: str | None) -> tuple[str, ...]:
+    """The notes a source's detail keeps for the documents read from it."""
+    if not detail:
+        return ()
+    try:
+        value = json.loads(detail)
+    except ValueError:
+        return ()
+    notes = value.get("notes") if isinstance(value, dict) else None
+    return tuple(str(note) for note in notes) if isinstance(notes, list) else ()
+
+
 def load_sources(conn: sqlite3.Connection, doc_id: str) -> tuple[SourceFile, ...]:
     rows = fetch_all(
         conn,
@@ -615,7 +627,16 @@ def load_sources(conn: sqlite3.Connection, doc_id: str) -> tuple[SourceFile, ...
         " WHERE d.doc_id = ? ORDER BY s.ingested_at, s.sha256",
         (doc_id,),
     )
-    return tuple(SourceFile(r["sha256"], r["format"], r["path"], r["size"]) for r in rows)
+    return tuple(
+        SourceFile(
+            r["sha256"],
+            r["format"],
+            r["path"],
+            r["size"],
+            notes=_source_notes(r["detail"]),
+        )
+        for r in rows
+    )
 
 
 def load_interpretations(conn: sqlite3.Connection, doc_id: str) -> tuple[InterpretationLink, ...]:

@@ -561,15 +561,18 @@ class SourceFile:
 
     Attributes:
         sha256: content hash of the bytes.
-        format: ``txt``, ``md``, ``html``, ``docx``, ``pdf``.
+        format: ``txt``, ``md``, ``html``, ``docx``, ``pdf``, ``ofd``.
         path: the path it was ingested from (as given).
         size: size in bytes.
+        notes: what a reader of the document should know about this file (an export of the
+            archive whose body was edited after export).
     """
 
     sha256: str
     format: str
     path: str
     size: int
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str, eq=False)
 
 
 # --- the document --------------------------------------------------------------------------

@@ -147,6 +147,8 @@ _ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]")
 _ATTACHMENT_HEAD = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
 _CC = re.compile(r"^(抄\s*送|抄\s*报)\s*[:：]")
 _MAIN_RECIPIENTS = re.compile(r"^主\s*送\s*[:：]")
+_TOC_HEAD = re.compile(r"^(目录|目次)[:：]?$")
+_LONG_TITLE = 36  # characters: longer than two lines of a title in 2号 type
 
 _NUMBERED_UNIT = re.compile(
     r"^(?P<unit>第[一二三四五六七八九十百千零〇两]+(?:条(?:之[一二三四五六七八九十]+)?|章|节|编|分编))"
@@ -357,15 +359,21 @@ def _title_run(lines: Sequence[Line], start: int) -> list[int]:
         text = lines[k].text
         if lines[k].table or not _titleish(text) or lines[k].style in ("subtitle", "part-title"):
             break  # a table row, a 题注 or a code's part is never part of a title
+        if _TOC_HEAD.match(squeeze(text)):
+            break  # 目录: what follows is a table of contents, never more of the title
         if run and squeeze(text).startswith(("（", "(")):
             break  # a 题注 or note after the title
         if run and _is_subtitle(lines[k]):
             break  # a 题注 entry as plain text writes it (2019年6月25日 …会议通过)
         run.append(k)
         k += 1
-        if doc_type_of(squeeze("".join(lines[j].text for j in run))) and not (
+        joined = squeeze("".join(lines[j].text for j in run))
+        if (doc_type_of(joined) or len(joined) >= _LONG_TITLE) and not (
             k < len(lines) and _continues_title(lines[k].text)
         ):
+            # A 文种 ends the title; so does a title already as long as titles get, which
+            # keeps the title of a text without one (a form) the same when it is read again
+            # from an export, where it stands on one line.
             break
     return run
 

@@ -33,7 +33,7 @@ import attrs
 
 from gazette.archive import Submission
 from gazette.errors import CorruptFile, EmptyDocument, IngestError, UnsafeFile
-from gazette.model import Document, GazetteIssue, OcrInfo, SourceFile
+from gazette.model import Document, GazetteIssue, OcrInfo, OcrPage, SourceFile
 from gazette.store import sha256_file
 from ingest import gazette_issue, ocr, toc
 from ingest.gazette_layout import pdf_info, to_raw
@@ -88,7 +88,7 @@ def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
                 f"{len(raw.needs_ocr)} page(s) need OCR and were not recognised: {reason}",
             ),
         )
-    recognised = _recognise(path, raw.needs_ocr, raw.name, raw.metadata)
+    recognised = _recognise(path, raw.needs_ocr, raw.name, raw.metadata, raw.format)
     spans = raw.extra.get("page_spans") or [(line.page, line.page) for line in raw.lines]
     merged = sorted(
         zip(
@@ -116,10 +116,15 @@ def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
 
 
 def _recognise(
-    path: Path, pages: Sequence[int], name: str, metadata: dict[str, str]
+    path: Path, pages: Sequence[int], name: str, metadata: dict[str, str], fmt: str = "pdf"
 ) -> RawDocument:
-    """OCR of PDF pages, as paragraphs (``extra["ocr_pages"]``: what was read on each page)."""
-    recognised = ocr.recognise_pages(path, pages, label=name)
+    """OCR of PDF pages (rendered by PDFium) or OFD pages (drawn from their paths and images,
+    :mod:`ingest.readers.ofd_render`), as paragraphs (``extra["ocr_pages"]``: what was read on
+    each page)."""
+    if fmt == "ofd":
+        recognised = _recognise_ofd(path, list(pages))
+    else:
+        recognised = ocr.recognise_pages(path, pages, label=name)
     failed = ocr.failures(recognised)
     warnings = (
         [f"{len(failed)} page(s) could not be recognised and need OCR: " + "; ".join(failed)]
@@ -136,6 +141,24 @@ def _recognise(
     return attrs.evolve(raw, extra={**raw.extra, "ocr_pages": tuple(recognised)})
 
 
+def _recognise_ofd(path: Path, numbers: list[int]) -> list[OcrPage]:
+    """OFD pages without a text layer, drawn and recognised as page images."""
+    from ingest.ocr.engines import get_engine
+    from ingest.readers import ofd_render
+
+    ocr.require()
+    dpi = get_engine(None).dpi
+    rendered = list(ofd_render.render(path, numbers, dpi))
+    recognised = ocr.recognise_images(
+        [image for image, _, _, _ in rendered],
+        dpi=dpi,
+        sizes=[(width, height) for _, _, width, height in rendered],
+    )
+    return [
+        attrs.evolve(page, page=number) for page, number in zip(recognised, numbers, strict=True)
+    ]
+
+
 def from_raw(raw: RawDocument, path: Path, source: SourceFile) -> Submission | None:
     """The submission for a file its reader read (a PDF, a Word file), when it is a gazette
     issue; else ``None``."""
@@ -148,10 +171,15 @@ def scanned(path: Path, source: SourceFile) -> Submission:
     """A PDF with no usable text layer at all: recognised by OCR (then an issue or one
     document), or, when OCR cannot run here, stored as *needs OCR*."""
     reason = ocr.unavailable()
-    page_count, metadata = pdf_info(path)
+    if source.format == "ofd":
+        from ingest.readers import ofd
+
+        page_count, metadata = ofd.info(path)
+    else:
+        page_count, metadata = pdf_info(path)
     if reason is not None:
         return _needs_ocr(path, source, page_count, metadata, reason)
-    raw = _recognise(path, range(1, page_count + 1), source.path, metadata)
+    raw = _recognise(path, range(1, page_count + 1), source.path, metadata, source.format)
     if not any(p.error is None for p in raw.extra["ocr_pages"]):
         reasons = "; ".join(ocr.failures(raw.extra["ocr_pages"])[:3])
         return _needs_ocr(

@@ -21,7 +21,14 @@ _NARROW = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f]")
 _CJK_GAP = re.compile(
     rf"(?<=[{_CJK}])[ ]+(?=[{_CJK}0-9A-Za-z])|(?<=[{_CJK}0-9A-Za-z])[ ]+(?=[{_CJK}])"
 )
-_INVISIBLE = re.compile(r"[\u00ad\u200c\u200d\u2060\ufeff]")
+# Invisible characters, and characters no text format can hold (C0 controls other than tab
+# and line breaks, DEL, the non-characters U+FFFE and U+FFFF): they would make an export fail.
+_INVISIBLE = re.compile(
+    r"[\u00ad\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]"
+)
+# Space entities a CMS escaped twice (``&amp;nbsp;``) print as text, and survive into the Word
+# and PDF files made from its pages: they are spaces.
+_ESCAPED_SPACE = re.compile(r"&(?:nbsp|sp|ensp|emsp|thinsp);", re.IGNORECASE)
 
 
 def clean_inline(text: str, *, keep_gaps: bool = False) -> str:
@@ -34,6 +41,8 @@ def clean_inline(text: str, *, keep_gaps: bool = False) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
+    if "&" in text:
+        text = _ESCAPED_SPACE.sub(" ", text)
     text = text.replace("\r", "").replace("\n", "")
     text = _WIDE.sub(GAP if keep_gaps else " ", text)
     text = _NARROW.sub(" ", text)

@@ -55,10 +55,13 @@ class FileResult:
             the folder walked, not read).
         ids: top-level document ids it holds.
         error: the reason it failed, or why it was skipped.
-        reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …).
+        reason: a short code for the failure (``corrupt``, ``encrypted``, ``needs_ocr`` …), or
+            for a file that was stored, ``needs_ocr`` or ``edited_export`` (an export of the
+            archive whose body no longer gives the SHA-256 its header states).
         merged: existing documents the file added a rendition or version to.
         format: the detected format.
-        notes: what an ingested file still lacks (pages that need OCR, and why).
+        notes: what an ingested file still lacks (pages that need OCR, and why), or what is
+            wrong with it (an edited export).
     """
 
     path: str
@@ -88,7 +91,7 @@ class FormatSummary:
     """One row of a batch's summary: the outcomes for one format.
 
     Attributes:
-        format: ``txt``, ``md``, ``html``, ``docx``, ``pdf``, or ``?`` when unknown.
+        format: ``txt``, ``md``, ``html``, ``docx``, ``pdf``, ``ofd``, or ``?`` when unknown.
         ingested, duplicate, failed: file counts.
         reasons: ``(reason, count)`` of the failures, e.g. ``(("corrupt", 2),)``.
     """
@@ -158,7 +161,7 @@ class BatchReport:
             if result.outcome == "failed":
                 reason = result.reason or "failed"
                 row["reasons"][reason] = row["reasons"].get(reason, 0) + 1
-        order = ["txt", "md", "html", "docx", "pdf"]
+        order = ["txt", "md", "html", "docx", "pdf", "ofd"]
         return [
             FormatSummary(
                 fmt,
@@ -505,15 +508,20 @@ def _ingest(
             )
             return
         pending = prepared.state != "stored"
+        edited = bool(prepared.detail.get("edited_export"))
         emit(
             FileResult(
                 source.path,
                 added.outcome,
                 added.ids,
-                reason=prepared.state if pending else None,
+                reason=prepared.state if pending else ("edited_export" if edited else None),
                 merged=added.merged,
                 format=source.format,
-                notes=tuple(prepared.detail.get("warnings", ())) if pending else (),
+                notes=tuple(
+                    prepared.detail.get("warnings", ())
+                    if pending
+                    else prepared.detail.get("notes", ())
+                ),
             )
         )
 

@@ -59,7 +59,7 @@ class RawDocument:
 
     Attributes:
         name: the file's name or path, for messages.
-        format: ``txt``, ``md``, ``html``, ``docx`` or ``pdf``.
+        format: ``txt``, ``md``, ``html``, ``docx``, ``pdf`` or ``ofd``.
         lines: body paragraphs in reading order.
         furniture: running headers, footers and page numbers, kept apart from the body.
         metadata: labelled metadata found outside the body (a portal's 索引号/发文字号 table,

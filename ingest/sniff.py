@@ -24,6 +24,7 @@ HEAD_BYTES = 4096
 MAX_BYTES = {
     "pdf": 512 * 1024 * 1024,
     "docx": 128 * 1024 * 1024,
+    "ofd": 256 * 1024 * 1024,
     "html": 32 * 1024 * 1024,
     "md": 32 * 1024 * 1024,
     "txt": 32 * 1024 * 1024,
@@ -86,7 +87,7 @@ def _binary_kind(head: bytes) -> str | None:
 
 
 def sniff(path: Path) -> str:
-    """The format of a file: ``pdf``, ``docx``, ``html``, ``md`` or ``txt``.
+    """The format of a file: ``pdf``, ``docx``, ``ofd``, ``html``, ``md`` or ``txt``.
 
     Raises:
         EmptyDocument: the file is empty.
@@ -163,6 +164,8 @@ def _sniff_zip(path: Path) -> str:
         raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
     if "word/document.xml" in names:
         return "docx"
+    if any(name.replace("\\", "/").lstrip("/").lower() == "ofd.xml" for name in names):
+        return "ofd"
     if "content.xml" in names and "mimetype" in names:
         raise UnsupportedFormat(path, "an OpenDocument file; save it as .docx")
     if any(name.startswith("xl/") for name in names):

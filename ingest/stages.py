@@ -46,6 +46,7 @@ EXTENSIONS = {
     ".htm": "html",
     ".docx": "docx",
     ".pdf": "pdf",
+    ".ofd": "ofd",
 }
 # A portal's metadata table must name at least two of these to count as one.
 PORTAL_LABELS = ("索引号", "发文字号", "发布日期", "成文日期", "发文机关", "主题分类", "标题")
@@ -166,10 +167,10 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
     try:
         raw = read(path, source.format)
     except NeedsOCR:
-        if source.format != "pdf":
+        if source.format not in ("pdf", "ofd"):
             raise
         return gazette_files.scanned(path, source)
-    if source.format == "pdf":
+    if source.format in ("pdf", "ofd"):
         raw = gazette_files.complete_ocr(raw, path)
     # An export of this archive is one document (its header names the gazette it came from,
     # which must not make it look like an issue).
@@ -179,15 +180,19 @@ def build_submission(path: Path, source: SourceFile) -> Submission:
         return issue
     if not raw.lines:
         raise EmptyDocument(source.path, "no text")
-    document, export_warnings = exported.apply(
-        gazette_files.mark_ocr(document_from(raw), raw.ocr), header
-    )
+    document = gazette_files.mark_ocr(document_from(raw), raw.ocr)
+    edited = exported.check_body(document, header)
+    document, export_warnings = exported.apply(document, header, body_intact=edited is None)
     document, references = lifecycle(document.with_sources(source))
-    warnings = [*raw.warnings, *export_warnings]
+    warnings = [*raw.warnings, *export_warnings, *([edited] if edited else [])]
     named = EXTENSIONS.get(path.suffix.lower())
     if named is not None and named != source.format:
         warnings.append(f"named {path.suffix} but the content is {source.format}: read as such")
     detail: dict[str, object] = {"warnings": warnings} if warnings else {}
+    if edited:
+        # Kept with the source, shown with the document (gazette show) and in the ingest.
+        detail["notes"] = [edited]
+        detail["edited_export"] = True
     state = "stored"
     if raw.needs_ocr:
         # Some pages had no usable text layer: what was read is stored, the rest waits for OCR.

@@ -108,6 +108,43 @@ def govcn_renditions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict
     return render_govcn(bodies, tmp_path_factory.mktemp("govcn-renditions"))
 
 
+@pytest.fixture(scope="session")
+def browser_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The govcn bodies and pages printed to PDF by headless Chromium once per session
+    (``{"01.body": path, "01.page": path, …}``, see ``tests/published.py``)."""
+    from tests.published import chromium_pdfs
+
+    pages = sorted(corpus_path("govcn").glob("*.html"))
+    printed = chromium_pdfs(pages, tmp_path_factory.mktemp("chromium"))
+    if printed is None:
+        pytest.skip("Chromium is not installed: no browser-printed PDFs (Debian: chromium)")
+    return printed
+
+
+@pytest.fixture(scope="session")
+def office_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The govcn portal pages saved as Word files by LibreOffice once per session."""
+    from tests.published import soffice_docx
+
+    pages = sorted(corpus_path("govcn").glob("*.page.html"))
+    saved = soffice_docx(pages, tmp_path_factory.mktemp("office-pages"))
+    if saved is None:
+        pytest.skip("LibreOffice (soffice) is not installed: no Word files saved from pages")
+    return saved
+
+
+@pytest.fixture(scope="session")
+def office_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The govcn bodies and pages printed to PDF by LibreOffice's web layout once per session."""
+    from tests.published import soffice_web_pdfs
+
+    pages = sorted(corpus_path("govcn").glob("*.html"))
+    printed = soffice_web_pdfs(pages, tmp_path_factory.mktemp("office-pdfs"))
+    if printed is None:
+        pytest.skip("LibreOffice (soffice) is not installed: no PDFs of the pages")
+    return printed
+
+
 # --- the web application (fixtures in tests/web_support.py; skipped without the [web] extra) ---
 
 

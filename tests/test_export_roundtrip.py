@@ -33,6 +33,7 @@ READER_MODULES = {
     "html": "ingest.readers.html",
     "docx": "ingest.readers.docx",
     "pdf": "ingest.readers.pdf",
+    "ofd": "ingest.readers.ofd",
 }
 METADATA = (
     "title",
@@ -66,6 +67,9 @@ def corpus_files() -> list[Any]:
         "govcn/*.page.html",
         "laws/*.md",
         "govdoc-cn/*.pdf",
+        "renditions/*.docx",
+        "renditions/*.pdf",
+        "ofd/n.ofd",
     )
     files = sorted(p for pattern in patterns for p in CORPUS.glob(pattern))
     if not files:
@@ -139,6 +143,12 @@ def texts(doc: gazette.Document) -> list[str | None]:
     return own + [h for part in doc.parts for h in texts(part)]
 
 
+def exported_text(doc: gazette.Document) -> list[str]:
+    """The document's txt export, but for the 档案编号 line (a new archive's own id)."""
+    text = format_module("txt").render(doc, on=ON).decode("utf-8")
+    return [line for line in text.splitlines() if not line.startswith("【档案编号")]
+
+
 def reingest(
     doc: gazette.Document, fmt: str, tmp_path: Path
 ) -> tuple[gazette.Document, dict[str, Any]]:
@@ -174,6 +184,7 @@ def test_round_trip_on_the_real_corpus(
         changed = differences(metadata(doc), metadata(again))
         assert not changed, f"{doc.id}: metadata changed through {fmt}: {changed}"
         assert "differs from the SHA-256" not in info["detail"]
+        assert exported_text(again) == exported_text(doc)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -190,6 +201,7 @@ def test_round_trip_on_the_sample_corpus(
         changed = differences(metadata(doc), metadata(again))
         assert not changed, f"{doc.id}: metadata changed through {fmt}: {changed}"
         assert "differs from the SHA-256" not in info["detail"]
+        assert exported_text(again) == exported_text(doc)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -225,3 +237,92 @@ def test_header_metadata_comes_back(tmp_path: Path) -> None:
     assert again.index_number == "QC-2020-00031"
     assert again.subject == "城乡建设、环境保护\\城市道路"
     assert again.published_date == doc.published_date
+
+
+# --- shapes that came back changed ------------------------------------------------------------
+
+# A 印发 notice whose attachment has no 文种 in its title and opens with a 目录 of short lines:
+# the lines were taken into the title (and, through a txt export where the 目录's one-cell table
+# rows are plain lines, all of them were).
+TOC_NOTICE = """<html><head><meta charset="utf-8"></head><body>
+<p style="text-align:center">国务院办公厅关于印发国家中长期发展纲要的通知</p>
+<p style="text-align:center">国办函〔2005〕57号</p>
+<p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p>
+<p>《国家中长期发展纲要》已经国务院同意，现印发给你们，请认真贯彻执行。</p>
+<p style="text-align:right">国务院办公厅</p>
+<p style="text-align:right">二〇〇五年八月一日</p>
+<p>国家中长期发展纲要</p>
+<p>目　　录</p>
+<table><tr><td>一、指导方针</td></tr><tr><td>二、发展目标</td></tr><tr><td>三、重点领域</td></tr></table>
+<p>一、指导方针</p>
+<p>坚持以人为本。</p>
+</body></html>"""
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx"])
+def test_table_of_contents_of_short_lines_comes_back_line_by_line(fmt: str, tmp_path: Path) -> None:
+    original = tmp_path / "toc.html"
+    original.write_text(TOC_NOTICE, encoding="utf-8")
+    with gazette.open_archive(tmp_path / "a", actor="test") as archive:
+        (result,) = ingest_paths(archive, [original], jobs=1).results
+        doc = archive.internal.get(result.ids[0])
+    assert [part.title for part in doc.parts] == ["国家中长期发展纲要"]
+    again, info = reingest(doc, fmt, tmp_path / "again")
+    assert exported_text(again) == exported_text(doc)
+    assert [part.title for part in again.parts] == ["国家中长期发展纲要"]
+    assert "differs from the SHA-256" not in info["detail"]
+
+
+def test_title_broken_after_a_type_word_comes_back_whole(tmp_path: Path) -> None:
+    # The DOCX export breaks a long title over lines; a line may end on a word that is also a
+    # 文种 (规划, 办法), which once ended the title there.
+    body = "\n".join(
+        [
+            "国务院关于城市总体规划纲要修编有关问题的批复",
+            "国函〔2006〕6号",
+            "各省、自治区、直辖市人民政府：",
+            "现印发给你们，请认真贯彻执行。",
+            "国务院办公厅",
+            "2006年2月7日",
+        ]
+    )
+    original = tmp_path / "notice.txt"
+    original.write_text(body.replace("\n", "\n\n"), encoding="utf-8")
+    with gazette.open_archive(tmp_path / "a", actor="test") as archive:
+        (result,) = ingest_paths(archive, [original], jobs=1).results
+        doc = archive.internal.get(result.ids[0])
+    from gazette.export.docx import title_lines
+
+    assert title_lines(doc.title or "", 20)[0].endswith("规划")
+    again, _ = reingest(doc, "docx", tmp_path / "again")
+    assert again.title == doc.title
+    assert exported_text(again) == exported_text(doc)
+
+
+def test_an_edited_export_is_reported_with_the_document(tmp_path: Path) -> None:
+    doc = CASES["joint-in-force"]()
+    path = tmp_path / "edited.txt"
+    data = format_module("txt").render(doc, on=ON).decode()
+    path.write_text(data.replace("请审定", "请批准"), encoding="utf-8")
+    with gazette.open_archive(tmp_path / "a", actor="test") as archive:
+        (result,) = ingest_paths(archive, [path], jobs=1).results
+        again = archive.internal.get(result.ids[0])
+    assert (result.outcome, result.reason) == ("ingested", "edited_export")
+    assert result.notes and "edited after export" in result.notes[0]
+    (source,) = again.sources
+    assert source.notes == result.notes
+    # an edited text is a file of its own: it does not claim the export's origin
+    assert again.text is not None and again.text.origin.value == "file"
+
+
+def test_an_edited_export_is_shown_as_such(run: Any, tmp_path: Path) -> None:
+    doc = CASES["joint-in-force"]()
+    path = tmp_path / "edited.txt"
+    data = format_module("txt").render(doc, on=ON).decode()
+    path.write_text(data.replace("请审定", "请批准"), encoding="utf-8")
+    out = run("ingest", str(path)).stdout
+    assert "edited after export" in out
+    shown = run.json("show", str(doc.doc_number), "--view", "internal")
+    assert "edited after export" in shown["sources"][0]["notes"][0]
+    text = run("show", str(doc.doc_number), "--view", "internal").stdout
+    assert "注意:" in text and "edited after export" in text

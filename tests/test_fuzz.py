@@ -165,6 +165,48 @@ def test_docx_reader_fuzz(tmp_path: Path, parts: list[bytes], rels: bool) -> Non
     _count("docx")
 
 
+OFD_BITS = st.sampled_from(
+    [
+        b'<ofd:Layer ID="2">',
+        b"</ofd:Layer>",
+        b'<ofd:TextObject ID="4" Font="1" Size="5" Boundary="20 30 100 8">',
+        b'<ofd:TextObject ID="4" CTM="1 0 0 1 0 0" Boundary="x y">',
+        b"</ofd:TextObject>",
+        b'<ofd:TextCode X="0" Y="5" DeltaX="g 3 5 nan g -1 1e308 g inf 2 g">',
+        b'<ofd:TextObject ID="5" Size="1e308" CTM="1e300 0 0 1e300 0 0" Boundary="0 0 0 0">',
+        b'<ofd:TextCode X="1e308" Y="-inf">',
+        b'<ofd:TextCode DeltaY="1 2 3">',
+        b"</ofd:TextCode>",
+        b"\xe5\x9b\xbd\xe5\x8f\x91\xe3\x80\x94",
+        b'<ofd:CompositeObject ID="9" ResourceID="50" Boundary="0 0 1 1"/>',
+        b'<ofd:PathObject ID="8" Boundary="0 0 1 1"><ofd:AbbreviatedData>M 0 0 L 1 1 C'
+        b"</ofd:AbbreviatedData></ofd:PathObject>",
+        b'<ofd:PageBlock ID="7">',
+        b"</ofd:PageBlock>",
+        b'<!DOCTYPE x [<!ENTITY a "aaaa">]>',
+    ]
+)
+
+
+@FUZZ
+@given(parts=st.lists(OFD_BITS | st.binary(max_size=20), max_size=30), root=st.booleans())
+def test_ofd_reader_fuzz(tmp_path: Path, parts: list[bytes], root: bool) -> None:
+    from tests.ofd_fixtures import NS, package
+
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Content>'.encode()
+        + b"".join(parts)
+        + b"</ofd:Content></ofd:Page>"
+    )
+    path = package(
+        tmp_path / "fuzz.ofd",
+        [content.decode("utf-8", "replace")],
+        doc_root="Doc_0/Document.xml" if root else "../Doc_0/Document.xml",
+    )
+    _read_and_parse(path)
+    _count("ofd")
+
+
 @FUZZ
 @given(data=st.binary(max_size=4096))
 def test_any_bytes_fuzz(tmp_path: Path, data: bytes) -> None:

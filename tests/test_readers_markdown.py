@@ -70,6 +70,21 @@ def test_markdown_without_text_is_empty(tmp_path: Path) -> None:
         read(path)
 
 
+def test_backslash_escapes_are_text(tmp_path: Path) -> None:
+    # The Markdown export escapes what a renderer would take for markup; reading it back gives
+    # the text, not the backslashes (an export's header line is written verbatim).
+    path = tmp_path / "escaped.md"
+    path.write_text(
+        "【主题分类：卫生、体育\\\\医药管理】\n\n9\\. I类切口手术部位感染\n\n费用\\*比例\\_合计\n",
+        encoding="utf-8",
+    )
+    assert [line.text for line in read(path).lines] == [
+        "【主题分类：卫生、体育\\\\医药管理】",
+        "9. I类切口手术部位感染",
+        "费用*比例_合计",
+    ]
+
+
 def test_a_part_of_a_code_and_a_wrapped_题注_entry(tmp_path: Path) -> None:
     path = tmp_path / "物权编.md"
     path.write_text(

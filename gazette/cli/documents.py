@@ -93,6 +93,9 @@ def show(
         click.echo(f"  刊登: {pub.label}")
     for part in doc.parts:
         click.echo(f"  附件: {part.id} {part.part_label or ''} {part.title or ''}")
+    for source in doc.sources:
+        for note in source.notes:
+            click.echo(f"  注意: {source.path}: {note}")
     version = status.version if on is not None else (status.version or doc.text)
     if version is not None and (version.label or version.adopted):
         click.echo(f"  文本版本: {version.label or version.adopted}")

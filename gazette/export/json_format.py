@@ -201,6 +201,7 @@ def document_dict(
         "publications": [publication_dict(p) for p in doc.publications],
         "sources": [
             {"path": s.path, "sha256": s.sha256, "format": s.format, "size": s.size}
+            | ({"notes": list(s.notes)} if s.notes else {})
             for s in doc.sources
         ],
         "versions": [text_dict(t, with_blocks=with_text) for t in doc.texts],

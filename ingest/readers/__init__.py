@@ -18,6 +18,7 @@ READERS: dict[str, str] = {
     "html": "ingest.readers.html",
     "docx": "ingest.readers.docx",
     "pdf": "ingest.readers.pdf",
+    "ofd": "ingest.readers.ofd",
 }
 
 

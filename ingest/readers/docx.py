@@ -1,11 +1,19 @@
 """DOCX reader (python-docx): paragraphs and tables in order, with their style and layout.
 
-* Body paragraphs (also inside content controls, and the text boxes a red header is sometimes
-  set in) give one :class:`~ingest.raw.Line` each, with the paragraph style name, alignment
-  (direct or inherited from the style), first-line indent in characters (``firstLineChars``,
-  ``firstLine`` or leading ideographic spaces), and the size, bold and colour that most of its
-  text has; a manual line break (``Shift+Enter``) ends a line, as ``<br>`` does in HTML.
-* Each table row is one line, its cells separated by tabs (merged cells once).
+* Body paragraphs (also inside content controls, and the text boxes — VML or DrawingML — a
+  red header is often set in) give one :class:`~ingest.raw.Line` each, with the paragraph
+  style name, alignment (direct or inherited from the style), first-line indent in characters
+  (``firstLineChars``, ``firstLine`` or leading ideographic spaces), and the size, bold and
+  colour that most of its text has; a manual line break (``Shift+Enter``) ends a line, as
+  ``<br>`` does in HTML. Runs inside inline content controls, smart tags, tracked insertions
+  and simple fields count; a content control still showing its placeholder does not.
+* A table that lays the page out (no row with more than one filled cell, or one cell holding
+  most of the text as paragraphs or another table: a web page's frame, a template's boxes) is
+  read as the blocks its cells hold (:func:`is_layout_table`); a data table gives one line per
+  row, its cells separated by tabs (merged cells once, a nested table's text in its cell).
+* Consecutive centred lines of a title's size are one title (a title broken by line breaks);
+  a portal page's metadata table at the top (a Word file saved from the page) becomes
+  :attr:`RawDocument.metadata`.
 * Headers and footers go to :attr:`RawDocument.furniture`, never into the body.
 
 The container is checked before python-docx opens it: too many members, a declared
@@ -26,18 +34,17 @@ from typing import Any
 
 from lxml import etree
 
-from gazette.errors import CorruptFile, EmptyDocument, EncryptedFile, UnsafeFile
+from gazette.errors import CorruptFile, EmptyDocument
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
-from ingest.safety import check_xml
-
-MAX_MEMBERS = 5000
-MAX_UNCOMPRESSED = 512 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
+from ingest.readers.container import check_zip
+from ingest.readers.furniture import site_chrome, table_metadata
+from ingest.readers.layout import join_title_lines
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _P, _TBL, _SDT, _TXBX = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}sdt", f"{{{W}}}txbxContent"
+_TR, _TC, _CUSTOM_XML = f"{{{W}}}tr", f"{{{W}}}tc", f"{{{W}}}customXml"
 _LEADING = re.compile(r"^[ \u3000\u00a0\t]+")
 
 
@@ -49,34 +56,7 @@ def check_container(path: Path) -> None:
         EncryptedFile: members are encrypted.
         CorruptFile: the container cannot be read.
     """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise UnsafeFile(path, f"{len(members)} members in the DOCX container")
-            total = 0
-            for member in members:
-                if member.flag_bits & 0x1:
-                    raise EncryptedFile(path)
-                total += member.file_size
-                if member.file_size > 1 << 20 and member.file_size > MAX_RATIO * max(
-                    member.compress_size, 1
-                ):
-                    raise UnsafeFile(
-                        path,
-                        f"zip bomb: {member.filename} expands {member.compress_size} bytes "
-                        f"to {member.file_size}",
-                    )
-            if total > MAX_UNCOMPRESSED:
-                raise UnsafeFile(path, f"zip bomb: {total} bytes uncompressed")
-            for member in members:
-                if member.filename.endswith((".xml", ".rels")):
-                    with archive.open(member) as handle:
-                        check_xml(path, member.filename, handle)
-    except zipfile.BadZipFile as exc:
-        raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
-        raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
+    check_zip(path, "DOCX")
 
 
 @dataclass(frozen=True)
@@ -225,15 +205,33 @@ def _run_text(run: Any) -> str:
     return "".join(parts)
 
 
+# Inline wrappers whose runs are part of the paragraph's text: content controls, smart tags,
+# custom XML, tracked insertions, simple fields, bidirectional overrides.
+_INLINE_WRAPPERS = frozenset(
+    f"{{{W}}}{tag}" for tag in ("smartTag", "customXml", "ins", "fldSimple", "bdo", "dir")
+)
+
+
+def _placeholder(sdt: Any) -> bool:
+    """A content control still showing its placeholder (``单击此处输入文字``): no content."""
+    return sdt.find(f"{{{W}}}sdtPr/{{{W}}}showingPlcHdr") is not None
+
+
 def _runs(paragraph: Any) -> list[tuple[str, Any]]:
-    """The paragraph's runs, those inside hyperlinks too, as ``(text, w:r element)``; read
-    from the XML directly (python-docx runs an XPath query per paragraph and per run)."""
+    """The paragraph's runs as ``(text, w:r element)``: those inside hyperlinks, content
+    controls, smart tags, tracked insertions and fields too, read from the XML directly
+    (python-docx runs an XPath query per paragraph and per run, and skips most wrappers)."""
     out = []
     for child in paragraph:
-        if child.tag == _R:
+        tag = child.tag
+        if tag == _R:
             out.append((_run_text(child), child))
-        elif child.tag == _HYPERLINK:
-            out.extend((_run_text(run), run) for run in child.iterchildren(_R))
+        elif tag == _HYPERLINK or tag in _INLINE_WRAPPERS:
+            out.extend(_runs(child))
+        elif tag == _SDT and not _placeholder(child):
+            content = child.find(f"{{{W}}}sdtContent")
+            if content is not None:
+                out.extend(_runs(content))
     return out
 
 
@@ -301,24 +299,116 @@ def _paragraph_lines(paragraph: Any, styles: _Styles) -> list[Line]:
     return lines
 
 
-def _table_lines(table: Any) -> list[Line]:
-    lines = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append(clean_inline(cell.text.replace("\n", " ")).replace("\t", " "))
+def _cells(row: Any) -> list[Any]:
+    """A row's ``w:tc`` cells, those wrapped in content controls or custom XML too (a cell
+    merged with the one above it is that one: it is left out)."""
+    cells = []
+    for child in row.iterchildren():
+        if child.tag == _TC:
+            merge = child.find(f"{{{W}}}tcPr/{{{W}}}vMerge")
+            if merge is None or merge.get(_VAL, "continue") == "restart":
+                cells.append(child)  # a vertically merged cell is counted in its first row
+        elif child.tag in (_SDT, _CUSTOM_XML):
+            content = child.find(f"{{{W}}}sdtContent") if child.tag == _SDT else child
+            if content is not None:
+                cells.extend(_cells(content))
+    return cells
+
+
+def _rows(table: Any) -> list[list[Any]]:
+    """A table's rows (``w:tr``, also inside content controls), each a list of its cells."""
+    rows = []
+    for child in table.iterchildren():
+        if child.tag == _TR:
+            rows.append(_cells(child))
+        elif child.tag in (_SDT, _CUSTOM_XML):
+            content = child.find(f"{{{W}}}sdtContent") if child.tag == _SDT else child
+            if content is not None:
+                rows.extend(_rows(content))
+    return rows
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's text: its paragraphs (nested tables' too) joined by a space."""
+    texts = []
+    for paragraph in cell.iter(_P):
+        text = "".join(t for t, _ in _runs(paragraph))
+        if text.strip():
+            texts.append(text)
+    return clean_inline(" ".join(texts).replace("\n", " ")).replace("\t", " ")
+
+
+def _text_length(element: Any) -> int:
+    """How much text an element holds (its ``w:t`` characters, spaces aside): cheaper than
+    reading its runs, and enough to weigh a cell."""
+    return sum(len((t.text or "").strip()) for t in element.iter(_T))
+
+
+def _weigh(cell: Any) -> tuple[int, int, bool]:
+    """A cell's text length, its paragraphs with text, and whether it holds a table (one pass
+    over the cell's text)."""
+    size = paragraphs = 0
+    nested = False
+    for child in cell.iterchildren():
+        length = _text_length(child)
+        size += length
+        if child.tag == _P:
+            paragraphs += length > 0
+        elif child.tag == _TBL:
+            nested = True
+        elif child.tag == _SDT:
+            paragraphs += length > 0
+            nested = nested or child.find(f".//{_TBL}") is not None
+    return size, paragraphs, nested
+
+
+def is_layout_table(rows: list[list[int]], paragraphs: list[list[int]], nested: bool) -> bool:
+    """Whether a table lays out a page rather than holding data, judged by its structure.
+
+    A table is layout when no row has more than one cell with text (one cell, or one column of
+    cells: a web page's frame, a Word template's boxes), or when one cell holds most of the
+    text as several paragraphs or another table (the body, beside a narrow margin column). A
+    data table has rows of several filled cells, each a value or a sentence.
+
+    Args:
+        rows: how much text each cell holds (characters), row by row.
+        paragraphs: the number of paragraphs with text in each cell.
+        nested: some cell holds a table.
+    """
+    if all(sum(1 for size in row if size) <= 1 for row in rows):
+        return True
+    total = sum(size for row in rows for size in row)
+    for row, counts in zip(rows, paragraphs, strict=True):
+        for size, count in zip(row, counts, strict=True):
+            if (count >= 3 or (nested and count >= 1)) and size >= 0.6 * total:
+                return True
+    return False
+
+
+def _table_blocks(table: Any, parent: Any, styles: _Styles) -> Iterator[Line]:
+    """A layout table as the paragraphs (and tables) its cells hold; a data table as one line
+    per row, its cells separated by tabs (a merged cell once)."""
+    rows = _rows(table)
+    weights = [[_weigh(cell) for cell in row] for row in rows]
+    sizes = [[size for size, _, _ in row] for row in weights]
+    counts = [[count for _, count, _ in row] for row in weights]
+    nested = any(inner for row in weights for _, _, inner in row)
+    if is_layout_table(sizes, counts, nested):
+        for row in rows:
+            for cell in row:
+                yield from _blocks(cell, parent, styles)
+        return
+    for cells in ([_cell_text(cell) for cell in row] for row in rows):
+        cells = list(cells)
         while cells and not cells[-1]:
             cells.pop()  # cells a merge left empty at the end of the row
         if cells:
-            lines.append(Line(text="\t".join(cells), style="table", table=True))
-    return lines
+            yield Line(text="\t".join(cells), style="table", table=True)
 
 
-def _textbox_paragraphs(element: Any) -> list[Any]:
-    """Text-box paragraphs inside a paragraph (skipping mc:AlternateContent's Fallback copy)."""
+def _textbox_contents(element: Any) -> list[Any]:
+    """Text-box contents inside a paragraph (VML ``v:textbox`` or DrawingML ``wps:txbx``),
+    skipping the copy that ``mc:AlternateContent`` keeps in its Fallback."""
     found = []
     for box in element.iter(_TXBX):
         ancestor = box.getparent()
@@ -329,25 +419,27 @@ def _textbox_paragraphs(element: Any) -> list[Any]:
                 break
             ancestor = ancestor.getparent()
         if not fallback:
-            found.extend(box.iterchildren(_P))
+            found.append(box)
     return found
 
 
 def _blocks(container: Any, parent: Any, styles: _Styles) -> Iterator[Line]:
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     for child in container.iterchildren():
-        if child.tag == _P:
-            for box in _textbox_paragraphs(child):
-                yield from _paragraph_lines(Paragraph(box, parent), styles)
+        tag = child.tag
+        if tag == _P:
+            for box in _textbox_contents(child):
+                yield from _blocks(box, parent, styles)
             yield from _paragraph_lines(Paragraph(child, parent), styles)
-        elif child.tag == _TBL:
-            yield from _table_lines(Table(child, parent))
-        elif child.tag == _SDT:
+        elif tag == _TBL:
+            yield from _table_blocks(child, parent, styles)
+        elif tag == _SDT:
             content = child.find(f"{{{W}}}sdtContent")
-            if content is not None:
+            if content is not None and not _placeholder(child):
                 yield from _blocks(content, parent, styles)
+        elif tag == _CUSTOM_XML:
+            yield from _blocks(child, parent, styles)
 
 
 def _furniture(document: Any, styles: _Styles) -> list[Line]:
@@ -397,6 +489,12 @@ def read(path: Path) -> RawDocument:
         raise CorruptFile(path, f"malformed Word package ({type(exc).__name__}: {exc})") from exc
     except etree.XMLSyntaxError as exc:
         raise CorruptFile(path, f"malformed XML in the Word document ({exc})") from exc
+    # A Word file saved from a portal page keeps the page's metadata table above the body.
+    metadata, taken = table_metadata(lines)
+    lines, chrome = site_chrome(join_title_lines(lines[taken:]))
+    furniture = [*furniture, *chrome]
     if not lines:
         raise EmptyDocument(path, "no text in the Word document")
-    return RawDocument(name=str(path), format="docx", lines=lines, furniture=furniture)
+    return RawDocument(
+        name=str(path), format="docx", lines=lines, furniture=furniture, metadata=metadata
+    )

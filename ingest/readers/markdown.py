@@ -48,12 +48,29 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _STRONG = re.compile(r"(\*\*|__)(.+?)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])")
 _CODE = re.compile(r"`([^`]+)`")
-_MARKUP = re.compile(r"[!\[*_`<]")
+_MARKUP = re.compile(r"[!\[*_`<\\]")
+# A backslash before ASCII punctuation escapes it (CommonMark): the character is text. The
+# Markdown export escapes only what a renderer would take for markup (``9\\. I类``).
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _inline(text: str) -> str:
     if _MARKUP.search(text) is None:
         return text  # most lines of a law carry no markup
+    if text.startswith("【") and text.endswith("】"):
+        return _markup(text)  # an export's header line: written verbatim, nothing escaped
+    escaped: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        escaped.append(match[1])
+        return f"\ue000{len(escaped) - 1}\ue001"
+
+    text = _ESCAPED.sub(hold, text)
+    text = _markup(text)
+    return re.sub("\ue000([0-9]+)\ue001", lambda m: escaped[int(m[1])], text)
+
+
+def _markup(text: str) -> str:
     text = _IMAGE.sub(r"\1", text)  # images: alt text
     text = _LINK.sub(r"\1", text)  # links: their text
     text = _STRONG.sub(r"\2", text)

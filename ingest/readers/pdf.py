@@ -6,16 +6,16 @@ PDFium's text lines with their boxes, font size, weight and colour (asking only 
 middle and last character of each line: PDFium's per-character calls dominate the cost
 otherwise), merges pieces that sit on the same row, and sorts the rows top to bottom.
 
-Then, over the whole file:
+Then, over the whole file (:mod:`ingest.readers.furniture`, :mod:`ingest.readers.layout`,
+shared with the OFD reader):
 
-* **furniture** — page numbers (``— 3 —``, ``-3-``, ``第3页``, a bare ``3``) in the top or
-  bottom band of a page, and running headers or footers (the same text, digits aside, in the
-  band of several pages), are moved to :attr:`RawDocument.furniture` with their page;
-* **paragraphs** — lines are joined (Chinese with no space, Latin words with one) until a line
-  starts with a first-line indent of about two characters, or the previous line stopped short
-  after sentence-final punctuation, or the font size or colour changes; a line that fills the
-  measure without closing punctuation always continues on the next (also across a page
-  break, which is how a paragraph cut by the page is mended);
+* **furniture** — page numbers, running headers or footers, and what a browser prints in the
+  margins (the time, the URL, the page count) are moved to :attr:`RawDocument.furniture` with
+  their page; a printed portal page's metadata table becomes :attr:`RawDocument.metadata`;
+* **paragraphs** — lines are joined by the layout GB/T 9704 prescribes: a first-line indent,
+  a line that stops short after a sentence, a change of size or colour starts a new
+  paragraph; the signature, the date, the 附注, ``附件N`` and the 印发 line are each an
+  element of their own; a centred title set over several lines is joined;
 * **pages without usable text** — a page with no text but an image, or whose text layer is
   garbled (PDFium reports characters it could not map to Unicode, or the text is implausible),
   is not read: its number goes to :attr:`RawDocument.needs_ocr`. When no page is usable the
@@ -29,12 +29,8 @@ gazette item ends on the page its last paragraph ends on).
 from __future__ import annotations
 
 import ctypes
-import itertools
 import re
-import statistics
-from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -43,31 +39,8 @@ import pypdfium2.raw as pdfium_c
 from gazette.errors import CorruptFile, EmptyDocument, EncryptedFile, IngestError, NeedsOCR
 from ingest.normalize import clean_inline
 from ingest.raw import Line, RawDocument
-
-# Share of the page height, from the top and from the bottom, where running headers, footers
-# and page numbers live (GB/T 9704 puts the text block 37 mm from the top and the page number
-# 7 mm under it).
-BAND = 0.11
-# A dashed page number is unmistakable: accept it a little further in.
-DASHED_BAND = 0.18
-_PAGE_NUMBER = re.compile(
-    r"""^(
-        [—–\-－‒―~]+\s*[0-9]+\s*[—–\-－‒―~]+   # — 3 —, -3-
-      | 第\s*[0-9]+\s*页(\s*[,，/]?\s*共\s*[0-9]+\s*页)?   # 第3页, 第3页 共9页
-      | [0-9]{1,4}\s*/\s*[0-9]{1,4}                 # 3/9
-      | [0-9]{1,4}                                 # 3
-      | (page|p\.)\s*[0-9]+(\s*of\s*[0-9]+)?        # Page 3 of 9
-    )$""",
-    re.VERBOSE | re.IGNORECASE,
-)
-_DASHED = re.compile(r"^[—–\-－‒―~]+\s*[0-9]+\s*[—–\-－‒―~]+$")
-_FINAL = "。！？；：!?;:"
-_CLOSERS = "”’」』）)》"
-_STARTS_ELEMENT = re.compile(
-    r"^(第[一二三四五六七八九十百零〇]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]"
-    r"|[0-9]+[.．、]|[（(][0-9]+[）)]|附\s*件\s*([:：0-9一二三四五六七八九十]|$)|抄\s*送\s*[:：]"
-    r"|主\s*送\s*[:：])"
-)
+from ingest.readers.furniture import chrome_bounds, split_furniture, strip_portal_table
+from ingest.readers.layout import HALF_EMPTY, Page, Row, merge_rows, paragraphs
 
 _GB2312_HANZI: frozenset[str] = frozenset(
     bytes((hi, lo)).decode("gb2312")
@@ -84,33 +57,6 @@ _SPACE = re.compile(r"\s")
 _BROKEN = re.compile("[\ue000-\uf8ff\ufffd-\uffff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HANZI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")
 _COMMON_SYMBOLS = frozenset("+/()%")
-
-
-@dataclass(slots=True)
-class _Row:
-    """One visual line of a page, in top-down coordinates (points)."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    color: str | None
-    page: int
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
-
-
-@dataclass(slots=True)
-class _Page:
-    number: int
-    width: float
-    height: float
-    rows: list[_Row]
 
 
 # --- opening ---------------------------------------------------------------------------------
@@ -184,7 +130,7 @@ def _page_text(textpage: object, count: int) -> str:
 
 def _page_rows(
     textpage: object, boxes: _Boxes, number: int, height: float
-) -> tuple[list[_Row], int, int]:
+) -> tuple[list[Row], int, int]:
     """The page's visual lines, plus (characters checked, characters PDFium could not map)."""
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count <= 0:
@@ -195,7 +141,9 @@ def _page_rows(
         text = "".join(
             chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 0xFFFD) for i in range(count)
         )
-    rows: list[_Row] = []
+    # PDFium marks a hyphen that ends a line with U+FFFE: a hyphen it may be (see layout._join).
+    text = text.replace("\ufffe", "\u00ad")
+    rows: list[Row] = []
     checked = unmapped = 0
     start = 0
     for segment in text.split("\r\n"):
@@ -222,26 +170,35 @@ def _page_rows(
         for index in {first, middle, last}:
             checked += 1
             unmapped += pdfium_c.FPDFText_HasUnicodeMapError(textpage, index) == 1
-        if " " in segment:
-            segment = _wide_gaps(textpage, boxes, text, start - len(segment) - 2, segment, size)
-        rows.append(
-            _Row(
-                text=segment,
-                x0=x0,
-                x1=x1,
-                top=top,
-                bottom=bottom,
-                size=round(size, 1),
-                bold=bold,
-                color=boxes.color(textpage, middle),
-                page=number,
+        offset = start - len(segment) - 2
+        color = boxes.color(textpage, middle)
+        # A wide gap parts the line into pieces (cells of a table, the organs of a joint
+        # signature): each keeps its own position, and merge_rows joins them with U+3000.
+        cuts = _wide_gaps(textpage, boxes, text, offset, segment, size) if " " in segment else []
+        bounds = [first - offset, *(k for cut in cuts for k in (cut - 1, cut + 1)), last - offset]
+        for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+            while a < b and segment[a].isspace():
+                a += 1
+            while b > a and segment[b].isspace():
+                b -= 1
+            piece_x0 = x0 if a == first - offset else boxes.box(textpage, offset + a)[0]
+            piece_x1 = x1 if b == last - offset else boxes.box(textpage, offset + b)[1]
+            rows.append(
+                Row(
+                    text=segment[a : b + 1],
+                    x0=piece_x0,
+                    x1=piece_x1,
+                    top=top,
+                    bottom=bottom,
+                    size=round(size, 1),
+                    bold=bold,
+                    color=color,
+                    page=number,
+                )
             )
-        )
-    return _merge_rows(rows), checked, unmapped
+    return merge_rows(rows), checked, unmapped
 
 
-# Full-width punctuation drawn on one half of its square: the gap next to it is the glyph's.
-_HALF_EMPTY = frozenset("《》（）〔〕【】〈〉「」『』“”‘’，。、；：！？")
 _BOLD_NAME = re.compile(r"bold|heavy|black|semibold|demi", re.IGNORECASE)
 
 
@@ -253,57 +210,29 @@ def _bold_name(textpage: object, index: int, boxes: _Boxes) -> bool:
 
 def _wide_gaps(
     textpage: object, boxes: _Boxes, text: str, offset: int, segment: str, size: float
-) -> str:
-    """Mark a space between Chinese characters that spans a wide gap as U+3000.
+) -> list[int]:
+    """The spaces of a line that span a wide gap (indexes in ``segment``).
 
-    PDFium puts one space wherever characters stand apart; between two Chinese characters a gap
-    of most of a character is meant (an ideographic space, the organs of a joint signature),
-    unlike the small stretch of a justified line.
+    PDFium puts one space wherever characters stand apart; between Chinese characters (or a
+    Chinese character and a number) a gap of most of a character is meant (an ideographic
+    space, the organs of a joint signature, the cells of a table), unlike the small stretch of
+    a justified line.
     """
-    chars = list(segment)
-    for k, char in enumerate(chars):
-        if char != " " or k == 0 or k == len(chars) - 1:
+    found = []
+    for k, char in enumerate(segment):
+        if char != " " or k == 0 or k == len(segment) - 1:
             continue
-        if chars[k - 1].isascii() and chars[k + 1].isascii():
+        if segment[k - 1].isascii() and segment[k + 1].isascii():
             continue  # a space between Latin words
-        if chars[k - 1] in _HALF_EMPTY or chars[k + 1] in _HALF_EMPTY:
+        if segment[k - 1] in HALF_EMPTY or segment[k + 1] in HALF_EMPTY:
             continue  # brackets and punctuation carry their own white space
+        if segment[k - 1].isspace() or segment[k + 1].isspace():
+            continue
         _, right, _, _ = boxes.box(textpage, offset + k - 1)
         left, _, _, _ = boxes.box(textpage, offset + k + 1)
         if left - right > 0.8 * size:
-            chars[k] = "\u3000"
-    return "".join(chars)
-
-
-def _merge_rows(rows: list[_Row]) -> list[_Row]:
-    """Sort top to bottom and join the pieces of one visual line (left to right)."""
-    rows.sort(key=lambda r: (r.top, r.x0))
-    merged: list[_Row] = []
-    for row in rows:
-        target = None
-        for candidate in reversed(merged[-3:]):
-            overlap = min(candidate.bottom, row.bottom) - max(candidate.top, row.top)
-            if overlap >= 0.6 * min(candidate.height, row.height) and (
-                row.x0 >= candidate.x1 - 1 or row.x1 <= candidate.x0 + 1
-            ):
-                target = candidate
-                break
-        if target is None:
-            merged.append(row)
-            continue
-        left, right = (target, row) if row.x0 >= target.x1 - 1 else (row, target)
-        gap = right.x0 - left.x1
-        joiner = "\u3000" if gap > 0.8 * max(left.size, right.size) else ""
-        if left.text[-1:] in _HALF_EMPTY or right.text[:1] in _HALF_EMPTY:
-            joiner = "\u3000" if gap > 1.5 * max(left.size, right.size) else ""
-        if not joiner and left.text[-1:].isascii() and right.text[:1].isascii() and gap > 1:
-            joiner = " "
-        target.text = left.text + joiner + right.text
-        target.size = target.size if len(target.text) >= len(row.text) else row.size
-        target.x0, target.x1 = left.x0, right.x1
-        target.top, target.bottom = min(left.top, right.top), max(left.bottom, right.bottom)
-    merged.sort(key=lambda r: (r.top, r.x0))
-    return merged
+            found.append(k)
+    return found
 
 
 def _has_large_image(page: pdfium.PdfPage, width: float, height: float) -> bool:
@@ -356,214 +285,10 @@ def garbled_share(text: str) -> float:
     return min(1.0, bad / visible)
 
 
-# --- furniture -------------------------------------------------------------------------------
-
-
-def _furniture_key(text: str) -> str:
-    return re.sub(r"[0-9０-９一二三四五六七八九十〇]+", "#", re.sub(r"\s+", "", text))
-
-
-def _split_furniture(pages: Sequence[_Page]) -> tuple[list[_Row], list[_Row]]:
-    """Separate page numbers and running headers/footers from the body rows."""
-    band_keys: Counter[str] = Counter()
-    for page in pages:
-        seen = set()
-        for row in page.rows:
-            if _in_band(row, page, BAND):
-                seen.add(_furniture_key(row.text))
-        band_keys.update(seen)
-    body: list[_Row] = []
-    furniture: list[_Row] = []
-    for page in pages:
-        for row in page.rows:
-            compact = re.sub(r"\s+", "", row.text)
-            if (
-                (_DASHED.match(compact) and _in_band(row, page, DASHED_BAND))
-                or (_PAGE_NUMBER.match(compact) and _in_band(row, page, BAND))
-                or (
-                    len(pages) > 1
-                    and _in_band(row, page, BAND)
-                    and band_keys[_furniture_key(row.text)] >= 2
-                )
-            ):
-                furniture.append(row)
-            else:
-                body.append(row)
-    return body, furniture
-
-
-def _in_band(row: _Row, page: _Page, share: float) -> bool:
-    return row.bottom <= page.height * share or row.top >= page.height * (1 - share)
-
-
-# --- paragraphs ------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Measure:
-    """The text block of a page: left and right edges, and the body character width."""
-
-    left: float
-    right: float
-    em: float
-
-
-def _measure_of(rows: Sequence[_Row], em: float, minimum: int) -> _Measure | None:
-    """The text block that ``rows`` of body size fill, if there are enough of them to tell.
-
-    The left edge is the leftmost start; the right edge the middle of the line ends close to
-    the rightmost one (a closing mark allowed to hang into the margin does not move it).
-    """
-    body = [r for r in rows if abs(r.size - em) <= 0.2 * em]
-    if len(body) < minimum or not body:
-        return None
-    ends = [r.x1 for r in body]
-    near = [x for x in ends if x >= max(ends) - 2.5 * em]
-    return _Measure(min(r.x0 for r in body), statistics.median(near), em)
-
-
-def _measures(rows: Sequence[_Row], widths: dict[int, float]) -> dict[int, _Measure]:
-    """Each page's text block (odd and even pages may have mirrored margins).
-
-    A page with too few lines to tell borrows the block of the last page of the same parity,
-    else the whole document's; a document that small is assumed to have margins of equal
-    width.
-    """
-    sizes = [r.size for r in rows for _ in range(max(1, len(r.text) // 8))]
-    em = statistics.median(sizes) if sizes else 12.0
-    by_page: dict[int, list[_Row]] = {}
-    for row in rows:
-        by_page.setdefault(row.page, []).append(row)
-    whole = _measure_of(rows, em, 8)
-    if whole is None:
-        whole = _measure_of(rows, em, 1) or _Measure(min(r.x0 for r in rows), 0.0, em)
-        widest = max(widths.values(), default=0.0)
-        whole.right = max(whole.right, widest - whole.left, max(r.x1 for r in rows) - em)
-    measures: dict[int, _Measure] = {}
-    last: dict[int, _Measure] = {}
-    for number in sorted(by_page):
-        measure = _measure_of(by_page[number], em, 8)
-        if measure is None or measure.right - measure.left < 0.85 * (whole.right - whole.left):
-            # A page of list items or a table does not show the block: borrow one.
-            measure = last.get(number % 2) or whole
-        measures[number] = last[number % 2] = measure
-    return measures
-
-
-def _ends_sentence(text: str) -> bool:
-    stripped = text.rstrip().rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in _FINAL
-
-
-def _continues(prev: _Row, row: _Row, pm: _Measure, m: _Measure, pitch: float) -> bool:
-    """Whether ``row`` carries on the paragraph that ``prev`` ended."""
-    em = m.em
-    if row.page > prev.page + 1:
-        return False  # a page between them had no usable text
-    if abs(row.size - prev.size) > 0.15 * max(row.size, prev.size):
-        return False
-    if (row.color or "000000") != (prev.color or "000000"):
-        return False
-    if row.page == prev.page and row.top - prev.bottom > 2.2 * pitch:
-        return False
-    indent = row.x0 - m.left
-    prev_short = pm.right - prev.x1
-    centered_or_right = indent > 2.5 * em and (m.right - row.x1) < indent - 1.5 * em
-    prev_indent = prev.x0 - pm.left
-    if prev_short <= 1.5 * em and prev_indent < 1.2 * em and not _ends_sentence(prev.text):
-        # The previous line fills the measure and does not close a sentence: it goes on,
-        # even when this line is indented (a hanging indent, as under 抄送：) — unless this
-        # line has the usual two-character indent after a closing bracket or quote (the
-        # "（…牵头）" that ends so many paragraphs).
-        usual_indent = 1.2 * em <= indent <= 2.6 * em
-        if usual_indent and prev.text.rstrip()[-1:] in _CLOSERS:
-            return False
-        return not centered_or_right and not _STARTS_ELEMENT.match(row.text.strip())
-    if indent >= 1.2 * em:
-        return False
-    if prev_short > 1.5 * em and (_ends_sentence(prev.text) or _STARTS_ELEMENT.match(row.text)):
-        return False
-    return prev_short <= 3 * em
-
-
-def _join(left: str, right: str) -> str:
-    """Join two lines of a paragraph: Chinese and numbers directly, Latin words with a space."""
-    if left.endswith("\u00ad"):
-        return left[:-1] + right
-    end, start = left[-1:], right[:1]
-    if not (end.isascii() and start.isascii()) or (end.isdigit() and start.isdigit()):
-        return left + right
-    if (end.isalnum() or end in ",.;:!?)") and (start.isalnum() or start == "("):
-        return left + " " + right
-    return left + right
-
-
-def _align(row: _Row, m: _Measure, lines: int) -> str:
-    left = row.x0 - m.left
-    right = m.right - row.x1
-    if lines > 1 or (left < 1.5 * m.em and right < 1.5 * m.em):
-        return "justify"
-    if left > 1.5 * m.em and abs(left - right) <= 1.5 * m.em:
-        return "center"
-    if left > 2.5 * m.em and right < left - 1.5 * m.em:
-        return "right"
-    return "left"
-
-
-def _paragraphs(
-    rows: Sequence[_Row], widths: dict[int, float]
-) -> tuple[list[Line], list[tuple[int, int]]]:
-    """The paragraphs, and for each the first and last page it is printed on."""
-    measures = _measures(rows, widths)
-    pitches = [
-        b.top - a.top
-        for a, b in itertools.pairwise(rows)
-        if a.page == b.page and abs(a.size - b.size) < 0.5 and b.top > a.top
-    ]
-    pitch = statistics.median(pitches) if pitches else 1.5 * (rows[0].size if rows else 12)
-    groups: list[list[_Row]] = []
-    for row in rows:
-        if groups:
-            prev = groups[-1][-1]
-            if _continues(prev, row, measures[prev.page], measures[row.page], pitch):
-                groups[-1].append(row)
-                continue
-        groups.append([row])
-    lines = []
-    spans = []
-    for group in groups:
-        first = group[0]
-        measure = measures[first.page]
-        text = group[0].text
-        for row in group[1:]:
-            text = _join(text, row.text)
-        text = clean_inline(_visible_hyphens(text), keep_gaps=True)
-        if not text:
-            continue
-        lines.append(
-            Line(
-                text=text,
-                page=first.page,
-                align=_align(first, measure, len(group)),
-                indent=round(max(0.0, first.x0 - measure.left) / measure.em * 2) / 2,
-                bold=first.bold,
-                size=first.size,
-                color=first.color,
-            )
-        )
-        spans.append((first.page, group[-1].page))
-    return lines, spans
-
-
-def _visible_hyphens(text: str) -> str:
-    """PDF text layers often map a printed hyphen to U+00AD: keep it between characters."""
-    return re.sub(r"(?<=\w)\u00ad(?=\w)", "-", text)
-
-
 # --- the reader ------------------------------------------------------------------------------
 
 
-def _pages(path: Path, pdf: pdfium.PdfDocument, warnings: list[str]) -> Iterator[_Page | int]:
+def _pages(path: Path, pdf: pdfium.PdfDocument, warnings: list[str]) -> Iterator[Page | int]:
     """Each page's rows, or its number when it has no usable text (needs OCR)."""
     boxes = _Boxes()
     for index in range(len(pdf)):
@@ -580,7 +305,7 @@ def _pages(path: Path, pdf: pdfium.PdfDocument, warnings: list[str]) -> Iterator
             finally:
                 textpage.close()
             text = "\n".join(r.text for r in rows)
-            visible = sum(1 for c in text if not c.isspace())
+            visible = len("".join(text.split()))
             if visible < 20 and _has_large_image(page, width, height):
                 yield number
                 continue
@@ -591,7 +316,7 @@ def _pages(path: Path, pdf: pdfium.PdfDocument, warnings: list[str]) -> Iterator
                 warnings.append(f"page {number}: the text layer is garbled")
                 yield number
                 continue
-            yield _Page(number, width, height, rows)
+            yield Page(number, width, height, rows)
         finally:
             page.close()
 
@@ -607,7 +332,7 @@ def read(path: Path) -> RawDocument:
     """
     pdf = _open(path)
     warnings: list[str] = []
-    pages: list[_Page] = []
+    pages: list[Page] = []
     needs_ocr: list[int] = []
     try:
         page_count = len(pdf)
@@ -623,10 +348,15 @@ def read(path: Path) -> RawDocument:
             what = "image-only or garbled"
             raise NeedsOCR(path, f"{len(needs_ocr)} of {page_count} pages are {what}")
         raise EmptyDocument(path, f"no text on any of {page_count} pages")
-    body, furniture = _split_furniture(pages)
+    metadata, above_table = strip_portal_table(pages)
+    body, furniture = split_furniture(pages)
     if not body:
         raise EmptyDocument(path, "only page numbers and running headers")
-    lines, spans = _paragraphs(body, {page.number: page.width for page in pages})
+    furniture = sorted([*above_table, *furniture], key=lambda row: (row.page, row.top))
+    lines, spans = paragraphs(body, {page.number: page.width for page in pages})
+    start, end = chrome_bounds(lines)
+    chrome = [*lines[:start], *lines[end:]]
+    lines, spans = lines[start:end], spans[start:end]
     if not lines:
         raise EmptyDocument(path, "only page numbers and running headers")
     if needs_ocr:
@@ -635,14 +365,18 @@ def read(path: Path) -> RawDocument:
         name=str(path),
         format="pdf",
         lines=lines,
+        metadata=metadata,
         furniture=[
-            Line(
-                text=clean_inline(row.text, keep_gaps=True),
-                page=row.page,
-                size=row.size,
-                align=None,
-            )
-            for row in furniture
+            *(
+                Line(
+                    text=clean_inline(row.text, keep_gaps=True),
+                    page=row.page,
+                    size=row.size,
+                    align=None,
+                )
+                for row in furniture
+            ),
+            *chrome,
         ],
         page_count=page_count,
         needs_ocr=needs_ocr,
