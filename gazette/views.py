@@ -491,7 +491,7 @@ class ArchiveView:
             known = {a.name for a in attrs.fields(SearchFilters)}
             unknown = sorted(set(filter_values) - known)
             if unknown:
-                raise InvalidArgument(f"unknown search filter(s): {', '.join(unknown)}")
+                raise InvalidArgument(f"未知的检索条件：{'、'.join(unknown)}")
             filters = attrs.evolve(filters or SearchFilters(), **filter_values)
         public = self.view == View.PUBLIC
         # What the public may find is decided by the catalog now, not by the index: an entry

@@ -26,6 +26,7 @@ from typing import Any
 
 from gazette.errors import MissingDependency
 from gazette.model import OcrInfo
+from gazette.phrases import say
 from ingest.gazette_layout import (
     BAND as _BAND,
 )
@@ -93,7 +94,7 @@ def require() -> None:
     """
     reason = unavailable()
     if reason is not None:
-        raise MissingDependency(f"OCR of scanned pages ({reason})", "tesseract", "ocr")
+        raise MissingDependency(f"扫描页的OCR识别（{say(reason)}）", "tesseract", "ocr")
 
 
 # Half-width punctuation Tesseract puts next to Chinese characters, and its full-width form.

@@ -8,6 +8,7 @@ import click
 
 from gazette.cli.common import Context, emit_json, json_option
 from gazette.errors import GazetteError, MissingDependency
+from gazette.phrases import say
 
 
 @click.command("ocr")
@@ -33,19 +34,19 @@ def ocr(obj: Context, only_list: bool, as_json: bool) -> int:
         else:
             for source in pending:
                 click.echo(f"{source.sha256[:12]}  {source.path}")
-            click.echo(f"{len(pending)} original(s) wait for OCR")
+            click.echo(f"{len(pending)}个原件等待OCR识别")
         return 0
     reason = engine.unavailable()
     if reason is not None:
         raise MissingDependency(
-            f"OCR of {len(pending)} waiting original(s) ({reason})", "tesseract", "ocr"
+            f"{len(pending)}个待识别原件的OCR识别（{say(reason)}）", "tesseract", "ocr"
         )
     results: list[dict[str, Any]] = []
     for source in pending:
         try:
             submission = gazette_files.scanned(archive.objects.path(source.sha256), source)
             if submission.state == "needs_ocr" and not submission.documents:
-                raise GazetteError(f"{source.path}: still unreadable")
+                raise GazetteError(f"{source.path}：仍无法识别")
             added = archive.complete_pending(submission)
         except GazetteError as exc:
             results.append({"path": source.path, "outcome": "failed", "error": str(exc)})
@@ -59,10 +60,10 @@ def ocr(obj: Context, only_list: bool, as_json: bool) -> int:
     else:
         for result in results:
             if result["outcome"] == "failed":
-                click.echo(f"failed     {result['error']}")
+                click.echo(f"失败　　{result['error']}")
             else:
-                what = f" ({result['issue']})" if result["issue"] else ""
-                click.echo(f"recognised {result['path']}{what} -> {', '.join(result['ids'])}")
+                what = f"（{result['issue']}）" if result["issue"] else ""
+                click.echo(f"已识别　{result['path']}{what} -> {', '.join(result['ids'])}")
     return 0 if all(r["outcome"] != "failed" for r in results) else 1
 
 

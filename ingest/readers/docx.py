@@ -53,7 +53,7 @@ def check_container(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
-                raise UnsafeFile(path, f"{len(members)} members in the DOCX container")
+                raise UnsafeFile(path, f"DOCX容器中有{len(members)}个成员")
             total = 0
             for member in members:
                 if member.flag_bits & 0x1:
@@ -64,19 +64,19 @@ def check_container(path: Path) -> None:
                 ):
                     raise UnsafeFile(
                         path,
-                        f"zip bomb: {member.filename} expands {member.compress_size} bytes "
-                        f"to {member.file_size}",
+                        f"ZIP炸弹：{member.filename} 由{member.compress_size}字节"
+                        f"解压为{member.file_size}字节",
                     )
             if total > MAX_UNCOMPRESSED:
-                raise UnsafeFile(path, f"zip bomb: {total} bytes uncompressed")
+                raise UnsafeFile(path, f"ZIP炸弹：解压后共{total}字节")
             for member in members:
                 if member.filename.endswith((".xml", ".rels")):
                     with archive.open(member) as handle:
                         check_xml(path, member.filename, handle)
     except zipfile.BadZipFile as exc:
-        raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
+        raise CorruptFile(path, "ZIP容器已损坏") from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
-        raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
+        raise CorruptFile(path, "无法读取ZIP容器") from exc
 
 
 @dataclass(frozen=True)
@@ -390,13 +390,13 @@ def read(path: Path) -> RawDocument:
         lines = list(_blocks(document.element.body, document._body, styles))
         furniture = _furniture(document, styles)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise CorruptFile(path, f"not a readable Word document ({exc})") from exc
+        raise CorruptFile(path, "不是可读取的Word文件") from exc
     except (AttributeError, TypeError, IndexError) as exc:
         # python-docx assumes a well-formed package; a part missing or misshapen surfaces as one
         # of these deep inside it.
-        raise CorruptFile(path, f"malformed Word package ({type(exc).__name__}: {exc})") from exc
+        raise CorruptFile(path, "Word文件包结构有误") from exc
     except etree.XMLSyntaxError as exc:
-        raise CorruptFile(path, f"malformed XML in the Word document ({exc})") from exc
+        raise CorruptFile(path, f"Word文件中的XML有误（第{exc.lineno}行）") from exc
     if not lines:
-        raise EmptyDocument(path, "no text in the Word document")
+        raise EmptyDocument(path, "Word文件中没有文字")
     return RawDocument(name=str(path), format="docx", lines=lines, furniture=furniture)
