@@ -16,7 +16,14 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from gazette.wording import NO_DATE, PROVENANCE_KIND, date, name
+from gazette.wording import (
+    CATALOG_TABLE,
+    DISCLOSURE_ATTRIBUTE,
+    NO_DATE,
+    PROVENANCE_KIND,
+    date,
+    name,
+)
 
 
 def _iso_to_cn(value: str) -> str:
@@ -34,6 +41,14 @@ def _relation(value: str) -> str:
     return _RELATIONS.get(value, value)
 
 
+def _attribute(value: str) -> str:
+    return name(DISCLOSURE_ATTRIBUTE, value)
+
+
+def _table(value: str) -> str:
+    return CATALOG_TABLE.get(value, value)
+
+
 def _nested(value: str) -> str:
     return say(value) or value
 
@@ -49,6 +64,10 @@ _CONVERT: Mapping[str, Callable[[str], str]] = {
     "relation": _relation,
     "note": _nested,
     "reason": _nested,
+    "detail": _nested,
+    "table": _table,
+    "attribute": _attribute,
+    "entry_attribute": _attribute,
 }
 
 
@@ -199,7 +218,7 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("temporary file from an interrupted write", "写入中断留下的临时文件"),
     Phrase(
         "{table} row {key}: {detail} (changed outside gazette)",
-        "{table}表第{key}行：{detail}（在本系统之外被修改）",
+        "{table}第{key}行：{detail}（在本系统之外被修改）",
     ),
     Phrase("no checksum", "没有校验和"),
     Phrase("content does not match its checksum", "内容与校验和不符"),
@@ -209,8 +228,8 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     Phrase("attribute with no history entry", "公开属性没有历史记录"),
     Phrase(
-        "attribute {attribute} is not the last entry of its history ({last})",
-        "公开属性{attribute}不是其历史的最后一条（{last}）",
+        "attribute {attribute} is not the last entry of its history ({entry_attribute})",
+        "公开属性“{attribute}”与其历史的最后一条（“{entry_attribute}”）不符",
     ),
     Phrase("paragraphs unreadable", "段落无法读取"),
     Phrase("paragraphs do not match the content hash", "段落与内容哈希值不符"),

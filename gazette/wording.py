@@ -242,6 +242,23 @@ VERIFY_PROBLEM: Mapping[str, str] = {
     "index_analysis": "索引分词不符",
 }
 
+#: Tables of the catalog that ``verify`` checks (``gazette.integrity.COVERED``).
+CATALOG_TABLE: Mapping[str, str] = {
+    "documents": "文件表",
+    "texts": "文本表",
+    "events": "事件表",
+    "disclosure": "公开属性表",
+    "disclosure_history": "公开属性历史表",
+    "disclosure_requests": "公开申请表",
+    "interpretations": "解读关联表",
+    "publications": "刊登表",
+    "issues": "公报表",
+    "issue_items": "公报条目表",
+    "sources": "原件表",
+    "document_sources": "文件原件表",
+    "pending_refs": "待解析引用表",
+}
+
 #: Kinds of difference between two texts (``gazette.diff``).
 DIFF_KIND: Mapping[str, str] = {"replace": "替换", "delete": "删除", "insert": "插入"}
 
@@ -356,6 +373,7 @@ GLOSSARY: Mapping[str, Mapping[str, str]] = {
     "reference_kind": REFERENCE_KIND,
     "change_kind": CHANGE_KIND,
     "verify_problem": VERIFY_PROBLEM,
+    "catalog_table": CATALOG_TABLE,
     "diff_kind": DIFF_KIND,
     "channel": CHANNEL,
     "deadline_from": DEADLINE_FROM,

@@ -143,6 +143,6 @@ def test_cli_gap_report(run: Cli, gazettes: Any) -> None:
     ]
     assert run.json("issues", "--gaps") == [report]
     text = run("report", "gaps").stdout
-    assert "editions: 2019年第5期 held by issues [1, 2] (the same documents" in text
-    assert "missing: 2006年第1期" in text  # the more common unit of the run
+    assert "多个版本：2019年第5期 见于公报记录 1、2（同一期的不同文件" in text
+    assert "缺期：2006年第1期" in text  # the more common unit of the run
     assert run.json("issues", "--year", "2006")[0]["total"] == 738

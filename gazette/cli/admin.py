@@ -159,7 +159,11 @@ def verify(obj: Context, repair: bool, as_json: bool) -> int:
     else:
         for problem in report.problems:
             kind = wording.name(wording.VERIFY_PROBLEM, problem.kind)
-            click.echo(f"{kind}  {problem.target}  {say(problem.detail)}——{say(problem.action)}")
+            target = problem.target
+            if problem.kind == "catalog_tampered":  # "texts 3": a table and a row's key
+                table, _, key = target.partition(" ")
+                target = f"{wording.name(wording.CATALOG_TABLE, table)} {key}"
+            click.echo(f"{kind}  {target}  {say(problem.detail)}——{say(problem.action)}")
         click.echo(
             f"已校验原件{report.checked_files}个、文件{report.checked_documents}个："
             + _verdict(report)
