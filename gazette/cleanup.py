@@ -153,9 +153,7 @@ def _columns(header: list[str], name: str) -> dict[str, int]:
             if label in names and column not in found:
                 found[column] = index
     if "title" not in found and "number" not in found:
-        raise InvalidCleanupList(
-            name, "表头中没有标题列或文号列（如 文件名称、文号）", row=1
-        )
+        raise InvalidCleanupList(name, "表头中没有标题列或文号列（如 文件名称、文号）", row=1)
     return found
 
 
@@ -208,9 +206,7 @@ def read_cleanup_csv(
         raise InvalidCleanupList(name, f"超过{MAX_ROWS}行")
     columns = _columns(table[0], name)
     if "outcome" not in columns and outcome is None:
-        raise InvalidCleanupList(
-            name, "没有清理结果列；请为整个清单指定一种清理结果", row=1
-        )
+        raise InvalidCleanupList(name, "没有清理结果列；请为整个清单指定一种清理结果", row=1)
     rows: list[CleanupRow] = []
     for line, row in enumerate(table[1:], start=2):
 

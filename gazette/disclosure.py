@@ -235,7 +235,8 @@ def check(disclosure: Disclosure, *, blocks: int | None = None) -> None:
         outside = [i for i in disclosure.withheld_blocks if not 0 <= i < blocks]
         if outside:
             raise InvalidArgument(
-                f"不予公开的段落{'、'.join(map(str, outside))}超出了正文范围（段落编号0至{blocks - 1}）"
+                f"不予公开的段落{'、'.join(map(str, outside))}超出了正文范围"
+                f"（段落编号0至{blocks - 1}）"
             )
 
 

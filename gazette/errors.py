@@ -122,9 +122,7 @@ class EncryptedFile(IngestError):
     reason = "encrypted"
 
     def __init__(self, path: str | PurePath) -> None:
-        super().__init__(
-            path, "文件已加密", hint="请去除密码后再入库"
-        )
+        super().__init__(path, "文件已加密", hint="请去除密码后再入库")
 
 
 class UnsafeFile(IngestError):

@@ -45,6 +45,14 @@ def _attribute(value: str) -> str:
     return name(DISCLOSURE_ATTRIBUTE, value)
 
 
+def _task(value: str) -> str:
+    return {"det": "检测", "cls": "方向分类", "rec": "识别"}.get(value, value)
+
+
+def _reasons(value: str) -> str:
+    return "；".join(say(part) or part for part in value.split("; "))
+
+
 def _table(value: str) -> str:
     return CATALOG_TABLE.get(value, value)
 
@@ -66,8 +74,22 @@ _CONVERT: Mapping[str, Callable[[str], str]] = {
     "reason": _nested,
     "detail": _nested,
     "table": _table,
+    "task": _task,
+    "reasons": _reasons,
     "attribute": _attribute,
     "entry_attribute": _attribute,
+}
+
+
+#: What a placeholder may hold, where it is narrower than any text.
+_PLACEHOLDER: Mapping[str, str] = {
+    "engine": r"tesseract|rapidocr",
+    "page": r"\d+",
+    "count": r"\d+",
+    "total": r"\d+",
+    "missing": r"\d+",
+    "key": r"\S+",
+    "id": r"\S+",
 }
 
 
@@ -81,7 +103,10 @@ class Phrase:
         self.zh = zh
         pattern = ""
         for k, piece in enumerate(re.split(r"\{(\w+)\}", en)):
-            pattern += f"(?P<{piece}>.+?)" if k % 2 else re.escape(piece)
+            if k % 2:
+                pattern += f"(?P<{piece}>{_PLACEHOLDER.get(piece, '.+?')})"
+            else:
+                pattern += re.escape(piece)
         self._pattern = re.compile(pattern, re.DOTALL)
 
     def english(self, **values: Any) -> str:
@@ -190,20 +215,42 @@ PHRASES: tuple[Phrase, ...] = (
         " ({stated}, text gives {actual}): edited after export, or not read back exactly",
         "本档案导出的文件，其正文与文头所载SHA-256不符（文头{stated}，正文{actual}）：导出后被修改，或未能按原样读回",
     ),
-    # Why OCR cannot run (ingest.ocr.unavailable).
+    # Why OCR cannot run (ingest.ocr: each engine's unavailable()), and pages it failed on.
     Phrase(
         "the Python packages for OCR are not installed ({package}); pip install 'gazette[ocr]'",
         "未安装OCR所需的Python包（{package}）：pip install 'gazette[ocr]'",
     ),
     Phrase(
-        "Tesseract is not installed (Debian/Ubuntu: apt-get install tesseract-ocr"
-        " tesseract-ocr-chi-sim)",
-        "未安装Tesseract（Debian/Ubuntu：apt-get install tesseract-ocr tesseract-ocr-chi-sim）",
+        "Tesseract is not installed (Debian/Ubuntu: apt-get install {packages})",
+        "未安装 Tesseract（Debian/Ubuntu：apt-get install {packages}）",
     ),
-    Phrase("Tesseract cannot be run ({detail})", "无法运行Tesseract"),
+    Phrase("Tesseract cannot be run ({detail})", "无法运行 Tesseract"),
     Phrase(
-        "Tesseract has no {language} model (apt-get install tesseract-ocr-chi-sim)",
-        "Tesseract没有{language}语言模型（apt-get install tesseract-ocr-chi-sim）",
+        "Tesseract has no {language} model (apt-get install {package})",
+        "Tesseract 没有 {language} 语言模型（apt-get install {package}）",
+    ),
+    Phrase(
+        "a vertical page needs Tesseract's {language} model (apt-get install {package})",
+        "竖排页面需要 Tesseract 的 {language} 语言模型（apt-get install {package}）",
+    ),
+    Phrase("the package {package} is not installed", "未安装 {package} 包"),
+    Phrase(
+        "its {task} model {model} is not in {folder}; the rapidocr wheel ships it, nothing is"
+        " downloaded: reinstall rapidocr",
+        "其{task}模型 {model} 不在 {folder} 中（该模型随 rapidocr 安装包提供，不会下载）："
+        "请重新安装 rapidocr",
+    ),
+    Phrase("OCR failed on every page ({reasons})", "各页OCR识别均失败（{reasons}）"),
+    Phrase("page {page}: {detail}", "第{page}页：{detail}"),
+    Phrase("{engine} failed ({detail})", "{engine} 识别失败"),
+    Phrase(
+        "rapidocr returned a reading per crop it was not given",
+        "rapidocr 返回的识别结果与所给图块不符",
+    ),
+    Phrase("out of memory on this page", "识别该页时内存不足"),
+    Phrase(
+        "the OCR process died on this page (a crash in the engine)",
+        "识别该页时OCR进程意外终止（识别引擎崩溃）",
     ),
     # What gazette verify finds (gazette.verify.Problem.detail and .action).
     Phrase(

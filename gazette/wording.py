@@ -262,6 +262,14 @@ CATALOG_TABLE: Mapping[str, str] = {
 #: Kinds of difference between two texts (``gazette.diff``).
 DIFF_KIND: Mapping[str, str] = {"replace": "替换", "delete": "删除", "insert": "插入"}
 
+#: The kinds of file a gazette issue arrives in (``gazette.model.Edition.kind``).
+EDITION_KIND: Mapping[str, str] = {
+    "digital": "电子版PDF",
+    "scanned": "扫描件",
+    "word": "Word文件",
+    "web": "网页版",
+}
+
 #: Publication channels (``Publication.channel``).
 CHANNEL: Mapping[str, str] = {"gazette": "政府公报", "portal": "政府网站", "published": "发布"}
 
@@ -375,6 +383,7 @@ GLOSSARY: Mapping[str, Mapping[str, str]] = {
     "verify_problem": VERIFY_PROBLEM,
     "catalog_table": CATALOG_TABLE,
     "diff_kind": DIFF_KIND,
+    "edition_kind": EDITION_KIND,
     "channel": CHANNEL,
     "deadline_from": DEADLINE_FROM,
     "log_action": LOG_ACTION,

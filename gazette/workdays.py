@@ -26,9 +26,9 @@ from typing import Any
 
 import attrs
 
+from gazette import wording
 from gazette.dates import DateLike, format_cn, to_date, try_parse_date
 from gazette.errors import InvalidArgument
-from gazette import wording
 from gazette.wording import os_error
 
 _MAX_DAYS = 10_000  # about forty years of working days: a guard against runaway counts

@@ -122,9 +122,7 @@ def _sniff_head(path: Path, head: bytes) -> str:
     text_head = _strip_bom(head)
     if b"\x00" in text_head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         if path.suffix.lower() in {".pdf", ".docx"}:
-            raise CorruptFile(
-                path, f"文件名为{path.suffix.lower()}，内容却不是该格式"
-            )
+            raise CorruptFile(path, f"文件名为{path.suffix.lower()}，内容却不是该格式")
         raise UnsupportedFormat(path, "二进制数据")
     if _HTML.match(text_head) or re.search(rb"<html[\s>]", text_head[:2048], re.IGNORECASE):
         return "html"

@@ -32,7 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
         result = cli.main(args=argv, prog_name="gazette", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("已中断", err=True)
+            return 130
         click.echo("已中止", err=True)
         return 1
     except click.UsageError as exc:

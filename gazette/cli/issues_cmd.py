@@ -29,6 +29,14 @@ def _print_issue(issue: GazetteIssue) -> None:
         notes.append(f"待OCR {len(issue.needs_ocr)}页")
     suffix = f"（{'，'.join(notes)}）" if notes else ""
     click.echo(f"{issue.label}  {date}{suffix}")
+    if len(issue.editions) > 1:
+        click.echo(
+            "  版本："
+            + "，".join(
+                f"{wording.name(wording.EDITION_KIND, e.kind)} {(e.source or '-')[:12]}"
+                for e in issue.editions
+            )
+        )
     ocr_pages = {page for page, _ in issue.ocr.pages} if issue.ocr else set()
     if not issue.items and issue.needs_ocr:
         click.echo("  （未识别条目：页面需OCR）")
@@ -68,14 +76,12 @@ def _print_gaps(reports: list[GapReport]) -> None:
         if report.missing_totals:
             click.echo("  缺少的总期号：" + "、".join(map(str, report.missing_totals)))
         for dup in report.duplicates:
-            click.echo(f"  期号重复：{dup.label} 见于公报记录 {_ids(dup.issue_ids)}")
+            click.echo(f"  期号重复：{dup.label}，见于{'；'.join(dup.issues)}")
         for dup in report.duplicate_totals:
-            click.echo(f"  总期号重复：{dup.label} 见于公报记录 {_ids(dup.issue_ids)}")
+            click.echo(f"  总期号重复：{dup.label}，见于{'；'.join(dup.issues)}")
         for dup in report.editions:
-            click.echo(
-                f"  多个版本：{dup.label} 见于公报记录 {_ids(dup.issue_ids)}"
-                "（同一期的不同文件，所载文件相同）"
-            )
+            kinds = "、".join(wording.name(wording.EDITION_KIND, k) for k in dup.issues)
+            click.echo(f"  多个版本：{dup.label}，共{len(dup.issues)}个文件（{kinds}）")
         for a, b in report.out_of_order:
             click.echo(f"  总期号倒序：{a} → {b}")
 
@@ -92,8 +98,10 @@ def issues(
 ) -> None:
     """List gazette issues with their items (printed page numbers), oldest first.
 
-    GAZETTE limits the list to one gazette (its full name). Items from recognised scans are
-    marked [OCR]; issues whose scans could not be recognised show the pages that need OCR.
+    GAZETTE limits the list to one gazette (its name with or without 中华人民共和国). Each
+    issue is listed once, with the files it arrived in (its editions: digital, scanned, word,
+    web). Items from recognised scans are marked [OCR]; issues whose scans could not be
+    recognised show the pages that need OCR.
     """
     found = obj.archive().view(view).issues(gazette)
     if year is not None:

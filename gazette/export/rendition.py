@@ -151,7 +151,8 @@ def status_text(status: Status) -> str:
     if status.value == StatusValue.NOT_YET_IN_FORCE and status.version is not None:
         start = status.version.effective
         if start is not None:
-            note = f"；{status.basis.note_cn}" if status.basis.inferred and status.basis.note else ""
+            basis = status.basis
+            note = f"；{basis.note_cn}" if basis.inferred and basis.note else ""
             return f"{status.label}（自{chinese_date(start)}起施行{note}）"
     if status.basis.inferred and status.since is not None:
         # An inferred date is shown as one, never as fact.
