@@ -283,7 +283,7 @@ class MissingDependency(GazetteError, ImportError):
         self.package = package
         self.extra = extra
         how = f"pip install 'gazette[{extra}]'" if extra else f"pip install {package}"
-        super().__init__(f"{feature}需要 {package}", hint=f"请安装：{how}")
+        super().__init__(f"{feature}需要 {package}", hint=f"请安装：`{how}`")
 
 
 class InvalidArgument(GazetteError, ValueError):

@@ -218,20 +218,20 @@ PHRASES: tuple[Phrase, ...] = (
     # Why OCR cannot run (ingest.ocr: each engine's unavailable()), and pages it failed on.
     Phrase(
         "the Python packages for OCR are not installed ({package}); pip install 'gazette[ocr]'",
-        "未安装OCR所需的Python包（{package}）：pip install 'gazette[ocr]'",
+        "未安装OCR所需的Python包（{package}）：`pip install 'gazette[ocr]'`",
     ),
     Phrase(
         "Tesseract is not installed (Debian/Ubuntu: apt-get install {packages})",
-        "未安装 Tesseract（Debian/Ubuntu：apt-get install {packages}）",
+        "未安装 Tesseract（Debian/Ubuntu：`apt-get install {packages}`）",
     ),
     Phrase("Tesseract cannot be run ({detail})", "无法运行 Tesseract"),
     Phrase(
         "Tesseract has no {language} model (apt-get install {package})",
-        "Tesseract 没有 {language} 语言模型（apt-get install {package}）",
+        "Tesseract 没有 {language} 语言模型（`apt-get install {package}`）",
     ),
     Phrase(
         "a vertical page needs Tesseract's {language} model (apt-get install {package})",
-        "竖排页面需要 Tesseract 的 {language} 语言模型（apt-get install {package}）",
+        "竖排页面需要 Tesseract 的 {language} 语言模型（`apt-get install {package}`）",
     ),
     Phrase("the package {package} is not installed", "未安装 {package} 包"),
     Phrase(
@@ -297,7 +297,7 @@ PHRASES: tuple[Phrase, ...] = (
         "{count}个常用词元的位图与倒排表不符：{shown}",
     ),
     Phrase(
-        "restore the archive from a backup (gazette restore)", "从备份恢复档案（gazette restore）"
+        "restore the archive from a backup (gazette restore)", "从备份恢复档案（`gazette restore`）"
     ),
     Phrase(
         "restore the file from a backup; do not edit files inside the archive",
@@ -305,20 +305,20 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     Phrase(
         "harmless; ingest the file again or run gazette verify --repair",
-        "无害；重新入库该文件，或运行 gazette verify --repair",
+        "无害；重新入库该文件，或运行 `gazette verify --repair`",
     ),
     Phrase(
-        "harmless; gazette verify --repair removes it", "无害；gazette verify --repair 会删除它"
+        "harmless; gazette verify --repair removes it", "无害；`gazette verify --repair` 会删除它"
     ),
     Phrase(
         "restore the catalog from a backup (gazette restore), or find who changed it",
-        "从备份恢复目录（gazette restore），或查明是谁修改的",
+        "从备份恢复目录（`gazette restore`），或查明是谁修改的",
     ),
     Phrase(
         "run gazette reindex (or gazette verify --repair)",
-        "运行 gazette reindex（或 gazette verify --repair）",
+        "运行 `gazette reindex`（或 `gazette verify --repair`）",
     ),
-    Phrase("run gazette reindex", "运行 gazette reindex"),
+    Phrase("run gazette reindex", "运行 `gazette reindex`"),
 )
 
 

@@ -83,9 +83,8 @@ class Setting:
                 return False
             raise InvalidArgument(f"{self.name} 的值须为 true 或 false，而不是“{text}”")
         if self.choices and text not in self.choices:
-            raise InvalidArgument(
-                f"{self.name} 的值须为{'、'.join(self.choices)}之一，而不是“{text}”"
-            )
+            choices = "、".join(f"`{choice}`" for choice in self.choices)
+            raise InvalidArgument(f"{self.name} 的值须为{choices}之一，而不是“{text}”")
         return text
 
 

@@ -229,9 +229,8 @@ class ArchiveView:
         error = DocumentNotFound(ref)
         if self.view == View.PUBLIC:
             error.hint = (
-                "give a document id, a document number in any spelling, or the exact title;"
-                " the public view shows only documents disclosed to the public"
-                " (--view internal shows all)"
+                "请给出档案编号、任一写法的文号或完整标题；公开视图只显示向公众公开的文件"
+                "（`--view internal` 显示全部）"
             )
         return error
 

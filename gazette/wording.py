@@ -181,11 +181,11 @@ INGEST_REASON: Mapping[str, str] = {
 #: Export formats (``gazette.export.FORMATS``).
 EXPORT_FORMAT: Mapping[str, str] = {
     "txt": "纯文本（TXT）",
-    "md": "Markdown",
+    "md": "Markdown文本",
     "html": "网页（HTML）",
-    "json": "JSON",
+    "json": "JSON数据",
     "docx": "Word（DOCX，GB/T 9704版式）",
-    "akn": "Akoma Ntoso（XML）",
+    "akn": "Akoma Ntoso法律文档（XML）",
 }
 
 #: The reports of ``gazette report NAME``.
