@@ -9,8 +9,8 @@ DEMO="${GAZETTE_DEMO_DIR:-demo}"
 MARK=".gazette-demo"
 if [ -e "$DEMO" ]; then
   if [ ! -f "$DEMO/$MARK" ]; then
-    echo "main_job.sh: $DEMO exists and was not made by this demo; not touching it" \
-      "(set GAZETTE_DEMO_DIR to a new folder)" >&2
+    echo "main_job.sh：$DEMO 已存在，且不是本演示创建的，不予改动" \
+      "（请将 GAZETTE_DEMO_DIR 设为一个新的文件夹）" >&2
     exit 1
   fi
   rm -rf "$DEMO"
@@ -22,61 +22,61 @@ EXPORTS="$DEMO/exports"
 export GAZETTE_ARCHIVE="$ARCHIVE"
 GZ="python3 -m gazette"
 
-echo "== ingest archive_data/"
+echo "== 入库 archive_data/"
 $GZ ingest --recursive archive_data
 echo
-echo "== list (public view)"
+echo "== 文件列表（公开视图）"
 $GZ list
 echo
-echo "== show 青政办发[2021]12号"
+echo "== 查看 青政办发[2021]12号"
 $GZ show '青政办发[2021]12号'
 echo
-echo "== gazette issues: 青政办发〔2021〕12号 is item 2 of 2021年第4期, whose text is its standard text"
+echo "== 政府公报：青政办发〔2021〕12号 是2021年第4期的第2条，公报所载即其标准文本"
 $GZ issues
 echo
-echo "== gaps in the gazette's run of issues"
+echo "== 公报缺期"
 $GZ report gaps
 echo
-echo "== search 政务公开 (public view)"
+echo "== 检索 政务公开（公开视图）"
 $GZ search 政务公开
 echo
-echo "== status of 青政发〔2019〕30号 on 2020-06-01 and today"
+echo "== 青政发〔2019〕30号 在2020年6月1日和今天的时效性"
 $GZ status '青政发〔2019〕30号' --on 2020-06-01
 $GZ status '青政发〔2019〕30号'
 echo
-echo "== its timeline, and the references the archive cannot resolve yet"
+echo "== 它的时间线，以及档案尚不能解析的引用"
 $GZ timeline '青政发〔2019〕30号'
 $GZ report unresolved
 echo
-echo "== documents by status on 2024-06-01, and validity periods ending within 180 days of 2025-11-01"
+echo "== 2024年6月1日各时效状态的文件数，以及2025年11月1日起180天内有效期届满的文件"
 $GZ report status --on 2024-06-01
 $GZ report expiring --within 180d --on 2025-11-01
 echo
-echo "== the 实施办法 and its interpretation (政策解读, linked on ingest)"
+echo "== 实施办法及其政策解读（入库时关联）"
 $GZ interpretation list 青川市政务公开工作实施办法
 echo
-echo "== report interpretations (missing and late, public view)"
+echo "== 政策解读情况（缺少和滞后的解读，公开视图）"
 $GZ report interpretations
 echo
-echo "== proactive disclosure deadline for a document written 2021-03-15 (第二十六条)"
+echo "== 2021年3月15日成文的文件的主动公开期限（第二十六条）"
 $GZ deadline 2021-03-15 --rule proactive
 echo
-echo "== report disclosure (internal view: counts and the review queue)"
+echo "== 公开属性情况（内部视图：统计和待复核）"
 $GZ report disclosure --view internal --as-of 2025-01-01
 echo
-echo "== export it: the standard text under its status mark; Word (GB/T 9704) and Akoma Ntoso"
+echo "== 导出：带时效标注的文本；Word（GB/T 9704版式）和 Akoma Ntoso"
 $GZ export '青政发〔2019〕30号' | head -n 12
 $GZ export '青政发〔2019〕30号' --format docx -o "$EXPORTS/qcsb-2019-30.docx"
 $GZ export '青政发〔2019〕30号' --format akn -o "$EXPORTS/qcsb-2019-30.xml"
 echo
-echo "== compare the archive's text with the file it came from (layout and punctuation width aside)"
+echo "== 比对档案中的文本与其来源文件（不计版式和标点全半角）"
 $GZ diff '青政发〔2019〕30号' archive_data/documents/qcsb-2019-30.txt
 echo
-echo "== a BagIt package of everything the public may see"
+echo "== 将公开视图中的全部内容打成 BagIt 包"
 $GZ export --bag "$EXPORTS/bag"
 echo
-echo "== ingest again: every file is a duplicate"
+echo "== 再次入库：每个文件都是重复的"
 $GZ ingest --recursive archive_data | tail -n 2
 echo
-echo "== verify"
+echo "== 校验"
 $GZ verify

@@ -207,11 +207,9 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         catalog_path = root / "catalog.sqlite"
         if not catalog_path.exists():
             if not create:
-                raise ArchiveError(
-                    root, "no archive here", hint="run `gazette ingest` to create one"
-                )
+                raise ArchiveError(root, "此处没有档案", hint="运行 `gazette ingest` 即可新建档案")
             if root.exists() and not root.is_dir():
-                raise ArchiveError(root, "not a directory")
+                raise ArchiveError(root, "不是文件夹")
             root.mkdir(parents=True, exist_ok=True)
         self.objects = ObjectStore(root / "objects")
         self._lock_depth = 0
@@ -248,8 +246,8 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
             recorded = check_engine(row[0])
             if wanted is not None and wanted != recorded:
                 raise InvalidArgument(
-                    f"this archive searches with the {recorded} engine, not {wanted};"
-                    f" run `gazette reindex --engine {wanted}` to switch"
+                    f"本档案使用 {recorded} 检索引擎，而不是 {wanted}",
+                    hint=f"如需切换，请运行 `gazette reindex --engine {wanted}`",
                 )
             return recorded
         engine = wanted or default_engine()
@@ -479,7 +477,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         sha = submission.source.sha256
         with self.transaction() as conn:
             if sha not in {s.sha256 for s in self.pending_ocr()}:
-                raise InvalidArgument(f"{sha[:12]} is not an original waiting for OCR")
+                raise InvalidArgument(f"{sha[:12]} 不是等待OCR的原件")
             conn.execute(
                 "DELETE FROM issues WHERE source_sha256 = ? AND NOT EXISTS"
                 " (SELECT 1 FROM issue_items WHERE issue_id = issues.id)",
@@ -527,7 +525,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         for ref in submission.references:
             from_id = positions.get(ref.source)
             if from_id is None:
-                raise InvalidArgument(f"reference from unknown position {ref.source}")
+                raise InvalidArgument(f"引用来自未知的位置 {ref.source}")
             if not self._apply_ref(conn, from_id, ref):
                 pending += 1
             else:

@@ -264,7 +264,7 @@ class DisclosureWrites(ArchiveHost):
             policy_id = self.resolve_id(policy)
             interp_id = self.resolve_id(interpretation)
             if policy_id == interp_id:
-                raise InvalidArgument("a document cannot interpret itself")
+                raise InvalidArgument("文件不能解读其自身")
             conn.execute(
                 "INSERT INTO interpretations(policy_id, interpretation_id, form, method, evidence,"
                 " prov_kind, prov_by, created_at, removed)"

@@ -348,11 +348,11 @@ class LifecycleWrites(ArchiveHost):
             InvalidArgument: no event with that id, or no reason given.
         """
         if not reason or not reason.strip():
-            raise InvalidArgument("say why the event is removed (--reason)")
+            raise InvalidArgument("请说明撤销该事件的理由（`--reason`）")
         with self.transaction() as conn:
             row = catalog.fetch_one(conn, "SELECT * FROM events WHERE id = ?", (event_id,))
             if row is None:
-                raise InvalidArgument(f"no event with id {event_id}")
+                raise InvalidArgument(f"没有编号为{event_id}的事件")
             event = catalog.event_from_row(row)
             same = " AND ".join(f"e.{column} IS ?" for column in _EVENT_IDENTITY)
             copies = catalog.fetch_all(

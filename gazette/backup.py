@@ -73,9 +73,9 @@ def backup(
     """
     target = Path(dest)
     if not _empty_dir(target):
-        raise InvalidArgument(f"backup destination {target} is not empty; choose a new directory")
+        raise InvalidArgument(f"备份目标 {target} 不是空的", hint="请选择一个新的文件夹")
     if target.resolve().is_relative_to(archive.root.resolve()):
-        raise InvalidArgument(f"backup destination {target} lies inside the archive")
+        raise InvalidArgument(f"备份目标 {target} 位于档案之内")
     staging = target.with_name(target.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -122,7 +122,7 @@ def read_manifest(path: str | os.PathLike[str]) -> BackupInfo:
     root = Path(path)
     manifest = root / MANIFEST
     if not manifest.is_file() or not (root / "catalog.sqlite").is_file():
-        raise ArchiveError(root, "not a complete backup (no BACKUP.json or catalog.sqlite)")
+        raise ArchiveError(root, "不是完整的备份（没有 BACKUP.json 或 catalog.sqlite）")
     data = json.loads(manifest.read_text("utf-8"))
     return BackupInfo(
         path=root,
@@ -149,10 +149,10 @@ def restore(
     info = read_manifest(src)
     root = Path(src)
     if sha256_file(root / "catalog.sqlite") != info.catalog_sha256:
-        raise ArchiveError(root, "the catalog snapshot does not match the backup manifest")
+        raise ArchiveError(root, "目录快照与备份清单不符")
     target = Path(dest)
     if not _empty_dir(target):
-        raise InvalidArgument(f"restore destination {target} is not empty; choose a new directory")
+        raise InvalidArgument(f"恢复目标 {target} 不是空的", hint="请选择一个新的文件夹")
     staging = target.with_name(target.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

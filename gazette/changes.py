@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette import catalog
+from gazette import catalog, wording
 from gazette.dates import format_cn
 from gazette.disclosure import View
 from gazette.errors import DocumentNotFound, InvalidArgument
@@ -51,28 +51,7 @@ STATUS_KINDS = (
 #: to the addition (they are inserted in the same transaction, one timestamp per row).
 ADDITION_WINDOW = 2.0
 
-_KIND_LABELS = {
-    "added": "收录",
-    "published": "公开",
-    EventKind.PROMULGATED.value: "公布",
-    EventKind.EFFECTIVE.value: "施行",
-    EventKind.VALID_UNTIL.value: "有效期",
-    EventKind.RENEWED.value: "继续有效",
-    EventKind.AMENDED.value: "修改",
-    EventKind.PARTIALLY_INVALID.value: "部分失效",
-    EventKind.REPEALED.value: "废止",
-    EventKind.EXPIRED.value: "失效",
-    EventKind.DECLARED_INVALID.value: "宣布失效",
-    EventKind.CLEANUP_OUTCOME.value: "清理结果",
-    EventKind.CORRECTED.value: "更正",
-}
-_OUTCOME_LABELS = {
-    CleanupOutcome.CONTINUE: "继续有效",
-    CleanupOutcome.AMEND: "修改",
-    CleanupOutcome.REPEAL: "废止",
-    CleanupOutcome.DECLARE_INVALID: "宣布失效",
-    CleanupOutcome.PARTIALLY_INVALID: "部分条款失效",
-}
+_KIND_LABELS = {**wording.CHANGE_KIND, **wording.EVENT_KIND}
 _PUBLIC = tuple(a.value for a in DisclosureAttribute if a.public)
 # Sources in cursor order: events, published, added (a tie on the time keeps this order).
 _SOURCES = ("e", "p", "a")
@@ -119,7 +98,7 @@ class Change:
     def label(self) -> str:
         """The kind in Chinese (``废止``, ``收录`` …)."""
         if self.event is not None and self.event.outcome is not None:
-            return f"清理结果：{_OUTCOME_LABELS[self.event.outcome]}"
+            return f"{EventKind.CLEANUP_OUTCOME.label}：{self.event.outcome.label}"
         return _KIND_LABELS.get(self.kind, self.kind)
 
     @property
@@ -159,13 +138,13 @@ def _parse_cursor(cursor: str | None) -> tuple[str, str, str] | None:
         return None
     parts = cursor.split("|")
     if len(parts) != 3 or parts[1] not in _SOURCES:
-        raise InvalidArgument(f"{cursor!r} is not a page cursor of the changes feed")
+        raise InvalidArgument(f"“{cursor}”不是变更订阅的翻页位置")
     try:
         _dt.datetime.fromisoformat(parts[0])
     except ValueError:
-        raise InvalidArgument(f"{cursor!r} is not a page cursor of the changes feed") from None
+        raise InvalidArgument(f"“{cursor}”不是变更订阅的翻页位置") from None
     if parts[1] in "ep" and not parts[2].isdigit():
-        raise InvalidArgument(f"{cursor!r} is not a page cursor of the changes feed")
+        raise InvalidArgument(f"“{cursor}”不是变更订阅的翻页位置")
     return parts[0], parts[1], parts[2]
 
 
@@ -268,7 +247,7 @@ def _wanted(source: str, row: dict[str, object], own_document_only: bool) -> boo
 
 def _collect(view: ArchiveView, limit: int, cursor: str | None, doc_id: str | None) -> ChangePage:
     if not 1 <= limit <= 500:
-        raise InvalidArgument("a page holds 1 to 500 changes")
+        raise InvalidArgument("每页可含1至500条变更")
     parsed = _parse_cursor(cursor)
     docs: dict[str, Document | None] = {}
 

@@ -36,11 +36,13 @@ from pathlib import Path
 
 import attrs
 
+from gazette import wording
 from gazette.dates import try_parse_date
 from gazette.docnumber import DocNumber
 from gazette.errors import InvalidCleanupList
 from gazette.model import CleanupOutcome, DocRef
 from gazette.references import ref_from_text
+from gazette.wording import os_error
 
 # Outcome words, most specific first (部分条款失效 before 失效, 宣布失效 before 失效).
 OUTCOME_WORDS: tuple[tuple[str, CleanupOutcome], ...] = (
@@ -91,13 +93,8 @@ def outcome_words(text: str) -> list[tuple[CleanupOutcome, int, int]]:
     return [(_BY_WORD[m[0]], m.start(), m.end()) for m in _OUTCOME_RE.finditer(text)]
 
 
-OUTCOME_LABELS = {
-    CleanupOutcome.CONTINUE: "继续有效",
-    CleanupOutcome.AMEND: "修改",
-    CleanupOutcome.REPEAL: "废止",
-    CleanupOutcome.DECLARE_INVALID: "宣布失效",
-    CleanupOutcome.PARTIALLY_INVALID: "部分条款失效",
-}
+#: The Chinese name of each outcome (from the glossary, :data:`gazette.wording.CLEANUP_OUTCOME`).
+OUTCOME_LABELS = {outcome: wording.CLEANUP_OUTCOME[outcome] for outcome in CleanupOutcome}
 
 
 # --- CSV lists ----------------------------------------------------------------------------------
@@ -139,13 +136,13 @@ class CleanupRow:
 
 def _decode(data: bytes, name: str) -> str:
     if b"\x00" in data:
-        raise InvalidCleanupList(name, "binary data, not a CSV text file")
+        raise InvalidCleanupList(name, "是二进制数据，不是 CSV 文本文件")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InvalidCleanupList(name, "not UTF-8 or GB18030 text")
+    raise InvalidCleanupList(name, "不是 UTF-8 或 GB18030 编码的文本")
 
 
 def _columns(header: list[str], name: str) -> dict[str, int]:
@@ -156,9 +153,7 @@ def _columns(header: list[str], name: str) -> dict[str, int]:
             if label in names and column not in found:
                 found[column] = index
     if "title" not in found and "number" not in found:
-        raise InvalidCleanupList(
-            name, "the header names no title or number column (e.g. 文件名称, 文号)", row=1
-        )
+        raise InvalidCleanupList(name, "表头中没有标题列或文号列（如 文件名称、文号）", row=1)
     return found
 
 
@@ -188,32 +183,30 @@ def read_cleanup_csv(
         name = name or source.name
         try:
             if source.exists() and not source.is_file():
-                raise InvalidCleanupList(name, "not a regular file (a FIFO, device or folder)")
+                raise InvalidCleanupList(name, "不是普通文件（是管道、设备或文件夹）")
             if source.stat().st_size > MAX_BYTES:
-                raise InvalidCleanupList(name, f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+                raise InvalidCleanupList(name, f"超过{MAX_BYTES // (1024 * 1024)} MB")
             data = source.read_bytes()
         except OSError as exc:
-            raise InvalidCleanupList(name, f"cannot read ({exc.strerror or exc})") from exc
+            raise InvalidCleanupList(name, f"无法读取（{os_error(exc)}）") from exc
     else:
         data = source
-        name = name or "cleanup list"
+        name = name or "清理结果清单"
         if len(data) > MAX_BYTES:
-            raise InvalidCleanupList(name, f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+            raise InvalidCleanupList(name, f"超过{MAX_BYTES // (1024 * 1024)} MB")
     text = _decode(data, name)
     try:
         table = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise InvalidCleanupList(name, f"not CSV ({exc})") from exc
+        raise InvalidCleanupList(name, "不是有效的 CSV") from exc
     table = [row for row in table if any(cell.strip() for cell in row)]
     if not table:
-        raise InvalidCleanupList(name, "empty")
+        raise InvalidCleanupList(name, "清单是空的")
     if len(table) > MAX_ROWS + 1:
-        raise InvalidCleanupList(name, f"more than {MAX_ROWS} rows")
+        raise InvalidCleanupList(name, f"超过{MAX_ROWS}行")
     columns = _columns(table[0], name)
     if "outcome" not in columns and outcome is None:
-        raise InvalidCleanupList(
-            name, "no outcome column (清理结果); give one outcome for the whole list", row=1
-        )
+        raise InvalidCleanupList(name, "没有清理结果列；请为整个清单指定一种清理结果", row=1)
     rows: list[CleanupRow] = []
     for line, row in enumerate(table[1:], start=2):
 
@@ -227,19 +220,19 @@ def read_cleanup_csv(
         number_text = cell("number")
         number = DocNumber.try_parse(number_text) if number_text else None
         if number_text and number is None:
-            raise InvalidCleanupList(name, f"not a document number: {number_text!r}", row=line)
+            raise InvalidCleanupList(name, f"“{number_text}”不是文号", row=line)
         title_text = cell("title")
         target = ref_from_text(title_text) if title_text else None
         if title_text and target is None:
-            raise InvalidCleanupList(name, "the title names several documents", row=line)
+            raise InvalidCleanupList(name, "标题中列出了多个文件", row=line)
         if target is None and number is None:
-            raise InvalidCleanupList(name, "no title and no number", row=line)
+            raise InvalidCleanupList(name, "既没有标题也没有文号", row=line)
         if target is None:
             target = DocRef(number_text, None, number)
         elif number is not None:
             if target.number is not None and target.number != number:
                 raise InvalidCleanupList(
-                    name, f"the title gives {target.number}, the number column {number}", row=line
+                    name, f"标题中的文号为{target.number}，文号列为{number}", row=line
                 )
             target = attrs.evolve(target, number=number, text=f"{target.text}（{number}）")
         outcome_text = cell("outcome")
@@ -247,17 +240,17 @@ def read_cleanup_csv(
         if row_outcome is None:
             raise InvalidCleanupList(
                 name,
-                f"unknown outcome {outcome_text!r}"
-                " (use 继续有效, 修改, 废止, 宣布失效 or 部分条款失效)",
+                f"未知的清理结果“{outcome_text}”"
+                "（可用：继续有效、修改、废止、宣布失效、部分条款失效）",
                 row=line,
             )
         date_text = cell("date")
         row_date = try_parse_date(date_text) if date_text else date
         if date_text and row_date is None:
-            raise InvalidCleanupList(name, f"not a date: {date_text!r}", row=line)
+            raise InvalidCleanupList(name, f"“{date_text}”不是日期", row=line)
         if row_date is None:
             raise InvalidCleanupList(
-                name, "no date (add a date column or give one date for the list)", row=line
+                name, "没有日期（请添加日期列，或为整个清单指定日期）", row=line
             )
         rows.append(
             CleanupRow(
@@ -271,5 +264,5 @@ def read_cleanup_csv(
             )
         )
     if not rows:
-        raise InvalidCleanupList(name, "no rows after the header")
+        raise InvalidCleanupList(name, "表头之后没有数据行")
     return rows

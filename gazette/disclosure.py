@@ -166,8 +166,8 @@ def parse_attribute(text: str) -> DisclosureAttribute:
             return attribute
     found = _ATTRIBUTE_NAMES.get(cleaned) or _ATTRIBUTE_NAMES.get(cleaned.lower())
     if found is None:
-        choices = ", ".join(f"{a.value} ({a.label})" for a in DisclosureAttribute)
-        raise InvalidArgument(f"unknown disclosure attribute {text!r}; choose from {choices}")
+        choices = "、".join(f"{a.value}（{a.label}）" for a in DisclosureAttribute)
+        raise InvalidArgument(f"没有“{text}”这一公开属性", hint=f"可选：{choices}")
     return found
 
 
@@ -187,8 +187,10 @@ def parse_ground(text: str) -> Ground:
     name = re.sub(r"^第十[四五六]条[:：]", "", cleaned)
     if name in _GROUND_NAMES:
         return _GROUND_NAMES[name]
-    choices = ", ".join(f"{g.value} ({g.label})" for g in Ground)
-    raise InvalidArgument(f"unknown legal ground {text!r}; choose from {choices}")
+    choices = "、".join(g.value for g in Ground)
+    raise InvalidArgument(
+        f"没有“{text}”这一法定理由", hint=f"可选：{choices}（见 `gazette disclosure grounds`）"
+    )
 
 
 def parse_grounds(values: Iterable[str]) -> tuple[Ground, ...]:
@@ -224,16 +226,17 @@ def check(disclosure: Disclosure, *, blocks: int | None = None) -> None:
     attribute = disclosure.attribute
     if attribute in NEEDS_REASON and not (disclosure.reason or "").strip():
         raise InvalidArgument(
-            f"a {attribute.value} ({attribute.label}) disclosure needs a reason",
-            hint="give --reason, and the legal grounds with --ground",
+            f"{attribute.label}须说明理由",
+            hint="请用 `--reason` 说明理由，用 `--ground` 给出法定理由",
         )
     if disclosure.withheld_blocks and attribute != DisclosureAttribute.PARTIAL:
-        raise InvalidArgument("only a partial disclosure withholds paragraphs")
+        raise InvalidArgument("只有部分公开才能指定不予公开的段落")
     if blocks is not None:
         outside = [i for i in disclosure.withheld_blocks if not 0 <= i < blocks]
         if outside:
             raise InvalidArgument(
-                f"withheld paragraph(s) {outside} outside the text (paragraphs 0–{blocks - 1})"
+                f"不予公开的段落{'、'.join(map(str, outside))}超出了正文范围"
+                f"（段落编号0至{blocks - 1}）"
             )
 
 

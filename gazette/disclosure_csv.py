@@ -33,6 +33,7 @@ from gazette import disclosure
 from gazette.dates import try_parse_date
 from gazette.errors import GazetteError, ImportFailed
 from gazette.model import Disclosure, DisclosureAttribute, Ground
+from gazette.wording import os_error
 
 _COLUMNS = {
     "ref": ("ref", "文件", "文号", "标题"),
@@ -80,7 +81,7 @@ def _decode(path: Path, data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFailed(path, None, "not UTF-8 or GB18030 text")
+    raise ImportFailed(path, None, "不是 UTF-8 或 GB18030 编码的文本")
 
 
 def _date(path: Path, line: int, name: str, value: str | None) -> _dt.date | None:
@@ -88,7 +89,7 @@ def _date(path: Path, line: int, name: str, value: str | None) -> _dt.date | Non
         return None
     parsed = try_parse_date(value)
     if parsed is None:
-        raise ImportFailed(path, line, f"{name}: not a date: {value!r}")
+        raise ImportFailed(path, line, f"{name}列的“{value}”不是日期")
     return parsed
 
 
@@ -101,20 +102,20 @@ def read(path: str | os.PathLike[str]) -> list[DisclosureRow]:
     path = Path(path)
     try:
         if path.exists() and not path.is_file():
-            raise ImportFailed(path, None, "not a regular file (a FIFO, device or folder)")
+            raise ImportFailed(path, None, "不是普通文件（是管道、设备或文件夹）")
         if path.stat().st_size > _MAX_BYTES:
-            raise ImportFailed(path, None, "larger than 20 MB")
+            raise ImportFailed(path, None, "超过20 MB")
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportFailed(path, None, f"cannot read ({exc.strerror or exc})") from exc
+        raise ImportFailed(path, None, f"无法读取（{os_error(exc)}）") from exc
     text = _decode(path, data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportFailed(path, None, "empty file") from None
+        raise ImportFailed(path, None, "文件是空的") from None
     except csv.Error as exc:
-        raise ImportFailed(path, 1, f"malformed CSV ({exc})") from exc
+        raise ImportFailed(path, 1, "CSV 格式有误") from exc
     names = [h.strip().lower() for h in header]
     where: dict[str, int] = {}
     for key, spellings in _COLUMNS.items():
@@ -124,7 +125,7 @@ def read(path: str | os.PathLike[str]) -> list[DisclosureRow]:
                 break
     missing = [key for key in ("ref", "attribute") if key not in where]
     if missing:
-        raise ImportFailed(path, 1, f"missing column(s): {', '.join(missing)}")
+        raise ImportFailed(path, 1, f"缺少列：{'、'.join(missing)}")
     rows: list[DisclosureRow] = []
     try:
         for record in reader:
@@ -140,7 +141,7 @@ def read(path: str | os.PathLike[str]) -> list[DisclosureRow]:
 
             ref = cell("ref")
             if not ref:
-                raise ImportFailed(path, line, "no document reference")
+                raise ImportFailed(path, line, "没有指明文件")
             try:
                 attribute = disclosure.parse_attribute(cell("attribute") or "")
                 grounds = disclosure.parse_grounds([cell("grounds") or ""])
@@ -161,9 +162,9 @@ def read(path: str | os.PathLike[str]) -> list[DisclosureRow]:
                 )
             )
     except csv.Error as exc:
-        raise ImportFailed(path, reader.line_num, f"malformed CSV ({exc})") from exc
+        raise ImportFailed(path, reader.line_num, "CSV 格式有误") from exc
     if not rows:
-        raise ImportFailed(path, None, "no rows")
+        raise ImportFailed(path, None, "没有数据行")
     return rows
 
 

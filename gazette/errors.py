@@ -3,10 +3,15 @@
 Every error the library raises on purpose derives from :class:`GazetteError`. Each subclass
 carries structured fields (the file, the reference, the reason) and its message says what to do,
 so that the command line can print it as one line and programs can branch on the fields.
+
+Messages are shown to people, so they are Chinese (like every human-readable output; see
+:mod:`gazette.wording`): one line naming the file or document and the reason, then the hint
+in parentheses. Programs branch on the class and the fields, never on the wording.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 from typing import Any
 
@@ -27,7 +32,7 @@ class GazetteError(Exception):
 
     def __str__(self) -> str:
         message = str(self.args[0]) if self.args else ""
-        return f"{message} ({self.hint})" if self.hint else message
+        return f"{message}（{self.hint}）" if self.hint else message
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Subclasses take other arguments than the message they store: rebuild without
@@ -52,8 +57,8 @@ class InvalidDocNumber(GazetteError, ValueError):
         self.text = text
         shown = text if len(text) <= 60 else text[:57] + "..."
         super().__init__(
-            f"no document number in {shown!r}",
-            hint="expected a shape such as 济政办发〔2017〕27号, 国令第707号 or 公告2024年第3号",
+            f"“{shown}”中没有文号",
+            hint="文号的形式如 济政办发〔2017〕27号、国令第707号、公告2024年第3号",
         )
 
 
@@ -63,8 +68,8 @@ class InvalidDate(GazetteError, ValueError):
     def __init__(self, text: str) -> None:
         self.text = text
         super().__init__(
-            f"not a date: {text!r}",
-            hint="use YYYY-MM-DD, 2017年6月28日 or 二〇一七年六月二十八日",
+            f"“{text}”不是日期",
+            hint="请写作 YYYY-MM-DD、2017年6月28日 或 二〇一七年六月二十八日",
         )
 
 
@@ -83,7 +88,7 @@ class IngestError(GazetteError):
 
     def __init__(self, path: str | PurePath, message: str, *, hint: str | None = None) -> None:
         self.path = str(path)
-        super().__init__(f"{self.path}: {message}", hint=hint)
+        super().__init__(f"{self.path}：{message}", hint=hint)
 
 
 class UnsupportedFormat(IngestError):
@@ -93,11 +98,11 @@ class UnsupportedFormat(IngestError):
 
     def __init__(self, path: str | PurePath, detected: str | None = None) -> None:
         self.detected = detected
-        what = f"content looks like {detected}" if detected else "unrecognised content"
+        what = f"内容是{detected}" if detected else "无法识别内容"
         super().__init__(
             path,
-            f"unsupported format ({what})",
-            hint="the archive reads plain text, Markdown, HTML, DOCX and PDF",
+            f"格式不支持（{what}）",
+            hint="可读取纯文本、Markdown、HTML、DOCX 和 PDF",
         )
 
 
@@ -108,7 +113,7 @@ class CorruptFile(IngestError):
 
     def __init__(self, path: str | PurePath, detail: str) -> None:
         self.detail = detail
-        super().__init__(path, f"corrupt file: {detail}", hint="obtain an intact copy")
+        super().__init__(path, f"文件损坏：{detail}", hint="请取得完好的副本")
 
 
 class EncryptedFile(IngestError):
@@ -117,9 +122,7 @@ class EncryptedFile(IngestError):
     reason = "encrypted"
 
     def __init__(self, path: str | PurePath) -> None:
-        super().__init__(
-            path, "the file is encrypted", hint="remove the password and ingest the clear copy"
-        )
+        super().__init__(path, "文件已加密", hint="请去除密码后再入库")
 
 
 class UnsafeFile(IngestError):
@@ -129,7 +132,7 @@ class UnsafeFile(IngestError):
 
     def __init__(self, path: str | PurePath, detail: str) -> None:
         self.detail = detail
-        super().__init__(path, f"refused: {detail}", hint="the file was not read any further")
+        super().__init__(path, f"拒绝读取：{detail}", hint="未继续读取该文件")
 
 
 class UndecodableText(IngestError):
@@ -141,8 +144,8 @@ class UndecodableText(IngestError):
         self.detail = detail
         super().__init__(
             path,
-            f"cannot decode text: {detail}",
-            hint="save the file as UTF-8 or GB18030",
+            f"无法解码文本：{detail}",
+            hint="请将文件另存为 UTF-8 或 GB18030 编码",
         )
 
 
@@ -151,8 +154,8 @@ class EmptyDocument(IngestError):
 
     reason = "empty"
 
-    def __init__(self, path: str | PurePath, detail: str = "no text") -> None:
-        super().__init__(path, f"empty document: {detail}")
+    def __init__(self, path: str | PurePath, detail: str = "没有文字") -> None:
+        super().__init__(path, f"没有正文：{detail}")
 
 
 class NeedsOCR(IngestError):
@@ -164,8 +167,8 @@ class NeedsOCR(IngestError):
         self.detail = detail
         super().__init__(
             path,
-            f"no usable text layer ({detail})",
-            hint="install the [ocr] extra and Tesseract with chi_sim to read scanned pages",
+            f"没有可用的文字层（{detail}）",
+            hint="读取扫描页须安装 [ocr] 扩展及带 chi_sim 语言模型的 Tesseract",
         )
 
 
@@ -179,8 +182,8 @@ class IssueNotSplit(IngestError):
         self.detail = detail
         super().__init__(
             path,
-            f"recognised {label} but {detail}",
-            hint="check the file's text (a scan may need OCR); nothing of it was stored",
+            f"识别为{label}，但{detail}",
+            hint="请检查文件的文字（扫描件可能需要OCR）；该文件的内容均未存储",
         )
 
 
@@ -193,8 +196,8 @@ class DocumentNotFound(GazetteError, KeyError):
     def __init__(self, ref: str) -> None:
         self.ref = ref
         super().__init__(
-            f"no document matches {ref!r}",
-            hint="give a document id, a document number in any spelling, or the exact title",
+            f"没有与“{ref}”相符的文件",
+            hint="请给出档案编号、任一写法的文号或完整标题",
         )
 
     def __str__(self) -> str:  # KeyError would repr() the message
@@ -208,8 +211,8 @@ class AmbiguousReference(GazetteError, LookupError):
         self.ref = ref
         self.candidates = candidates
         super().__init__(
-            f"{ref!r} matches {len(candidates)} documents: {', '.join(candidates[:5])}",
-            hint="use a document id",
+            f"“{ref}”与{len(candidates)}个文件相符：{'、'.join(candidates[:5])}",
+            hint="请使用档案编号",
         )
 
 
@@ -218,7 +221,7 @@ class ArchiveError(GazetteError):
 
     def __init__(self, path: str | PurePath, message: str, *, hint: str | None = None) -> None:
         self.path = str(path)
-        super().__init__(f"archive {self.path}: {message}", hint=hint)
+        super().__init__(f"档案 {self.path}：{message}", hint=hint)
 
 
 class ArchiveBusy(ArchiveError):
@@ -226,11 +229,13 @@ class ArchiveBusy(ArchiveError):
 
     def __init__(self, path: str | PurePath, holder: str | None) -> None:
         self.holder = holder
-        who = f" (held by {holder})" if holder else ""
+        found = re.fullmatch(r"pid (\d+) on (.+)", holder or "")
+        shown = f"进程 {found[1]}，主机 {found[2]}" if found else holder
+        who = f"（{shown}）" if shown else ""
         super().__init__(
             path,
-            f"another process is writing to the archive{who}",
-            hint="wait for it to finish and retry",
+            f"另一进程正在写入档案{who}",
+            hint="请待其完成后重试",
         )
 
 
@@ -240,8 +245,8 @@ class SchemaTooNew(ArchiveError):
     def __init__(self, path: str | PurePath, found: int, supported: int) -> None:
         super().__init__(
             path,
-            f"catalog schema version {found} is newer than this library's {supported}",
-            hint="upgrade gazette",
+            f"目录结构版本{found}高于本程序支持的版本{supported}",
+            hint="请升级 gazette",
         )
 
 
@@ -253,8 +258,8 @@ class IndexDamaged(ArchiveError):
         self.detail = detail
         super().__init__(
             path,
-            f"search index damaged ({detail})",
-            hint="run `gazette reindex` (or `gazette verify --repair`) to rebuild it",
+            "检索索引已损坏",
+            hint="运行 `gazette reindex`（或 `gazette verify --repair`）重建索引",
         )
 
 
@@ -265,9 +270,8 @@ class CatalogDamaged(ArchiveError):
         self.detail = detail
         super().__init__(
             path,
-            f"catalog damaged ({detail})",
-            hint="restore the archive from a backup (`gazette restore`); the originals are in"
-            " objects/",
+            "目录数据库已损坏",
+            hint="请用 `gazette restore` 从备份恢复档案；原件在 objects/ 中",
         )
 
 
@@ -279,7 +283,7 @@ class MissingDependency(GazetteError, ImportError):
         self.package = package
         self.extra = extra
         how = f"pip install 'gazette[{extra}]'" if extra else f"pip install {package}"
-        super().__init__(f"{feature} needs {package}", hint=how)
+        super().__init__(f"{feature}需要 {package}", hint=f"请安装：`{how}`")
 
 
 class InvalidArgument(GazetteError, ValueError):
@@ -299,8 +303,8 @@ class ImportFailed(InvalidArgument):
         self.path = str(path)
         self.line = line
         self.reason = reason
-        where = f"{self.path}:{line}" if line is not None else self.path
-        super().__init__(f"{where}: {reason}", hint="fix the row and import the file again")
+        where = f"{self.path} 第{line}行" if line is not None else self.path
+        super().__init__(f"{where}：{reason}", hint="请改正该行后重新导入")
 
 
 class InvalidQuery(GazetteError, ValueError):
@@ -311,8 +315,8 @@ class InvalidQuery(GazetteError, ValueError):
         self.reason = reason
         shown = query if len(query) <= 60 else query[:57] + "..."
         super().__init__(
-            f"cannot search for {shown!r}: {reason}",
-            hint='use words, "quoted phrases", OR, -excluded words, or a document number',
+            f"无法检索“{shown}”：{reason}",
+            hint="检索式可用词语、带引号的短语、OR、减号排除的词语或文号",
         )
 
 
@@ -329,8 +333,8 @@ class InvalidCleanupList(GazetteError, ValueError):
         self.path = str(path)
         self.row = row
         self.reason = reason
-        where = f"{self.path}, line {row}" if row is not None else self.path
+        where = f"{self.path} 第{row}行" if row is not None else self.path
         super().__init__(
-            f"{where}: {reason}",
-            hint="nothing was imported; fix the list and import it again",
+            f"{where}：{reason}",
+            hint="未导入任何内容；请改正清单后重新导入",
         )

@@ -162,7 +162,7 @@ def render_page(
     sha = issue.source_sha256
     source = archive.objects.path(sha) if sha else None
     if source is None or not source.is_file():
-        raise ArchiveError(archive.root, f"issue {issue.id} has no file in the archive")
+        raise ArchiveError(archive.root, f"档案中没有第{issue.id}号公报记录的文件")
     width = min(WIDTHS, key=lambda w: abs(w - width))
     cached = archive.root / "cache" / "pages" / str(sha) / f"{page}-{width}.png"
     if cached.is_file():
@@ -176,16 +176,16 @@ def _render(source: Path, page: int, width: int) -> bytes:
     try:
         import pypdfium2 as pdfium
     except ImportError as exc:  # pragma: no cover - a core dependency
-        raise MissingDependency("page images", "pypdfium2", None) from exc
+        raise MissingDependency("页面图像", "pypdfium2", None) from exc
     try:
         import PIL.Image  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingDependency("page images", "pillow", "web") from exc
+        raise MissingDependency("页面图像", "pillow", "web") from exc
     with _PDFIUM:
         pdf = pdfium.PdfDocument(str(source))
         try:
             if not 1 <= page <= len(pdf):
-                raise ArchiveError(source, f"the file has no page {page}")
+                raise ArchiveError(source, f"文件中没有第{page}页")
             pdf_page = pdf[page - 1]
             scale = width / pdf_page.get_width()
             image = pdf_page.render(scale=scale).to_pil()

@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from gazette import wording
 from gazette.dates import DateLike, format_cn, to_date
 from gazette.model import (
     CleanupOutcome,
@@ -52,6 +53,7 @@ from gazette.model import (
     TextVersion,
     best_rendition,
 )
+from gazette.phrases import provenance, say
 from gazette.redaction import HIDDEN_REFERENCE
 
 
@@ -68,8 +70,8 @@ class StatusValue(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """The usual Chinese label."""
-        return _LABELS[self]
+        """The usual Chinese label (:data:`gazette.wording.STATUS`)."""
+        return wording.STATUS[self.value]
 
     @property
     def pkulaw_code(self) -> str | None:
@@ -92,15 +94,6 @@ class StatusValue(enum.StrEnum):
         )
 
 
-_LABELS = {
-    StatusValue.NOT_YET_IN_FORCE: "尚未生效",
-    StatusValue.IN_FORCE: "现行有效",
-    StatusValue.AMENDED: "已被修改",
-    StatusValue.PARTIALLY_INVALID: "部分失效",
-    StatusValue.REPEALED: "已废止",
-    StatusValue.EXPIRED: "已失效",
-    StatusValue.UNKNOWN: "未知",
-}
 _PKULAW = {
     StatusValue.IN_FORCE: "01",
     StatusValue.REPEALED: "02",
@@ -135,11 +128,15 @@ class Basis:
         by_title: the acting document as written (its title, else its number, else the
             reference text).
         by_number: the acting document's number, when known.
-        source: where the fact was learned (``parsed from <id>: <sentence>``, ``imported from …``).
-        note: an explanation when the status needs one (``no effective date recorded``).
+        source: where the fact was learned (``parsed from <id>: <sentence>``, ``imported from …``),
+            as ``--json`` has it; :func:`gazette.phrases.provenance` of ``origin`` words it for
+            people.
+        note: an explanation when the status needs one (``no effective date recorded``), as
+            ``--json`` has it; :func:`gazette.phrases.say` words it for people.
         articles: the articles a partial change affects.
         inferred: the date is an inference (a publication date the text does not give, taken
             from the adoption or approval date); every rendering says so.
+        origin: the event the status rests on, when there is one.
     """
 
     event: EventKind | None = None
@@ -151,6 +148,17 @@ class Basis:
     note: str | None = None
     articles: tuple[str, ...] = ()
     inferred: bool = False
+    origin: LifecycleEvent | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def note_cn(self) -> str | None:
+        """The note as people read it (Chinese)."""
+        return say(self.note)
+
+    @property
+    def source_cn(self) -> str | None:
+        """Where the fact was learned, as people read it (Chinese)."""
+        return provenance(self.origin) if self.origin is not None else say(self.source)
 
     @classmethod
     def from_event(cls, event: LifecycleEvent, note: str | None = None) -> Basis:
@@ -169,6 +177,7 @@ class Basis:
             note=note if note is not None else event.note,
             articles=event.articles,
             inferred=event.provenance.kind == ProvenanceKind.INFERRED,
+            origin=event,
         )
 
 
@@ -197,6 +206,11 @@ class Status:
     def label(self) -> str:
         return self.value.label
 
+    @property
+    def version_note_cn(self) -> str | None:
+        """``version_note`` as people read it (Chinese)."""
+        return say(self.version_note)
+
     def mark(self) -> str:
         """The status mark for renderings of the original text.
 
@@ -212,11 +226,11 @@ class Status:
         elif basis.by_title or basis.by_number:
             parts.append(f"依据：{cite(basis.by_title, basis.by_number)}")
         elif basis.note and not self.since:
-            parts.append(basis.note)
+            parts.append(say(basis.note) or "")
         if self.since:
             parts.append(f"自{format_cn(self.since)}起")
         if basis.inferred and basis.note:
-            parts.append(basis.note)
+            parts.append(say(basis.note) or "")
         text = "，".join(parts)
         if basis.articles and self.value == StatusValue.PARTIALLY_INVALID:
             text = "、".join(basis.articles) + (f"；{text}" if text else "")
@@ -558,11 +572,20 @@ def _title_key(title: str) -> str:
 
 
 def version_label(version: TextVersion) -> str:
-    """``2023年修订``, else the start date, else ``undated``."""
+    """``2023年修订``, else the start date, else ``undated`` (as ``--json`` has it)."""
     if version.label:
         return version.label
     start = version_start(version)
     return start.isoformat() if start else "undated"
+
+
+def version_name(version: TextVersion) -> str:
+    """How people call a version: ``2023年修订``, else its start date (``2021年4月1日``), else
+    ``日期不详``."""
+    if version.label:
+        return version.label
+    start = version_start(version)
+    return wording.date(start)
 
 
 def _version_status(

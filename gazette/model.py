@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from gazette import wording
 from gazette.dates import to_optional_date
 from gazette.docnumber import DocNumber
 
@@ -82,6 +83,11 @@ class BlockKind(enum.StrEnum):
     CC = "cc"  # 抄送机关
     PRINTED = "printed"  # 印发机关和印发日期
 
+    @property
+    def label(self) -> str:
+        """The Chinese name (:data:`gazette.wording.BLOCK_KIND`)."""
+        return wording.BLOCK_KIND[self.value]
+
 
 @attrs.frozen
 class Block:
@@ -107,6 +113,11 @@ class TextOrigin(enum.StrEnum):
     PORTAL = "portal"  # a government portal page
     FILE = "file"  # a file an archivist supplied (DOCX, PDF, text)
     MANUAL = "manual"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name (:data:`gazette.wording.TEXT_ORIGIN`)."""
+        return wording.TEXT_ORIGIN[self.value]
 
 
 @attrs.frozen
@@ -272,6 +283,11 @@ class ProvenanceKind(enum.StrEnum):
     INFERRED = "inferred"  # inferred from what the text states (an adoption date standing for
     # a publication date it does not give); marked as an inference wherever it is shown
 
+    @property
+    def label(self) -> str:
+        """The Chinese name (:data:`gazette.wording.PROVENANCE_KIND`)."""
+        return wording.PROVENANCE_KIND[self.value]
+
 
 @attrs.frozen
 class Provenance:
@@ -311,6 +327,11 @@ class EventKind(enum.StrEnum):
     CLEANUP_OUTCOME = "cleanup_outcome"  # a 清理结果 outcome, see CleanupOutcome
     CORRECTED = "corrected"  # 更正 (a correction of the text, no change of status)
 
+    @property
+    def label(self) -> str:
+        """The Chinese name (:data:`gazette.wording.EVENT_KIND`)."""
+        return wording.EVENT_KIND[self.value]
+
 
 class CleanupOutcome(enum.StrEnum):
     """Outcomes listed by a cleanup result (清理结果)."""
@@ -320,6 +341,11 @@ class CleanupOutcome(enum.StrEnum):
     REPEAL = "repeal"  # 废止
     DECLARE_INVALID = "declare_invalid"  # 宣布失效
     PARTIALLY_INVALID = "partially_invalid"  # 部分条款失效
+
+    @property
+    def label(self) -> str:
+        """The Chinese name (:data:`gazette.wording.CLEANUP_OUTCOME`)."""
+        return wording.CLEANUP_OUTCOME[self.value]
 
 
 @attrs.frozen
@@ -370,21 +396,13 @@ class DisclosureAttribute(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _DISCLOSURE_LABELS[self]
+        """The Chinese name (:data:`gazette.wording.DISCLOSURE_ATTRIBUTE`)."""
+        return wording.DISCLOSURE_ATTRIBUTE[self.value]
 
     @property
     def public(self) -> bool:
         """Whether the public view may show documents with this attribute."""
         return self in (DisclosureAttribute.PROACTIVE, DisclosureAttribute.PARTIAL)
-
-
-_DISCLOSURE_LABELS = {
-    DisclosureAttribute.PROACTIVE: "主动公开",
-    DisclosureAttribute.ON_REQUEST: "依申请公开",
-    DisclosureAttribute.WITHHELD: "不予公开",
-    DisclosureAttribute.PARTIAL: "部分公开",
-    DisclosureAttribute.UNKNOWN: "未确定",
-}
 
 
 class Ground(enum.StrEnum):
@@ -401,19 +419,8 @@ class Ground(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _GROUND_LABELS[self]
-
-
-_GROUND_LABELS = {
-    Ground.STATE_SECRET: "第十四条：国家秘密",
-    Ground.SECURITY_STABILITY: "第十四条：公开后可能危及国家安全、公共安全、经济安全、社会稳定",
-    Ground.LAW_PROHIBITS: "第十四条：法律、行政法规禁止公开",
-    Ground.TRADE_SECRET: "第十五条：商业秘密",
-    Ground.PERSONAL_PRIVACY: "第十五条：个人隐私",
-    Ground.INTERNAL_AFFAIRS: "第十六条：内部事务信息",
-    Ground.PROCESS_INFORMATION: "第十六条：过程性信息",
-    Ground.ENFORCEMENT_CASE: "第十六条：行政执法案卷信息",
-}
+        """The Chinese name (:data:`gazette.wording.GROUND`)."""
+        return wording.GROUND[self.value]
 
 
 def _to_grounds(values: Iterable[Ground | str] | None) -> tuple[Ground, ...]:
@@ -460,6 +467,11 @@ class InterpretationForm(enum.StrEnum):
     MEDIA = "media"  # 音视频
     EXPERT = "expert"  # 专家解读
     PRESS = "press"  # 答记者问 / 新闻发布会
+
+    @property
+    def label(self) -> str:
+        """The Chinese name (:data:`gazette.wording.INTERPRETATION_FORM`)."""
+        return wording.INTERPRETATION_FORM[self.value]
 
 
 @attrs.frozen
@@ -543,15 +555,26 @@ class Publication:
 
     @property
     def label(self) -> str:
-        """``济南市人民政府公报 2019年第5号 第4–7页``."""
-        parts = [self.name or self.channel]
+        """``济南市人民政府公报 2019年第5号 第4–7页`` (a portal page: ``青川市人民政府网
+        2020-04-02``), as ``--json`` has it."""
+        return self._label(self.channel, self.date.isoformat() if self.date else None)
+
+    @property
+    def label_cn(self) -> str:
+        """The label as people read it, the date written the Chinese way
+        (``青川市人民政府网 2020年4月2日``)."""
+        channel = wording.name(wording.CHANNEL, self.channel)
+        return self._label(channel, wording.date(self.date) if self.date else None)
+
+    def _label(self, channel: str, date: str | None) -> str:
+        parts = [self.name or channel]
         if self.issue is not None:
             parts.append(str(self.issue))
         if self.pages is not None:
             first, last = self.pages
             parts.append(f"第{first}页" if first == last else f"第{first}–{last}页")
-        if self.issue is None and self.date is not None:
-            parts.append(self.date.isoformat())
+        if self.issue is None and date is not None:
+            parts.append(date)
         return " ".join(parts)
 
 

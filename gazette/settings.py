@@ -71,9 +71,9 @@ class Setting:
             try:
                 value: Any = int(text)
             except ValueError:
-                raise InvalidArgument(f"{self.name} takes a whole number, not {text!r}") from None
+                raise InvalidArgument(f"{self.name} 的值须为整数，而不是“{text}”") from None
             if self.minimum is not None and value < self.minimum:
-                raise InvalidArgument(f"{self.name} must be at least {self.minimum}")
+                raise InvalidArgument(f"{self.name} 的值至少为{self.minimum}")
             return value
         if self.kind is bool:
             lowered = text.lower()
@@ -81,11 +81,10 @@ class Setting:
                 return True
             if lowered in {"0", "false", "no", "off"}:
                 return False
-            raise InvalidArgument(f"{self.name} takes true or false, not {text!r}")
+            raise InvalidArgument(f"{self.name} 的值须为 true 或 false，而不是“{text}”")
         if self.choices and text not in self.choices:
-            raise InvalidArgument(
-                f"{self.name} takes one of {', '.join(self.choices)}, not {text!r}"
-            )
+            choices = "、".join(f"`{choice}`" for choice in self.choices)
+            raise InvalidArgument(f"{self.name} 的值须为{choices}之一，而不是“{text}”")
         return text
 
 
@@ -144,8 +143,8 @@ def _declared(name: str) -> Setting:
     try:
         return SETTINGS[name]
     except KeyError:
-        known = ", ".join(sorted(SETTINGS))
-        raise InvalidArgument(f"no setting named {name!r}; known settings: {known}") from None
+        known = "、".join(sorted(SETTINGS))
+        raise InvalidArgument(f"没有名为“{name}”的设置", hint=f"可设置：{known}") from None
 
 
 def load(conn: sqlite3.Connection) -> dict[str, Any]:

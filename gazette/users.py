@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog
+from gazette import catalog, wording
 from gazette.errors import InvalidArgument, MissingDependency
+from gazette.wording import os_error
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
@@ -52,12 +53,7 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"reader": "查阅人员", "archivist": "档案管理人员", "admin": "系统管理员"}[
-            self.value
-        ]
-
-
-_ROLE_LABELS = {"reader": "查阅人员", "archivist": "档案管理人员", "admin": "系统管理员"}
+        return wording.ROLE[self.value]
 
 
 @attrs.frozen
@@ -80,7 +76,7 @@ def _hasher() -> Any:
     try:
         from argon2 import PasswordHasher
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingDependency("password hashing", "argon2-cffi", "web") from exc
+        raise MissingDependency("密码哈希", "argon2-cffi", "web") from exc
     return PasswordHasher()
 
 
@@ -96,9 +92,7 @@ def check_name(name: str) -> str:
     """
     name = (name or "").strip()
     if not _NAME.fullmatch(name):
-        raise InvalidArgument(
-            f"{name!r} is not a user name (1 to 64 characters, no spaces, slashes or colons)"
-        )
+        raise InvalidArgument(f"“{name}”不能用作用户名（1至64个字符，不含空格、斜杠和冒号）")
     return name
 
 
@@ -109,7 +103,7 @@ def check_password(password: str) -> str:
         InvalidArgument: it is too short.
     """
     if len(password) < MIN_PASSWORD:
-        raise InvalidArgument(f"a password needs at least {MIN_PASSWORD} characters")
+        raise InvalidArgument(f"密码至少需要{MIN_PASSWORD}个字符")
     return password
 
 
@@ -123,15 +117,16 @@ def read_password_file(path: str) -> str:
         with open(path, encoding="utf-8") as handle:
             data = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidArgument(f"{path}: cannot read the password file ({exc})") from exc
+        why = "不是 UTF-8 文本" if isinstance(exc, UnicodeDecodeError) else os_error(exc)
+        raise InvalidArgument(f"{path}：无法读取密码文件（{why}）") from exc
     if data.endswith("\r\n"):
         data = data[:-2]
     elif data.endswith("\n"):
         data = data[:-1]
     if "\n" in data or "\r" in data:
-        raise InvalidArgument(f"{path}: a password file holds one line")
+        raise InvalidArgument(f"{path}：密码文件只能有一行")
     if not data:
-        raise InvalidArgument(f"{path}: the password file is empty")
+        raise InvalidArgument(f"{path}：密码文件是空的")
     return data
 
 
@@ -171,13 +166,13 @@ def add_user(
         role = Role(role)
     except ValueError:
         raise InvalidArgument(
-            f"unknown role {role!r}; use one of {', '.join(r.value for r in Role)}"
+            f"没有“{role}”这一角色", hint=f"可选：{'、'.join(r.value for r in Role)}"
         ) from None
     hashed = _hasher().hash(check_password(password))
     stamp = catalog.now()
     with archive.transaction() as conn:
         if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-            raise InvalidArgument(f"a user called {name!r} exists already")
+            raise InvalidArgument(f"用户“{name}”已存在")
         conn.execute(
             "INSERT INTO users(name, role, password_hash, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -200,7 +195,7 @@ def set_password(archive: Archive, name: str, password: str, *, by: str | None =
             (hashed, catalog.now(), name),
         )
         if cur.rowcount == 0:
-            raise InvalidArgument(f"no user called {name!r}")
+            raise InvalidArgument(f"没有用户“{name}”")
         conn.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
         _log(archive, by or archive.actor, "user_password", name, "changed")
 
@@ -213,7 +208,7 @@ def remove_user(archive: Archive, name: str, *, by: str | None = None) -> None:
     """
     with archive.transaction() as conn:
         if get_user(archive, name) is None:
-            raise InvalidArgument(f"no user called {name!r}")
+            raise InvalidArgument(f"没有用户“{name}”")
         conn.execute("DELETE FROM users WHERE name = ?", (name,))
         _log(archive, by or archive.actor, "user_remove", name, "removed")
 
@@ -275,7 +270,7 @@ def issue_token(
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with archive.transaction() as conn:
         if get_user(archive, name) is None:
-            raise InvalidArgument(f"no user called {name!r}")
+            raise InvalidArgument(f"没有用户“{name}”")
         cur = conn.execute(
             "INSERT INTO api_tokens(user_name, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
             (name, _digest(token), label, catalog.now()),

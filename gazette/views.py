@@ -229,9 +229,8 @@ class ArchiveView:
         error = DocumentNotFound(ref)
         if self.view == View.PUBLIC:
             error.hint = (
-                "give a document id, a document number in any spelling, or the exact title;"
-                " the public view shows only documents disclosed to the public"
-                " (--view internal shows all)"
+                "请给出档案编号、任一写法的文号或完整标题；公开视图只显示向公众公开的文件"
+                "（`--view internal` 显示全部）"
             )
         return error
 
@@ -530,7 +529,7 @@ class ArchiveView:
             known = {a.name for a in attrs.fields(SearchFilters)}
             unknown = sorted(set(filter_values) - known)
             if unknown:
-                raise InvalidArgument(f"unknown search filter(s): {', '.join(unknown)}")
+                raise InvalidArgument(f"未知的检索条件：{'、'.join(unknown)}")
             filters = attrs.evolve(filters or SearchFilters(), **filter_values)
         public = self.view == View.PUBLIC
         # What the public may find is decided by the catalog now, not by the index: an entry

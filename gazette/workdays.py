@@ -26,8 +26,10 @@ from typing import Any
 
 import attrs
 
-from gazette.dates import DateLike, to_date, try_parse_date
+from gazette import wording
+from gazette.dates import DateLike, format_cn, to_date, try_parse_date
 from gazette.errors import InvalidArgument
+from gazette.wording import os_error
 
 _MAX_DAYS = 10_000  # about forty years of working days: a guard against runaway counts
 
@@ -144,11 +146,12 @@ class WorkdayCalendar:
         """
         path = Path(path)
         if path.exists() and not path.is_file():
-            raise InvalidArgument(f"{path}: not a regular file (a FIFO, device or folder)")
+            raise InvalidArgument(f"{path}：不是普通文件（是管道、设备或文件夹）")
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidArgument(f"{path}: cannot read the holiday file ({exc})") from exc
+            why = "不是 UTF-8 文本" if isinstance(exc, UnicodeDecodeError) else os_error(exc)
+            raise InvalidArgument(f"{path}：无法读取节假日文件（{why}）") from exc
         holidays: set[_dt.date] = set()
         workdays: set[_dt.date] = set()
         for number, line in enumerate(lines, start=1):
@@ -160,7 +163,8 @@ class WorkdayCalendar:
             kind = parts[1].lower() if len(parts) > 1 else "holiday"
             if day is None or kind not in ("holiday", "workday") or len(parts) > 2:
                 raise InvalidArgument(
-                    f"{path}:{number}: expected 'YYYY-MM-DD [holiday|workday]', got {line!r}"
+                    f"{path} 第{number}行：“{line}”的格式不对"
+                    "（每行应为 `YYYY-MM-DD`，调休工作日为 `YYYY-MM-DD workday`）"
                 )
             (workdays if kind == "workday" else holidays).add(day)
         return cls(holidays, workdays, official)
@@ -214,15 +218,14 @@ class WorkdayCalendar:
         """
         start = to_date(start)
         if days < 0 or days > _MAX_DAYS:
-            raise InvalidArgument(f"working days must be between 0 and {_MAX_DAYS}, got {days}")
+            raise InvalidArgument(f"工作日数应在0至{_MAX_DAYS}之间，而不是{days}")
         day = start
         years = {start.year}
         left = days
         while left:
             if day == _dt.date.max:
                 raise InvalidArgument(
-                    f"{days} working days after {start.isoformat()} fall after 9999-12-31,"
-                    " the last date the calendar holds"
+                    f"{format_cn(start)}之后{days}个工作日晚于日历的最后一天（9999年12月31日）"
                 )
             day += _dt.timedelta(days=1)
             years.add(day.year)
@@ -244,7 +247,7 @@ class WorkdayCalendar:
             back = self.count(end, start)
             return attrs.evolve(back, start=start, end=end, days=-back.days)
         if (end - start).days > _MAX_DAYS * 2:
-            raise InvalidArgument(f"{start} to {end} is too long a span to count")
+            raise InvalidArgument(f"{format_cn(start)}至{format_cn(end)}的时间跨度过长，无法计算")
         days = 0
         day = start
         years = set()
@@ -278,18 +281,14 @@ class Rule(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _RULES[self][2]
+        return wording.RULE[self.value]
 
 
 _RULES = {
-    Rule.PROACTIVE: (20, "第二十六条", "主动公开：自该政府信息形成或者变更之日起20个工作日内"),
-    Rule.REPLY: (20, "第三十三条", "答复申请：自收到申请之日起20个工作日内"),
-    Rule.REPLY_EXTENDED: (
-        40,
-        "第三十三条",
-        "答复申请（经批准延长）：20个工作日，延长最长不超过20个工作日",
-    ),
-    Rule.COMPLETION: (7, "第三十条", "补正告知：自收到申请之日起7个工作日内"),
+    Rule.PROACTIVE: (20, "第二十六条"),
+    Rule.REPLY: (20, "第三十三条"),
+    Rule.REPLY_EXTENDED: (40, "第三十三条"),
+    Rule.COMPLETION: (7, "第三十条"),
 }
 
 

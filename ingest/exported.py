@@ -131,7 +131,7 @@ def apply(
     return doc, []
 
 
-_ORIGINS = {label: origin for origin, label in _rendition._ORIGIN_LABELS.items()}
+_ORIGINS = {origin.label: origin for origin in TextOrigin}
 _STANDARD = re.compile(
     r"^(?P<name>\S.*?)\s*(?P<issue>[0-9]{4}年第[0-9、]+(?:期|号))"
     r"(?:\s*第(?P<first>[0-9]+)(?:[–—-](?P<last>[0-9]+))?页)?$"

@@ -198,7 +198,7 @@ def _issue_submission(raw: RawDocument, path: Path, source: SourceFile) -> Submi
 def _scanned_document(raw: RawDocument, path: Path, source: SourceFile) -> Submission:
     """A scanned PDF that is one document: its OCR text, marked as such."""
     if not raw.lines:
-        raise EmptyDocument(source.path, "OCR found no text on any page")
+        raise EmptyDocument(source.path, "OCR在各页都没有识别出文字")
     from ingest import interpretations
     from ingest.stages import document_from, lifecycle
 
@@ -285,7 +285,7 @@ def _html_tree(path: Path) -> Any:
     try:
         return lxml_html.parse(str(path), parser=parser)
     except Exception as exc:  # lxml raises XMLSyntaxError, OSError, ValueError …
-        raise CorruptFile(path, f"unreadable HTML ({type(exc).__name__}: {exc})") from exc
+        raise CorruptFile(path, "无法读取HTML") from exc
 
 
 def _html_encoding(path: Path) -> str:
@@ -366,13 +366,13 @@ def _prepare_web(path: Path, source: SourceFile) -> Submission | None:
     if not meta.complete:
         return None
     if len(entries) > MAX_ITEM_PAGES:
-        raise UnsafeFile(source.path, f"the index links to {len(entries)} item pages")
+        raise UnsafeFile(source.path, f"目录页链接了{len(entries)}个条目页面")
     items: list[tuple[toc.TocEntry, list[Line]]] = []
     pages_read: list[dict[str, str]] = []
     for section, title, target in entries:
         item_lines = list(html_reader.read(target).lines)
         if not item_lines:
-            raise IngestError(source.path, f"item page {target.name} holds no text")
+            raise IngestError(source.path, f"条目页面 {target.name} 中没有文字")
         items.append((toc.TocEntry(title=title, section=section), item_lines))
         pages_read.append({"page": target.name, "sha256": sha256_file(target)})
     raw = RawDocument(

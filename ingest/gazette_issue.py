@@ -579,11 +579,11 @@ def assemble(
     """
     name = name or raw.name
     if not meta.complete:
-        raise IssueNotSplit(name, "a gazette issue", "its name or issue number was not found")
+        raise IssueNotSplit(name, "政府公报", "未找到公报名称或期号")
     assert meta.gazette is not None and meta.number is not None
     label = f"{meta.gazette} {meta.number}"
     if not starts:
-        raise IssueNotSplit(name, label, "no item was found in it")
+        raise IssueNotSplit(name, label, "其中未找到任何条目")
     printed = printed or {}
     documents: list[Document] = []
     items: list[IssueItem] = []

@@ -169,7 +169,7 @@ def open_pdf(path: Path) -> Any:
         code = getattr(exc, "err_code", None)
         if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise EncryptedFile(path) from exc
-        raise CorruptFile(path, f"unreadable PDF ({exc})") from exc
+        raise CorruptFile(path, "无法读取PDF") from exc
 
 
 def pdf_info(path: Path) -> tuple[int, dict[str, str]]:

@@ -30,11 +30,21 @@ from gazette.archive import Archive, Submission
 from gazette.errors import GazetteError, IngestError, UnsupportedFormat
 from gazette.model import SourceFile
 from gazette.store import sha256_file
+from gazette.wording import os_error
 from gazette.workers import process_pool
 from ingest import stages, triage
 from ingest.sniff import sniff
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _store_problem(exc: Exception) -> str:
+    """Why storing a read file failed, in a few words."""
+    if isinstance(exc, OSError):
+        return os_error(exc)
+    if isinstance(exc, sqlite3.Error):
+        return "目录数据库出错"
+    return "数据有误"
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -252,7 +262,8 @@ def _outside(link: Path, what: str) -> str:
         target = os.readlink(link)
     except OSError:
         target = "?"
-    return f"a link to a {what} outside the folder walked ({display_path(target)}); not read"
+    kind = "文件夹" if what == "folder" else "文件"
+    return f"是指向所遍历文件夹之外的{kind}的链接（{display_path(target)}），未读取"
 
 
 def _special_kind(path: Path) -> str | None:
@@ -262,10 +273,10 @@ def _special_kind(path: Path) -> str | None:
     except OSError:
         return None
     for test, kind in (
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "管道"),
+        (stat.S_ISSOCK, "套接字"),
+        (stat.S_ISCHR, "字符设备"),
+        (stat.S_ISBLK, "块设备"),
     ):
         if test(mode):
             return kind
@@ -279,25 +290,25 @@ def identify(path: Path) -> SourceFile:
         IngestError: the file is missing, unreadable, empty, or of no supported format.
     """
     if path.is_dir():
-        raise IngestError(display_path(path), "is a folder", hint="use --recursive to walk it")
+        raise IngestError(display_path(path), "是文件夹", hint="遍历文件夹请加 `--recursive`")
     try:
         if not path.is_file():
             kind = _special_kind(path)
             if kind is not None:
                 # Never opened: reading a FIFO would wait for a writer, a device may not end.
-                raise IngestError(display_path(path), f"not a regular file ({kind})")
-            raise IngestError(display_path(path), "no such file")
+                raise IngestError(display_path(path), f"不是普通文件（是{kind}）")
+            raise IngestError(display_path(path), "文件不存在")
         size = path.stat().st_size
         fmt = sniff(path)
         sha = sha256_file(path)
     except PermissionError as exc:
-        raise IngestError(display_path(path), "permission denied") from exc
+        raise IngestError(display_path(path), "没有读取权限") from exc
     except IsADirectoryError as exc:  # pragma: no cover - raced with is_dir
-        raise IngestError(display_path(path), "is a folder") from exc
+        raise IngestError(display_path(path), "是文件夹") from exc
     except OSError as exc:
         if isinstance(exc, GazetteError):
             raise
-        raise IngestError(display_path(path), f"cannot read ({exc.strerror or exc})") from exc
+        raise IngestError(display_path(path), f"无法读取（{os_error(exc)}）") from exc
     return SourceFile(sha256=sha, format=fmt, path=display_path(path), size=size)
 
 
@@ -307,7 +318,7 @@ def prepare(path: Path, source: SourceFile) -> Submission:
 
 
 Prepare = Callable[[Path, SourceFile], Submission]
-_DIED = "the reading process died (the file may exhaust memory or crash the reader)"
+_DIED = "读取进程意外终止（该文件可能耗尽内存或使读取程序崩溃）"
 
 
 def _prepare_job(
@@ -321,9 +332,9 @@ def _prepare_job(
     except GazetteError as exc:
         return IngestError(source.path, str(exc))
     except MemoryError:
-        return IngestError(source.path, "out of memory while reading", hint="the file is too large")
+        return IngestError(source.path, "读取时内存不足", hint="文件过大")
     except RecursionError:
-        return IngestError(source.path, "structure nested too deeply")
+        return IngestError(source.path, "结构嵌套过深")
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
 
@@ -418,7 +429,7 @@ def _ingest(
             FileResult(
                 display_path(link),
                 "skipped",
-                error=f"{display_path(link)}: {why}",
+                error=f"{display_path(link)}：{why}",
                 reason="link_outside_tree",
             )
         )
@@ -444,7 +455,7 @@ def _ingest(
                     FileResult(
                         source.path,
                         "skipped",
-                        error=f"{source.path}: {stray_text}",
+                        error=f"{source.path}：{stray_text}",
                         reason="not_a_document",
                         format=source.format,
                     )
@@ -479,8 +490,11 @@ def _ingest(
             )
             return
         if isinstance(prepared, str):
-            message = f"{source.path}: could not be read ({prepared})"
-            archive.log("ingest", source.path, "failed", reason="internal", error=message)
+            kind = prepared.split(":", 1)[0]
+            message = f"{source.path}：读取时出现内部错误（{kind}）"
+            archive.log(
+                "ingest", source.path, "failed", reason="internal", error=message, detail=prepared
+            )
             emit(
                 FileResult(
                     source.path, "failed", error=message, reason="internal", format=source.format
@@ -501,7 +515,7 @@ def _ingest(
                 FileResult(
                     source.path,
                     "failed",
-                    error=f"{source.path}: not stored ({exc})",
+                    error=f"{source.path}：未能存储（{_store_problem(exc)}）",
                     reason="store_failed",
                     format=source.format,
                 )
@@ -592,7 +606,7 @@ def _isolated(path: Path, source: SourceFile, stage: Prepare) -> Submission | In
                 _prepare_job, str(path), source, stage
             ).result()
         except cf.process.BrokenProcessPool:
-            return IngestError(source.path, _DIED, hint="ingest the file alone to investigate")
+            return IngestError(source.path, _DIED, hint="请单独入库该文件以便排查")
         except Exception as exc:  # the result could not be sent back
             return f"{type(exc).__name__}: {exc}"
         return result

@@ -51,11 +51,11 @@ def check_xml(path: Path, part: str, stream: IO[bytes] | bytes) -> None:
     data = stream if isinstance(stream, bytes) else None
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = _refuse("a DTD")
-    parser.EntityDeclHandler = _refuse("an entity")
-    parser.UnparsedEntityDeclHandler = _refuse("an entity")
-    parser.NotationDeclHandler = _refuse("a notation")
-    parser.ExternalEntityRefHandler = _refuse("an external entity")
+    parser.StartDoctypeDeclHandler = _refuse("DTD")
+    parser.EntityDeclHandler = _refuse("实体")
+    parser.UnparsedEntityDeclHandler = _refuse("实体")
+    parser.NotationDeclHandler = _refuse("记法")
+    parser.ExternalEntityRefHandler = _refuse("外部实体")
     seen = bytearray()
     try:
         for chunk in _chunks(stream):
@@ -63,13 +63,13 @@ def check_xml(path: Path, part: str, stream: IO[bytes] | bytes) -> None:
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except _Refused as found:
-        raise UnsafeFile(path, f"{part} declares {found} (entity expansion)") from None
+        raise UnsafeFile(path, f"{part} 中声明了{found}（实体扩展攻击）") from None
     except (expat.ExpatError, ValueError, LookupError):
         # Not readable as XML here (an encoding expat does not know, or malformed): look for
         # a declaration in every encoding the bytes could be in. The reader decides the rest.
         declared = _declares(bytes(seen) if data is None else data)
         if declared:
-            raise UnsafeFile(path, f"{part} declares {declared} (entity expansion)") from None
+            raise UnsafeFile(path, f"{part} 中声明了{declared}（实体扩展攻击）") from None
 
 
 def _chunks(stream: IO[bytes] | bytes) -> Iterable[bytes]:
@@ -111,7 +111,7 @@ def _declares(data: bytes) -> str | None:
 
 
 def _what(keyword: str) -> str:
-    return {"DOCTYPE": "a DTD", "ENTITY": "an entity", "NOTATION": "a notation"}[keyword.upper()]
+    return {"DOCTYPE": "DTD", "ENTITY": "实体", "NOTATION": "记法"}[keyword.upper()]
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def check_pdf(path: Path) -> None:
             if isinstance(kids, list) and getattr(kind, "name", None) != "Page":
                 if objid is not None:
                     if objid in nodes:
-                        raise UnsafeFile(path, f"the page tree loops (node {objid} 0 R)")
+                        raise UnsafeFile(path, f"页面树出现循环（节点 {objid} 0 R）")
                     nodes.add(objid)
                 stack.extend(reversed(kids))
                 continue
@@ -164,14 +164,14 @@ def check_pdf(path: Path) -> None:
             if objid is not None:
                 listed[objid] = listed.get(objid, 0) + 1
             if pages > MAX_PAGES:
-                raise UnsafeFile(path, f"more than {MAX_PAGES} pages in the page tree")
+                raise UnsafeFile(path, f"页面树中超过{MAX_PAGES}页")
     repeated = {objid: n for objid, n in listed.items() if n > 1}
     if repeated:
         objid, times = max(repeated.items(), key=lambda item: item[1])
         raise UnsafeFile(
             path,
-            f"the page tree lists page object {objid} 0 R {times} times"
-            + (f" ({len(repeated)} pages repeated)" if len(repeated) > 1 else ""),
+            f"页面树中页面对象 {objid} 0 R 列出了{times}次"
+            + (f"（共{len(repeated)}页重复）" if len(repeated) > 1 else ""),
         )
 
 

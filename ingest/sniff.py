@@ -37,21 +37,21 @@ _HTML = re.compile(
 _MD_EXTENSIONS = {".md", ".markdown"}
 # Text files that are not documents: refused by name (their content would pass for text).
 _NOT_DOCUMENTS = {
-    ".py": "Python source",
-    ".js": "JavaScript source",
-    ".css": "a style sheet",
-    ".json": "JSON data",
-    ".csv": "CSV data",
-    ".tsv": "tab-separated data",
-    ".xml": "XML data",
-    ".yaml": "YAML data",
-    ".yml": "YAML data",
-    ".toml": "TOML data",
-    ".ini": "a configuration file",
-    ".cfg": "a configuration file",
-    ".log": "a log file",
-    ".sh": "a shell script",
-    ".bat": "a batch script",
+    ".py": "Python源代码",
+    ".js": "JavaScript源代码",
+    ".css": "样式表",
+    ".json": "JSON数据",
+    ".csv": "CSV数据",
+    ".tsv": "制表符分隔的数据",
+    ".xml": "XML数据",
+    ".yaml": "YAML数据",
+    ".yml": "YAML数据",
+    ".toml": "TOML数据",
+    ".ini": "配置文件",
+    ".cfg": "配置文件",
+    ".log": "日志文件",
+    ".sh": "shell脚本",
+    ".bat": "批处理脚本",
     ".sql": "SQL",
 }
 _TEXT_EXTENSIONS = {".txt", ".text", ""}
@@ -67,18 +67,18 @@ def _strip_bom(head: bytes) -> bytes:
 def _binary_kind(head: bytes) -> str | None:
     """Name a known binary format that is not a document format we read."""
     signatures = {
-        b"\xd0\xcf\x11\xe0": "a Word 97-2003 / OLE2 file (.doc); save it as .docx",
-        b"\x89PNG": "a PNG image",
-        b"\xff\xd8\xff": "a JPEG image",
-        b"GIF8": "a GIF image",
-        b"II*\x00": "a TIFF image",
-        b"MM\x00*": "a TIFF image",
-        b"\x1f\x8b": "a gzip archive",
-        b"Rar!": "a RAR archive",
-        b"7z\xbc\xaf": "a 7-Zip archive",
-        b"{\\rtf": "an RTF file",
-        b"\x7fELF": "an executable",
-        b"MZ": "an executable",
+        b"\xd0\xcf\x11\xe0": "Word 97-2003（OLE2）文件（.doc），请另存为 .docx",
+        b"\x89PNG": "PNG图像",
+        b"\xff\xd8\xff": "JPEG图像",
+        b"GIF8": "GIF图像",
+        b"II*\x00": "TIFF图像",
+        b"MM\x00*": "TIFF图像",
+        b"\x1f\x8b": "gzip压缩包",
+        b"Rar!": "RAR压缩包",
+        b"7z\xbc\xaf": "7-Zip压缩包",
+        b"{\\rtf": "RTF文件",
+        b"\x7fELF": "可执行程序",
+        b"MZ": "可执行程序",
     }
     for magic, kind in signatures.items():
         if head.startswith(magic):
@@ -97,19 +97,19 @@ def sniff(path: Path) -> str:
     """
     size = path.stat().st_size
     if size == 0:
-        raise EmptyDocument(path, "zero-byte file")
+        raise EmptyDocument(path, "文件大小为零")
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     fmt = _sniff_head(path, head)
     limit = MAX_BYTES[fmt]
     if size > limit:
-        raise UnsafeFile(path, f"{size} bytes exceeds the {limit}-byte limit for {fmt} files")
+        raise UnsafeFile(path, f"{size}字节，超过{fmt.upper()}文件{limit}字节的上限")
     return fmt
 
 
 def _sniff_head(path: Path, head: bytes) -> str:
     if not head.strip(b"\x00"):
-        raise CorruptFile(path, "the file holds only zero bytes (an incomplete download or copy)")
+        raise CorruptFile(path, "文件内容全是零字节（下载或复制不完整）")
     if head.lstrip(b"\x00\t\r\n ")[:5] == b"%PDF-" or head[:1024].find(b"%PDF-") != -1:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -123,10 +123,8 @@ def _sniff_head(path: Path, head: bytes) -> str:
     text_head = _strip_bom(head)
     if b"\x00" in text_head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         if path.suffix.lower() in {".pdf", ".docx"}:
-            raise CorruptFile(
-                path, f"named {path.suffix.lower()} but the content is not that format"
-            )
-        raise UnsupportedFormat(path, "binary data")
+            raise CorruptFile(path, f"文件名为{path.suffix.lower()}，内容却不是该格式")
+        raise UnsupportedFormat(path, "二进制数据")
     if _HTML.match(text_head) or re.search(rb"<html[\s>]", text_head[:2048], re.IGNORECASE):
         return "html"
     suffix = path.suffix.lower()
@@ -159,17 +157,17 @@ def _sniff_zip(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except zipfile.BadZipFile as exc:
-        raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
+        raise CorruptFile(path, "ZIP容器已损坏") from exc
     except (OSError, ValueError) as exc:
-        raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
+        raise CorruptFile(path, "无法读取ZIP容器") from exc
     if "word/document.xml" in names:
         return "docx"
     if any(name.replace("\\", "/").lstrip("/").lower() == "ofd.xml" for name in names):
         return "ofd"
     if "content.xml" in names and "mimetype" in names:
-        raise UnsupportedFormat(path, "an OpenDocument file; save it as .docx")
+        raise UnsupportedFormat(path, "OpenDocument文件，请另存为 .docx")
     if any(name.startswith("xl/") for name in names):
-        raise UnsupportedFormat(path, "an Excel workbook")
+        raise UnsupportedFormat(path, "Excel工作簿")
     if any(name.startswith("ppt/") for name in names):
-        raise UnsupportedFormat(path, "a PowerPoint file")
-    raise UnsupportedFormat(path, "a ZIP archive")
+        raise UnsupportedFormat(path, "PowerPoint文件")
+    raise UnsupportedFormat(path, "ZIP压缩包")

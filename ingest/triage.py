@@ -95,7 +95,7 @@ def not_a_document(path: Path, fmt: str) -> str | None:
         return None  # let the reader report what is wrong with it
     if official_traces(text):
         return None
-    return "plain text with no trace of an official document (name it to ingest it anyway)"
+    return "纯文本中没有公文的迹象（如仍要入库，请直接指明该文件）"
 
 
 def matches(path: PurePath, root: PurePath, patterns: Sequence[str]) -> bool:

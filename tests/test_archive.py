@@ -251,7 +251,7 @@ def test_cli_failed_file_exits_1_without_traceback(run: Cli, tmp_path: Path) -> 
 def test_cli_not_found_is_one_line(run: Cli) -> None:
     result = run("show", "国发〔1999〕1号", expect=1)
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("gazette: error:")
+    assert result.stderr.startswith("错误：")
     assert "Traceback" not in result.output
 
 

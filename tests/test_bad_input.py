@@ -139,18 +139,18 @@ def entities_html(folder: Path) -> Path:
 
 
 CASES: list[tuple[str, Callable[[Path], Path], type[IngestError], str, str]] = [
-    ("zero-byte", zero_byte, EmptyDocument, "empty", "zero-byte"),
-    ("truncated-pdf", truncated_pdf, CorruptFile, "corrupt", "truncated"),
+    ("zero-byte", zero_byte, EmptyDocument, "empty", "大小为零"),
+    ("truncated-pdf", truncated_pdf, CorruptFile, "corrupt", "截断"),
     ("truncated-docx", truncated_docx, CorruptFile, "corrupt", "ZIP"),
-    ("password-pdf", password_pdf, EncryptedFile, "encrypted", "encrypted"),
-    ("encrypted-docx", encrypted_docx, EncryptedFile, "encrypted", "encrypted"),
+    ("password-pdf", password_pdf, EncryptedFile, "encrypted", "已加密"),
+    ("encrypted-docx", encrypted_docx, EncryptedFile, "encrypted", "已加密"),
     ("wrong-extension", wrong_extension, UnsupportedFormat, "unsupported_format", "PNG"),
-    ("junk-docx", junk_docx, CorruptFile, "corrupt", "not that format"),
-    ("not-utf8", not_utf8, UndecodableText, "undecodable", "cannot decode"),
-    ("oversized", oversized_pdf, UnsafeFile, "unsafe", "limit"),
-    ("zip-bomb", zip_bomb_docx, UnsafeFile, "unsafe", "zip bomb"),
-    ("xml-entities-docx", entities_docx, UnsafeFile, "unsafe", "entit"),
-    ("xml-entities-html", entities_html, UnsafeFile, "unsafe", "entit"),
+    ("junk-docx", junk_docx, CorruptFile, "corrupt", "不是该格式"),
+    ("not-utf8", not_utf8, UndecodableText, "undecodable", "无法解码"),
+    ("oversized", oversized_pdf, UnsafeFile, "unsafe", "上限"),
+    ("zip-bomb", zip_bomb_docx, UnsafeFile, "unsafe", "ZIP炸弹"),
+    ("xml-entities-docx", entities_docx, UnsafeFile, "unsafe", "实体"),
+    ("xml-entities-html", entities_html, UnsafeFile, "unsafe", "实体"),
 ]
 # A scanned PDF is not refused: it is recognised by OCR, or kept as needing OCR with its pages
 # (tests/test_readers_pdf.py, tests/test_ocr.py).

@@ -85,23 +85,23 @@ def test_read_a_gb18030_list_with_english_headers() -> None:
 @pytest.mark.parametrize(
     ("content", "line", "reason"),
     [
-        ("文件名称,清理结果,日期\n甲办法,待定,2024-01-01\n", 2, "unknown outcome"),
-        ("文件名称,清理结果,日期\n甲办法,废止,明年\n", 2, "not a date"),
+        ("文件名称,清理结果,日期\n甲办法,待定,2024-01-01\n", 2, "未知的清理结果"),
+        ("文件名称,清理结果,日期\n甲办法,废止,明年\n", 2, "不是日期"),
         (
             "文件名称,文号,清理结果,日期\n甲办法,第三号文件,废止,2024-01-01\n",
             2,
-            "not a document number",
+            "不是文号",
         ),
         (
             "文件名称,文号,清理结果,日期\n,,废止,2024-01-01\n甲,,废止,2024-01-01\n",
             None,
-            "no title and no number",
+            "既没有标题也没有文号",
         ),
-        ("文件名称,清理结果\n甲办法,废止\n", 2, "no date"),
-        ("名字,结论\n甲办法,废止\n", 1, "no title or number column"),
-        ("文件名称,日期\n甲办法,2024-01-01\n", 1, "no outcome column"),
-        ("文件名称,清理结果,日期\n", None, "no rows"),
-        ("", None, "empty"),
+        ("文件名称,清理结果\n甲办法,废止\n", 2, "没有日期"),
+        ("名字,结论\n甲办法,废止\n", 1, "没有标题列或文号列"),
+        ("文件名称,日期\n甲办法,2024-01-01\n", 1, "没有清理结果列"),
+        ("文件名称,清理结果,日期\n", None, "没有数据行"),
+        ("", None, "清单是空的"),
     ],
     ids=[
         "outcome",
@@ -125,7 +125,7 @@ def test_bad_lists_name_the_line(content: str, line: int | None, reason: str) ->
 
 
 def test_binary_file_is_refused() -> None:
-    with pytest.raises(InvalidCleanupList, match="binary"):
+    with pytest.raises(InvalidCleanupList, match="二进制数据"):
         read_cleanup_csv(b"\x00\x01\x02", name="x.csv")
 
 
@@ -248,5 +248,5 @@ def test_cli_cleanup_import_bad_list_is_one_line(run: Cli, tmp_path: Path) -> No
     path = tmp_path / "bad.csv"
     path.write_text("文件名称,清理结果,日期\n甲办法,待定,2024-01-01\n", "utf-8")
     result = run("cleanup", "import", str(path), expect=1)
-    assert result.stderr.startswith("gazette: error: bad.csv, line 2: unknown outcome")
+    assert result.stderr.startswith("错误：bad.csv 第2行：未知的清理结果")
     assert "Traceback" not in result.output

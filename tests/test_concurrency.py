@@ -130,8 +130,8 @@ def test_second_writer_fails_clearly_or_waits(tmp_path: Path) -> None:
     impatient = gazette.open_archive(archive_dir, lock_timeout=0.3)
     with pytest.raises(gazette.ArchiveBusy) as caught, impatient.writing():
         pass
-    assert "another process is writing" in str(caught.value)
-    assert "pid" in str(caught.value)
+    assert "另一进程正在写入档案" in str(caught.value)
+    assert "进程 " in str(caught.value)
     impatient.close()
     # A patient writer waits for the lock and then succeeds.
     patient = gazette.open_archive(archive_dir, lock_timeout=30)
@@ -169,6 +169,6 @@ def test_busy_archive_fails_the_cli_with_one_line(tmp_path: Path) -> None:
     )
     holder.wait(timeout=30)
     assert result.returncode == 1
-    assert result.stderr.startswith("gazette: error:")
-    assert "another process is writing" in result.stderr
+    assert result.stderr.startswith("错误：")
+    assert "另一进程正在写入档案" in result.stderr
     assert "Traceback" not in result.stderr

@@ -136,7 +136,7 @@ def test_diff_document_against_a_file(run: Cli, two_renditions: str, tmp_path: P
     data = run.json("diff", f"{two_renditions}@portal", str(path))
     assert [(d["a"], d["b"]) for d in data["differences"]] == [("擅自", "随意")]
     text = run("diff", f"{two_renditions}@portal", str(path)).stdout
-    assert "1 difference(s)" in text and "@@ A 4:" in text
+    assert "差异1处" in text and "@@ A 4:" in text
 
 
 def test_diff_exit_code(run: Cli, two_renditions: str) -> None:
@@ -146,7 +146,7 @@ def test_diff_exit_code(run: Cli, two_renditions: str) -> None:
 
 def test_diff_errors(run: Cli, two_renditions: str) -> None:
     result = run("diff", f"{two_renditions}@manual", two_renditions, expect=1)
-    assert "has no rendition 'manual'" in result.stderr
+    assert "没有“manual”这一文本" in result.stderr
     json.dumps(run.json("diff", two_renditions))  # the JSON is serialisable
 
 

@@ -311,7 +311,7 @@ def test_non_disclosure_needs_a_reason_and_changes_nothing(
     archive: gazette.Archive, carrier: str, attribute: str
 ) -> None:
     before = archive.internal.disclosure_history(carrier)
-    with pytest.raises(InvalidArgument, match="needs a reason"):
+    with pytest.raises(InvalidArgument, match="须说明理由"):
         archive.set_disclosure(carrier, attribute, reason="  ")
     assert archive.internal.disclosure_history(carrier) == before
     assert archive.internal.get(carrier).disclosure.attribute == A.PROACTIVE
@@ -380,9 +380,9 @@ def test_partial_can_withhold_the_title(archive: gazette.Archive, carrier: str) 
 
 
 def test_partial_paragraphs_must_be_in_the_text(archive: gazette.Archive, carrier: str) -> None:
-    with pytest.raises(InvalidArgument, match="outside the text"):
+    with pytest.raises(InvalidArgument, match="超出了正文范围"):
         archive.set_disclosure(carrier, "partial", reason="x", withheld_blocks=[999])
-    with pytest.raises(InvalidArgument, match="only a partial"):
+    with pytest.raises(InvalidArgument, match="只有部分公开"):
         archive.set_disclosure(carrier, "withheld", reason="x", withheld_blocks=[0])
 
 
@@ -426,10 +426,10 @@ def test_csv_chinese_headers_in_gb18030(
 @pytest.mark.parametrize(
     ("rows", "line", "message"),
     [
-        ("青政发〔2021〕3号,withheld,\n", 2, "needs a reason"),
-        ("青政发〔2021〕3号,secret,x\n", 2, "unknown disclosure attribute"),
-        ("青政发〔2021〕3号,proactive,\n无此文件,proactive,\n", 3, "no document matches"),
-        ("青政发〔2021〕3号,withheld,x,第九十九条\n", 2, "unknown legal ground"),
+        ("青政发〔2021〕3号,withheld,\n", 2, "须说明理由"),
+        ("青政发〔2021〕3号,secret,x\n", 2, "这一公开属性"),
+        ("青政发〔2021〕3号,proactive,\n无此文件,proactive,\n", 3, "相符的文件"),
+        ("青政发〔2021〕3号,withheld,x,第九十九条\n", 2, "这一法定理由"),
     ],
     ids=["missing-reason", "bad-attribute", "unknown-document", "bad-ground"],
 )
@@ -453,7 +453,7 @@ def test_csv_bad_row_fails_the_whole_file(
 def test_csv_without_required_columns(archive: gazette.Archive, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("title,reason\nx,y\n", encoding="utf-8")
-    with pytest.raises(ImportFailed, match="missing column"):
+    with pytest.raises(ImportFailed, match="缺少列"):
         archive.import_disclosures(path)
 
 
@@ -683,7 +683,7 @@ def test_cli_set_history_and_views(run: Cli, tmp_path: Path) -> None:
     path.write_text(CARRIER, encoding="utf-8")
     run("ingest", str(path))
     result = run("disclosure", "set", "青政发〔2021〕3号", "withheld", expect=1)
-    assert "needs a reason" in result.stderr and "Traceback" not in result.output
+    assert "须说明理由" in result.stderr and "Traceback" not in result.output
     data = run.json(
         "disclosure",
         "set",
@@ -705,7 +705,7 @@ def test_cli_set_history_and_views(run: Cli, tmp_path: Path) -> None:
     # The public view (the default) does not find it; the internal view does.
     for command in (["show"], ["status"], ["export"], ["disclosure", "history"]):
         miss = run(*command, "青政发〔2021〕3号", expect=1)
-        assert "no document matches" in miss.stderr
+        assert "相符的文件" in miss.stderr
     history = run.json("disclosure", "history", "青政发〔2021〕3号", "--view", "internal")
     assert history["view"] == "internal"
     assert [h["attribute"] for h in history["history"]] == ["proactive", "withheld"]

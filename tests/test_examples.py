@@ -45,11 +45,11 @@ def test_main_job_runs_on_the_sample_corpus(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
     files = sum(1 for p in ARCHIVE_DATA.rglob("*") if p.is_file())
-    assert f"0 ingested, {files} duplicate, 0 failed" in out
+    assert f"已入库 0，重复 {files}，失败 0" in out
     assert "青川市人民政府公报 2021年第4期" in out
     assert "【已废止" in out  # the repealed notice's export carries its status mark
-    assert "bagged " in out and "Payload-Oxum" in out
-    assert out.rstrip().splitlines()[-1].endswith(": ok")
+    assert "打包到" in out and "Payload-Oxum" in out
+    assert out.rstrip().splitlines()[-1].endswith("：正常")
     assert (demo / "exports" / "qcsb-2019-30.docx").stat().st_size > 0
     assert (demo / "exports" / "bag" / "bagit.txt").is_file()
     assert (demo / "archive" / "catalog.sqlite").is_file()
@@ -67,7 +67,7 @@ def test_main_job_never_deletes_a_folder_it_did_not_make(tmp_path: Path) -> None
     # Pointed at the user's archive, both ways: the demo leaves it alone.
     done = _run_main_job(_env(user_archive, demo=user_archive))
     assert done.returncode == 1
-    assert "not made by this demo" in done.stderr
+    assert "不是本演示创建的" in done.stderr
     assert (user_archive / "catalog.sqlite").read_bytes() == b"precious"
 
 

@@ -92,7 +92,7 @@ def test_never_bags_an_existing_folder(
     dest = tmp_path / "mine"
     dest.mkdir()
     (dest / "notes.txt").write_text("my own file")
-    with pytest.raises(gazette.InvalidArgument, match="never bagged in place"):
+    with pytest.raises(gazette.InvalidArgument, match="不会在已有的文件夹中打包"):
         make_bag(archive, dest, [stocked["joint-in-force"]], on=ON)
     assert sorted(p.name for p in dest.iterdir()) == ["notes.txt"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".mine")] == []
@@ -110,7 +110,7 @@ def test_a_failed_bag_leaves_nothing(
     doc = archive.internal.get(stocked["joint-in-force"])
     archive.objects.path(doc.sources[0].sha256).unlink()
     dest = tmp_path / "bag"
-    with pytest.raises(gazette.ArchiveError, match="missing from the object store"):
+    with pytest.raises(gazette.ArchiveError, match="存储区中缺少"):
         make_bag(archive, dest, [doc.id or ""], on=ON)
     assert not dest.exists()
     assert list(tmp_path.glob(".bag.bagging-*")) == []

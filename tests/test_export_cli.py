@@ -50,7 +50,7 @@ def test_single_export_by_number_to_a_file(
     out = tmp_path / "out" / "rule.docx"
     result = run("export", "青政办发[2021]12号", "--format", "docx", "-o", str(out))
     assert out.read_bytes()[:2] == b"PK"
-    assert "wrote" in result.stderr
+    assert "已写入" in result.stderr
     entry = log_entries(run.archive_dir)[-1]
     assert entry["path"] == str(out)
     assert entry["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
@@ -118,12 +118,12 @@ def test_usage_errors(
 
 def test_unknown_reference_is_one_line_and_logs_nothing(run: Cli, stocked: dict[str, str]) -> None:
     result = run("export", "国发〔1999〕1号", expect=1)
-    assert result.stderr.startswith("gazette: error: no document matches")
+    assert result.stderr.startswith("错误：没有与“国发〔1999〕1号”相符的文件")
     assert log_entries(run.archive_dir) == []
 
 
 def test_selection_needs_something(archive: gazette.Archive) -> None:
-    with pytest.raises(gazette.InvalidArgument, match="nothing selected"):
+    with pytest.raises(gazette.InvalidArgument, match="没有选定文件"):
         select(archive.public)
 
 

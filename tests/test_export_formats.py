@@ -54,7 +54,7 @@ def test_registry_lists_every_format_with_the_same_interface() -> None:
 
 
 def test_unknown_format_is_refused() -> None:
-    with pytest.raises(gazette.InvalidArgument, match="unknown export format"):
+    with pytest.raises(gazette.InvalidArgument, match="这一导出格式"):
         format_module("pdf")
 
 

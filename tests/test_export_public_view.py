@@ -152,4 +152,4 @@ def test_public_view_refuses_a_hidden_document_by_reference(
 ) -> None:
     for role in ("withheld", "on_request", "unknown"):
         result = run("export", mixed[role], expect=1)
-        assert "no document matches" in result.stderr
+        assert "相符的文件" in result.stderr

@@ -321,8 +321,8 @@ def test_an_edited_export_is_shown_as_such(run: Any, tmp_path: Path) -> None:
     data = format_module("txt").render(doc, on=ON).decode()
     path.write_text(data.replace("请审定", "请批准"), encoding="utf-8")
     out = run("ingest", str(path)).stdout
-    assert "edited after export" in out
+    assert "正文在导出后被修改" in out, out
     shown = run.json("show", str(doc.doc_number), "--view", "internal")
     assert "edited after export" in shown["sources"][0]["notes"][0]
     text = run("show", str(doc.doc_number), "--view", "internal").stdout
-    assert "注意:" in text and "edited after export" in text
+    assert "注意：" in text and "正文在导出后被修改" in text, text

@@ -51,7 +51,7 @@ def test_files_that_are_not_documents_are_skipped_in_a_folder_walk(
     # Run again: the documents are duplicates, the strays skipped again, and the exit is 0.
     again = run("ingest", "--recursive", str(folder))
     assert again.exit_code == 0
-    assert "0 failed, 5 skipped" in again.stdout
+    assert "失败 0，跳过 5" in again.stdout
     # No document was made of the licence.
     assert "MIT" not in run("list", "--view", "internal").stdout
 
@@ -59,7 +59,7 @@ def test_files_that_are_not_documents_are_skipped_in_a_folder_walk(
 def test_a_file_named_explicitly_is_read_or_fails_with_its_reason(run: Cli, tmp_path: Path) -> None:
     folder = _folder_with_strays(tmp_path)
     png = run("ingest", str(folder / "logo.png"), expect=1)
-    assert "PNG image" in png.stdout
+    assert "PNG图像" in png.stdout
     # Plain text named explicitly is ingested even with no trace of an official document.
     licence = run.json("ingest", str(folder / "LICENSE"))
     assert licence["summary"]["ingested"] == 1
@@ -100,7 +100,7 @@ def test_the_summary_counts_documents_the_public_view_hides(run: Cli) -> None:
     assert data["summary"]["hidden"] == len(batch_ids - public) > 0
     assert batch_ids <= internal
     text = run("ingest", "-r", str(ARCHIVE_DATA)).stdout
-    assert f"{data['summary']['hidden']} document(s) of this batch are hidden" in text
+    assert f"本批有{data['summary']['hidden']}个文件在公开视图中不可见" in text
     assert "view.default internal" in text
 
 
@@ -118,7 +118,7 @@ def test_view_default_setting_changes_the_default_view_but_not_publication(
     bag = run.json("export", "--bag", str(tmp_path / "bag"))
     assert bag["view"] == "public"
     bad = run("settings", "set", "view.default", "everything", expect=1)
-    assert "public, internal" in bad.stderr
+    assert "`public`、`internal`" in bad.stderr, bad.stderr
     run("settings", "unset", "view.default")
     assert run.json("list")["view"] == "public"
 
@@ -311,11 +311,11 @@ def test_the_command_line_names_the_views_of_the_library() -> None:
 def test_a_folder_that_would_shadow_the_package_is_named(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "gazette")
     result = cli("ingest", str(ARCHIVE_DATA / "documents" / "qcsb-2019-30.txt"))
-    assert "hides the gazette package" in result.stderr
+    assert "会遮蔽 gazette 程序包" in result.stderr
     quiet = Cli(tmp_path / "my-archive")(
         "ingest", str(ARCHIVE_DATA / "documents" / "qcsb-2019-30.txt")
     )
-    assert "hides" not in quiet.stderr
+    assert "遮蔽" not in quiet.stderr
 
 
 def test_list_shows_documents_in_the_order_they_were_stored(run: Cli) -> None:

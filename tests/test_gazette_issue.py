@@ -411,7 +411,7 @@ def test_cli_ingest_names_the_issue_items(run: Cli) -> None:
     data = json.loads(result.stdout)
     assert len(data["results"][0]["ids"]) == 3
     shown = run("show", "青政办发〔2021〕12号").stdout
-    assert "刊登: 青川市人民政府公报 2021年第4期 第1–2页" in shown
+    assert "刊登：青川市人民政府公报 2021年第4期 第1–2页" in shown
 
 
 def test_items_get_the_lifecycle_events_their_text_states(archive: gazette.Archive) -> None:

@@ -182,7 +182,7 @@ def test_cli_gap_report(run: Cli, gazettes: Any) -> None:
     assert report["editions"] == [{"label": "2019年第5、6期", "kinds": ["digital", "word"]}]
     assert run.json("issues", "--gaps") == [report]
     text = run("report", "gaps").stdout
-    assert "editions: 2019年第5、6期 in 2 files (digital, word)" in text
-    assert "issues [" not in text  # issues are named, never by internal ids
-    assert "missing: 2006年第1期" in text  # the more common unit of the run
+    assert "多个版本：2019年第5、6期，共2个文件（电子版PDF、Word文件）" in text
+    assert "issues [" not in text and "公报记录" not in text  # issues are named, never by ids
+    assert "缺期：2006年第1期" in text  # the more common unit of the run
     assert run.json("issues", "--year", "2006")[0]["total"] == 738

@@ -99,7 +99,7 @@ def test_verify_names_a_change_made_outside_gazette(sample: Cli, change: str, wh
     kinds = _problems(report)
     assert any(kind == "catalog_tampered" and target.startswith(where) for kind, target in kinds)
     text = run("verify", expect=1).stdout
-    assert "catalog_tampered" in text and "restore the catalog" in text
+    assert "目录被改" in text and "从备份恢复目录" in text
 
 
 def test_attribute_flipped_with_its_history_rewritten_is_found(sample: Cli) -> None:
@@ -205,11 +205,11 @@ def test_truncated_index_is_named_and_rebuilt(run: Cli, engine: str) -> None:
     assert [k for k, _ in _problems(report)] == ["index_damaged"]
     # A write still works: the index is derived data, the catalog is intact.
     run("disclosure", "set", "青政发〔2019〕30号", "proactive", "--reason", "公开")
-    assert "repaired" in run("verify", "--repair").stdout
+    assert "已修复" in run("verify", "--repair").stdout
     assert _verify(run)["ok"] is True
     assert run.json("search", "政务公开")["total"] >= 1
     _truncate_largest(run.archive_dir / "index" / engine, 3)
-    assert "indexed" in run("reindex").stdout
+    assert "建立索引" in run("reindex").stdout
     assert _verify(run)["ok"] is True
 
 
@@ -227,7 +227,7 @@ def test_corrupt_index_page_found_by_a_query_is_one_line(run: Cli) -> None:
             handle.write(b"\x5a" * page)
     result = run("search", "政务公开", expect=1)
     assert "Traceback" not in result.output
-    assert "search index damaged" in result.stderr and "gazette reindex" in result.stderr
+    assert "检索索引已损坏" in result.stderr and "gazette reindex" in result.stderr
     run("reindex")
     assert run.json("search", "政务公开")["total"] >= 1
 

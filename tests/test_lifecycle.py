@@ -426,7 +426,7 @@ def test_timeline_orders_events_and_versions() -> None:
                 None,
                 Basis(note="date of the act not recorded"),
             ),
-            "已废止（date of the act not recorded）",
+            "已废止（终止日期未载明）",
         ),
     ],
     ids=["title", "title and number", "number only", "validity period", "partial", "undated"],

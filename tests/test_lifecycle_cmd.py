@@ -117,7 +117,7 @@ def test_show_on_gives_the_text_in_force_then(
     assert data["version"]["label"] == label
     assert phrase in data["text"]
     text = laws("show", "中华人民共和国公司法", "--on", on, "--view", "internal").stdout
-    assert f"文本版本: {label}" in text
+    assert f"文本版本：{label}" in text
 
 
 def test_show_on_before_the_earliest_version_says_the_text_is_not_held(laws: Cli) -> None:
@@ -199,7 +199,7 @@ def test_event_add_and_remove(writable: Cli) -> None:
     part = sample.json("status", "青川市政务公开工作实施办法", "--on", "2025-06-01")
     assert part["status"] == "partially_invalid"
     bad = sample("event", "remove", "99999", "--reason", "x", expect=1)
-    assert "no event with id 99999" in bad.stderr
+    assert "没有编号为99999的事件" in bad.stderr
 
 
 @pytest.mark.parametrize(

@@ -263,7 +263,7 @@ def test_scans_kept_without_ocr_are_recognised_later(
 ) -> None:
     monkeypatch.setattr(ocr, "unavailable", lambda engine=None: "Tesseract is missing")
     run("ingest", str(gazettes.small_scan_titled))
-    assert "1 original(s) wait for OCR" in run("ocr", "--list").stdout
+    assert "1个原件等待OCR识别" in run("ocr", "--list").stdout
     failed = run("ocr", expect=1)
     assert "Tesseract is missing" in failed.stderr and "gazette[ocr]" in failed.stderr
     monkeypatch.setattr(ocr, "unavailable", lambda engine=None: None)

@@ -159,7 +159,7 @@ def test_pages_recognised_before_a_kill_are_not_recognised_again(
     # The first report counts the pages found in the cache: they are not recognised again.
     assert int(progress[0].split()[1].split("/")[0]) >= len(cached)
     assert progress[-1].startswith("OCR 5/5")
-    assert "ingested" in again.stdout
+    assert "已入库" in again.stdout
 
 
 # --- one bad page ---------------------------------------------------------------------------

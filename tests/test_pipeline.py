@@ -50,7 +50,7 @@ def test_a_worker_that_dies_does_not_end_the_batch(archive: gazette.Archive, bat
     assert outcomes.pop("doc-04-dies.txt") == "failed"
     assert set(outcomes.values()) == {"ingested"} and len(outcomes) == 7
     failed = next(r for r in report.results if r.outcome == "failed")
-    assert "died" in (failed.error or "") and "doc-04-dies.txt" in (failed.error or "")
+    assert "意外终止" in (failed.error or "") and "doc-04-dies.txt" in (failed.error or "")
     assert archive.counts()["documents"] == 7
     # Results stay in input order.
     assert [Path(r.path).name for r in report.results] == sorted(p.name for p in batch.iterdir())
@@ -83,7 +83,7 @@ def test_summary_by_format_and_outcome(archive: gazette.Archive, tmp_path: Path)
     console = Console(record=True, width=120)
     console.print(summary_table(report))
     text = console.export_text()
-    assert "failures by reason" in text and "corrupt 1" in text and "all" in text
+    assert "失败原因" in text and "文件损坏 1" in text and "全部" in text
     assert report.as_json()["by_format"][0]["format"] == next(iter(rows))
 
 

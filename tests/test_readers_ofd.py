@@ -131,7 +131,7 @@ def test_pages_drawn_without_text_need_ocr(name: str) -> None:
     path = corpus_path("ofd", name)
     with pytest.raises(NeedsOCR) as caught:
         read(path)
-    assert str(path) in str(caught.value) and "5 of 5 pages" in str(caught.value)
+    assert str(path) in str(caught.value) and "5页中有5页" in str(caught.value)
 
 
 def test_signed_files_list_their_signatures() -> None:
@@ -285,7 +285,7 @@ def test_zip_bomb_is_refused(tmp_path: Path) -> None:
     path = _plain(tmp_path, extra={"Doc_0/Res/filler.bin": bytes(50_000_000)})
     with pytest.raises(UnsafeFile) as caught:
         read(path)
-    assert str(path) in str(caught.value) and "zip bomb" in str(caught.value)
+    assert str(path) in str(caught.value) and "ZIP炸弹" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -309,7 +309,7 @@ def test_reference_out_of_the_package_is_refused(tmp_path: Path, root: str) -> N
     path = _plain(tmp_path, doc_root=root)
     with pytest.raises(UnsafeFile) as caught:
         read(path)
-    assert "outside the package" in str(caught.value)
+    assert "包外" in str(caught.value)
 
 
 def test_composite_unit_that_draws_itself_is_refused(tmp_path: Path) -> None:
@@ -323,21 +323,21 @@ def test_composite_unit_that_draws_itself_is_refused(tmp_path: Path) -> None:
     path = package(tmp_path / "loop.ofd", [content], resources=loop)
     with pytest.raises(UnsafeFile) as caught:
         read(path)
-    assert "page 1" in str(caught.value)
+    assert "第1页" in str(caught.value)
 
 
 def test_missing_part_is_corrupt(tmp_path: Path) -> None:
     path = _plain(tmp_path, doc_root="Doc_9/Document.xml")
     with pytest.raises(CorruptFile) as caught:
         read(path)
-    assert "Doc_9/Document.xml is missing" in str(caught.value)
+    assert "缺少Doc_9/Document.xml" in str(caught.value)
 
 
 def test_malformed_xml_is_corrupt(tmp_path: Path) -> None:
     path = package(tmp_path / "bad.ofd", [f'<ofd:Page xmlns:ofd="{NS}"><ofd:Content>'])
     with pytest.raises(CorruptFile) as caught:
         read(path)
-    assert "malformed XML" in str(caught.value)
+    assert "XML有误" in str(caught.value)
 
 
 def test_encrypted_members_are_refused(tmp_path: Path) -> None:
@@ -398,4 +398,4 @@ def test_a_page_too_large_to_draw_is_refused(tmp_path: Path) -> None:
     path = package(tmp_path / "huge.ofd", [content])
     with pytest.raises(UnsafeFile) as caught:
         list(render(path, [1], 300))
-    assert "too large" in str(caught.value)
+    assert "页面过大" in str(caught.value)

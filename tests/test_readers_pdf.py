@@ -242,7 +242,7 @@ def test_scanned_pdf_needs_ocr() -> None:
     path = corpus_path("bad-pdf", "scanned-image-only.pdf")
     with pytest.raises(NeedsOCR) as caught:
         pdf.read(path)
-    assert str(path) in str(caught.value) and "2 of 2 pages" in str(caught.value)
+    assert str(path) in str(caught.value) and "2页中有2页" in str(caught.value)
 
 
 def test_image_only_page_among_text_pages(tmp_path: Path) -> None:
@@ -313,7 +313,7 @@ def test_truncated_corpus_pdf_is_corrupt() -> None:
     path = corpus_path("bad-pdf", "truncated.pdf")
     with pytest.raises(CorruptFile) as caught:
         read(path)
-    assert str(path) in str(caught.value) and "truncated" in str(caught.value)
+    assert str(path) in str(caught.value) and "下载或复制不完整" in str(caught.value)
 
 
 def test_pdf_cut_in_half_is_corrupt(tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ def test_xml_part_declaring_a_dtd_is_refused(run: Cli, tmp_path: Path, how: str,
     bad = _rewrite(source, tmp_path / f"dtd-{how}.docx", part, _with_dtd(original, how))
     result = run("ingest", str(bad), expect=1)
     message = _one_line_error(result)
-    assert "refused" in message and part in message and "declares" in message, message
+    assert "拒绝读取" in message and part in message and "中声明了" in message, message
     assert str(bad) in message
     assert _stored(run) == 0
 
@@ -135,7 +135,7 @@ def _pdf(kids: int, path: Path, *, pages: int = 1, y: int = 400) -> Path:
 def test_pdf_listing_one_page_20000_times_is_refused(run: Cli, tmp_path: Path) -> None:
     bad = _pdf(20000, tmp_path / "loop.pdf")
     message = _one_line_error(run("ingest", str(bad), expect=1))
-    assert "page tree lists page object 5 0 R 20000 times" in message, message
+    assert "页面树中页面对象 5 0 R 列出了20000次" in message, message
     assert _stored(run) == 0
     run("ingest", str(_pdf(1, tmp_path / "one.pdf")))  # the same page listed once is fine
     assert _stored(run) == 1
@@ -146,7 +146,7 @@ def test_pdf_of_running_headers_only_is_a_one_line_error(run: Cli, tmp_path: Pat
     header = _pdf(1, tmp_path / "header.pdf", pages=3, y=760)
     message = _one_line_error(run("ingest", str(header), expect=1))
     assert "min() arg" not in message
-    assert "only page numbers and running headers" in message, message
+    assert "只有页码和页眉" in message, message
 
 
 # --- special files, dates, a damaged catalog --------------------------------------------------
@@ -156,20 +156,20 @@ def test_fifo_is_not_a_file(run: Cli, tmp_path: Path) -> None:
     fifo = tmp_path / "input.txt"
     os.mkfifo(fifo)
     message = _one_line_error(run("ingest", str(fifo), expect=1))
-    assert "not a regular file (a FIFO)" in message and "no such file" not in message
+    assert "不是普通文件（是管道）" in message and "文件不存在" not in message
     folder = tmp_path / "tree"
     folder.mkdir()
     os.mkfifo(folder / "pipe.txt")
     (folder / "a.txt").write_bytes((ARCHIVE_DATA / "documents" / "qcsb-2019-30.txt").read_bytes())
     result = run("ingest", "--recursive", str(folder), expect=1)
-    assert "pipe.txt: not a regular file (a FIFO)" in _one_line_error(result)
+    assert "pipe.txt：不是普通文件（是管道）" in _one_line_error(result)
     assert _stored(run) == 1
     for args in (
         ("disclosure", "import", str(fifo)),
         ("cleanup", "import", str(fifo)),
         ("deadline", "2024-01-02", "5", "--holidays-file", str(fifo)),
     ):
-        assert "not a regular file" in _one_line_error(run(*args, expect=1))
+        assert "不是普通文件" in _one_line_error(run(*args, expect=1))
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_damaged_catalog_page_names_the_catalog(run: Cli) -> None:
     for args in (("list",), ("verify",), ("show", "青政办发〔2021〕12号"), ("search", "政务")):
         result = run(*args, expect=1)
         message = _one_line_error(result)
-        assert str(catalog) in message and "damaged" in message, (args, message)
+        assert str(catalog) in message and "已损坏" in message, (args, message)
         assert "gazette restore" in message
 
 
@@ -231,8 +231,8 @@ def test_links_out_of_the_tree_are_skipped_and_said(run: Cli, tmp_path: Path) ->
     assert data["summary"]["skipped"] == 3 and data["summary"]["failed"] == 0
     assert _stored(run) == 1
     text = run("ingest", "--recursive", str(tree)).stdout
-    assert "passwd.txt: a link to a file outside the folder walked (/etc/passwd)" in text
-    assert "3 skipped" in text
+    assert "passwd.txt：是指向所遍历文件夹之外的文件的链接（/etc/passwd）" in text
+    assert "跳过 3" in text
 
 
 # --- workers die with their parent -----------------------------------------------------------

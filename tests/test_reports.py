@@ -305,7 +305,7 @@ def test_cli_reports_say_their_view(run: Cli, name: str) -> None:
     assert run.json("report", name)["view"] == "public"
     assert run.json("report", name, "--view", "internal")["view"] == "internal"
     text = run("report", name).stdout
-    assert "view: public" in text
+    assert text.startswith("公开视图；")
 
 
 def test_cli_report_text_output(run: Cli) -> None:
@@ -314,7 +314,7 @@ def test_cli_report_text_output(run: Cli) -> None:
     run("ingest", "--recursive", str(ARCHIVE_DATA / "documents"))
     text = run("report", "interpretations").stdout
     assert "青川市政府信息依申请公开办理规定" in text
-    assert "+2 working days" in text
+    assert "晚2个工作日" in text
     internal = run("report", "disclosure", "--view", "internal", "--as-of", "2025-01-01").stdout
     assert "青政办函〔2023〕41号" in internal
     public = run("report", "disclosure", "--as-of", "2025-01-01").stdout

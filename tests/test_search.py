@@ -269,7 +269,7 @@ def test_parse_query(query: str, groups: list[list[str]], excluded: list[str]) -
 
 
 def test_parse_query_refuses_huge_input() -> None:
-    with pytest.raises(InvalidQuery, match="longer than"):
+    with pytest.raises(InvalidQuery, match="超过1000个字符"):
         parse_query("政" * 5000)
 
 
@@ -638,12 +638,12 @@ def test_reindex_switches_the_engine_and_the_archive_records_it(
     with gazette.open_archive(root) as reopened:
         assert reopened.search_engine == other
         assert reopened.public.search("供水").total == 1
-    with pytest.raises(InvalidArgument, match=f"run `gazette reindex --engine {engine}`"):
+    with pytest.raises(InvalidArgument, match=f"`gazette reindex --engine {engine}`"):
         gazette.open_archive(root, search_engine=engine)
 
 
 def test_unknown_engine_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InvalidArgument, match="unknown search engine"):
+    with pytest.raises(InvalidArgument, match="这一检索引擎"):
         gazette.open_archive(tmp_path / "a", search_engine="lucene")
 
 
@@ -687,9 +687,9 @@ def test_cli_reindex_switches_engines(run: Cli, seed_path: Path, cli_engine: str
 def test_cli_search_filters_and_errors(run: Cli, seed_path: Path) -> None:
     run("ingest", str(seed_path))
     text = run("search", "政务公开", "--view", "internal", "--type", "通知", "--limit", "1").stdout
-    assert "of 1 result(s)" in text or "of 2 result(s)" in text
+    assert "共1条结果" in text or "共2条结果" in text
     assert "【政务公开】" in text
     bad = run("search", "", expect=1)
-    assert "nothing to search for" in bad.stderr
+    assert "没有可检索的内容" in bad.stderr
     assert run("search", "x", "--status", "valid", expect=2).exit_code == 2
     assert "--valid-on DATE" in run("search", "--help").stdout

@@ -171,5 +171,5 @@ def test_a_sqlite_without_fts5_gets_a_clear_error(
     monkeypatch.setattr(engine, "_SCHEMA", engine._SCHEMA.replace("USING fts5(", "USING nofts5("))
     with pytest.raises(ArchiveError) as caught:
         open_index(tmp_path / "ix", "sqlite")
-    assert "has no FTS5" in str(caught.value)
+    assert "不支持 FTS5" in str(caught.value)
     assert "whoosh" in (caught.value.hint or "")

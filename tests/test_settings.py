@@ -83,9 +83,9 @@ def test_settings_survive_reopening(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("no.such", "1", "no setting named"),
-        (NAME, "two", "whole number"),
-        (NAME, "0", "at least 1"),
+        ("no.such", "1", "没有名为“no.such”的设置"),
+        (NAME, "two", "须为整数"),
+        (NAME, "0", "至少为1"),
     ],
 )
 def test_bad_settings_are_refused(name: str, value: str, message: str) -> None:
@@ -96,10 +96,10 @@ def test_bad_settings_are_refused(name: str, value: str, message: str) -> None:
 def test_cli_settings(run: Cli, tmp_path: Path) -> None:
     run("ingest", str(provisional(tmp_path)))
     assert run.json("settings")[NAME]["value"] is None
-    assert "1 documents re-derived" in run("settings", "set", NAME, "2").stdout
+    assert "重新推导了1个文件" in run("settings", "set", NAME, "2").stdout
     assert run.json("settings")[NAME]["value"] == 2
     assert run.json("status", "青政发〔2015〕8号", "--on", "2018-01-01")["status"] == "expired"
     run("settings", "unset", NAME)
     assert run.json("status", "青政发〔2015〕8号", "--on", "2018-01-01")["status"] == "in_force"
     bad = run("settings", "set", NAME, "x", expect=1)
-    assert bad.stderr.startswith("gazette: error:")
+    assert bad.stderr.startswith("错误：")

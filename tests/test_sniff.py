@@ -70,21 +70,21 @@ def test_format_from_content(tmp_path: Path, name: str, content: bytes, expected
 @pytest.mark.parametrize(
     ("name", "content", "error", "words"),
     [
-        ("a.txt", b"", EmptyDocument, "zero-byte"),
-        ("a.pdf", bytes(5000), CorruptFile, "zero bytes"),
+        ("a.txt", b"", EmptyDocument, "大小为零"),
+        ("a.pdf", bytes(5000), CorruptFile, "全是零字节"),
         ("a.doc", OLE + bytes(600), UnsupportedFormat, ".doc"),
         (
             "a.docx",
             OLE + "EncryptedPackage".encode("utf-16-le") + bytes(600),
             EncryptedFile,
-            "encrypted",
+            "已加密",
         ),
-        ("a.odt", zip_with("content.xml") + b"", UnsupportedFormat, "a ZIP archive"),
+        ("a.odt", zip_with("content.xml") + b"", UnsupportedFormat, "ZIP压缩包"),
         ("a.xlsx", zip_with("xl/workbook.xml"), UnsupportedFormat, "Excel"),
         ("a.docx", b"PK\x03\x04 truncated", CorruptFile, "ZIP"),
         ("a.png", b"\x89PNG\r\n\x1a\n" + bytes(10), UnsupportedFormat, "PNG"),
-        ("a.txt", b"\x7fELF" + bytes(10), UnsupportedFormat, "executable"),
-        ("a.docx", b"abc\x00def" * 10, CorruptFile, "not that format"),
+        ("a.txt", b"\x7fELF" + bytes(10), UnsupportedFormat, "可执行程序"),
+        ("a.docx", b"abc\x00def" * 10, CorruptFile, "不是该格式"),
         ("data.csv", "标题,文号\n".encode(), UnsupportedFormat, "CSV"),
     ],
     ids=[

@@ -34,10 +34,10 @@ def test_passwords_are_hashed_and_checked(archive):
 @pytest.mark.parametrize(
     ("name", "role", "password", "message"),
     [
-        ("bad name", "reader", "long enough", "not a user name"),
-        ("a/b", "reader", "long enough", "not a user name"),
-        ("bob", "boss", "long enough", "unknown role"),
-        ("bob", "reader", "short", "at least 8"),
+        ("bad name", "reader", "long enough", "不能用作用户名"),
+        ("a/b", "reader", "long enough", "不能用作用户名"),
+        ("bob", "boss", "long enough", "这一角色"),
+        ("bob", "reader", "short", "至少需要8个字符"),
     ],
     ids=["space", "slash", "role", "short-password"],
 )
@@ -119,7 +119,7 @@ def test_users_command_line(run, tmp_path):
     again = run(
         "users", "add", "dora", "--role", "reader", "--password-file", str(password), expect=1
     )
-    assert "exists already" in again.stderr and "Traceback" not in again.output
+    assert "已存在" in again.stderr and "Traceback" not in again.output
     missing = run(
         "users",
         "add",
@@ -130,7 +130,7 @@ def test_users_command_line(run, tmp_path):
         str(tmp_path / "none"),
         expect=1,
     )
-    assert "cannot read the password file" in missing.stderr
+    assert "无法读取密码文件" in missing.stderr
     assert (
         run(
             "users", "add", "eve", "--role", "boss", "--password-file", str(password), expect=2

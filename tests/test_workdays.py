@@ -124,7 +124,7 @@ def test_holiday_file(tmp_path: Path) -> None:
 def test_holiday_file_bad_line_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "holidays.txt"
     path.write_text("2027-01-01\nnot a date\n", encoding="utf-8")
-    with pytest.raises(InvalidArgument, match=r"holidays.txt:2"):
+    with pytest.raises(InvalidArgument, match=r"holidays.txt 第2行"):
         WorkdayCalendar.from_file(path)
 
 
@@ -248,7 +248,7 @@ def test_cli_deadline_rule(run: Cli) -> None:
 
 def test_cli_deadline_unknown_year_warns(run: Cli) -> None:
     result = run("deadline", "2027-03-01", "5", archive=False)
-    assert "warning: 2027" in result.stderr
+    assert "警告：2027年" in result.stderr
     data = json.loads(run("deadline", "2027-03-01", "5", "--json", archive=False).stdout)
     assert data["exact"] is False and data["unknown_years"] == [2027]
 

@@ -4,6 +4,11 @@ Every command parses its arguments, makes one library call and formats the outpu
 for scripts). Errors the library raises on purpose (:class:`~gazette.errors.GazetteError`) are
 printed as one line on stderr with exit status 1; usage errors exit with 2. This package is the
 one part of :mod:`gazette` that imports :mod:`ingest`.
+
+Language: what a command prints for people is Chinese (the names of concepts come from
+:mod:`gazette.wording`); ``--json`` keeps its English keys and values. ``--help`` is English,
+like the README, naming the Chinese terms of the domain; click's own usage errors are as click
+prints them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ import click
 from gazette.cli.common import Context, cli, register_commands
 from gazette.errors import CatalogDamaged, GazetteError
 
-__all__ = ["cli", "main", "register_commands"]
+__all__ = ["ERROR", "cli", "main", "register_commands"]
+
+#: How an error line begins.
+ERROR = "错误："
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,9 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         result = cli.main(args=argv, prog_name="gazette", standalone_mode=False)
     except click.exceptions.Abort as exc:
         if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            click.echo("interrupted", err=True)
+            click.echo("已中断", err=True)
             return 130
-        click.echo("aborted", err=True)
+        click.echo("已中止", err=True)
         return 1
     except click.UsageError as exc:
         exc.show()
@@ -37,22 +45,19 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except GazetteError as exc:
-        click.echo(f"gazette: error: {exc}", err=True)
+        click.echo(f"{ERROR}{exc}", err=True)
         return 1
-    except OverflowError as exc:
+    except OverflowError:
         # Date arithmetic past 9999-12-31 (or before year 1) where a command did not expect it.
-        click.echo(
-            f"gazette: error: a date falls outside the calendar, 0001-01-01 to 9999-12-31 ({exc})",
-            err=True,
-        )
+        click.echo(f"{ERROR}日期超出日历范围（0001年1月1日至9999年12月31日）", err=True)
         return 1
     except sqlite3.DatabaseError as exc:
         # The search index converts its own errors; what is left is the catalog.
         where = Path(Context.current or ".") / "catalog.sqlite"
-        click.echo(f"gazette: error: {CatalogDamaged(where, str(exc))}", err=True)
+        click.echo(f"{ERROR}{CatalogDamaged(where, str(exc))}", err=True)
         return 1
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo("已中断", err=True)
         return 130
     except BrokenPipeError:  # pragma: no cover - output piped into head
         return 0

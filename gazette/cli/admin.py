@@ -7,10 +7,16 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from gazette import wording
 from gazette.cli.common import Context, emit_json, json_option, shadowing_folder
+from gazette.phrases import say
+
+if TYPE_CHECKING:
+    from gazette.verify import VerifyReport
 
 
 @click.command("reindex")
@@ -43,13 +49,18 @@ def reindex(
     if as_json:
         emit_json({"indexed": count, "engine": archive.search_engine})
     else:
-        click.echo(f"indexed {count} documents ({archive.search_engine} engine)")
+        click.echo(f"已为{count}个文件建立索引（{archive.search_engine} 检索引擎）")
 
 
 _TOOLS = {
     "tesseract": "OCR of scanned pages ([ocr] extra)",
     "pdftotext": "reference text extraction in benchmarks (poppler-utils)",
     "soffice": "rendering test fixtures (LibreOffice)",
+}
+_TOOLS_CN = {
+    "tesseract": "扫描页的OCR识别（[ocr] 扩展）",
+    "pdftotext": "性能测试中的参照文字提取（poppler-utils）",
+    "soffice": "生成测试用文件（LibreOffice）",
 }
 _PACKAGES = {
     "attrs": None,
@@ -105,14 +116,14 @@ def doctor(obj: Context, as_json: bool) -> int:
         emit_json({"ok": required_ok, "packages": packages, "tools": tools, "warnings": shadowing})
     else:
         for why in shadowing:
-            click.echo(f"-- working directory: {why}")
+            click.echo(f"警告　工作目录：{why}")
         for name, info in packages.items():
-            mark = "ok " if info["ok"] else "-- "
-            extra = f" (optional: [{info['extra']}])" if info["extra"] else ""
-            click.echo(f"{mark} {name} {info['version'] or ''}{extra}")
+            mark = "正常　" if info["ok"] else "缺少　"
+            extra = f"（可选：[{info['extra']}] 扩展）" if info["extra"] else ""
+            click.echo(f"{mark}{name} {info['version'] or ''}{extra}")
         for name, tool in tools.items():
-            mark = "ok " if tool["path"] else "-- "
-            click.echo(f"{mark} {name}: {tool['path'] or 'not found'} — {tool['for']}")
+            mark = "正常　" if tool["path"] else "缺少　"
+            click.echo(f"{mark}{name}：{tool['path'] or '未找到'}——{_TOOLS_CN[name]}")
     return 0 if required_ok else 1
 
 
@@ -133,7 +144,7 @@ def verify(obj: Context, repair: bool, as_json: bool) -> int:
     if repair:
         fixed = do_repair(archive)
         if not as_json:
-            click.echo(f"repaired {fixed} item(s) and rebuilt the index")
+            click.echo(f"已修复{fixed}项，并重建了检索索引")
     report = do_verify(archive)
     with archive.transaction():
         archive.log(
@@ -147,10 +158,15 @@ def verify(obj: Context, repair: bool, as_json: bool) -> int:
         emit_json(report.as_json())
     else:
         for problem in report.problems:
-            click.echo(f"{problem.kind:<14} {problem.target}  {problem.detail} — {problem.action}")
+            kind = wording.name(wording.VERIFY_PROBLEM, problem.kind)
+            target = problem.target
+            if problem.kind == "catalog_tampered":  # "texts 3": a table and a row's key
+                table, _, key = target.partition(" ")
+                target = f"{wording.name(wording.CATALOG_TABLE, table)} {key}"
+            click.echo(f"{kind}  {target}  {say(problem.detail)}——{say(problem.action)}")
         click.echo(
-            f"checked {report.checked_files} originals and {report.checked_documents} documents:"
-            f" {'ok' if report.ok else f'{len(report.problems)} problem(s)'}"
+            f"已校验原件{report.checked_files}个、文件{report.checked_documents}个："
+            + _verdict(report)
         )
     return 0 if report.ok else 1
 
@@ -205,8 +221,9 @@ def log(
         emit_json({"entries": entries})
         return
     for e in entries:
+        action = wording.name(wording.LOG_ACTION, e["action"])
         click.echo(
-            f"{e['at']}  {e['actor']:<10} {e['action']:<10} {e['outcome']:<10} {e['target'] or ''}"
+            f"{e['at']}  {e['actor']:<10} {action}  {_outcome(e['outcome'])}  {e['target'] or ''}"
         )
 
 
@@ -229,7 +246,7 @@ def backup(obj: Context, dest: Path, as_json: bool) -> None:
     if as_json:
         emit_json(info.as_json())
     else:
-        click.echo(f"backed up {info.documents} documents and {info.originals} originals to {dest}")
+        click.echo(f"已备份文件{info.documents}个、原件{info.originals}个到 {dest}")
 
 
 @click.command("restore")
@@ -247,11 +264,26 @@ def restore(obj: Context, src: Path, as_json: bool) -> int:
     if as_json:
         emit_json({"restored": info.as_json(), "verify": report.as_json()})
     else:
-        click.echo(
-            f"restored {info.documents} documents into {dest}; verify: "
-            f"{'ok' if report.ok else f'{len(report.problems)} problem(s)'}"
-        )
+        click.echo(f"已恢复文件{info.documents}个到 {dest}；校验：{_verdict(report)}")
     return 0 if report.ok else 1
+
+
+def _verdict(report: VerifyReport) -> str:
+    return "正常" if report.ok else f"发现{len(report.problems)}个问题"
+
+
+def _outcome(outcome: str) -> str:
+    """A log entry's outcome in Chinese (from whichever glossary table names it)."""
+    for table in (
+        wording.LOG_OUTCOME,
+        wording.INGEST_OUTCOME,
+        wording.DISCLOSURE_ATTRIBUTE,
+        wording.CLEANUP_OUTCOME,
+        wording.VIEW,
+    ):
+        if outcome in table:
+            return table[outcome]
+    return outcome
 
 
 def register(group: click.Group) -> None:

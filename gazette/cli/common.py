@@ -31,9 +31,9 @@ def shadowing_folder(folder: Path) -> str | None:
     the working directory is found first: ``import gazette`` there gets the folder."""
     if folder.name in _PACKAGES and not (folder / "__init__.py").exists():
         return (
-            f"a folder named {folder.name!r} in {str(folder.parent)!r} hides the {folder.name}"
-            f" package from `python -m gazette` and `import {folder.name}` run there (Python"
-            " finds the folder first); name the folder otherwise"
+            f"{folder.parent} 中名为“{folder.name}”的文件夹会遮蔽 {folder.name} 程序包：在该处"
+            f"运行 `python -m gazette` 或 `import {folder.name}` 时，Python 会先找到这个文件夹；"
+            "请给文件夹另取名字"
         )
     return None
 
@@ -41,7 +41,7 @@ def shadowing_folder(folder: Path) -> str | None:
 def warn_if_shadowing(folder: Path) -> None:
     why = shadowing_folder(folder.absolute())
     if why is not None:
-        click.echo(f"gazette: warning: {why}", err=True)
+        click.echo(f"警告：{why}", err=True)
 
 
 class Context:

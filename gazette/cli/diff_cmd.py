@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from gazette import wording
 from gazette.cli.common import Context, emit_json, json_option, view_option
 from gazette.diff import Comparison, compare
 from gazette.errors import InvalidArgument
@@ -13,9 +14,13 @@ from gazette.export.bulk import load
 from gazette.export.rendition import build
 from gazette.model import Document, TextOrigin, TextVersion
 from gazette.views import ArchiveView
+from gazette.wording import TEXT_ORIGIN, name
+
+# An operand: its text, its label in ``--json`` and its label for people.
+_Operand = tuple[str, str, str]
 
 
-def _file_text(path: Path) -> tuple[str, str]:
+def _file_text(path: Path) -> _Operand:
     """The canonical text of a file, read and parsed as ingest would (nothing is stored)."""
     from ingest import exported, stages
     from ingest.readers import read
@@ -24,13 +29,15 @@ def _file_text(path: Path) -> tuple[str, str]:
     raw = read(path, sniff(path))
     raw, header = exported.find_header(raw)
     doc, _ = exported.apply(stages.document_from(raw), header)
-    return build(doc).body, f"{path} ({raw.format})"
+    return build(doc).body, f"{path} ({raw.format})", f"{path}（{raw.format}）"
 
 
-def _rendition_text(doc: Document, text: TextVersion) -> tuple[str, str]:
+def _rendition_text(doc: Document, text: TextVersion) -> _Operand:
     what = "standard" if text.standard else text.origin.value
     label = f"{doc.id} {doc.display_title} [{what} text{f' {text.id}' if text.id else ''}]"
-    return text.text, label
+    shown = "标准文本" if text.standard else f"{text.origin.label}文本"
+    number = f" {text.id}" if text.id else ""
+    return text.text, label, f"{doc.id} {doc.display_title}［{shown}{number}］"
 
 
 def _pick(doc: Document, selector: str) -> TextVersion:
@@ -45,14 +52,14 @@ def _pick(doc: Document, selector: str) -> TextVersion:
         for text in doc.texts:
             if text.standard:
                 return text
-    have = ", ".join(f"{t.id} ({t.origin.value})" for t in doc.texts) or "none"
+    have = "、".join(f"{t.id}（{name(TEXT_ORIGIN, t.origin)}）" for t in doc.texts) or "无"
     raise InvalidArgument(
-        f"{doc.id} has no rendition {selector!r}",
-        hint=f"its texts are {have}; use REF@standard, REF@portal, REF@<text id>",
+        f"{doc.id} 没有“{selector}”这一文本",
+        hint=f"其文本为：{have}；请用 `REF@standard`、`REF@portal` 或 `REF@文本编号`",
     )
 
 
-def _operand(reader: ArchiveView, operand: str) -> tuple[str, str]:
+def _operand(reader: ArchiveView, operand: str) -> _Operand:
     path = Path(operand)
     if path.is_file():
         return _file_text(path)
@@ -60,17 +67,16 @@ def _operand(reader: ArchiveView, operand: str) -> tuple[str, str]:
     doc = load(reader, ref)
     if selector:
         return _rendition_text(doc, _pick(doc, selector))
-    return build(doc).body, f"{doc.id} {doc.display_title}"
+    label = f"{doc.id} {doc.display_title}"
+    return build(doc).body, label, label
 
 
-def _renditions(reader: ArchiveView, ref: str) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+def _renditions(reader: ArchiveView, ref: str) -> list[tuple[_Operand, _Operand]]:
     """Pairs to compare for one document: its standard (or first) text against each other."""
     doc = load(reader, ref)
     texts = list(doc.texts)
     if len(texts) < 2:
-        raise InvalidArgument(
-            f"{doc.id} has one rendition only", hint="give a second document, rendition or file"
-        )
+        raise InvalidArgument(f"{doc.id} 只有一种文本", hint="请再给出一个文件、文本或磁盘文件")
     base = next((t for t in texts if t.standard), texts[0])
     pairs = []
     for text in texts:
@@ -80,26 +86,27 @@ def _renditions(reader: ArchiveView, ref: str) -> list[tuple[tuple[str, str], tu
     return pairs
 
 
-def _print(result: Comparison, limit: int | None) -> None:
-    click.echo(f"--- A: {result.a_label}")
-    click.echo(f"+++ B: {result.b_label}")
+def _print(result: Comparison, labels: tuple[str, str], limit: int | None) -> None:
+    click.echo(f"--- A：{labels[0]}")
+    click.echo(f"+++ B：{labels[1]}")
     if result.identical:
-        click.echo("identical (ignoring layout and punctuation width)")
+        click.echo("内容相同（不计版式和标点全半角）")
         return
     click.echo(
-        f"{len(result.differences)} difference(s); similarity {result.ratio:.1%}"
-        f" ({result.a_length} / {result.b_length} characters compared)"
+        f"差异{len(result.differences)}处；相似度{result.ratio:.1%}"
+        f"（比较了{result.a_length} / {result.b_length}个字符）"
     )
     shown = result.differences if limit is None else result.differences[:limit]
     for diff in shown:
-        click.echo(f"@@ A {diff.a_at}  B {diff.b_at}  {diff.kind}")
+        kind = wording.name(wording.DIFF_KIND, diff.kind)
+        click.echo(f"@@ A {diff.a_at}  B {diff.b_at}  {kind}")
         if diff.a:
             click.echo(f"  - {diff.a.replace(chr(10), '⏎')}")
         if diff.b:
             click.echo(f"  + {diff.b.replace(chr(10), '⏎')}")
         click.echo(f"    {diff.context}")
     if limit is not None and len(result.differences) > limit:
-        click.echo(f"… {len(result.differences) - limit} more (use --limit 0 for all)")
+        click.echo(f"……另有{len(result.differences) - limit}处（`--limit 0` 显示全部）")
 
 
 @click.command("diff")
@@ -140,7 +147,7 @@ def diff(
     pairs = _renditions(reader, a) if b is None else [(_operand(reader, a), _operand(reader, b))]
     results = [
         compare(text_a, text_b, a_label=label_a, b_label=label_b)
-        for (text_a, label_a), (text_b, label_b) in pairs
+        for (text_a, label_a, _), (text_b, label_b, _) in pairs
     ]
     if as_json:
         emit_json(
@@ -149,10 +156,10 @@ def diff(
             else {"view": view, **results[0].as_json()}
         )
     else:
-        for k, result in enumerate(results):
+        for k, (result, (a_op, b_op)) in enumerate(zip(results, pairs, strict=True)):
             if k:
                 click.echo("")
-            _print(result, None if limit == 0 else limit)
+            _print(result, (a_op[2], b_op[2]), None if limit == 0 else limit)
     differ = any(not r.identical for r in results)
     return 1 if exit_code and differ else 0
 

@@ -13,12 +13,13 @@ from typing import Any
 
 import click
 
-from gazette import reports
+from gazette import reports, wording
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.dates import format_cn
 from gazette.disclosure import DisclosureChange
 from gazette.interpretation import Entry
 from gazette.model import DisclosureAttribute, Ground, InterpretationForm
+from gazette.phrases import say
 from gazette.workdays import (
     Deadline,
     Rule,
@@ -66,11 +67,14 @@ def _calendar(
 
 def _warn(warnings: Iterable[str]) -> None:
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"警告：{say(warning)}", err=True)
+
+
+_ROLES = {"interpretation": "解读", "policy": "所解读的政策"}
 
 
 def _entry_line(entry: Entry) -> str:
-    date = entry.written.isoformat() if entry.written else "----------"
+    date = wording.column_date(entry.written)
     return f"{entry.id:<16} {date}  {entry.doc_number or '-':<22} {entry.title or '（无标题）'}"
 
 
@@ -162,9 +166,9 @@ def set_(
         return
     grounds_text = "；".join(g.label for g in change.grounds)
     click.echo(
-        f"{change.doc_id}: {change.attribute.value} ({change.attribute.label})"
-        + (f" — {change.reason}" if change.reason else "")
-        + (f" [{grounds_text}]" if grounds_text else "")
+        f"{change.doc_id}：{change.attribute.label}"
+        + (f"，理由：{change.reason}" if change.reason else "")
+        + (f"，法定理由：{grounds_text}" if grounds_text else "")
     )
 
 
@@ -184,8 +188,8 @@ def import_(obj: Context, csv_path: str, by: str | None, as_json: bool) -> None:
         emit_json({"imported": len(changes), "changes": [c.as_json() for c in changes]})
         return
     for change in changes:
-        click.echo(f"{change.doc_id}: {change.attribute.value}")
-    click.echo(f"imported {len(changes)} row(s) from {csv_path}")
+        click.echo(f"{change.doc_id}：{change.attribute.label}")
+    click.echo(f"已从 {csv_path} 导入{len(changes)}行")
 
 
 @disclosure.command("request")
@@ -202,7 +206,7 @@ def request(obj: Context, ref: str, on: _dt.date | None, note: str | None, as_js
     if as_json:
         emit_json({"id": doc_id, "requests": count})
     else:
-        click.echo(f"{doc_id}: asked for {count} time(s)")
+        click.echo(f"{doc_id}：已被申请{count}次")
 
 
 @disclosure.command("history")
@@ -222,12 +226,12 @@ def history(obj: Context, ref: str, view: str, as_json: bool) -> None:
         when = change.decided_on or (change.changed_at.date() if change.changed_at else None)
         grounds = "；".join(g.label for g in change.grounds)
         parts = [
-            when.isoformat() if when else "----------",
-            f"{change.attribute.value:<10}",
-            change.how or "-",
-            f"by {change.changed_by or '-'}",
+            wording.column_date(when),
+            change.attribute.label,
+            wording.name(wording.PROVENANCE_KIND, change.how) if change.how else "-",
+            f"经办人 {change.changed_by or '-'}",
         ]
-        detail = "  ".join(x for x in (change.reason, grounds, change.basis) if x)
+        detail = "  ".join(x for x in (change.reason, grounds, say(change.basis)) if x)
         click.echo("  ".join(parts) + (f"  {detail}" if detail else ""))
 
 
@@ -287,7 +291,7 @@ def link(
             }
         )
     else:
-        click.echo(f"linked {made.interpretation_id} → {made.policy_id} ({made.form.value})")
+        click.echo(f"已关联：{made.interpretation_id} 解读 {made.policy_id}（{made.form.label}）")
 
 
 @interpretation.command("unlink")
@@ -305,7 +309,7 @@ def unlink(
     if as_json:
         emit_json({"removed": removed})
     else:
-        click.echo("removed" if removed else "no live link; recorded so it is not inferred")
+        click.echo("已解除关联" if removed else "没有现存的关联；已记录，今后不再推断")
 
 
 @interpretation.command("list")
@@ -335,8 +339,12 @@ def list_links(obj: Context, ref: str, view: str, as_json: bool) -> None:
         emit_json({"view": view, "id": doc.id, "links": rows})
         return
     for row in rows:
-        click.echo(f"{row['role']:<15} {row['id']:<16} {row['form']:<8} {row['title']}")
-        click.echo(f"{'':<15} inferred by {row['method']}: {row['evidence'] or '-'}")
+        role = _ROLES[row["role"]]
+        form = wording.name(wording.INTERPRETATION_FORM, row["form"])
+        method = wording.name(wording.LINK_METHOD, row["method"])
+        click.echo(f"{role}  {row['id']:<16} {form}  {row['title']}")
+        evidence = f"：{row['evidence']}" if row["evidence"] else ""
+        click.echo(f"{'':<8}{method}{evidence}")
 
 
 # --- deadlines ------------------------------------------------------------------------------
@@ -435,12 +443,12 @@ def deadlines(
         return
     for row in rows:
         unit = "个工作日" if row["working_days"] else "日"
-        due_text = row["due"] or "（起算日不在本文件中）"
+        due_text = wording.date(row["due"]) if row["due"] else "（起算日不在本文件中）"
         click.echo(f"{row['id']:<16} {row['runs_from']} + {row['days']}{unit} → {due_text}")
         click.echo(f"{'':<16} {row['sentence']}")
         _warn(row["warnings"])
     if not rows:
-        click.echo("no periods of days in the text")
+        click.echo("正文中没有以日计的期限")
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -480,19 +488,22 @@ def interpretations_report(
         emit_json(report.as_json())
         return
     check = report.check
-    click.echo(f"view: {view}; {report.linked} link(s); allowed lag {check.lag} working day(s)")
-    click.echo(f"\npolicies without an interpretation ({len(check.missing)}):")
+    click.echo(
+        f"{wording.VIEW[view]}；解读关联{report.linked}个；解读可晚于政策{check.lag}个工作日"
+    )
+    click.echo(f"\n没有解读的政策（{len(check.missing)}）：")
     for entry in check.missing:
         click.echo(f"  {_entry_line(entry)}")
-    click.echo(f"\nlate interpretations ({len(check.late)}):")
+    click.echo(f"\n解读晚于期限的政策（{len(check.late)}）：")
     for item in check.late:
         click.echo(f"  {_entry_line(item.policy)}")
         click.echo(
             f"    ← {item.interpretation.id} {item.interpretation.title}"
-            f" (+{item.lag} working days, {item.link.form.value}, by {item.link.method})"
+            f"（晚{item.lag}个工作日，{item.link.form.label}，"
+            f"{wording.name(wording.LINK_METHOD, item.link.method)}）"
         )
         _warn(item.warnings)
-    click.echo(f"\nin time: {len(check.in_time)}; undated: {len(check.undated)}")
+    click.echo(f"\n按时：{len(check.in_time)}；日期不详：{len(check.undated)}")
 
 
 @click.command("disclosure")
@@ -540,23 +551,23 @@ def disclosure_report(
     if as_json:
         emit_json(report.as_json())
         return
-    click.echo(f"view: {view}; as of {report.as_of.isoformat()}")
-    for name, counts in (("documents", report.counts), ("attachments", report.attachment_counts)):
-        shown = ", ".join(f"{DisclosureAttribute(k).label} {v}" for k, v in sorted(counts.items()))
-        click.echo(f"{name}: {shown or 'none'}")
-    click.echo(f"\nno attribute ({len(report.unknown)}):")
+    click.echo(f"{wording.VIEW[view]}；截至{wording.date(report.as_of)}")
+    for name, counts in (("文件", report.counts), ("附件", report.attachment_counts)):
+        shown = "，".join(f"{DisclosureAttribute(k).label} {v}" for k, v in sorted(counts.items()))
+        click.echo(f"{name}：{shown or '无'}")
+    click.echo(f"\n公开属性未确定（{len(report.unknown)}）：")
     for entry in report.unknown:
         click.echo(f"  {_entry_line(entry)}")
-    click.echo(f"\ndue for review ({len(report.review_due)}, every {report.review_days} days):")
+    click.echo(f"\n应予复核（{len(report.review_due)}，每{report.review_days}天复核一次）：")
     for item in report.review_due:
+        decided = f"{wording.date(item.decided)}决定，" if item.decided else ""
         click.echo(
-            f"  {_entry_line(item.entry)}\n    {item.attribute.label}，"
-            f"decided {item.decided.isoformat() if item.decided else '?'}，"
-            f"review due {item.due.isoformat()}" + (f"：{item.reason}" if item.reason else "")
+            f"  {_entry_line(item.entry)}\n    {item.attribute.label}，{decided}"
+            f"应于{wording.date(item.due)}复核" + (f"：{item.reason}" if item.reason else "")
         )
-    click.echo(f"\nasked for at least {report.threshold} times ({len(report.requested)}):")
+    click.echo(f"\n被申请至少{report.threshold}次（{len(report.requested)}）：")
     for req in report.requested:
-        click.echo(f"  {_entry_line(req.entry)}  ×{req.requests}, last {req.last.isoformat()}")
+        click.echo(f"  {_entry_line(req.entry)}  ×{req.requests}，最近一次{wording.date(req.last)}")
 
 
 @click.command("timeliness")
@@ -599,15 +610,16 @@ def timeliness_report(
         emit_json(report.as_json())
         return
     checked = report.on_time + len(report.late)
-    click.echo(f"view: {view}; {checked} publication(s) checked, {len(report.late)} late")
+    click.echo(f"{wording.VIEW[view]}；检查发布{checked}次，逾期{len(report.late)}次")
     for item in report.late:
         click.echo(f"  {_entry_line(item.entry)}")
         click.echo(
-            f"    {item.channel} {item.published.isoformat()}: {item.lag} working days"
-            f" (due {item.deadline.due.isoformat()}, {item.deadline.days} allowed)"
+            f"    {wording.name(wording.CHANNEL, item.channel)}"
+            f" {wording.date(item.published)}：用时{item.lag}个工作日"
+            f"（应于{wording.date(item.deadline.due)}前，限{item.deadline.days}个工作日）"
         )
     if report.undated:
-        click.echo(f"published but no written date to count from: {len(report.undated)}")
+        click.echo(f"已发布但没有成文日期可供起算：{len(report.undated)}")
     _warn(report.warnings)
 
 
@@ -622,9 +634,9 @@ def completeness_report(obj: Context, view: str, as_json: bool) -> None:
         emit_json(report.as_json())
         return
     click.echo(
-        f"view: {view}; {report.normative} normative document(s),"
-        f" {len(report.missing)} never in a gazette"
-        f" ({report.printed} document(s) in the archive's gazette issues)"
+        f"{wording.VIEW[view]}；规范性文件{report.normative}个，"
+        f"从未刊登于政府公报的{len(report.missing)}个"
+        f"（档案所收公报共刊登文件{report.printed}个）"
     )
     for entry in report.missing:
         click.echo(f"  {_entry_line(entry)}")

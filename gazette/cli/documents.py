@@ -7,11 +7,32 @@ import datetime as _dt
 
 import click
 
+from gazette import wording
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.export.rendition import inference_note
-from gazette.lifecycle import cite, status_on
+from gazette.lifecycle import Status, cite, status_on
 from gazette.model import OcrInfo
+from gazette.phrases import say
 from gazette.shapes import list_json, show_json, status_json
+
+_FIELDS = (
+    ("档案编号", "id"),
+    ("文号", "doc_number"),
+    ("文种", "doc_type"),
+    ("成文日期", "written_date"),
+    ("发布日期", "published_date"),
+    ("施行日期", "effective_date"),
+    ("有效期至", "expiry_date"),
+    ("印发机关", "printed_by"),
+    ("印发日期", "printed_date"),
+)
+_DATES = {"written_date", "published_date", "effective_date", "expiry_date", "printed_date"}
+
+
+def _when(status: Status) -> str:
+    """``自2019年9月1日起；截至2020年6月1日``: since when, and the day asked about."""
+    since = f"自{wording.date(status.since)}起；" if status.since else ""
+    return f"{since}截至{wording.date(status.as_of)}"
 
 
 def ocr_note(ocr: OcrInfo) -> str:
@@ -35,7 +56,7 @@ def list_(
         emit_json(list_json(rows, view))
         return
     for r in rows:
-        date = r.written_date.isoformat() if r.written_date else "----------"
+        date = wording.column_date(r.written_date)
         click.echo(f"{r.id:<16} {date}  {r.doc_number or '-':<22} {r.title or '（无标题）'}")
 
 
@@ -65,44 +86,32 @@ def show(
     click.echo(doc.display_title)
     if status.value.marked:
         click.echo(f"【{status.mark()}】")
-    for label, key in (
-        ("id", "id"),
-        ("文号", "doc_number"),
-        ("文种", "doc_type"),
-        ("成文日期", "written_date"),
-        ("发布日期", "published_date"),
-        ("施行日期", "effective_date"),
-        ("有效期至", "expiry_date"),
-        ("印发", "printed_by"),
-        ("印发日期", "printed_date"),
-    ):
-        if data.get(key):
-            click.echo(f"  {label}: {data[key]}")
+    for label, key in _FIELDS:
+        value = data.get(key)
+        if value:
+            click.echo(f"  {label}：{wording.date(value) if key in _DATES else value}")
     for label, key in (("发文机关", "issuers"), ("主送", "recipients"), ("抄送", "cc")):
         if data.get(key):
-            click.echo(f"  {label}: {'，'.join(data[key])}")
-    click.echo(
-        f"  公开属性: {doc.disclosure.attribute.label}"
-        + (f"（{doc.disclosure.basis}）" if doc.disclosure.basis else "")
-    )
-    since = f" since {status.since.isoformat()}" if status.since else ""
-    click.echo(f"  时效性: {status.label} ({status.value.value}{since}, as of {status.as_of})")
+            click.echo(f"  {label}：{'，'.join(data[key])}")
+    basis = say(doc.disclosure.basis)
+    click.echo(f"  公开属性：{doc.disclosure.attribute.label}" + (f"（{basis}）" if basis else ""))
+    click.echo(f"  时效性：{status.label}（{_when(status)}）")
     if status.basis.inferred:
-        click.echo(f"  推定: {inference_note(status)}")
+        click.echo(f"  推定：{inference_note(status)}")
     for pub in doc.publications:
-        click.echo(f"  刊登: {pub.label}")
+        click.echo(f"  刊登：{pub.label_cn}")
     for part in doc.parts:
-        click.echo(f"  附件: {part.id} {part.part_label or ''} {part.title or ''}")
+        click.echo(f"  附件：{part.id} {part.part_label or ''} {part.title or ''}")
     for source in doc.sources:
         for note in source.notes:
-            click.echo(f"  注意: {source.path}: {note}")
+            click.echo(f"  注意：{source.path}：{say(note)}")
     version = status.version if on is not None else (status.version or doc.text)
     if version is not None and (version.label or version.adopted):
-        click.echo(f"  文本版本: {version.label or version.adopted}")
+        click.echo(f"  文本版本：{version.label or wording.date(version.adopted)}")
     elif on is not None and status.version_note:
-        click.echo(f"  文本版本: {status.version_note}")
+        click.echo(f"  文本版本：{status.version_note_cn}")
     if version is not None and version.ocr is not None:
-        click.echo(f"  文本: {ocr_note(version.ocr)}")
+        click.echo(f"  文本：{ocr_note(version.ocr)}")
     if with_text:
         click.echo("")
         if version is not None and version.ocr is not None:
@@ -123,22 +132,21 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
     if as_json:
         emit_json(status_json(doc, view, on=on))
         return
-    since = f"，自{result.since.isoformat()}起" if result.since else ""
     click.echo(f"{doc.display_title}")
-    click.echo(f"{result.label}（{result.value.value}{since}；截至{result.as_of.isoformat()}）")
+    click.echo(f"{result.label}（{_when(result)}）")
     basis = result.basis
     if basis.by_title or basis.by_number:
         click.echo(f"依据：{cite(basis.by_title, basis.by_number)}")
     if basis.source:
-        click.echo(f"来源：{basis.source}")
+        click.echo(f"来源：{basis.source_cn}")
     if basis.note:
-        click.echo(f"说明：{basis.note}")
+        click.echo(f"说明：{basis.note_cn}")
     if basis.inferred:
         click.echo(f"推定：{inference_note(result)}（日期系推定，非文本载明）")
     if result.version is not None and (result.version.label or result.version.adopted):
-        click.echo(f"文本：{result.version.label or result.version.adopted}")
+        click.echo(f"文本：{result.version.label or wording.date(result.version.adopted)}")
     elif result.version_note:
-        click.echo(f"文本：{result.version_note}")
+        click.echo(f"文本：{result.version_note_cn}")
 
 
 def register(group: click.Group) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from gazette import wording
 from gazette.cli.common import (
     DATE,
     Context,
@@ -96,7 +97,7 @@ def export(
         if output is not None:
             raise click.UsageError("--bag writes its own folder; leave out -o")
         ids = select(reader, refs=refs, query=query, everything=everything or not (refs or query))
-        with _progress(len(ids), "bagging") as progress:
+        with _progress(len(ids), "打包") as progress:
             report = make_bag(
                 archive, bag, ids, view=view, on=on, formats=formats, progress=progress
             )
@@ -104,13 +105,13 @@ def export(
             emit_json({"view": view, **report.as_json()})
             return
         click.echo(
-            f"bagged {len(report.documents)} documents, {len(report.originals)} originals"
-            f" into {report.path} (Payload-Oxum {report.payload_oxum})"
+            f"已将文件{len(report.documents)}个、原件{len(report.originals)}个打包到"
+            f" {report.path}（Payload-Oxum {report.payload_oxum}）"
         )
         if report.withheld_originals:
             click.echo(
-                f"{len(report.withheld_originals)} originals left out: they hold text the"
-                f" {view} view does not show"
+                f"{len(report.withheld_originals)}个原件未打包：其中含有{wording.VIEW[view]}"
+                "不显示的内容"
             )
         return
     if len(refs) == 1 and query is None and not everything:
@@ -131,19 +132,19 @@ def export(
             stdout.write(data)
             stdout.flush()
         else:
-            click.echo(f"wrote {output} ({record.size} bytes, sha256 {record.sha256})", err=True)
+            click.echo(f"已写入 {output}（{record.size}字节，SHA-256 {record.sha256}）", err=True)
         return
     if output is None:
         raise click.UsageError("several documents are exported into a folder: give -o DIR")
     if output.exists() and not output.is_dir():
         raise click.UsageError(f"{output} is a file; give a folder for several documents")
     ids = select(reader, refs=refs, query=query, everything=everything)
-    with _progress(len(ids), "exporting") as progress:
+    with _progress(len(ids), "导出") as progress:
         files = export_many(archive, ids, formats, output, view=view, on=on, progress=progress)
     if as_json:
         emit_json({"view": view, "documents": len(ids), "files": [f.as_json() for f in files]})
         return
-    click.echo(f"exported {len(ids)} documents ({len(files)} files) into {output}")
+    click.echo(f"已将{len(ids)}个文件导出为{len(files)}个文件，存入 {output}")
 
 
 def register(group: click.Group) -> None:

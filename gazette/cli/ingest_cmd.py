@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from gazette import wording
 from gazette.cli.common import (
     Context,
     emit_json,
@@ -15,6 +16,7 @@ from gazette.cli.common import (
     stderr_is_terminal,
     use_ocr_engine,
 )
+from gazette.phrases import say
 
 if TYPE_CHECKING:
     from ingest.pipeline import BatchReport
@@ -89,7 +91,7 @@ def ingest(
             transient=True,
         )
         progress_bar.start()
-        task = progress_bar.add_task("ingesting", total=None)
+        task = progress_bar.add_task("入库", total=None)
 
     def on_total(total: int) -> None:
         if progress_bar is not None:
@@ -99,13 +101,13 @@ def ingest(
         if progress_bar is not None:
             progress_bar.advance(task)
             if result.outcome == "failed":
-                progress_bar.console.print(f"[red]failed[/red] {result.error}")
+                progress_bar.console.print(f"[red]{_OUTCOME['failed']}[/red] {result.error}")
 
     def on_ocr(label: str, done: int, total: int) -> None:
         if progress_bar is not None:
             progress_bar.update(task, description=f"OCR {done}/{total} {label}")
             if done == total:
-                progress_bar.update(task, description="ingesting")
+                progress_bar.update(task, description="入库")
         elif not as_json:
             click.echo(f"OCR {done}/{total} {label}", err=True)
 
@@ -128,35 +130,41 @@ def ingest(
         emit_json(report.as_json())
     else:
         for result in report.results:
-            ids = ", ".join(result.ids)
+            outcome = _cell(_OUTCOME.get(result.outcome, result.outcome))
             if result.outcome == "failed":
                 if not show_progress:
-                    click.echo(f"failed     {result.error}")
+                    click.echo(f"{outcome}{result.error}")
             elif result.outcome == "skipped":
-                click.echo(f"skipped    {result.error}")
+                click.echo(f"{outcome}{result.error}")
             else:
-                merged = f" (added to {', '.join(result.merged)})" if result.merged else ""
-                click.echo(f"{result.outcome:<10} {result.path} -> {ids or '-'}{merged}")
+                ids = ", ".join(result.ids)
+                merged = f"（并入 {', '.join(result.merged)}）" if result.merged else ""
+                click.echo(f"{outcome}{result.path} -> {ids or '-'}{merged}")
                 for note in result.notes:
-                    click.echo(f"{'':<10} note: {note}")
+                    click.echo(f"{_cell('')}说明：{say(note)}")
         if stdout_is_terminal() and report.results:
             from rich.console import Console
 
             Console().print(summary_table(report))
         summary = report.summary
-        click.echo(
-            f"{summary['ingested']} ingested, {summary['duplicate']} duplicate, "
-            f"{summary['failed']} failed, {summary['skipped']} skipped"
-        )
+        click.echo("，".join(f"{_OUTCOME[key]} {summary[key]}" for key in _SUMMARY))
         if report.hidden:
             click.echo(
-                f"{report.hidden} document(s) of this batch are hidden from the public view"
-                " (disclosure attribute unknown, on request or withheld): review them with"
-                " `gazette report disclosure --view internal`, decide with `gazette disclosure"
-                " set`; `gazette settings set view.default internal` makes the command line"
-                " read the internal view by default"
+                f"本批有{report.hidden}个文件在公开视图中不可见（公开属性未确定、依申请公开或"
+                "不予公开）：用 `gazette report disclosure --view internal` 查看，用 `gazette"
+                " disclosure set` 作出决定；`gazette settings set view.default internal`"
+                " 可使命令行默认使用内部视图"
             )
     return 0 if report.ok else 1
+
+
+_OUTCOME = wording.INGEST_OUTCOME
+_SUMMARY = ("ingested", "duplicate", "failed", "skipped")
+
+
+def _cell(label: str, width: int = 4) -> str:
+    """``label`` padded with full-width spaces, so that Chinese columns line up."""
+    return label + "\u3000" * (width - len(label))
 
 
 def stdout_is_terminal() -> bool:
@@ -167,13 +175,17 @@ def summary_table(report: BatchReport) -> Any:
     """The batch by format and outcome, with the reasons of the failures (a rich table)."""
     from rich.table import Table
 
-    table = Table(title="ingest summary", title_justify="left")
-    table.add_column("format")
-    for column in ("ingested", "duplicate", "failed", "total"):
-        table.add_column(column, justify="right")
-    table.add_column("failures by reason")
+    table = Table(title="入库汇总", title_justify="left")
+    table.add_column("格式")
+    for column in ("ingested", "duplicate", "failed"):
+        table.add_column(_OUTCOME[column], justify="right")
+    table.add_column("合计", justify="right")
+    table.add_column("失败原因")
     for row in report.by_format():
-        reasons = ", ".join(f"{reason} {count}" for reason, count in row.reasons)
+        reasons = "，".join(
+            f"{wording.name(wording.INGEST_REASON, reason)} {count}"
+            for reason, count in row.reasons
+        )
         table.add_row(
             row.format,
             str(row.ingested),
@@ -185,7 +197,7 @@ def summary_table(report: BatchReport) -> Any:
     summary = report.summary
     table.add_section()
     table.add_row(
-        "all",
+        "全部",
         str(summary["ingested"]),
         str(summary["duplicate"]),
         str(summary["failed"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gazette import wording
 from gazette.cli.common import Context, emit_json, json_option, view_option
 from gazette.gazettes import GapReport, find_gaps
 from gazette.model import GazetteIssue, IssueItem
@@ -18,7 +19,7 @@ def _pages(item: IssueItem) -> str:
 
 
 def _print_issue(issue: GazetteIssue) -> None:
-    date = issue.date.isoformat() if issue.date else "----------"
+    date = wording.date(issue.date)
     notes = []
     if issue.page_count:
         notes.append(f"{issue.page_count}页")
@@ -26,11 +27,15 @@ def _print_issue(issue: GazetteIssue) -> None:
         notes.append(f"OCR识别 置信度{issue.ocr.confidence:g}")
     if issue.needs_ocr:
         notes.append(f"待OCR {len(issue.needs_ocr)}页")
-    suffix = f"  ({'，'.join(notes)})" if notes else ""
+    suffix = f"（{'，'.join(notes)}）" if notes else ""
     click.echo(f"{issue.label}  {date}{suffix}")
     if len(issue.editions) > 1:
         click.echo(
-            "  editions: " + ", ".join(f"{e.kind} {(e.source or '-')[:12]}" for e in issue.editions)
+            "  版本："
+            + "，".join(
+                f"{wording.name(wording.EDITION_KIND, e.kind)} {(e.source or '-')[:12]}"
+                for e in issue.editions
+            )
         )
     ocr_pages = {page for page, _ in issue.ocr.pages} if issue.ocr else set()
     if not issue.items and issue.needs_ocr:
@@ -45,37 +50,40 @@ def _print_issue(issue: GazetteIssue) -> None:
         )
 
 
+def _ids(ids: tuple[int, ...]) -> str:
+    return "、".join(map(str, ids))
+
+
 def _print_gaps(reports: list[GapReport]) -> None:
     if not reports:
-        click.echo("no gazette issues in the archive")
+        click.echo("档案中没有政府公报")
     for report in reports:
-        span = f"{report.first} – {report.last}" if report.first else ""
-        click.echo(f"{report.gazette}: {report.issues} issue(s) {span}")
+        span = f"，{wording.span(str(report.first), str(report.last))}" if report.first else ""
+        click.echo(f"{report.gazette}：共{report.issues}期{span}")
         if report.complete:
-            click.echo("  no gaps, no duplicates")
+            click.echo("  无缺期，无重复")
         if report.missing:
             click.echo(
-                "  missing: " + "，".join(f"{y}年第{n}{report.unit}" for y, n in report.missing)
+                "  缺期：" + "，".join(f"{y}年第{n}{report.unit}" for y, n in report.missing)
             )
         if report.missing_years:
-            click.echo("  years without issues: " + ", ".join(map(str, report.missing_years)))
+            click.echo("  整年缺期：" + "、".join(f"{y}年" for y in report.missing_years))
         if report.missing_at_year_end:
             click.echo(
-                "  missing at year end (from totals): "
+                "  年末缺期（据总期号推算）："
                 + "，".join(f"{y}年第{n}{report.unit}" for y, n in report.missing_at_year_end)
             )
         if report.missing_totals:
-            click.echo("  missing totals: " + ", ".join(map(str, report.missing_totals)))
+            click.echo("  缺少的总期号：" + "、".join(map(str, report.missing_totals)))
         for dup in report.duplicates:
-            click.echo(f"  duplicate: {dup.label} held by {'; '.join(dup.issues)}")
+            click.echo(f"  期号重复：{dup.label}，见于{'；'.join(dup.issues)}")
         for dup in report.duplicate_totals:
-            click.echo(f"  duplicate total: {dup.label} claimed by {'; '.join(dup.issues)}")
+            click.echo(f"  总期号重复：{dup.label}，见于{'；'.join(dup.issues)}")
         for dup in report.editions:
-            click.echo(
-                f"  editions: {dup.label} in {len(dup.issues)} files ({', '.join(dup.issues)})"
-            )
+            kinds = "、".join(wording.name(wording.EDITION_KIND, k) for k in dup.issues)
+            click.echo(f"  多个版本：{dup.label}，共{len(dup.issues)}个文件（{kinds}）")
         for a, b in report.out_of_order:
-            click.echo(f"  totals run backwards: {a} → {b}")
+            click.echo(f"  总期号倒序：{a} → {b}")
 
 
 @click.command("issues")
@@ -109,7 +117,7 @@ def issues(
         emit_json(issues_json(found))
         return
     if not found:
-        click.echo("no gazette issues" + (f" of {gazette}" if gazette else ""))
+        click.echo(f"没有“{gazette}”的公报" if gazette else "没有政府公报")
     for issue in found:
         _print_issue(issue)
 

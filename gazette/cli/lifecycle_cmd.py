@@ -16,21 +16,23 @@ from typing import Any
 
 import click
 
-from gazette.cleanup import OUTCOME_LABELS, outcome_of, read_cleanup_csv
+from gazette import wording
+from gazette.cleanup import outcome_of, read_cleanup_csv
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.cli.report_cmd import report
 from gazette.export.json_format import event_dict, status_dict
 from gazette.lifecycle import (
     StatusValue,
     cite,
-    describe_provenance,
     start_inferred,
     status_intervals,
     status_on,
     timeline,
     version_label,
+    version_name,
 )
 from gazette.model import CleanupOutcome, DocRef, EventKind, LifecycleEvent, Provenance
+from gazette.phrases import provenance, say
 from gazette.references import ref_from_text
 from gazette.settings import SETTINGS
 from gazette.settings import parse as parse_setting
@@ -39,6 +41,23 @@ from gazette.validity import expiring, status_counts
 
 def _iso(value: _dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _setting_value(value: object) -> str:
+    """A setting's value as ``gazette settings`` shows it."""
+    if value is None:
+        return "未设置"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str) and value in wording.VIEW:
+        return f"{wording.VIEW[value]}（`{value}`）"
+    return str(value)
+
+
+def provenance_source(source: str | None) -> str | None:
+    """Where a pending reference was imported from: ``list.csv 第3行``."""
+    found = re.fullmatch(r"(.+) line (\d+)", source or "")
+    return f"{found[1]} 第{found[2]}行" if found else source
 
 
 # --- timeline ---------------------------------------------------------------------------------
@@ -91,36 +110,36 @@ def timeline_(obj: Context, ref: str, view: str, as_json: bool) -> None:
         return
     click.echo(doc.display_title + (f"（{doc.doc_number}）" if doc.doc_number else ""))
     for entry in entries:
-        date = _iso(entry.date) or "日期不详"
+        date = wording.column_date(entry.date, missing=wording.NO_DATE)
         if entry.event is not None:
             event = entry.event
-            what = event.kind.value
+            what = event.kind.label
             if event.outcome is not None:
-                what += f" {OUTCOME_LABELS[event.outcome]}"
+                what += f"：{event.outcome.label}"
             if event.articles:
                 what += " " + "、".join(event.articles)
             acting = event.acting
             by = (
-                f" 依据 {cite(acting.title, str(acting.number) if acting.number else None)}"
+                f"，依据{cite(acting.title, str(acting.number) if acting.number else None)}"
                 if (acting and (acting.title or acting.number))
                 else ""
             )
-            note = f"（{event.note}）" if event.note else ""
+            note = f"（{say(event.note)}）" if event.note else ""
             click.echo(f"  {date}  #{event.id:<5} {what}{by}{note}")
-            source = describe_provenance(event)
+            source = provenance(event)
             if source:
                 click.echo(f"              {source}")
         elif entry.version is not None:
             if entry.date is None:
-                click.echo("  (text held, undated)")
+                click.echo("  收存的文本（日期不详）")
             else:
                 guessed = "（施行日期系推定）" if start_inferred(doc, entry.version) else ""
-                click.echo(f"  {date}  text version {version_label(entry.version)}{guessed}")
-    click.echo("status periods:")
+                click.echo(f"  {date}  文本版本 {version_name(entry.version)}{guessed}")
+    click.echo("时效变化：")
     for value, start, end in intervals:
         first = "…" if start == _dt.date.min else start.isoformat()
         last = end.isoformat() if end else "…"
-        click.echo(f"  {first} – {last}  {value.label} ({value.value})")
+        click.echo(f"  {wording.span(first, last)}  {value.label}")
 
 
 # --- manual events -------------------------------------------------------------------------------
@@ -196,10 +215,8 @@ def event_add(
     if as_json:
         emit_json({"id": doc.id, "event": event_dict(recorded), "status": status_dict(status)})
         return
-    click.echo(
-        f"recorded event #{event_id} on {doc.id}: {recorded.kind.value} {_iso(date) or '日期不详'}"
-    )
-    click.echo(f"status today: {status.label} ({status.value.value})")
+    click.echo(f"已为 {doc.id} 录入事件 #{event_id}：{recorded.kind.label}，{wording.date(date)}")
+    click.echo(f"今日时效性：{status.label}")
 
 
 @event.command("remove")
@@ -213,9 +230,7 @@ def event_remove(obj: Context, event_id: int, reason: str, as_json: bool) -> Non
     if as_json:
         emit_json({"removed": event_dict(removed), "reason": reason})
         return
-    click.echo(
-        f"removed event #{event_id} ({removed.kind.value} {_iso(removed.date) or '日期不详'})"
-    )
+    click.echo(f"已撤销事件 #{event_id}（{removed.kind.label}，{wording.date(removed.date)}）")
 
 
 # --- cleanup lists ------------------------------------------------------------------------------
@@ -258,8 +273,8 @@ def cleanup_import(
         emit_json(data)
         return
     click.echo(
-        f"{result.rows} rows: {result.applied} recorded, {result.pending} pending"
-        " (see `gazette report unresolved`)"
+        f"共{result.rows}行：已记录{result.applied}行，{result.pending}行待解析"
+        "（见 `gazette report unresolved`）"
     )
 
 
@@ -277,10 +292,9 @@ def settings(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit_json({name: {"value": values[name], "help": s.help} for name, s in SETTINGS.items()})
         return
-    for name, setting in SETTINGS.items():
-        value = values[name]
-        click.echo(f"{name} = {'(unset)' if value is None else value}")
-        click.echo(f"    {setting.help}")
+    for name in SETTINGS:
+        click.echo(f"{name} = {_setting_value(values[name])}")
+        click.echo(f"    {wording.SETTING[name]}")
 
 
 def _settings_epilog() -> str:
@@ -298,7 +312,7 @@ def _settings_epilog() -> str:
 def settings_set(obj: Context, name: str, value: str) -> None:
     """Set NAME to VALUE and re-derive what depends on it (see the list below)."""
     changed = obj.archive().set_setting(name, parse_setting(name, value))
-    click.echo(f"{name} set; {changed} documents re-derived")
+    click.echo(f"已设置 {name}；重新推导了{changed}个文件")
 
 
 @settings.command("unset", epilog=_settings_epilog())
@@ -307,7 +321,7 @@ def settings_set(obj: Context, name: str, value: str) -> None:
 def settings_unset(obj: Context, name: str) -> None:
     """Unset NAME (back to off) and re-derive what depends on it."""
     changed = obj.archive().set_setting(name, None)
-    click.echo(f"{name} unset; {changed} documents re-derived")
+    click.echo(f"已取消设置 {name}；重新推导了{changed}个文件")
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -372,14 +386,12 @@ def report_expiring(
         )
         return
     if not found:
-        click.echo(
-            f"no document's validity period ends between {on} and"
-            f" {on + _dt.timedelta(min(within, (_dt.date.max - on).days))}"
-        )
+        last = on + _dt.timedelta(min(within, (_dt.date.max - on).days))
+        click.echo(f"{wording.date(on)}至{wording.date(last)}之间没有文件的有效期届满")
         return
     for item in found:
         click.echo(
-            f"{item.valid_until}  ({item.days_left:>4} days; evaluation due {item.evaluation_due})"
+            f"{item.valid_until}  （剩{item.days_left:>4}天，{item.evaluation_due}前评估）"
             f"  {item.id}  {item.doc_number or '-'}  {item.title or '（无标题）'}"
         )
 
@@ -407,8 +419,8 @@ def report_status(
         )
         return
     for value in StatusValue:
-        click.echo(f"{value.label}（{value.value}）: {counts[value]}")
-    click.echo(f"total: {sum(counts.values())}")
+        click.echo(f"{value.label}：{counts[value]}")
+    click.echo(f"合计：{sum(counts.values())}")
 
 
 @click.command("unresolved")
@@ -450,20 +462,26 @@ def report_unresolved(obj: Context, view: str, as_json: bool) -> None:
         emit_json({"view": view, "unresolved": items})
         return
     if not items:
-        click.echo("no unresolved references")
+        click.echo("没有待解析的引用")
         return
     for item in items:
-        what = item["event"] or item["kind"]
+        if item["event"]:
+            what = wording.name(wording.EVENT_KIND, item["event"])
+        else:
+            what = wording.name(wording.REFERENCE_KIND, item["kind"])
         if item["outcome"]:
-            what += f":{item['outcome']}"
+            what += f"：{wording.name(wording.CLEANUP_OUTCOME, item['outcome'])}"
+        if item["date"]:
+            what += f"，自{wording.date(item['date'])}起"
         state = "review" if item["kind"] == "review" else item["state"]
-        origin = item["from"] or item["source"] or "-"
-        extra = f"  candidates: {', '.join(item['candidates'])}" if item["candidates"] else ""
-        click.echo(f"{state:<9} {item['ref']}  ← {what} {item['date'] or ''} from {origin}{extra}")
+        label = wording.name(wording.REFERENCE_STATE, state)
+        origin = item["from"] or provenance_source(item["source"]) or "-"
+        extra = f"  候选：{', '.join(item['candidates'])}" if item["candidates"] else ""
+        click.echo(f"{label}  {item['ref']}  ← {what}，来自 {origin}{extra}")
         if item["reason"]:
-            click.echo(f"          {item['reason']}")
+            click.echo(f"      {say(item['reason'])}")
         if item["kind"] == "review" and item["sentence"]:
-            click.echo(f"          possible repeal, for review: {item['sentence']}")
+            click.echo(f"      可能的废止，待人工复核：{item['sentence']}")
 
 
 def register(group: click.Group) -> None:

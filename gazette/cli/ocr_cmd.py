@@ -15,6 +15,7 @@ from gazette.cli.common import (
     use_ocr_engine,
 )
 from gazette.errors import GazetteError, MissingDependency
+from gazette.phrases import say
 
 
 @click.command("ocr")
@@ -44,12 +45,12 @@ def ocr(obj: Context, only_list: bool, ocr_engine: str | None, as_json: bool) ->
         else:
             for source in pending:
                 click.echo(f"{source.sha256[:12]}  {source.path}")
-            click.echo(f"{len(pending)} original(s) wait for OCR")
+            click.echo(f"{len(pending)}个原件等待OCR识别")
         return 0
     reason = engine.unavailable()
     if reason is not None:
         raise MissingDependency(
-            f"OCR of {len(pending)} waiting original(s) ({reason})", engine.engine_name(), "ocr"
+            f"{len(pending)}个待识别原件的OCR识别（{say(reason)}）", engine.engine_name(), "ocr"
         )
     results: list[dict[str, Any]] = []
     tell = stderr_is_terminal() or not as_json
@@ -63,7 +64,7 @@ def ocr(obj: Context, only_list: bool, ocr_engine: str | None, as_json: bool) ->
             with engine.cache_in(archive.root), engine.progress_to(on_page):
                 submission = gazette_files.scanned(archive.objects.path(source.sha256), source)
             if submission.state == "needs_ocr" and not submission.documents:
-                raise GazetteError(f"{source.path}: still unreadable")
+                raise GazetteError(f"{source.path}：仍无法识别")
             added = archive.complete_pending(submission)
         except GazetteError as exc:
             results.append({"path": source.path, "outcome": "failed", "error": str(exc)})
@@ -77,10 +78,10 @@ def ocr(obj: Context, only_list: bool, ocr_engine: str | None, as_json: bool) ->
     else:
         for result in results:
             if result["outcome"] == "failed":
-                click.echo(f"failed     {result['error']}")
+                click.echo(f"失败　　{result['error']}")
             else:
-                what = f" ({result['issue']})" if result["issue"] else ""
-                click.echo(f"recognised {result['path']}{what} -> {', '.join(result['ids'])}")
+                what = f"（{result['issue']}）" if result["issue"] else ""
+                click.echo(f"已识别　{result['path']}{what} -> {', '.join(result['ids'])}")
     return 0 if all(r["outcome"] != "failed" for r in results) else 1
 
 

@@ -7,6 +7,7 @@ import re
 
 import click
 
+from gazette import wording
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.search import SearchResults
 from gazette.search.results import STATUS_VALUES
@@ -21,21 +22,25 @@ def _plain(snippet: str) -> str:
 
 
 def _print(results: SearchResults, offset: int) -> None:
-    shown = f"{offset + 1}–{offset + len(results.hits)} of " if results.hits else ""
-    click.echo(f"{shown}{results.total} result(s)")
+    shown = f"，第{offset + 1}–{offset + len(results.hits)}条" if results.hits else ""
+    click.echo(f"共{results.total}条结果{shown}")
     for n, hit in enumerate(results.hits, start=offset + 1):
         date = hit.written or hit.published
         click.echo(
-            f"{n:>3}. {hit.title or '(untitled)'}  [{hit.doc_number or '-'}]"
-            f"  {date.isoformat() if date else '-'}  {hit.status}  id={hit.id}"
+            f"{n:>3}. {hit.title or '（无标题）'}  [{hit.doc_number or '-'}]"
+            f"  {wording.column_date(date, missing='-')}"
+            f"  {wording.name(wording.STATUS, hit.status)}  档案编号 {hit.id}"
             + ("  [OCR]" if hit.ocr else "")
         )
         if hit.snippet:
             click.echo(f"     {_plain(hit.snippet)}")
     for name, counts in results.facets.items():
         if counts:
-            values = ", ".join(f"{k} {v}" for k, v in list(counts.items())[:8])
-            click.echo(f"{name}: {values}")
+            shown_values = list(counts.items())[:8]
+            if name == "status":
+                shown_values = [(wording.name(wording.STATUS, k), v) for k, v in shown_values]
+            values = "，".join(f"{k} {v}" for k, v in shown_values)
+            click.echo(f"{wording.name(wording.FACET, name)}：{values}")
 
 
 @click.command("search")

@@ -78,7 +78,7 @@ def serve(
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None,
         root_path=root_path.rstrip("/"),
-        announce=lambda url: click.echo(f"serving {path} at {url} (Ctrl-C to stop)"),
+        announce=lambda url: click.echo(f"正在提供 {path}，地址 {url}（按 Ctrl-C 停止）"),
         **options,
     )
 
@@ -112,7 +112,7 @@ def users_add(obj: Context, name: str, role: str, password_file: str, as_json: b
     if as_json:
         emit_json(user.as_json())
         return
-    click.echo(f"added {user.name} ({user.role.value})")
+    click.echo(f"已添加用户 {user.name}（{user.role.label}）")
 
 
 @users_group.command("password")
@@ -122,7 +122,7 @@ def users_add(obj: Context, name: str, role: str, password_file: str, as_json: b
 def users_password(obj: Context, name: str, password_file: str) -> None:
     """Change the password of NAME (their sessions end)."""
     users.set_password(obj.archive(), name, users.read_password_file(password_file))
-    click.echo(f"password of {name} changed")
+    click.echo(f"已修改 {name} 的密码")
 
 
 @users_group.command("token")
@@ -139,7 +139,7 @@ def users_token(obj: Context, name: str, label: str | None, revoke: bool, as_jso
         if as_json:
             emit_json({"name": name, "revoked": count})
         else:
-            click.echo(f"revoked {count} token(s) of {name}")
+            click.echo(f"已吊销 {name} 的{count}个令牌")
         return
     token = users.issue_token(archive, name, label=label)
     if as_json:
@@ -160,12 +160,10 @@ def users_list(obj: Context, as_json: bool) -> None:
         emit_json([{**u.as_json(), "tokens": tokens.get(u.name, 0)} for u in found])
         return
     if not found:
-        click.echo("no users")
+        click.echo("没有用户")
     for user in found:
         created = user.created_at.date().isoformat() if user.created_at else "-"
-        click.echo(
-            f"{user.name:<20} {user.role.value:<10} {created}  tokens: {tokens.get(user.name, 0)}"
-        )
+        click.echo(f"{user.name:<20} {user.role.label}  {created}  令牌 {tokens.get(user.name, 0)}")
 
 
 @users_group.command("remove")
@@ -174,7 +172,7 @@ def users_list(obj: Context, as_json: bool) -> None:
 def users_remove(obj: Context, name: str) -> None:
     """Remove NAME with their tokens and sessions."""
     users.remove_user(obj.archive(), name)
-    click.echo(f"removed {name}")
+    click.echo(f"已删除用户 {name}")
 
 
 def register(group: click.Group) -> None:

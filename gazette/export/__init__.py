@@ -31,7 +31,7 @@ def format_module(fmt: str) -> ModuleType:
         InvalidArgument: no such format.
     """
     if fmt not in FORMATS:
-        raise InvalidArgument(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+        raise InvalidArgument(f"没有“{fmt}”这一导出格式", hint=f"可选：{'、'.join(FORMATS)}")
     return importlib.import_module(FORMATS[fmt])
 
 

@@ -70,20 +70,6 @@ _EVENT_TYPES = {
     EventKind.DECLARED_INVALID: "repeal",
     EventKind.CLEANUP_OUTCOME: "amendment",
 }
-_EVENT_LABELS = {
-    EventKind.PROMULGATED: "公布",
-    EventKind.APPROVED: "批准",
-    EventKind.EFFECTIVE: "施行",
-    EventKind.RENEWED: "继续有效",
-    EventKind.VALID_UNTIL: "有效期届满",
-    EventKind.AMENDED: "修改",
-    EventKind.PARTIALLY_INVALID: "部分失效",
-    EventKind.CORRECTED: "更正",
-    EventKind.REPEALED: "废止",
-    EventKind.EXPIRED: "失效",
-    EventKind.DECLARED_INVALID: "宣布失效",
-    EventKind.CLEANUP_OUTCOME: "清理",
-}
 
 _CHAPTER = re.compile(r"^(第[一二三四五六七八九十百零〇]+)([编章节])\s*(.*)$")
 _ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零〇]+条(?:之[一二三四五六七八九十]+)?)\s*(.*)$")
@@ -249,7 +235,7 @@ def _meta(rendition: Rendition, section: Section, work: str, ids: _Ids) -> etree
                 "TLCEvent",
                 eId=f"{ids.prefix}event-{kind.value.replace('_', '-')}",
                 href=f"/ontology/event/cn/{kind.value}",
-                showAs=_EVENT_LABELS[kind],
+                showAs=EventKind(kind).label,
             )
         )
     meta.append(references)

@@ -81,7 +81,7 @@ def _bagit() -> Any:
     try:
         import bagit
     except ImportError as exc:  # pragma: no cover - a runtime dependency
-        raise MissingDependency("BagIt export", "bagit", None) from exc
+        raise MissingDependency("BagIt打包", "bagit", None) from exc
     return bagit
 
 
@@ -143,11 +143,11 @@ def make_bag(
     for fmt in formats:
         format_module(fmt)
     if not ids:
-        raise InvalidArgument("no documents to bag")
+        raise InvalidArgument("没有可打包的文件")
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise InvalidArgument(
-            f"{destination} already exists",
-            hint="a bag is written to a new folder; an existing folder is never bagged in place",
+            f"{destination} 已存在",
+            hint="打包须写入新的文件夹；不会在已有的文件夹中打包",
         )
     # Built in a staging folder beside the destination, locked and registered in the archive
     # while it is built: if this process dies, the next writer (or bag) removes it.
@@ -169,7 +169,7 @@ def make_bag(
         try:
             bag.validate()
         except bagit.BagValidationError as exc:
-            raise ArchiveError(destination, f"the bag did not validate: {exc}") from exc
+            raise ArchiveError(destination, "打包结果未通过 BagIt 校验") from exc
         oxum = bag.info.get("Payload-Oxum", "")
         if destination.exists():
             destination.rmdir()  # empty, checked above
@@ -255,8 +255,8 @@ def _fill(
                 if not stored.is_file():
                     raise ArchiveError(
                         archive.root,
-                        f"original {source.sha256} of {doc_id} is missing from the object store",
-                        hint="run `gazette verify`",
+                        f"存储区中缺少 {doc_id} 的原件 {source.sha256}",
+                        hint="请运行 `gazette verify`",
                     )
                 shutil.copyfile(stored, target)
                 originals[source.sha256] = f"data/{relative.as_posix()}"

@@ -81,7 +81,7 @@ def select(
     """
     if not refs and query is None and not everything:
         raise InvalidArgument(
-            "nothing selected", hint="name documents, give --query, or --all for everything"
+            "没有选定文件", hint="请列出文件，或用 `--query` 检索，或用 `--all` 导出全部"
         )
     ids: list[str] = []
     for ref in refs:

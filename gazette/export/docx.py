@@ -100,7 +100,7 @@ class _Ooxml:
             from docx.oxml.ns import qn
             from docx.shared import Mm, Pt
         except ImportError as exc:  # pragma: no cover - a runtime dependency
-            raise MissingDependency("DOCX export", "python-docx", None) from exc
+            raise MissingDependency("DOCX导出", "python-docx", None) from exc
         self.docx = docx
         self.element = OxmlElement
         self.qn = qn

@@ -64,12 +64,6 @@ SUBJECT_LABEL = "主题分类"
 PUBLISHED_LABEL = "发布日期"
 REGISTRATION_LABEL = "登记号"
 
-_ORIGIN_LABELS = {
-    TextOrigin.GAZETTE: "政府公报",
-    TextOrigin.PORTAL: "政府网站",
-    TextOrigin.FILE: "文件",
-    TextOrigin.MANUAL: "人工录入",
-}
 
 _HEADER_LINE = re.compile(r"^【(?P<body>[^【】]+)】$")
 _FIELD = re.compile(r"^(?P<label>[^：:]{1,12})[：:](?P<value>.+)$")
@@ -157,7 +151,8 @@ def status_text(status: Status) -> str:
     if status.value == StatusValue.NOT_YET_IN_FORCE and status.version is not None:
         start = status.version.effective
         if start is not None:
-            note = f"；{status.basis.note}" if status.basis.inferred and status.basis.note else ""
+            basis = status.basis
+            note = f"；{basis.note_cn}" if basis.inferred and basis.note else ""
             return f"{status.label}（自{chinese_date(start)}起施行{note}）"
     if status.basis.inferred and status.since is not None:
         # An inferred date is shown as one, never as fact.
@@ -202,7 +197,7 @@ def source_fields(doc: Document, text: TextVersion | None) -> list[HeaderField]:
     if text.standard or text.origin == TextOrigin.GAZETTE:
         where = pub.label if pub is not None else "政府公报（期号不详）"
         return [HeaderField(STANDARD_LABEL, where)]
-    out = [HeaderField(SOURCE_LABEL, f"{_ORIGIN_LABELS[text.origin]}（非标准文本）")]
+    out = [HeaderField(SOURCE_LABEL, f"{text.origin.label}（非标准文本）")]
     if pub is not None:
         out.append(HeaderField(STANDARD_ELSEWHERE_LABEL, pub.label))
     return out

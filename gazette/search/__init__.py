@@ -33,7 +33,7 @@ def check_engine(name: str) -> str:
         InvalidArgument: not one of :data:`ENGINES`.
     """
     if name not in ENGINES:
-        raise InvalidArgument(f"unknown search engine {name!r}; use one of {', '.join(ENGINES)}")
+        raise InvalidArgument(f"没有“{name}”这一检索引擎", hint=f"可选：{'、'.join(ENGINES)}")
     return name
 
 

@@ -414,13 +414,13 @@ class SearchIndex(abc.ABC):
             InvalidArgument: a bad sort, limit or offset.
         """
         if sort not in ("relevance", "date"):
-            raise InvalidArgument(f"sort must be relevance or date, not {sort!r}")
+            raise InvalidArgument(f"排序方式只能是 relevance 或 date，而不是“{sort}”")
         if limit < 0 or offset < 0:
-            raise InvalidArgument("limit and offset must not be negative")
+            raise InvalidArgument("条数和起始位置都不能为负数")
         filters = filters or SearchFilters()
         parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
         if parsed.empty and not filters.active:
-            raise InvalidQuery(query if isinstance(query, str) else "", "nothing to search for")
+            raise InvalidQuery(query if isinstance(query, str) else "", "没有可检索的内容")
         try:
             with self._reading():
                 return self._search(

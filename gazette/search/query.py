@@ -89,9 +89,9 @@ def parse_query(text: str) -> ParsedQuery:
         InvalidQuery: the query is not a string, or longer than :data:`MAX_QUERY_CHARS`.
     """
     if not isinstance(text, str):
-        raise InvalidQuery(repr(text), "a query is text")
+        raise InvalidQuery(repr(text), "检索式须为文字")
     if len(text) > MAX_QUERY_CHARS:
-        raise InvalidQuery(text, f"longer than {MAX_QUERY_CHARS} characters")
+        raise InvalidQuery(text, f"超过{MAX_QUERY_CHARS}个字符")
     cleaned = _clean(text)
     numbers: list[str] = []
     pieces: list[str] = []
@@ -146,5 +146,5 @@ def parse_query(text: str) -> ParsedQuery:
             groups.append([clause])
         pending_or = False
         if len(groups) + len(excluded) > MAX_CLAUSES:
-            raise InvalidQuery(text, f"more than {MAX_CLAUSES} clauses")
+            raise InvalidQuery(text, f"超过{MAX_CLAUSES}个检索项")
     return ParsedQuery(tuple(tuple(g) for g in groups), tuple(excluded))

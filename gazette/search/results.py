@@ -31,14 +31,16 @@ def _statuses(value: Any) -> tuple[str, ...]:
     for item in items:
         text = str(getattr(item, "value", item)).strip()
         if text not in STATUS_VALUES:
-            raise InvalidArgument(f"unknown status {text!r}; use one of {', '.join(STATUS_VALUES)}")
+            raise InvalidArgument(
+                f"没有“{text}”这一时效状态", hint=f"可选：{'、'.join(STATUS_VALUES)}"
+            )
         out.append(text)
     return tuple(out)
 
 
 def _check_date_field(_: Any, __: Any, value: str) -> None:
     if value not in ("written", "published"):
-        raise InvalidArgument(f"date field must be written or published, not {value!r}")
+        raise InvalidArgument(f"日期类型只能是 written 或 published，而不是“{value}”")
 
 
 @attrs.frozen

@@ -139,7 +139,7 @@ def analysis_label(config: AnalyzerConfig) -> str:
     """What the stored postings depend on: the token stream and the Unicode tables."""
     if config.search_mode:
         # FTS5 gives every token its own position: sub-words cannot share their word's.
-        raise InvalidArgument("the sqlite engine indexes grams or words, not search-mode words")
+        raise InvalidArgument("sqlite 检索引擎只能按二元组或词建索引，不能用检索模式分词")
     stream = "grams" if config.bigrams else "words"
     return f"{stream}/unicode-{unicodedata.unidata_version}"
 
@@ -236,10 +236,10 @@ class SqliteIndex(SearchIndex):
                             raise
                         raise ArchiveError(
                             self.db_path.parent,
-                            f"this Python's SQLite {sqlite3.sqlite_version} has no FTS5 ({exc})",
-                            hint="use the Whoosh engine (GAZETTE_SEARCH_ENGINE=whoosh, or"
-                            " `gazette reindex --engine whoosh`), or a Python whose SQLite has"
-                            " FTS5",
+                            f"本机 Python 的 SQLite {sqlite3.sqlite_version} 不支持 FTS5",
+                            hint="请改用 Whoosh 检索引擎（GAZETTE_SEARCH_ENGINE=whoosh，或"
+                            " `gazette reindex --engine whoosh`），或换用 SQLite 支持 FTS5 的"
+                            " Python",
                         ) from exc
             self.conn.executemany(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",

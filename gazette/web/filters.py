@@ -10,8 +10,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from gazette import wording
 from gazette.changes import kind_label
-from gazette.model import Ground
+from gazette.model import DisclosureAttribute, Ground, InterpretationForm
 
 _MARK = re.compile(r"(</?em>)")
 
@@ -35,15 +36,7 @@ def snippet_html(snippet: str | None) -> Markup:
 
 def cn_date(value: _dt.date | _dt.datetime | str | None) -> str:
     """``2024年11月1日`` (``—`` when unknown)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        try:
-            day = _dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{value.year}年{value.month}月{value.day}日"
+    return wording.date(value, missing="—")
 
 
 def iso(value: _dt.date | _dt.datetime | None) -> str:
@@ -56,6 +49,10 @@ def install(env: jinja2.Environment) -> None:
     env.filters["iso"] = iso
     env.globals["today"] = _dt.date.today
     env.globals["grounds_list"] = list(Ground)
+    env.globals["settable_attributes"] = [
+        a for a in DisclosureAttribute if a != DisclosureAttribute.UNKNOWN
+    ]
+    env.globals["interpretation_forms"] = list(InterpretationForm)
     env.globals["kind_label"] = kind_label
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote_plus
 
 from starlette.responses import Response
 
-from gazette import export
+from gazette import export, wording
 from gazette.export.rendition import ocr_note, status_text
 from gazette.issue_pages import (
     file_page,
@@ -18,23 +18,16 @@ from gazette.issue_pages import (
     render_page,
     shown_pages,
 )
-from gazette.lifecycle import describe_provenance, status_on, timeline, version_label, versions
+from gazette.lifecycle import status_on, timeline, version_name, versions
 from gazette.model import Document, GazetteIssue
+from gazette.phrases import provenance
 from gazette.search.results import STATUS_VALUES
 from gazette.version_compare import compare_versions
 from gazette.web import params
 from gazette.web.app import Ctx, HttpError, not_found
 
-STATUS_LABELS = {
-    "not_yet_in_force": "尚未生效",
-    "in_force": "现行有效",
-    "amended": "已被修改",
-    "partially_invalid": "部分失效",
-    "repealed": "已废止",
-    "expired": "已失效",
-    "unknown": "未知",
-}
-FACET_NAMES = {"issuer": "发文机关", "year": "年份", "doc_type": "文种", "status": "时效性"}
+STATUS_LABELS = dict(wording.STATUS)
+FACET_NAMES = dict(wording.FACET)
 FACET_PARAMS = {"issuer": "issuer", "year": "year", "doc_type": "type", "status": "status"}
 
 
@@ -135,10 +128,10 @@ def document(ctx: Ctx) -> Response:
         status=status,
         mark=f"【{status_text(status)}】" if status.value.marked else None,
         version=version,
-        version_label=version_label,
+        version_label=version_name,
         ocr=ocr_note(version.ocr) if version is not None and version.ocr is not None else None,
         entries=timeline(doc),
-        describe=describe_provenance,
+        describe=provenance,
         printed=printed,
         links=links,
         held=held,
@@ -155,7 +148,7 @@ def _document(ctx: Ctx) -> Document:
 
 def _printed(ctx: Ctx, doc: Document, pub: Any) -> dict[str, Any]:
     """A publication, with links to its issue and to the images of its printed pages."""
-    out: dict[str, Any] = {"label": pub.label, "issue_url": None, "pages": []}
+    out: dict[str, Any] = {"label": pub.label_cn, "issue_url": None, "pages": []}
     if pub.issue_id is None:
         return out
     issue = find_issue(ctx.view, pub.issue_id)
@@ -208,7 +201,7 @@ def compare(ctx: Ctx) -> Response:
         first=first,
         last=last,
         result=result,
-        version_label=version_label,
+        version_label=version_name,
     )
 
 

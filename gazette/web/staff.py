@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from starlette.responses import RedirectResponse, Response
 
-from gazette import reports, users
+from gazette import reports, users, wording
 from gazette.errors import GazetteError, InvalidArgument
 from gazette.model import DisclosureAttribute, Ground, InterpretationForm
 from gazette.users import Role
@@ -15,13 +15,7 @@ from gazette.web import security
 from gazette.web.app import Ctx, HttpError
 
 ATTRIBUTES = [a for a in DisclosureAttribute if a != DisclosureAttribute.UNKNOWN]
-FORMS = {
-    "text": "文字解读",
-    "graphic": "图解",
-    "media": "音视频",
-    "expert": "专家解读",
-    "press": "答记者问",
-}
+FORMS = dict(wording.INTERPRETATION_FORM)
 
 
 def _form(ctx: Ctx, name: str) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 
 from gazette.errors import MissingDependency
 from gazette.model import OcrInfo, OcrPage
+from gazette.phrases import say
 from gazette.store import sha256_file
 from ingest.gazette_layout import Page
 from ingest.ocr import pool
@@ -53,7 +54,7 @@ def require(engine: str | None = None) -> None:
     """
     reason = unavailable(engine)
     if reason is not None:
-        raise MissingDependency(f"OCR of scanned pages ({reason})", engine_name(engine), "ocr")
+        raise MissingDependency(f"扫描页的OCR识别（{say(reason)}）", engine_name(engine), "ocr")
 
 
 def describe(engine: str | None = None) -> str:

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import attrs
 
 from gazette.errors import MissingDependency
+from gazette.phrases import say
 
 
 @attrs.frozen
@@ -68,7 +69,8 @@ class Engine(abc.ABC):
         """
         reason = self.unavailable()
         if reason is not None:
-            raise MissingDependency(f"OCR with {self.name} ({reason})", self.name, "ocr")
+            feature = f"用 {self.name} 进行OCR识别（{say(reason)}）"
+            raise MissingDependency(feature, self.name, "ocr")
 
 
 __all__ = ["Engine", "EngineFailed", "Piece"]

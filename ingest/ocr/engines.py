@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 
 from gazette.errors import InvalidArgument, MissingDependency
+from gazette.phrases import say
 from ingest.ocr.base import Engine, EngineFailed, Piece
 from ingest.ocr.tesseract import TesseractEngine
 
@@ -51,40 +52,40 @@ class RapidEngine(Engine):
         self.threads = threads
 
     @staticmethod
+    def _models() -> tuple[dict[str, Path], str | None]:
+        """The models the installed wheel ships, and why they cannot be used (``None``: they
+        can), the reason in the words ``--json`` notes keep (see :mod:`gazette.phrases`)."""
+        try:
+            import onnxruntime  # noqa: F401
+            import rapidocr
+        except ImportError as exc:
+            return {}, f"the package {exc.name} is not installed"
+        folder = Path(rapidocr.__file__).resolve().parent / "models"
+        paths: dict[str, Path] = {}
+        for task, name in _rapid_model_names().items():
+            path = folder / name
+            if not path.is_file():
+                return {}, (
+                    f"its {task} model {name} is not in {folder}; the rapidocr wheel ships it,"
+                    " nothing is downloaded: reinstall rapidocr"
+                )
+            paths[task] = path
+        return paths, None
+
+    @staticmethod
     def model_paths() -> dict[str, Path]:
         """The detection, orientation and recognition models the installed wheel ships.
 
         Raises:
             MissingDependency: a package or a model file is missing.
         """
-        try:
-            import onnxruntime  # noqa: F401
-            import rapidocr
-        except ImportError as exc:
-            raise MissingDependency(
-                f"OCR with RapidOCR (the package {exc.name} is not installed)", "rapidocr", "ocr"
-            ) from exc
-        folder = Path(rapidocr.__file__).resolve().parent / "models"
-        wanted = _rapid_model_names()
-        paths: dict[str, Path] = {}
-        for task, name in wanted.items():
-            path = folder / name
-            if not path.is_file():
-                raise MissingDependency(
-                    f"OCR with RapidOCR (its {task} model {name} is not in {folder}; the "
-                    "rapidocr wheel ships it, nothing is downloaded: reinstall rapidocr)",
-                    "rapidocr",
-                    "ocr",
-                )
-            paths[task] = path
+        paths, reason = RapidEngine._models()
+        if reason is not None:
+            raise MissingDependency(f"用 RapidOCR 进行OCR识别（{say(reason)}）", "rapidocr", "ocr")
         return paths
 
     def unavailable(self) -> str | None:
-        try:
-            self.model_paths()
-        except MissingDependency as exc:
-            return exc.feature.removeprefix("OCR with RapidOCR (").removesuffix(")")
-        return None
+        return self._models()[1]
 
     @functools.cached_property
     def _ocr(self) -> Any:
@@ -387,7 +388,7 @@ def engine_name(name: str | None = None) -> str:
     chosen = (name or os.environ.get(ENV_ENGINE) or DEFAULT_ENGINE).strip().lower()
     if chosen not in ENGINES:
         raise InvalidArgument(
-            f"unknown OCR engine {chosen!r} (choose from {', '.join(sorted(ENGINES))})"
+            f"没有“{chosen}”这一OCR引擎", hint=f"可选：{'、'.join(sorted(ENGINES))}"
         )
     return chosen
 

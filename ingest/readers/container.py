@@ -47,7 +47,7 @@ def check_zip(path: Path, kind: str) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
-                raise UnsafeFile(path, f"{len(members)} members in the {kind} container")
+                raise UnsafeFile(path, f"{kind}容器中有{len(members)}个成员")
             total = 0
             for member in members:
                 if member.flag_bits & 0x1:
@@ -58,19 +58,19 @@ def check_zip(path: Path, kind: str) -> None:
                 ):
                     raise UnsafeFile(
                         path,
-                        f"zip bomb: {member.filename} expands {member.compress_size} bytes "
-                        f"to {member.file_size}",
+                        f"ZIP炸弹：{member.filename} 由{member.compress_size}字节"
+                        f"解压为{member.file_size}字节",
                     )
             if total > MAX_UNCOMPRESSED:
-                raise UnsafeFile(path, f"zip bomb: {total} bytes uncompressed")
+                raise UnsafeFile(path, f"ZIP炸弹：解压后共{total}字节")
             for member in members:
                 if member.filename.lower().endswith((".xml", ".rels")):
                     with archive.open(member) as handle:
                         check_xml(path, member.filename, handle)
     except zipfile.BadZipFile as exc:
-        raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
+        raise CorruptFile(path, f"ZIP容器已损坏（{exc}）") from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
-        raise CorruptFile(path, f"unreadable ZIP container ({exc})") from exc
+        raise CorruptFile(path, f"无法读取ZIP容器（{exc}）") from exc
 
 
 def parse_xml(path: Path, archive: zipfile.ZipFile, name: str) -> Any:
@@ -83,18 +83,18 @@ def parse_xml(path: Path, archive: zipfile.ZipFile, name: str) -> Any:
     try:
         info = archive.getinfo(name)
     except KeyError as exc:
-        raise CorruptFile(path, f"{name} is missing from the package") from exc
+        raise CorruptFile(path, f"文件包中缺少{name}") from exc
     if info.file_size > MAX_XML_BYTES:
-        raise UnsafeFile(path, f"{name} holds {info.file_size} bytes of XML")
+        raise UnsafeFile(path, f"{name}中有{info.file_size}字节的XML")
     try:
         data = archive.read(info)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-        raise CorruptFile(path, f"{name} cannot be read ({exc})") from exc
+        raise CorruptFile(path, f"无法读取{name}（{exc}）") from exc
     check_xml(path, name, data)
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise CorruptFile(path, f"malformed XML in {name} ({exc})") from exc
+        raise CorruptFile(path, f"{name}中的XML有误（{exc}）") from exc
 
 
 def resolve(path: Path, base: str, reference: str) -> str:
@@ -111,7 +111,7 @@ def resolve(path: Path, base: str, reference: str) -> str:
         joined = posixpath.join(posixpath.dirname(base), reference)
     normal = posixpath.normpath(joined) if joined else ""
     if normal.startswith("../") or normal == ".." or posixpath.isabs(normal) or ":" in normal:
-        raise UnsafeFile(path, f"the package refers to {reference!r}, outside the package")
+        raise UnsafeFile(path, f"文件包引用了包外的{reference!r}")
     return "" if normal == "." else normal
 
 

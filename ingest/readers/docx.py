@@ -482,19 +482,19 @@ def read(path: Path) -> RawDocument:
         lines = list(_blocks(document.element.body, document._body, styles))
         furniture = _furniture(document, styles)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise CorruptFile(path, f"not a readable Word document ({exc})") from exc
+        raise CorruptFile(path, "不是可读取的Word文件") from exc
     except (AttributeError, TypeError, IndexError) as exc:
         # python-docx assumes a well-formed package; a part missing or misshapen surfaces as one
         # of these deep inside it.
-        raise CorruptFile(path, f"malformed Word package ({type(exc).__name__}: {exc})") from exc
+        raise CorruptFile(path, "Word文件包结构有误") from exc
     except etree.XMLSyntaxError as exc:
-        raise CorruptFile(path, f"malformed XML in the Word document ({exc})") from exc
+        raise CorruptFile(path, f"Word文件中的XML有误（{exc}）") from exc
     # A Word file saved from a portal page keeps the page's metadata table above the body.
     metadata, taken = table_metadata(lines)
     lines, chrome = site_chrome(join_title_lines(lines[taken:]))
     furniture = [*furniture, *chrome]
     if not lines:
-        raise EmptyDocument(path, "no text in the Word document")
+        raise EmptyDocument(path, "Word文件中没有文字")
     return RawDocument(
         name=str(path), format="docx", lines=lines, furniture=furniture, metadata=metadata
     )

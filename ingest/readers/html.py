@@ -320,7 +320,7 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff
 
 def _parse(data: bytes, path: Path) -> etree._Element:
     if _ENTITY.search(data[:65536]):
-        raise UnsafeFile(path, "the HTML declares XML entities (entity expansion)")
+        raise UnsafeFile(path, "HTML中声明了XML实体（实体扩展攻击）")
     declared = _CHARSET.search(data[:4096])
     encoding = None
     if declared:
@@ -338,7 +338,7 @@ def _parse(data: bytes, path: Path) -> etree._Element:
     if any("Excessive depth" in entry.message for entry in parser.error_log):
         # libxml2 stops at 256 levels rather than recurse without bound; what lies deeper
         # was not read, so the page cannot be taken as read.
-        raise UnsafeFile(path, "markup nested more than 256 levels deep was not read")
+        raise UnsafeFile(path, "标记嵌套超过256层，更深的内容无法读取")
     if root is None:
         root = etree.fromstring("<html></html>", parser=parser)
     return root
@@ -466,7 +466,7 @@ def read(path: Path) -> RawDocument:
     walker.flush(top)
     lines = walker.lines
     if not lines:
-        raise EmptyDocument(path, "no text in the HTML body")
+        raise EmptyDocument(path, "HTML正文中没有文字")
     title = root.findtext(".//title")
     extra = {"html_title": clean_inline(title)} if title and title.strip() else {}
     return RawDocument(name=str(path), format="html", lines=lines, metadata=metadata, extra=extra)

@@ -166,7 +166,7 @@ def read(path: Path) -> RawDocument:
             in_info = False
             lines.append(Line(cleaned, style="p"))
     if not lines:
-        raise EmptyDocument(path, "no text in the Markdown file")
+        raise EmptyDocument(path, "Markdown文件中没有文字")
     return RawDocument(name=str(path), format="md", lines=lines)
 
 

@@ -115,7 +115,7 @@ class Package:
     def member(self, name: str) -> str:
         found = find_member(self.names, name)
         if found is None:
-            raise CorruptFile(self.path, f"{name} is missing from the OFD package")
+            raise CorruptFile(self.path, f"OFD文件包中缺少{name}")
         return found
 
     def xml(self, name: str) -> Any:
@@ -124,10 +124,10 @@ class Package:
     def _load(self) -> None:
         root = self.xml("OFD.xml")
         if local(root) != "OFD":
-            raise CorruptFile(self.path, "OFD.xml is not an OFD entry file")
+            raise CorruptFile(self.path, "OFD.xml不是OFD入口文件")
         bodies = list(_children(root, "DocBody"))
         if not bodies:
-            raise CorruptFile(self.path, "OFD.xml names no document (DocBody)")
+            raise CorruptFile(self.path, "OFD.xml中没有文档（DocBody）")
         for body in bodies:
             info = _child(body, "DocInfo")
             for key in ("Title", "Author", "Subject", "Abstract", "CreationDate", "Creator"):
@@ -136,7 +136,7 @@ class Package:
                     self.info[key] = value
             root_ref = _text(body, "DocRoot")
             if not root_ref:
-                raise CorruptFile(self.path, "a DocBody of OFD.xml has no DocRoot")
+                raise CorruptFile(self.path, "OFD.xml的DocBody缺少DocRoot")
             document = resolve(self.path, "OFD.xml", root_ref)
             signatures = _text(body, "Signatures")
             if signatures:
@@ -163,7 +163,7 @@ class Package:
         pages = _child(root, "Pages")
         for page in _children(pages, "Page") if pages is not None else ():
             if len(self.pages) >= MAX_PAGES:
-                raise UnsafeFile(self.path, f"more than {MAX_PAGES} pages")
+                raise UnsafeFile(self.path, f"超过{MAX_PAGES}页")
             base = page.get("BaseLoc")
             if not base:
                 continue
@@ -242,7 +242,7 @@ def _open(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise CorruptFile(path, f"broken ZIP container ({exc})") from exc
+        raise CorruptFile(path, f"ZIP容器已损坏（{exc}）") from exc
 
 
 def info(path: Path) -> tuple[int, dict[str, str]]:
@@ -273,7 +273,7 @@ def read(path: Path) -> RawDocument:
                 try:
                     drawing, (width, height) = package.draw(page)
                 except TooComplex as exc:
-                    raise UnsafeFile(path, f"page {page.number}: {exc}") from exc
+                    raise UnsafeFile(path, f"第{page.number}页：{exc}") from exc
                 rows = merge_rows([glyphs.row(page.number) for glyphs in drawing.glyphs])
                 if not rows:
                     if drawing.paths or drawing.images:
@@ -287,13 +287,11 @@ def read(path: Path) -> RawDocument:
         except IngestError:
             raise
         except (ValueError, TypeError, KeyError, IndexError, zipfile.BadZipFile) as exc:
-            raise CorruptFile(path, f"malformed OFD package ({type(exc).__name__}: {exc})") from exc
+            raise CorruptFile(path, f"OFD文件包结构有误（{type(exc).__name__}：{exc}）") from exc
     page_count = len(package.pages)
     if signatures:
         seals = ", ".join(
-            f"{s['type']} on page {', '.join(map(str, s['pages']))}"
-            if s.get("pages")
-            else s["type"]
+            f"{s['type']}（第{'、'.join(map(str, s['pages']))}页）" if s.get("pages") else s["type"]
             for s in signatures
         )
         warnings.append(
@@ -303,18 +301,18 @@ def read(path: Path) -> RawDocument:
     if not pages:
         if needs_ocr:
             raise NeedsOCR(
-                path, f"{len(needs_ocr)} of {page_count} pages are drawn without a text layer"
+                path, f"{page_count}页中有{len(needs_ocr)}页没有文字层（文字以图形或图像绘制）"
             )
-        raise EmptyDocument(path, f"no text on any of {page_count} pages")
+        raise EmptyDocument(path, f"{page_count}页中都没有文字")
     body, furniture = split_furniture(pages)
     if not body:
-        raise EmptyDocument(path, "only page numbers and running headers")
+        raise EmptyDocument(path, "只有页码和页眉")
     lines, spans = paragraphs(body, {page.number: page.width for page in pages})
     start, end = chrome_bounds(lines)
     chrome = [*lines[:start], *lines[end:]]
     lines, spans = lines[start:end], spans[start:end]
     if not lines:
-        raise EmptyDocument(path, "only page numbers and running headers")
+        raise EmptyDocument(path, "只有页码和页眉")
     if needs_ocr:
         warnings.append(
             f"pages drawn without a text layer (paths or images): {', '.join(map(str, needs_ocr))}"

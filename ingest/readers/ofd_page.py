@@ -335,11 +335,11 @@ def walk(
             :data:`MAX_DEPTH`.
     """
     if depth > MAX_DEPTH:
-        raise TooComplex(f"graphic units nested more than {MAX_DEPTH} deep")
+        raise TooComplex(f"图元嵌套超过{MAX_DEPTH}层")
     for child in container:
         drawing.objects += 1
         if drawing.objects > MAX_OBJECTS:
-            raise TooComplex(f"more than {MAX_OBJECTS} graphic objects on one page")
+            raise TooComplex(f"一页中图元超过{MAX_OBJECTS}个")
         name = local(child)
         if name == "TextObject":
             text_object(child, matrix, resources, drawing)

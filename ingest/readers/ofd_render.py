@@ -209,7 +209,7 @@ def render(
             drawing, (width, height) = package.draw(page)
             pixels = (max(1, round(width * scale)), max(1, round(height * scale)))
             if pixels[0] * pixels[1] > MAX_PIXELS:
-                raise UnsafeFile(path, f"page {number} is {width:g} × {height:g} mm: too large")
+                raise UnsafeFile(path, f"第{number}页为{width:g}×{height:g}毫米：页面过大")
             image = Image.new("L", pixels, 255)
             for element, matrix in drawing.graphics:
                 try:

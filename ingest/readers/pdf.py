@@ -71,12 +71,12 @@ def _open(path: Path) -> pdfium.PdfDocument:
         if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise EncryptedFile(path) from exc
         if code == pdfium_c.FPDF_ERR_FILE:
-            raise IngestError(path, "cannot open the file") from exc
-        detail = "truncated (no end-of-file marker)" if b"%%EOF" not in tail else "malformed"
-        raise CorruptFile(path, f"not a readable PDF: {detail} ({exc})") from exc
+            raise IngestError(path, "无法打开文件") from exc
+        detail = "文件被截断（没有文件结束标记）" if b"%%EOF" not in tail else "结构有误"
+        raise CorruptFile(path, f"不是可读取的PDF：{detail}") from exc
     if b"%%EOF" not in tail:
         pdf.close()
-        raise CorruptFile(path, "truncated PDF: the end-of-file marker is missing")
+        raise CorruptFile(path, "PDF被截断：缺少文件结束标记")
     return pdf
 
 
@@ -296,7 +296,7 @@ def _pages(path: Path, pdf: pdfium.PdfDocument, warnings: list[str]) -> Iterator
         try:
             page = pdf[index]
         except pdfium.PdfiumError as exc:
-            raise CorruptFile(path, f"page {number} cannot be loaded ({exc})") from exc
+            raise CorruptFile(path, f"第{number}页无法载入") from exc
         try:
             width, height = page.get_size()
             textpage = page.get_textpage()
@@ -345,20 +345,19 @@ def read(path: Path) -> RawDocument:
         pdf.close()
     if not pages:
         if needs_ocr:
-            what = "image-only or garbled"
-            raise NeedsOCR(path, f"{len(needs_ocr)} of {page_count} pages are {what}")
-        raise EmptyDocument(path, f"no text on any of {page_count} pages")
+            raise NeedsOCR(path, f"{page_count}页中有{len(needs_ocr)}页只有图像或文字层为乱码")
+        raise EmptyDocument(path, f"{page_count}页中都没有文字")
     metadata, above_table = strip_portal_table(pages)
     body, furniture = split_furniture(pages)
     if not body:
-        raise EmptyDocument(path, "only page numbers and running headers")
+        raise EmptyDocument(path, "只有页码和页眉")
     furniture = sorted([*above_table, *furniture], key=lambda row: (row.page, row.top))
     lines, spans = paragraphs(body, {page.number: page.width for page in pages})
     start, end = chrome_bounds(lines)
     chrome = [*lines[:start], *lines[end:]]
     lines, spans = lines[start:end], spans[start:end]
     if not lines:
-        raise EmptyDocument(path, "only page numbers and running headers")
+        raise EmptyDocument(path, "只有页码和页眉")
     if needs_ocr:
         warnings.append(f"pages without a usable text layer: {', '.join(map(str, needs_ocr))}")
     return RawDocument(

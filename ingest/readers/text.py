@@ -75,12 +75,12 @@ def decode(data: bytes, name: str | Path) -> str:
         try:
             text = payload.decode(encoding)
         except UnicodeDecodeError as exc:
-            errors.append(f"not {encoding} (byte {exc.start})")
+            errors.append(f"不是 {encoding.upper()}（第{exc.start}字节）")
             continue
         if _plausible(text):
             return text
-        errors.append(f"{encoding} gives no readable text")
-    raise UndecodableText(name, "; ".join(errors) or "unknown encoding")
+        errors.append(f"按 {encoding.upper()} 解码得不到可读文字")
+    raise UndecodableText(name, "；".join(errors) or "编码未知")
 
 
 def _plausible(text: str) -> bool:
@@ -146,5 +146,5 @@ def read(path: Path) -> RawDocument:
     else:
         lines = [Line(p) for p in paragraphs(text)]
     if not lines:
-        raise EmptyDocument(path, "no text")
+        raise EmptyDocument(path, "没有文字")
     return RawDocument(name=str(path), format="txt", lines=lines)
