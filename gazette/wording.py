@@ -412,10 +412,12 @@ def date(value: _dt.date | _dt.datetime | str | None, missing: str = NO_DATE) ->
         return missing
     if isinstance(value, str):
         try:
-            value = _dt.date.fromisoformat(value[:10])
+            day: _dt.date = _dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    return f"{value.year}年{value.month}月{value.day}日"
+    else:
+        day = value
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def column_date(value: _dt.date | None, missing: str = "----------") -> str:
@@ -429,10 +431,12 @@ def timestamp(value: _dt.datetime | str | None) -> str:
         return NO_DATE
     if isinstance(value, str):
         try:
-            value = _dt.datetime.fromisoformat(value)
+            moment = _dt.datetime.fromisoformat(value)
         except ValueError:
             return value
-    return f"{date(value)} {value:%H:%M}"
+    else:
+        moment = value
+    return f"{date(moment)} {moment:%H:%M}"
 
 
 def span(first: str, last: str) -> str:

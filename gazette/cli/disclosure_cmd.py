@@ -321,7 +321,7 @@ def list_links(obj: Context, ref: str, view: str, as_json: bool) -> None:
     """The interpretations of a policy, or the policies an interpretation explains."""
     shown = obj.archive().view(view)
     doc = shown.get(ref)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in doc.interpretations:
         other_id = item.interpretation_id if item.policy_id == doc.id else item.policy_id
         other = shown.get(other_id)
