@@ -549,10 +549,16 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         if doc.doc_number is not None:
             rows = catalog.fetch_all(
                 conn,
-                "SELECT id, title_key FROM documents WHERE parent_id IS NULL AND doc_number = ?",
+                "SELECT id, title_key, written_date FROM documents"
+                " WHERE parent_id IS NULL AND doc_number = ?",
                 (str(doc.doc_number),),
             )
             same = [r["id"] for r in rows if not key or not r["title_key"] or r["title_key"] == key]
+            if not same:
+                # A portal or a gazette may title a document in its own way; one number
+                # written on the same day is still one document.
+                written = catalog.iso(doc.written_date)
+                same = [r["id"] for r in rows if written and r["written_date"] == written]
             return same[0] if len(same) == 1 else None
         if not key:
             return None

@@ -33,7 +33,7 @@ from gazette.model import (
     TextOrigin,
     current_text,
 )
-from gazette.redaction import fingerprints
+from gazette.redaction import fingerprints, shared_withholding
 
 
 class DisclosureWrites(ArchiveHost):
@@ -194,6 +194,8 @@ class DisclosureWrites(ArchiveHost):
         )
         catalog.touch(conn, doc_id)
         followed = self._propagate_disclosure(conn, doc_id, set())
+        if value in (DisclosureAttribute.PROACTIVE, DisclosureAttribute.PARTIAL):
+            followed += self._share_withholdings(conn, self._renditions_of(conn, doc_id))
         self.log(
             "disclosure",
             doc_id,
@@ -368,6 +370,45 @@ class DisclosureWrites(ArchiveHost):
         seen: set[str] = set()
         for doc_id in ordered:
             self._propagate_disclosure(conn, doc_id, seen)
+        self._share_withholdings(conn, ordered)
+
+    def _share_withholdings(self, conn: sqlite3.Connection, ids: Iterable[str]) -> list[str]:
+        """Documents the public may read that hold paragraphs another document's partial
+        disclosure withholds withhold them too (:func:`gazette.redaction.shared_withholding`).
+        Returns the ids whose attribute changed."""
+        sources = [
+            doc
+            for row in catalog.fetch_all(
+                conn, "SELECT doc_id FROM disclosure WHERE attribute = 'partial'"
+            )
+            if (doc := catalog.load_text_and_metadata(conn, row["doc_id"])) is not None
+        ]
+        changed: list[str] = []
+        if not sources:
+            return changed
+        for doc_id in dict.fromkeys(ids):
+            doc = catalog.load_text_and_metadata(conn, doc_id)
+            shared = None if doc is None else shared_withholding(doc, sources)
+            if shared is not None and self._write_disclosure(conn, doc_id, shared):
+                changed.append(doc_id)
+        return changed
+
+    def _renditions_of(self, conn: sqlite3.Connection, doc_id: str) -> list[str]:
+        """The document and the top-level documents of its number or title: renditions the
+        archive may hold apart from it."""
+        row = catalog.fetch_one(
+            conn, "SELECT doc_number, title_key FROM documents WHERE id = ?", (doc_id,)
+        )
+        if row is None:
+            return []
+        others = catalog.fetch_all(
+            conn,
+            "SELECT id FROM documents WHERE parent_id IS NULL AND id != ?"
+            " AND ((doc_number IS NOT NULL AND doc_number = ?)"
+            " OR (title_key IS NOT NULL AND title_key != '' AND title_key = ?))",
+            (doc_id, row["doc_number"], row["title_key"]),
+        )
+        return [doc_id, *(r["id"] for r in others)]
 
     def _publication_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """Printed in a gazette or published on a portal page: proactive by that fact."""

@@ -164,6 +164,10 @@ PHRASES: tuple[Phrase, ...] = (
     # The basis of an inherited disclosure attribute (gazette.disclosure.inherited).
     Phrase("inherited from the {relation} {id}（{note}）", "承继自{relation} {id}（{note}）"),
     Phrase("inherited from the {relation} {id}", "承继自{relation} {id}"),
+    Phrase(
+        "paragraphs withheld in {ids} stand in this text too",
+        "{ids}中不予公开的段落也见于本文本，一并不予公开",
+    ),
     # Working days in a year the holiday schedule does not cover (gazette.workdays).
     Phrase(
         "{years}: the State Council holiday schedule is not known (chinese-calendar {version}"

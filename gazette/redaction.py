@@ -43,6 +43,7 @@ from gazette.model import (
     Document,
     InterpretationLink,
     LifecycleEvent,
+    Provenance,
     ProvenanceKind,
     TextVersion,
     current_text,
@@ -271,6 +272,54 @@ class Withholding:
 
 
 UNDISCLOSED = DocRef(HIDDEN_REFERENCE)
+
+SHARED_BASIS = "paragraphs withheld in {ids} stand in this text too"
+
+
+def shared_withholding(doc: Document, sources: Sequence[Document]) -> Disclosure | None:
+    """The disclosure ``doc`` must take because it holds paragraphs that the partial disclosure
+    of another document withholds (a rendition the archive did not recognise as one: another
+    title, no date to match), or ``None`` when it holds none it does not withhold already.
+
+    A document the public may read (proactive, or partial) becomes partial, withholding those
+    paragraphs as well as its own; one the public cannot read is left as it is. A paragraph held
+    inside a longer one cannot be cut out with certainty, so that text is not shown at all
+    (:meth:`Withholding.of` finds only whole paragraphs).
+    """
+    if doc.disclosure.attribute not in (DisclosureAttribute.PROACTIVE, DisclosureAttribute.PARTIAL):
+        return None
+    partial = doc.disclosure.attribute == DisclosureAttribute.PARTIAL
+    own = set(withheld_fingerprints(doc)) if partial else set()
+    keys = {paragraph_key(block.text) for text in doc.texts for block in text.blocks} - {""}
+    found: list[str] = []
+    by: list[str] = []
+    for source in sources:
+        if source.id == doc.id:
+            continue
+        withholding = Withholding.of(source)
+        if withholding is None:
+            continue
+        for withheld, _ in withholding.keys:
+            if any(
+                key == withheld or (len(withheld) >= _CONTAINED and withheld in key) for key in keys
+            ):
+                mark = hashlib.sha256(withheld.encode("utf-8")).hexdigest()[:32]
+                if mark not in own and mark not in found:
+                    found.append(mark)
+                    if source.id not in by:
+                        by.append(str(source.id))
+    if not found:
+        return None
+    current = doc.disclosure
+    return Disclosure(
+        attribute=DisclosureAttribute.PARTIAL,
+        reason=current.reason,
+        grounds=current.grounds,
+        basis=SHARED_BASIS.format(ids="、".join(by)),
+        provenance=Provenance(ProvenanceKind.INHERITED, source=by[0]),
+        withheld_blocks=current.withheld_blocks,
+        withheld_fingerprints=(*current.withheld_fingerprints, *found),
+    )
 
 
 class Redactor:

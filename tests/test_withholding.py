@@ -140,6 +140,74 @@ def test_withheld_paragraph_stays_withheld_in_every_rendition(run: Cli, tmp_path
         archive.close()
 
 
+_TITLE = "关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见"
+
+
+def _retitled_page(tmp_path: Path, *, date: str | None = None) -> Path:
+    """The portal page of govcn/01 as another portal titles it (and, given ``date``, dates
+    it): the same document the archive cannot match by its title."""
+    page = corpus_path("govcn", "01.page.html").read_text("utf-8")
+    page = page.replace(_TITLE, "关于在市场监管领域推行联合监管的实施意见")
+    if date is not None:
+        page = page.replace("2019年01月27日", date).replace("2019年1月27日", date)
+    path = tmp_path / "retitled.html"
+    path.write_text(page, "utf-8")
+    return path
+
+
+def _withhold_first_principle(run: Cli) -> tuple[str, str]:
+    doc_id = run.json("list", "--view", "internal")["documents"][0]["id"]
+    blocks = _blocks(run, doc_id)
+    index = next(i for i, b in enumerate(blocks) if b["text"].startswith("坚持全面覆盖"))
+    run("disclosure", "set", doc_id, "partial", "--withhold", str(index), "--reason", "测试")
+    return doc_id, blocks[index]["text"]
+
+
+def _public_reads(run: Cli) -> str:
+    out = [run("search", "坚持全面覆盖").stdout, run("search", "坚持全面覆盖", "--json").stdout]
+    for doc in run.json("list", "--json")["documents"]:
+        out.append(run("show", doc["id"], "--text", "--json").stdout)
+        out.append(run("export", doc["id"], "--format", "txt").stdout)
+    return "\n".join(out)
+
+
+def test_a_retitled_rendition_of_the_same_number_and_day_is_the_same_document(
+    run: Cli, tmp_path: Path
+) -> None:
+    run("ingest", str(corpus_path("govcn", "01.body.html")))
+    doc_id, secret = _withhold_first_principle(run)
+    result = run.json("ingest", str(_retitled_page(tmp_path)))["results"][0]
+    assert result["merged"] == [doc_id]
+    shown = _public_reads(run)
+    assert "坚持全面覆盖" not in shown and secret[:20] not in shown
+
+
+def test_a_rendition_held_apart_withholds_what_the_other_withholds(
+    run: Cli, tmp_path: Path
+) -> None:
+    """Another number-day pair, so not merged: ingested after the decision, and before it."""
+    for order in ("after", "before"):
+        archive = tmp_path / order
+        run.archive_dir = archive
+        run("ingest", str(corpus_path("govcn", "01.body.html")))
+        if order == "before":
+            other = run.json("ingest", str(_retitled_page(tmp_path, date="2019年2月1日")))
+            doc_id, secret = _withhold_first_principle(run)
+        else:
+            doc_id, secret = _withhold_first_principle(run)
+            other = run.json("ingest", str(_retitled_page(tmp_path, date="2019年2月1日")))
+        (other_id,) = other["results"][0]["ids"]
+        assert other["results"][0]["merged"] == []
+        assert other_id != doc_id
+        shown = _public_reads(run)
+        assert "坚持全面覆盖" not in shown and secret[:20] not in shown, order
+        disclosure = run.json("show", other_id, "--view", "internal")["disclosure"]
+        assert disclosure["attribute"] == "partial", (order, disclosure)
+        assert doc_id in disclosure["basis"]
+        # The rendition is still public, its other paragraphs readable.
+        assert "双随机" in run("show", other_id, "--text").stdout
+
+
 # --- 2. withholding follows content, not positions ----------------------------------------
 
 

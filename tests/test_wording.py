@@ -160,6 +160,7 @@ SAMPLES = {
     "title": "青川市政务公开工作实施办法",
     "relation": "carrier",
     "id": "a0b7ed4db39c",
+    "ids": "a0b7ed4db39c、1de1f13bb103",
     "years": "2027",
     "covered": "2004–2026",
     "holidays": "1",
