@@ -122,7 +122,10 @@ def finditer_dates(text: str) -> Iterator[tuple[_dt.date, int, int]]:
 
 
 def find_dates(text: str) -> list[_dt.date]:
-    """Every written date in ``text``, in order."""
+    """Every written date in ``text``, in order.
+
+    Raises nothing: text that holds no date gives an empty list.
+    """
     return [value for value, _, _ in finditer_dates(text)]
 
 
