@@ -1,0 +1,858 @@
+"""The PostgreSQL engine: the SQLite engine's analysis and answers, in a database that several
+processes on several machines share.
+
+Its tables live in one PostgreSQL schema (see :mod:`gazette.search.pg_schema` for the layout
+and its versions); an index is named by a DSN, not a path. What it stores:
+
+* the same token stream as the SQLite engine (:func:`~gazette.search.analysis.grams`: CJK
+  bigrams, each run's last character, words of letters and digits, NFKC), analysed in Python
+  and written as ``tsvector`` values with their positions (no PostgreSQL parser or dictionary
+  touches the text, so nothing depends on the server's locale or configuration), under GIN
+  indexes: ``pub`` holds the title (weight A) then the body, ``ins`` the same plus the
+  restricted text, ``titles`` the title alone;
+* the per-document columns and the stored text, as the SQLite engine does.
+
+Query clauses become ``tsquery`` values: a text is the AND of its tokens, a phrase (and a
+document number) their sequence with ``<->``, one ideograph a prefix (``'税':*``); filters,
+facets, paging, the public set and snippets are the shared half's (:mod:`gazette.search.base`),
+the same code the SQLite engine runs, so both answer the same.
+
+**Positions.** PostgreSQL keeps positions up to 16,383 and 256 of them per token. A document
+past either limit (a long law) is marked ``long``: it is matched by its tokens, and a phrase is
+then checked in its stored text, so that it is found exactly as by the SQLite engine.
+
+**Ranking** is the SQLite engine's BM25 (title :data:`~gazette.search.base.TITLE_BOOST` times
+the body), counted in the stored text of the candidates (:mod:`gazette.search.scoring`): every
+candidate when there are at most :data:`RANK_WINDOW`; else tiers, as the SQLite engine does for
+queries with common tokens: the newest :data:`TITLE_TIER` documents whose title matches (BM25
+over their titles), then the newest that hold each word as written (looked for among the
+newest :data:`WRITTEN_BUDGET` candidates), then the newest other candidates. Where the SQLite
+engine lets FTS5 rank every match of a query of rare tokens (up to 2,000 matches), this engine
+uses the tiers above :data:`RANK_WINDOW`: the same documents are found and counted, the order
+of a long list of weak matches may differ. Token document counts come from PostgreSQL's
+statistics of the ``pub`` column for its most common tokens (estimated from a sample by
+``ANALYZE``), counted exactly for the others.
+
+**Several processes.** Writers take an advisory lock for their transaction, so document
+numbers (from a sequence, never reused) are committed in order; each write bumps a version in
+``meta``. A search runs in one read-only snapshot (``REPEATABLE READ``) on a connection from
+the pool, and follows the writes since its process last looked as the SQLite engine does
+(numbers above the last seen, ``removed`` for the others). Searches from several threads run
+at once; a generation is never changed once in use (a newer one is built beside it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_all_start_methods, get_context
+from typing import Any
+
+import attrs
+
+from gazette.search import docsets, pg_schema, scoring
+from gazette.search.analysis import AnalyzerConfig, grams, is_cjk, query_tokens, words
+from gazette.search.base import TITLE_BOOST, DocMeta, Generation, SearchIndex, TextSpec
+from gazette.search.records import IndexRecord
+from gazette.search.sqlite_engine import analysis_label
+from gazette.workers import process_pool
+
+RANK_WINDOW = 200
+TITLE_TIER = 1000
+WRITTEN_BUDGET = 1000
+POOL_SIZE = 4
+MAX_POSITION = 16383
+MAX_POSITIONS = 256
+_BATCH = 256
+_CHUNK = 250
+_KEEP_REMOVED = 10000
+
+_COLUMNS = (
+    "num, id, rev, numbers, identifiers, issuers, doc_type, written, published, year,"
+    " public, gazettes, issues, parent_id"
+)
+
+
+def _config_from(label: str) -> AnalyzerConfig:
+    return AnalyzerConfig(search_mode=False, bigrams=label.split("/", 1)[0] == "grams")
+
+
+def _stream(text: str, config: AnalyzerConfig) -> list[str]:
+    return grams(text) if config.bigrams else words(text)
+
+
+def tsvector(title: list[str], rest: Sequence[list[str]] = ()) -> tuple[str, bool]:
+    """The ``tsvector`` literal of token streams: the title's positions weighted A, a gap
+    between texts (no phrase spans two), and whether a position was lost (see the module
+    docstring: the document is then ``long``). Tokens hold no quote or backslash (they are
+    ideographs, letters, digits, ``.`` and ``_``)."""
+    held: dict[str, list[int]] = {}
+    get = held.get
+    position = 0
+    for token in title:
+        position += 1
+        found = get(token)
+        if found is None:
+            held[token] = [position]
+        else:
+            found.append(position)
+    title_end = position
+    for tokens in rest:
+        position += 1
+        for token in tokens:
+            position += 1
+            found = get(token)
+            if found is None:
+                held[token] = [position]
+            else:
+                found.append(position)
+    long = position > MAX_POSITION
+    out = []
+    for token, places in held.items():
+        if len(places) > MAX_POSITIONS:
+            long = True
+            places = places[:MAX_POSITIONS]
+        if places[-1] > MAX_POSITION:
+            places = [p for p in places if p <= MAX_POSITION] or [MAX_POSITION]
+        if places[0] <= title_end:
+            spots = ",".join(f"{p}A" if p <= title_end else str(p) for p in places)
+        else:
+            spots = ",".join(map(str, places))
+        out.append(f"'{token}':{spots}")
+    return " ".join(out), long
+
+
+def _prepare(
+    batch: list[tuple[str, str, str]], config: AnalyzerConfig
+) -> list[tuple[str, str | None, str, bool]]:
+    """Worker-process entry: the (pub, ins, titles, long) tsvectors of (title, body,
+    restricted) triples."""
+    out = []
+    for title, body, restricted in batch:
+        head = _stream(title, config)
+        text = _stream(body, config)
+        pub, long = tsvector(head, [text])
+        ins = None
+        if restricted:
+            ins, long_ins = tsvector(head, [text, _stream(restricted, config)])
+            long = long or long_ins
+        out.append((pub, ins, tsvector(head)[0], long))
+    return out
+
+
+def _quote(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _nums(text: str | None) -> list[int]:
+    return [int(n) for n in text.split(",")] if text else []
+
+
+class PgIndex(SearchIndex):
+    """An index in a PostgreSQL database.
+
+    Args:
+        dsn: the database (``postgresql://user@host/db``, ``host=/run/postgresql dbname=x``);
+            a password is better kept in ``~/.pgpass`` or ``$PGPASSWORD`` than in the DSN.
+        config: the analysis of a new index (an existing index keeps its own).
+        schema: the PostgreSQL schema that holds the index's tables.
+
+    Raises:
+        MissingDependency: psycopg is not installed (the ``postgres`` extra).
+        ArchiveError: the server cannot be reached.
+        SchemaTooNew: the tables were made by a newer version of the library.
+    """
+
+    engine = "postgresql"
+
+    def __init__(
+        self,
+        dsn: str,
+        config: AnalyzerConfig | None = None,
+        *,
+        schema: str = pg_schema.DEFAULT_SCHEMA,
+    ) -> None:
+        self.dsn = dsn
+        self.schema = pg_schema.check_schema_name(schema)
+        location = pg_schema.masked(dsn)
+        self._pool = pg_schema.open_pool(dsn, location, POOL_SIZE)
+        new = config or AnalyzerConfig()
+        try:
+            with pg_schema.translated(location), self._pool.connection() as conn:
+                pg_schema.migrate(conn, self.schema, location)
+                conn.execute(
+                    f"INSERT INTO {self.schema}.meta(key, value) VALUES"
+                    " ('analysis', %s), ('epoch', '0'), ('version', '0')"
+                    " ON CONFLICT (key) DO NOTHING",
+                    (analysis_label(new),),
+                )
+                label = conn.execute(
+                    f"SELECT value FROM {self.schema}.meta WHERE key = 'analysis'"
+                ).fetchone()[0]
+        except BaseException:
+            self._pool.close()
+            raise
+        super().__init__(location, _config_from(label))  # type: ignore[arg-type]
+        self._local = threading.local()
+        self._generation: Generation | None = None
+
+    # --- connections ---------------------------------------------------------------------
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        assert conn is not None, "inside _reading() or _writing() only"
+        return conn
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One snapshot for a whole search, on a connection of the pool."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            self._local.conn = conn
+            try:
+                yield
+            finally:
+                self._local.conn = None
+                conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """A write transaction, holding the schema's advisory lock; bumps the version."""
+        with (
+            pg_schema.translated(str(self.path)),
+            self._pool.connection() as conn,
+            conn.transaction(),
+        ):
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (pg_schema.lock_key(self.schema),))
+            self._local.conn = conn
+            try:
+                yield conn
+                conn.execute(
+                    f"UPDATE {self.schema}.meta SET value = (value::bigint + 1)::text"
+                    " WHERE key = 'version'"
+                )
+            finally:
+                self._local.conn = None
+
+    # --- writing -------------------------------------------------------------------------
+
+    def apply(
+        self, records: Iterable[IndexRecord], deleted: Iterable[str] = (), *, procs: int = 1
+    ) -> int:
+        """Add or replace records and delete ids, in one transaction. Returns records written.
+
+        Args:
+            records: the records to write (read in batches; may be a generator).
+            deleted: ids to remove.
+            procs: processes that analyse text (worth it for bulk loads only).
+        """
+        with self._writing() as conn:
+            count = self._write(conn, records, list(deleted), procs)
+        if count >= _BATCH:
+            self._analyze()
+        return count
+
+    def rebuild(self, records: Iterable[IndexRecord], *, procs: int = 1) -> int:
+        """Replace the whole content in one transaction: readers see the old index until the
+        new one commits, and a failure leaves the old one."""
+        with self._writing() as conn:
+            self._drop_all(conn)
+            count = self._write(conn, records, [], procs)
+        self._analyze()
+        return count
+
+    def clear(self, config: AnalyzerConfig | None = None) -> None:
+        with self._writing() as conn:
+            self._drop_all(conn, config)
+
+    def _drop_all(self, conn: Any, config: AnalyzerConfig | None = None) -> None:
+        s = self.schema
+        for table in ("docs", "texts", "fts", "removed"):
+            conn.execute(f"DELETE FROM {s}.{table}")
+        chosen = config or self.config
+        conn.execute(
+            f"UPDATE {s}.meta SET value = CASE key WHEN 'epoch' THEN (value::bigint + 1)::text"
+            " ELSE %s END WHERE key IN ('epoch', 'analysis')",
+            (analysis_label(chosen),),
+        )
+        self.config = chosen
+
+    def _write(
+        self, conn: Any, records: Iterable[IndexRecord], deleted: list[str], procs: int
+    ) -> int:
+        self._remove(conn, deleted)
+        count = 0
+        pool = None
+        if procs > 1:
+            method = "fork" if "fork" in get_all_start_methods() else "spawn"
+            pool = process_pool(procs, get_context(method))
+        try:
+            for batch, prepared in self._prepared(records, pool, procs):
+                self._remove(conn, [r.id for r in batch])
+                self._insert(conn, batch, prepared)
+                count += len(batch)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+        s = self.schema
+        pruned = conn.execute(
+            f"WITH gone AS (DELETE FROM {s}.removed WHERE seq <="
+            f" (SELECT max(seq) FROM {s}.removed) - %s RETURNING seq) SELECT max(seq) FROM gone",
+            (_KEEP_REMOVED,),
+        ).fetchone()[0]
+        if pruned is not None:
+            conn.execute(
+                f"INSERT INTO {s}.meta(key, value) VALUES ('pruned', %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(pruned),),
+            )
+        return count
+
+    def _prepared(
+        self, records: Iterable[IndexRecord], pool: ProcessPoolExecutor | None, procs: int
+    ) -> Iterator[tuple[list[IndexRecord], list[tuple[str, str | None, str, bool]]]]:
+        """Batches of records with their tsvectors (computed ahead in worker processes when
+        there is a pool, so that analysis overlaps with writing)."""
+        config = self.config
+
+        def batches() -> Iterator[list[IndexRecord]]:
+            batch: list[IndexRecord] = []
+            for record in records:
+                batch.append(record)
+                if len(batch) >= _BATCH:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        if pool is None:
+            for batch in batches():
+                yield batch, _prepare([(r.title, r.body, r.restricted) for r in batch], config)
+            return
+        pending: list[tuple[list[IndexRecord], Any]] = []
+        for batch in batches():
+            texts = [(r.title, r.body, r.restricted) for r in batch]
+            pending.append((batch, pool.submit(_prepare, texts, config)))
+            if len(pending) >= 4 * procs:
+                done, future = pending.pop(0)
+                yield done, future.result()
+        for done, future in pending:
+            yield done, future.result()
+
+    def _remove(self, conn: Any, ids: list[str]) -> None:
+        if not ids:
+            return
+        s = self.schema
+        conn.execute(
+            f"WITH gone AS (DELETE FROM {s}.docs WHERE id = ANY(%s) RETURNING num),"
+            f" t AS (DELETE FROM {s}.texts WHERE num IN (SELECT num FROM gone)),"
+            f" f AS (DELETE FROM {s}.fts WHERE num IN (SELECT num FROM gone))"
+            f" INSERT INTO {s}.removed(num) SELECT num FROM gone",
+            (ids,),
+        )
+
+    def _insert(
+        self,
+        conn: Any,
+        batch: list[IndexRecord],
+        prepared: list[tuple[str, str | None, str, bool]],
+    ) -> None:
+        s = self.schema
+        nums = [
+            n
+            for (n,) in conn.execute(
+                f"SELECT nextval('{s}.nums') FROM generate_series(1, %s)", (len(batch),)
+            ).fetchall()
+        ]
+        with conn.cursor() as cur:
+            with cur.copy(f"COPY {s}.docs ({_COLUMNS}, disclosure) FROM STDIN") as copy:
+                for num, r in zip(nums, batch, strict=True):
+                    copy.write_row(
+                        (
+                            num,
+                            r.id,
+                            r.rev,
+                            list(r.numbers),
+                            list(r.identifiers),
+                            list(r.issuers),
+                            r.doc_type,
+                            r.written.toordinal() if r.written else 0,
+                            r.published.toordinal() if r.published else 0,
+                            r.year,
+                            r.public,
+                            list(r.gazettes),
+                            list(r.issues),
+                            r.parent_id,
+                            r.disclosure,
+                        )
+                    )
+            with cur.copy(f"COPY {s}.texts (num, title, body, restricted) FROM STDIN") as copy:
+                for num, r in zip(nums, batch, strict=True):
+                    copy.write_row((num, r.title, r.body, r.restricted))
+            with cur.copy(f"COPY {s}.fts (num, pub, ins, titles, long) FROM STDIN") as copy:
+                for num, row in zip(nums, prepared, strict=True):
+                    copy.write_row((num, *row))
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics (and the token counts ranking reads from them)."""
+        with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
+            for table in ("docs", "fts", "texts"):
+                conn.execute(f"ANALYZE {self.schema}.{table}")
+
+    def problems(self) -> list[str]:
+        with self._reading():
+            stored = (
+                self._conn()
+                .execute(f"SELECT value FROM {self.schema}.meta WHERE key = 'analysis'")
+                .fetchone()
+            )
+        current = analysis_label(self.config)
+        if stored is None or stored[0] != current:
+            return [
+                f"index analysed as {stored[0] if stored else None}, this installation analyses"
+                f" as {current} (another Python's Unicode tables)"
+            ]
+        return []
+
+    def revisions(self) -> dict[str, int]:
+        with self._reading():
+            rows = self._conn().execute(f"SELECT id, rev FROM {self.schema}.docs").fetchall()
+        return dict(rows)
+
+    def size_bytes(self) -> int:
+        with self._reading():
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+                    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = %s AND c.relkind = 'r'",
+                    (self.schema,),
+                )
+                .fetchone()
+            )
+        return int(row[0])
+
+    def optimize(self) -> None:
+        """``VACUUM ANALYZE`` the index's tables: merges GIN's pending entries, frees the
+        space of removed rows, refreshes the statistics."""
+        with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
+            for table in ("docs", "texts", "fts", "removed"):
+                conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
+
+    def destroy(self) -> None:
+        """Drop the index's tables (its schema) and close it."""
+        self.close()
+        pg_schema.drop(self.dsn, self.schema)
+
+    def close(self) -> None:
+        self._generation = None
+        self._pool.close()
+
+    # --- the generation --------------------------------------------------------------------
+
+    def _current(self) -> Generation:
+        conn = self._conn()
+        meta = dict(
+            conn.execute(
+                f"SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
+            ).fetchall()
+        )
+        version = int(meta.get("version", 0))
+        epoch = int(meta.get("epoch", 0))
+        with self._lock:
+            gen = self._generation
+            if gen is not None and (gen.marks["epoch"], gen.token) >= (epoch, version):
+                # Up to date, or newer than this snapshot (another thread moved on).
+                return gen
+            fresh = None
+            if gen is not None and gen.marks["epoch"] == epoch:
+                fresh = self._follow(gen)
+            if fresh is None:
+                fresh = Generation()
+                fresh.marks["max_seq"] = self._max_seq()
+                self._load(fresh)
+            fresh.token = version
+            fresh.marks["epoch"] = epoch
+            self._generation = fresh
+            return fresh
+
+    def _load(self, gen: Generation, after: int | None = None) -> None:
+        sql = f"SELECT {_COLUMNS} FROM {self.schema}.docs"
+        rows = self._conn().execute(
+            sql + (" WHERE num > %s" if after is not None else ""),
+            (after,) if after is not None else (),
+        )
+        gen.load(
+            (
+                num,
+                DocMeta(
+                    id=doc_id,
+                    rev=rev,
+                    numbers=tuple(numbers),
+                    identifiers=tuple(identifiers),
+                    issuers=tuple(issuers),
+                    doc_type=doc_type,
+                    written=written,
+                    published=published,
+                    year=year,
+                    public=public,
+                    gazettes=tuple(gazettes),
+                    issues=tuple(issues),
+                    parent_id=parent_id,
+                ),
+            )
+            for (
+                num,
+                doc_id,
+                rev,
+                numbers,
+                identifiers,
+                issuers,
+                doc_type,
+                written,
+                published,
+                year,
+                public,
+                gazettes,
+                issues,
+                parent_id,
+            ) in rows
+        )
+        gen.marks["max_num"] = max(gen.marks.get("max_num", 0), len(gen.docs) - 1)
+
+    def _max_seq(self) -> int:
+        row = self._conn().execute(f"SELECT coalesce(max(seq), 0) FROM {self.schema}.removed")
+        return int(row.fetchone()[0])
+
+    def _follow(self, gen: Generation) -> Generation | None:
+        """A new generation: ``gen`` brought up to date (``None`` when a fresh load is
+        cheaper, or the removals it needs were pruned)."""
+        s = self.schema
+        conn = self._conn()
+        seen = gen.marks.get("max_seq", 0)
+        pruned = conn.execute(f"SELECT value FROM {s}.meta WHERE key = 'pruned'").fetchone()
+        if pruned is not None and int(pruned[0]) > seen:
+            return None
+        gone = [n for (n,) in conn.execute(f"SELECT num FROM {s}.removed WHERE seq > %s", (seen,))]
+        max_num = gen.marks.get("max_num", 0)
+        added = conn.execute(f"SELECT count(*) FROM {s}.docs WHERE num > %s", (max_num,))
+        if len(gone) + added.fetchone()[0] > max(1000, docsets.count(gen.live) // 5):
+            return None
+        fresh = Generation()
+        fresh.docs = list(gen.docs)
+        fresh.nums = dict(gen.nums)
+        fresh.live = gen.live
+        fresh.public = gen.public
+        fresh.marks = dict(gen.marks)
+        fresh.remove(gone)
+        fresh.marks["max_seq"] = self._max_seq()
+        self._load(fresh, max_num)
+        return fresh
+
+    # --- matching ------------------------------------------------------------------------
+
+    def _tokens(self, spec: TextSpec) -> list[str]:
+        return query_tokens(spec.text, spec.phrase, self.config)
+
+    def _expr(self, spec: TextSpec, phrases: bool) -> str | None:
+        """The tsquery of one text (``None`` when it can match nothing); ``phrases=False``
+        asks only for the tokens of a phrase, in any order."""
+        tokens = self._tokens(spec)
+        if not tokens:
+            return None
+        if self.config.bigrams and len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0]):
+            # One ideograph: every token that starts with it (each character of a text is the
+            # first of a bigram or a run's last character).
+            return f"{_quote(tokens[0])}:*"
+        if phrases and spec.phrase and len(tokens) > 1:
+            return "(" + " <-> ".join(_quote(t) for t in tokens) + ")"
+        unique = list(dict.fromkeys(tokens))
+        if len(unique) == 1:
+            return _quote(unique[0])
+        return "(" + " & ".join(_quote(t) for t in unique) + ")"
+
+    def _query(self, groups: Sequence[Sequence[TextSpec]], phrases: bool = True) -> str | None:
+        """The tsquery of groups (AND of ORs)."""
+        parts = []
+        for group in groups:
+            alternatives = [e for spec in group if (e := self._expr(spec, phrases)) is not None]
+            if not alternatives:
+                return None
+            parts.append(
+                alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
+            )
+        return " & ".join(parts) if parts else None
+
+    @staticmethod
+    def _where(public_only: bool, param: str = "q") -> str:
+        if public_only:
+            return f"pub @@ %({param})s::tsquery"
+        return f"(pub @@ %({param})s::tsquery OR ins @@ %({param})s::tsquery)"
+
+    def _match(
+        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
+    ) -> int:
+        query = self._query(groups)
+        if query is None:
+            return docsets.EMPTY
+        key = ("match", public_only, query)
+        bits = gen.cache.get(key)
+        if bits is None:
+            bits = self._matching(gen, groups, query, public_only) & gen.live
+            if len(gen.cache) > 256:
+                gen.cache.clear()
+            gen.cache[key] = bits
+        return int(bits)
+
+    def _matching(
+        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], query: str, public_only: bool
+    ) -> int:
+        s = self.schema
+        conn = self._conn()
+        loose = self._query(groups, phrases=False)
+        if loose == query:
+            row = conn.execute(
+                f"SELECT string_agg(num::text, ',') FROM {s}.fts WHERE {self._where(public_only)}",
+                {"q": query},
+            ).fetchone()
+            found = _nums(row[0])
+            return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
+        # Phrases: positions decide, except in long documents, checked in their text.
+        exact, unsure = conn.execute(
+            f"SELECT string_agg(num::text, ',') FILTER (WHERE NOT long),"
+            f" string_agg(num::text, ',') FILTER (WHERE long) FROM {s}.fts"
+            f" WHERE {self._where(public_only, 'loose')}"
+            f" AND (long OR {self._where(public_only)})",
+            {"q": query, "loose": loose},
+        ).fetchone()
+        found = _nums(exact) + self._verified(gen, _nums(unsure), groups, public_only)
+        return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
+
+    def _verified(
+        self,
+        gen: Generation,
+        nums: list[int],
+        groups: Sequence[Sequence[TextSpec]],
+        public_only: bool,
+    ) -> list[int]:
+        """Those of ``nums`` that match, judged on their stored text's token streams."""
+        if not nums:
+            return []
+        rows = self._conn().execute(
+            f"SELECT num, title, body, restricted FROM {self.schema}.texts WHERE num = ANY(%s)",
+            (nums,),
+        )
+        out = []
+        for num, title, body, restricted in rows:
+            columns = [title, body] if public_only else [title, body, restricted]
+            streams = [_stream(text, self.config) for text in columns]
+            if all(any(self._holds(spec, streams) for spec in group) for group in groups):
+                out.append(num)
+        return out
+
+    def _holds(self, spec: TextSpec, streams: list[list[str]]) -> bool:
+        tokens = self._tokens(spec)
+        if not tokens:
+            return False
+        if self.config.bigrams and len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0]):
+            return any(t.startswith(tokens[0]) for stream in streams for t in stream)
+        if spec.phrase and len(tokens) > 1:
+            needle = " " + " ".join(tokens) + " "
+            return any(needle in " " + " ".join(stream) + " " for stream in streams)
+        held = {t for stream in streams for t in stream}
+        return all(t in held for t in tokens)
+
+    # --- ranking -------------------------------------------------------------------------
+
+    def _rank(
+        self,
+        gen: Generation,
+        groups: Sequence[Sequence[TextSpec]],
+        candidates: int,
+        depth: int,
+        public_only: bool,
+        memo: dict[int, tuple[str, str]] | None = None,
+    ) -> list[tuple[int, float]]:
+        query = self._query(groups)
+        wanted = docsets.count(candidates)
+        if query is None or not wanted:
+            return []
+        memo = {} if memo is None else memo
+        tokens = list(dict.fromkeys(t for group in groups for s in group for t in self._tokens(s)))
+        if wanted <= RANK_WINDOW:
+            # Every candidate, scored: the shared half's literal re-ranking then sees them all.
+            return self._scored(gen, docsets.members(candidates), tokens, public_only, memo)
+        view = docsets.contains_view(candidates)
+        size = len(view)
+        s = self.schema
+        conn = self._conn()
+        titled_nums = [
+            n
+            for (n,) in conn.execute(
+                f"SELECT num FROM {s}.fts WHERE titles @@ %s::tsquery ORDER BY num DESC LIMIT %s",
+                (query, TITLE_TIER),
+            )
+            if n < size and view[n]
+        ]
+        titled = self._title_scored(gen, titled_nums, tokens, public_only)[:depth]
+        titled += _missing(self._written(gen, groups, candidates, public_only)[:depth], titled)
+        if len(titled) >= depth:
+            return titled
+        seen = {n for n, _ in titled}
+        window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
+        recent = self._scored(gen, window[:RANK_WINDOW], tokens, public_only, memo)
+        return titled + recent[: max(0, depth - len(titled))]
+
+    def _written(
+        self,
+        gen: Generation,
+        groups: Sequence[Sequence[TextSpec]],
+        candidates: int,
+        public_only: bool,
+    ) -> list[tuple[int, float]]:
+        """The newest candidates holding each word as written (its tokens adjacent), looked
+        for among the newest :data:`WRITTEN_BUDGET` (unscored: the literal re-ranking of the
+        shared half orders them)."""
+        adjacent = self._query([[attrs.evolve(s, phrase=True) for s in g] for g in groups])
+        if adjacent is None or adjacent == self._query(groups):
+            return []
+        loose = self._query(groups, phrases=False)
+        newest = docsets.largest(candidates, WRITTEN_BUDGET)
+        out: list[tuple[int, float]] = []
+        for start in range(0, len(newest), _CHUNK):
+            chunk = newest[start : start + _CHUNK]
+            rows = self._conn().execute(
+                f"SELECT num FROM {self.schema}.fts WHERE num = ANY(%(nums)s)"
+                f" AND {self._where(public_only, 'loose')}"
+                f" AND (long OR {self._where(public_only)}) ORDER BY num DESC",
+                {"nums": chunk, "q": adjacent, "loose": loose},
+            )
+            out.extend((n, 0.0) for (n,) in rows)
+            if len(out) >= RANK_WINDOW:
+                break
+        return out[:RANK_WINDOW]
+
+    def _counts(self, gen: Generation, tokens: Sequence[str], public_only: bool) -> dict[str, int]:
+        """How many live documents hold each token: from the statistics of ``pub`` for its
+        common tokens (read once per generation), counted for the others."""
+        cache = gen.cache
+        common = cache.get("common")
+        if common is None:
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+                    " WHERE schemaname = %s AND tablename = 'fts' AND attname = 'pub'",
+                    (self.schema,),
+                )
+                .fetchone()
+            )
+            common = {}
+            if row is not None and row[0]:
+                common = dict(zip(row[0], row[1], strict=False))
+            cache["common"] = common
+        total = docsets.count(gen.live)
+        out: dict[str, int] = {}
+        for token in tokens:
+            key = ("count", public_only, token)
+            found = cache.get(key)
+            if found is None:
+                if token in common:
+                    found = round(common[token] * total)
+                else:
+                    sql = f"SELECT count(*) FROM {self.schema}.fts WHERE {self._where(public_only)}"
+                    found = self._conn().execute(sql, {"q": _quote(token)}).fetchone()[0]
+                cache[key] = found
+            out[token] = int(found)
+        return out
+
+    def _weights(
+        self, gen: Generation, tokens: Sequence[str], public_only: bool
+    ) -> dict[str, float]:
+        total = max(1, docsets.count(gen.live))
+        return {t: scoring.idf(total, n) for t, n in self._counts(gen, tokens, public_only).items()}
+
+    def _scored(
+        self,
+        gen: Generation,
+        nums: Sequence[int],
+        tokens: Sequence[str],
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> list[tuple[int, float]]:
+        """BM25 of some documents, best first (see :mod:`gazette.search.scoring`)."""
+        if not nums:
+            return []
+        weights = self._weights(gen, tokens, public_only)
+        self._texts_of(gen, nums, public_only, memo)
+        return scoring.bm25(nums, memo, weights, TITLE_BOOST)
+
+    def _title_scored(
+        self, gen: Generation, nums: list[int], tokens: Sequence[str], public_only: bool
+    ) -> list[tuple[int, float]]:
+        """BM25 of some documents' titles, best first."""
+        if not nums:
+            return []
+        rows = self._conn().execute(
+            f"SELECT num, title FROM {self.schema}.texts WHERE num = ANY(%s)", (nums,)
+        )
+        titles = {num: (title, "") for num, title in rows}
+        return scoring.bm25(nums, titles, self._weights(gen, tokens, public_only), 1.0)
+
+    def _literal_counts(
+        self,
+        gen: Generation,
+        nums: list[int],
+        literals: list[str],
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> dict[int, int]:
+        if all(n in memo for n in nums) or any(
+            any("0" <= c <= "9" or "a" <= c <= "z" for c in literal) for literal in literals
+        ):
+            # Letters and digits may be written in other cases and widths: fold in Python.
+            return super()._literal_counts(gen, nums, literals, public_only, memo)
+        # Counted where the text is, without copying it out.
+        columns = ["title", "body"] if public_only else ["title", "body", "restricted"]
+        terms = " + ".join(
+            "(" + " OR ".join(f"strpos({c}, %s) > 0" for c in columns) + ")::int" for _ in literals
+        )
+        params: list[Any] = [literal for literal in literals for _ in columns]
+        out = dict.fromkeys(nums, 0)
+        out.update(
+            self._conn()
+            .execute(
+                f"SELECT num, {terms} FROM {self.schema}.texts WHERE num = ANY(%s)",
+                [*params, nums],
+            )
+            .fetchall()
+        )
+        return out
+
+    def _texts(
+        self, gen: Generation, nums: Sequence[int], public_only: bool
+    ) -> dict[int, tuple[str, str]]:
+        out: dict[int, tuple[str, str]] = {}
+        rows = self._conn().execute(
+            f"SELECT num, title, body, restricted FROM {self.schema}.texts WHERE num = ANY(%s)",
+            (list(nums),),
+        )
+        for num, title, body, restricted in rows:
+            if restricted and not public_only:
+                body = f"{body}\n{restricted}" if body else restricted
+            out[num] = (title, body)
+        return out
+
+
+def _missing(
+    extra: list[tuple[int, float]], ranked: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """The items of ``extra`` not already ranked."""
+    seen = {n for n, _ in ranked}
+    return [item for item in extra if item[0] not in seen]
