@@ -212,7 +212,11 @@ class PgIndex(SearchIndex):
             yield
             return
         with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
-            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # The planner would read a common token's matches by scanning the table, which
+            # decompresses every tsvector; through GIN the tsvectors are never read.
+            conn.execute(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_seqscan = off"
+            )
             self._local.conn = conn
             try:
                 yield
@@ -399,10 +403,12 @@ class PgIndex(SearchIndex):
                     copy.write_row((num, *row))
 
     def _analyze(self) -> None:
-        """Refresh the planner's statistics (and the token counts ranking reads from them)."""
+        """After a bulk write: merge GIN's pending entries, mark the pages all-visible (counts
+        then need not read the rows) and refresh the planner's statistics (ranking reads the
+        token counts from them)."""
         with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
             for table in ("docs", "fts", "texts"):
-                conn.execute(f"ANALYZE {self.schema}.{table}")
+                conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
 
     def problems(self) -> list[str]:
         with self._reading():
