@@ -23,7 +23,7 @@ import pytest
 
 from gazette.errors import ArchiveError, InvalidArgument, MissingDependency, SchemaTooNew
 from gazette.search import IndexRecord, SearchFilters, SearchIndex, open_index, search_dsn
-from gazette.search.pg_engine import MAX_POSITION, tsvector
+from gazette.search.pg_write import MAX_POSITION, tsvector
 from tests.conftest import corpus_path
 
 pytestmark = pytest.mark.usefixtures("pg_server")

@@ -46,100 +46,26 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 import attrs
 
-from gazette.search import docsets, pg_schema, scoring
-from gazette.search.analysis import AnalyzerConfig, grams, is_cjk, query_tokens, words
+from gazette.search import docsets, pg_schema, pg_write, scoring
+from gazette.search.analysis import AnalyzerConfig, is_cjk, query_tokens
 from gazette.search.base import TITLE_BOOST, DocMeta, Generation, SearchIndex, TextSpec
 from gazette.search.records import IndexRecord
 from gazette.search.sqlite_engine import analysis_label
-from gazette.workers import process_pool
 
 RANK_WINDOW = 200
 TITLE_TIER = 1000
 WRITTEN_BUDGET = 1000
 POOL_SIZE = 4
-MAX_POSITION = 16383
-MAX_POSITIONS = 256
 _BATCH = 256
 _CHUNK = 250
-_KEEP_REMOVED = 10000
-
-_COLUMNS = (
-    "num, id, rev, numbers, identifiers, issuers, doc_type, written, published, year,"
-    " public, gazettes, issues, parent_id"
-)
 
 
 def _config_from(label: str) -> AnalyzerConfig:
     return AnalyzerConfig(search_mode=False, bigrams=label.split("/", 1)[0] == "grams")
-
-
-def _stream(text: str, config: AnalyzerConfig) -> list[str]:
-    return grams(text) if config.bigrams else words(text)
-
-
-def tsvector(title: list[str], rest: Sequence[list[str]] = ()) -> tuple[str, bool]:
-    """The ``tsvector`` literal of token streams: the title's positions weighted A, a gap
-    between texts (no phrase spans two), and whether a position was lost (see the module
-    docstring: the document is then ``long``). Tokens hold no quote or backslash (they are
-    ideographs, letters, digits, ``.`` and ``_``)."""
-    held: dict[str, list[int]] = {}
-    get = held.get
-    position = 0
-    for token in title:
-        position += 1
-        found = get(token)
-        if found is None:
-            held[token] = [position]
-        else:
-            found.append(position)
-    title_end = position
-    for tokens in rest:
-        position += 1
-        for token in tokens:
-            position += 1
-            found = get(token)
-            if found is None:
-                held[token] = [position]
-            else:
-                found.append(position)
-    long = position > MAX_POSITION
-    out = []
-    for token, places in held.items():
-        if len(places) > MAX_POSITIONS:
-            long = True
-            places = places[:MAX_POSITIONS]
-        if places[-1] > MAX_POSITION:
-            places = [p for p in places if p <= MAX_POSITION] or [MAX_POSITION]
-        if places[0] <= title_end:
-            spots = ",".join(f"{p}A" if p <= title_end else str(p) for p in places)
-        else:
-            spots = ",".join(map(str, places))
-        out.append(f"'{token}':{spots}")
-    return " ".join(out), long
-
-
-def _prepare(
-    batch: list[tuple[str, str, str]], config: AnalyzerConfig
-) -> list[tuple[str, str | None, str, bool]]:
-    """Worker-process entry: the (pub, ins, titles, long) tsvectors of (title, body,
-    restricted) triples."""
-    out = []
-    for title, body, restricted in batch:
-        head = _stream(title, config)
-        text = _stream(body, config)
-        pub, long = tsvector(head, [text])
-        ins = None
-        if restricted:
-            ins, long_ins = tsvector(head, [text, _stream(restricted, config)])
-            long = long or long_ins
-        out.append((pub, ins, tsvector(head)[0], long))
-    return out
 
 
 def _quote(token: str) -> str:
@@ -275,132 +201,14 @@ class PgIndex(SearchIndex):
             self._drop_all(conn, config)
 
     def _drop_all(self, conn: Any, config: AnalyzerConfig | None = None) -> None:
-        s = self.schema
-        for table in ("docs", "texts", "fts", "removed"):
-            conn.execute(f"DELETE FROM {s}.{table}")
         chosen = config or self.config
-        conn.execute(
-            f"UPDATE {s}.meta SET value = CASE key WHEN 'epoch' THEN (value::bigint + 1)::text"
-            " ELSE %s END WHERE key IN ('epoch', 'analysis')",
-            (analysis_label(chosen),),
-        )
+        pg_write.drop_all(conn, self.schema, analysis_label(chosen))
         self.config = chosen
 
     def _write(
         self, conn: Any, records: Iterable[IndexRecord], deleted: list[str], procs: int
     ) -> int:
-        self._remove(conn, deleted)
-        count = 0
-        pool = None
-        if procs > 1:
-            method = "fork" if "fork" in get_all_start_methods() else "spawn"
-            pool = process_pool(procs, get_context(method))
-        try:
-            for batch, prepared in self._prepared(records, pool, procs):
-                self._remove(conn, [r.id for r in batch])
-                self._insert(conn, batch, prepared)
-                count += len(batch)
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-        s = self.schema
-        pruned = conn.execute(
-            f"WITH gone AS (DELETE FROM {s}.removed WHERE seq <="
-            f" (SELECT max(seq) FROM {s}.removed) - %s RETURNING seq) SELECT max(seq) FROM gone",
-            (_KEEP_REMOVED,),
-        ).fetchone()[0]
-        if pruned is not None:
-            conn.execute(
-                f"INSERT INTO {s}.meta(key, value) VALUES ('pruned', %s)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (str(pruned),),
-            )
-        return count
-
-    def _prepared(
-        self, records: Iterable[IndexRecord], pool: ProcessPoolExecutor | None, procs: int
-    ) -> Iterator[tuple[list[IndexRecord], list[tuple[str, str | None, str, bool]]]]:
-        """Batches of records with their tsvectors (computed ahead in worker processes when
-        there is a pool, so that analysis overlaps with writing)."""
-        config = self.config
-
-        def batches() -> Iterator[list[IndexRecord]]:
-            batch: list[IndexRecord] = []
-            for record in records:
-                batch.append(record)
-                if len(batch) >= _BATCH:
-                    yield batch
-                    batch = []
-            if batch:
-                yield batch
-
-        if pool is None:
-            for batch in batches():
-                yield batch, _prepare([(r.title, r.body, r.restricted) for r in batch], config)
-            return
-        pending: list[tuple[list[IndexRecord], Any]] = []
-        for batch in batches():
-            texts = [(r.title, r.body, r.restricted) for r in batch]
-            pending.append((batch, pool.submit(_prepare, texts, config)))
-            if len(pending) >= 4 * procs:
-                done, future = pending.pop(0)
-                yield done, future.result()
-        for done, future in pending:
-            yield done, future.result()
-
-    def _remove(self, conn: Any, ids: list[str]) -> None:
-        if not ids:
-            return
-        s = self.schema
-        conn.execute(
-            f"WITH gone AS (DELETE FROM {s}.docs WHERE id = ANY(%s) RETURNING num),"
-            f" t AS (DELETE FROM {s}.texts WHERE num IN (SELECT num FROM gone)),"
-            f" f AS (DELETE FROM {s}.fts WHERE num IN (SELECT num FROM gone))"
-            f" INSERT INTO {s}.removed(num) SELECT num FROM gone",
-            (ids,),
-        )
-
-    def _insert(
-        self,
-        conn: Any,
-        batch: list[IndexRecord],
-        prepared: list[tuple[str, str | None, str, bool]],
-    ) -> None:
-        s = self.schema
-        nums = [
-            n
-            for (n,) in conn.execute(
-                f"SELECT nextval('{s}.nums') FROM generate_series(1, %s)", (len(batch),)
-            ).fetchall()
-        ]
-        with conn.cursor() as cur:
-            with cur.copy(f"COPY {s}.docs ({_COLUMNS}, disclosure) FROM STDIN") as copy:
-                for num, r in zip(nums, batch, strict=True):
-                    copy.write_row(
-                        (
-                            num,
-                            r.id,
-                            r.rev,
-                            list(r.numbers),
-                            list(r.identifiers),
-                            list(r.issuers),
-                            r.doc_type,
-                            r.written.toordinal() if r.written else 0,
-                            r.published.toordinal() if r.published else 0,
-                            r.year,
-                            r.public,
-                            list(r.gazettes),
-                            list(r.issues),
-                            r.parent_id,
-                            r.disclosure,
-                        )
-                    )
-            with cur.copy(f"COPY {s}.texts (num, title, body, restricted) FROM STDIN") as copy:
-                for num, r in zip(nums, batch, strict=True):
-                    copy.write_row((num, r.title, r.body, r.restricted))
-            with cur.copy(f"COPY {s}.fts (num, pub, ins, titles, long) FROM STDIN") as copy:
-                for num, row in zip(nums, prepared, strict=True):
-                    copy.write_row((num, *row))
+        return pg_write.write(conn, self.schema, self.config, records, deleted, procs)
 
     def _analyze(self) -> None:
         """After a bulk write: merge GIN's pending entries, mark the pages all-visible (counts
@@ -451,11 +259,6 @@ class PgIndex(SearchIndex):
             for table in ("docs", "texts", "fts", "removed"):
                 conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
 
-    def destroy(self) -> None:
-        """Drop the index's tables (its schema) and close it."""
-        self.close()
-        pg_schema.drop(self.dsn, self.schema)
-
     def close(self) -> None:
         self._generation = None
         self._pool.close()
@@ -489,47 +292,12 @@ class PgIndex(SearchIndex):
             return fresh
 
     def _load(self, gen: Generation, after: int | None = None) -> None:
-        sql = f"SELECT {_COLUMNS} FROM {self.schema}.docs"
+        sql = f"SELECT {pg_write.COLUMNS} FROM {self.schema}.docs"
         rows = self._conn().execute(
             sql + (" WHERE num > %s" if after is not None else ""),
             (after,) if after is not None else (),
         )
-        gen.load(
-            (
-                num,
-                DocMeta(
-                    id=doc_id,
-                    rev=rev,
-                    numbers=tuple(numbers),
-                    identifiers=tuple(identifiers),
-                    issuers=tuple(issuers),
-                    doc_type=doc_type,
-                    written=written,
-                    published=published,
-                    year=year,
-                    public=public,
-                    gazettes=tuple(gazettes),
-                    issues=tuple(issues),
-                    parent_id=parent_id,
-                ),
-            )
-            for (
-                num,
-                doc_id,
-                rev,
-                numbers,
-                identifiers,
-                issuers,
-                doc_type,
-                written,
-                published,
-                year,
-                public,
-                gazettes,
-                issues,
-                parent_id,
-            ) in rows
-        )
+        gen.load((r[0], _meta(r)) for r in rows)
         gen.marks["max_num"] = max(gen.marks.get("max_num", 0), len(gen.docs) - 1)
 
     def _max_seq(self) -> int:
@@ -657,7 +425,7 @@ class PgIndex(SearchIndex):
         out = []
         for num, title, body, restricted in rows:
             columns = [title, body] if public_only else [title, body, restricted]
-            streams = [_stream(text, self.config) for text in columns]
+            streams = [pg_write.stream(text, self.config) for text in columns]
             if all(any(self._holds(spec, streams) for spec in group) for group in groups):
                 out.append(num)
         return out
@@ -854,6 +622,25 @@ class PgIndex(SearchIndex):
                 body = f"{body}\n{restricted}" if body else restricted
             out[num] = (title, body)
         return out
+
+
+def _meta(row: Sequence[Any]) -> DocMeta:
+    """The columns of a row of ``docs`` (in :data:`pg_write.COLUMNS` order, after ``num``)."""
+    return DocMeta(
+        id=row[1],
+        rev=row[2],
+        numbers=tuple(row[3]),
+        identifiers=tuple(row[4]),
+        issuers=tuple(row[5]),
+        doc_type=row[6],
+        written=row[7],
+        published=row[8],
+        year=row[9],
+        public=row[10],
+        gazettes=tuple(row[11]),
+        issues=tuple(row[12]),
+        parent_id=row[13],
+    )
 
 
 def _missing(
