@@ -25,8 +25,10 @@ then checked in its stored text, so that it is found exactly as by the SQLite en
 the body), counted in the stored text of the candidates (:mod:`gazette.search.scoring`): every
 candidate when there are at most :data:`RANK_WINDOW`; else tiers, as the SQLite engine does for
 queries with common tokens: the newest :data:`TITLE_TIER` documents whose title matches (BM25
-over their titles), then the newest that hold each word as written (looked for among the
-newest :data:`WRITTEN_BUDGET` candidates), then the newest other candidates. Where the SQLite
+over their titles), then those of the newest :data:`RANK_WINDOW` candidates that hold each
+word as written, then the other newest candidates by BM25. (The SQLite engine looks for the
+words as written among all candidates; here only among the newest, whose text is read anyway:
+checking more would read each one's tsvector.) Where the SQLite
 engine lets FTS5 rank every match of a query of rare tokens (up to 2,000 matches), this engine
 uses the tiers above :data:`RANK_WINDOW`: the same documents are found and counted, the order
 of a long list of weak matches may differ. Token document counts come from PostgreSQL's
@@ -48,17 +50,21 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-import attrs
-
 from gazette.search import docsets, pg_schema, pg_write, scoring
-from gazette.search.analysis import AnalyzerConfig, is_cjk, query_tokens
-from gazette.search.base import TITLE_BOOST, DocMeta, Generation, SearchIndex, TextSpec
+from gazette.search.analysis import AnalyzerConfig, fold, is_cjk, query_tokens
+from gazette.search.base import (
+    TITLE_BOOST,
+    DocMeta,
+    Generation,
+    SearchIndex,
+    TextSpec,
+    _literal_count,
+)
 from gazette.search.records import IndexRecord
 from gazette.search.sqlite_engine import analysis_label
 
 RANK_WINDOW = 200
 TITLE_TIER = 1000
-WRITTEN_BUDGET = 1000
 POOL_SIZE = 4
 _BATCH = 256
 _CHUNK = 250
@@ -475,42 +481,20 @@ class PgIndex(SearchIndex):
             if n < size and view[n]
         ]
         titled = self._title_scored(gen, titled_nums, tokens, public_only)[:depth]
-        titled += _missing(self._written(gen, groups, candidates, public_only)[:depth], titled)
-        if len(titled) >= depth:
-            return titled
         seen = {n for n, _ in titled}
         window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
         recent = self._scored(gen, window[:RANK_WINDOW], tokens, public_only, memo)
-        return titled + recent[: max(0, depth - len(titled))]
-
-    def _written(
-        self,
-        gen: Generation,
-        groups: Sequence[Sequence[TextSpec]],
-        candidates: int,
-        public_only: bool,
-    ) -> list[tuple[int, float]]:
-        """The newest candidates holding each word as written (its tokens adjacent), looked
-        for among the newest :data:`WRITTEN_BUDGET` (unscored: the literal re-ranking of the
-        shared half orders them)."""
-        adjacent = self._query([[attrs.evolve(s, phrase=True) for s in g] for g in groups])
-        if adjacent is None or adjacent == self._query(groups):
-            return []
-        loose = self._query(groups, phrases=False)
-        newest = docsets.largest(candidates, WRITTEN_BUDGET)
-        out: list[tuple[int, float]] = []
-        for start in range(0, len(newest), _CHUNK):
-            chunk = newest[start : start + _CHUNK]
-            rows = self._conn().execute(
-                f"SELECT num FROM {self.schema}.fts WHERE num = ANY(%(nums)s)"
-                f" AND {self._where(public_only, 'loose')}"
-                f" AND (long OR {self._where(public_only)}) ORDER BY num DESC",
-                {"nums": chunk, "q": adjacent, "loose": loose},
-            )
-            out.extend((n, 0.0) for (n,) in rows)
-            if len(out) >= RANK_WINDOW:
-                break
-        return out[:RANK_WINDOW]
+        # Of those, the ones holding each word as written (read from the texts just scored)
+        # compete whatever their score, so that the literal re-ranking of the shared half can
+        # put a long document holding a phrase above short ones holding its bigrams apart.
+        literals = [fold(spec.text) for group in groups for spec in group if spec.text]
+        written = [
+            (n, 0.0) for n, _ in recent if _literal_count(literals, *memo[n]) == len(literals)
+        ]
+        ranked = titled + _missing(written[:depth], titled)
+        if len(ranked) >= depth:
+            return ranked
+        return ranked + _missing(recent, ranked)[: depth - len(ranked)]
 
     def _counts(self, gen: Generation, tokens: Sequence[str], public_only: bool) -> dict[str, int]:
         """How many live documents hold each token: from the statistics of ``pub`` for its
@@ -617,7 +601,7 @@ class PgIndex(SearchIndex):
             f"SELECT num, title, body, restricted FROM {self.schema}.texts WHERE num = ANY(%s)",
             (list(nums),),
         )
-        for num, title, body, restricted in rows:
+        for num, title, body, restricted in rows.fetchall():
             if restricted and not public_only:
                 body = f"{body}\n{restricted}" if body else restricted
             out[num] = (title, body)
