@@ -22,7 +22,15 @@ import attrs
 import pytest
 
 from gazette.errors import ArchiveError, InvalidArgument, MissingDependency, SchemaTooNew
-from gazette.search import IndexRecord, SearchFilters, SearchIndex, open_index, search_dsn
+from gazette.search import (
+    IndexRecord,
+    SearchFilters,
+    SearchIndex,
+    common_grams,
+    open_index,
+    pg_common,
+    search_dsn,
+)
 from gazette.search.pg_write import MAX_POSITION, tsvector
 from tests.conftest import corpus_path
 
@@ -81,9 +89,12 @@ def _collection() -> list[IndexRecord]:
 
 @pytest.fixture(scope="module")
 def pair(pg_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """(records, sqlite index, postgresql index) over the same records."""
+    """(records, sqlite index, postgresql index) over the same records, with the common
+    tokens chosen in both (their threshold lowered for a collection of a few hundred)."""
     records = _collection()
-    with pg_server.database() as dsn:
+    with pg_server.database() as dsn, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(common_grams, "MIN_DOCS", 100)
+        patch.setattr(common_grams, "SHARE", 0.2)
         sqlite = open_index(tmp_path_factory.mktemp("cmp") / "ix", "sqlite")
         pg = open_index(dsn, "postgresql")
         try:
@@ -292,3 +303,72 @@ def test_two_processes_share_one_index(pg_dsn: str) -> None:
 
 def _record(doc_id: str, body: str, rev: int = 1) -> IndexRecord:
     return IndexRecord(id=doc_id, rev=rev, title=f"关于{doc_id}的通知", body=body, public=True)
+
+
+# --- common tokens -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_common_token_bitmaps_answer_as_gin_and_as_sqlite(
+    pg_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, procs: int
+) -> None:
+    """Bitmaps chosen during a load (documents analysed before and after the choice), then
+    kept whole through replacements and deletions; the answers are the SQLite engine's."""
+    from tests.test_search_common import _records
+
+    monkeypatch.setattr(common_grams, "MIN_DOCS", 50)
+    monkeypatch.setattr(common_grams, "SHARE", 0.2)
+    records = _records(300)
+    pg = open_index(pg_dsn, "postgresql")
+    sqlite = open_index(tmp_path / "ix", "sqlite")
+    try:
+        for index in (pg, sqlite):
+            index.apply(records[:40])
+            index.apply(records[40:], procs=procs)
+            index.apply(
+                [attrs.evolve(r, body=r.body + "河道治理", rev=2) for r in records[::5]],
+                deleted=[r.id for r in records[1::7]],
+            )
+        with pg._reading():  # type: ignore[attr-defined]
+            chosen = pg_common.listed(pg._conn(), pg.schema)  # type: ignore[attr-defined]
+        assert len(chosen) > 10
+        assert pg.problems() == []
+        for query in [
+            "行政 机关",
+            "政府 信息 公开",
+            "河道治理",
+            "依法 -供水",
+            '"行政处罚"',
+            "管理 OR 审计",
+        ]:
+            for public_only in (True, False):
+                mine = sqlite.search(query, public_only=public_only, limit=400, sort="date")
+                theirs = pg.search(query, public_only=public_only, limit=400, sort="date")
+                assert theirs.total == mine.total, (query, public_only)
+                assert [h.id for h in theirs.hits] == [h.id for h in mine.hits], query
+                assert theirs.facets == mine.facets, query
+    finally:
+        pg.close()
+        sqlite.close()
+
+
+def test_optimize_chooses_the_common_tokens_again(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_search_common import _records
+
+    monkeypatch.setattr(common_grams, "MIN_DOCS", 10**9)
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply(_records(120))
+        before = index.search("行政 机关", public_only=False)
+        monkeypatch.setattr(common_grams, "MIN_DOCS", 50)
+        monkeypatch.setattr(common_grams, "SHARE", 0.2)
+        index.optimize()
+        with index._reading():  # type: ignore[attr-defined]
+            assert pg_common.chosen(index._conn(), index.schema)  # type: ignore[attr-defined]
+        after = index.search("行政 机关", public_only=False)
+        assert after.total == before.total and after.facets == before.facets
+        assert index.problems() == []
+    finally:
+        index.close()

@@ -50,7 +50,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from gazette.search import docsets, pg_schema, pg_write, scoring
+from gazette.search import docsets, pg_common, pg_schema, pg_write, scoring
 from gazette.search.analysis import AnalyzerConfig, fold, is_cjk, query_tokens
 from gazette.search.base import (
     TITLE_BOOST,
@@ -67,7 +67,8 @@ RANK_WINDOW = 200
 TITLE_TIER = 1000
 POOL_SIZE = 4
 _BATCH = 256
-_CHUNK = 250
+# Common tokens whose bitmaps ``verify`` compares with GIN's answer.
+_CHECKED_TOKENS = 8
 
 
 def _config_from(label: str) -> AnalyzerConfig:
@@ -226,16 +227,22 @@ class PgIndex(SearchIndex):
 
     def problems(self) -> list[str]:
         with self._reading():
-            stored = (
-                self._conn()
-                .execute(f"SELECT value FROM {self.schema}.meta WHERE key = 'analysis'")
-                .fetchone()
-            )
-        current = analysis_label(self.config)
-        if stored is None or stored[0] != current:
+            conn = self._conn()
+            stored = conn.execute(
+                f"SELECT value FROM {self.schema}.meta WHERE key = 'analysis'"
+            ).fetchone()
+            current = analysis_label(self.config)
+            if stored is None or stored[0] != current:
+                return [
+                    f"index analysed as {stored[0] if stored else None}, this installation"
+                    f" analyses as {current} (another Python's Unicode tables)"
+                ]
+            live = self._current().live
+            wrong = pg_common.disagreeing(conn, self.schema, live, sample=_CHECKED_TOKENS)
+        if wrong:
+            shown = "、".join(wrong[:5])
             return [
-                f"index analysed as {stored[0] if stored else None}, this installation analyses"
-                f" as {current} (another Python's Unicode tables)"
+                f"the bitmaps of {len(wrong)} common tokens disagree with the postings: {shown}"
             ]
         return []
 
@@ -259,10 +266,14 @@ class PgIndex(SearchIndex):
         return int(row[0])
 
     def optimize(self) -> None:
-        """``VACUUM ANALYZE`` the index's tables: merges GIN's pending entries, frees the
-        space of removed rows, refreshes the statistics."""
+        """Choose the common tokens again from every document (slow: it reads every
+        tsvector), then ``VACUUM ANALYZE`` the tables (merges GIN's pending entries, frees
+        the space of removed rows, refreshes the statistics)."""
+        with self._writing() as conn:
+            docs = conn.execute(f"SELECT count(*) FROM {self.schema}.docs").fetchone()[0]
+            pg_common.choose(conn, self.schema, docs)
         with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
-            for table in ("docs", "texts", "fts", "removed"):
+            for table in ("docs", "texts", "fts", "removed", "common"):
                 conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
 
     def close(self) -> None:
@@ -370,10 +381,11 @@ class PgIndex(SearchIndex):
         return " & ".join(parts) if parts else None
 
     @staticmethod
-    def _where(public_only: bool, param: str = "q") -> str:
-        if public_only:
-            return f"pub @@ %({param})s::tsquery"
-        return f"(pub @@ %({param})s::tsquery OR ins @@ %({param})s::tsquery)"
+    def _where(columns: str, param: str = "q") -> str:
+        """The condition that ``columns`` (``pub``, ``ins`` or ``both``) match a tsquery."""
+        if columns == "both":
+            return f"(pub @@ %({param})s::tsquery OR ins @@ %({param})s::tsquery)"
+        return f"{columns} @@ %({param})s::tsquery"
 
     def _match(
         self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
@@ -384,35 +396,103 @@ class PgIndex(SearchIndex):
         key = ("match", public_only, query)
         bits = gen.cache.get(key)
         if bits is None:
-            bits = self._matching(gen, groups, query, public_only) & gen.live
+            found = self._match_common(gen, groups, public_only)
+            if found is None:
+                loose = self._query(groups, phrases=False)
+                assert loose is not None
+                found = self._gin(gen, groups, query, loose, "pub" if public_only else "both")
+            bits = found & gen.live
             if len(gen.cache) > 256:
                 gen.cache.clear()
             gen.cache[key] = bits
         return int(bits)
 
-    def _matching(
-        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], query: str, public_only: bool
+    def _gin(
+        self,
+        gen: Generation,
+        groups: Sequence[Sequence[TextSpec]],
+        query: str,
+        loose: str,
+        columns: str,
+        within: str = "",
     ) -> int:
+        """The documents GIN finds for a tsquery (``loose``: the same without phrases).
+        Phrases: positions decide, except in long documents, checked against ``groups`` in
+        their stored text. ``within``: a further SQL condition."""
         s = self.schema
         conn = self._conn()
-        loose = self._query(groups, phrases=False)
         if loose == query:
             row = conn.execute(
-                f"SELECT string_agg(num::text, ',') FROM {s}.fts WHERE {self._where(public_only)}",
+                f"SELECT string_agg(num::text, ',') FROM {s}.fts"
+                f" WHERE {self._where(columns)}{within}",
                 {"q": query},
             ).fetchone()
             found = _nums(row[0])
-            return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
-        # Phrases: positions decide, except in long documents, checked in their text.
-        exact, unsure = conn.execute(
-            f"SELECT string_agg(num::text, ',') FILTER (WHERE NOT long),"
-            f" string_agg(num::text, ',') FILTER (WHERE long) FROM {s}.fts"
-            f" WHERE {self._where(public_only, 'loose')}"
-            f" AND (long OR {self._where(public_only)})",
-            {"q": query, "loose": loose},
-        ).fetchone()
-        found = _nums(exact) + self._verified(gen, _nums(unsure), groups, public_only)
+        else:
+            exact, unsure = conn.execute(
+                f"SELECT string_agg(num::text, ',') FILTER (WHERE NOT long),"
+                f" string_agg(num::text, ',') FILTER (WHERE long) FROM {s}.fts"
+                f" WHERE {self._where(columns, 'loose')} AND (long OR {self._where(columns)})"
+                f"{within}",
+                {"q": query, "loose": loose},
+            ).fetchone()
+            found = _nums(exact)
+            found += self._verified(gen, _nums(unsure), groups, columns == "pub")
         return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
+
+    def _common_bits(self, gen: Generation, tokens: Sequence[str]) -> dict[str, int]:
+        """The bitmaps of those of ``tokens`` that are common (read once per generation)."""
+        cache = gen.cache
+        missing = [t for t in tokens if ("common", t) not in cache]
+        if missing:
+            found = pg_common.bits(self._conn(), self.schema, missing)
+            for token in missing:
+                cache[("common", token)] = found.get(token)
+        return {t: bits for t in tokens if (bits := cache[("common", t)]) is not None}
+
+    def _match_common(
+        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
+    ) -> int | None:
+        """The match through the common-token bitmaps, or ``None`` when they do not help:
+        the query's common tokens are ``&``-ed bitmaps, and only its rarer tokens, phrases
+        and alternatives go to GIN (as the SQLite engine does; see :mod:`pg_common`)."""
+        plain: list[str] = []
+        rest: list[Sequence[TextSpec]] = []
+        for group in groups:
+            spec = group[0] if len(group) == 1 else None
+            tokens = self._tokens(spec) if spec is not None else []
+            single_char = len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0])
+            if spec is None or not tokens or single_char or (spec.phrase and len(tokens) > 1):
+                rest.append(group)
+            else:
+                plain.extend(tokens)
+        plain = list(dict.fromkeys(plain))
+        if not plain:
+            return None
+        common = self._common_bits(gen, plain)
+        if not common:
+            return None
+        out = gen.live
+        for token in plain:
+            if token in common:
+                out &= common[token]
+        pieces = [_quote(t) for t in plain if t not in common]
+        loose_pieces = list(pieces)
+        for group in rest:
+            piece, loose = self._query([group]), self._query([group], phrases=False)
+            if piece is None or loose is None:
+                return docsets.EMPTY
+            pieces.append(f"({piece})")
+            loose_pieces.append(f"({loose})")
+        if pieces and out:
+            out &= self._gin(gen, groups, " & ".join(pieces), " & ".join(loose_pieces), "pub")
+        if not public_only:
+            # The bitmaps cover the public text: documents with restricted text (few) are
+            # matched on all their text.
+            query, loose = self._query(groups), self._query(groups, phrases=False)
+            assert query is not None and loose is not None
+            out |= self._gin(gen, groups, query, loose, "ins")
+        return out
 
     def _verified(
         self,
@@ -497,35 +577,21 @@ class PgIndex(SearchIndex):
         return ranked + _missing(recent, ranked)[: depth - len(ranked)]
 
     def _counts(self, gen: Generation, tokens: Sequence[str], public_only: bool) -> dict[str, int]:
-        """How many live documents hold each token: from the statistics of ``pub`` for its
-        common tokens (read once per generation), counted for the others."""
+        """How many live documents hold each token: a common token's bitmap says it, the
+        others are counted through GIN (their posting lists are short)."""
         cache = gen.cache
-        common = cache.get("common")
-        if common is None:
-            row = (
-                self._conn()
-                .execute(
-                    "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-                    " WHERE schemaname = %s AND tablename = 'fts' AND attname = 'pub'",
-                    (self.schema,),
-                )
-                .fetchone()
-            )
-            common = {}
-            if row is not None and row[0]:
-                common = dict(zip(row[0], row[1], strict=False))
-            cache["common"] = common
-        total = docsets.count(gen.live)
+        common = self._common_bits(gen, tokens)
         out: dict[str, int] = {}
         for token in tokens:
+            if token in common:
+                out[token] = docsets.count(common[token] & gen.live)
+                continue
             key = ("count", public_only, token)
             found = cache.get(key)
             if found is None:
-                if token in common:
-                    found = round(common[token] * total)
-                else:
-                    sql = f"SELECT count(*) FROM {self.schema}.fts WHERE {self._where(public_only)}"
-                    found = self._conn().execute(sql, {"q": _quote(token)}).fetchone()[0]
+                columns = "pub" if public_only else "both"
+                sql = f"SELECT count(*) FROM {self.schema}.fts WHERE {self._where(columns)}"
+                found = self._conn().execute(sql, {"q": _quote(token)}).fetchone()[0]
                 cache[key] = found
             out[token] = int(found)
         return out

@@ -79,6 +79,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX fts_titles ON {s}.fts USING gin (titles);
     CREATE TABLE {s}.removed (seq bigserial PRIMARY KEY, num bigint NOT NULL)
     """,
+    # common   bitmaps of the tokens most documents hold (see gazette.search.pg_common)
+    """
+    CREATE TABLE {s}.common (
+        token text NOT NULL,
+        part  integer NOT NULL,
+        bits  bytea NOT NULL,
+        PRIMARY KEY (part, token)
+    );
+    CREATE INDEX common_token ON {s}.common (token)
+    """,
 )
 
 

@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
+from gazette.search import common_grams, pg_common
 from gazette.search.analysis import AnalyzerConfig, grams, words
 from gazette.search.records import IndexRecord
 from gazette.workers import process_pool
@@ -32,6 +33,7 @@ def drop_all(conn: Any, schema: str, label: str) -> None:
     label (inside the caller's transaction: readers see the old content until it commits)."""
     for table in ("docs", "texts", "fts", "removed"):
         conn.execute(f"DELETE FROM {schema}.{table}")
+    pg_common.reset(conn, schema)
     conn.execute(
         f"UPDATE {schema}.meta SET value = CASE key WHEN 'epoch' THEN (value::bigint + 1)::text"
         " ELSE %s END WHERE key IN ('epoch', 'analysis')",
@@ -84,12 +86,17 @@ def tsvector(title: list[str], rest: Sequence[list[str]] = ()) -> tuple[str, boo
     return " ".join(out), long
 
 
+Prepared = tuple[list[tuple[str, str | None, str, bool]], dict[str, int] | None]
+
+
 def prepare(
-    batch: list[tuple[str, str, str]], config: AnalyzerConfig
-) -> list[tuple[str, str | None, str, bool]]:
+    batch: list[tuple[str, str, str]], config: AnalyzerConfig, common: frozenset[str]
+) -> Prepared:
     """Worker-process entry: the (pub, ins, titles, long) tsvectors of (title, body,
-    restricted) triples."""
+    restricted) triples, and which of them hold each common token (see
+    :func:`pg_common.present`; ``None`` before the common tokens are chosen)."""
     out = []
+    held: list[set[str]] = []
     for title, body, restricted in batch:
         head = stream(title, config)
         text = stream(body, config)
@@ -99,7 +106,13 @@ def prepare(
             ins, long_ins = tsvector(head, [text, stream(restricted, config)])
             long = long or long_ins
         out.append((pub, ins, tsvector(head)[0], long))
-    return out
+        if common:
+            held.append({*head, *text})
+    return out, (pg_common.present(held, common) if common else None)
+
+
+def _held(batch: list[IndexRecord], config: AnalyzerConfig) -> list[set[str]]:
+    return [{*stream(r.title, config), *stream(r.body, config)} for r in batch]
 
 
 def write(
@@ -118,11 +131,21 @@ def write(
     if procs > 1:
         method = "fork" if "fork" in get_all_start_methods() else "spawn"
         pool = process_pool(procs, get_context(method))
+    recorder = pg_common.Recorder(pg_common.listed(conn, schema), schema)
     try:
-        for batch, prepared in _prepared(records, config, pool, procs):
+        for batch, (prepared, masks) in _prepared(records, config, pool, procs, recorder):
             _remove(conn, schema, [r.id for r in batch])
-            _insert(conn, schema, batch, prepared)
+            first = _insert(conn, schema, batch, prepared)
             count += len(batch)
+            if recorder.common:
+                if masks is None:  # analysed before the common tokens were chosen
+                    masks = pg_common.present(_held(batch, config), recorder.common)
+                recorder.add(conn, first, masks, len(batch))
+            elif not pg_common.chosen(conn, schema):
+                docs = conn.execute(f"SELECT count(*) FROM {schema}.docs").fetchone()[0]
+                if docs >= common_grams.MIN_DOCS:
+                    recorder.common = pg_common.choose(conn, schema, docs)
+        recorder.flush(conn)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -146,9 +169,11 @@ def _prepared(
     config: AnalyzerConfig,
     pool: ProcessPoolExecutor | None,
     procs: int,
-) -> Iterator[tuple[list[IndexRecord], list[tuple[str, str | None, str, bool]]]]:
+    recorder: pg_common.Recorder,
+) -> Iterator[tuple[list[IndexRecord], Prepared]]:
     """Batches of records with their tsvectors (computed ahead in worker processes when
-    there is a pool, so that analysis overlaps with writing)."""
+    there is a pool, so that analysis overlaps with writing; a batch is analysed with the
+    common tokens as they are when it is handed out)."""
 
     def batches() -> Iterator[list[IndexRecord]]:
         batch: list[IndexRecord] = []
@@ -162,12 +187,13 @@ def _prepared(
 
     if pool is None:
         for batch in batches():
-            yield batch, prepare([(r.title, r.body, r.restricted) for r in batch], config)
+            texts = [(r.title, r.body, r.restricted) for r in batch]
+            yield batch, prepare(texts, config, recorder.common)
         return
     pending: list[tuple[list[IndexRecord], Any]] = []
     for batch in batches():
         texts = [(r.title, r.body, r.restricted) for r in batch]
-        pending.append((batch, pool.submit(prepare, texts, config)))
+        pending.append((batch, pool.submit(prepare, texts, config, recorder.common)))
         if len(pending) >= 4 * procs:
             done, future = pending.pop(0)
             yield done, future.result()
@@ -193,7 +219,9 @@ def _insert(
     schema: str,
     batch: list[IndexRecord],
     prepared: list[tuple[str, str | None, str, bool]],
-) -> None:
+) -> int:
+    """Write a batch at new numbers (consecutive: the writers' lock is held). Returns the
+    first."""
     s = schema
     nums = [
         n
@@ -229,3 +257,4 @@ def _insert(
         with cur.copy(f"COPY {s}.fts (num, pub, ins, titles, long) FROM STDIN") as copy:
             for num, row in zip(nums, prepared, strict=True):
                 copy.write_row((num, *row))
+    return nums[0]
