@@ -46,6 +46,7 @@ at once; a generation is never changed once in use (a newer one is built beside 
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -69,6 +70,7 @@ POOL_SIZE = 4
 _BATCH = 256
 # Common tokens whose bitmaps ``verify`` compares with GIN's answer.
 _CHECKED_TOKENS = 8
+_ASCII_ALNUM = re.compile(r"[0-9a-z]")
 
 
 def _config_from(label: str) -> AnalyzerConfig:
@@ -550,31 +552,96 @@ class PgIndex(SearchIndex):
             return self._scored(gen, docsets.members(candidates), tokens, public_only, memo)
         view = docsets.contains_view(candidates)
         size = len(view)
-        s = self.schema
-        conn = self._conn()
-        titled_nums = [
-            n
-            for (n,) in conn.execute(
-                f"SELECT num FROM {s}.fts WHERE titles @@ %s::tsquery ORDER BY num DESC LIMIT %s",
-                (query, TITLE_TIER),
-            )
-            if n < size and view[n]
-        ]
-        titled = self._title_scored(gen, titled_nums, tokens, public_only)[:depth]
+        titled = [
+            item
+            for item in self._title_tier(gen, query, tokens, public_only)
+            if item[0] < size and view[item[0]]
+        ][:depth]
         seen = {n for n, _ in titled}
         window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
-        recent = self._scored(gen, window[:RANK_WINDOW], tokens, public_only, memo)
-        # Of those, the ones holding each word as written (read from the texts just scored)
-        # compete whatever their score, so that the literal re-ranking of the shared half can
-        # put a long document holding a phrase above short ones holding its bigrams apart.
+        # Of those, the ones holding each word as written compete whatever their score, so
+        # that the literal re-ranking of the shared half can put a long document holding a
+        # phrase above short ones holding its bigrams apart.
         literals = [fold(spec.text) for group in groups for spec in group if spec.text]
-        written = [
-            (n, 0.0) for n, _ in recent if _literal_count(literals, *memo[n]) == len(literals)
-        ]
+        recent, holders = self._scored_in_place(
+            gen, window[:RANK_WINDOW], tokens, literals, public_only, memo
+        )
+        written = [(n, 0.0) for n, _ in recent if n in holders]
         ranked = titled + _missing(written[:depth], titled)
         if len(ranked) >= depth:
             return ranked
         return ranked + _missing(recent, ranked)[: depth - len(ranked)]
+
+    def _title_tier(
+        self, gen: Generation, query: str, tokens: Sequence[str], public_only: bool
+    ) -> list[tuple[int, float]]:
+        """The newest :data:`TITLE_TIER` documents whose title matches, by BM25 over their
+        titles (once per generation and query)."""
+        key = ("titled", query)
+        found = gen.cache.get(key)
+        if found is None:
+            rows = self._conn().execute(
+                f"SELECT f.num, t.title FROM {self.schema}.fts f JOIN {self.schema}.texts t"
+                " ON t.num = f.num WHERE f.titles @@ %s::tsquery ORDER BY f.num DESC LIMIT %s",
+                (query, TITLE_TIER),
+            )
+            titles = {num: (title, "") for num, title in rows.fetchall()}
+            weights = self._weights(gen, tokens, public_only)
+            found = scoring.bm25(list(titles), titles, weights, 1.0)
+            gen.cache[key] = found
+        return list(found)
+
+    def _scored_in_place(
+        self,
+        gen: Generation,
+        nums: Sequence[int],
+        tokens: Sequence[str],
+        literals: Sequence[str],
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> tuple[list[tuple[int, float]], set[int]]:
+        """:meth:`_scored`, and which documents hold every literal, counted where the text
+        is (the texts are not sent; letters and digits, which may be written in other cases
+        and widths, are counted here, on the texts)."""
+        if any(_ASCII_ALNUM.search(t) for t in (*tokens, *literals)):
+            scored = self._scored(gen, nums, tokens, public_only, memo)
+            holders = {
+                n for n, _ in scored if _literal_count(list(literals), *memo[n]) == len(literals)
+            }
+            return scored, holders
+        if not nums:
+            return [], set()
+        columns = ["title", "body"] if public_only else ["title", "body", "restricted"]
+        parts = ["char_length(title) + char_length(body)"]
+        if not public_only:
+            parts[0] += " + CASE WHEN restricted = '' THEN 0 ELSE char_length(restricted) + 1 END"
+        params: list[Any] = []
+        for token in tokens:
+            for column in columns:
+                parts.append(f"(char_length({column}) - char_length(replace({column}, %s, '')))")
+                params.append(token)
+        held = ["(" + " OR ".join(f"strpos({c}, %s) > 0" for c in columns) + ")" for _ in literals]
+        params.extend(literal for literal in literals for _ in columns)
+        parts.append(" AND ".join(held) if held else "false")
+        rows = self._conn().execute(
+            f"SELECT num, {', '.join(parts)} FROM {self.schema}.texts WHERE num = ANY(%s)",
+            [*params, list(nums)],
+        )
+        counted: dict[int, tuple[int, dict[str, tuple[int, int]]]] = {}
+        holders = set()
+        width = len(columns)
+        for row in rows.fetchall():
+            num, length, *counts, holds = row
+            found = {}
+            for k, token in enumerate(tokens):
+                chars = counts[k * width : (k + 1) * width]
+                size = len(token)
+                found[token] = (chars[0] // size, sum(chars[1:]) // size)
+            counted[num] = (length, found)
+            if holds:
+                holders.add(num)
+        weights = self._weights(gen, tokens, public_only)
+        return scoring.bm25_counted(counted, weights, TITLE_BOOST), holders
 
     def _counts(self, gen: Generation, tokens: Sequence[str], public_only: bool) -> dict[str, int]:
         """How many live documents hold each token: a common token's bitmap says it, the
@@ -616,18 +683,6 @@ class PgIndex(SearchIndex):
         weights = self._weights(gen, tokens, public_only)
         self._texts_of(gen, nums, public_only, memo)
         return scoring.bm25(nums, memo, weights, TITLE_BOOST)
-
-    def _title_scored(
-        self, gen: Generation, nums: list[int], tokens: Sequence[str], public_only: bool
-    ) -> list[tuple[int, float]]:
-        """BM25 of some documents' titles, best first."""
-        if not nums:
-            return []
-        rows = self._conn().execute(
-            f"SELECT num, title FROM {self.schema}.texts WHERE num = ANY(%s)", (nums,)
-        )
-        titles = {num: (title, "") for num, title in rows}
-        return scoring.bm25(nums, titles, self._weights(gen, tokens, public_only), 1.0)
 
     def _literal_counts(
         self,

@@ -38,20 +38,35 @@ def bm25(
         weights: each query token with its :func:`idf`.
         title_boost: how many times a title occurrence counts.
     """
-    lengths = {n: len(texts[n][0]) + len(texts[n][1]) for n in nums if n in texts}
-    average = max(1.0, sum(lengths.values()) / max(1, len(lengths)))
     folded = any(_ASCII_ALNUM.search(t) for t in weights)
-    scored = []
+    counted: dict[int, tuple[int, dict[str, tuple[int, int]]]] = {}
     for num in nums:
         if num not in texts:
             continue
         title, body = texts[num]
+        length = len(title) + len(body)
         if folded:
             title, body = fold(title), fold(body)
-        norm = K1 * (1 - B + B * lengths[num] / average)
+        counted[num] = (length, {t: (title.count(t), body.count(t)) for t in weights})
+    return bm25_counted(counted, weights, title_boost)
+
+
+def bm25_counted(
+    counted: Mapping[int, tuple[int, Mapping[str, tuple[int, int]]]],
+    weights: Mapping[str, float],
+    title_boost: float,
+) -> list[tuple[int, float]]:
+    """:func:`bm25` from what was counted of each document: its length in characters, and
+    each token's occurrences in its title and its body (an engine may count where the text
+    is)."""
+    average = max(1.0, sum(length for length, _ in counted.values()) / max(1, len(counted)))
+    scored = []
+    for num, (length, found) in counted.items():
+        norm = K1 * (1 - B + B * length / average)
         score = 0.0
         for token, weight in weights.items():
-            tf = title_boost * title.count(token) + body.count(token)
+            in_title, in_body = found.get(token, (0, 0))
+            tf = title_boost * in_title + in_body
             if tf:
                 score += weight * tf * (K1 + 1) / (tf + norm)
         scored.append((num, score))
