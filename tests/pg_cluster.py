@@ -8,7 +8,7 @@ durability off (``fsync``, ``synchronous_commit``: the data is thrown away). Pos
 to run as root: as root the cluster belongs to the ``postgres`` system user that the package
 creates (or, without it, to a system user ``gazette-pg`` made with ``useradd``), and its
 programs run as that user. :func:`unavailable` says why no server can be had (the tests skip
-with that reason).
+with that reason, or fail with it when ``$GAZETTE_TEST_PG_REQUIRED`` is set, as in CI).
 
 Each test gets its own database: :meth:`Server.create_database` copies ``template1``.
 
@@ -30,6 +30,8 @@ from typing import Any
 
 ENV_SERVER = "GAZETTE_TEST_PG"
 ENV_BIN = "GAZETTE_PG_BIN"
+# Set (as .ci/run does) to make the tests fail rather than skip when no server can be had.
+ENV_REQUIRED = "GAZETTE_TEST_PG_REQUIRED"
 _SUPERUSER = "gazette"
 _FALLBACK_OWNER = "gazette-pg"
 _SETTINGS = {

@@ -372,32 +372,3 @@ def test_optimize_chooses_the_common_tokens_again(
         assert index.problems() == []
     finally:
         index.close()
-
-
-@pytest.mark.parametrize("public_only", [True, False], ids=["public", "internal"])
-def test_bm25_counted_in_the_database_equals_bm25_on_the_texts(
-    pg_dsn: str, public_only: bool
-) -> None:
-    """The tier ranking counts tokens where the text is: the scores are those of the texts."""
-    from tests.test_search_common import _records
-
-    index = open_index(pg_dsn, "postgresql")
-    try:
-        index.apply(_records(120))
-        tokens, literals = ["行政", "机关", "河道"], ["行政机关", "河道"]
-        with index._reading():  # type: ignore[attr-defined]
-            gen = index._current()  # type: ignore[attr-defined]
-            nums = list(range(1, 121))
-            in_place, holders = index._scored_in_place(  # type: ignore[attr-defined]
-                gen, nums, tokens, literals, public_only, {}
-            )
-            memo: dict[int, tuple[str, str]] = {}
-            on_texts = index._scored(gen, nums, tokens, public_only, memo)  # type: ignore[attr-defined]
-        assert [n for n, _ in in_place] == [n for n, _ in on_texts]
-        assert [round(x, 9) for _, x in in_place] == [round(x, 9) for _, x in on_texts]
-        expected = {
-            n for n in nums if all(lit in memo[n][0] or lit in memo[n][1] for lit in literals)
-        }
-        assert holders == expected and holders
-    finally:
-        index.close()

@@ -46,7 +46,6 @@ at once; a generation is never changed once in use (a newer one is built beside 
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -70,7 +69,6 @@ POOL_SIZE = 4
 _BATCH = 256
 # Common tokens whose bitmaps ``verify`` compares with GIN's answer.
 _CHECKED_TOKENS = 8
-_ASCII_ALNUM = re.compile(r"[0-9a-z]")
 
 
 def _config_from(label: str) -> AnalyzerConfig:
@@ -563,10 +561,10 @@ class PgIndex(SearchIndex):
         # that the literal re-ranking of the shared half can put a long document holding a
         # phrase above short ones holding its bigrams apart.
         literals = [fold(spec.text) for group in groups for spec in group if spec.text]
-        recent, holders = self._scored_in_place(
-            gen, window[:RANK_WINDOW], tokens, literals, public_only, memo
-        )
-        written = [(n, 0.0) for n, _ in recent if n in holders]
+        recent = self._scored(gen, window[:RANK_WINDOW], tokens, public_only, memo)
+        written = [
+            (n, 0.0) for n, _ in recent if _literal_count(literals, *memo[n]) == len(literals)
+        ]
         ranked = titled + _missing(written[:depth], titled)
         if len(ranked) >= depth:
             return ranked
@@ -590,58 +588,6 @@ class PgIndex(SearchIndex):
             found = scoring.bm25(list(titles), titles, weights, 1.0)
             gen.cache[key] = found
         return list(found)
-
-    def _scored_in_place(
-        self,
-        gen: Generation,
-        nums: Sequence[int],
-        tokens: Sequence[str],
-        literals: Sequence[str],
-        public_only: bool,
-        memo: dict[int, tuple[str, str]],
-    ) -> tuple[list[tuple[int, float]], set[int]]:
-        """:meth:`_scored`, and which documents hold every literal, counted where the text
-        is (the texts are not sent; letters and digits, which may be written in other cases
-        and widths, are counted here, on the texts)."""
-        if any(_ASCII_ALNUM.search(t) for t in (*tokens, *literals)):
-            scored = self._scored(gen, nums, tokens, public_only, memo)
-            holders = {
-                n for n, _ in scored if _literal_count(list(literals), *memo[n]) == len(literals)
-            }
-            return scored, holders
-        if not nums:
-            return [], set()
-        columns = ["title", "body"] if public_only else ["title", "body", "restricted"]
-        parts = ["char_length(title) + char_length(body)"]
-        if not public_only:
-            parts[0] += " + CASE WHEN restricted = '' THEN 0 ELSE char_length(restricted) + 1 END"
-        params: list[Any] = []
-        for token in tokens:
-            for column in columns:
-                parts.append(f"(char_length({column}) - char_length(replace({column}, %s, '')))")
-                params.append(token)
-        held = ["(" + " OR ".join(f"strpos({c}, %s) > 0" for c in columns) + ")" for _ in literals]
-        params.extend(literal for literal in literals for _ in columns)
-        parts.append(" AND ".join(held) if held else "false")
-        rows = self._conn().execute(
-            f"SELECT num, {', '.join(parts)} FROM {self.schema}.texts WHERE num = ANY(%s)",
-            [*params, list(nums)],
-        )
-        counted: dict[int, tuple[int, dict[str, tuple[int, int]]]] = {}
-        holders = set()
-        width = len(columns)
-        for row in rows.fetchall():
-            num, length, *counts, holds = row
-            found = {}
-            for k, token in enumerate(tokens):
-                chars = counts[k * width : (k + 1) * width]
-                size = len(token)
-                found[token] = (chars[0] // size, sum(chars[1:]) // size)
-            counted[num] = (length, found)
-            if holds:
-                holders.add(num)
-        weights = self._weights(gen, tokens, public_only)
-        return scoring.bm25_counted(counted, weights, TITLE_BOOST), holders
 
     def _counts(self, gen: Generation, tokens: Sequence[str], public_only: bool) -> dict[str, int]:
         """How many live documents hold each token: a common token's bitmap says it, the
