@@ -1,4 +1,5 @@
-"""Gazette issues: pages per second for splitting text-layer issues and for OCR.
+"""Gazette issues: pages per second for splitting text-layer issues (OCR of scanned issues:
+``benchmarks/bench_ocr.py``).
 
 Splitting is timed next to the raw text extraction of the same file (pypdfium2
 ``get_text_range`` on every page), so the ratio shows what reading the layout, finding the
@@ -17,13 +18,9 @@ slow on these files too, which is why the ratios matter more than the absolute f
 LibreOffice is installed, the Word edition of the issue converted by it (embedded fonts, its
 own pagination) is timed as well.
 
-OCR is timed on the scanned fixture (five pages rasterised at 300 dpi): the recognition of
-:func:`ingest.ocr.recognise_pages` (rendering, Tesseract with word boxes, footers, layout)
-next to Tesseract's plain ``image_to_string`` on the same rendered images (the baseline), with
-the character error rate of the body pages against the known text. Run from the project
-root::
+Run from the project root::
 
-    python benchmarks/bench_gazette.py [--runs N] [--no-ocr] [--dpi 300 --dpi 200]
+    python benchmarks/bench_gazette.py [--runs N]
 """
 
 from __future__ import annotations
@@ -43,9 +40,7 @@ sys.path.insert(0, str(ROOT))
 import pypdfium2 as pdfium  # noqa: E402
 
 import gazette  # noqa: E402
-from benchmarks.timing import median_seconds  # noqa: E402
-from ingest import gazette_issue, ingest_paths, ocr  # noqa: E402
-from ingest.gazette_layout import Page, split_furniture  # noqa: E402
+from ingest import gazette_issue, ingest_paths  # noqa: E402
 from ingest.readers import pdf as pdf_reader  # noqa: E402
 from tests import gazette_render as render  # noqa: E402
 from tests.render import soffice_pdf  # noqa: E402
@@ -124,81 +119,9 @@ def bench_split(paths: Sequence[tuple[str, Path]], runs: int) -> None:
     print()
 
 
-def cer(found: str, truth: str) -> float:
-    previous = list(range(len(truth) + 1))
-    for i, a in enumerate(found, 1):
-        current = [i]
-        for j, b in enumerate(truth, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return previous[-1] / max(1, len(truth))
-
-
-def bench_ocr(scan: Path, layout: render.Layout, dpis: Sequence[int], runs: int) -> None:
-    import pytesseract
-
-    reason = ocr.unavailable()
-    if reason is not None:
-        print(f"OCR: skipped ({reason})")
-        return
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    jobs = min(4, os.cpu_count() or 1)
-    pages = list(range(1, page_count(scan) + 1))
-    body = range(layout.body_first_pdf_page, layout.page_count + 1)
-    print(f"OCR of a scanned issue ({len(pages)} pages, {ocr.engine()}, median of {runs} runs)")
-    header = (
-        f"{'dpi':>5}  {'step':<34}{'s':>8}{'pages/s':>10}{'× raw':>8}  {'CER body':>9}  {'conf':>5}"
-    )
-    print(header)
-    print("-" * len(header))
-    for dpi in dpis:
-        document = pdfium.PdfDocument(str(scan))
-        images = [p.render(scale=dpi / 72, grayscale=True).to_pil() for p in document]
-        document.close()
-
-        def plain(images: list[object] = images) -> None:
-            for image in images:
-                pytesseract.image_to_string(image, lang=ocr.LANGUAGE)
-
-        recognised: list[Page] = []
-
-        def full(dpi: int = dpi, recognised: list[Page] = recognised) -> None:
-            recognised[:] = ocr.recognise_pages(scan, pages, dpi=dpi, jobs=1)
-
-        base = median_seconds(plain, runs)
-        seconds = median_seconds(full, runs)
-        found = truth = ""
-        result = recognised
-        for page, (lines, _) in zip(result, split_furniture(result), strict=True):
-            if page.number in body:
-                found += render.normalise("".join(line.text for line in lines))
-                truth += layout.body_texts[page.number]
-        info = ocr.info(result)
-        confidence = f"{info.confidence:>5.1f}" if info else "    -"
-        n = len(pages)
-        print(
-            f"{dpi:>5}  {'tesseract image_to_string (raw)':<34}{base:>8.2f}{n / base:>10.2f}{1:>8.2f}"
-        )
-        print(
-            f"{'':>5}  {'recognise_pages (boxes, footers)':<34}{seconds:>8.2f}{n / seconds:>10.2f}"
-            f"{seconds / base:>8.2f}  {cer(found, truth):>9.2%}  {confidence}"
-        )
-        if jobs > 1:
-            parallel = median_seconds(
-                lambda dpi=dpi: ocr.recognise_pages(scan, pages, dpi=dpi, jobs=jobs), runs
-            )
-            print(
-                f"{'':>5}  {f'recognise_pages, {jobs} pages at once':<34}{parallel:>8.2f}"
-                f"{n / parallel:>10.2f}{parallel / base:>8.2f}"
-            )
-    print()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-ocr", action="store_true")
-    parser.add_argument("--dpi", type=int, action="append", help="OCR resolution (repeatable)")
     args = parser.parse_args()
     if not (CORPUS / "govcn").exists():
         sys.exit(f"the real corpus is needed at {CORPUS}")
@@ -216,10 +139,6 @@ def main() -> None:
         if converted:
             paths.append(("Word edition via LibreOffice", converted[0]))
         bench_split(paths, args.runs)
-        if not args.no_ocr:
-            bench_ocr(
-                fixtures.small_scan, fixtures.small, args.dpi or [300, 200], max(1, args.runs // 3)
-            )
 
 
 if __name__ == "__main__":

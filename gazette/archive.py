@@ -40,9 +40,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog, integrity, references, staging
+from gazette import catalog, integrity, ocr_pages, references, staging
 from gazette.archive_disclosure import DisclosureWrites
 from gazette.archive_index import IndexUpkeep
+from gazette.archive_issues import IssueWrites
 from gazette.archive_lifecycle import ImportReport, LifecycleWrites
 from gazette.disclosure import View
 from gazette.errors import (
@@ -58,7 +59,7 @@ from gazette.model import (
     Document,
     GazetteIssue,
     LifecycleEvent,
-    Publication,
+    OcrPage,
     SourceFile,
     TextVersion,
 )
@@ -104,6 +105,8 @@ class Submission:
         issue: the gazette issue, when the file is one.
         state: ``stored``, or ``needs_ocr`` when pages still need recognising.
         detail: reader warnings and other notes kept with the source.
+        ocr_pages: what OCR read on each recognised page (lines, boxes, confidences), or why
+            it failed on a page.
     """
 
     source: SourceFile
@@ -113,6 +116,7 @@ class Submission:
     issue: GazetteIssue | None = None
     state: str = "stored"
     detail: dict[str, Any] = attrs.field(factory=dict)
+    ocr_pages: tuple[OcrPage, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         if self.issue is not None and len(self.issue.items) != len(self.documents):
@@ -193,7 +197,7 @@ def _default_actor() -> str:
         return "unknown"
 
 
-class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
+class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
     """An open archive. See :func:`open_archive`.
 
     Writes are methods of the archive; reads go through :attr:`public` or :attr:`internal`
@@ -520,14 +524,16 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
         source = submission.source
         if not source_stored:
             catalog.insert_source(conn, source, state=submission.state, detail=submission.detail)
+        if submission.ocr_pages:
+            ocr_pages.insert(conn, source.sha256, submission.ocr_pages)
         ids: list[str] = []
         merged: list[str] = []
         new_ids: list[str] = []
         positions: dict[tuple[int, ...], str] = {}
         for index, doc in enumerate(submission.documents):
             existing = None
-            if submission.issue is not None and doc.doc_number is None:
-                existing = self._match_issue_item(conn, submission.issue, index)
+            if submission.issue is not None:
+                existing = self._match_issue_item(conn, submission.issue, index, doc)
             existing = existing or self._match_work(conn, doc)
             if existing is not None:
                 self._merge(conn, existing, doc, source, positions, (index,), new_ids)
@@ -607,26 +613,6 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             return same[0] if len(same) == 1 else None
         return None
 
-    def _match_issue_item(
-        self, conn: sqlite3.Connection, issue: GazetteIssue, index: int
-    ) -> str | None:
-        """The document of the same item of the same issue already held from another file.
-
-        An item without a number (人事任免) cannot be matched by number, and its title recurs
-        in every issue; within one issue (same gazette and number), the title identifies it.
-        """
-        item = issue.items[index]
-        key = catalog.title_key(item.title)
-        rows = catalog.fetch_all(
-            conn,
-            "SELECT ii.doc_id, ii.title FROM issue_items ii JOIN issues i ON i.id = ii.issue_id"
-            " WHERE i.gazette = ? AND i.year = ? AND i.first = ? AND i.last = ?"
-            " AND ii.doc_id IS NOT NULL",
-            (issue.gazette, issue.number.year, issue.number.first, issue.number.last),
-        )
-        same = {r["doc_id"] for r in rows if key and catalog.title_key(r["title"]) == key}
-        return same.pop() if len(same) == 1 else None
-
     def _insert(
         self,
         conn: sqlite3.Connection,
@@ -687,14 +673,21 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
             "INSERT OR IGNORE INTO document_sources(doc_id, sha256) VALUES (?, ?)",
             (doc_id, source.sha256),
         )
-        # Fill what the archive did not know; never overwrite what it did.
+        # Fill what the archive did not know; never overwrite what it did, unless all it knew
+        # was read by OCR and this rendition was read from text (a born-digital edition of an
+        # issue first ingested as a scan): then the text's title, number and dates win.
         fields: dict[str, Any] = {}
         new_row = catalog.document_row(doc)
         old_row = catalog.document_row(existing)
+        corrects = (
+            bool(existing.texts)
+            and all(t.ocr is not None for t in existing.texts)
+            and any(t.ocr is None for t in doc.texts)
+        )
         for name, value in new_row.items():
             if value in (None, "[]") or name == "title_key":
                 continue
-            if old_row.get(name) in (None, "[]"):
+            if old_row.get(name) in (None, "[]") or (corrects and old_row.get(name) != value):
                 fields[name] = value
         if "title" in fields:
             fields["title_key"] = new_row["title_key"]
@@ -751,26 +744,6 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep):
                     part_index=next_index,
                 )
         catalog.queue_index(conn, doc_id)
-
-    def _add_issue(
-        self, conn: sqlite3.Connection, issue: GazetteIssue, ids: list[str], sha: str
-    ) -> None:
-        issue_id = catalog.insert_issue(conn, attrs.evolve(issue, source_sha256=sha))
-        for item, doc_id in zip(issue.items, ids, strict=True):
-            catalog.insert_issue_item(conn, issue_id, attrs.evolve(item, doc_id=doc_id))
-            catalog.insert_publication(
-                conn,
-                doc_id,
-                Publication(
-                    channel="gazette",
-                    name=issue.gazette,
-                    issue=issue.number,
-                    total=issue.total,
-                    pages=item.pages,
-                    date=issue.date,
-                    issue_id=issue_id,
-                ),
-            )
 
     # --- references ----------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ from gazette.model import (
     Provenance,
     ProvenanceKind,
     TextVersion,
+    best_rendition,
 )
 from gazette.redaction import HIDDEN_REFERENCE
 
@@ -677,8 +678,7 @@ def text_on(document: Document, on: DateLike) -> TextVersion | None:
         return None
     latest = max(version_start(t) or _dt.date.min for t in candidates)
     same = [t for t in candidates if (version_start(t) or _dt.date.min) == latest]
-    standard = [t for t in same if t.standard]
-    return (standard or same)[0]
+    return best_rendition(same)
 
 
 def versions(document: Document) -> list[TextVersion]:
@@ -689,7 +689,7 @@ def versions(document: Document) -> list[TextVersion]:
     out = []
     for start in sorted(by_start, key=lambda d: d or _dt.date.min):
         same = by_start[start]
-        out.append(next((t for t in same if t.standard), same[0]))
+        out.append(best_rendition(same))
     return out
 
 

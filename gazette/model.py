@@ -19,7 +19,7 @@ import datetime as _dt
 import enum
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -122,6 +122,67 @@ class OcrInfo:
     engine: str
     confidence: float
     pages: tuple[tuple[int, float], ...] = attrs.field(default=(), converter=_to_tuple)
+
+
+def _to_box(values: Iterable[float]) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = (float(v) for v in values)
+    return (x0, top, x1, bottom)
+
+
+@attrs.frozen
+class OcrLine:
+    """One line (or, on a vertical page, one column) recognised on a page image.
+
+    Attributes:
+        text: what was read.
+        box: ``(x0, top, x1, bottom)`` in points from the top left of the page, once the page
+            is turned by its :attr:`OcrPage.angle` (the box a viewer draws over the image).
+        confidence: the engine's confidence, 0-100.
+    """
+
+    text: str
+    box: tuple[float, float, float, float] = attrs.field(converter=_to_box)
+    confidence: float = 0.0
+
+
+def _to_lines(values: Iterable[OcrLine]) -> tuple[OcrLine, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class OcrPage:
+    """What OCR read on one page image, kept so the image and its text can be shown side by
+    side, and so a page the engine failed on is known.
+
+    Attributes:
+        page: 1-based page of the original (PDF page index).
+        width, height: the page's size in points.
+        engine: what recognised it (``rapidocr 3.10.0 …``, ``tesseract 5.3.0 chi_sim``).
+        lines: the lines in reading order.
+        confidence: mean confidence weighted by text length (``None``: nothing read).
+        vertical: the page is set in vertical columns (read right to left).
+        angle: the turn (degrees, counter-clockwise) that straightened the page before
+            recognition; boxes refer to the turned page.
+        error: why the page could not be recognised (it then needs OCR again).
+    """
+
+    page: int
+    width: float
+    height: float
+    engine: str
+    lines: tuple[OcrLine, ...] = attrs.field(default=(), converter=_to_lines)
+    confidence: float | None = None
+    vertical: bool = False
+    angle: float = 0.0
+    error: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
 
 
 def canonical_text(blocks: Iterable[Block]) -> str:
@@ -637,8 +698,16 @@ class Document:
         return attrs.evolve(self, id=doc_id)
 
 
+def best_rendition(renditions: Sequence[TextVersion]) -> TextVersion:
+    """Among renditions of one version: the standard one (printed in a gazette), and among
+    those, one read from text (born digital, Word, web) before one recognised by OCR; else
+    the first."""
+    standard = [t for t in renditions if t.standard] or list(renditions)
+    return min(standard, key=lambda t: t.ocr is not None)
+
+
 def current_text(texts: Iterable[TextVersion]) -> TextVersion | None:
-    """Pick the latest version; within a version, the standard rendition, else the first."""
+    """Pick the latest version, and its best rendition (:func:`best_rendition`)."""
     ordered = list(texts)
     if not ordered:
         return None
@@ -646,8 +715,7 @@ def current_text(texts: Iterable[TextVersion]) -> TextVersion | None:
         (t.adopted or _dt.date.min for t in ordered),
     )
     same = [t for t in ordered if (t.adopted or _dt.date.min) == latest]
-    standard = [t for t in same if t.standard]
-    return (standard or same)[0]
+    return best_rendition(same)
 
 
 # --- gazettes ------------------------------------------------------------------------------
@@ -677,6 +745,27 @@ class IssueItem:
 
 
 @attrs.frozen
+class Edition:
+    """One file an issue arrived in: a scan, the born-digital PDF, a Word file, a web edition.
+
+    Attributes:
+        source: the file's SHA-256.
+        kind: ``digital``, ``scanned``, ``word`` or ``web``.
+        issue_id: the archive's record of the issue as read from this file.
+        page_count: pages in the file (``None`` for files without pages).
+        needs_ocr: pages of the file that still need recognising.
+        ocr: OCR details when the file's pages were recognised.
+    """
+
+    source: str | None
+    kind: str
+    issue_id: int | None = None
+    page_count: int | None = None
+    needs_ocr: tuple[int, ...] = attrs.field(default=(), converter=_to_tuple)
+    ocr: OcrInfo | None = None
+
+
+@attrs.frozen
 class GazetteIssue:
     """One issue of a gazette (政府公报).
 
@@ -691,6 +780,8 @@ class GazetteIssue:
         needs_ocr: pages without a usable text layer that could not be recognised.
         ocr: OCR details when pages were recognised.
         id: assigned by the archive.
+        editions: the files the issue arrived in, best first (see
+            :func:`gazette.gazettes.combine`); the fields above describe the best.
     """
 
     gazette: str
@@ -703,6 +794,7 @@ class GazetteIssue:
     needs_ocr: tuple[int, ...] = attrs.field(default=(), converter=_to_tuple)
     ocr: OcrInfo | None = None
     id: int | None = None
+    editions: tuple[Edition, ...] = attrs.field(default=(), converter=_to_tuple)
 
     @property
     def label(self) -> str:

@@ -352,11 +352,31 @@ CREATE INDEX disclosure_history_changed ON disclosure_history(changed_at);
 """
 
 
+# Recognised pages: each OCR'd page of an original with its lines, boxes and confidences (so
+# a viewer can show the image and the text side by side), or why the engine failed on it.
+_V4_OCR_PAGES = """
+CREATE TABLE ocr_pages (
+    sha256      TEXT NOT NULL REFERENCES sources(sha256) ON DELETE CASCADE,
+    page        INTEGER NOT NULL,
+    engine      TEXT NOT NULL,
+    confidence  REAL,
+    error       TEXT,                  -- why the page could not be recognised
+    data        TEXT NOT NULL,         -- JSON: gazette.ocr_pages.encode
+    PRIMARY KEY (sha256, page)
+);
+"""
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
 
 # MIGRATIONS[n] takes a catalog from version n to n + 1: a SQL script, or a function that
 # changes the catalog inside the migration's transaction.
-MIGRATIONS: list[Migration] = [_V1, _v2_withholding_and_checksums, _V3_USERS]
+MIGRATIONS: list[Migration] = [
+    _V1,
+    _v2_withholding_and_checksums,
+    _V3_USERS,
+    _V4_OCR_PAGES,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -96,6 +96,18 @@ def issue_json(issue: GazetteIssue) -> dict[str, Any]:
             "confidence": issue.ocr.confidence,
             "pages": [list(p) for p in issue.ocr.pages],
         },
+        "editions": [
+            {
+                "source": e.source,
+                "kind": e.kind,
+                "page_count": e.page_count,
+                "needs_ocr": list(e.needs_ocr),
+                "ocr": None
+                if e.ocr is None
+                else {"engine": e.ocr.engine, "confidence": e.ocr.confidence},
+            }
+            for e in issue.editions
+        ],
         "items": [item_json(item, ocr_pages) for item in issue.items],
     }
 

@@ -26,7 +26,7 @@ from gazette.disclosure import (
 from gazette.docnumber import DocNumber
 from gazette.errors import AmbiguousReference, DocumentNotFound, InvalidArgument
 from gazette.lifecycle import Status, status_on, text_on
-from gazette.model import DisclosureAttribute, Document, GazetteIssue, IssueItem
+from gazette.model import DisclosureAttribute, Document, GazetteIssue, IssueItem, OcrPage
 from gazette.redaction import Redactor, own_fields, public_identity
 
 if TYPE_CHECKING:
@@ -427,19 +427,33 @@ class ArchiveView:
         return self._summary(row) if row["id"] in self._partial_ids() else _summary(row)
 
     def issues(self, gazette: str | None = None) -> builtins.list[GazetteIssue]:
-        """Gazette issues, oldest first, with the items this view may see."""
+        """Gazette issues, oldest first, each once with the files it arrived in (its
+        editions; see :func:`gazette.gazettes.combine`), with the items this view may see.
+
+        Args:
+            gazette: only this gazette's issues (its name in any usual spelling:
+                ``国务院公报`` finds ``中华人民共和国国务院公报``).
+        """
+        from gazette.gazettes import combine, same_gazette
+
         rows = catalog.fetch_all(
-            self.conn,
-            "SELECT * FROM issues"
-            + (" WHERE gazette = ?" if gazette else "")
-            + " ORDER BY gazette, year, first, id",
-            (gazette,) if gazette else (),
+            self.conn, "SELECT * FROM issues ORDER BY gazette, year, first, id"
         )
+        formats = {
+            r["sha256"]: r["format"]
+            for r in catalog.fetch_all(
+                self.conn,
+                "SELECT sha256, format FROM sources WHERE sha256 IN"
+                " (SELECT source_sha256 FROM issues)",
+            )
+        }
+        records = [catalog.issue_from_row(self.conn, r) for r in rows]
+        if gazette:
+            records = [r for r in records if same_gazette(r.gazette, gazette)]
         out = []
         shown = self.visible_ids()
         partial = self._partial_ids()
-        for r in rows:
-            issue = catalog.issue_from_row(self.conn, r)
+        for issue in combine(records, formats):
             items = tuple(
                 _item_shown(i, partial.get(i.doc_id) if i.doc_id else None)
                 for i in issue.items
@@ -447,6 +461,31 @@ class ArchiveView:
             )
             out.append(attrs.evolve(issue, items=items))
         return out
+
+    def ocr_pages(self, sha256: str) -> builtins.list[OcrPage]:
+        """What OCR read on each page of an original (lines with their boxes and confidences),
+        to show beside the page images. The public view shows them only for an original every
+        document of which the public may see (withheld paragraphs are on the page too)."""
+        from gazette import ocr_pages
+
+        if self.view != View.INTERNAL:
+            held = {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT doc_id FROM document_sources WHERE sha256 = ?", (sha256,)
+                ).fetchall()
+            }
+            if not held or not held <= self.visible_ids():
+                return []
+            marks = ",".join("?" for _ in held)
+            partial = self.conn.execute(
+                f"SELECT 1 FROM disclosure WHERE doc_id IN ({marks}) AND"
+                " (withheld_fingerprints != '[]' OR withheld_blocks != '[]')",
+                tuple(held),
+            ).fetchone()
+            if partial is not None:
+                return []
+        return ocr_pages.load(self.conn, sha256)
 
     # --- search --------------------------------------------------------------------------
 

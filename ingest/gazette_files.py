@@ -24,6 +24,7 @@ The pipeline (:func:`ingest.stages.build_submission`) asks here at three points:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -73,7 +74,9 @@ def _html_head_text(path: Path) -> str:
 def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
     """Recognise the pages the PDF reader could not read (``raw.needs_ocr``) and put their
     paragraphs in page order among the others. Without OCR, ``raw`` comes back unchanged
-    with a warning saying why those pages stay unread."""
+    with a warning saying why those pages stay unread. The recognised pages themselves (lines,
+    boxes, confidences) are in ``extra["ocr_pages"]``; pages the engine failed on stay in
+    ``needs_ocr``, with the reason among the warnings."""
     if not raw.needs_ocr:
         return raw
     reason = ocr.unavailable()
@@ -85,8 +88,7 @@ def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
                 f"{len(raw.needs_ocr)} page(s) need OCR and were not recognised: {reason}",
             ),
         )
-    pages = ocr.recognise_pages(path, raw.needs_ocr)
-    recognised = to_raw(pages, name=raw.name, metadata=raw.metadata, ocr=ocr.info(pages))
+    recognised = _recognise(path, raw.needs_ocr, raw.name, raw.metadata)
     spans = raw.extra.get("page_spans") or [(line.page, line.page) for line in raw.lines]
     merged = sorted(
         zip(
@@ -103,9 +105,35 @@ def complete_ocr(raw: RawDocument, path: Path) -> RawDocument:
             list(raw.furniture) + list(recognised.furniture), key=lambda line: line.page or 0
         ),
         ocr=recognised.ocr,
-        needs_ocr=(),
-        extra={**raw.extra, "page_spans": [span for _, span in merged]},
+        needs_ocr=recognised.needs_ocr,
+        warnings=(*raw.warnings, *recognised.warnings),
+        extra={
+            **raw.extra,
+            "page_spans": [span for _, span in merged],
+            "ocr_pages": recognised.extra["ocr_pages"],
+        },
     )
+
+
+def _recognise(
+    path: Path, pages: Sequence[int], name: str, metadata: dict[str, str]
+) -> RawDocument:
+    """OCR of PDF pages, as paragraphs (``extra["ocr_pages"]``: what was read on each page)."""
+    recognised = ocr.recognise_pages(path, pages, label=name)
+    failed = ocr.failures(recognised)
+    warnings = (
+        [f"{len(failed)} page(s) could not be recognised and need OCR: " + "; ".join(failed)]
+        if failed
+        else []
+    )
+    raw = to_raw(
+        ocr.layout_pages(recognised),
+        name=name,
+        metadata=metadata,
+        ocr=ocr.info(recognised),
+        warnings=warnings,
+    )
+    return attrs.evolve(raw, extra={**raw.extra, "ocr_pages": tuple(recognised)})
 
 
 def from_raw(raw: RawDocument, path: Path, source: SourceFile) -> Submission | None:
@@ -123,8 +151,12 @@ def scanned(path: Path, source: SourceFile) -> Submission:
     page_count, metadata = pdf_info(path)
     if reason is not None:
         return _needs_ocr(path, source, page_count, metadata, reason)
-    pages = ocr.recognise_pages(path, range(1, page_count + 1))
-    raw = to_raw(pages, name=source.path, metadata=metadata, ocr=ocr.info(pages))
+    raw = _recognise(path, range(1, page_count + 1), source.path, metadata)
+    if not any(p.error is None for p in raw.extra["ocr_pages"]):
+        reasons = "; ".join(ocr.failures(raw.extra["ocr_pages"])[:3])
+        return _needs_ocr(
+            path, source, page_count, metadata, f"OCR failed on every page ({reasons})"
+        )
     if gazette_issue.looks_like_issue(raw):
         return _issue_submission(raw, path, source)
     return _scanned_document(raw, path, source)
@@ -147,8 +179,16 @@ def _scanned_document(raw: RawDocument, path: Path, source: SourceFile) -> Submi
     detail: dict[str, Any] = {"ocr": _ocr_detail(raw)}
     if raw.warnings:
         detail["warnings"] = list(raw.warnings)
+    if raw.needs_ocr:
+        detail["needs_ocr"] = list(raw.needs_ocr)
     return Submission(
-        source=source, path=path, documents=(document,), references=references, detail=detail
+        source=source,
+        path=path,
+        documents=(document,),
+        references=references,
+        detail=detail,
+        state="needs_ocr" if raw.needs_ocr else "stored",
+        ocr_pages=raw.extra.get("ocr_pages", ()),
     )
 
 

@@ -231,6 +231,12 @@ class _Body:
         return bool(self.size and line.size and line.size >= 1.2 * self.size)
 
 
+def _title_lines(body: _Body, entry: toc.TocEntry, k: int) -> int:
+    """How many lines from ``k`` an entry's title (or a decree's head) takes."""
+    key = _key(entry.title)
+    return max(1, _exact(body, key, k), _fuzzy(body, key, k)[1] if not _exact(body, key, k) else 0)
+
+
 def _exact(body: _Body, key: str, k: int) -> int:
     """How many lines from ``k`` spell ``key`` exactly (0: none)."""
     joined = ""
@@ -323,6 +329,12 @@ def _head_start(body: _Body, start: int, floor: int) -> int:
 
 
 _PERSONNEL = re.compile(r"任免|任命|免去|人事")
+# A heading inside a document (一、 / （一） / 第一章), never an item's title.
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[章节条])"
+)
+# A 附注 (disclosure or contact note) under an item's date, however OCR read its brackets.
+_NOTE = re.compile(r"^\W?此件|^\W?本件|公开发布\W?$|主动公开\W?$|^\W?联系")
 _DATE_LINE = re.compile(
     r"^[0-9〇○零一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日$"
 )
@@ -339,13 +351,18 @@ def _find_starts(body: _Body) -> list[int]:
 
     def title_line(j: int) -> bool:
         if sized:
-            return body.big(j) and body.titleish(j)
+            return (
+                body.big(j)
+                and body.titleish(j)
+                and not _HEADING.match(toc.squeeze(body.lines[j].text))
+            )
         text = toc.squeeze(body.lines[j].text)
         return (
             0 < len(text) <= 40
             and not re.search(r"[。，；：:]", text)
             and not _numberish(text)
-            and not re.match(r"^[一二三四五六七八九十]+、|^[（(]|^第", text)
+            and not re.match(r"^[一二三四五六七八九十]+、|^[（(〈《]|^第", text)
+            and not _NOTE.search(text)  # the previous item's 附注, never a title
             and not _DATE_LINE.match(text)  # a signature's date: the line above is no title
         )
 
@@ -446,6 +463,8 @@ def split(raw: RawDocument, *, name: str | None = None) -> SplitIssue:
                 len(lines),
             )
         entries = toc.parse_toc(texts[start + 1 : end])
+        if len(entries) > 1 and entries[-1].page is None and all(e.page for e in entries[:-1]):
+            entries = entries[:-1]  # text after the last page marker: not an entry
         body_from = end
         last_toc_page = spans[end - 1][1] if end > start + 1 else None
         if last_toc_page is not None:
@@ -489,10 +508,15 @@ def split(raw: RawDocument, *, name: str | None = None) -> SplitIssue:
                 "(items found from their titles instead): "
                 + "; ".join(e.title[:40] for e in missing)
             )
-        detected = _find_starts(body)
         by_start = dict(located)
+        # A title the 目录 located covers some lines; a start found within them (the title's
+        # second line, set a little smaller) is the same item.
+        covered = {
+            j for k, entry in located for j in range(k + 1, k + _title_lines(body, entry, k))
+        }
+        detected = [k for k in _find_starts(body) if k not in covered]
         starts = sorted(set(detected) | set(by_start))
-        kept = [by_start.get(k) for k in starts]
+        kept = _label_unlocated(starts, [by_start.get(k) for k in starts], entries)
     return assemble(
         raw,
         meta,
@@ -504,6 +528,36 @@ def split(raw: RawDocument, *, name: str | None = None) -> SplitIssue:
         warnings=warnings,
         name=name,
     )
+
+
+def _label_unlocated(
+    starts: Sequence[int],
+    kept: Sequence[toc.TocEntry | None],
+    entries: Sequence[toc.TocEntry],
+) -> list[toc.TocEntry | None]:
+    """Items found from their titles between two items the 目录 located take the 目录
+    entries between those two, in order, when there are as many of each: an entry whose
+    title OCR misread (in the 目录 or on the page) still gives its item a section and a page
+    to check."""
+    order = {id(e): k for k, e in enumerate(entries)}
+    out = list(kept)
+    k = 0
+    while k < len(out):
+        if out[k] is not None:
+            k += 1
+            continue
+        end = k
+        while end < len(out) and out[end] is None:
+            end += 1
+        before = out[k - 1] if k > 0 else None
+        after = out[end] if end < len(out) else None
+        low = order[id(before)] + 1 if before is not None else 0
+        high = order[id(after)] if after is not None else len(entries)
+        between = [e for e in entries[low:high] if not any(e is x for x in out)]
+        if len(between) == end - k:
+            out[k:end] = between
+        k = end
+    return out
 
 
 def assemble(
@@ -730,6 +784,7 @@ def submission(
         issue=split_issue.issue,
         state="needs_ocr" if split_issue.issue.needs_ocr else "stored",
         detail=detail,
+        ocr_pages=raw.extra.get("ocr_pages", ()),
     )
 
 

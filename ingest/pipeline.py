@@ -368,11 +368,15 @@ def ingest_paths(
     The search index catches up every 200 files and at the end of the batch (see
     :meth:`gazette.archive.Archive.deferred_indexing`), not after every file.
     """
+    from ingest.ocr import cache_in
+
     skipped: list[tuple[Path, str]] = []
     files = list(
         expand(paths, recursive=recursive, include=include, exclude=exclude, skipped=skipped)
     )
-    with archive.deferred_indexing():
+    # Pages recognised by OCR are cached in the archive as they are done, so a batch that is
+    # interrupted does not recognise them again.
+    with archive.deferred_indexing(), cache_in(archive.root):
         results = _ingest(archive, files, skipped, jobs, progress, on_total, stage)
     return BatchReport(results, hidden=_hidden(archive, results))
 

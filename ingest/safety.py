@@ -128,12 +128,10 @@ def check_pdf(path: Path) -> None:
     Raises:
         UnsafeFile: a page listed more than once, a loop, or more than :data:`MAX_PAGES` pages.
     """
-    try:
-        from pdfminer.pdfdocument import PDFDocument
-        from pdfminer.pdfparser import PDFParser
-        from pdfminer.pdftypes import PDFObjRef, resolve1
-    except ImportError:  # pragma: no cover - pdfminer comes with pdfplumber
-        return
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
     with open(path, "rb") as handle:
         try:
             document = PDFDocument(PDFParser(handle))

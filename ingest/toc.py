@@ -63,8 +63,8 @@ _LEADER = r"[.…·．⋯_\-—－‥]"
 TOC_MARKER = re.compile(
     rf"""
     (?:
-        # ……（4）
-        (?:{_LEADER}{{2,}}[\s\u3000]*|[\s\u3000]+)?(?P<paren>[（(]\s*[0-9０-９]{{1,4}}\s*[)）])
+        # ……（4）; OCR often reads a dot leader as one ellipsis: …（4）
+        (?:{_LEADER}+[\s\u3000]*|[\s\u3000]+)?(?P<paren>[（(]\s*[0-9０-９]{{1,4}}\s*[)）])
         # …… 4
       | {_LEADER}{{2,}}[\s\u3000]*(?P<bare>[0-9０-９]{{1,4}})(?![0-9０-９])
         # title⇥4 (a Word 目录: a tab to a right tab stop with a dot leader)
@@ -291,7 +291,7 @@ def find_toc(lines: Sequence[str], limit: int = 400) -> int | None:
             return index
     for index, text in enumerate(lines[:limit]):
         flat = squeeze(text)
-        if 2 <= len(flat) <= 5 and (flat.startswith("目") or flat.endswith("录")):
+        if 1 <= len(flat) <= 5 and (flat.startswith("目") or flat.endswith("录")):
             following = lines[index + 1 : index + 4]
             if any(SECTION.match(squeeze(t)) or has_marker(t) for t in following):
                 return index
@@ -308,7 +308,7 @@ def _marker_ok(text: str, match: re.Match[str]) -> bool:
         return True
     # ``（4）`` without a leader counts only at the end of a line or before the next entry.
     if match.group(0).lstrip().startswith(("（", "(")) and match.start() > 0:
-        rest = text[match.end() :]
+        rest = text[match.end("paren") :].lstrip(" \t\u3000")
         return not rest or rest.startswith(("【", "\n")) or bool(SECTION.match(rest))
     return True
 

@@ -343,14 +343,23 @@ def test_an_issue_from_two_files_links_every_item_including_the_unnumbered(
 ) -> None:
     report = ingest_paths(archive, [gazettes.national_pdf, gazettes.national_docx], jobs=1)
     assert report.summary["ingested"] == 2
-    first, second = archive.internal.issues()
-    assert [i.doc_id for i in first.items] == [i.doc_id for i in second.items]
+    [issue] = archive.internal.issues()  # one issue, in two files
+    assert [e.kind for e in issue.editions] == ["digital", "word"]
+    assert [e.page_count for e in issue.editions] == [gazettes.national.page_count, None]
+    first, second = (
+        archive.conn.execute(
+            "SELECT doc_id FROM issue_items WHERE issue_id = ? ORDER BY seq", (e.issue_id,)
+        ).fetchall()
+        for e in issue.editions
+    )
+    assert first == second == [(i.doc_id,) for i in issue.items]
     assert archive.counts()["documents"] == len(gazettes.national.items)
-    assert second.page_count is None and first.page_count == gazettes.national.page_count
     # The gap report sees one issue in two files, not a duplicate.
     [report] = find_gaps(archive.internal.issues())
     assert not report.duplicates and not report.duplicate_totals
-    assert {e.issue_ids for e in report.editions} == {(first.id, second.id)}  # 第5、6期
+    assert [(e.label, e.issues) for e in report.editions] == [
+        ("2019年第5、6期", ("digital", "word"))
+    ]
 
 
 def test_items_are_public_by_being_printed(archive: gazette.Archive) -> None:
@@ -425,3 +434,35 @@ def test_a_portal_page_and_the_gazette_item_are_one_document(
     assert doc.text is not None and doc.text.origin == TextOrigin.GAZETTE and doc.text.standard
     assert sorted(p.channel for p in doc.publications) == ["gazette", "portal"]
     assert len([s for s in archive.internal.list() if s.doc_number == "国发〔2019〕5号"]) == 1
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["（此件公开发布）", "《此件公开发布）", "(此件公开发布)"],
+    ids=["as-printed", "ocr-angle", "half-width"],
+)
+def test_the_previous_items_note_stays_with_it(note: str) -> None:
+    """Without a 目录 (and without type sizes, as a plain reader gives), the 附注 under an
+    item's date, however OCR read its brackets, belongs to that item: the next title does not
+    start with it."""
+    lines = [
+        Line("青川市人民政府公报", page=1),
+        Line("2021年第4期", page=1),
+        Line("青川市人民政府关于加强政务公开工作的意见", page=2),
+        Line("青政发〔2021〕3号", page=2),
+        Line("各县区人民政府，市政府各部门：", page=2),
+        Line("现就加强政务公开工作提出如下意见。", page=2),
+        Line("青川市人民政府", page=2),
+        Line("2021年3月1日", page=2),
+        Line(note, page=2),
+        Line("青川市人民政府办公室关于做好防汛工作的通知", page=3),
+        Line("青政办发〔2021〕9号", page=3),
+        Line("各县区人民政府：", page=3),
+        Line("现就做好今年防汛工作通知如下。", page=3),
+    ]
+    split = gazette_issue.split(_raw(lines))
+    assert [item.title for item in split.issue.items] == [
+        "青川市人民政府关于加强政务公开工作的意见",
+        "青川市人民政府办公室关于做好防汛工作的通知",
+    ]
+    assert split.raws[0].lines[-1].text == note

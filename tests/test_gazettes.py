@@ -91,11 +91,32 @@ def test_duplicates_by_number_and_by_total() -> None:
         ]
     )
     assert report.duplicates == (
-        Duplicate("2021年第4期", (1, 2)),
-        Duplicate("2021年第6期", (3, 4)),
+        Duplicate("2021年第4期", (f"{NAME} 2021年第4期（其1）", f"{NAME} 2021年第4期（其2）")),
+        Duplicate("2021年第6期", (f"{NAME} 2021年第5、6期", f"{NAME} 2021年第6期")),
     )
-    assert report.duplicate_totals == (Duplicate("总第54期", (4, 5)),)
-    assert report.as_json()["duplicates"][0] == {"label": "2021年第4期", "issue_ids": [1, 2]}
+    assert report.duplicate_totals == (
+        Duplicate("总第54期", (f"{NAME} 2021年第6期", f"{NAME} 2021年第7期")),
+    )
+    assert report.as_json()["duplicates"][1] == {
+        "label": "2021年第6期",
+        "issues": [f"{NAME} 2021年第5、6期", f"{NAME} 2021年第6期"],
+    }
+
+
+def test_duplicates_are_told_apart_by_total_date_or_first_item() -> None:
+    a = _printing(issue(1, 2021, 4, total=52), "a")
+    b = _printing(issue(2, 2021, 4, total=60), "b")
+    [report] = find_gaps([a, b])
+    assert report.duplicates[0].issues == (
+        f"{NAME} 2021年第4期（总第52期）",
+        f"{NAME} 2021年第4期（总第60期）",
+    )
+    [report] = find_gaps([_printing(issue(1, 2021, 4), "a"), _printing(issue(2, 2021, 4), "b")])
+    # Nothing tells them apart: numbered in the order held.
+    assert report.duplicates[0].issues == (
+        f"{NAME} 2021年第4期（其1）",
+        f"{NAME} 2021年第4期（其2）",
+    )
 
 
 def _printing(record: GazetteIssue, *doc_ids: str) -> GazetteIssue:
@@ -114,11 +135,32 @@ def test_files_of_one_issue_are_editions_not_duplicates() -> None:
             _printing(issue(4, 2021, 5, total=53), "d"),
         ]
     )
-    assert report.editions == (Duplicate("2021年第4期", (1, 2)),)
-    assert report.duplicates == (Duplicate("2021年第5期", (3, 4)),)
-    assert report.as_json()["editions"] == [{"label": "2021年第4期", "issue_ids": [1, 2]}]
+    assert report.issues == 3
+    assert report.editions == (Duplicate("2021年第4期", ("digital", "digital")),)
+    assert report.duplicates == (
+        Duplicate("2021年第5期", (f"{NAME} 2021年第5期（其1）", f"{NAME} 2021年第5期（其2）")),
+    )
+    assert report.as_json()["editions"] == [
+        {"label": "2021年第4期", "kinds": ["digital", "digital"]}
+    ]
     [alone] = find_gaps([_printing(issue(1, 2021, 1), "a"), _printing(issue(2, 2021, 1), "a")])
-    assert alone.complete and alone.editions == (Duplicate("2021年第1期", (1, 2)),)
+    assert alone.complete and alone.issues == 1
+
+
+def test_gazette_names_are_compared_in_their_normal_form() -> None:
+    from gazette.gazettes import gazette_key, same_gazette
+
+    assert same_gazette("国务院公报", "中华人民共和国国务院公报")
+    assert same_gazette("济南市政府公报", "济南市人民政府公报")
+    assert not same_gazette("济南市人民政府公报", "青岛市人民政府公报")
+    assert gazette_key("中华人民共和国 国务院公报") == "国务院公报"
+    scan = GazetteIssue("国务院公报", IssueNumber(2019, 4, unit="号"), id=1, needs_ocr=(1, 2))
+    digital = _printing(
+        GazetteIssue("中华人民共和国国务院公报", IssueNumber(2019, 4, unit="期"), id=2), "a"
+    )
+    [report] = find_gaps([scan, digital])
+    assert report.gazette == "中华人民共和国国务院公报" and report.issues == 1
+    assert report.duplicates == () and report.editions[0].issues == ("digital", "scanned")
 
 
 def test_one_report_per_gazette() -> None:
@@ -137,12 +179,10 @@ def test_cli_gap_report(run: Cli, gazettes: Any) -> None:
     assert report["missing_years"] == list(range(2007, 2019))
     # The PDF and the Word file of 2019年第5、6期 are one issue in two files.
     assert report["duplicates"] == []
-    assert report["editions"] == [
-        {"label": "2019年第5期", "issue_ids": [1, 2]},
-        {"label": "2019年第6期", "issue_ids": [1, 2]},
-    ]
+    assert report["editions"] == [{"label": "2019年第5、6期", "kinds": ["digital", "word"]}]
     assert run.json("issues", "--gaps") == [report]
     text = run("report", "gaps").stdout
-    assert "editions: 2019年第5期 held by issues [1, 2] (the same documents" in text
+    assert "editions: 2019年第5、6期 in 2 files (digital, word)" in text
+    assert "issues [" not in text  # issues are named, never by internal ids
     assert "missing: 2006年第1期" in text  # the more common unit of the run
     assert run.json("issues", "--year", "2006")[0]["total"] == 738

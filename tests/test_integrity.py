@@ -146,7 +146,7 @@ def _downgrade(catalog: Path) -> None:
         conn.execute("ALTER TABLE disclosure DROP COLUMN withheld_fingerprints")
         conn.execute("ALTER TABLE disclosure_history DROP COLUMN withheld_fingerprints")
         # Later migrations' objects go too, so that the catalog is a version 1 catalog.
-        for table in ("sessions", "api_tokens", "users"):
+        for table in ("ocr_pages", "sessions", "api_tokens", "users"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         for index in (
             "log_action_at",

@@ -346,7 +346,7 @@ def no_ocr(monkeypatch: pytest.MonkeyPatch) -> str:
     from ingest import ocr
 
     reason = "Tesseract is not installed"
-    monkeypatch.setattr(ocr, "unavailable", lambda language=ocr.LANGUAGE: reason)
+    monkeypatch.setattr(ocr, "unavailable", lambda engine=None: reason)
     return reason
 
 

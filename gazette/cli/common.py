@@ -148,6 +148,26 @@ def json_option(func: Any) -> Any:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
+OCR_ENGINES = ("rapidocr", "tesseract")
+
+
+def ocr_engine_option(func: Any) -> Any:
+    return click.option(
+        "--ocr-engine",
+        type=click.Choice(OCR_ENGINES),
+        default=None,
+        help="OCR engine for scanned pages (default: $GAZETTE_OCR_ENGINE, else rapidocr).",
+    )(func)
+
+
+def use_ocr_engine(name: str | None) -> None:
+    """Make ``name`` the OCR engine of this run (worker processes inherit it)."""
+    if name:
+        import os
+
+        os.environ["GAZETTE_OCR_ENGINE"] = name
+
+
 def _archive_after_command(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     if value is not None:
         obj = ctx.find_object(Context)

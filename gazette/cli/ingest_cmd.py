@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gazette.cli.common import Context, emit_json, json_option, stderr_is_terminal
+from gazette.cli.common import (
+    Context,
+    emit_json,
+    json_option,
+    ocr_engine_option,
+    stderr_is_terminal,
+    use_ocr_engine,
+)
 
 if TYPE_CHECKING:
     from ingest.pipeline import BatchReport
@@ -37,6 +44,7 @@ if TYPE_CHECKING:
     metavar="GLOB",
     help="In folders, leave out files matching GLOB (name or relative path; repeatable).",
 )
+@ocr_engine_option
 @json_option
 @click.pass_obj
 def ingest(
@@ -46,6 +54,7 @@ def ingest(
     jobs: int | None,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    ocr_engine: str | None,
     as_json: bool,
 ) -> int:
     """Ingest documents and gazette issues (text, Markdown, HTML, DOCX, PDF).
@@ -56,10 +65,15 @@ def ingest(
     folder that are not documents (images, data, a licence, plain text with no trace of an
     official document) are skipped with the reason; name such a file to ingest it anyway.
     The summary counts the documents the public view hides (disclosure attribute unknown, on
-    request or withheld).
+    request or withheld). Scanned pages are recognised by OCR (RapidOCR unless --ocr-engine
+    or $GAZETTE_OCR_ENGINE says otherwise), with their progress per page; pages recognised
+    before an interruption are not recognised again. Ctrl-C stops at once (exit status 130)
+    and stores nothing partial.
     """
+    from ingest.ocr import progress_to
     from ingest.pipeline import FileResult, ingest_paths
 
+    use_ocr_engine(ocr_engine)
     archive = obj.archive(create=True)
     show_progress = stderr_is_terminal() and not as_json
     progress_bar: Any = None
@@ -87,17 +101,26 @@ def ingest(
             if result.outcome == "failed":
                 progress_bar.console.print(f"[red]failed[/red] {result.error}")
 
+    def on_ocr(label: str, done: int, total: int) -> None:
+        if progress_bar is not None:
+            progress_bar.update(task, description=f"OCR {done}/{total} {label}")
+            if done == total:
+                progress_bar.update(task, description="ingesting")
+        elif not as_json:
+            click.echo(f"OCR {done}/{total} {label}", err=True)
+
     try:
-        report = ingest_paths(
-            archive,
-            paths,
-            recursive=recursive,
-            jobs=jobs,
-            progress=on_result,
-            on_total=on_total,
-            include=include,
-            exclude=exclude,
-        )
+        with progress_to(on_ocr):
+            report = ingest_paths(
+                archive,
+                paths,
+                recursive=recursive,
+                jobs=jobs,
+                progress=on_result,
+                on_total=on_total,
+                include=include,
+                exclude=exclude,
+            )
     finally:
         if progress_bar is not None:
             progress_bar.stop()

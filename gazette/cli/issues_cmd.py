@@ -28,6 +28,10 @@ def _print_issue(issue: GazetteIssue) -> None:
         notes.append(f"待OCR {len(issue.needs_ocr)}页")
     suffix = f"  ({'，'.join(notes)})" if notes else ""
     click.echo(f"{issue.label}  {date}{suffix}")
+    if len(issue.editions) > 1:
+        click.echo(
+            "  editions: " + ", ".join(f"{e.kind} {(e.source or '-')[:12]}" for e in issue.editions)
+        )
     ocr_pages = {page for page, _ in issue.ocr.pages} if issue.ocr else set()
     if not issue.items and issue.needs_ocr:
         click.echo("  （未识别条目：页面需OCR）")
@@ -63,13 +67,12 @@ def _print_gaps(reports: list[GapReport]) -> None:
         if report.missing_totals:
             click.echo("  missing totals: " + ", ".join(map(str, report.missing_totals)))
         for dup in report.duplicates:
-            click.echo(f"  duplicate: {dup.label} held by issues {list(dup.issue_ids)}")
+            click.echo(f"  duplicate: {dup.label} held by {'; '.join(dup.issues)}")
         for dup in report.duplicate_totals:
-            click.echo(f"  duplicate total: {dup.label} claimed by issues {list(dup.issue_ids)}")
+            click.echo(f"  duplicate total: {dup.label} claimed by {'; '.join(dup.issues)}")
         for dup in report.editions:
             click.echo(
-                f"  editions: {dup.label} held by issues {list(dup.issue_ids)}"
-                " (the same documents, in several files)"
+                f"  editions: {dup.label} in {len(dup.issues)} files ({', '.join(dup.issues)})"
             )
         for a, b in report.out_of_order:
             click.echo(f"  totals run backwards: {a} → {b}")
@@ -87,8 +90,10 @@ def issues(
 ) -> None:
     """List gazette issues with their items (printed page numbers), oldest first.
 
-    GAZETTE limits the list to one gazette (its full name). Items from recognised scans are
-    marked [OCR]; issues whose scans could not be recognised show the pages that need OCR.
+    GAZETTE limits the list to one gazette (its name with or without 中华人民共和国). Each
+    issue is listed once, with the files it arrived in (its editions: digital, scanned, word,
+    web). Items from recognised scans are marked [OCR]; issues whose scans could not be
+    recognised show the pages that need OCR.
     """
     found = obj.archive().view(view).issues(gazette)
     if year is not None:

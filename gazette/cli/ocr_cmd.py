@@ -6,25 +6,36 @@ from typing import Any
 
 import click
 
-from gazette.cli.common import Context, emit_json, json_option
+from gazette.cli.common import (
+    Context,
+    emit_json,
+    json_option,
+    ocr_engine_option,
+    stderr_is_terminal,
+    use_ocr_engine,
+)
 from gazette.errors import GazetteError, MissingDependency
 
 
 @click.command("ocr")
 @click.option("--list", "only_list", is_flag=True, help="Only list what waits for OCR.")
+@ocr_engine_option
 @json_option
 @click.pass_obj
-def ocr(obj: Context, only_list: bool, as_json: bool) -> int:
+def ocr(obj: Context, only_list: bool, ocr_engine: str | None, as_json: bool) -> int:
     """Recognise the scans kept as needing OCR.
 
-    A scan ingested where Tesseract was missing is kept with its pages and metadata but no
-    text. Once Tesseract (with chi_sim) and the [ocr] extra are installed, this reads each such
-    original from the archive, recognises it, and stores its documents (and its gazette issue,
-    split into items). The exit status is 1 if any original could not be completed.
+    A scan ingested where no OCR engine could run is kept with its pages and metadata but no
+    text. Once the [ocr] extra is installed (RapidOCR, or Tesseract with chi_sim), this reads
+    each such original from the archive, recognises it (progress per page; pages recognised
+    before an interruption are not recognised again), and stores its documents (and its
+    gazette issue, split into items). The exit status is 1 if any original could not be
+    completed.
     """
     from ingest import gazette_files
     from ingest import ocr as engine
 
+    use_ocr_engine(ocr_engine)
     archive = obj.archive()
     pending = archive.pending_ocr()
     if only_list or not pending:
@@ -38,12 +49,19 @@ def ocr(obj: Context, only_list: bool, as_json: bool) -> int:
     reason = engine.unavailable()
     if reason is not None:
         raise MissingDependency(
-            f"OCR of {len(pending)} waiting original(s) ({reason})", "tesseract", "ocr"
+            f"OCR of {len(pending)} waiting original(s) ({reason})", engine.engine_name(), "ocr"
         )
     results: list[dict[str, Any]] = []
+    tell = stderr_is_terminal() or not as_json
+
+    def on_page(label: str, done: int, total: int) -> None:
+        if tell:
+            click.echo(f"OCR {done}/{total} {label}", err=True)
+
     for source in pending:
         try:
-            submission = gazette_files.scanned(archive.objects.path(source.sha256), source)
+            with engine.cache_in(archive.root), engine.progress_to(on_page):
+                submission = gazette_files.scanned(archive.objects.path(source.sha256), source)
             if submission.state == "needs_ocr" and not submission.documents:
                 raise GazetteError(f"{source.path}: still unreadable")
             added = archive.complete_pending(submission)

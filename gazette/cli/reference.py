@@ -34,7 +34,10 @@ def walk(
 def _options(command: click.Command, ctx: click.Context) -> list[tuple[str, str]]:
     rows = []
     for param in command.get_params(ctx):
-        if param.name == "help" or (param.name == "archive" and len(ctx.command_path.split()) > 1):
+        # Arguments are in the usage line; click 8.5 gives them help records too.
+        if not isinstance(param, click.Option) or "--help" in param.opts:
+            continue
+        if param.name == "archive" and len(ctx.command_path.split()) > 1:
             continue
         record = param.get_help_record(ctx)
         if record is not None:
@@ -50,6 +53,9 @@ def markdown() -> str:
         info_name = " ".join(path)
         ctx = click.Context(command, info_name=info_name, max_content_width=100)
         usage = " ".join(command.collect_usage_pieces(ctx))
+        if isinstance(command, click.Group):  # written the same whichever click is installed
+            sub = "[COMMAND]" if command.invoke_without_command else "COMMAND"
+            usage = f"[OPTIONS] {sub} [ARGS]..."
         parts.append(f"## `{info_name}`\n")
         parts.append(f"```\n{info_name} {usage}\n```\n")
         text = (command.help or "").strip()
