@@ -65,7 +65,14 @@ from gazette.model import (
 )
 from gazette.references import OutgoingRef
 from gazette.schema import migrate
-from gazette.search import SearchIndex, check_engine, default_engine, open_index
+from gazette.search import (
+    DSN_ENGINES,
+    SearchIndex,
+    check_engine,
+    default_engine,
+    open_index,
+    search_dsn,
+)
 from gazette.search.base import Allowed
 from gazette.store import ObjectStore
 
@@ -150,6 +157,7 @@ def open_archive(
     actor: str | None = None,
     lock_timeout: float | None = None,
     search_engine: str | None = None,
+    search_dsn: str | None = None,
 ) -> Archive:
     """Open (or create) the archive in a directory.
 
@@ -162,6 +170,9 @@ def open_archive(
         search_engine: the search engine of a new archive, ``sqlite`` or ``whoosh`` (default
             ``$GAZETTE_SEARCH_ENGINE``, else ``sqlite``). An existing archive keeps the engine it
             records; giving another one is an error (``reindex`` switches engines).
+        search_dsn: the database of a new archive's ``postgresql`` index (default
+            ``$GAZETTE_SEARCH_DSN``); recorded in the catalog, so without a password (keep it
+            in ``~/.pgpass`` or ``$PGPASSWORD``).
 
     Raises:
         ArchiveError: the directory is not an archive and ``create`` is false, or unusable.
@@ -175,6 +186,7 @@ def open_archive(
         if lock_timeout is not None
         else float(os.environ.get("GAZETTE_LOCK_TIMEOUT") or 30.0),
         search_engine=search_engine,
+        search_dsn=search_dsn,
     )
 
 
@@ -200,6 +212,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         actor: str | None,
         lock_timeout: float,
         search_engine: str | None = None,
+        search_dsn: str | None = None,
     ) -> None:
         self.root = root
         self.actor = actor or _default_actor()
@@ -222,7 +235,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
             raise CatalogDamaged(catalog_path, str(exc)) from exc
         self._index: SearchIndex | None = None
         self.index_error: str | None = None
-        self.search_engine = self._engine(search_engine, new=found == 0)
+        self.search_engine = self._engine(search_engine, new=found == 0, dsn=search_dsn)
         self._index_deferred: list[int] | None = None  # [commits since the index caught up, every]
         self._public_revisions: Allowed | None = None
 
@@ -237,8 +250,9 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         conn.execute("PRAGMA busy_timeout = 30000")
         return conn
 
-    def _engine(self, wanted: str | None, *, new: bool) -> str:
-        """The search engine the catalog records (recording the chosen one in a new archive)."""
+    def _engine(self, wanted: str | None, *, new: bool, dsn: str | None = None) -> str:
+        """The search engine the catalog records (recording the chosen one in a new archive,
+        with its database for an engine that keeps its index in one)."""
         if wanted is not None:
             check_engine(wanted)
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'search_engine'").fetchone()
@@ -252,20 +266,31 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
             return recorded
         engine = wanted or default_engine()
         if new:
-            self.conn.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('search_engine', ?)", (engine,)
-            )
+            rows = [("search_engine", engine)]
+            if engine in DSN_ENGINES:
+                rows.append(("search_dsn", search_dsn(engine, dsn)))
+            self.conn.executemany("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", rows)
         return engine
 
     def index_path(self, engine: str | None = None) -> Path:
         """Where an engine's index lives: ``index/<engine>/``."""
         return self.root / "index" / (engine or self.search_engine)
 
+    def index_location(self, engine: str | None = None) -> str | Path:
+        """What :func:`gazette.search.open_index` opens for an engine: its directory, or for
+        ``postgresql`` the DSN the catalog records (``$GAZETTE_SEARCH_DSN`` when it records
+        none)."""
+        engine = engine or self.search_engine
+        if engine not in DSN_ENGINES:
+            return self.index_path(engine)
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'search_dsn'").fetchone()
+        return row[0] if row is not None else search_dsn(engine, None)
+
     @property
     def index(self) -> SearchIndex:
         """The search index (opened on first use)."""
         if self._index is None:
-            self._index = open_index(self.index_path(), self.search_engine)
+            self._index = open_index(self.index_location(), self.search_engine)
         return self._index
 
     def close(self) -> None:

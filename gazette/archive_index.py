@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from gazette import catalog
 from gazette.archive_host import ArchiveHost
-from gazette.errors import IndexDamaged
+from gazette.errors import GazetteError, IndexDamaged
 from gazette.redaction import Redactor, Withholding
-from gazette.search import SearchIndex, check_engine, open_index, record_for
+from gazette.search import (
+    DSN_ENGINES,
+    SearchIndex,
+    check_engine,
+    open_index,
+    pg_schema,
+    record_for,
+    remove_index,
+    search_dsn,
+)
 from gazette.search.base import INDEX_DAMAGE, Allowed
 
 
@@ -94,22 +103,26 @@ class IndexUpkeep(ArchiveHost):
                 self._index.close()
             self._index = None
 
-    def _fresh_index(self, engine: str, *, discard: bool = False) -> SearchIndex:
-        """The index a rebuild writes to: the open one, or the other engine's; a damaged one
-        (or with ``discard``) is deleted and created anew (it is derived data)."""
-        path = self.index_path(engine)
+    def _fresh_index(
+        self, engine: str, *, discard: bool = False, location: str | Path | None = None
+    ) -> SearchIndex:
+        """The index a rebuild writes to: the open one, or another engine's (or database's,
+        at ``location``); a damaged one (or with ``discard``) is deleted and created anew (it
+        is derived data)."""
+        current = engine == self.search_engine and location is None
+        where = location if location is not None else self.index_location(engine)
         if not discard:
             try:
-                if engine == self.search_engine:
+                if current:
                     return self.index
-                return open_index(path, engine)
+                return open_index(where, engine)
             except IndexDamaged:
                 pass
-        if engine == self.search_engine:
+        if current:
             self._drop_index()
-        shutil.rmtree(path, ignore_errors=True)
-        index = open_index(path, engine)
-        if engine == self.search_engine:
+        remove_index(where, engine)
+        index = open_index(where, engine)
+        if current:
             self._index = index
         return index
 
@@ -159,6 +172,7 @@ class IndexUpkeep(ArchiveHost):
         procs: int | None = None,
         engine: str | None = None,
         optimize: bool = False,
+        dsn: str | None = None,
     ) -> int:
         """Rebuild the search index from the catalog. Returns documents indexed.
 
@@ -169,12 +183,21 @@ class IndexUpkeep(ArchiveHost):
             progress: called with 1 per document read.
             procs: processes that analyse text (default: two for large archives when the
                 machine has two cores).
-            engine: switch to this search engine (``sqlite`` or ``whoosh``); the catalog then
-                records it and the other engine's index is removed.
+            engine: switch to this search engine (``sqlite``, ``whoosh`` or ``postgresql``);
+                the catalog then records it and the other engine's index is removed.
             optimize: then run the engine's upkeep (:meth:`SearchIndex.optimize`: for SQLite,
                 merge the segments and choose the common tokens from every document).
+            dsn: the database of a ``postgresql`` index (default: the one the catalog
+                records, else ``$GAZETTE_SEARCH_DSN``); another database than the recorded
+                one is a switch (the old index is removed).
         """
         target = check_engine(engine) if engine else self.search_engine
+        location: str | Path | None = None
+        if target in DSN_ENGINES and (dsn is not None or target != self.search_engine):
+            location = search_dsn(target, dsn)
+            recorded = self.index_location()
+            if target == self.search_engine and pg_schema.same_database(location, str(recorded)):
+                location = None
         with self.writing():
             ids = [
                 row[0]
@@ -185,7 +208,7 @@ class IndexUpkeep(ArchiveHost):
             ]
             if procs is None:
                 procs = min(2, os.cpu_count() or 1) if len(ids) >= 2000 else 1
-            index = self._fresh_index(target)
+            index = self._fresh_index(target, location=location)
 
             def records() -> Iterator[Any]:
                 for doc_id in ids:
@@ -200,7 +223,7 @@ class IndexUpkeep(ArchiveHost):
                     count = index.rebuild(records(), procs=procs)
                 except INDEX_DAMAGE:
                     # Damage the open did not see (a page in the middle): start from nothing.
-                    index = self._fresh_index(target, discard=True)
+                    index = self._fresh_index(target, discard=True, location=location)
                     count = index.rebuild(records(), procs=procs)
                 if optimize:
                     index.optimize()
@@ -209,18 +232,22 @@ class IndexUpkeep(ArchiveHost):
                     index.close()
                 raise
             previous = self.search_engine
+            previous_location = self.index_location()
             with self.transaction() as conn:
                 conn.execute("DELETE FROM index_queue")
-                conn.execute(
-                    "INSERT INTO meta(key, value) VALUES ('search_engine', ?)"
+                conn.executemany(
+                    "INSERT INTO meta(key, value) VALUES (?, ?)"
                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (target,),
+                    [("search_engine", target)]
+                    + ([("search_dsn", str(location))] if location is not None else []),
                 )
                 self.log("reindex", None, "done", documents=count, engine=target)
-            if target != previous:
+            if target != previous or location is not None:
                 if self._index is not None:
                     self._index.close()
                 self._index = index
                 self.search_engine = target
-                shutil.rmtree(self.index_path(previous), ignore_errors=True)
+                with contextlib.suppress(GazetteError):
+                    # Derived data: an old index that cannot be removed is only left over.
+                    remove_index(previous_location, previous)
         return count

@@ -178,3 +178,50 @@ def client(web_archive: Any) -> Iterator[Any]:
     from tests.web_support import client_for
 
     yield from client_for(web_archive.root)
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A PostgreSQL server for the session: ``$GAZETTE_TEST_PG``, else a throwaway cluster
+    (``tests/pg_cluster.py``); the tests that need one skip, saying why, when neither can
+    be had."""
+    from tests import pg_cluster
+
+    # CI installs PostgreSQL and sets this: there a missing server is a failure, not a skip.
+    give_up = pytest.fail if os.environ.get(pg_cluster.ENV_REQUIRED) else pytest.skip
+    reason = pg_cluster.unavailable()
+    if reason is not None:
+        give_up(reason)
+    try:
+        server = pg_cluster.server()
+    except Exception as exc:  # any reason the server cannot start: say it
+        give_up(f"no PostgreSQL server: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_dsn(pg_server: Any) -> Iterator[str]:
+    """A new empty database for one test."""
+    dsn = pg_server.create_database()
+    try:
+        yield dsn
+    finally:
+        pg_server.drop_database(dsn)
+
+
+@pytest.fixture
+def search_location(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Where a test opens an index of its ``engine``: a directory, or for postgresql a new
+    database (``open_index(search_location, engine)``)."""
+    from gazette.search import DSN_ENGINES
+
+    engine = request.getfixturevalue("engine")
+    if engine in DSN_ENGINES:
+        return request.getfixturevalue("pg_dsn")
+    return tmp_path / "ix"

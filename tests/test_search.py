@@ -1,7 +1,8 @@
 """Search: query language, analysis, filters, facets, views, paging, CLI, index upkeep.
 
-Every test that searches runs on both engines (``sqlite`` and ``whoosh``): they must behave
-the same.
+Every test that searches runs on every engine (``sqlite``, ``whoosh`` and ``postgresql``, the
+last on a throwaway PostgreSQL server, skipped when none can be had): they must behave the
+same.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from gazette.model import (
     SourceFile,
     TextVersion,
 )
-from gazette.search import ENGINES, analysis, open_index, parse_query
+from gazette.search import DSN_ENGINES, ENGINES, analysis, open_index, parse_query
 from gazette.search.analysis import AnalyzerConfig, bigrams, grams, phrase_grams, words
 from gazette.search.records import IndexRecord
 from gazette.search.snippets import make_snippet
@@ -95,9 +96,17 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def archive(tmp_path: Path, engine: str) -> Iterator[gazette.Archive]:
+def search_dsn(engine: str, request: pytest.FixtureRequest) -> str | None:
+    """The database of a postgresql index (a new one per test); ``None`` for the others."""
+    return request.getfixturevalue("pg_dsn") if engine in DSN_ENGINES else None
+
+
+@pytest.fixture
+def archive(tmp_path: Path, engine: str, search_dsn: str | None) -> Iterator[gazette.Archive]:
     """A new archive searching with each engine in turn."""
-    arch = gazette.open_archive(tmp_path / "archive", actor="test", search_engine=engine)
+    arch = gazette.open_archive(
+        tmp_path / "archive", actor="test", search_engine=engine, search_dsn=search_dsn
+    )
     try:
         yield arch
     finally:
@@ -490,8 +499,10 @@ def _record(doc_id: str, body: str, rev: int = 1, **fields: object) -> IndexReco
     )
 
 
-def test_replaced_and_deleted_records_leave_nothing_behind(tmp_path: Path, engine: str) -> None:
-    index = open_index(tmp_path / "ix", engine)
+def test_replaced_and_deleted_records_leave_nothing_behind(
+    search_location: Path | str, engine: str
+) -> None:
+    index = open_index(search_location, engine)
     try:
         index.apply([_record("a", "城市供水管网改造"), _record("b", "农村供水工程建设")])
         assert index.search("供水", public_only=True).total == 2
@@ -504,8 +515,8 @@ def test_replaced_and_deleted_records_leave_nothing_behind(tmp_path: Path, engin
         index.close()
 
 
-def test_an_empty_index_has_no_revisions(tmp_path: Path, engine: str) -> None:
-    index = open_index(tmp_path / "ix", engine)
+def test_an_empty_index_has_no_revisions(search_location: Path | str, engine: str) -> None:
+    index = open_index(search_location, engine)
     try:
         assert index.revisions() == {}
         assert index.search("政务", public_only=False).total == 0
@@ -540,7 +551,7 @@ def test_readers_keep_working_while_a_writer_commits(
     errors: list[BaseException] = []
     totals: list[int] = []
     stop = threading.Event()
-    reader_index = open_index(archive.index_path(), archive.search_engine)
+    reader_index = open_index(archive.index_location(), archive.search_engine)
 
     def read() -> None:
         try:
@@ -579,7 +590,7 @@ def test_a_reader_process_survives_commits(
     queue: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()
     proc = multiprocessing.get_context("spawn").Process(
         target=_search_in_process,
-        args=(str(archive.index_path()), archive.search_engine, queue),
+        args=(str(archive.index_location()), archive.search_engine, queue),
     )
     proc.start()
     for n in range(4):
@@ -651,9 +662,11 @@ def test_unknown_engine_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def cli_engine(engine: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def cli_engine(engine: str, search_dsn: str | None, monkeypatch: pytest.MonkeyPatch) -> str:
     """New archives made by the command line use each engine in turn."""
     monkeypatch.setenv("GAZETTE_SEARCH_ENGINE", engine)
+    if search_dsn is not None:
+        monkeypatch.setenv("GAZETTE_SEARCH_DSN", search_dsn)
     return engine
 
 
@@ -680,7 +693,7 @@ def test_cli_reindex_switches_engines(run: Cli, seed_path: Path, cli_engine: str
     assert run.json("reindex", "--engine", other) == {"indexed": 2, "engine": other}
     hit = run.json("search", "济政办发〔2017〕27号", "--view", "internal")["hits"][0]
     assert hit["doc_number"] == "济政办发〔2017〕27号"
-    assert "--engine [sqlite|whoosh]" in run("reindex", "--help").stdout
+    assert "--engine [sqlite|whoosh|postgresql]" in run("reindex", "--help").stdout
 
 
 @pytest.mark.usefixtures("cli_engine")

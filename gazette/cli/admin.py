@@ -14,6 +14,7 @@ import click
 from gazette import wording
 from gazette.cli.common import Context, emit_json, json_option, shadowing_folder
 from gazette.phrases import say
+from gazette.search import ENGINES
 
 if TYPE_CHECKING:
     from gazette.verify import VerifyReport
@@ -22,9 +23,16 @@ if TYPE_CHECKING:
 @click.command("reindex")
 @click.option(
     "--engine",
-    type=click.Choice(["sqlite", "whoosh"]),
+    type=click.Choice(list(ENGINES)),
     default=None,
     help="Switch the archive to this search engine (default: keep the one it uses).",
+)
+@click.option(
+    "--index-dsn",
+    metavar="DSN",
+    default=None,
+    help="The database of a postgresql index (postgresql://USER@HOST/DB; default: the one the"
+    " archive records, else $GAZETTE_SEARCH_DSN). Recorded in the catalog: no password in it.",
 )
 @click.option(
     "--jobs",
@@ -41,11 +49,16 @@ if TYPE_CHECKING:
 @json_option
 @click.pass_obj
 def reindex(
-    obj: Context, engine: str | None, jobs: int | None, optimize: bool, as_json: bool
+    obj: Context,
+    engine: str | None,
+    index_dsn: str | None,
+    jobs: int | None,
+    optimize: bool,
+    as_json: bool,
 ) -> None:
     """Rebuild the search index from the catalog (and optionally change its engine)."""
     archive = obj.archive()
-    count = archive.reindex(procs=jobs, engine=engine, optimize=optimize)
+    count = archive.reindex(procs=jobs, engine=engine, optimize=optimize, dsn=index_dsn)
     if as_json:
         emit_json({"indexed": count, "engine": archive.search_engine})
     else:

@@ -1,4 +1,4 @@
-"""Full-text search over the archive, on SQLite FTS5 (the default) or Whoosh.
+"""Full-text search over the archive, on SQLite FTS5 (the default), PostgreSQL or Whoosh.
 
 The index is derived data: :func:`record_for` turns a catalog document into an
 :class:`IndexRecord`, a :class:`SearchIndex` stores records and answers queries. The archive keeps
@@ -11,6 +11,7 @@ matched and scored.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from gazette.errors import GazetteError, IndexDamaged, InvalidArgument
@@ -21,9 +22,12 @@ from gazette.search.records import IndexRecord, record_for
 from gazette.search.results import Hit, SearchFilters, SearchResults
 from gazette.search.snippets import make_snippet
 
-ENGINES = ("sqlite", "whoosh")
+ENGINES = ("sqlite", "whoosh", "postgresql")
+# Engines whose index is named by a DSN (a database), not a directory.
+DSN_ENGINES = ("postgresql",)
 DEFAULT_ENGINE = "sqlite"
 ENV_ENGINE = "GAZETTE_SEARCH_ENGINE"
+ENV_DSN = "GAZETTE_SEARCH_DSN"
 
 
 def check_engine(name: str) -> str:
@@ -37,6 +41,27 @@ def check_engine(name: str) -> str:
     return name
 
 
+def search_dsn(engine: str, given: str | None) -> str:
+    """The DSN of a ``postgresql`` index: ``given``, else ``$GAZETTE_SEARCH_DSN``.
+
+    Raises:
+        InvalidArgument: neither, or a DSN with a password (the archive records its DSN:
+            keep the password in ``~/.pgpass`` or ``$PGPASSWORD``).
+    """
+    dsn = given or os.environ.get(ENV_DSN)
+    if not dsn:
+        raise InvalidArgument(
+            f"{engine}检索引擎需要数据库：请用 --index-dsn 给出其DSN，或设置 {ENV_DSN}"
+        )
+    from gazette.search import pg_schema
+
+    if pg_schema.has_password(dsn):
+        raise InvalidArgument(
+            "检索数据库的DSN会记入目录：DSN中不要写密码，请把密码放在 ~/.pgpass 或 $PGPASSWORD 中"
+        )
+    return dsn
+
+
 def default_engine() -> str:
     """``$GAZETTE_SEARCH_ENGINE`` when set, else :data:`DEFAULT_ENGINE`."""
     return check_engine(os.environ.get(ENV_ENGINE) or DEFAULT_ENGINE)
@@ -45,18 +70,25 @@ def default_engine() -> str:
 def open_index(
     path: str | os.PathLike[str], engine: str = DEFAULT_ENGINE, config: AnalyzerConfig | None = None
 ) -> SearchIndex:
-    """Open (or create) the index of an engine in a directory.
+    """Open (or create) the index of an engine.
 
     Args:
-        path: the index directory.
-        engine: ``sqlite`` or ``whoosh``.
+        path: the index directory; for ``postgresql``, the DSN of its database
+            (``postgresql://user@host/db``, ``postgresql:///db?host=/socket/dir``).
+        engine: ``sqlite``, ``whoosh`` or ``postgresql``.
         config: the analysis of a new index (an existing one keeps its own).
 
     Raises:
         InvalidArgument: an unknown engine.
         IndexDamaged: the index's files cannot be read (``reindex`` rebuilds them).
+        MissingDependency: ``postgresql`` without psycopg (the ``postgres`` extra).
+        ArchiveError: the PostgreSQL server cannot be reached.
     """
-    if check_engine(engine) == "whoosh":
+    if check_engine(engine) == "postgresql":
+        from gazette.search.pg_engine import PgIndex
+
+        return PgIndex(str(path), config)
+    if engine == "whoosh":
         from gazette.search.whoosh_engine import WhooshIndex as engine_class
     else:
         from gazette.search.sqlite_engine import SqliteIndex as engine_class  # type: ignore[assignment]
@@ -68,8 +100,19 @@ def open_index(
         raise IndexDamaged(Path(path), f"{type(exc).__name__}: {exc}") from exc
 
 
+def remove_index(path: str | os.PathLike[str], engine: str) -> None:
+    """Delete an engine's index: its directory, or for ``postgresql`` its tables."""
+    if check_engine(engine) in DSN_ENGINES:
+        from gazette.search import pg_schema
+
+        pg_schema.drop(str(path))
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 __all__ = [
     "DEFAULT_ENGINE",
+    "DSN_ENGINES",
     "ENGINES",
     "AnalyzerConfig",
     "Clause",
@@ -86,4 +129,6 @@ __all__ = [
     "open_index",
     "parse_query",
     "record_for",
+    "remove_index",
+    "search_dsn",
 ]

@@ -240,3 +240,18 @@ def phrase_grams(text: str) -> list[str]:
 def is_cjk(text: str) -> bool:
     """Whether every character is a CJK ideograph."""
     return bool(text) and _CJK_RUN.fullmatch(text) is not None
+
+
+def query_tokens(text: str, phrase: bool, config: AnalyzerConfig) -> list[str]:
+    """The tokens a query text must match in an index of ``config`` that stores
+    :func:`grams` (or :func:`words` without bigrams): a phrase's in order (see
+    :func:`phrase_grams`), a text's as its bigrams, leaving out a lone ideograph between
+    punctuation (``发“无废城市``) that the rest of the text already pins down."""
+    if not config.bigrams:
+        return words(text)
+    if phrase:
+        return phrase_grams(text)
+    tokens = bigrams(text)
+    if len(tokens) > 1:
+        tokens = [t for t in tokens if len(t) > 1 or not is_cjk(t)] or tokens
+    return tokens

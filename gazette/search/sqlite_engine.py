@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import re
 import sqlite3
@@ -65,14 +64,12 @@ from typing import Any
 import attrs
 
 from gazette.errors import ArchiveError, InvalidArgument
-from gazette.search import common_grams, docsets
+from gazette.search import common_grams, docsets, scoring
 from gazette.search.analysis import (
     AnalyzerConfig,
-    bigrams,
-    fold,
     grams_text,
     is_cjk,
-    phrase_grams,
+    query_tokens,
     words,
 )
 from gazette.search.base import TITLE_BOOST, DocMeta, Generation, SearchIndex, TextSpec
@@ -608,16 +605,7 @@ class SqliteIndex(SearchIndex):
     # --- matching ------------------------------------------------------------------------
 
     def _phrase_tokens(self, spec: TextSpec) -> list[str]:
-        if self.config.bigrams:
-            if spec.phrase:
-                return phrase_grams(spec.text)
-            tokens = bigrams(spec.text)
-            if len(tokens) > 1:
-                # A lone ideograph between punctuation (``发“无废城市``) stands for a
-                # character the rest of the chunk already pins down.
-                tokens = [t for t in tokens if len(t) > 1 or not is_cjk(t)] or tokens
-            return tokens
-        return words(spec.text)
+        return query_tokens(spec.text, spec.phrase, self.config)
 
     def _expr(self, spec: TextSpec) -> str | None:
         """The FTS5 expression of one text (``None`` when it can match nothing)."""
@@ -864,30 +852,11 @@ class SqliteIndex(SearchIndex):
                     "SELECT count(*) FROM fts WHERE fts MATCH ?",
                     (f"{self._columns(public_only)} : {_quote(token)}",),
                 ).fetchone()[0]
-            weights[token] = math.log((total - held + 0.5) / (held + 0.5) + 1.0)
+            weights[token] = scoring.idf(total, held)
         missing = [n for n in nums if n not in memo]
         if missing:
             memo.update(self._texts(gen, missing, public_only))
-        lengths = {n: len(memo[n][0]) + len(memo[n][1]) for n in nums if n in memo}
-        average = max(1.0, sum(lengths.values()) / max(1, len(lengths)))
-        k1, b = 1.2, 0.75
-        folded = any(_ASCII_ALNUM.search(t) for t in tokens)
-        scored = []
-        for num in nums:
-            if num not in memo:
-                continue
-            title, body = memo[num]
-            if folded:
-                title, body = fold(title), fold(body)
-            norm = k1 * (1 - b + b * lengths[num] / average)
-            score = 0.0
-            for token, weight in weights.items():
-                tf = TITLE_BOOST * title.count(token) + body.count(token)
-                if tf:
-                    score += weight * tf * (k1 + 1) / (tf + norm)
-            scored.append((num, score))
-        scored.sort(key=lambda item: (-item[1], -item[0]))
-        return scored
+        return scoring.bm25(nums, memo, weights, TITLE_BOOST)
 
     def _literal_counts(
         self,

@@ -35,7 +35,7 @@ def _check() -> None:
 
     for module, package in _NEEDED:
         if importlib.util.find_spec(module) is None:
-            raise MissingDependency("the web application", package, "web")
+            raise MissingDependency("网页应用", package, "web")
 
 
 def create_app(archive_path: str | os.PathLike[str], **options: Any) -> WebApp:
@@ -84,7 +84,7 @@ def serve(
     try:
         import uvicorn
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingDependency("the web server", "uvicorn", "web") from exc
+        raise MissingDependency("网页服务器", "uvicorn", "web") from exc
     import inspect
     import json
     import socket

@@ -1,0 +1,702 @@
+"""The PostgreSQL engine: the SQLite engine's analysis and answers, in a database that several
+processes on several machines share.
+
+Its tables live in one PostgreSQL schema (see :mod:`gazette.search.pg_schema` for the layout
+and its versions); an index is named by a DSN, not a path. What it stores:
+
+* the same token stream as the SQLite engine (:func:`~gazette.search.analysis.grams`: CJK
+  bigrams, each run's last character, words of letters and digits, NFKC), analysed in Python
+  and written as ``tsvector`` values with their positions (no PostgreSQL parser or dictionary
+  touches the text, so nothing depends on the server's locale or configuration), under GIN
+  indexes: ``pub`` holds the title (weight A) then the body, ``ins`` the same plus the
+  restricted text, ``titles`` the title alone;
+* the per-document columns and the stored text, as the SQLite engine does.
+
+Query clauses become ``tsquery`` values: a text is the AND of its tokens, a phrase (and a
+document number) their sequence with ``<->``, one ideograph a prefix (``'税':*``); filters,
+facets, paging, the public set and snippets are the shared half's (:mod:`gazette.search.base`),
+the same code the SQLite engine runs, so both answer the same.
+
+**Positions.** PostgreSQL keeps positions up to 16,383 and 256 of them per token. A document
+past either limit (a long law) is marked ``long``: it is matched by its tokens, and a phrase is
+then checked in its stored text, so that it is found exactly as by the SQLite engine.
+
+**Ranking** is the SQLite engine's BM25 (title :data:`~gazette.search.base.TITLE_BOOST` times
+the body), counted in the stored text of the candidates (:mod:`gazette.search.scoring`): every
+candidate when there are at most :data:`RANK_WINDOW`; else tiers, as the SQLite engine does for
+queries with common tokens: the newest :data:`TITLE_TIER` documents whose title matches (BM25
+over their titles), then those of the newest :data:`RANK_WINDOW` candidates that hold each
+word as written, then the other newest candidates by BM25. (The SQLite engine looks for the
+words as written among all candidates; here only among the newest, whose text is read anyway:
+checking more would read each one's tsvector.) Where the SQLite
+engine lets FTS5 rank every match of a query of rare tokens (up to 2,000 matches), this engine
+uses the tiers above :data:`RANK_WINDOW`: the same documents are found and counted, the order
+of a long list of weak matches may differ. Token document counts come from PostgreSQL's
+statistics of the ``pub`` column for its most common tokens (estimated from a sample by
+``ANALYZE``), counted exactly for the others.
+
+**Several processes.** Writers take an advisory lock for their transaction, so document
+numbers (from a sequence, never reused) are committed in order; each write bumps a version in
+``meta``. A search runs in one read-only snapshot (``REPEATABLE READ``) on a connection from
+the pool, and follows the writes since its process last looked as the SQLite engine does
+(numbers above the last seen, ``removed`` for the others). Searches from several threads run
+at once; a generation is never changed once in use (a newer one is built beside it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from gazette.search import docsets, pg_common, pg_schema, pg_write, scoring
+from gazette.search.analysis import AnalyzerConfig, fold, is_cjk, query_tokens
+from gazette.search.base import (
+    TITLE_BOOST,
+    DocMeta,
+    Generation,
+    SearchIndex,
+    TextSpec,
+    _literal_count,
+)
+from gazette.search.records import IndexRecord
+from gazette.search.sqlite_engine import analysis_label
+
+RANK_WINDOW = 200
+TITLE_TIER = 1000
+POOL_SIZE = 4
+_BATCH = 256
+# Common tokens whose bitmaps ``verify`` compares with GIN's answer.
+_CHECKED_TOKENS = 8
+
+
+def _config_from(label: str) -> AnalyzerConfig:
+    return AnalyzerConfig(search_mode=False, bigrams=label.split("/", 1)[0] == "grams")
+
+
+def _quote(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _nums(text: str | None) -> list[int]:
+    return [int(n) for n in text.split(",")] if text else []
+
+
+class PgIndex(SearchIndex):
+    """An index in a PostgreSQL database.
+
+    Args:
+        dsn: the database (``postgresql://user@host/db``, ``host=/run/postgresql dbname=x``);
+            a password is better kept in ``~/.pgpass`` or ``$PGPASSWORD`` than in the DSN.
+        config: the analysis of a new index (an existing index keeps its own).
+        schema: the PostgreSQL schema that holds the index's tables.
+
+    Raises:
+        MissingDependency: psycopg is not installed (the ``postgres`` extra).
+        ArchiveError: the server cannot be reached.
+        SchemaTooNew: the tables were made by a newer version of the library.
+    """
+
+    engine = "postgresql"
+
+    def __init__(
+        self,
+        dsn: str,
+        config: AnalyzerConfig | None = None,
+        *,
+        schema: str = pg_schema.DEFAULT_SCHEMA,
+    ) -> None:
+        self.dsn = dsn
+        self.schema = pg_schema.check_schema_name(schema)
+        location = pg_schema.masked(dsn)
+        self._pool = pg_schema.open_pool(dsn, location, POOL_SIZE)
+        new = config or AnalyzerConfig()
+        try:
+            with pg_schema.translated(location), self._pool.connection() as conn:
+                pg_schema.migrate(conn, self.schema, location)
+                conn.execute(
+                    f"INSERT INTO {self.schema}.meta(key, value) VALUES"
+                    " ('analysis', %s), ('epoch', '0'), ('version', '0')"
+                    " ON CONFLICT (key) DO NOTHING",
+                    (analysis_label(new),),
+                )
+                label = conn.execute(
+                    f"SELECT value FROM {self.schema}.meta WHERE key = 'analysis'"
+                ).fetchone()[0]
+        except BaseException:
+            self._pool.close()
+            raise
+        super().__init__(location, _config_from(label))  # type: ignore[arg-type]
+        self._local = threading.local()
+        self._generation: Generation | None = None
+
+    # --- connections ---------------------------------------------------------------------
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        assert conn is not None, "inside _reading() or _writing() only"
+        return conn
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One snapshot for a whole search, on a connection of the pool."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
+            # The planner would read a common token's matches by scanning the table, which
+            # decompresses every tsvector; through GIN the tsvectors are never read.
+            conn.execute(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_seqscan = off"
+            )
+            self._local.conn = conn
+            try:
+                yield
+            finally:
+                self._local.conn = None
+                conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """A write transaction, holding the schema's advisory lock; bumps the version."""
+        with (
+            pg_schema.translated(str(self.path)),
+            self._pool.connection() as conn,
+            conn.transaction(),
+        ):
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (pg_schema.lock_key(self.schema),))
+            self._local.conn = conn
+            try:
+                yield conn
+                conn.execute(
+                    f"UPDATE {self.schema}.meta SET value = (value::bigint + 1)::text"
+                    " WHERE key = 'version'"
+                )
+            finally:
+                self._local.conn = None
+
+    # --- writing -------------------------------------------------------------------------
+
+    def apply(
+        self, records: Iterable[IndexRecord], deleted: Iterable[str] = (), *, procs: int = 1
+    ) -> int:
+        """Add or replace records and delete ids, in one transaction. Returns records written.
+
+        Args:
+            records: the records to write (read in batches; may be a generator).
+            deleted: ids to remove.
+            procs: processes that analyse text (worth it for bulk loads only).
+        """
+        with self._writing() as conn:
+            count = self._write(conn, records, list(deleted), procs)
+        if count >= _BATCH:
+            self._analyze()
+        return count
+
+    def rebuild(self, records: Iterable[IndexRecord], *, procs: int = 1) -> int:
+        """Replace the whole content in one transaction: readers see the old index until the
+        new one commits, and a failure leaves the old one."""
+        with self._writing() as conn:
+            self._drop_all(conn)
+            count = self._write(conn, records, [], procs)
+        self._analyze()
+        return count
+
+    def clear(self, config: AnalyzerConfig | None = None) -> None:
+        with self._writing() as conn:
+            self._drop_all(conn, config)
+
+    def _drop_all(self, conn: Any, config: AnalyzerConfig | None = None) -> None:
+        chosen = config or self.config
+        pg_write.drop_all(conn, self.schema, analysis_label(chosen))
+        self.config = chosen
+
+    def _write(
+        self, conn: Any, records: Iterable[IndexRecord], deleted: list[str], procs: int
+    ) -> int:
+        return pg_write.write(conn, self.schema, self.config, records, deleted, procs)
+
+    def _analyze(self) -> None:
+        """After a bulk write: merge GIN's pending entries, mark the pages all-visible (counts
+        then need not read the rows) and refresh the planner's statistics (ranking reads the
+        token counts from them)."""
+        with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
+            for table in ("docs", "fts", "texts"):
+                conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
+
+    def problems(self) -> list[str]:
+        with self._reading():
+            conn = self._conn()
+            stored = conn.execute(
+                f"SELECT value FROM {self.schema}.meta WHERE key = 'analysis'"
+            ).fetchone()
+            current = analysis_label(self.config)
+            if stored is None or stored[0] != current:
+                return [
+                    f"index analysed as {stored[0] if stored else None}, this installation"
+                    f" analyses as {current} (another Python's Unicode tables)"
+                ]
+            live = self._current().live
+            wrong = pg_common.disagreeing(conn, self.schema, live, sample=_CHECKED_TOKENS)
+        if wrong:
+            shown = "、".join(wrong[:5])
+            return [
+                f"the bitmaps of {len(wrong)} common tokens disagree with the postings: {shown}"
+            ]
+        return []
+
+    def revisions(self) -> dict[str, int]:
+        with self._reading():
+            rows = self._conn().execute(f"SELECT id, rev FROM {self.schema}.docs").fetchall()
+        return dict(rows)
+
+    def size_bytes(self) -> int:
+        with self._reading():
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+                    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = %s AND c.relkind = 'r'",
+                    (self.schema,),
+                )
+                .fetchone()
+            )
+        return int(row[0])
+
+    def optimize(self) -> None:
+        """Choose the common tokens again from every document (slow: it reads every
+        tsvector), then ``VACUUM ANALYZE`` the tables (merges GIN's pending entries, frees
+        the space of removed rows, refreshes the statistics)."""
+        with self._writing() as conn:
+            docs = conn.execute(f"SELECT count(*) FROM {self.schema}.docs").fetchone()[0]
+            pg_common.choose(conn, self.schema, docs)
+        with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
+            for table in ("docs", "texts", "fts", "removed", "common"):
+                conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
+
+    def close(self) -> None:
+        self._generation = None
+        self._pool.close()
+
+    # --- the generation --------------------------------------------------------------------
+
+    def _current(self) -> Generation:
+        conn = self._conn()
+        meta = dict(
+            conn.execute(
+                f"SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
+            ).fetchall()
+        )
+        version = int(meta.get("version", 0))
+        epoch = int(meta.get("epoch", 0))
+        with self._lock:
+            gen = self._generation
+            if gen is not None and (gen.marks["epoch"], gen.token) >= (epoch, version):
+                # Up to date, or newer than this snapshot (another thread moved on).
+                return gen
+            fresh = None
+            if gen is not None and gen.marks["epoch"] == epoch:
+                fresh = self._follow(gen)
+            if fresh is None:
+                fresh = Generation()
+                fresh.marks["max_seq"] = self._max_seq()
+                self._load(fresh)
+            fresh.token = version
+            fresh.marks["epoch"] = epoch
+            self._generation = fresh
+            return fresh
+
+    def _load(self, gen: Generation, after: int | None = None) -> None:
+        sql = f"SELECT {pg_write.COLUMNS} FROM {self.schema}.docs"
+        rows = self._conn().execute(
+            sql + (" WHERE num > %s" if after is not None else ""),
+            (after,) if after is not None else (),
+        )
+        gen.load((r[0], _meta(r)) for r in rows)
+        gen.marks["max_num"] = max(gen.marks.get("max_num", 0), len(gen.docs) - 1)
+
+    def _max_seq(self) -> int:
+        row = self._conn().execute(f"SELECT coalesce(max(seq), 0) FROM {self.schema}.removed")
+        return int(row.fetchone()[0])
+
+    def _follow(self, gen: Generation) -> Generation | None:
+        """A new generation: ``gen`` brought up to date (``None`` when a fresh load is
+        cheaper, or the removals it needs were pruned)."""
+        s = self.schema
+        conn = self._conn()
+        seen = gen.marks.get("max_seq", 0)
+        pruned = conn.execute(f"SELECT value FROM {s}.meta WHERE key = 'pruned'").fetchone()
+        if pruned is not None and int(pruned[0]) > seen:
+            return None
+        gone = [n for (n,) in conn.execute(f"SELECT num FROM {s}.removed WHERE seq > %s", (seen,))]
+        max_num = gen.marks.get("max_num", 0)
+        added = conn.execute(f"SELECT count(*) FROM {s}.docs WHERE num > %s", (max_num,))
+        if len(gone) + added.fetchone()[0] > max(1000, docsets.count(gen.live) // 5):
+            return None
+        fresh = Generation()
+        fresh.docs = list(gen.docs)
+        fresh.nums = dict(gen.nums)
+        fresh.live = gen.live
+        fresh.public = gen.public
+        fresh.marks = dict(gen.marks)
+        fresh.remove(gone)
+        fresh.marks["max_seq"] = self._max_seq()
+        self._load(fresh, max_num)
+        return fresh
+
+    # --- matching ------------------------------------------------------------------------
+
+    def _tokens(self, spec: TextSpec) -> list[str]:
+        return query_tokens(spec.text, spec.phrase, self.config)
+
+    def _expr(self, spec: TextSpec, phrases: bool) -> str | None:
+        """The tsquery of one text (``None`` when it can match nothing); ``phrases=False``
+        asks only for the tokens of a phrase, in any order."""
+        tokens = self._tokens(spec)
+        if not tokens:
+            return None
+        if self.config.bigrams and len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0]):
+            # One ideograph: every token that starts with it (each character of a text is the
+            # first of a bigram or a run's last character).
+            return f"{_quote(tokens[0])}:*"
+        if phrases and spec.phrase and len(tokens) > 1:
+            return "(" + " <-> ".join(_quote(t) for t in tokens) + ")"
+        unique = list(dict.fromkeys(tokens))
+        if len(unique) == 1:
+            return _quote(unique[0])
+        return "(" + " & ".join(_quote(t) for t in unique) + ")"
+
+    def _query(self, groups: Sequence[Sequence[TextSpec]], phrases: bool = True) -> str | None:
+        """The tsquery of groups (AND of ORs)."""
+        parts = []
+        for group in groups:
+            alternatives = [e for spec in group if (e := self._expr(spec, phrases)) is not None]
+            if not alternatives:
+                return None
+            parts.append(
+                alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
+            )
+        return " & ".join(parts) if parts else None
+
+    @staticmethod
+    def _where(columns: str, param: str = "q") -> str:
+        """The condition that ``columns`` (``pub``, ``ins`` or ``both``) match a tsquery."""
+        if columns == "both":
+            return f"(pub @@ %({param})s::tsquery OR ins @@ %({param})s::tsquery)"
+        return f"{columns} @@ %({param})s::tsquery"
+
+    def _match(
+        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
+    ) -> int:
+        query = self._query(groups)
+        if query is None:
+            return docsets.EMPTY
+        key = ("match", public_only, query)
+        bits = gen.cache.get(key)
+        if bits is None:
+            found = self._match_common(gen, groups, public_only)
+            if found is None:
+                loose = self._query(groups, phrases=False)
+                assert loose is not None
+                found = self._gin(gen, groups, query, loose, "pub" if public_only else "both")
+            bits = found & gen.live
+            if len(gen.cache) > 256:
+                gen.cache.clear()
+            gen.cache[key] = bits
+        return int(bits)
+
+    def _gin(
+        self,
+        gen: Generation,
+        groups: Sequence[Sequence[TextSpec]],
+        query: str,
+        loose: str,
+        columns: str,
+        within: str = "",
+    ) -> int:
+        """The documents GIN finds for a tsquery (``loose``: the same without phrases).
+        Phrases: positions decide, except in long documents, checked against ``groups`` in
+        their stored text. ``within``: a further SQL condition."""
+        s = self.schema
+        conn = self._conn()
+        if loose == query:
+            row = conn.execute(
+                f"SELECT string_agg(num::text, ',') FROM {s}.fts"
+                f" WHERE {self._where(columns)}{within}",
+                {"q": query},
+            ).fetchone()
+            found = _nums(row[0])
+        else:
+            exact, unsure = conn.execute(
+                f"SELECT string_agg(num::text, ',') FILTER (WHERE NOT long),"
+                f" string_agg(num::text, ',') FILTER (WHERE long) FROM {s}.fts"
+                f" WHERE {self._where(columns, 'loose')} AND (long OR {self._where(columns)})"
+                f"{within}",
+                {"q": query, "loose": loose},
+            ).fetchone()
+            found = _nums(exact)
+            found += self._verified(gen, _nums(unsure), groups, columns == "pub")
+        return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
+
+    def _common_bits(self, gen: Generation, tokens: Sequence[str]) -> dict[str, int]:
+        """The bitmaps of those of ``tokens`` that are common (read once per generation)."""
+        cache = gen.cache
+        missing = [t for t in tokens if ("common", t) not in cache]
+        if missing:
+            found = pg_common.bits(self._conn(), self.schema, missing)
+            for token in missing:
+                cache[("common", token)] = found.get(token)
+        return {t: bits for t in tokens if (bits := cache[("common", t)]) is not None}
+
+    def _match_common(
+        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
+    ) -> int | None:
+        """The match through the common-token bitmaps, or ``None`` when they do not help:
+        the query's common tokens are ``&``-ed bitmaps, and only its rarer tokens, phrases
+        and alternatives go to GIN (as the SQLite engine does; see :mod:`pg_common`)."""
+        plain: list[str] = []
+        rest: list[Sequence[TextSpec]] = []
+        for group in groups:
+            spec = group[0] if len(group) == 1 else None
+            tokens = self._tokens(spec) if spec is not None else []
+            single_char = len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0])
+            if spec is None or not tokens or single_char or (spec.phrase and len(tokens) > 1):
+                rest.append(group)
+            else:
+                plain.extend(tokens)
+        plain = list(dict.fromkeys(plain))
+        if not plain:
+            return None
+        common = self._common_bits(gen, plain)
+        if not common:
+            return None
+        out = gen.live
+        for token in plain:
+            if token in common:
+                out &= common[token]
+        pieces = [_quote(t) for t in plain if t not in common]
+        loose_pieces = list(pieces)
+        for group in rest:
+            piece, loose = self._query([group]), self._query([group], phrases=False)
+            if piece is None or loose is None:
+                return docsets.EMPTY
+            pieces.append(f"({piece})")
+            loose_pieces.append(f"({loose})")
+        if pieces and out:
+            out &= self._gin(gen, groups, " & ".join(pieces), " & ".join(loose_pieces), "pub")
+        if not public_only:
+            # The bitmaps cover the public text: documents with restricted text (few) are
+            # matched on all their text.
+            query, loose = self._query(groups), self._query(groups, phrases=False)
+            assert query is not None and loose is not None
+            out |= self._gin(gen, groups, query, loose, "ins")
+        return out
+
+    def _verified(
+        self,
+        gen: Generation,
+        nums: list[int],
+        groups: Sequence[Sequence[TextSpec]],
+        public_only: bool,
+    ) -> list[int]:
+        """Those of ``nums`` that match, judged on their stored text's token streams."""
+        if not nums:
+            return []
+        rows = self._conn().execute(
+            f"SELECT num, title, body, restricted FROM {self.schema}.texts WHERE num = ANY(%s)",
+            (nums,),
+        )
+        out = []
+        for num, title, body, restricted in rows:
+            columns = [title, body] if public_only else [title, body, restricted]
+            streams = [pg_write.stream(text, self.config) for text in columns]
+            if all(any(self._holds(spec, streams) for spec in group) for group in groups):
+                out.append(num)
+        return out
+
+    def _holds(self, spec: TextSpec, streams: list[list[str]]) -> bool:
+        tokens = self._tokens(spec)
+        if not tokens:
+            return False
+        if self.config.bigrams and len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0]):
+            return any(t.startswith(tokens[0]) for stream in streams for t in stream)
+        if spec.phrase and len(tokens) > 1:
+            needle = " " + " ".join(tokens) + " "
+            return any(needle in " " + " ".join(stream) + " " for stream in streams)
+        held = {t for stream in streams for t in stream}
+        return all(t in held for t in tokens)
+
+    # --- ranking -------------------------------------------------------------------------
+
+    def _rank(
+        self,
+        gen: Generation,
+        groups: Sequence[Sequence[TextSpec]],
+        candidates: int,
+        depth: int,
+        public_only: bool,
+        memo: dict[int, tuple[str, str]] | None = None,
+    ) -> list[tuple[int, float]]:
+        query = self._query(groups)
+        wanted = docsets.count(candidates)
+        if query is None or not wanted:
+            return []
+        memo = {} if memo is None else memo
+        tokens = list(dict.fromkeys(t for group in groups for s in group for t in self._tokens(s)))
+        if wanted <= RANK_WINDOW:
+            # Every candidate, scored: the shared half's literal re-ranking then sees them all.
+            return self._scored(gen, docsets.members(candidates), tokens, public_only, memo)
+        view = docsets.contains_view(candidates)
+        size = len(view)
+        titled = [
+            item
+            for item in self._title_tier(gen, query, tokens, public_only)
+            if item[0] < size and view[item[0]]
+        ][:depth]
+        seen = {n for n, _ in titled}
+        window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
+        # Of those, the ones holding each word as written compete whatever their score, so
+        # that the literal re-ranking of the shared half can put a long document holding a
+        # phrase above short ones holding its bigrams apart.
+        literals = [fold(spec.text) for group in groups for spec in group if spec.text]
+        recent = self._scored(gen, window[:RANK_WINDOW], tokens, public_only, memo)
+        written = [
+            (n, 0.0) for n, _ in recent if _literal_count(literals, *memo[n]) == len(literals)
+        ]
+        ranked = titled + _missing(written[:depth], titled)
+        if len(ranked) >= depth:
+            return ranked
+        return ranked + _missing(recent, ranked)[: depth - len(ranked)]
+
+    def _title_tier(
+        self, gen: Generation, query: str, tokens: Sequence[str], public_only: bool
+    ) -> list[tuple[int, float]]:
+        """The newest :data:`TITLE_TIER` documents whose title matches, by BM25 over their
+        titles (once per generation and query)."""
+        key = ("titled", query)
+        found = gen.cache.get(key)
+        if found is None:
+            rows = self._conn().execute(
+                f"SELECT f.num, t.title FROM {self.schema}.fts f JOIN {self.schema}.texts t"
+                " ON t.num = f.num WHERE f.titles @@ %s::tsquery ORDER BY f.num DESC LIMIT %s",
+                (query, TITLE_TIER),
+            )
+            titles = {num: (title, "") for num, title in rows.fetchall()}
+            weights = self._weights(gen, tokens, public_only)
+            found = scoring.bm25(list(titles), titles, weights, 1.0)
+            gen.cache[key] = found
+        return list(found)
+
+    def _counts(self, gen: Generation, tokens: Sequence[str], public_only: bool) -> dict[str, int]:
+        """How many live documents hold each token: a common token's bitmap says it, the
+        others are counted through GIN (their posting lists are short)."""
+        cache = gen.cache
+        common = self._common_bits(gen, tokens)
+        out: dict[str, int] = {}
+        for token in tokens:
+            if token in common:
+                out[token] = docsets.count(common[token] & gen.live)
+                continue
+            key = ("count", public_only, token)
+            found = cache.get(key)
+            if found is None:
+                columns = "pub" if public_only else "both"
+                sql = f"SELECT count(*) FROM {self.schema}.fts WHERE {self._where(columns)}"
+                found = self._conn().execute(sql, {"q": _quote(token)}).fetchone()[0]
+                cache[key] = found
+            out[token] = int(found)
+        return out
+
+    def _weights(
+        self, gen: Generation, tokens: Sequence[str], public_only: bool
+    ) -> dict[str, float]:
+        total = max(1, docsets.count(gen.live))
+        return {t: scoring.idf(total, n) for t, n in self._counts(gen, tokens, public_only).items()}
+
+    def _scored(
+        self,
+        gen: Generation,
+        nums: Sequence[int],
+        tokens: Sequence[str],
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> list[tuple[int, float]]:
+        """BM25 of some documents, best first (see :mod:`gazette.search.scoring`)."""
+        if not nums:
+            return []
+        weights = self._weights(gen, tokens, public_only)
+        self._texts_of(gen, nums, public_only, memo)
+        return scoring.bm25(nums, memo, weights, TITLE_BOOST)
+
+    def _literal_counts(
+        self,
+        gen: Generation,
+        nums: list[int],
+        literals: list[str],
+        public_only: bool,
+        memo: dict[int, tuple[str, str]],
+    ) -> dict[int, int]:
+        if all(n in memo for n in nums) or any(
+            any("0" <= c <= "9" or "a" <= c <= "z" for c in literal) for literal in literals
+        ):
+            # Letters and digits may be written in other cases and widths: fold in Python.
+            return super()._literal_counts(gen, nums, literals, public_only, memo)
+        # Counted where the text is, without copying it out.
+        columns = ["title", "body"] if public_only else ["title", "body", "restricted"]
+        terms = " + ".join(
+            "(" + " OR ".join(f"strpos({c}, %s) > 0" for c in columns) + ")::int" for _ in literals
+        )
+        params: list[Any] = [literal for literal in literals for _ in columns]
+        out = dict.fromkeys(nums, 0)
+        out.update(
+            self._conn()
+            .execute(
+                f"SELECT num, {terms} FROM {self.schema}.texts WHERE num = ANY(%s)",
+                [*params, nums],
+            )
+            .fetchall()
+        )
+        return out
+
+    def _texts(
+        self, gen: Generation, nums: Sequence[int], public_only: bool
+    ) -> dict[int, tuple[str, str]]:
+        out: dict[int, tuple[str, str]] = {}
+        rows = self._conn().execute(
+            f"SELECT num, title, body, restricted FROM {self.schema}.texts WHERE num = ANY(%s)",
+            (list(nums),),
+        )
+        for num, title, body, restricted in rows.fetchall():
+            if restricted and not public_only:
+                body = f"{body}\n{restricted}" if body else restricted
+            out[num] = (title, body)
+        return out
+
+
+def _meta(row: Sequence[Any]) -> DocMeta:
+    """The columns of a row of ``docs`` (in :data:`pg_write.COLUMNS` order, after ``num``)."""
+    return DocMeta(
+        id=row[1],
+        rev=row[2],
+        numbers=tuple(row[3]),
+        identifiers=tuple(row[4]),
+        issuers=tuple(row[5]),
+        doc_type=row[6],
+        written=row[7],
+        published=row[8],
+        year=row[9],
+        public=row[10],
+        gazettes=tuple(row[11]),
+        issues=tuple(row[12]),
+        parent_id=row[13],
+    )
+
+
+def _missing(
+    extra: list[tuple[int, float]], ranked: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """The items of ``extra`` not already ranked."""
+    seen = {n for n, _ in ranked}
+    return [item for item in extra if item[0] not in seen]

@@ -1,0 +1,374 @@
+"""The PostgreSQL engine against the SQLite engine on real texts, and what is its own: DSNs,
+errors, its schema's versions, long documents, several processes.
+
+The comparison indexes the same records in both engines (the State Council pages, the laws,
+the seed, the GovDoc text, and a sample of the LawRefBook local regulations; some withheld,
+some with restricted text) and asks both the same queries: known-item queries drawn as
+``benchmarks/eval_search.py`` draws them, and queries of every kind of the query language
+with every filter. Totals, the documents found (in date order, which both engines break the
+same way), facets and snippets must be identical; relevance order must agree on the first hit
+for nearly every known-item query, and recall@10 / MRR must be as good.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from gazette.errors import ArchiveError, InvalidArgument, MissingDependency, SchemaTooNew
+from gazette.search import (
+    IndexRecord,
+    SearchFilters,
+    SearchIndex,
+    common_grams,
+    open_index,
+    pg_common,
+    search_dsn,
+)
+from gazette.search.pg_write import MAX_POSITION, tsvector
+from tests.conftest import corpus_path
+
+pytestmark = pytest.mark.usefixtures("pg_server")
+
+
+def _lawrefbook(every: int = 12) -> list[IndexRecord]:
+    """Every ``every``-th local regulation of the LawRefBook sample."""
+    root = corpus_path("lawrefbook")
+    out = []
+    for n, path in enumerate(sorted(root.rglob("*.md"))):
+        if n % every or path.name == "README.md":
+            continue
+        text = path.read_text(encoding="utf-8")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        title = next((line[2:].strip() for line in lines if line.startswith("# ")), path.stem)
+        found = re.search(r"\((\d{4})-(\d{2})-(\d{2})\)", path.stem)
+        date = dt.date(*map(int, found.groups())) if found else None
+        body = "\n".join(
+            line for line in lines if not line.startswith("#") and not line.startswith("<!--")
+        )
+        out.append(
+            IndexRecord(
+                id=f"lrb-{n}",
+                rev=1,
+                title=title,
+                body=body,
+                issuers=(path.parent.name + "人大常委会",),
+                doc_type="条例" if title.endswith("条例") else None,
+                written=date,
+                disclosure="proactive",
+                public=True,
+            )
+        )
+    return out
+
+
+def _collection() -> list[IndexRecord]:
+    corpus_path("govcn")
+    from benchmarks import eval_search
+
+    records = eval_search.collection(distractors=150) + _lawrefbook()
+    out = []
+    for n, record in enumerate(records):
+        if n % 9 == 4:  # withheld: found and counted internally only
+            record = attrs.evolve(record, public=False, disclosure="withheld")
+        elif n % 11 == 5 and len(record.body) > 400:
+            # A partial disclosure: the end of the body is searchable internally only.
+            cut = len(record.body) * 2 // 3
+            record = attrs.evolve(
+                record, body=record.body[:cut], restricted=record.body[cut:], disclosure="partial"
+            )
+        out.append(record)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pair(pg_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """(records, sqlite index, postgresql index) over the same records, with the common
+    tokens chosen in both (their threshold lowered for a collection of a few hundred)."""
+    records = _collection()
+    with pg_server.database() as dsn, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(common_grams, "MIN_DOCS", 100)
+        patch.setattr(common_grams, "SHARE", 0.2)
+        sqlite = open_index(tmp_path_factory.mktemp("cmp") / "ix", "sqlite")
+        pg = open_index(dsn, "postgresql")
+        try:
+            for index in (sqlite, pg):
+                index.apply(records)
+            yield records, sqlite, pg
+        finally:
+            sqlite.close()
+            pg.close()
+
+
+def _statuses(records: list[IndexRecord]) -> Any:
+    """A status source: a fixed status per document (some in force, some repealed)."""
+    fixed = {
+        r.id: ("in_force", "repealed", "unknown", "expired")[n % 4] for n, r in enumerate(records)
+    }
+    return lambda on: fixed
+
+
+QUERIES = [
+    "国务院",
+    "政务公开",
+    "人民政府 工作",
+    "管理 OR 监督",
+    "城市 -农村",
+    '"社会保障"',
+    '"依法行政"',
+    "税",
+    "公司 股东 -董事会",
+    "国办发〔2021〕5号",
+    "国发（2020）10号",
+    "GB/T 9704",
+    "２０２１年",
+    "条例 第一条",
+    '"自公布之日起施行"',
+    "不存在的词语组合",
+    "物业 OR 业主 OR 住宅",
+    "公司法",
+]
+FILTERS = [
+    SearchFilters(),
+    SearchFilters(year=2021),
+    SearchFilters(doc_type="通知"),
+    SearchFilters(date_from=dt.date(2019, 1, 1), date_to=dt.date(2022, 12, 31)),
+    SearchFilters(date_from=dt.date(2015, 1, 1), date_field="published"),
+    SearchFilters(status=("in_force",)),
+    SearchFilters(valid_on=dt.date(2024, 1, 1)),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("public_only", [True, False], ids=["public", "internal"])
+def test_same_documents_totals_facets_and_snippets(pair: Any, public_only: bool) -> None:
+    records, sqlite, pg = pair
+    source = _statuses(records)
+    issuers = sorted({i for r in records for i in r.issuers})[:3]
+    filters = [*FILTERS, *(SearchFilters(issuer=i) for i in issuers)]
+    compared = 0
+    for query in QUERIES:
+        for chosen in filters:
+            asked: dict[str, Any] = {
+                "public_only": public_only,
+                "filters": chosen,
+                "limit": 500,
+                "sort": "date",
+                "status_source": source,
+                "today": dt.date(2025, 4, 19),
+            }
+            mine, theirs = (index.search(query, **asked) for index in (sqlite, pg))
+            where = (query, chosen)
+            assert theirs.total == mine.total, where
+            assert [h.id for h in theirs.hits] == [h.id for h in mine.hits], where
+            assert theirs.facets == mine.facets, where
+            assert [h.snippet for h in theirs.hits] == [h.snippet for h in mine.hits], where
+            compared += mine.total
+    assert compared > 1000  # the queries find plenty
+
+
+@pytest.mark.slow
+def test_relevance_agrees_on_known_items(pair: Any) -> None:
+    from benchmarks import eval_search
+
+    records, sqlite, pg = pair
+    items = eval_search.queries(records)
+    assert len(items) >= 60
+    same_first = 0
+    for item in items:
+        asked: dict[str, Any] = {"public_only": False, "limit": 10, "facets": False}
+        mine, theirs = (index.search(item.text, **asked) for index in (sqlite, pg))
+        assert theirs.total == mine.total, item
+        same_first += bool(mine.hits and theirs.hits and mine.hits[0].id == theirs.hits[0].id)
+    assert same_first >= 0.9 * len(items)
+    measured = {
+        name: eval_search.evaluate(index, records, items)["all"]
+        for name, index in (("sqlite", sqlite), ("postgresql", pg))
+    }
+    for metric in ("recall@10", "mrr"):
+        assert measured["postgresql"][metric] >= measured["sqlite"][metric] - 0.02, measured
+
+
+# --- long documents ----------------------------------------------------------------------
+
+
+def test_positions_past_postgresqls_limits_mark_a_document_long() -> None:
+    short, long_short = tsvector(["政务", "务公", "公开", "开"])
+    assert not long_short and short == "'政务':1A '务公':2A '公开':3A '开':4A"
+    many, long_many = tsvector([], [["规定"] * 300])
+    assert long_many and many.count(",") == 255
+    far, long_far = tsvector([], [[f"t{n}" for n in range(MAX_POSITION + 5)]])
+    assert long_far and far.endswith(f"'t{MAX_POSITION + 4}':{MAX_POSITION}")
+
+
+@pytest.mark.parametrize("where", ["start", "end"])
+def test_a_phrase_is_found_anywhere_in_a_long_document(
+    pg_dsn: str, tmp_path: Path, where: str
+) -> None:
+    """Past position 16,383 PostgreSQL keeps no positions: the phrase is checked in the text."""
+    filler = "本条例所称物业服务是指业主选聘物业服务人进行维修养护管理的活动。" * 800
+    phrase = "城市供水管网改造"
+    body = phrase + filler if where == "start" else filler + phrase
+    records = [
+        IndexRecord(id="long", rev=1, title="关于长文的通知", body=body, public=True),
+        IndexRecord(
+            id="apart",
+            rev=1,
+            title="关于分开的通知",
+            body=filler + "城市供水。管网改造",
+            public=True,
+        ),
+    ]
+    for engine, location in (("sqlite", tmp_path / "ix"), ("postgresql", pg_dsn)):
+        index = open_index(location, engine)
+        try:
+            index.apply(records)
+            found = index.search(f'"{phrase}"', public_only=True)
+            assert [h.id for h in found.hits] == ["long"], engine
+            assert index.search("服务 -物业", public_only=True).total == 0, engine
+        finally:
+            index.close()
+
+
+# --- DSNs, errors, schema --------------------------------------------------------------
+
+
+def test_a_bad_dsn_is_refused_with_a_reason() -> None:
+    with pytest.raises(InvalidArgument, match="不是PostgreSQL的DSN"):
+        open_index("/not/a/dsn", "postgresql")
+
+
+def test_an_unreachable_server_is_named_without_its_password(tmp_path: Path) -> None:
+    dsn = f"host={tmp_path} port=1 dbname=x user=u password=secret connect_timeout=2"
+    with pytest.raises(ArchiveError, match="无法使用检索数据库") as caught:
+        open_index(dsn, "postgresql")
+    assert "secret" not in str(caught.value)
+
+
+def test_a_dsn_with_a_password_is_not_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(InvalidArgument, match="pgpass"):
+        search_dsn("postgresql", "postgresql://u:secret@localhost/db")
+    monkeypatch.delenv("GAZETTE_SEARCH_DSN", raising=False)
+    with pytest.raises(InvalidArgument, match="GAZETTE_SEARCH_DSN"):
+        search_dsn("postgresql", None)
+
+
+def test_without_psycopg_the_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(MissingDependency) as caught:
+        open_index("dbname=x", "postgresql")
+    assert "gazette[postgres]" in (caught.value.hint or "")
+
+
+def test_the_schema_is_versioned_and_a_newer_one_refused(pg_dsn: str) -> None:
+    import psycopg
+
+    from gazette.search.pg_schema import MIGRATIONS
+
+    open_index(pg_dsn, "postgresql").close()
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        versions = [v for (v,) in conn.execute("SELECT version FROM gazette_search.versions")]
+        assert versions == list(range(1, len(MIGRATIONS) + 1))
+        conn.execute("INSERT INTO gazette_search.versions(version) VALUES (%s)", (99,))
+    with pytest.raises(SchemaTooNew):
+        open_index(pg_dsn, "postgresql")
+
+
+def test_two_processes_share_one_index(pg_dsn: str) -> None:
+    """A writer and a reader of their own (as two machines would be): the reader follows
+    additions, replacements and deletions."""
+    writer: SearchIndex = open_index(pg_dsn, "postgresql")
+    reader: SearchIndex = open_index(pg_dsn, "postgresql")
+    try:
+        writer.apply([_record("a", "城市供水管网改造"), _record("b", "农村供水工程建设")])
+        assert reader.search("供水", public_only=True).total == 2
+        writer.apply([_record("a", "河道治理工程", rev=2)], deleted=["b"])
+        assert reader.search("供水", public_only=True).total == 0
+        assert [h.id for h in reader.search("河道", public_only=True).hits] == ["a"]
+        writer.rebuild([_record("c", "供水")])
+        assert reader.revisions() == {"c": 1}
+        assert [h.id for h in reader.search("供水", public_only=True).hits] == ["c"]
+    finally:
+        writer.close()
+        reader.close()
+
+
+def _record(doc_id: str, body: str, rev: int = 1) -> IndexRecord:
+    return IndexRecord(id=doc_id, rev=rev, title=f"关于{doc_id}的通知", body=body, public=True)
+
+
+# --- common tokens -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_common_token_bitmaps_answer_as_gin_and_as_sqlite(
+    pg_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, procs: int
+) -> None:
+    """Bitmaps chosen during a load (documents analysed before and after the choice), then
+    kept whole through replacements and deletions; the answers are the SQLite engine's."""
+    from tests.test_search_common import _records
+
+    monkeypatch.setattr(common_grams, "MIN_DOCS", 50)
+    monkeypatch.setattr(common_grams, "SHARE", 0.2)
+    records = _records(300)
+    pg = open_index(pg_dsn, "postgresql")
+    sqlite = open_index(tmp_path / "ix", "sqlite")
+    try:
+        for index in (pg, sqlite):
+            index.apply(records[:40])
+            index.apply(records[40:], procs=procs)
+            index.apply(
+                [attrs.evolve(r, body=r.body + "河道治理", rev=2) for r in records[::5]],
+                deleted=[r.id for r in records[1::7]],
+            )
+        with pg._reading():  # type: ignore[attr-defined]
+            chosen = pg_common.listed(pg._conn(), pg.schema)  # type: ignore[attr-defined]
+        assert len(chosen) > 10
+        assert pg.problems() == []
+        for query in [
+            "行政 机关",
+            "政府 信息 公开",
+            "河道治理",
+            "依法 -供水",
+            '"行政处罚"',
+            "管理 OR 审计",
+        ]:
+            for public_only in (True, False):
+                mine = sqlite.search(query, public_only=public_only, limit=400, sort="date")
+                theirs = pg.search(query, public_only=public_only, limit=400, sort="date")
+                assert theirs.total == mine.total, (query, public_only)
+                assert [h.id for h in theirs.hits] == [h.id for h in mine.hits], query
+                assert theirs.facets == mine.facets, query
+    finally:
+        pg.close()
+        sqlite.close()
+
+
+def test_optimize_chooses_the_common_tokens_again(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_search_common import _records
+
+    monkeypatch.setattr(common_grams, "MIN_DOCS", 10**9)
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply(_records(120))
+        before = index.search("行政 机关", public_only=False)
+        monkeypatch.setattr(common_grams, "MIN_DOCS", 50)
+        monkeypatch.setattr(common_grams, "SHARE", 0.2)
+        index.optimize()
+        with index._reading():  # type: ignore[attr-defined]
+            assert pg_common.chosen(index._conn(), index.schema)  # type: ignore[attr-defined]
+        after = index.search("行政 机关", public_only=False)
+        assert after.total == before.total and after.facets == before.facets
+        assert index.problems() == []
+    finally:
+        index.close()
