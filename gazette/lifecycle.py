@@ -42,7 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from gazette import wording
-from gazette.dates import DateLike, format_cn, to_date
+from gazette.dates import DateLike, period_end, to_date
 from gazette.model import (
     CleanupOutcome,
     Document,
@@ -222,13 +222,13 @@ class Status:
         basis = self.basis
         parts: list[str] = []
         if basis.event == EventKind.VALID_UNTIL and basis.date is not None:
-            parts.append(f"有效期至{format_cn(basis.date)}")
+            parts.append(f"有效期至{wording.date(basis.date)}")
         elif basis.by_title or basis.by_number:
             parts.append(f"依据：{cite(basis.by_title, basis.by_number)}")
         elif basis.note and not self.since:
             parts.append(say(basis.note) or "")
         if self.since:
-            parts.append(f"自{format_cn(self.since)}起")
+            parts.append(f"自{wording.date(self.since)}起")
         if basis.inferred and basis.note:
             parts.append(say(basis.note) or "")
         text = "，".join(parts)
@@ -788,34 +788,6 @@ def timeline(document: Document) -> list[TimelineEntry]:
 # --- configured defaults --------------------------------------------------------------------
 
 PROVISIONAL = re.compile(r"暂行|试行")
-
-
-def add_years(day: _dt.date, years: int) -> _dt.date:
-    """``day`` moved by whole years (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: _dt.date, months: int) -> _dt.date:
-    """``day`` moved by whole months (clamped to the month's last day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return _dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - 28 always exists
-
-
-def period_end(start: _dt.date, years: int = 0, months: int = 0) -> _dt.date:
-    """The last day of a period of ``years``/``months`` starting on ``start``.
-
-    ``有效期5年`` from 2021-04-01 ends on 2026-03-31.
-    """
-    return add_months(add_years(start, years), months) - _dt.timedelta(days=1)
 
 
 def policy_events(document: Document, settings: Mapping[str, object]) -> tuple[LifecycleEvent, ...]:
