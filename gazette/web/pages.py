@@ -26,8 +26,6 @@ from gazette.version_compare import compare_versions
 from gazette.web import params
 from gazette.web.app import Ctx, HttpError, not_found
 
-STATUS_LABELS = dict(wording.STATUS)
-FACET_NAMES = dict(wording.FACET)
 FACET_PARAMS = {"issuer": "issuer", "year": "year", "doc_type": "type", "status": "status"}
 
 
@@ -64,9 +62,9 @@ def search(ctx: Ctx) -> Response:
         sort=sort,
         values=values,
         statuses=shown["status"],
-        status_labels=STATUS_LABELS,
+        status_labels=wording.STATUS,
         status_values=STATUS_VALUES,
-        facet_names=FACET_NAMES,
+        facet_names=wording.FACET,
         facet_link=_FacetLinks(ctx),
         page_link=lambda n: _page_link(ctx, n),
     )
