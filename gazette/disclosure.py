@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from gazette import wording
+from gazette import titles, wording
 from gazette.errors import InvalidArgument
 from gazette.model import (
     Disclosure,
@@ -392,7 +392,12 @@ def forwarded_refs(title: str | None) -> tuple[DocRef, ...]:
     return tuple(refs)
 
 
-_FORWARDED_KINDS = ("实施意见", "指导意见", "意见", "通知", "办法", "规定", "方案", "报告", "决定")
+# The types a 印发/转发 notice names, as their titles end: ``X实施意见`` is also ``X的实施意见``.
+_FORWARDED_KINDS = (
+    "实施意见",
+    "指导意见",
+    *titles.types("意见", "通知", "办法", "规定", "方案", "报告", "决定"),
+)
 
 
 # --- the record of changes ------------------------------------------------------------------

@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -55,6 +53,7 @@ from gazette.model import (
 )
 from gazette.phrases import provenance, say
 from gazette.redaction import HIDDEN_REFERENCE
+from gazette.titles import PROVISIONAL, normalised_title
 
 
 class StatusValue(enum.StrEnum):
@@ -556,19 +555,15 @@ def _amended_by_own_history(document: Document, event: LifecycleEvent) -> bool:
     acting = event.acting
     if acting is None or acting.resolved_id is None or not acting.title:
         return False
-    wanted = _title_key(acting.title)
+    wanted = normalised_title(acting.title)
     return any(
         e is not event
         and e.kind == EventKind.AMENDED
         and e.acting is not None
         and e.acting.resolved_id is None
-        and _title_key(e.acting.title or "") == wanted
+        and normalised_title(e.acting.title or "") == wanted
         for e in document.events
     )
-
-
-def _title_key(title: str) -> str:
-    return re.sub(r"[\s《》〈〉<>“”\"'「」『』]", "", unicodedata.normalize("NFKC", title))
 
 
 def version_label(version: TextVersion) -> str:
@@ -786,8 +781,6 @@ def timeline(document: Document) -> list[TimelineEntry]:
 
 
 # --- configured defaults --------------------------------------------------------------------
-
-PROVISIONAL = re.compile(r"暂行|试行")
 
 
 def policy_events(document: Document, settings: Mapping[str, object]) -> tuple[LifecycleEvent, ...]:
