@@ -50,6 +50,8 @@ from gazette.model import (
     ProvenanceKind,
     TextVersion,
     best_rendition,
+    current_text,
+    version_start,
 )
 from gazette.phrases import provenance, say
 from gazette.redaction import HIDDEN_REFERENCE
@@ -333,11 +335,6 @@ def _transitions(events: Iterable[LifecycleEvent]) -> list[_Transition]:
         out.append(_Transition(date, _DAY_ORDER[kind], kind, event))
     out.sort(key=lambda t: (t.date, t.order))
     return out
-
-
-def version_start(version: TextVersion) -> _dt.date | None:
-    """The day a text version took effect (its effective date, else its adoption date)."""
-    return version.effective or version.adopted
 
 
 def _held_from(versions: Sequence[TextVersion], date: _dt.date) -> bool:
@@ -691,12 +688,22 @@ def text_on(document: Document, on: DateLike) -> TextVersion | None:
         InvalidDate: ``on`` is not a date.
     """
     on = to_date(on)
-    candidates = [t for t in document.texts if (start := version_start(t)) is None or start <= on]
-    if not candidates:
-        return None
-    latest = max(version_start(t) or _dt.date.min for t in candidates)
-    same = [t for t in candidates if (version_start(t) or _dt.date.min) == latest]
-    return best_rendition(same)
+    return current_text(
+        t for t in document.texts if (start := version_start(t)) is None or start <= on
+    )
+
+
+def shown_text(document: Document, on: DateLike | None = None) -> TextVersion | None:
+    """The text a reader is shown: as of a date asked about, the text in force then (``None``
+    when it is not held); without a date, the text in force today, else the latest held (a
+    document whose every text is still to take effect shows the coming one).
+
+    Raises:
+        InvalidDate: ``on`` is not a date.
+    """
+    if on is not None:
+        return text_on(document, on)
+    return text_on(document, _dt.date.today()) or document.text
 
 
 def versions(document: Document) -> list[TextVersion]:
