@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gazette import catalog, wording
-from gazette.dates import format_cn
 from gazette.disclosure import View
 from gazette.errors import DocumentNotFound, InvalidArgument
 from gazette.lifecycle import cite
@@ -121,7 +120,7 @@ class Change:
             parts.append(
                 f"依据{cite(acting.title, number) if acting.title or number else acting.text}"
             )
-        parts.append(f"自{format_cn(event.date)}起" if event.date else "日期不详")
+        parts.append(f"自{wording.date(event.date)}起" if event.date else "日期不详")
         return "，".join(parts)
 
 

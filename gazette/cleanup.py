@@ -36,7 +36,6 @@ from pathlib import Path
 
 import attrs
 
-from gazette import wording
 from gazette.dates import try_parse_date
 from gazette.docnumber import DocNumber
 from gazette.errors import InvalidCleanupList
@@ -91,10 +90,6 @@ def outcome_of(text: str) -> CleanupOutcome | None:
 def outcome_words(text: str) -> list[tuple[CleanupOutcome, int, int]]:
     """Every outcome word in ``text`` with its span, in order (longest match at each place)."""
     return [(_BY_WORD[m[0]], m.start(), m.end()) for m in _OUTCOME_RE.finditer(text)]
-
-
-#: The Chinese name of each outcome (from the glossary, :data:`gazette.wording.CLEANUP_OUTCOME`).
-OUTCOME_LABELS = {outcome: wording.CLEANUP_OUTCOME[outcome] for outcome in CleanupOutcome}
 
 
 # --- CSV lists ----------------------------------------------------------------------------------

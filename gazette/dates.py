@@ -181,6 +181,32 @@ def try_parse_date(text: str | None) -> _dt.date | None:
         return None
 
 
-def format_cn(value: _dt.date) -> str:
-    """The standard written form: ``2017年6月28日``."""
-    return f"{value.year}年{value.month}月{value.day}日"
+# --- arithmetic -------------------------------------------------------------------------------
+
+
+def add_years(day: _dt.date, years: int) -> _dt.date:
+    """``day`` moved by whole years (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: _dt.date, months: int) -> _dt.date:
+    """``day`` moved by whole months (clamped to the month's last day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return _dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - 28 always exists
+
+
+def period_end(start: _dt.date, years: int = 0, months: int = 0) -> _dt.date:
+    """The last day of a period of ``years``/``months`` starting on ``start``.
+
+    ``有效期5年`` from 2021-04-01 ends on 2026-03-31.
+    """
+    return add_months(add_years(start, years), months) - _dt.timedelta(days=1)

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from gazette.dates import format_cn
+from gazette import titles, wording
 from gazette.errors import InvalidArgument
 from gazette.model import (
     Disclosure,
@@ -262,7 +262,7 @@ def publication_basis(
     for pub in pubs:
         if pub.channel == "portal":
             details = [f"索引号{index_number}" if index_number else None]
-            details.append(f"发布日期{format_cn(pub.date)}" if pub.date else None)
+            details.append(f"发布日期{wording.date(pub.date)}" if pub.date else None)
             where = "，".join(d for d in details if d)
             return f"公开于{pub.name or '政府网站'}" + (f"（{where}）" if where else "")
     if index_number and TextOrigin.PORTAL in set(origins):
@@ -392,7 +392,12 @@ def forwarded_refs(title: str | None) -> tuple[DocRef, ...]:
     return tuple(refs)
 
 
-_FORWARDED_KINDS = ("实施意见", "指导意见", "意见", "通知", "办法", "规定", "方案", "报告", "决定")
+# The types a 印发/转发 notice names, as their titles end: ``X实施意见`` is also ``X的实施意见``.
+_FORWARDED_KINDS = (
+    "实施意见",
+    "指导意见",
+    *titles.types("意见", "通知", "办法", "规定", "方案", "报告", "决定"),
+)
 
 
 # --- the record of changes ------------------------------------------------------------------

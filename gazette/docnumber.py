@@ -25,6 +25,7 @@ from typing import Literal
 
 import attrs
 
+from gazette import titles
 from gazette.errors import InvalidDocNumber
 
 Family = Literal["standard", "order", "yearly"]
@@ -82,9 +83,16 @@ _ORDER = re.compile(
 # Text that is glued in front of an agency code: a title's end, a label, the red header.
 # The agency starts after the last of these.
 _GLUE = re.compile(
-    r"(?:发文字号|文号|字号|文件|编号"
-    r"|通知|意见|决定|命令|公报|公告|通告|通报|报告|请示|批复|议案|函|纪要|决议"
-    r"|办法|规定|条例|细则|方案|规划|的|和|及|与|在|以|按|据|照|见|号|于)"
+    "(?:{})".format(
+        "|".join(
+            (
+                *("发文字号", "文号", "字号", "文件", "编号"),
+                *titles.OFFICIAL_TYPES,
+                *titles.types("办法", "规定", "条例", "细则", "方案", "规划"),
+                *("的", "和", "及", "与", "在", "以", "按", "据", "照", "见", "号", "于"),
+            )
+        )
+    )
 )
 _LABEL = re.compile(r"^\s*(?:发文字号|文号|字号|编号)\s*[:：]\s*")
 

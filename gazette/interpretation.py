@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 
 from gazette.model import InterpretationLink, Publication
+from gazette.titles import POLICY_TYPES
 from gazette.workdays import WorkdayCalendar
 
 _QUALIFIER = re.compile(r"[（(][^（()）]{1,8}[）)]$")
@@ -44,17 +45,7 @@ class NormativeRule:
         issuer: a pattern one of the issuers must match.
     """
 
-    kinds: tuple[str, ...] = (
-        "意见",
-        "办法",
-        "规定",
-        "方案",
-        "细则",
-        "规则",
-        "条例",
-        "规划",
-        "措施",
-    )
+    kinds: tuple[str, ...] = POLICY_TYPES
     issuer: str = r"国务院|人民政府"
 
     def applies(self, title: str | None, issuers: Iterable[str]) -> bool:

@@ -35,14 +35,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
 from gazette import wording
-from gazette.dates import DateLike, format_cn, to_date
+from gazette.dates import DateLike, period_end, to_date
 from gazette.model import (
     CleanupOutcome,
     Document,
@@ -52,9 +50,12 @@ from gazette.model import (
     ProvenanceKind,
     TextVersion,
     best_rendition,
+    current_text,
+    version_start,
 )
 from gazette.phrases import provenance, say
 from gazette.redaction import HIDDEN_REFERENCE
+from gazette.titles import PROVISIONAL, normalised_title
 
 
 class StatusValue(enum.StrEnum):
@@ -222,13 +223,13 @@ class Status:
         basis = self.basis
         parts: list[str] = []
         if basis.event == EventKind.VALID_UNTIL and basis.date is not None:
-            parts.append(f"有效期至{format_cn(basis.date)}")
+            parts.append(f"有效期至{wording.date(basis.date)}")
         elif basis.by_title or basis.by_number:
             parts.append(f"依据：{cite(basis.by_title, basis.by_number)}")
         elif basis.note and not self.since:
             parts.append(say(basis.note) or "")
         if self.since:
-            parts.append(f"自{format_cn(self.since)}起")
+            parts.append(f"自{wording.date(self.since)}起")
         if basis.inferred and basis.note:
             parts.append(say(basis.note) or "")
         text = "，".join(parts)
@@ -334,11 +335,6 @@ def _transitions(events: Iterable[LifecycleEvent]) -> list[_Transition]:
         out.append(_Transition(date, _DAY_ORDER[kind], kind, event))
     out.sort(key=lambda t: (t.date, t.order))
     return out
-
-
-def version_start(version: TextVersion) -> _dt.date | None:
-    """The day a text version took effect (its effective date, else its adoption date)."""
-    return version.effective or version.adopted
 
 
 def _held_from(versions: Sequence[TextVersion], date: _dt.date) -> bool:
@@ -556,19 +552,15 @@ def _amended_by_own_history(document: Document, event: LifecycleEvent) -> bool:
     acting = event.acting
     if acting is None or acting.resolved_id is None or not acting.title:
         return False
-    wanted = _title_key(acting.title)
+    wanted = normalised_title(acting.title)
     return any(
         e is not event
         and e.kind == EventKind.AMENDED
         and e.acting is not None
         and e.acting.resolved_id is None
-        and _title_key(e.acting.title or "") == wanted
+        and normalised_title(e.acting.title or "") == wanted
         for e in document.events
     )
-
-
-def _title_key(title: str) -> str:
-    return re.sub(r"[\s《》〈〉<>“”\"'「」『』]", "", unicodedata.normalize("NFKC", title))
 
 
 def version_label(version: TextVersion) -> str:
@@ -696,12 +688,22 @@ def text_on(document: Document, on: DateLike) -> TextVersion | None:
         InvalidDate: ``on`` is not a date.
     """
     on = to_date(on)
-    candidates = [t for t in document.texts if (start := version_start(t)) is None or start <= on]
-    if not candidates:
-        return None
-    latest = max(version_start(t) or _dt.date.min for t in candidates)
-    same = [t for t in candidates if (version_start(t) or _dt.date.min) == latest]
-    return best_rendition(same)
+    return current_text(
+        t for t in document.texts if (start := version_start(t)) is None or start <= on
+    )
+
+
+def shown_text(document: Document, on: DateLike | None = None) -> TextVersion | None:
+    """The text a reader is shown: as of a date asked about, the text in force then (``None``
+    when it is not held); without a date, the text in force today, else the latest held (a
+    document whose every text is still to take effect shows the coming one).
+
+    Raises:
+        InvalidDate: ``on`` is not a date.
+    """
+    if on is not None:
+        return text_on(document, on)
+    return text_on(document, _dt.date.today()) or document.text
 
 
 def versions(document: Document) -> list[TextVersion]:
@@ -786,36 +788,6 @@ def timeline(document: Document) -> list[TimelineEntry]:
 
 
 # --- configured defaults --------------------------------------------------------------------
-
-PROVISIONAL = re.compile(r"暂行|试行")
-
-
-def add_years(day: _dt.date, years: int) -> _dt.date:
-    """``day`` moved by whole years (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: _dt.date, months: int) -> _dt.date:
-    """``day`` moved by whole months (clamped to the month's last day)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return _dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - 28 always exists
-
-
-def period_end(start: _dt.date, years: int = 0, months: int = 0) -> _dt.date:
-    """The last day of a period of ``years``/``months`` starting on ``start``.
-
-    ``有效期5年`` from 2021-04-01 ends on 2026-03-31.
-    """
-    return add_months(add_years(start, years), months) - _dt.timedelta(days=1)
 
 
 def policy_events(document: Document, settings: Mapping[str, object]) -> tuple[LifecycleEvent, ...]:

@@ -732,15 +732,23 @@ def best_rendition(renditions: Sequence[TextVersion]) -> TextVersion:
     return min(standard, key=lambda t: t.ocr is not None)
 
 
+def version_start(version: TextVersion) -> _dt.date | None:
+    """The day a text version took effect (its effective date, else its adoption date)."""
+    return version.effective or version.adopted
+
+
 def current_text(texts: Iterable[TextVersion]) -> TextVersion | None:
-    """Pick the latest version, and its best rendition (:func:`best_rendition`)."""
+    """Pick the latest version (by :func:`version_start`; a version with no date at all is the
+    oldest), and its best rendition (:func:`best_rendition`).
+
+    This is the one rule for the current text: the archive's index and public view, the
+    text in force on a date (:func:`gazette.lifecycle.text_on`) and every rendering use it.
+    """
     ordered = list(texts)
     if not ordered:
         return None
-    latest = max(
-        (t.adopted or _dt.date.min for t in ordered),
-    )
-    same = [t for t in ordered if (t.adopted or _dt.date.min) == latest]
+    latest = max(version_start(t) or _dt.date.min for t in ordered)
+    same = [t for t in ordered if (version_start(t) or _dt.date.min) == latest]
     return best_rendition(same)
 
 

@@ -34,6 +34,7 @@ import attrs
 from gazette import catalog
 from gazette.docnumber import DocNumber
 from gazette.model import DocRef, EventKind, InterpretationForm, LifecycleEvent, ProvenanceKind
+from gazette.titles import normalised_title
 
 
 @attrs.frozen
@@ -72,7 +73,6 @@ class OutgoingRef:
 
 _TITLE = re.compile(r"《(?P<title>[^《》\n]{1,150})》")
 _AFTER_TITLE = re.compile(r"\s*[（(](?P<inner>[^（）()\n]{2,40})[）)]")
-_NOISE = re.compile(r"[\s《》〈〉<>“”\"'‘’「」『』·・]")
 
 
 def find_refs(text: str) -> Iterator[tuple[DocRef, int, int]]:
@@ -140,13 +140,6 @@ def same_level(a: tuple[str, ...] | list[str], b: tuple[str, ...] | list[str]) -
     levels_a = {enacting_level(o) for o in a} - {None}
     levels_b = {enacting_level(o) for o in b} - {None}
     return not levels_a or not levels_b or bool(levels_a & levels_b)
-
-
-def normalised_title(title: str | None) -> str | None:
-    """A title with width, spaces, 《》 and quotes ignored (暂行/试行 kept)."""
-    if not title:
-        return None
-    return _NOISE.sub("", unicodedata.normalize("NFKC", title)) or None
 
 
 # --- resolution ------------------------------------------------------------------------------

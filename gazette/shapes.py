@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from gazette.export.json_format import document_dict, status_dict
 from gazette.lifecycle import status_on
-from gazette.model import Document, GazetteIssue, IssueItem
+from gazette.model import Document, GazetteIssue, IssueItem, version_start
 
 if TYPE_CHECKING:
     from gazette.search import SearchResults
@@ -56,7 +56,7 @@ def status_json(doc: Document, view: str, *, on: _dt.date | None = None) -> dict
     data["status"] = data.pop("value")
     data["view"] = view
     if result.version is not None:
-        start = result.version.effective or result.version.adopted
+        start = version_start(result.version)
         data["version"] = {
             "date": start.isoformat() if start else None,
             "label": result.version.label,

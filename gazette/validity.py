@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gazette import catalog
-from gazette.dates import DateLike, to_date
+from gazette.dates import DateLike, add_months, to_date
 from gazette.lifecycle import (
     Status,
     StatusValue,
-    add_months,
     describe_provenance,
     status_on,
     validity_end,

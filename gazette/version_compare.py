@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from gazette.dates import format_cn
+from gazette import wording
 from gazette.diff import comparison_key
 from gazette.errors import InvalidArgument
 from gazette.lifecycle import text_on, version_label
@@ -228,7 +228,7 @@ def compare_versions(doc: Document, old_date: _dt.date, new_date: _dt.date) -> V
     for day in (old_date, new_date):
         version = text_on(doc, day)
         if version is None:
-            raise InvalidArgument(f"档案中没有该文件{format_cn(day)}施行的文本")
+            raise InvalidArgument(f"档案中没有该文件{wording.date(day)}施行的文本")
         found.append(version)
     old, new = found
     rows = align([b.text for b in old.blocks], [b.text for b in new.blocks])

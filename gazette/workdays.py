@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from gazette import wording
-from gazette.dates import DateLike, format_cn, to_date, try_parse_date
+from gazette.dates import DateLike, to_date, try_parse_date
 from gazette.errors import InvalidArgument
 from gazette.wording import os_error
 
@@ -225,7 +225,7 @@ class WorkdayCalendar:
         while left:
             if day == _dt.date.max:
                 raise InvalidArgument(
-                    f"{format_cn(start)}之后{days}个工作日晚于日历的最后一天（9999年12月31日）"
+                    f"{wording.date(start)}之后{days}个工作日晚于日历的最后一天（9999年12月31日）"
                 )
             day += _dt.timedelta(days=1)
             years.add(day.year)
@@ -247,7 +247,9 @@ class WorkdayCalendar:
             back = self.count(end, start)
             return attrs.evolve(back, start=start, end=end, days=-back.days)
         if (end - start).days > _MAX_DAYS * 2:
-            raise InvalidArgument(f"{format_cn(start)}至{format_cn(end)}的时间跨度过长，无法计算")
+            raise InvalidArgument(
+                f"{wording.date(start)}至{wording.date(end)}的时间跨度过长，无法计算"
+            )
         days = 0
         day = start
         years = set()

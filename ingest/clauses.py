@@ -40,9 +40,9 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from gazette import wording
 from gazette.cleanup import outcome_of
-from gazette.dates import finditer_dates, format_cn
-from gazette.lifecycle import period_end
+from gazette.dates import finditer_dates, period_end
 from gazette.model import (
     Block,
     BlockKind,
@@ -418,7 +418,7 @@ def _own_plain(
             LifecycleEvent(
                 EventKind.PROMULGATED,
                 issued,
-                provenance=parsed(f"{where}：{format_cn(issued)}"),
+                provenance=parsed(f"{where}：{wording.date(issued)}"),
             )
         )
     own_effective = stated[0] if len(stated) == 1 else None

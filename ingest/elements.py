@@ -37,55 +37,13 @@ from gazette.model import (
     TextOrigin,
     TextVersion,
 )
+from gazette.titles import doc_type_of
 from ingest.history import enacting_organ, entries, version_dates
 from ingest.normalize import GAP, body_text, split_gaps, squeeze
 from ingest.raw import Line, RawDocument
 
 # --- vocabularies ---------------------------------------------------------------------------
 
-# 文种 by title ending, longest first; the value is the type recorded.
-DOC_TYPES: tuple[tuple[str, str], ...] = (
-    ("实施细则", "细则"),
-    ("指导意见", "意见"),
-    ("实施意见", "意见"),
-    ("实施办法", "办法"),
-    ("暂行办法", "办法"),
-    ("暂行规定", "规定"),
-    ("试行办法", "办法"),
-    ("复函", "函"),
-    ("决议", "决议"),
-    ("决定", "决定"),
-    ("命令", "命令"),
-    ("公报", "公报"),
-    ("公告", "公告"),
-    ("通告", "通告"),
-    ("意见", "意见"),
-    ("通知", "通知"),
-    ("通报", "通报"),
-    ("报告", "报告"),
-    ("请示", "请示"),
-    ("批复", "批复"),
-    ("议案", "议案"),
-    ("纪要", "纪要"),
-    ("答复", "答复"),
-    ("函", "函"),
-    ("令", "令"),
-    ("条例", "条例"),
-    ("规定", "规定"),
-    ("办法", "办法"),
-    ("细则", "细则"),
-    ("规则", "规则"),
-    ("章程", "章程"),
-    ("准则", "准则"),
-    ("方案", "方案"),
-    ("要点", "要点"),
-    ("规划", "规划"),
-    ("计划", "计划"),
-    ("指南", "指南"),
-    ("清单", "清单"),
-    ("名单", "名单"),
-    ("法", "法"),
-)
 _FORWARDING = re.compile(r"(印发|转发|批转|颁发|发布)")
 _ORGAN_END = (
     "政府",
@@ -177,17 +135,6 @@ class _Head:
     signer: str | None = None
     decree_series: str | None = None
     title_lines: tuple[int, ...] = ()  # title lines found before the number (portal layout)
-
-
-def doc_type_of(title: str | None) -> str | None:
-    """The 文种 a title ends with (``通知``, ``意见``, ``条例`` …), or ``None``."""
-    if not title:
-        return None
-    stripped = title.rstrip("》」”）)")
-    for ending, kind in DOC_TYPES:
-        if stripped.endswith(ending):
-            return kind
-    return None
 
 
 def is_forwarding(title: str | None) -> bool:
@@ -874,4 +821,4 @@ def _parse_decree(
     )
 
 
-__all__ = ["DOC_TYPES", "doc_type_of", "finditer_dates", "is_forwarding", "parse"]
+__all__ = ["finditer_dates", "is_forwarding", "parse"]

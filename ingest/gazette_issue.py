@@ -33,6 +33,7 @@ from typing import Any
 
 import attrs
 
+from gazette import titles
 from gazette.archive import Submission
 from gazette.docnumber import DocNumber
 from gazette.errors import IssueNotSplit
@@ -401,7 +402,7 @@ def _find_starts(body: _Body) -> list[int]:
             standalone = sized and (
                 k == 0
                 or bool(_PERSONNEL.search(title))
-                or (bool(elements.doc_type_of(title)) and not attachment)
+                or (bool(titles.doc_type_of(title)) and not attachment)
             )
             if (numbered or standalone) and not attachment and not label_before:
                 starts.append(_head_start(body, k, starts[-1] + 1 if starts else 0))

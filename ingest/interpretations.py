@@ -25,6 +25,7 @@ import re
 
 import attrs
 
+from gazette import titles
 from gazette.docnumber import DocNumber
 from gazette.model import DocRef, Document, InterpretationForm
 from gazette.references import OutgoingRef
@@ -45,8 +46,15 @@ _FORMS: tuple[tuple[re.Pattern[str], InterpretationForm], ...] = (
 )
 # Document types a title may end with that make it a document in its own right.
 _OWN_TYPES = re.compile(
-    r"(?:通知|意见|办法|规定|决定|细则|规则|条例|方案|规划|批复|函|公告|通告|报告|请示|纪要|令)$"
-)
+    "(?:{})$".format(
+        "|".join(
+            titles.types(
+                "通知", "意见", "办法", "规定", "决定", "细则", "规则", "条例", "方案", "规划",
+                "批复", "函", "公告", "通告", "报告", "请示", "纪要", "令",
+            )
+        )
+    )
+)  # fmt: skip
 # A marker before a colon makes the title an interpretation whatever it ends with:
 # ``图解：青川市政务公开工作实施办法``.
 _LEADING = re.compile(

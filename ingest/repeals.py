@@ -33,7 +33,7 @@ import attrs
 from gazette.cleanup import outcome_of
 from gazette.model import CleanupOutcome, DocRef
 from gazette.references import find_refs
-from ingest.elements import doc_type_of
+from gazette.titles import doc_type_of
 
 _QUALIFIERS = r"(?P<qual>(?:同时|一并|均|都|即行|予以|自行|相应|随之|即|亦|也|继续|需|全部)*)"
 _REPEAL_VERBS = r"宣布失效|停止执行|不再执行|废止|失效"

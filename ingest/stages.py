@@ -18,6 +18,7 @@ from pathlib import Path
 
 import attrs
 
+from gazette import titles
 from gazette.archive import Submission
 from gazette.dates import try_parse_date
 from gazette.docnumber import DocNumber
@@ -86,7 +87,7 @@ def portal_metadata(document: Document, raw: RawDocument) -> Document:
         changes["published_date"] = published
     if meta.get("标题"):
         changes["title"] = meta["标题"]
-        changes["doc_type"] = elements.doc_type_of(meta["标题"]) or document.doc_type
+        changes["doc_type"] = titles.doc_type_of(meta["标题"]) or document.doc_type
     number = DocNumber.try_parse(meta.get("发文字号"))
     if number is not None:
         changes["doc_number"] = number

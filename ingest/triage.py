@@ -33,7 +33,7 @@ _GAZETTE = re.compile(r"公报|政府信息公开|此件公开发布|此件主�
 
 
 def _type_line() -> re.Pattern[str]:
-    from ingest.elements import DOC_TYPES
+    from gazette.titles import DOC_TYPES
 
     endings = sorted({ending for ending, _ in DOC_TYPES}, key=len, reverse=True)
     return re.compile(r"(?:{})\s*$".format("|".join(map(re.escape, endings))), re.MULTILINE)

@@ -13,13 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gazette
+from gazette.dates import add_years, period_end
 from gazette.lifecycle import (
     Basis,
     Status,
     StatusValue,
-    add_years,
     life_start,
-    period_end,
     policy_events,
     status_intervals,
     status_on,

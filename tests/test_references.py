@@ -11,7 +11,8 @@ import pytest
 import gazette
 from gazette.lifecycle import StatusValue, status_on
 from gazette.model import DocRef, EventKind
-from gazette.references import candidates, find_refs, normalised_title, ref_from_text
+from gazette.references import candidates, find_refs, ref_from_text
+from gazette.titles import normalised_title
 from ingest import ingest_paths
 from tests.conftest import ARCHIVE_DATA, Cli
 

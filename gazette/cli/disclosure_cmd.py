@@ -15,7 +15,6 @@ import click
 
 from gazette import reports, wording
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
-from gazette.dates import format_cn
 from gazette.disclosure import DisclosureChange
 from gazette.interpretation import Entry
 from gazette.model import DisclosureAttribute, Ground, InterpretationForm
@@ -389,7 +388,9 @@ def deadline(
         return
     _warn(result.warnings)
     basis = f"（{result.basis}）" if result.basis else ""
-    click.echo(f"{result.due.isoformat()}  {format_cn(result.due)}  {result.days}个工作日{basis}")
+    click.echo(
+        f"{result.due.isoformat()}  {wording.date(result.due)}  {result.days}个工作日{basis}"
+    )
 
 
 @click.command("deadlines")

@@ -10,8 +10,8 @@ import click
 from gazette import wording
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.export.rendition import inference_note
-from gazette.lifecycle import Status, cite, status_on
-from gazette.model import OcrInfo
+from gazette.lifecycle import Status, cite, shown_text, status_on, version_name
+from gazette.model import OcrInfo, version_start
 from gazette.phrases import say
 from gazette.shapes import list_json, show_json, status_json
 
@@ -105,9 +105,9 @@ def show(
     for source in doc.sources:
         for note in source.notes:
             click.echo(f"  注意：{source.path}：{say(note)}")
-    version = status.version if on is not None else (status.version or doc.text)
-    if version is not None and (version.label or version.adopted):
-        click.echo(f"  文本版本：{version.label or wording.date(version.adopted)}")
+    version = shown_text(doc, on)
+    if version is not None and (version.label or version_start(version)):
+        click.echo(f"  文本版本：{version_name(version)}")
     elif on is not None and status.version_note:
         click.echo(f"  文本版本：{status.version_note_cn}")
     if version is not None and version.ocr is not None:
@@ -143,8 +143,8 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
         click.echo(f"说明：{basis.note_cn}")
     if basis.inferred:
         click.echo(f"推定：{inference_note(result)}（日期系推定，非文本载明）")
-    if result.version is not None and (result.version.label or result.version.adopted):
-        click.echo(f"文本：{result.version.label or wording.date(result.version.adopted)}")
+    if result.version is not None and (result.version.label or version_start(result.version)):
+        click.echo(f"文本：{version_name(result.version)}")
     elif result.version_note:
         click.echo(f"文本：{result.version_note_cn}")
 

@@ -37,7 +37,7 @@ from lxml import etree
 from gazette.dates import try_parse_date
 from gazette.export.rendition import Rendition, Section, build, standard_publication, status_text
 from gazette.lifecycle import status_intervals
-from gazette.model import Block, BlockKind, Document, EventKind, LifecycleEvent
+from gazette.model import Block, BlockKind, Document, EventKind, LifecycleEvent, version_start
 
 name = "akn"
 suffix = ".xml"
@@ -146,7 +146,7 @@ class _Ids:
 def _meta(rendition: Rendition, section: Section, work: str, ids: _Ids) -> etree._Element:
     doc = section.doc
     text = section.text
-    version_date = (text.effective or text.adopted) if text else None
+    version_date = version_start(text) if text else None
     work_date = _work_date(doc) or version_date or rendition.on
     expression_date = version_date or work_date
     expression = f"{work}/zho@{expression_date.isoformat()}"

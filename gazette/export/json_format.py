@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from gazette.export.rendition import Rendition, Section, build, status_text
-from gazette.lifecycle import Status, describe_provenance, status_on
+from gazette.lifecycle import Status, describe_provenance, shown_text, status_on
 from gazette.model import (
     Disclosure,
     Document,
@@ -21,6 +21,7 @@ from gazette.model import (
     ProvenanceKind,
     Publication,
     TextVersion,
+    version_start,
 )
 
 name = "json"
@@ -215,13 +216,12 @@ def document_dict(
             for p in doc.parts
         ],
     }
-    # As of a date, the text in force then (or none held); without a date, the current text.
-    current = status.version if on is not None else (status.version or doc.text)
+    current = shown_text(doc, on)
     out["version_note"] = status.version_note
     if current is not None:
         out["version"] = {
             "id": current.id,
-            "date": _date(current.effective or current.adopted),
+            "date": _date(version_start(current)),
             "label": current.label,
             "content_hash": current.content_hash,
         }
@@ -244,7 +244,7 @@ def _full(section: Section) -> dict[str, Any]:
     if section.text is not None:
         data["version"] = {
             "id": section.text.id,
-            "date": _date(section.text.effective or section.text.adopted),
+            "date": _date(version_start(section.text)),
             "label": section.text.label,
             "content_hash": section.text.content_hash,
         }

@@ -9,18 +9,12 @@ import attrs
 
 from gazette.dates import to_optional_date
 from gazette.errors import InvalidArgument
+from gazette.lifecycle import StatusValue
 
 DateField = Literal["written", "published"]
 
-STATUS_VALUES = (
-    "not_yet_in_force",
-    "in_force",
-    "amended",
-    "partially_invalid",
-    "repealed",
-    "expired",
-    "unknown",
-)
+#: The validity statuses a search filters by: the values of :class:`StatusValue`.
+STATUS_VALUES: tuple[str, ...] = tuple(s.value for s in StatusValue)
 
 
 def _statuses(value: Any) -> tuple[str, ...]:
@@ -60,7 +54,7 @@ class SearchFilters:
         status: keep documents whose status (on ``valid_on``, else today) is one of these.
     """
 
-    VALID: ClassVar[tuple[str, ...]] = ("in_force", "partially_invalid")
+    VALID: ClassVar[tuple[str, ...]] = (StatusValue.IN_FORCE, StatusValue.PARTIALLY_INVALID)
 
     issuer: str | None = None
     doc_type: str | None = None

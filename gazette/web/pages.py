@@ -18,16 +18,14 @@ from gazette.issue_pages import (
     render_page,
     shown_pages,
 )
-from gazette.lifecycle import status_on, timeline, version_name, versions
-from gazette.model import Document, GazetteIssue
+from gazette.lifecycle import shown_text, status_on, timeline, version_name, versions
+from gazette.model import Document, GazetteIssue, version_start
 from gazette.phrases import provenance
 from gazette.search.results import STATUS_VALUES
 from gazette.version_compare import compare_versions
 from gazette.web import params
 from gazette.web.app import Ctx, HttpError, not_found
 
-STATUS_LABELS = dict(wording.STATUS)
-FACET_NAMES = dict(wording.FACET)
 FACET_PARAMS = {"issuer": "issuer", "year": "year", "doc_type": "type", "status": "status"}
 
 
@@ -64,9 +62,9 @@ def search(ctx: Ctx) -> Response:
         sort=sort,
         values=values,
         statuses=shown["status"],
-        status_labels=STATUS_LABELS,
+        status_labels=wording.STATUS,
         status_values=STATUS_VALUES,
-        facet_names=FACET_NAMES,
+        facet_names=wording.FACET,
         facet_link=_FacetLinks(ctx),
         page_link=lambda n: _page_link(ctx, n),
     )
@@ -115,11 +113,11 @@ def document(ctx: Ctx) -> Response:
     doc = _document(ctx)
     on = params.date(ctx, "on")
     status = status_on(doc, on)
-    version = status.version if on is not None else (status.version or doc.text)
+    version = shown_text(doc, on)
     printed = [_printed(ctx, doc, pub) for pub in doc.publications]
     links = _interpretations(ctx, doc)
     held = versions(doc)
-    starts = [d for d in (v.effective or v.adopted for v in held) if d is not None]
+    starts = [d for d in map(version_start, held) if d is not None]
     return ctx.render(
         "document.html",
         title=doc.display_title,
@@ -187,7 +185,7 @@ def _interpretations(ctx: Ctx, doc: Document) -> list[dict[str, Any]]:
 
 def compare(ctx: Ctx) -> Response:
     doc = _document(ctx)
-    starts = sorted({d for d in (v.effective or v.adopted for v in versions(doc)) if d})
+    starts = sorted({d for d in map(version_start, versions(doc)) if d})
     first = params.date(ctx, "from") or (starts[-2] if len(starts) > 1 else None)
     last = params.date(ctx, "to") or (starts[-1] if starts else None)
     result = None

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from gazette import titles
 from gazette.errors import EmptyDocument, UndecodableText
 from ingest.exported import looks_exported
 from ingest.normalize import clean_inline
@@ -29,29 +30,16 @@ _STARTS_ELEMENT = re.compile(
     )""",
     re.VERBOSE,
 )
+# Long title lines end with a 文种, or (policy interpretations) with 解读, 答记者问, 问答.
 _TYPE_ENDINGS = (
-    "通知",
-    "意见",
-    "决定",
-    "办法",
-    "规定",
-    "条例",
-    "细则",
-    "方案",
-    "报告",
-    "请示",
-    "批复",
-    "通报",
-    "公告",
-    "通告",
-    "纪要",
-    "函",
-    "要点",
-    # Policy interpretations end their (often long) titles this way.
+    *titles.types(
+        "通知", "意见", "决定", "办法", "规定", "条例", "细则", "方案", "报告", "请示", "批复",
+        "通报", "公告", "通告", "纪要", "函", "要点",
+    ),
     "解读",
     "答记者问",
     "问答",
-)
+)  # fmt: skip
 _CLOSES = "。！？；：:;!?”’」』）)…"
 _DATE_LINE = re.compile(
     r"^\s*[\d０-９〇○零一二三四五六七八九十]{4}\s*年.{1,4}月.{1,4}日\s*(印发)?\s*$"
