@@ -52,6 +52,8 @@ from ingest.ocr import pool
 POLL = 0.25
 #: How long reaching a cluster's address may take before it is called unreachable (seconds).
 CONNECT_TIMEOUT = 5.0
+#: How many times a cluster's control service is asked before it is called no Ray.
+GCS_ATTEMPTS = 1
 #: Environment passed on to the tasks (the OCR engine, the page cache …).
 ENV_PREFIX = "GAZETTE_"
 
@@ -104,6 +106,8 @@ class RayExecutor:
     def _connect(self, address: str | None, cpus: int | None) -> None:
         if address and address != "auto":
             reachable(address)
+            # Something answers: if it is no Ray, say so in seconds rather than minutes.
+            os.environ.setdefault("RAY_gcs_server_port_wait_time_s", str(GCS_ATTEMPTS))
         where = address or "本机"
         try:
             self.ray.init(
@@ -114,8 +118,13 @@ class RayExecutor:
                 logging_level=logging.ERROR,
             )
         except Exception as exc:  # Ray's own errors: ConnectionError, RuntimeError …
+            why = (
+                "未找到正在运行的 Ray 集群" if address == "auto" else "该地址上不是可用的 Ray 集群"
+            )
+            if not address:
+                why = f"本机 Ray 未能启动：{type(exc).__name__}"
             raise ExecutorUnavailable(
-                f"无法连接 Ray 集群 {where}（{type(exc).__name__}）",
+                f"无法连接 Ray 集群 {where}（{why}）",
                 hint="请确认地址，或不加 --ray-address 在本机启动 Ray",
             ) from exc
         self.started = True
