@@ -102,6 +102,8 @@ class RayExecutor:
         self._progress: Any = None
         if not self.ray.is_initialized():
             self._connect(address, cpus)
+        elif address and address != "auto":
+            reachable(address)  # joined already; still refuse an address nothing answers at
 
     def _connect(self, address: str | None, cpus: int | None) -> None:
         if address and address != "auto":
