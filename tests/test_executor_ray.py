@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -291,3 +293,41 @@ def test_an_address_without_ray_is_refused() -> None:
         executor_named("local", address="127.0.0.1:6379")
     with pytest.raises(InvalidArgument):
         executor_named("dask")
+
+
+@pytest.mark.slow
+def test_first_ctrl_c_stops_a_ray_ingest_with_130_and_stores_nothing(
+    tmp_path: Path, gazettes: Any
+) -> None:
+    """Ctrl-C at a terminal (SIGINT to the whole process group, Ray's processes included)."""
+    _skip_without_ocr()
+    from tests.test_ocr_runs import _wait_for_progress
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("GAZETTE_ARCHIVE", None)
+    archive = tmp_path / "archive"
+    command = [sys.executable, "-m", "gazette", "--archive", str(archive), "ingest"]
+    process = subprocess.Popen(
+        [*command, str(gazettes.small_scan), "--executor", "ray", "--jobs", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    lines = _wait_for_progress(process)
+    sent = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail(f"still running 60 s after Ctrl-C: {''.join(lines)[-3000:]}")
+    took = time.monotonic() - sent
+    assert process.returncode == 130, "".join(lines)[-3000:]
+    assert took < 10, f"stopped {took:.1f} s after Ctrl-C"
+    with gazette.open_archive(archive) as opened:
+        counts = opened.counts()
+        assert (counts["sources"], counts["documents"], counts["issues"]) == (0, 0, 0)
