@@ -14,12 +14,10 @@ A file that fails gives a result with the reason and the batch goes on.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import os
 import re
 import sqlite3
 import stat
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,8 +29,8 @@ from gazette.errors import GazetteError, IngestError, UnsupportedFormat
 from gazette.model import SourceFile
 from gazette.store import sha256_file
 from gazette.wording import os_error
-from gazette.workers import process_pool
 from ingest import stages, triage
+from ingest.executors import Executor, LocalExecutor, Prepare
 from ingest.sniff import sniff
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -317,28 +315,6 @@ def prepare(path: Path, source: SourceFile) -> Submission:
     return stages.build_submission(path, source)
 
 
-Prepare = Callable[[Path, SourceFile], Submission]
-_DIED = "读取进程意外终止（该文件可能耗尽内存或使读取程序崩溃）"
-
-
-def _prepare_job(
-    path_text: str, source: SourceFile, stage: Prepare = prepare
-) -> Submission | IngestError | str:
-    """Worker entry point: never raises (errors are returned to the parent)."""
-    try:
-        return stage(Path(path_text), source)
-    except IngestError as exc:
-        return exc
-    except GazetteError as exc:
-        return IngestError(source.path, str(exc))
-    except MemoryError:
-        return IngestError(source.path, "读取时内存不足", hint="文件过大")
-    except RecursionError:
-        return IngestError(source.path, "结构嵌套过深")
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-
-
 def ingest_paths(
     archive: Archive,
     paths: Iterable[str | os.PathLike[str]],
@@ -350,6 +326,7 @@ def ingest_paths(
     stage: Prepare = prepare,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    executor: Executor | None = None,
 ) -> BatchReport:
     """Ingest files and folders into the archive.
 
@@ -357,23 +334,27 @@ def ingest_paths(
     with no trace of an official document) are *skipped* with the reason; the same files
     named explicitly are read, and fail with the reason when they cannot be.
 
-    A worker process that dies (killed for memory, crashed in a native library) does not end
-    the batch: the pool is recreated, the files that were in flight are read again one at a
-    time in a process of their own, which finds the file that kills its reader (reported as
-    failed), and the batch goes on.
+    Files are read and parsed, and their scanned pages recognised, by ``executor``: worker
+    processes on this machine (:class:`~ingest.executors.LocalExecutor`, the default) or Ray
+    tasks over a cluster (:class:`~ingest.executors.cluster.RayExecutor`); everything is
+    stored here, in this process, the same way whichever reads. A worker that dies (killed
+    for memory, crashed in a native library) does not end the batch: the file it held is
+    reported as failed (a page it held, as failed on that page), and the batch goes on.
 
     Args:
         archive: the open archive.
         paths: files and folders.
         recursive: walk folders.
         jobs: worker processes for reading and parsing (default: the CPU count, at most 4;
-            1 reads in this process).
+            1 reads in this process); used when no ``executor`` is given.
         progress: called with each file's result as it completes.
         on_total: called once with the number of files found.
         stage: the function that reads and parses one file into a submission (it runs in
             the worker processes, so it must be importable by name).
         include, exclude: glob patterns that select the files of a folder walk (see
             :func:`expand`).
+        executor: where files are read and pages recognised (default: a
+            :class:`~ingest.executors.LocalExecutor` with ``jobs`` readers).
 
     Returns:
         The report: one result per file, the counts, and how many of the documents the
@@ -391,7 +372,9 @@ def ingest_paths(
     # Pages recognised by OCR are cached in the archive as they are done, so a batch that is
     # interrupted does not recognise them again.
     with archive.deferred_indexing(), cache_in(archive.root):
-        results = _ingest(archive, files, skipped, jobs, progress, on_total, stage)
+        results = _ingest(
+            archive, files, skipped, executor or LocalExecutor(jobs), progress, on_total, stage
+        )
     return BatchReport(results, hidden=_hidden(archive, results))
 
 
@@ -406,7 +389,7 @@ def _ingest(
     archive: Archive,
     found: list[Found],
     skipped: list[tuple[Path, str]],
-    jobs: int | None,
+    executor: Executor,
     progress: Callable[[FileResult], None] | None,
     on_total: Callable[[int], None] | None,
     stage: Prepare,
@@ -414,7 +397,6 @@ def _ingest(
     files = [f.path for f in found]
     if on_total:
         on_total(len(files) + len(skipped))
-    jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
     results: dict[int, FileResult] = {}
     current = {"index": 0}
 
@@ -539,74 +521,5 @@ def _ingest(
             )
         )
 
-    if jobs <= 1 or len(todo) <= 1:
-        for index, path, source in todo:
-            store(index, path, source, _prepare_job(str(path), source, stage))
-        return tuple(results[i] for i in sorted(results))
-
-    queue = deque(todo)
-    while queue:
-        suspects = _run_pool(queue, jobs, stage, store)
-        for index, path, source in suspects:
-            store(index, path, source, _isolated(path, source, stage))
+    executor.read_files(todo, stage, store)
     return tuple(results[i] for i in sorted(results))
-
-
-Item = tuple[int, Path, SourceFile]
-
-
-def _run_pool(
-    queue: deque[Item],
-    jobs: int,
-    stage: Prepare,
-    store: Callable[[int, Path, SourceFile, Submission | IngestError | str], None],
-) -> list[Item]:
-    """Run files from ``queue`` through a pool, storing results in input order.
-
-    Returns the files that were in flight when a worker died (the pool is then broken), or
-    an empty list when the queue was drained.
-    """
-    with process_pool(jobs) as pool:
-        # Bounded look-ahead keeps memory flat on large batches.
-        window = jobs * 2
-        order: deque[tuple[cf.Future[Any], Item]] = deque()
-
-        def submit_next() -> None:
-            if queue:
-                item = queue[0]
-                try:
-                    future = pool.submit(_prepare_job, str(item[1]), item[2], stage)
-                except cf.process.BrokenProcessPool:
-                    return  # not taken: the next pool will
-                queue.popleft()
-                order.append((future, item))
-
-        for _ in range(window):
-            submit_next()
-        # Store in input order, so ids and the log are deterministic.
-        while order:
-            future, item = order[0]
-            try:
-                prepared = future.result()
-            except cf.process.BrokenProcessPool:
-                return [pending for _, pending in order]
-            except Exception as exc:  # the result could not be sent back
-                prepared = f"{type(exc).__name__}: {exc}"
-            order.popleft()
-            store(*item, prepared)
-            submit_next()
-    return []
-
-
-def _isolated(path: Path, source: SourceFile, stage: Prepare) -> Submission | IngestError | str:
-    """Read one file in a process of its own: if that process dies, the file is the cause."""
-    with process_pool(1) as pool:
-        try:
-            result: Submission | IngestError | str = pool.submit(
-                _prepare_job, str(path), source, stage
-            ).result()
-        except cf.process.BrokenProcessPool:
-            return IngestError(source.path, _DIED, hint="请单独入库该文件以便排查")
-        except Exception as exc:  # the result could not be sent back
-            return f"{type(exc).__name__}: {exc}"
-        return result

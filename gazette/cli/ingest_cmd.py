@@ -19,6 +19,7 @@ from gazette.cli.common import (
 from gazette.phrases import say
 
 if TYPE_CHECKING:
+    from ingest.executors import Executor
     from ingest.pipeline import BatchReport
 
 
@@ -46,6 +47,20 @@ if TYPE_CHECKING:
     metavar="GLOB",
     help="In folders, leave out files matching GLOB (name or relative path; repeatable).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where files are read and pages recognised: processes here, or Ray tasks.",
+)
+@click.option(
+    "--ray-address",
+    metavar="ADDR",
+    default=None,
+    help="With --executor ray: the cluster to join (HOST:PORT, ray://HOST:PORT or auto); "
+    "without it a local Ray is started (with --jobs CPUs).",
+)
 @ocr_engine_option
 @json_option
 @click.pass_obj
@@ -56,6 +71,8 @@ def ingest(
     jobs: int | None,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    executor: str,
+    ray_address: str | None,
     ocr_engine: str | None,
     as_json: bool,
 ) -> int:
@@ -70,12 +87,34 @@ def ingest(
     request or withheld). Scanned pages are recognised by OCR (RapidOCR unless --ocr-engine
     or $GAZETTE_OCR_ENGINE says otherwise), with their progress per page; pages recognised
     before an interruption are not recognised again. Ctrl-C stops at once (exit status 130)
-    and stores nothing partial.
+    and stores nothing partial. With --executor ray, files are read and scanned pages
+    recognised as Ray tasks (the pages of an issue spread over the cluster) and stored here as
+    with the local executor (install with `pip install 'gazette[ray]'`).
     """
+    from ingest.executors import executor_named
+
+    use_ocr_engine(ocr_engine)
+    # Reached before the archive is opened: a cluster that cannot be reached stores nothing.
+    runner = executor_named(executor, jobs=jobs, address=ray_address)
+    try:
+        return _ingest(obj, runner, paths, recursive, jobs, include, exclude, as_json)
+    finally:
+        runner.close()
+
+
+def _ingest(
+    obj: Context,
+    runner: Executor,
+    paths: tuple[str, ...],
+    recursive: bool,
+    jobs: int | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    as_json: bool,
+) -> int:
     from ingest.ocr import progress_to
     from ingest.pipeline import FileResult, ingest_paths
 
-    use_ocr_engine(ocr_engine)
     archive = obj.archive(create=True)
     show_progress = stderr_is_terminal() and not as_json
     progress_bar: Any = None
@@ -122,6 +161,7 @@ def ingest(
                 on_total=on_total,
                 include=include,
                 exclude=exclude,
+                executor=runner,
             )
     finally:
         if progress_bar is not None:

@@ -39,7 +39,7 @@ from ingest.ocr.engines import get_engine
 
 ENV_JOBS = "GAZETTE_OCR_JOBS"
 ENV_PROGRESS = "GAZETTE_OCR_PROGRESS"
-_DIED = "the OCR process died on this page (a crash in the engine)"
+DIED = "the OCR process died on this page (a crash in the engine)"
 
 
 @attrs.frozen
@@ -110,6 +110,8 @@ def work(job: Job) -> OcrPage:
 def _die_with(parent: int) -> None:
     """Worker start-up: leave SIGINT to the parent, and never outlive it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A handler the parent installed (a Ray driver's crash reporter) is not the worker's.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per process
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
@@ -204,15 +206,34 @@ def shutdown() -> None:
 atexit.register(shutdown)
 
 
+PageRunner = Callable[[Sequence[Job], Callable[[OcrPage], None]], list[OcrPage]]
+_runner: PageRunner | None = None
+
+
+@contextlib.contextmanager
+def pages_run_by(runner: PageRunner) -> Iterator[None]:
+    """Recognise pages with ``runner`` instead of this module's pool while the block runs (an
+    executor that spreads pages over a cluster; see :mod:`ingest.executors`)."""
+    global _runner
+    previous, _runner = _runner, runner
+    try:
+        yield
+    finally:
+        _runner = previous
+
+
 def run(
     jobs: Sequence[Job], *, workers: int | None = None, on_page: Callable[[OcrPage], None]
 ) -> list[OcrPage]:
     """Recognise pages; ``on_page`` is called for each as it finishes. Returns them in the
-    order of ``jobs``.
+    order of ``jobs``. ``workers=1`` recognises them in this process; otherwise the page
+    runner set by :func:`pages_run_by`, if any, runs them, else this module's pool.
 
     Raises:
         KeyboardInterrupt: passed on once the workers are killed.
     """
+    if _runner is not None and workers != 1 and jobs:
+        return _runner(jobs, on_page)
     count = min(workers or default_jobs(), max(1, len(jobs)))
     done: dict[int, OcrPage] = {}
     if count <= 1 or multiprocessing.current_process().daemon:
@@ -263,7 +284,7 @@ def _dispatch(
                 # The worker died on this page (a crash in the engine): the page is marked,
                 # a new worker takes its place.
                 job = jobs[index]
-                page = OcrPage(job.page, 0.0, 0.0, job.engine, error=_DIED)
+                page = OcrPage(job.page, 0.0, 0.0, job.engine, error=DIED)
                 worker.kill()
                 worker.reap()
                 replacement = _Worker(_context())
@@ -302,10 +323,13 @@ def report(label: str, done: int, total: int) -> None:
 
 
 __all__ = [
+    "DIED",
     "ENV_JOBS",
     "ENV_PROGRESS",
     "Job",
+    "PageRunner",
     "default_jobs",
+    "pages_run_by",
     "progress_to",
     "report",
     "run",
