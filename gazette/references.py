@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from gazette import catalog
+from gazette.archive import tables
 from gazette.docnumber import DocNumber
 from gazette.model import DocRef, EventKind, InterpretationForm, LifecycleEvent, ProvenanceKind
 
@@ -166,7 +166,7 @@ def candidates(
 
     columns = "SELECT id, parent_id, title, doc_number FROM documents"
     if ref.number is not None:
-        found = pick(catalog.fetch_all(conn, columns + " WHERE doc_number = ?", (str(ref.number),)))
+        found = pick(tables.fetch_all(conn, columns + " WHERE doc_number = ?", (str(ref.number),)))
         if len(found) > 1 and ref.title:
             narrowed = _by_title(found, ref.title)
             return [r["id"] for r in (narrowed or found)]
@@ -181,13 +181,13 @@ def candidates(
             rows = [r for r in rows if r["doc_number"] in (None, str(ref.number))]
         return [r["id"] for r in rows]
 
-    exact = compatible(catalog.fetch_all(conn, columns + " WHERE title = ?", (ref.title,)))
+    exact = compatible(tables.fetch_all(conn, columns + " WHERE title = ?", (ref.title,)))
     if exact:
         return exact
-    key = catalog.title_key(ref.title)
+    key = tables.title_key(ref.title)
     if not key:
         return []
-    same_key = catalog.fetch_all(conn, columns + " WHERE title_key = ?", (key,))
+    same_key = tables.fetch_all(conn, columns + " WHERE title_key = ?", (key,))
     normalised = compatible(_by_title(same_key, ref.title))
     if normalised:
         return normalised
@@ -234,12 +234,12 @@ def store_pending(
             kind,
             from_doc_id,
             ref.text,
-            catalog.title_key(ref.title),
+            tables.title_key(ref.title),
             str(ref.number) if ref.number else None,
-            catalog.dumps(payload),
+            tables.dumps(payload),
             "ambiguous" if len(found) > 1 else "pending",
-            catalog.dumps(found),
-            catalog.now(),
+            tables.dumps(found),
+            tables.now(),
         ),
     )
     return int(cur.lastrowid or 0)
@@ -247,12 +247,12 @@ def store_pending(
 
 def pending_for(conn: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
     """Unresolved references that might name this (newly stored) document."""
-    row = catalog.fetch_one(
+    row = tables.fetch_one(
         conn, "SELECT doc_number, title_key FROM documents WHERE id = ?", (doc_id,)
     )
     if row is None or not (row["doc_number"] or row["title_key"]):
         return []
-    return catalog.fetch_all(
+    return tables.fetch_all(
         conn,
         "SELECT * FROM pending_refs WHERE state != 'resolved'"
         " AND (ref_number = ? OR ref_title = ?) ORDER BY id",
@@ -263,25 +263,25 @@ def pending_for(conn: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
 def mark_resolved(conn: sqlite3.Connection, pending_id: int, doc_id: str) -> None:
     conn.execute(
         "UPDATE pending_refs SET state = 'resolved', resolved_id = ?, resolved_at = ? WHERE id = ?",
-        (doc_id, catalog.now(), pending_id),
+        (doc_id, tables.now(), pending_id),
     )
 
 
 def mark_candidates(conn: sqlite3.Connection, pending_id: int, found: list[str]) -> None:
     """Record the documents a reference kept for review (or held back) may name."""
     conn.execute(
-        "UPDATE pending_refs SET candidates = ? WHERE id = ?", (catalog.dumps(found), pending_id)
+        "UPDATE pending_refs SET candidates = ? WHERE id = ?", (tables.dumps(found), pending_id)
     )
 
 
 def hold_back(conn: sqlite3.Connection, pending_id: int, target_id: str, reason: str) -> None:
     """Keep a reference pending although its title resolves, saying why (see
     :func:`later_act`)."""
-    row = catalog.fetch_one(conn, "SELECT payload FROM pending_refs WHERE id = ?", (pending_id,))
+    row = tables.fetch_one(conn, "SELECT payload FROM pending_refs WHERE id = ?", (pending_id,))
     payload = {**json.loads(row["payload"]), "reason": reason} if row else {"reason": reason}
     conn.execute(
         "UPDATE pending_refs SET candidates = ?, payload = ? WHERE id = ?",
-        (catalog.dumps([target_id]), catalog.dumps(payload), pending_id),
+        (tables.dumps([target_id]), tables.dumps(payload), pending_id),
     )
 
 
@@ -305,7 +305,7 @@ def later_act(conn: sqlite3.Connection, target_id: str, event: dict[str, Any]) -
         return None
     if not event.get("date"):
         return None
-    rows = catalog.fetch_all(conn, "SELECT adopted FROM texts WHERE doc_id = ?", (target_id,))
+    rows = tables.fetch_all(conn, "SELECT adopted FROM texts WHERE doc_id = ?", (target_id,))
     adopted = [r["adopted"] for r in rows]
     if not adopted or any(a is None or a <= event["date"] for a in adopted):
         return None
@@ -330,7 +330,7 @@ def history_origin(events: Iterable[LifecycleEvent]) -> frozenset[_dt.date]:
 
 def stored_origin(conn: sqlite3.Connection, doc_id: str) -> frozenset[_dt.date]:
     """:func:`history_origin` of a stored document."""
-    rows = catalog.fetch_all(
+    rows = tables.fetch_all(
         conn,
         "SELECT DISTINCT date FROM events WHERE doc_id = ? AND kind = 'promulgated'"
         " AND acting_text IS NULL AND prov_kind = 'parsed' AND date IS NOT NULL",
@@ -362,7 +362,7 @@ def in_force_then(conn: sqlite3.Connection, found: list[str], event: dict[str, A
 def mark_ambiguous(conn: sqlite3.Connection, pending_id: int, found: list[str]) -> None:
     conn.execute(
         "UPDATE pending_refs SET state = 'ambiguous', candidates = ? WHERE id = ?",
-        (catalog.dumps(found), pending_id),
+        (tables.dumps(found), pending_id),
     )
 
 
@@ -382,7 +382,7 @@ def unresolved(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ``from_doc_id``, ``from_title``, ``from_number``, ``candidates`` (list), ``payload``
     (dict), ``created_at``.
     """
-    rows = catalog.fetch_all(
+    rows = tables.fetch_all(
         conn,
         "SELECT p.*, d.title AS from_title, d.doc_number AS from_number, d.parent_id AS"
         " from_parent FROM pending_refs p LEFT JOIN documents d ON d.id = p.from_doc_id"

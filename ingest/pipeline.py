@@ -27,9 +27,9 @@ from typing import Any
 import attrs
 
 from gazette.archive import Archive, Submission
+from gazette.archive.store import sha256_file
 from gazette.errors import GazetteError, IngestError, UnsupportedFormat
 from gazette.model import SourceFile
-from gazette.store import sha256_file
 from gazette.wording import os_error
 from gazette.workers import process_pool
 from ingest import stages, triage

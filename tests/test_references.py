@@ -188,7 +188,7 @@ def test_ingest_order_does_not_matter(tmp_path: Path, first: str) -> None:
     finally:
         archive.close()
     decision = files["repeal"]
-    from gazette.store import sha256_file
+    from gazette.archive.store import sha256_file
 
     decision_id = sha256_file(decision)[:12]
     assert ("repealed", D(2022, 3, 1), decision_id, decision_id) in history

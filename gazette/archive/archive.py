@@ -15,13 +15,13 @@ so a crash leaves at worst an orphan object. The search index is brought up to d
 commit from the ``index_queue`` table, which the same transaction fills; whatever a crash leaves
 in the queue is replayed by the next writer.
 
-Reads go through a :class:`gazette.views.ArchiveView`, which applies a disclosure view:
+Reads go through a :class:`gazette.archive.views.ArchiveView`, which applies a disclosure view:
 ``archive.public`` or ``archive.internal``.
 
 :class:`Archive` is assembled from parts: this module holds the plumbing (lock, transactions,
-log) and adding originals; disclosure writes live in :mod:`gazette.archive_disclosure`,
-lifecycle writes in :mod:`gazette.archive_lifecycle`, the search index's upkeep in
-:mod:`gazette.archive_index` (see :mod:`gazette.archive_host`).
+log) and adding originals; disclosure writes live in :mod:`gazette.archive.disclosure`,
+lifecycle writes in :mod:`gazette.archive.lifecycle`, the search index's upkeep in
+:mod:`gazette.archive.index_sync` (see :mod:`gazette.archive.host`).
 """
 
 from __future__ import annotations
@@ -40,11 +40,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog, integrity, ocr_pages, references, staging
-from gazette.archive_disclosure import DisclosureWrites
-from gazette.archive_index import IndexUpkeep
-from gazette.archive_issues import IssueWrites
-from gazette.archive_lifecycle import ImportReport, LifecycleWrites
+from gazette import references, staging
+from gazette.archive import integrity, ocr_pages, tables
+from gazette.archive.disclosure import DisclosureWrites
+from gazette.archive.index_sync import IndexUpkeep
+from gazette.archive.issues import IssueWrites
+from gazette.archive.lifecycle import ImportReport, LifecycleWrites
+from gazette.archive.schema import migrate
+from gazette.archive.store import ObjectStore
 from gazette.disclosure import View
 from gazette.errors import (
     ArchiveBusy,
@@ -64,13 +67,11 @@ from gazette.model import (
     TextVersion,
 )
 from gazette.references import OutgoingRef
-from gazette.schema import migrate
 from gazette.search import SearchIndex, check_engine, default_engine, open_index
 from gazette.search.base import Allowed
-from gazette.store import ObjectStore
 
 if TYPE_CHECKING:
-    from gazette.views import ArchiveView
+    from gazette.archive.views import ArchiveView
 
 
 def _documents(values: Iterable[Document]) -> tuple[Document, ...]:
@@ -385,7 +386,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
 
     def log(self, action: str, target: str | None, outcome: str, **detail: Any) -> None:
         """Append to the archive's event log (in the current transaction, if any)."""
-        catalog.append_log(
+        tables.append_log(
             self.conn,
             actor=self.actor,
             action=action,
@@ -398,7 +399,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
 
     def view(self, view: View | str) -> ArchiveView:
         """Reads as ``view`` (``public`` or ``internal``) sees the archive."""
-        from gazette.views import ArchiveView
+        from gazette.archive.views import ArchiveView
 
         return ArchiveView(self, View(view))
 
@@ -429,7 +430,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         with self.writing():
             if self.has_source(sha):
                 with self.transaction() as conn:
-                    catalog.add_source_path(conn, sha, submission.source.path)
+                    tables.add_source_path(conn, sha, submission.source.path)
                     ids = self._ids_for_source(sha)
                     self.log("ingest", submission.source.path, "duplicate", sha256=sha, ids=ids)
                 return AddResult("duplicate", sha, tuple(ids))
@@ -449,7 +450,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
             return result
 
     def _ids_for_source(self, sha: str) -> list[str]:
-        rows = catalog.fetch_all(
+        rows = tables.fetch_all(
             self.conn,
             "SELECT d.id FROM document_sources s JOIN documents d ON d.id = s.doc_id"
             " WHERE s.sha256 = ? AND d.parent_id IS NULL ORDER BY d.created_at, d.id",
@@ -459,7 +460,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
 
     def pending_ocr(self) -> list[SourceFile]:
         """Originals kept as needing OCR that hold no document yet (scans read without OCR)."""
-        rows = catalog.fetch_all(
+        rows = tables.fetch_all(
             self.conn,
             "SELECT * FROM sources s WHERE s.state = 'needs_ocr' AND NOT EXISTS"
             " (SELECT 1 FROM document_sources d WHERE d.sha256 = s.sha256)"
@@ -485,7 +486,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
             )
             conn.execute(
                 "UPDATE sources SET state = ?, detail = ? WHERE sha256 = ?",
-                (submission.state, catalog.dumps(submission.detail), sha),
+                (submission.state, tables.dumps(submission.detail), sha),
             )
             result = self._add(conn, submission, source_stored=True)
             self.log("ocr", submission.source.path, "ingested", sha256=sha, ids=list(result.ids))
@@ -496,7 +497,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
     ) -> AddResult:
         source = submission.source
         if not source_stored:
-            catalog.insert_source(conn, source, state=submission.state, detail=submission.detail)
+            tables.insert_source(conn, source, state=submission.state, detail=submission.detail)
         if submission.ocr_pages:
             ocr_pages.insert(conn, source.sha256, submission.ocr_pages)
         ids: list[str] = []
@@ -545,9 +546,9 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
 
     def _match_work(self, conn: sqlite3.Connection, doc: Document) -> str | None:
         """An existing top-level document that ``doc`` is another rendition or version of."""
-        key = catalog.title_key(doc.title)
+        key = tables.title_key(doc.title)
         if doc.doc_number is not None:
-            rows = catalog.fetch_all(
+            rows = tables.fetch_all(
                 conn,
                 "SELECT id, title_key FROM documents WHERE parent_id IS NULL AND doc_number = ?",
                 (str(doc.doc_number),),
@@ -556,7 +557,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
             return same[0] if len(same) == 1 else None
         if not key:
             return None
-        rows = catalog.fetch_all(
+        rows = tables.fetch_all(
             conn,
             "SELECT id, title, written_date, issuers FROM documents"
             " WHERE parent_id IS NULL AND doc_number IS NULL AND title_key = ?",
@@ -564,7 +565,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         )
         if not rows:
             return None
-        written = catalog.iso(doc.written_date)
+        written = tables.iso(doc.written_date)
         same_day = [r["id"] for r in rows if written and r["written_date"] == written]
         if len(same_day) == 1:
             return same_day[0]
@@ -599,7 +600,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         parent: str | None,
         part_index: int | None = None,
     ) -> None:
-        catalog.insert_document(conn, doc, doc_id, parent_id=parent, part_index=part_index)
+        tables.insert_document(conn, doc, doc_id, parent_id=parent, part_index=part_index)
         positions[position] = doc_id
         new_ids.append(doc_id)
         conn.execute(
@@ -607,13 +608,13 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
             (doc_id, source.sha256),
         )
         for text in doc.texts:
-            catalog.insert_text(conn, doc_id, _with_source(text, source))
+            tables.insert_text(conn, doc_id, _with_source(text, source))
         for event in doc.events:
             self._store_event(conn, doc_id, event)
         if doc.disclosure.attribute != DisclosureAttribute.UNKNOWN or doc.disclosure.basis:
-            catalog.set_disclosure(conn, doc_id, doc.disclosure, changed_by=self.actor)
+            tables.set_disclosure(conn, doc_id, doc.disclosure, changed_by=self.actor)
         for publication in doc.publications:
-            catalog.insert_publication(conn, doc_id, publication)
+            tables.insert_publication(conn, doc_id, publication)
         for k, part in enumerate(doc.parts, start=1):
             self._insert(
                 conn,
@@ -626,7 +627,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
                 parent=doc_id,
                 part_index=k,
             )
-        catalog.queue_index(conn, doc_id)
+        tables.queue_index(conn, doc_id)
 
     def _merge(
         self,
@@ -640,7 +641,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
     ) -> None:
         """Add another rendition (or version) of an existing document."""
         positions[position] = doc_id
-        existing = catalog.load_document(conn, doc_id, with_parts=False)
+        existing = tables.load_document(conn, doc_id, with_parts=False)
         assert existing is not None
         conn.execute(
             "INSERT OR IGNORE INTO document_sources(doc_id, sha256) VALUES (?, ?)",
@@ -650,8 +651,8 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         # was read by OCR and this rendition was read from text (a born-digital edition of an
         # issue first ingested as a scan): then the text's title, number and dates win.
         fields: dict[str, Any] = {}
-        new_row = catalog.document_row(doc)
-        old_row = catalog.document_row(existing)
+        new_row = tables.document_row(doc)
+        old_row = tables.document_row(existing)
         corrects = (
             bool(existing.texts)
             and all(t.ocr is not None for t in existing.texts)
@@ -664,12 +665,12 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
                 fields[name] = value
         if "title" in fields:
             fields["title_key"] = new_row["title_key"]
-        catalog.update_document(conn, doc_id, fields)
+        tables.update_document(conn, doc_id, fields)
         doc = self._reconcile_starts(conn, doc_id, existing, doc)
         held = {(t.content_hash, t.adopted, t.origin) for t in existing.texts}
         for text in doc.texts:
             if (text.content_hash, text.adopted, text.origin) not in held:
-                catalog.insert_text(conn, doc_id, _with_source(text, source))
+                tables.insert_text(conn, doc_id, _with_source(text, source))
         known = {(e.kind, e.date, e.outcome, tuple(e.articles)) for e in existing.events}
         for event in doc.events:
             if (event.kind, event.date, event.outcome, tuple(event.articles)) not in known:
@@ -678,17 +679,17 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
             existing.disclosure.attribute == DisclosureAttribute.UNKNOWN
             and doc.disclosure.attribute != DisclosureAttribute.UNKNOWN
         ):
-            catalog.set_disclosure(conn, doc_id, doc.disclosure, changed_by=self.actor)
+            tables.set_disclosure(conn, doc_id, doc.disclosure, changed_by=self.actor)
         for publication in doc.publications:
-            catalog.insert_publication(conn, doc_id, publication)
-        existing_parts = catalog.fetch_all(
+            tables.insert_publication(conn, doc_id, publication)
+        existing_parts = tables.fetch_all(
             conn,
             "SELECT id, title_key, part_index FROM documents WHERE parent_id = ?"
             " ORDER BY part_index",
             (doc_id,),
         )
         for k, part in enumerate(doc.parts, start=1):
-            key = catalog.title_key(part.title)
+            key = tables.title_key(part.title)
             match = next((p["id"] for p in existing_parts if key and p["title_key"] == key), None)
             if match is None:
                 # The k-th attachment of another rendition, unless both are titled differently
@@ -716,7 +717,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
                     parent=doc_id,
                     part_index=next_index,
                 )
-        catalog.queue_index(conn, doc_id)
+        tables.queue_index(conn, doc_id)
 
     # --- references ----------------------------------------------------------------------
 
@@ -762,7 +763,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
 
     def _ref_payload(self, from_id: str, ref: OutgoingRef) -> dict[str, Any]:
         if ref.event is not None:
-            return {"event": catalog.event_payload(ref.event), "target_title": ref.target.title}
+            return {"event": tables.event_payload(ref.event), "target_title": ref.target.title}
         assert ref.interpretation is not None
         return {
             "interpretation": ref.interpretation.value,
@@ -796,11 +797,11 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
                     payload.get("evidence"),
                     "parsed",
                     None,
-                    catalog.now(),
+                    tables.now(),
                 ),
             )
-            catalog.touch(conn, target_id)
-            catalog.touch(conn, from_id)
+            tables.touch(conn, target_id)
+            tables.touch(conn, from_id)
 
     def _resolve_pending_for(self, conn: sqlite3.Connection, doc_id: str) -> int:
         """Retry pending references that may name a newly stored document."""
@@ -842,7 +843,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
     def _refresh_derived(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """Recompute policy events, the status intervals and the index entry of a document."""
         self._apply_policy(conn, doc_id)
-        doc = catalog.load_document(conn, doc_id, with_parts=False)
+        doc = tables.load_document(conn, doc_id, with_parts=False)
         if doc is None:
             return
         conn.execute("DELETE FROM status_intervals WHERE doc_id = ?", (doc_id,))
@@ -853,7 +854,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
                 for value, start, end in status_intervals(doc)
             ],
         )
-        catalog.touch(conn, doc_id)
+        tables.touch(conn, doc_id)
 
     # --- other writes --------------------------------------------------------------------
 
@@ -877,7 +878,7 @@ class Archive(DisclosureWrites, LifecycleWrites, IndexUpkeep, IssueWrites):
         """Add a text version (e.g. an amended text entered by hand)."""
         with self.transaction() as conn:
             doc_id = self.resolve_id(ref)
-            text_id = catalog.insert_text(conn, doc_id, text)
+            text_id = tables.insert_text(conn, doc_id, text)
             self._refresh_derived(conn, doc_id)
             self.log("add_text", doc_id, "recorded", text_id=text_id)
         return text_id

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import attrs
 
-from gazette import catalog, disclosure_csv, references
 from gazette import disclosure as disclosure_rules
-from gazette.archive_host import ArchiveHost
+from gazette import disclosure_csv, references
+from gazette.archive import tables
+from gazette.archive.host import ArchiveHost
 from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import DisclosureChange
 from gazette.errors import (
@@ -173,7 +174,7 @@ class DisclosureWrites(ArchiveHost):
         )
         # Paragraphs are numbered in the current text; what is kept is their content, which
         # follows them into every rendition and version (gazette.redaction).
-        current = current_text(catalog.load_texts(conn, doc_id))
+        current = current_text(tables.load_texts(conn, doc_id))
         blocks = current.blocks if current is not None else ()
         disclosure_rules.check(
             disclosure, blocks=len(blocks) if disclosure.withheld_blocks else None
@@ -183,8 +184,8 @@ class DisclosureWrites(ArchiveHost):
                 disclosure,
                 withheld_fingerprints=fingerprints(blocks, disclosure.withheld_blocks),
             )
-        previous = catalog.load_disclosure(conn, doc_id)
-        catalog.set_disclosure(
+        previous = tables.load_disclosure(conn, doc_id)
+        tables.set_disclosure(
             conn,
             doc_id,
             disclosure,
@@ -192,7 +193,7 @@ class DisclosureWrites(ArchiveHost):
             review_due=review_due,
             decided_on=decided_on,
         )
-        catalog.touch(conn, doc_id)
+        tables.touch(conn, doc_id)
         followed = self._propagate_disclosure(conn, doc_id, set())
         self.log(
             "disclosure",
@@ -202,7 +203,7 @@ class DisclosureWrites(ArchiveHost):
             reason=disclosure.reason,
             grounds=[g.value for g in parsed_grounds],
             basis=disclosure.basis,
-            decided_on=catalog.iso(decided_on),
+            decided_on=tables.iso(decided_on),
             source=source,
             followed=followed,
         )
@@ -238,14 +239,14 @@ class DisclosureWrites(ArchiveHost):
             conn.execute(
                 "INSERT INTO disclosure_requests(doc_id, requested_on, recorded_at, note)"
                 " VALUES (?, ?, ?, ?)",
-                (doc_id, (on or today()).isoformat(), catalog.now(), note),
+                (doc_id, (on or today()).isoformat(), tables.now(), note),
             )
             count = int(
                 conn.execute(
                     "SELECT COUNT(*) FROM disclosure_requests WHERE doc_id = ?", (doc_id,)
                 ).fetchone()[0]
             )
-            self.log("disclosure_request", doc_id, "recorded", on=catalog.iso(on), count=count)
+            self.log("disclosure_request", doc_id, "recorded", on=tables.iso(on), count=count)
         return count
 
     def link_interpretation(
@@ -279,11 +280,11 @@ class DisclosureWrites(ArchiveHost):
                     evidence,
                     ProvenanceKind.MANUAL.value,
                     who,
-                    catalog.now(),
+                    tables.now(),
                 ),
             )
-            catalog.touch(conn, policy_id)
-            catalog.touch(conn, interp_id)
+            tables.touch(conn, policy_id)
+            tables.touch(conn, interp_id)
             self.log("interpretation_link", policy_id, "linked", interpretation=interp_id, by=who)
         return InterpretationLink(
             policy_id=policy_id,
@@ -307,7 +308,7 @@ class DisclosureWrites(ArchiveHost):
         with self.transaction() as conn:
             policy_id = self.resolve_id(policy)
             interp_id = self.resolve_id(interpretation)
-            row = catalog.fetch_one(
+            row = tables.fetch_one(
                 conn,
                 "SELECT removed FROM interpretations WHERE policy_id = ? AND interpretation_id = ?",
                 (policy_id, interp_id),
@@ -323,7 +324,7 @@ class DisclosureWrites(ArchiveHost):
                         InterpretationForm.TEXT.value,
                         ProvenanceKind.MANUAL.value,
                         who,
-                        catalog.now(),
+                        tables.now(),
                     ),
                 )
             else:
@@ -332,8 +333,8 @@ class DisclosureWrites(ArchiveHost):
                     " WHERE policy_id = ? AND interpretation_id = ?",
                     (ProvenanceKind.MANUAL.value, who, policy_id, interp_id),
                 )
-            catalog.touch(conn, policy_id)
-            catalog.touch(conn, interp_id)
+            tables.touch(conn, policy_id)
+            tables.touch(conn, interp_id)
             removed = row is not None and not row["removed"]
             self.log(
                 "interpretation_unlink",
@@ -350,11 +351,11 @@ class DisclosureWrites(ArchiveHost):
         self, conn: sqlite3.Connection, doc_id: str, disclosure: Disclosure
     ) -> bool:
         """Store a rule-made disclosure unless it is what the document has. Returns changed."""
-        current = catalog.load_disclosure(conn, doc_id)
+        current = tables.load_disclosure(conn, doc_id)
         if _same_disclosure(current, disclosure):
             return False
-        catalog.set_disclosure(conn, doc_id, disclosure, changed_by=self.actor)
-        catalog.touch(conn, doc_id)
+        tables.set_disclosure(conn, doc_id, disclosure, changed_by=self.actor)
+        tables.touch(conn, doc_id)
         return True
 
     def _settle_disclosures(self, conn: sqlite3.Connection, ids: Iterable[str]) -> None:
@@ -371,17 +372,17 @@ class DisclosureWrites(ArchiveHost):
 
     def _publication_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """Printed in a gazette or published on a portal page: proactive by that fact."""
-        row = catalog.fetch_one(conn, "SELECT index_number FROM documents WHERE id = ?", (doc_id,))
+        row = tables.fetch_one(conn, "SELECT index_number FROM documents WHERE id = ?", (doc_id,))
         if row is None:
             return
         origins = [
             TextOrigin(r["origin"])
-            for r in catalog.fetch_all(
+            for r in tables.fetch_all(
                 conn, "SELECT DISTINCT origin FROM texts WHERE doc_id = ?", (doc_id,)
             )
         ]
         basis = disclosure_rules.publication_basis(
-            catalog.load_publications(conn, doc_id),
+            tables.load_publications(conn, doc_id),
             origins=origins,
             index_number=row["index_number"],
         )
@@ -391,7 +392,7 @@ class DisclosureWrites(ArchiveHost):
             if promulgated is None:
                 return
             basis, reason = promulgated
-        current = catalog.load_disclosure(conn, doc_id)
+        current = tables.load_disclosure(conn, doc_id)
         prov = current.provenance
         if reason is not None and current.attribute != DisclosureAttribute.UNKNOWN:
             # Promulgation decides only what nothing else has: any stated attribute wins, and a
@@ -435,13 +436,13 @@ class DisclosureWrites(ArchiveHost):
     def _promulgation(self, conn: sqlite3.Connection, doc_id: str) -> tuple[str, str] | None:
         """``(basis, legal ground)`` when the document is an act promulgated by law: its 题注
         entries (adopted, approved, amended) or the decree that promulgated it say so."""
-        row = catalog.fetch_one(
+        row = tables.fetch_one(
             conn, "SELECT doc_type, doc_number FROM documents WHERE id = ?", (doc_id,)
         )
         decree = row["doc_number"] if row and row["doc_type"] == "令" else None
         evidence = [
             r["prov_excerpt"]
-            for r in catalog.fetch_all(
+            for r in tables.fetch_all(
                 conn,
                 "SELECT prov_excerpt FROM events WHERE doc_id = ? AND prov_kind = 'parsed'"
                 " AND kind IN ('promulgated', 'approved', 'amended') AND prov_excerpt IS NOT NULL"
@@ -454,22 +455,22 @@ class DisclosureWrites(ArchiveHost):
 
     def _forwarding_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """A 转发/批转 notice with no attribute of its own takes what it forwards."""
-        row = catalog.fetch_one(
+        row = tables.fetch_one(
             conn, "SELECT title, parent_id FROM documents WHERE id = ?", (doc_id,)
         )
         if row is None or row["parent_id"] is not None:
             return
         refs = disclosure_rules.forwarded_refs(row["title"])
-        if not refs or disclosure_rules.explicit(catalog.load_disclosure(conn, doc_id)):
+        if not refs or disclosure_rules.explicit(tables.load_disclosure(conn, doc_id)):
             return
         parts = [
             r["id"]
-            for r in catalog.fetch_all(
+            for r in tables.fetch_all(
                 conn, "SELECT id FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,)
             )
         ]
         for part in parts:
-            own = catalog.load_disclosure(conn, part)
+            own = tables.load_disclosure(conn, part)
             if disclosure_rules.explicit(own):
                 self._write_disclosure(
                     conn,
@@ -477,7 +478,7 @@ class DisclosureWrites(ArchiveHost):
                     disclosure_rules.inherited(own, part, relation="forwarded document"),
                 )
                 return
-        if catalog.fetch_one(
+        if tables.fetch_one(
             conn,
             "SELECT 1 FROM pending_refs WHERE kind = 'forward' AND from_doc_id = ?",
             (doc_id,),
@@ -506,10 +507,10 @@ class DisclosureWrites(ArchiveHost):
         conn.execute(
             "UPDATE pending_refs SET state = 'resolved', resolved_id = ?, resolved_at = ?"
             " WHERE kind = 'forward' AND from_doc_id = ? AND state != 'resolved'",
-            (target_id, catalog.now(), notice_id),
+            (target_id, tables.now(), notice_id),
         )
-        own = catalog.load_disclosure(conn, notice_id)
-        source = catalog.load_disclosure(conn, target_id)
+        own = tables.load_disclosure(conn, notice_id)
+        source = tables.load_disclosure(conn, target_id)
         if disclosure_rules.explicit(own) or source.attribute == DisclosureAttribute.UNKNOWN:
             return
         inherited = disclosure_rules.inherited(source, target_id, relation="forwarded document")
@@ -525,13 +526,13 @@ class DisclosureWrites(ArchiveHost):
             return []
         seen.add(doc_id)
         changed: list[str] = []
-        carrier = catalog.load_disclosure(conn, doc_id)
-        for part in catalog.fetch_all(
+        carrier = tables.load_disclosure(conn, doc_id)
+        for part in tables.fetch_all(
             conn, "SELECT id FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,)
         ):
             part_id = part["id"]
-            catalog.touch(conn, part_id)  # its visibility follows the carrier's
-            own = catalog.load_disclosure(conn, part_id)
+            tables.touch(conn, part_id)  # its visibility follows the carrier's
+            own = tables.load_disclosure(conn, part_id)
             if not disclosure_rules.explicit(own) and carrier.attribute != (
                 DisclosureAttribute.UNKNOWN
             ):
@@ -541,14 +542,14 @@ class DisclosureWrites(ArchiveHost):
             changed.extend(self._propagate_disclosure(conn, part_id, seen))
         if carrier.attribute == DisclosureAttribute.UNKNOWN:
             return changed
-        for row in catalog.fetch_all(
+        for row in tables.fetch_all(
             conn,
             "SELECT DISTINCT from_doc_id FROM pending_refs"
             " WHERE kind = 'forward' AND state = 'resolved' AND resolved_id = ?",
             (doc_id,),
         ):
             notice_id = row["from_doc_id"]
-            own = catalog.load_disclosure(conn, notice_id)
+            own = tables.load_disclosure(conn, notice_id)
             if disclosure_rules.explicit(own):
                 continue
             inherited = disclosure_rules.inherited(carrier, doc_id, relation="forwarded document")

@@ -9,8 +9,8 @@ import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from gazette import catalog
-from gazette.archive_host import ArchiveHost
+from gazette.archive import tables
+from gazette.archive.host import ArchiveHost
 from gazette.errors import IndexDamaged
 from gazette.redaction import Redactor, Withholding
 from gazette.search import SearchIndex, check_engine, open_index, record_for
@@ -62,7 +62,7 @@ class IndexUpkeep(ArchiveHost):
 
     def _replay_index_queue(self) -> int:
         """Bring the search index up to date with queued changes. Returns entries written."""
-        rows = catalog.fetch_all(self.conn, "SELECT doc_id, queued_at FROM index_queue")
+        rows = tables.fetch_all(self.conn, "SELECT doc_id, queued_at FROM index_queue")
         if not rows:
             return 0
         written = self._index_ids([r["doc_id"] for r in rows])
@@ -136,12 +136,12 @@ class IndexUpkeep(ArchiveHost):
 
     def index_record(self, doc_id: str) -> Any:
         """The search-index record a document should have now (``None`` if it is gone)."""
-        row = catalog.fetch_one(
+        row = tables.fetch_one(
             self.conn, "SELECT rev, parent_id FROM documents WHERE id = ?", (doc_id,)
         )
         if row is None:
             return None
-        doc = catalog.load_document(self.conn, doc_id, with_parts=False)
+        doc = tables.load_document(self.conn, doc_id, with_parts=False)
         assert doc is not None
         public = self.public.visible(doc_id)
         shown = None

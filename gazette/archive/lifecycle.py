@@ -10,9 +10,10 @@ from typing import Any
 
 import attrs
 
-from gazette import catalog, references
+from gazette import references
 from gazette import settings as archive_settings
-from gazette.archive_host import ArchiveHost
+from gazette.archive import tables
+from gazette.archive.host import ArchiveHost
 from gazette.cleanup import CleanupRow
 from gazette.disclosure import View
 from gazette.errors import (
@@ -66,7 +67,7 @@ class LifecycleWrites(ArchiveHost):
             ProvenanceKind.INFERRED,
         ):
             event = attrs.evolve(event, provenance=attrs.evolve(prov, source=doc_id))
-        return catalog.insert_event(conn, doc_id, event)
+        return tables.insert_event(conn, doc_id, event)
 
     def _record_lifecycle(
         self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent
@@ -76,20 +77,20 @@ class LifecycleWrites(ArchiveHost):
         A 印发 notice and the rules it issues (the attachment, which inherits the notice's
         number) are repealed, amended and renewed together. Returns the new event ids.
         """
-        ids = [catalog.insert_event(conn, doc_id, event)]
-        row = catalog.fetch_one(conn, "SELECT doc_number FROM documents WHERE id = ?", (doc_id,))
+        ids = [tables.insert_event(conn, doc_id, event)]
+        row = tables.fetch_one(conn, "SELECT doc_number FROM documents WHERE id = ?", (doc_id,))
         parts: list[str] = []
         if row is not None and row["doc_number"]:
             parts = [
                 r["id"]
-                for r in catalog.fetch_all(
+                for r in tables.fetch_all(
                     conn,
                     "SELECT id FROM documents WHERE parent_id = ? AND doc_number = ?",
                     (doc_id, row["doc_number"]),
                 )
             ]
         for part_id in parts:
-            ids.append(catalog.insert_event(conn, part_id, event))
+            ids.append(tables.insert_event(conn, part_id, event))
             self._refresh_derived(conn, part_id)
         self._refresh_derived(conn, doc_id)
         return ids
@@ -102,9 +103,9 @@ class LifecycleWrites(ArchiveHost):
         payload: dict[str, Any],
     ) -> None:
         """Record the event another document (or an imported list) states about ``target_id``."""
-        event = catalog.event_from_payload(payload["event"])
+        event = tables.event_from_payload(payload["event"])
         if from_id is not None:
-            acting_row = catalog.fetch_one(
+            acting_row = tables.fetch_one(
                 conn, "SELECT title, doc_number FROM documents WHERE id = ?", (from_id,)
             )
             assert acting_row is not None
@@ -138,7 +139,7 @@ class LifecycleWrites(ArchiveHost):
         decision arrives and the archive holds the text it adopted (same day of adoption), that
         text's inferred start gives way to the decision's own date.
         """
-        acting = catalog.fetch_one(
+        acting = tables.fetch_one(
             conn,
             "SELECT MAX(adopted) AS adopted FROM texts WHERE doc_id = ? AND adopted IS NOT NULL",
             (from_id,),
@@ -147,12 +148,12 @@ class LifecycleWrites(ArchiveHost):
         if adopted is None or event.date is None:
             return
         day = event.date.isoformat()
-        for text in catalog.fetch_all(
+        for text in tables.fetch_all(
             conn,
             "SELECT id, effective FROM texts WHERE doc_id = ? AND adopted = ? AND effective < ?",
             (target_id, adopted, day),
         ):
-            inferred = catalog.fetch_all(
+            inferred = tables.fetch_all(
                 conn,
                 "SELECT id FROM events WHERE doc_id = ? AND kind = 'effective' AND date = ?"
                 " AND prov_kind = 'inferred'",
@@ -200,7 +201,7 @@ class LifecycleWrites(ArchiveHost):
                 ]
                 children = [
                     r["id"]
-                    for r in catalog.fetch_all(
+                    for r in tables.fetch_all(
                         conn, "SELECT id FROM documents WHERE parent_id = ?", (doc_id,)
                     )
                 ]
@@ -209,16 +210,16 @@ class LifecycleWrites(ArchiveHost):
                         "UPDATE texts SET effective = ? WHERE doc_id = ? AND adopted = ?"
                         " AND effective = ?",
                         (
-                            catalog.iso(text.effective),
+                            tables.iso(text.effective),
                             target,
-                            catalog.iso(held.adopted),
-                            catalog.iso(held.effective),
+                            tables.iso(held.adopted),
+                            tables.iso(held.effective),
                         ),
                     )
                     conn.execute(
                         "DELETE FROM events WHERE doc_id = ? AND kind = 'effective' AND date = ?"
                         " AND prov_kind = 'inferred'",
-                        (target, catalog.iso(held.effective)),
+                        (target, tables.iso(held.effective)),
                     )
                     if target != doc_id:
                         for event in stated:
@@ -251,7 +252,7 @@ class LifecycleWrites(ArchiveHost):
 
     def _apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> bool:
         """Re-derive a document's policy events from the settings. Returns whether they changed."""
-        doc = catalog.load_document(conn, doc_id, with_parts=False)
+        doc = tables.load_document(conn, doc_id, with_parts=False)
         if doc is None:
             return False
         own = tuple(e for e in doc.events if e.provenance.kind != ProvenanceKind.POLICY)
@@ -261,7 +262,7 @@ class LifecycleWrites(ArchiveHost):
             return False
         conn.execute("DELETE FROM events WHERE doc_id = ? AND prov_kind = 'policy'", (doc_id,))
         for event in wanted:
-            catalog.insert_event(conn, doc_id, event)
+            tables.insert_event(conn, doc_id, event)
         return True
 
     def settings(self) -> dict[str, Any]:
@@ -280,7 +281,7 @@ class LifecycleWrites(ArchiveHost):
             archive_settings.store(conn, name, value)
             changed = 0
             rederive = archive_settings.SETTINGS[name].rederive
-            for doc_id in list(catalog.iter_ids(conn)) if rederive else ():
+            for doc_id in list(tables.iter_ids(conn)) if rederive else ():
                 if self._apply_policy(conn, doc_id):
                     changed += 1
                     self._refresh_derived(conn, doc_id)
@@ -350,12 +351,12 @@ class LifecycleWrites(ArchiveHost):
         if not reason or not reason.strip():
             raise InvalidArgument("请说明撤销该事件的理由（`--reason`）")
         with self.transaction() as conn:
-            row = catalog.fetch_one(conn, "SELECT * FROM events WHERE id = ?", (event_id,))
+            row = tables.fetch_one(conn, "SELECT * FROM events WHERE id = ?", (event_id,))
             if row is None:
                 raise InvalidArgument(f"没有编号为{event_id}的事件")
-            event = catalog.event_from_row(row)
+            event = tables.event_from_row(row)
             same = " AND ".join(f"e.{column} IS ?" for column in _EVENT_IDENTITY)
-            copies = catalog.fetch_all(
+            copies = tables.fetch_all(
                 conn,
                 "SELECT e.id, e.doc_id FROM events e JOIN documents d ON d.id = e.doc_id"
                 f" WHERE d.parent_id = ? AND {same}",
@@ -421,7 +422,7 @@ class LifecycleWrites(ArchiveHost):
                         kind="event",
                         from_doc_id=acting_ref.resolved_id if acting_ref else None,
                         ref=row.target,
-                        payload={"event": catalog.event_payload(event)},
+                        payload={"event": tables.event_payload(event)},
                         found=found,
                     )
                     pending += 1
@@ -451,7 +452,7 @@ class LifecycleWrites(ArchiveHost):
         except (DocumentNotFound, AmbiguousReference):
             ref = references.ref_from_text(acting)
             return ref or DocRef(acting, acting)
-        row = catalog.fetch_one(
+        row = tables.fetch_one(
             conn, "SELECT title, doc_number FROM documents WHERE id = ?", (doc_id,)
         )
         assert row is not None
@@ -540,7 +541,7 @@ def _event_log(event: LifecycleEvent) -> dict[str, Any]:
     prov = event.provenance
     return {
         "kind": event.kind.value,
-        "date": catalog.iso(event.date),
+        "date": tables.iso(event.date),
         "cleanup_outcome": event.outcome.value if event.outcome else None,
         "articles": list(event.articles),
         "acting": acting.text if acting else None,

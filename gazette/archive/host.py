@@ -1,9 +1,9 @@
 """What the parts of :class:`gazette.archive.Archive` use of one another.
 
 The archive is one class assembled from parts, one module each: adding originals and the
-plumbing (:mod:`gazette.archive`), disclosure writes (:mod:`gazette.archive_disclosure`),
-lifecycle writes (:mod:`gazette.archive_lifecycle`) and the search index's upkeep
-(:mod:`gazette.archive_index`). :class:`ArchiveHost` declares, for the type checker only, the
+plumbing (:mod:`gazette.archive`), disclosure writes (:mod:`gazette.archive.disclosure`),
+lifecycle writes (:mod:`gazette.archive.lifecycle`) and the search index's upkeep
+(:mod:`gazette.archive.index_sync`). :class:`ArchiveHost` declares, for the type checker only, the
 attributes and methods of the archive that a part calls but does not define; at run time it
 is an empty base class and every name resolves on :class:`~gazette.archive.Archive`.
 """
@@ -19,11 +19,11 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from gazette.archive.store import ObjectStore
+    from gazette.archive.views import ArchiveView
     from gazette.disclosure import View
     from gazette.search import SearchIndex
     from gazette.search.base import Allowed
-    from gazette.store import ObjectStore
-    from gazette.views import ArchiveView
 
 
 class ArchiveHost:
