@@ -101,7 +101,7 @@ def status_report(n: int, runs: int) -> None:
                     )
                 for event in events:
                     catalog.insert_event(conn, doc_id, event)
-                archive._refresh_derived(conn, doc_id)
+                archive.lifecycle.refresh_derived(conn, doc_id)
         on = dt.date(2021, 6, 1)
         view = archive.public
 

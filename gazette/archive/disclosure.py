@@ -9,13 +9,13 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from gazette import disclosure as disclosure_rules
 from gazette import disclosure_csv, references
 from gazette.archive import tables
-from gazette.archive.host import ArchiveHost
 from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import DisclosureChange
 from gazette.errors import (
@@ -36,9 +36,18 @@ from gazette.model import (
 )
 from gazette.redaction import fingerprints
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-class DisclosureWrites(ArchiveHost):
+    from gazette.archive.catalog import Catalog
+
+
+class DisclosureWrites:
     """Writes behind :mod:`gazette.disclosure` and :mod:`gazette.interpretation`."""
+
+    def __init__(self, catalog: Catalog, resolve: Callable[[str], str]) -> None:
+        self.catalog = catalog
+        self.resolve = resolve
 
     # === disclosure and interpretation links ===========================================
     # Writes behind gazette.disclosure and gazette.interpretation: an attribute set by hand
@@ -84,8 +93,8 @@ class DisclosureWrites(ArchiveHost):
         """
         decided_on = to_optional_date(decided_on)
         review_due = to_optional_date(review_due)
-        with self.transaction() as conn:
-            doc_id = self.resolve_id(ref)
+        with self.catalog.transaction() as conn:
+            doc_id = self.resolve(ref)
             return self._set_disclosure(
                 conn,
                 doc_id,
@@ -114,10 +123,10 @@ class DisclosureWrites(ArchiveHost):
         """
         rows = disclosure_csv.read(path)
         changes: list[DisclosureChange] = []
-        with self.transaction() as conn:
+        with self.catalog.transaction() as conn:
             for row in rows:
                 try:
-                    doc_id = self.resolve_id(row.ref)
+                    doc_id = self.resolve(row.ref)
                     changes.append(
                         self._set_disclosure(
                             conn,
@@ -135,7 +144,7 @@ class DisclosureWrites(ArchiveHost):
                     )
                 except GazetteError as exc:
                     raise ImportFailed(Path(path), row.line, str(exc)) from exc
-            self.log("disclosure_import", str(path), "imported", rows=len(changes))
+            self.catalog.log("disclosure_import", str(path), "imported", rows=len(changes))
         return changes
 
     def _set_disclosure(
@@ -161,7 +170,7 @@ class DisclosureWrites(ArchiveHost):
         parsed_grounds = disclosure_rules.parse_grounds(
             g.value if isinstance(g, Ground) else g for g in grounds
         )
-        who = by or self.actor
+        who = by or self.catalog.actor
         kind = ProvenanceKind.IMPORTED if source else ProvenanceKind.MANUAL
         stamp = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
         disclosure = Disclosure(
@@ -195,7 +204,7 @@ class DisclosureWrites(ArchiveHost):
         )
         tables.touch(conn, doc_id)
         followed = self._propagate_disclosure(conn, doc_id, set())
-        self.log(
+        self.catalog.log(
             "disclosure",
             doc_id,
             value.value,
@@ -234,8 +243,8 @@ class DisclosureWrites(ArchiveHost):
             InvalidDate: ``on`` is not a date.
         """
         on = to_optional_date(on)
-        with self.transaction() as conn:
-            doc_id = self.resolve_id(ref)
+        with self.catalog.transaction() as conn:
+            doc_id = self.resolve(ref)
             conn.execute(
                 "INSERT INTO disclosure_requests(doc_id, requested_on, recorded_at, note)"
                 " VALUES (?, ?, ?, ?)",
@@ -246,7 +255,9 @@ class DisclosureWrites(ArchiveHost):
                     "SELECT COUNT(*) FROM disclosure_requests WHERE doc_id = ?", (doc_id,)
                 ).fetchone()[0]
             )
-            self.log("disclosure_request", doc_id, "recorded", on=tables.iso(on), count=count)
+            self.catalog.log(
+                "disclosure_request", doc_id, "recorded", on=tables.iso(on), count=count
+            )
         return count
 
     def link_interpretation(
@@ -260,10 +271,10 @@ class DisclosureWrites(ArchiveHost):
     ) -> InterpretationLink:
         """Link an interpretation to its policy by hand (restores a link removed earlier)."""
         form = InterpretationForm(form)
-        who = by or self.actor
-        with self.transaction() as conn:
-            policy_id = self.resolve_id(policy)
-            interp_id = self.resolve_id(interpretation)
+        who = by or self.catalog.actor
+        with self.catalog.transaction() as conn:
+            policy_id = self.resolve(policy)
+            interp_id = self.resolve(interpretation)
             if policy_id == interp_id:
                 raise InvalidArgument("文件不能解读其自身")
             conn.execute(
@@ -285,7 +296,9 @@ class DisclosureWrites(ArchiveHost):
             )
             tables.touch(conn, policy_id)
             tables.touch(conn, interp_id)
-            self.log("interpretation_link", policy_id, "linked", interpretation=interp_id, by=who)
+            self.catalog.log(
+                "interpretation_link", policy_id, "linked", interpretation=interp_id, by=who
+            )
         return InterpretationLink(
             policy_id=policy_id,
             interpretation_id=interp_id,
@@ -304,10 +317,10 @@ class DisclosureWrites(ArchiveHost):
         Returns:
             whether a live link was removed.
         """
-        who = by or self.actor
-        with self.transaction() as conn:
-            policy_id = self.resolve_id(policy)
-            interp_id = self.resolve_id(interpretation)
+        who = by or self.catalog.actor
+        with self.catalog.transaction() as conn:
+            policy_id = self.resolve(policy)
+            interp_id = self.resolve(interpretation)
             row = tables.fetch_one(
                 conn,
                 "SELECT removed FROM interpretations WHERE policy_id = ? AND interpretation_id = ?",
@@ -336,7 +349,7 @@ class DisclosureWrites(ArchiveHost):
             tables.touch(conn, policy_id)
             tables.touch(conn, interp_id)
             removed = row is not None and not row["removed"]
-            self.log(
+            self.catalog.log(
                 "interpretation_unlink",
                 policy_id,
                 "removed" if removed else "blocked",
@@ -354,11 +367,11 @@ class DisclosureWrites(ArchiveHost):
         current = tables.load_disclosure(conn, doc_id)
         if _same_disclosure(current, disclosure):
             return False
-        tables.set_disclosure(conn, doc_id, disclosure, changed_by=self.actor)
+        tables.set_disclosure(conn, doc_id, disclosure, changed_by=self.catalog.actor)
         tables.touch(conn, doc_id)
         return True
 
-    def _settle_disclosures(self, conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    def settle_disclosures(self, conn: sqlite3.Connection, ids: Iterable[str]) -> None:
         """Apply the publication and forwarding rules to stored documents, then let
         attachments and forwarding notices follow."""
         ordered = list(dict.fromkeys(ids))
@@ -402,7 +415,7 @@ class DisclosureWrites(ArchiveHost):
                 and prov is not None
                 and prov.kind in (ProvenanceKind.MANUAL, ProvenanceKind.IMPORTED)
             ):
-                self.log(
+                self.catalog.log(
                     "disclosure_conflict",
                     doc_id,
                     "kept",
@@ -423,7 +436,7 @@ class DisclosureWrites(ArchiveHost):
             # A person's decision stands; a published document kept from the public is
             # worth a look, so the conflict goes to the log.
             if current.attribute != DisclosureAttribute.PROACTIVE:
-                self.log(
+                self.catalog.log(
                     "disclosure_conflict",
                     doc_id,
                     "kept",
@@ -494,7 +507,7 @@ class DisclosureWrites(ArchiveHost):
                     conn, kind="forward", from_doc_id=doc_id, ref=ref, payload=payload, found=[]
                 )
                 references.mark_resolved(conn, pending_id, target)
-                self._inherit_forwarded(conn, doc_id, target)
+                self.inherit_forwarded(conn, doc_id, target)
                 return
             payloads.append((ref, payload, found))
         for ref, payload, found in payloads:
@@ -502,7 +515,7 @@ class DisclosureWrites(ArchiveHost):
                 conn, kind="forward", from_doc_id=doc_id, ref=ref, payload=payload, found=found
             )
 
-    def _inherit_forwarded(self, conn: sqlite3.Connection, notice_id: str, target_id: str) -> None:
+    def inherit_forwarded(self, conn: sqlite3.Connection, notice_id: str, target_id: str) -> None:
         """The forwarded document is known: the notice takes its attribute, if it has none."""
         conn.execute(
             "UPDATE pending_refs SET state = 'resolved', resolved_id = ?, resolved_at = ?"

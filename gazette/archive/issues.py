@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gazette.archive import tables
-from gazette.archive.host import ArchiveHost
 from gazette.gazettes import same_gazette
 from gazette.model import GazetteIssue, Publication
 
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 TITLE_SIMILARITY = 0.8
 
 
-class IssueWrites(ArchiveHost):
+class IssueWrites:
     """Storing gazette issues (part of :class:`gazette.archive.Archive`)."""
 
     def _issue_ids(self, conn: sqlite3.Connection, issue: GazetteIssue) -> list[int]:
@@ -41,7 +40,7 @@ class IssueWrites(ArchiveHost):
         )
         return [r["id"] for r in rows if same_gazette(r["gazette"], issue.gazette)]
 
-    def _match_issue_item(
+    def match_issue_item(
         self, conn: sqlite3.Connection, issue: GazetteIssue, index: int, doc: Document
     ) -> str | None:
         """The document of the same item of the same issue already held from another file.
@@ -96,7 +95,7 @@ class IssueWrites(ArchiveHost):
             return scored[-1][1]
         return None
 
-    def _add_issue(
+    def add_issue(
         self, conn: sqlite3.Connection, issue: GazetteIssue, ids: list[str], sha: str
     ) -> None:
         issue_id = tables.insert_issue(conn, attrs.evolve(issue, source_sha256=sha))

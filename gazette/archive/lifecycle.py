@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as _dt
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from gazette import references
 from gazette import settings as archive_settings
 from gazette.archive import tables
-from gazette.archive.host import ArchiveHost
 from gazette.cleanup import CleanupRow
 from gazette.disclosure import View
 from gazette.errors import (
@@ -21,7 +20,7 @@ from gazette.errors import (
     DocumentNotFound,
     InvalidArgument,
 )
-from gazette.lifecycle import policy_events
+from gazette.lifecycle import policy_events, status_intervals
 from gazette.model import (
     DocRef,
     Document,
@@ -31,6 +30,12 @@ from gazette.model import (
     ProvenanceKind,
     TextVersion,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gazette.archive.catalog import Catalog
+    from gazette.archive.views import ArchiveView
 
 
 @attrs.frozen
@@ -48,8 +53,18 @@ class ImportReport:
     pending: int
 
 
-class LifecycleWrites(ArchiveHost):
+class LifecycleWrites:
     """Writes behind :mod:`gazette.lifecycle` and :mod:`gazette.validity`."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        resolve: Callable[[str], str],
+        views: Callable[[View | str], ArchiveView],
+    ) -> None:
+        self.catalog = catalog
+        self.resolve = resolve
+        self.view = views
 
     # --- lifecycle writes (validity over time) -------------------------------------------
     #
@@ -58,7 +73,7 @@ class LifecycleWrites(ArchiveHost):
     # that provenance is complete, a carrier notice and the attachment issued under its number
     # share one life, configured defaults are re-derived, and manual changes reach the log.
 
-    def _store_event(self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> int:
+    def store_event(self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> int:
         """Insert an event, naming the document it was parsed from when the parser could not."""
         prov = event.provenance
         if prov.source is None and prov.kind in (
@@ -91,11 +106,11 @@ class LifecycleWrites(ArchiveHost):
             ]
         for part_id in parts:
             ids.append(tables.insert_event(conn, part_id, event))
-            self._refresh_derived(conn, part_id)
-        self._refresh_derived(conn, doc_id)
+            self.refresh_derived(conn, part_id)
+        self.refresh_derived(conn, doc_id)
         return ids
 
-    def _apply_event_ref(
+    def apply_event_ref(
         self,
         conn: sqlite3.Connection,
         from_id: str | None,
@@ -127,7 +142,7 @@ class LifecycleWrites(ArchiveHost):
         if from_id is not None and event.kind == EventKind.AMENDED and event.date is not None:
             self._date_amended_text(conn, from_id, target_id, event)
         ids = self._record_lifecycle(conn, target_id, event)
-        self.log("lifecycle_ref", target_id, "recorded", event_ids=ids, **_event_log(event))
+        self.catalog.log("lifecycle_ref", target_id, "recorded", event_ids=ids, **_event_log(event))
 
     def _date_amended_text(
         self, conn: sqlite3.Connection, from_id: str, target_id: str, event: LifecycleEvent
@@ -164,7 +179,7 @@ class LifecycleWrites(ArchiveHost):
             conn.execute("UPDATE texts SET effective = ? WHERE id = ?", (day, text["id"]))
             for row in inferred:
                 conn.execute("DELETE FROM events WHERE id = ?", (row["id"],))
-            self._store_event(
+            self.store_event(
                 conn,
                 target_id,
                 LifecycleEvent(
@@ -176,7 +191,7 @@ class LifecycleWrites(ArchiveHost):
                 ),
             )
 
-    def _reconcile_starts(
+    def reconcile_starts(
         self, conn: sqlite3.Connection, doc_id: str, existing: Document, doc: Document
     ) -> Document:
         """Two files of one version (same adoption, same label) that disagree on its start:
@@ -223,8 +238,8 @@ class LifecycleWrites(ArchiveHost):
                     )
                     if target != doc_id:
                         for event in stated:
-                            self._store_event(conn, target, event)
-                        self._refresh_derived(conn, target)
+                            self.store_event(conn, target, event)
+                        self.refresh_derived(conn, target)
         parts = []
         for part in doc.parts:
             reconciled = part
@@ -250,7 +265,23 @@ class LifecycleWrites(ArchiveHost):
             parts.append(reconciled)
         return attrs.evolve(doc, texts=tuple(texts), events=tuple(events), parts=tuple(parts))
 
-    def _apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> bool:
+    def refresh_derived(self, conn: sqlite3.Connection, doc_id: str) -> None:
+        """Recompute policy events, the status intervals and the index entry of a document."""
+        self.apply_policy(conn, doc_id)
+        doc = tables.load_document(conn, doc_id, with_parts=False)
+        if doc is None:
+            return
+        conn.execute("DELETE FROM status_intervals WHERE doc_id = ?", (doc_id,))
+        conn.executemany(
+            "INSERT INTO status_intervals(doc_id, status, start, end) VALUES (?, ?, ?, ?)",
+            [
+                (doc_id, value.value, start.isoformat(), end.isoformat() if end else None)
+                for value, start, end in status_intervals(doc)
+            ],
+        )
+        tables.touch(conn, doc_id)
+
+    def apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> bool:
         """Re-derive a document's policy events from the settings. Returns whether they changed."""
         doc = tables.load_document(conn, doc_id, with_parts=False)
         if doc is None:
@@ -267,7 +298,7 @@ class LifecycleWrites(ArchiveHost):
 
     def settings(self) -> dict[str, Any]:
         """The archive's settings (see :mod:`gazette.settings`)."""
-        return archive_settings.load(self.conn)
+        return archive_settings.load(self.catalog.conn)
 
     def set_setting(self, name: str, value: Any) -> int:
         """Change a setting (``None`` unsets it) and re-derive what depends on it.
@@ -277,15 +308,15 @@ class LifecycleWrites(ArchiveHost):
         Raises:
             InvalidArgument: no such setting.
         """
-        with self.transaction() as conn:
+        with self.catalog.transaction() as conn:
             archive_settings.store(conn, name, value)
             changed = 0
             rederive = archive_settings.SETTINGS[name].rederive
             for doc_id in list(tables.iter_ids(conn)) if rederive else ():
-                if self._apply_policy(conn, doc_id):
+                if self.apply_policy(conn, doc_id):
                     changed += 1
-                    self._refresh_derived(conn, doc_id)
-            self.log(
+                    self.refresh_derived(conn, doc_id)
+            self.catalog.log(
                 "set_setting",
                 name,
                 "set" if value is not None else "unset",
@@ -303,7 +334,7 @@ class LifecycleWrites(ArchiveHost):
             event,
             provenance=attrs.evolve(
                 prov,
-                by=prov.by or self.actor,
+                by=prov.by or self.catalog.actor,
                 at=prov.at or _dt.datetime.now(_dt.UTC).replace(microsecond=0),
             ),
         )
@@ -325,8 +356,8 @@ class LifecycleWrites(ArchiveHost):
             AmbiguousReference: several documents match.
         """
         recorded: list[int] = []
-        with self.transaction() as conn:
-            doc_id = self.resolve_id(ref)
+        with self.catalog.transaction() as conn:
+            doc_id = self.resolve(ref)
             for event in events:
                 event = self._manual(event)
                 acting = event.acting
@@ -336,7 +367,7 @@ class LifecycleWrites(ArchiveHost):
                         event = attrs.evolve(event, acting=acting.with_resolved(target))
                 ids = self._record_lifecycle(conn, doc_id, event)
                 recorded.append(ids[0])
-                self.log(action, doc_id, "recorded", event_ids=ids, **_event_log(event))
+                self.catalog.log(action, doc_id, "recorded", event_ids=ids, **_event_log(event))
         return recorded
 
     def remove_event(self, event_id: int, *, reason: str) -> LifecycleEvent:
@@ -350,7 +381,7 @@ class LifecycleWrites(ArchiveHost):
         """
         if not reason or not reason.strip():
             raise InvalidArgument("请说明撤销该事件的理由（`--reason`）")
-        with self.transaction() as conn:
+        with self.catalog.transaction() as conn:
             row = tables.fetch_one(conn, "SELECT * FROM events WHERE id = ?", (event_id,))
             if row is None:
                 raise InvalidArgument(f"没有编号为{event_id}的事件")
@@ -364,8 +395,8 @@ class LifecycleWrites(ArchiveHost):
             )
             for target in [{"id": event_id, "doc_id": row["doc_id"]}, *copies]:
                 conn.execute("DELETE FROM events WHERE id = ?", (target["id"],))
-                self._refresh_derived(conn, target["doc_id"])
-            self.log(
+                self.refresh_derived(conn, target["doc_id"])
+            self.catalog.log(
                 "remove_event",
                 row["doc_id"],
                 "removed",
@@ -396,7 +427,7 @@ class LifecycleWrites(ArchiveHost):
         """
         rows = list(rows)
         applied = pending = 0
-        with self.transaction() as conn:
+        with self.catalog.transaction() as conn:
             acting_ref = self._acting_ref(conn, acting)
             now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
             for row in rows:
@@ -411,7 +442,7 @@ class LifecycleWrites(ArchiveHost):
                         ProvenanceKind.IMPORTED,
                         source=f"{list_name} line {row.line}",
                         excerpt=row.excerpt,
-                        by=self.actor,
+                        by=self.catalog.actor,
                         at=now,
                     ),
                 )
@@ -431,7 +462,7 @@ class LifecycleWrites(ArchiveHost):
                     self._record_lifecycle(conn, target_id, event)
                     applied += 1
                     outcome = "recorded"
-                self.log(
+                self.catalog.log(
                     "import_cleanup",
                     target_id,
                     outcome,
@@ -448,7 +479,7 @@ class LifecycleWrites(ArchiveHost):
             return None
         acting = acting.strip()
         try:
-            doc_id = self.resolve_id(acting)
+            doc_id = self.resolve(acting)
         except (DocumentNotFound, AmbiguousReference):
             ref = references.ref_from_text(acting)
             return ref or DocRef(acting, acting)
@@ -466,7 +497,7 @@ class LifecycleWrites(ArchiveHost):
         The public view lists only references made by documents the public may see (and
         imported lists); candidates it may not see are left out.
         """
-        rows = references.unresolved(self.conn)
+        rows = references.unresolved(self.catalog.conn)
         if View(view) == View.INTERNAL:
             return rows
         reader = self.view(view)
