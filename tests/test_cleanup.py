@@ -216,7 +216,7 @@ def test_a_failing_import_leaves_nothing(
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(tables, "insert_event", fail_later)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(gazette.CatalogError):
         archive.import_cleanup(rows, list_name="list.csv")
     for table, count in counts.items():
         assert archive.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == count, table

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 import gazette
+from gazette.archive.resolution import candidates
 from gazette.lifecycle import StatusValue, status_on
 from gazette.model import DocRef, EventKind
-from gazette.references import candidates, find_refs, normalised_title, ref_from_text
+from gazette.references import find_refs, normalised_title, ref_from_text
 from ingest import ingest_paths
 from tests.conftest import ARCHIVE_DATA, Cli
 

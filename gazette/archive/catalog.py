@@ -21,7 +21,7 @@ from typing import Any
 
 from gazette.archive import integrity, tables
 from gazette.archive.schema import migrate
-from gazette.errors import ArchiveBusy, CatalogDamaged
+from gazette.errors import ArchiveBusy, CatalogDamaged, CatalogError
 
 
 def _nothing() -> None:
@@ -158,17 +158,33 @@ class Catalog:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One catalog transaction (under the write lock); :attr:`after_commit` follows."""
+        """One catalog transaction (under the write lock); :attr:`after_commit` follows.
+
+        Raises:
+            CatalogError: the database failed; nothing of the transaction was kept.
+        """
         with self.writing():
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self.error(exc) from exc
             try:
                 yield self.conn
                 integrity.seal(self.conn)
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise self.error(exc) from exc
                 raise
-            self.conn.execute("COMMIT")
             self.after_commit()
+
+    def error(self, exc: sqlite3.Error) -> CatalogError:
+        """The archive's error for what the database raised."""
+        if type(exc) is sqlite3.DatabaseError:  # not a subclass: the file itself is unreadable
+            return CatalogDamaged(self.path, str(exc))
+        return CatalogError(self.path, str(exc))
 
     def log(self, action: str, target: str | None, outcome: str, **detail: Any) -> None:
         """Append to the archive's event log (in the current transaction, if any)."""

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gazette import disclosure as disclosure_rules
-from gazette import disclosure_csv, references
-from gazette.archive import tables
+from gazette import disclosure_csv
+from gazette.archive import resolution, tables
 from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import DisclosureChange
 from gazette.errors import (
@@ -500,18 +500,18 @@ class DisclosureWrites:
         exclude = {doc_id, *parts}
         payloads = []
         for ref in refs:
-            target, found = references.resolve_ref(conn, ref, exclude=exclude)
+            target, found = resolution.resolve_ref(conn, ref, exclude=exclude)
             payload = {"forward": True, "target_title": ref.title}
             if target is not None:
-                pending_id = references.store_pending(
+                pending_id = resolution.store_pending(
                     conn, kind="forward", from_doc_id=doc_id, ref=ref, payload=payload, found=[]
                 )
-                references.mark_resolved(conn, pending_id, target)
+                resolution.mark_resolved(conn, pending_id, target)
                 self.inherit_forwarded(conn, doc_id, target)
                 return
             payloads.append((ref, payload, found))
         for ref, payload, found in payloads:
-            references.store_pending(
+            resolution.store_pending(
                 conn, kind="forward", from_doc_id=doc_id, ref=ref, payload=payload, found=found
             )
 

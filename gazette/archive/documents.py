@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import references
-from gazette.archive import ocr_pages, tables
+from gazette.archive import ocr_pages, resolution, tables
 from gazette.errors import InvalidArgument
 from gazette.model import (
     DisclosureAttribute,
@@ -294,7 +294,7 @@ class DocumentWrites:
                 for r in rows
                 if references.normalised_title(r["title"]) == wanted
                 and references.same_level(json.loads(r["issuers"] or "[]"), doc.issuers)
-                and references.same_act(origin, references.stored_origin(conn, r["id"]))
+                and references.same_act(origin, resolution.stored_origin(conn, r["id"]))
             ]
             return same[0] if len(same) == 1 else None
         return None

@@ -12,7 +12,7 @@ import attrs
 
 from gazette import references
 from gazette import settings as archive_settings
-from gazette.archive import tables
+from gazette.archive import resolution, tables
 from gazette.cleanup import CleanupRow
 from gazette.disclosure import View
 from gazette.errors import (
@@ -362,7 +362,7 @@ class LifecycleWrites:
                 event = self._manual(event)
                 acting = event.acting
                 if acting is not None and acting.resolved_id is None:
-                    target, _ = references.resolve_ref(conn, acting, exclude={doc_id})
+                    target, _ = resolution.resolve_ref(conn, acting, exclude={doc_id})
                     if target is not None:
                         event = attrs.evolve(event, acting=acting.with_resolved(target))
                 ids = self._record_lifecycle(conn, doc_id, event)
@@ -446,9 +446,9 @@ class LifecycleWrites:
                         at=now,
                     ),
                 )
-                target_id, found = references.resolve_ref(conn, row.target)
+                target_id, found = resolution.resolve_ref(conn, row.target)
                 if target_id is None:
-                    references.store_pending(
+                    resolution.store_pending(
                         conn,
                         kind="event",
                         from_doc_id=acting_ref.resolved_id if acting_ref else None,
@@ -492,12 +492,12 @@ class LifecycleWrites:
         )
 
     def unresolved(self, view: View | str = View.INTERNAL) -> list[dict[str, Any]]:
-        """References still waiting for their target (see :func:`gazette.references.unresolved`).
+        """References still waiting for their target (see :func:`gazette.resolution.unresolved`).
 
         The public view lists only references made by documents the public may see (and
         imported lists); candidates it may not see are left out.
         """
-        rows = references.unresolved(self.catalog.conn)
+        rows = resolution.unresolved(self.catalog.conn)
         if View(view) == View.INTERNAL:
             return rows
         reader = self.view(view)

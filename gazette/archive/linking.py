@@ -9,7 +9,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from gazette import references
-from gazette.archive import tables
+from gazette.archive import resolution, tables
 from gazette.references import OutgoingRef
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ class ReferenceWrites:
         A reference for review (a clause that only may repeal) is kept for a person, never
         applied, with the documents it may name.
         """
-        target_id, found = references.resolve_ref(conn, ref.target, exclude={from_id})
+        target_id, found = resolution.resolve_ref(conn, ref.target, exclude={from_id})
         payload = self._ref_payload(from_id, ref)
         if ref.review:
-            references.store_pending(
+            resolution.store_pending(
                 conn,
                 kind="review",
                 from_doc_id=from_id,
@@ -48,15 +48,15 @@ class ReferenceWrites:
             return False
         if target_id is None and len(found) > 1 and "event" in payload:
             # Acts of one title: the one in force when the repealing provision took effect.
-            target_id = references.in_force_then(conn, found, payload["event"])
+            target_id = resolution.in_force_then(conn, found, payload["event"])
         if target_id is not None and "event" in payload:
-            later = references.later_act(conn, target_id, payload["event"])
+            later = resolution.later_act(conn, target_id, payload["event"])
             if later is not None:
                 payload = {**payload, "reason": later}
                 found = [target_id]
                 target_id = None
         if target_id is None:
-            references.store_pending(
+            resolution.store_pending(
                 conn,
                 kind="event" if ref.event else "interpretation",
                 from_doc_id=from_id,
@@ -113,29 +113,29 @@ class ReferenceWrites:
     def resolve_pending_for(self, conn: sqlite3.Connection, doc_id: str) -> int:
         """Retry pending references that may name a newly stored document."""
         resolved = 0
-        for row in references.pending_for(conn, doc_id):
+        for row in resolution.pending_for(conn, doc_id):
             ref = references.ref_from_pending(row)
             exclude = {row["from_doc_id"]} if row["from_doc_id"] else set()
-            target_id, found = references.resolve_ref(conn, ref, exclude=exclude)
+            target_id, found = resolution.resolve_ref(conn, ref, exclude=exclude)
             if row["kind"] == "review":
-                references.mark_candidates(conn, row["id"], found)
+                resolution.mark_candidates(conn, row["id"], found)
                 continue  # for a person to decide
             payload = json.loads(row["payload"])
             if target_id is None and len(found) > 1 and "event" in payload:
-                target_id = references.in_force_then(conn, found, payload["event"])
+                target_id = resolution.in_force_then(conn, found, payload["event"])
             later = (
-                references.later_act(conn, target_id, payload["event"])
+                resolution.later_act(conn, target_id, payload["event"])
                 if target_id is not None and "event" in payload
                 else None
             )
             if later is not None and target_id is not None:
-                references.hold_back(conn, row["id"], target_id, later)
+                resolution.hold_back(conn, row["id"], target_id, later)
                 continue  # only a later act of that title is held
             if target_id is None:
-                references.mark_ambiguous(conn, row["id"], found) if len(found) > 1 else None
+                resolution.mark_ambiguous(conn, row["id"], found) if len(found) > 1 else None
                 continue
             self._apply_payload(conn, row["from_doc_id"], target_id, payload)
-            references.mark_resolved(conn, row["id"], target_id)
+            resolution.mark_resolved(conn, row["id"], target_id)
             self.catalog.log(
                 "resolve_ref",
                 target_id,
