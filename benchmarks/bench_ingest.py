@@ -44,8 +44,8 @@ import pypdfium2 as pdfium  # noqa: E402
 from lxml import etree, html  # noqa: E402
 
 import gazette  # noqa: E402
+from gazette.archive.store import sha256_file  # noqa: E402
 from gazette.model import SourceFile  # noqa: E402
-from gazette.store import sha256_file  # noqa: E402
 from ingest import ingest_paths, stages  # noqa: E402
 from ingest.raw import Line  # noqa: E402
 from ingest.readers import read  # noqa: E402

@@ -5,7 +5,7 @@
   check) and against the old look at the first 4 KiB of each part;
 * **PDF page tree** (``ingest.safety.check_pdf``): walking the page tree, against reading the
   PDF with the reader, on the real renditions and on a 500-page PDF made from them;
-* **sealing** (``gazette.integrity``): ingesting the real gov.cn pages into a fresh archive
+* **sealing** (``gazette.archive.integrity``): ingesting the real gov.cn pages into a fresh archive
   with checksums computed at each commit, against the same ingest with sealing switched off;
 * **public search**: a query in the public view when the catalog has just changed (the set
   of what the public may find is read from the catalog again) and when it has not, against
@@ -34,7 +34,7 @@ import pypdfium2 as pdfium  # noqa: E402
 
 import gazette  # noqa: E402
 from benchmarks.timing import median_seconds  # noqa: E402
-from gazette import integrity  # noqa: E402
+from gazette.archive import integrity  # noqa: E402
 from ingest import ingest_paths  # noqa: E402
 from ingest.readers import read  # noqa: E402
 from ingest.safety import check_pdf, check_xml  # noqa: E402

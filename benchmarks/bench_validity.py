@@ -55,7 +55,7 @@ from benchmarks.validity_expected import (  # noqa: E402
     plain,
     statuses,
 )
-from gazette import catalog  # noqa: E402
+from gazette.archive import tables as catalog  # noqa: E402
 from gazette.lifecycle import effective_kind, status_on, timeline  # noqa: E402
 from gazette.model import Document, EventKind, TextVersion  # noqa: E402
 from ingest import ingest_paths, stages  # noqa: E402

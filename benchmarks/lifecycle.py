@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import gazette  # noqa: E402
 from benchmarks.timing import median_seconds  # noqa: E402
-from gazette import catalog  # noqa: E402
+from gazette.archive import tables as catalog  # noqa: E402
 from gazette.lifecycle import status_on  # noqa: E402
 from gazette.validity import status_counts  # noqa: E402
 from ingest import stages  # noqa: E402
@@ -101,7 +101,7 @@ def status_report(n: int, runs: int) -> None:
                     )
                 for event in events:
                     catalog.insert_event(conn, doc_id, event)
-                archive._refresh_derived(conn, doc_id)
+                archive.lifecycle.refresh_derived(conn, doc_id)
         on = dt.date(2021, 6, 1)
         view = archive.public
 

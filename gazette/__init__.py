@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gazette.archive import AddResult, Archive, ImportReport, Submission, open_archive
+    from gazette.archive.views import ArchiveView
     from gazette.dates import find_dates, parse_date
     from gazette.disclosure import DisclosureChange, View
     from gazette.docnumber import DocNumber
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
         ArchiveBusy,
         ArchiveError,
         CatalogDamaged,
+        CatalogError,
         CorruptFile,
         DocumentNotFound,
         EmptyDocument,
@@ -80,7 +82,6 @@ if TYPE_CHECKING:
         TextOrigin,
         TextVersion,
     )
-    from gazette.views import ArchiveView
     from gazette.workdays import Deadline, WorkdayCalendar
 
 __version__ = "0.1.0"
@@ -92,8 +93,9 @@ _EXPORTS: dict[str, str] = {
     "Archive": "gazette.archive",
     "ArchiveBusy": "gazette.errors",
     "ArchiveError": "gazette.errors",
-    "ArchiveView": "gazette.views",
+    "ArchiveView": "gazette.archive.views",
     "CatalogDamaged": "gazette.errors",
+    "CatalogError": "gazette.errors",
     "IndexDamaged": "gazette.errors",
     "Basis": "gazette.lifecycle",
     "Block": "gazette.model",
@@ -170,6 +172,7 @@ __all__ = [
     "Block",
     "BlockKind",
     "CatalogDamaged",
+    "CatalogError",
     "CleanupOutcome",
     "CorruptFile",
     "Deadline",

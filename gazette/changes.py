@@ -28,14 +28,15 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette import catalog, wording
+from gazette import wording
+from gazette.archive import tables
 from gazette.disclosure import View
 from gazette.errors import DocumentNotFound, InvalidArgument
 from gazette.lifecycle import cite
 from gazette.model import CleanupOutcome, DisclosureAttribute, Document, EventKind, LifecycleEvent
 
 if TYPE_CHECKING:
-    from gazette.views import ArchiveView
+    from gazette.archive.views import ArchiveView
 
 #: Event kinds that enter the archive-wide list.
 STATUS_KINDS = (
@@ -209,7 +210,7 @@ def _rows(
     order = "at DESC, key DESC"
     offset, batch = 0, 100
     while True:
-        rows = catalog.fetch_all(
+        rows = tables.fetch_all(
             conn, f"{sql} ORDER BY {order} LIMIT ? OFFSET ?", [*params, batch, offset]
         )
         yield from rows

@@ -478,7 +478,7 @@ def redact(doc: Document, view: View, hidden: Callable[[str], bool] | None = Non
     out, attachments that are not public are dropped, and when ``hidden`` (whether an id names
     a document the view hides) is given, interpretation links to hidden documents are dropped
     and events acted by a hidden document keep their fact but not the hidden document's title,
-    number or wording. :meth:`gazette.views.ArchiveView.get` also follows other documents'
+    number or wording. :meth:`gazette.archive.views.ArchiveView.get` also follows other documents'
     withheld titles and numbers.
     """
     if view == View.INTERNAL:

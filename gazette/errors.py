@@ -263,16 +263,34 @@ class IndexDamaged(ArchiveError):
         )
 
 
-class CatalogDamaged(ArchiveError):
+class CatalogError(ArchiveError):
+    """A catalog read or write failed in the database (disk full, locked too long, a
+    constraint); what the transaction wrote was rolled back. ``detail`` is what the database
+    said."""
+
+    def __init__(
+        self,
+        path: str | PurePath,
+        detail: str,
+        *,
+        message: str = "目录数据库出错",
+        hint: str | None = None,
+    ) -> None:
+        self.detail = detail
+        super().__init__(path, f"{message}（{detail}）" if detail else message, hint=hint)
+
+
+class CatalogDamaged(CatalogError):
     """The catalog database cannot be read as SQLite (a corrupt page, a truncated file)."""
 
     def __init__(self, path: str | PurePath, detail: str) -> None:
-        self.detail = detail
         super().__init__(
             path,
-            "目录数据库已损坏",
+            "",
+            message="目录数据库已损坏",
             hint="请用 `gazette restore` 从备份恢复档案；原件在 objects/ 中",
         )
+        self.detail = detail
 
 
 class MissingDependency(GazetteError, ImportError):

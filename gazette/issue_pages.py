@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette import catalog
+from gazette.archive import tables
 from gazette.disclosure import WITHHELD_PLACEHOLDER
 from gazette.errors import ArchiveError, MissingDependency
 from gazette.model import Block, DisclosureAttribute, GazetteIssue, IssueItem
 
 if TYPE_CHECKING:
-    from gazette.views import ArchiveView
+    from gazette.archive.views import ArchiveView
 
 #: Page image widths the archive renders (pixels).
 WIDTHS = (800, 1200, 1600)
@@ -40,10 +40,10 @@ _PDFIUM = threading.Lock()
 def find_issue(view: ArchiveView, issue_id: int) -> GazetteIssue | None:
     """The issue ``issue_id`` with the items the view may see (as :meth:`ArchiveView.issues`
     gives them), or ``None``."""
-    row = catalog.fetch_one(view.conn, "SELECT * FROM issues WHERE id = ?", (issue_id,))
+    row = tables.fetch_one(view.conn, "SELECT * FROM issues WHERE id = ?", (issue_id,))
     if row is None:
         return None
-    issue = catalog.issue_from_row(view.conn, row)
+    issue = tables.issue_from_row(view.conn, row)
     if view.view.value == "internal":
         return issue
     untitled = view.withheld_titles()
@@ -89,7 +89,7 @@ def _item_public(view: ArchiveView, item: IssueItem) -> bool:
         return True
     if not view.visible(item.doc_id):
         return False
-    disclosure = catalog.load_disclosure(view.conn, item.doc_id)
+    disclosure = tables.load_disclosure(view.conn, item.doc_id)
     return not (disclosure.attribute == DisclosureAttribute.PARTIAL and disclosure.withheld_blocks)
 
 

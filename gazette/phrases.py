@@ -154,7 +154,7 @@ PHRASES: tuple[Phrase, ...] = (
         " unless they state a period",
         "暂行、试行文件未载明有效期的，自施行之日（{date}）起{years}年内有效",
     ),
-    # Why a reference stays pending (gazette.references.later_act).
+    # Why a reference stays pending (gazette.resolution.later_act).
     Phrase(
         "the archive holds only texts of this title adopted after {date} (from {earliest}):"
         " a later act, not the one this ends",

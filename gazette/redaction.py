@@ -21,7 +21,7 @@ the SHA-256 of the key. A decision stores the fingerprints of the paragraphs it 
 show: links to and events acted by hidden documents, references to a document whose title and
 number are withheld (:data:`HIDDEN_REFERENCE`), sentences quoted from withheld paragraphs.
 Event and text numbers are counted per document, so gaps in archive-wide numbers do not hint at
-what is hidden. Every public read goes through it (:meth:`gazette.views.ArchiveView.get`).
+what is hidden. Every public read goes through it (:meth:`gazette.archive.views.ArchiveView.get`).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog
+from gazette.archive import tables
 from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import NEEDS_REASON, View
 from gazette.interpretation import (
@@ -43,7 +43,7 @@ from gazette.model import DisclosureAttribute, InterpretationLink, IssueNumber, 
 from gazette.workdays import Deadline, Rule, WorkdayCalendar
 
 if TYPE_CHECKING:
-    from gazette.views import ArchiveView
+    from gazette.archive.views import ArchiveView
 
 DEFAULT_REVIEW_DAYS = 365
 DEFAULT_REQUEST_THRESHOLD = 3
@@ -58,7 +58,7 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
     shown = view.visible_ids()
     conn = view.conn
     pubs: dict[str, list[Publication]] = {}
-    for r in catalog.fetch_all(conn, "SELECT * FROM publications ORDER BY id"):
+    for r in tables.fetch_all(conn, "SELECT * FROM publications ORDER BY id"):
         if r["doc_id"] not in shown:
             continue
         issue = None
@@ -70,17 +70,17 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
                 name=r["name"],
                 issue=issue,
                 total=r["total"],
-                date=catalog.to_date(r["date"]),
+                date=tables.to_date(r["date"]),
                 url=r["url"],
                 issue_id=r["issue_id"],
             )
         )
     attributes = {
         r["doc_id"]: r["attribute"]
-        for r in catalog.fetch_all(conn, "SELECT doc_id, attribute FROM disclosure")
+        for r in tables.fetch_all(conn, "SELECT doc_id, attribute FROM disclosure")
     }
     entries: dict[str, Entry] = {}
-    for r in catalog.fetch_all(
+    for r in tables.fetch_all(
         conn,
         "SELECT id, title, doc_number, doc_type, issuers, parent_id, written_date,"
         " published_date FROM documents ORDER BY created_at, id, part_index",
@@ -97,7 +97,7 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
             issuers=summary.issuers,
             parent_id=r["parent_id"],
             written=summary.written_date,
-            published=catalog.to_date(r["published_date"]),
+            published=tables.to_date(r["published_date"]),
             publications=tuple(pubs.get(r["id"], ())),
             attribute=attributes.get(r["id"], DisclosureAttribute.UNKNOWN.value),
         )
@@ -107,7 +107,7 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
 def load_links(view: ArchiveView) -> list[InterpretationLink]:
     """Live interpretation links whose two documents the view shows."""
     shown = view.visible_ids()
-    rows = catalog.fetch_all(
+    rows = tables.fetch_all(
         view.conn,
         "SELECT * FROM interpretations WHERE removed = 0 ORDER BY created_at, policy_id",
     )
@@ -308,24 +308,24 @@ def disclosure(
     conn = view.conn
     rows = {
         r["doc_id"]: r
-        for r in catalog.fetch_all(conn, "SELECT doc_id, reason, review_due FROM disclosure")
+        for r in tables.fetch_all(conn, "SELECT doc_id, reason, review_due FROM disclosure")
     }
     # When the attribute was last decided: the stated decision date; for an attribute read
     # from the document itself (its 附注, its carrier's), the day the document was written;
     # else the day it was recorded.
     decided: dict[str, _dt.date] = {}
-    for r in catalog.fetch_all(
+    for r in tables.fetch_all(
         conn,
         "SELECT doc_id, decided_on, changed_at, prov_kind FROM disclosure_history ORDER BY id",
     ):
         known = entries.get(r["doc_id"])
         if known is None:
             continue
-        day = catalog.to_date(r["decided_on"])
+        day = tables.to_date(r["decided_on"])
         if day is None and r["prov_kind"] in ("parsed", "inherited"):
             day = known.written or date_of(entries, known)
         if day is None:
-            stamp = catalog.to_datetime(r["changed_at"])
+            stamp = tables.to_datetime(r["changed_at"])
             day = stamp.date() if stamp else None
         if day is not None:
             decided[r["doc_id"]] = day
@@ -336,7 +336,7 @@ def disclosure(
             continue
         row = rows.get(entry.id)
         last = decided.get(entry.id)
-        due = catalog.to_date(row["review_due"]) if row else None
+        due = tables.to_date(row["review_due"]) if row else None
         if due is None and last is not None:
             far = review_days > (_dt.date.max - last).days  # past the calendar: never due
             due = _dt.date.max if far else last + _dt.timedelta(days=review_days)
@@ -348,7 +348,7 @@ def disclosure(
         else None
     )
     asked: dict[str, list[_dt.date]] = {}
-    for r in catalog.fetch_all(conn, "SELECT doc_id, requested_on FROM disclosure_requests"):
+    for r in tables.fetch_all(conn, "SELECT doc_id, requested_on FROM disclosure_requests"):
         day = _dt.date.fromisoformat(r["requested_on"])
         if day > as_of or (since is not None and day < since):
             continue

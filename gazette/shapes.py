@@ -16,8 +16,8 @@ from gazette.lifecycle import status_on
 from gazette.model import Document, GazetteIssue, IssueItem, version_start
 
 if TYPE_CHECKING:
+    from gazette.archive.views import DocumentSummary
     from gazette.search import SearchResults
-    from gazette.views import DocumentSummary
 
 
 def list_json(rows: Iterable[DocumentSummary], view: str) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog, wording
+from gazette import wording
+from gazette.archive import tables
 from gazette.errors import InvalidArgument, MissingDependency
 from gazette.wording import os_error
 
@@ -131,24 +132,24 @@ def read_password_file(path: str) -> str:
 
 
 def _user(row: dict[str, Any]) -> User:
-    return User(row["name"], row["role"], catalog.to_datetime(row["created_at"]))
+    return User(row["name"], row["role"], tables.to_datetime(row["created_at"]))
 
 
 def get_user(archive: Archive, name: str) -> User | None:
     """The user called ``name``, or ``None``."""
-    row = catalog.fetch_one(archive.conn, "SELECT * FROM users WHERE name = ?", (name,))
+    row = tables.fetch_one(archive.conn, "SELECT * FROM users WHERE name = ?", (name,))
     return _user(row) if row else None
 
 
 def list_users(archive: Archive) -> list[User]:
     """Every user, by name."""
-    return [_user(r) for r in catalog.fetch_all(archive.conn, "SELECT * FROM users ORDER BY name")]
+    return [_user(r) for r in tables.fetch_all(archive.conn, "SELECT * FROM users ORDER BY name")]
 
 
 def _log(
     archive: Archive, actor: str, action: str, target: str, outcome: str, **detail: Any
 ) -> None:
-    catalog.append_log(
+    tables.append_log(
         archive.conn, actor=actor, action=action, target=target, outcome=outcome, detail=detail
     )
 
@@ -169,7 +170,7 @@ def add_user(
             f"没有“{role}”这一角色", hint=f"可选：{'、'.join(r.value for r in Role)}"
         ) from None
     hashed = _hasher().hash(check_password(password))
-    stamp = catalog.now()
+    stamp = tables.now()
     with archive.transaction() as conn:
         if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise InvalidArgument(f"用户“{name}”已存在")
@@ -179,7 +180,7 @@ def add_user(
             (name, role.value, hashed, stamp, stamp),
         )
         _log(archive, by or archive.actor, "user_add", name, "added", role=role.value)
-    return User(name, role, catalog.to_datetime(stamp))
+    return User(name, role, tables.to_datetime(stamp))
 
 
 def set_password(archive: Archive, name: str, password: str, *, by: str | None = None) -> None:
@@ -192,7 +193,7 @@ def set_password(archive: Archive, name: str, password: str, *, by: str | None =
     with archive.transaction() as conn:
         cur = conn.execute(
             "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
-            (hashed, catalog.now(), name),
+            (hashed, tables.now(), name),
         )
         if cur.rowcount == 0:
             raise InvalidArgument(f"没有用户“{name}”")
@@ -223,7 +224,7 @@ def authenticate(
     hasher = _hasher()
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    row = catalog.fetch_one(archive.conn, "SELECT * FROM users WHERE name = ?", (name,))
+    row = tables.fetch_one(archive.conn, "SELECT * FROM users WHERE name = ?", (name,))
     stored = row["password_hash"] if row else _DUMMY.get(hasher)
     try:
         hasher.verify(stored, password)
@@ -273,7 +274,7 @@ def issue_token(
             raise InvalidArgument(f"没有用户“{name}”")
         cur = conn.execute(
             "INSERT INTO api_tokens(user_name, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
-            (name, _digest(token), label, catalog.now()),
+            (name, _digest(token), label, tables.now()),
         )
         _log(archive, by or archive.actor, "token_issue", name, "issued", token_id=cur.lastrowid)
     return token
@@ -283,7 +284,7 @@ def user_for_token(archive: Archive, token: str) -> User | None:
     """The user an API token belongs to, or ``None``."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = catalog.fetch_one(
+    row = tables.fetch_one(
         archive.conn,
         "SELECT u.* FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.token_hash = ?",
         (_digest(token),),
@@ -330,11 +331,11 @@ def start_session(archive: Archive, name: str, *, days: int = SESSION_DAYS) -> s
 
 def user_for_session(archive: Archive, session_id: str) -> User | None:
     """The user of a live session, or ``None`` (ended, expired, or the user removed)."""
-    row = catalog.fetch_one(
+    row = tables.fetch_one(
         archive.conn,
         "SELECT u.* FROM sessions s JOIN users u ON u.name = s.user_name"
         " WHERE s.id_hash = ? AND s.expires_at > ?",
-        (_digest(session_id), catalog.now()),
+        (_digest(session_id), tables.now()),
     )
     return _user(row) if row else None
 
@@ -370,7 +371,7 @@ def login_failures(
     """Failed sign-ins since ``since`` from the log: those from ``client`` (any name), and
     those for ``name`` after its last successful sign-in. Every server process writes the
     same log, so limits hold across processes."""
-    rows = catalog.fetch_all(
+    rows = tables.fetch_all(
         archive.conn,
         "SELECT at, target, outcome, detail FROM log WHERE action = 'login' AND at >= ?"
         " ORDER BY id",
@@ -379,7 +380,7 @@ def login_failures(
     by_client: list[_dt.datetime] = []
     by_name: list[_dt.datetime] = []
     for row in rows:
-        stamp = catalog.to_datetime(row["at"])
+        stamp = tables.to_datetime(row["at"])
         assert stamp is not None
         if row["outcome"] == "ok" and row["target"] == name:
             by_name.clear()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette import catalog
+from gazette.archive import tables
 from gazette.dates import DateLike, add_months, to_date
 from gazette.lifecycle import (
     Status,
@@ -23,7 +23,7 @@ from gazette.lifecycle import (
 )
 
 if TYPE_CHECKING:
-    from gazette.views import ArchiveView
+    from gazette.archive.views import ArchiveView
 
 #: How long before the end of a validity period its evaluation is due (DOMAIN.md §3).
 EVALUATION_MONTHS = 6
@@ -40,7 +40,7 @@ def status_counts(
     on = to_date(on)
     counts = dict.fromkeys(StatusValue, 0)
     day = on.isoformat()
-    rows = catalog.fetch_all(
+    rows = tables.fetch_all(
         view.conn,
         "SELECT s.doc_id, s.status, d.parent_id FROM status_intervals s"
         " JOIN documents d ON d.id = s.doc_id"
@@ -97,7 +97,7 @@ def expiring(
         if within_days <= (_dt.date.max - on).days
         else _dt.date.max
     )
-    rows = catalog.fetch_all(
+    rows = tables.fetch_all(
         view.conn,
         "SELECT e.doc_id, MAX(e.date) AS until, d.parent_id FROM events e"
         " JOIN documents d ON d.id = e.doc_id WHERE e.kind = 'valid_until'"

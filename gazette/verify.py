@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette import catalog, integrity
+from gazette.archive import integrity, tables
 from gazette.errors import CatalogDamaged, IndexDamaged
 from gazette.search.base import INDEX_DAMAGE
 
@@ -96,7 +96,7 @@ def _verify(archive: Archive, progress: Callable[[int], None] | None) -> VerifyR
     # What a writer that died left (temporary files) is removed when no writer is at work;
     # while one is, its temporary files are its own.
     idle = archive.tidy()
-    rows = catalog.fetch_all(archive.conn, "SELECT sha256, path FROM sources ORDER BY sha256")
+    rows = tables.fetch_all(archive.conn, "SELECT sha256, path FROM sources ORDER BY sha256")
     known = {r["sha256"] for r in rows}
     for r in rows:
         state = archive.objects.verify(r["sha256"])
@@ -143,7 +143,7 @@ def _verify(archive: Archive, progress: Callable[[int], None] | None) -> VerifyR
                 True,
             )
         )
-    # Every row of content or decision against its checksum (gazette.integrity).
+    # Every row of content or decision against its checksum (gazette.archive.integrity).
     for found in integrity.check(archive.conn):
         problems.append(
             Problem(
@@ -156,11 +156,9 @@ def _verify(archive: Archive, progress: Callable[[int], None] | None) -> VerifyR
         )
     # Index against catalog.
     expected = {
-        r["id"]: r["rev"] for r in catalog.fetch_all(archive.conn, "SELECT id, rev FROM documents")
+        r["id"]: r["rev"] for r in tables.fetch_all(archive.conn, "SELECT id, rev FROM documents")
     }
-    queued = {
-        r["doc_id"] for r in catalog.fetch_all(archive.conn, "SELECT doc_id FROM index_queue")
-    }
+    queued = {r["doc_id"] for r in tables.fetch_all(archive.conn, "SELECT doc_id FROM index_queue")}
     try:
         problems.extend(_index_problems(archive, expected, queued))
     except IndexDamaged as exc:

@@ -242,7 +242,7 @@ VERIFY_PROBLEM: Mapping[str, str] = {
     "index_analysis": "索引分词不符",
 }
 
-#: Tables of the catalog that ``verify`` checks (``gazette.integrity.COVERED``).
+#: Tables of the catalog that ``verify`` checks (``gazette.archive.integrity.COVERED``).
 CATALOG_TABLE: Mapping[str, str] = {
     "documents": "文件表",
     "texts": "文本表",

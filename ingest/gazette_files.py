@@ -32,9 +32,9 @@ from urllib.parse import unquote, urlsplit
 import attrs
 
 from gazette.archive import Submission
+from gazette.archive.store import sha256_file
 from gazette.errors import CorruptFile, EmptyDocument, IngestError, UnsafeFile
 from gazette.model import Document, GazetteIssue, OcrInfo, OcrPage, SourceFile
-from gazette.store import sha256_file
 from ingest import gazette_issue, ocr, toc
 from ingest.gazette_layout import pdf_info, to_raw
 from ingest.raw import Line, RawDocument

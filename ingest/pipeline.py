@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -25,9 +24,9 @@ from typing import Any
 import attrs
 
 from gazette.archive import Archive, Submission
-from gazette.errors import GazetteError, IngestError, UnsupportedFormat
+from gazette.archive.store import sha256_file
+from gazette.errors import CatalogError, GazetteError, IngestError, UnsupportedFormat
 from gazette.model import SourceFile
-from gazette.store import sha256_file
 from gazette.wording import os_error
 from ingest import stages, triage
 from ingest.executors import Executor, LocalExecutor, Prepare
@@ -40,7 +39,7 @@ def _store_problem(exc: Exception) -> str:
     """Why storing a read file failed, in a few words."""
     if isinstance(exc, OSError):
         return os_error(exc)
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, CatalogError):
         return "目录数据库出错"
     return "数据有误"
 
@@ -492,7 +491,7 @@ def _ingest(
                 )
             )
             return
-        except (OSError, ValueError, sqlite3.Error) as exc:
+        except (OSError, ValueError, CatalogError) as exc:
             emit(
                 FileResult(
                     source.path,

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 from gazette.archive import Submission
+from gazette.archive.store import sha256_file
 from gazette.model import Document
-from gazette.store import sha256_file
 from ingest import stages
 from ingest.normalize import clean_inline
 from ingest.pipeline import identify

@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 
 from gazette import Archive, Submission
+from gazette.archive.store import sha256_file
 from gazette.model import (
     Block,
     BlockKind,
@@ -30,7 +31,6 @@ from gazette.model import (
     TextOrigin,
     TextVersion,
 )
-from gazette.store import sha256_file
 
 ON = dt.date(2025, 1, 1)
 B = Block

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import gazette
-from gazette.schema import SCHEMA_VERSION
+from gazette.archive.schema import SCHEMA_VERSION
 from ingest import ingest_paths
 from tests.conftest import Cli
 
@@ -65,7 +65,7 @@ def test_seed_elements(archive: gazette.Archive, seed_path: Path) -> None:
     assert part.doc_number == doc.doc_number  # inherited from the carrier
     assert part.written_date == doc.written_date
     assert part.text is not None and "政务公开" in part.text.text
-    from gazette.store import sha256_file
+    from gazette.archive.store import sha256_file
 
     assert doc.sources[0].sha256 == sha256_file(seed_path)
 
@@ -147,14 +147,14 @@ def test_failed_file_does_not_stop_the_batch(
 def test_a_failing_store_leaves_nothing(
     archive: gazette.Archive, seed_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gazette import catalog
+    from gazette.archive import tables
 
     def boom(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("disk full (simulated)")
 
-    monkeypatch.setattr(catalog, "insert_event", boom)
-    monkeypatch.setattr(catalog, "set_disclosure", boom)
-    original = catalog.insert_text
+    monkeypatch.setattr(tables, "insert_event", boom)
+    monkeypatch.setattr(tables, "set_disclosure", boom)
+    original = tables.insert_text
     calls = {"n": 0}
 
     def fail_on_second_text(*args: object, **kwargs: object) -> int:
@@ -163,7 +163,7 @@ def test_a_failing_store_leaves_nothing(
             raise sqlite3.OperationalError("disk full (simulated)")
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(catalog, "insert_text", fail_on_second_text)
+    monkeypatch.setattr(tables, "insert_text", fail_on_second_text)
     report = ingest_paths(archive, [seed_path], jobs=1)
     assert report.results[0].outcome == "failed"
     for table in ("sources", "documents", "texts", "document_sources"):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import gazette
-from gazette.backup import backup, read_manifest, restore
+from gazette.archive.backup import backup, read_manifest, restore
 from ingest import ingest_paths
 from tests.conftest import ROOT, Cli
 from tests.test_crash_safety import _env, _ingest_cmd, _write_batch

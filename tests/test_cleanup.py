@@ -204,9 +204,9 @@ def test_a_failing_import_leaves_nothing(
         table: archive.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         for table in ("events", "pending_refs", "log")
     }
-    from gazette import catalog
+    from gazette.archive import tables
 
-    original = catalog.insert_event
+    original = tables.insert_event
     calls = {"n": 0}
 
     def fail_later(*args: object, **kwargs: object) -> int:
@@ -215,8 +215,8 @@ def test_a_failing_import_leaves_nothing(
             raise sqlite3.OperationalError("disk full (simulated)")
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(catalog, "insert_event", fail_later)
-    with pytest.raises(sqlite3.OperationalError):
+    monkeypatch.setattr(tables, "insert_event", fail_later)
+    with pytest.raises(gazette.CatalogError):
         archive.import_cleanup(rows, list_name="list.csv")
     for table, count in counts.items():
         assert archive.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == count, table

@@ -10,9 +10,9 @@ import bagit
 import pytest
 
 import gazette
+from gazette.archive.store import sha256_file
 from gazette.export.bag import make_bag
 from gazette.export.bulk import select
-from gazette.store import sha256_file
 from ingest import ingest_paths
 from tests.conftest import corpus_path
 from tests.export_fixtures import CASES, ON, store

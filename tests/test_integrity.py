@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import gazette
-from gazette import integrity
+from gazette.archive import integrity
 from tests.conftest import ARCHIVE_DATA, ROOT, Cli
 
 

@@ -294,7 +294,7 @@ def _digital_edition(corpus: Path, folder: Path) -> Path:
 def test_a_scan_then_its_born_digital_file_are_one_issue_with_one_document_per_item(
     run: Cli, gazettes: Any, cached_ocr: list[OcrPage], corpus: Path, tmp_path: Path
 ) -> None:
-    from gazette.store import sha256_file
+    from gazette.archive.store import sha256_file
 
     digital = _digital_edition(corpus, tmp_path)
     run("ingest", str(gazettes.small_scan))
@@ -340,8 +340,8 @@ def test_a_born_digital_file_then_its_scan_are_one_issue(
 def test_recognised_pages_are_kept_with_their_line_boxes(
     archive: gazette.Archive, gazettes: Any, cached_ocr: list[OcrPage]
 ) -> None:
-    from gazette import ocr_pages
-    from gazette.store import sha256_file
+    from gazette.archive import ocr_pages
+    from gazette.archive.store import sha256_file
 
     ingest_paths(archive, [gazettes.small_scan], jobs=1)
     pages = ocr_pages.load(archive.conn, sha256_file(gazettes.small_scan))
@@ -384,7 +384,7 @@ def test_a_scanned_municipal_combined_issue_is_split_right(
 def test_the_public_sees_recognised_pages_only_of_originals_it_may_see(
     archive: gazette.Archive, gazettes: Any, cached_ocr: list[OcrPage]
 ) -> None:
-    from gazette.store import sha256_file
+    from gazette.archive.store import sha256_file
 
     ingest_paths(archive, [gazettes.small_scan], jobs=1)
     sha = sha256_file(gazettes.small_scan)

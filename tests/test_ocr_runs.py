@@ -325,7 +325,7 @@ def test_an_unknown_engine_is_refused(run: Any) -> None:
 
 
 def test_ocr_pages_keep_their_boxes_as_json_data() -> None:
-    from gazette import ocr_pages
+    from gazette.archive import ocr_pages
     from gazette.model import OcrLine
 
     page = OcrPage(

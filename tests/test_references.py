@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 import gazette
+from gazette.archive.resolution import candidates
 from gazette.lifecycle import StatusValue, status_on
 from gazette.model import DocRef, EventKind
-from gazette.references import candidates, find_refs, ref_from_text
+from gazette.references import find_refs, ref_from_text
 from gazette.titles import normalised_title
 from ingest import ingest_paths
 from tests.conftest import ARCHIVE_DATA, Cli
@@ -189,7 +190,7 @@ def test_ingest_order_does_not_matter(tmp_path: Path, first: str) -> None:
     finally:
         archive.close()
     decision = files["repeal"]
-    from gazette.store import sha256_file
+    from gazette.archive.store import sha256_file
 
     decision_id = sha256_file(decision)[:12]
     assert ("repealed", D(2022, 3, 1), decision_id, decision_id) in history

@@ -425,19 +425,19 @@ _KILL_AFTER_COMMIT = textwrap.dedent(
     """
     import os, signal, sys
     import gazette
-    from gazette.archive import Archive
+    from gazette.archive.index_sync import IndexSync
 
-    sync = Archive._sync_index_quietly
+    sync = IndexSync.sync_quietly
 
     def die(self):
-        row = self.conn.execute(
+        row = self.catalog.conn.execute(
             "SELECT attribute FROM disclosure WHERE doc_id = ?", (sys.argv[2],)
         ).fetchone()
-        if row is not None and row[0] == sys.argv[3] and not self.conn.in_transaction:
+        if row is not None and row[0] == sys.argv[3] and not self.catalog.conn.in_transaction:
             os.kill(os.getpid(), signal.SIGKILL)  # committed; the index update never runs
         sync(self)
 
-    Archive._sync_index_quietly = die
+    IndexSync.sync_quietly = die
     archive = gazette.open_archive(sys.argv[1])
     archive.set_disclosure(sys.argv[2], sys.argv[3], reason="测试", withheld_blocks=
         [int(n) for n in sys.argv[4:]])

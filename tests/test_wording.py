@@ -21,9 +21,9 @@ import pytest
 
 import gazette
 from gazette import errors, phrases, wording
+from gazette.archive.integrity import COVERED
 from gazette.disclosure import View
 from gazette.export import FORMATS
-from gazette.integrity import COVERED
 from gazette.lifecycle import StatusValue
 from gazette.model import (
     BlockKind,

@@ -204,7 +204,7 @@ def log(
     as_json: bool,
 ) -> None:
     """Show the archive's append-only event log, newest first."""
-    from gazette import catalog
+    from gazette.archive import tables
 
     clauses, params = [], []
     for column, value in (("action", action), ("target", target)):
@@ -215,7 +215,7 @@ def log(
         clauses.append("at >= ?")
         params.append(since)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = catalog.fetch_all(
+    rows = tables.fetch_all(
         obj.archive().conn, f"SELECT * FROM log{where} ORDER BY id DESC LIMIT ?", (*params, limit)
     )
     entries = [
@@ -250,7 +250,7 @@ def backup(obj: Context, dest: Path, as_json: bool) -> None:
     Safe while the archive is in use: the catalog is copied with SQLite's backup API, the
     originals it names are copied after. The search index is rebuilt on restore.
     """
-    from gazette.backup import backup as do_backup
+    from gazette.archive.backup import backup as do_backup
 
     archive = obj.archive()
     info = do_backup(archive, dest)
@@ -270,7 +270,7 @@ def restore(obj: Context, src: Path, as_json: bool) -> int:
     """Restore the backup SRC into the archive location (which must be new or empty),
     rebuild the search index and verify the result."""
     from gazette.archive import default_location
-    from gazette.backup import restore as do_restore
+    from gazette.archive.backup import restore as do_restore
 
     dest = Path(obj.archive_path) if obj.archive_path else default_location()
     info, report = do_restore(src, dest)

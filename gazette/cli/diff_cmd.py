@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 
 from gazette import wording
+from gazette.archive.views import ArchiveView
 from gazette.cli.common import Context, emit_json, json_option, view_option
 from gazette.diff import Comparison, compare
 from gazette.errors import InvalidArgument
 from gazette.export.bulk import load
 from gazette.export.rendition import build
 from gazette.model import Document, TextOrigin, TextVersion
-from gazette.views import ArchiveView
 from gazette.wording import TEXT_ORIGIN, name
 
 # An operand: its text, its label in ``--json`` and its label for people.

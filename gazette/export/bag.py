@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog
+from gazette.archive import tables
 from gazette.disclosure import View
 from gazette.errors import ArchiveError, InvalidArgument, MissingDependency
 from gazette.export import format_module
@@ -87,7 +87,7 @@ def _bagit() -> Any:
 
 def _original_publishable(archive: Archive, sha256: str) -> bool:
     """Whether everything read from an original may be published in full."""
-    rows = catalog.fetch_all(
+    rows = tables.fetch_all(
         archive.conn,
         "SELECT d.id, d.parent_id FROM document_sources s JOIN documents d ON d.id = s.doc_id"
         " WHERE s.sha256 = ?",
@@ -98,12 +98,12 @@ def _original_publishable(archive: Archive, sha256: str) -> bool:
     for r in list(rows):
         ids.update(
             p["id"]
-            for p in catalog.fetch_all(
+            for p in tables.fetch_all(
                 archive.conn, "SELECT id FROM documents WHERE parent_id = ?", (r["id"],)
             )
         )
     for doc_id in ids:
-        disclosure = catalog.load_disclosure(archive.conn, doc_id)
+        disclosure = tables.load_disclosure(archive.conn, doc_id)
         if disclosure.attribute != DisclosureAttribute.PROACTIVE:
             return False
     return bool(ids)

@@ -26,7 +26,7 @@ from gazette.model import Document
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
-    from gazette.views import ArchiveView
+    from gazette.archive.views import ArchiveView
 
 #: Search results fetched per page when a query selects the documents.
 _PAGE = 200

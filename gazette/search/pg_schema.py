@@ -3,7 +3,7 @@ connections, errors, and the versioned schema of the engine's tables.
 
 The engine's tables live in one PostgreSQL schema (``gazette_search`` unless told otherwise),
 so that a database can hold the index beside other tables (a catalog) or the indexes of
-several archives. Its layout is versioned like the catalog's (:mod:`gazette.schema`):
+several archives. Its layout is versioned like the catalog's (:mod:`gazette.archive.schema`):
 :data:`MIGRATIONS` lists the steps in order, ``<schema>.versions`` records those applied, and
 opening an index applies the missing ones in one transaction under an advisory lock (two
 processes opening a new index at once do not both create it).

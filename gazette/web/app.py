@@ -28,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 
 from gazette import users
 from gazette.archive import Archive, open_archive
+from gazette.archive.views import ArchiveView
 from gazette.disclosure import View
 from gazette.errors import (
     AmbiguousReference,
@@ -38,7 +39,6 @@ from gazette.errors import (
     InvalidDate,
     InvalidQuery,
 )
-from gazette.views import ArchiveView
 from gazette.web import security
 
 HERE = Path(__file__).resolve().parent

@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from gazette.archive.store import sha256_file
 from gazette.errors import MissingDependency
 from gazette.model import OcrInfo, OcrPage
 from gazette.phrases import say
-from gazette.store import sha256_file
 from ingest.gazette_layout import Page
 from ingest.ocr import pool
 from ingest.ocr.cache import PageCache, cache_in

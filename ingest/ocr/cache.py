@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from gazette import ocr_pages
+from gazette.archive import ocr_pages
 from gazette.model import OcrPage
 
 ENV_CACHE = "GAZETTE_OCR_CACHE"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog
+from gazette.archive import tables
 from gazette.dates import DateLike
 from gazette.disclosure import (
     WITHHELD_PLACEHOLDER,
@@ -53,7 +53,7 @@ def _summary(row: dict[str, Any]) -> DocumentSummary:
         title=row["title"],
         doc_number=row["doc_number"],
         doc_type=row["doc_type"],
-        written_date=catalog.to_date(row["written_date"]),
+        written_date=tables.to_date(row["written_date"]),
         issuers=tuple(json.loads(row["issuers"])),
         parent_id=row["parent_id"],
     )
@@ -99,17 +99,17 @@ class ArchiveView:
         """
         if self.view == View.INTERNAL:
             return (
-                catalog.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
+                tables.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
                 is not None
             )
         current: str | None = doc_id
         seen: set[str] = set()
         while current is not None and current not in seen:
             seen.add(current)
-            row = catalog.fetch_one(
+            row = tables.fetch_one(
                 self.conn, "SELECT parent_id FROM documents WHERE id = ?", (current,)
             )
-            if row is None or not is_public(catalog.load_disclosure(self.conn, current)):
+            if row is None or not is_public(tables.load_disclosure(self.conn, current)):
                 return False
             current = row["parent_id"]
         return True
@@ -120,7 +120,7 @@ class ArchiveView:
             return False
         found = self._hidden.get(doc_id)
         if found is None:
-            exists = catalog.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
+            exists = tables.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
             found = exists is not None and not self.visible(doc_id)
             self._hidden[doc_id] = found
         return found
@@ -171,7 +171,7 @@ class ArchiveView:
                     (DisclosureAttribute.PARTIAL.value,),
                 ).fetchall()
                 for (doc_id,) in rows:
-                    doc = catalog.load_text_and_metadata(self.conn, doc_id)
+                    doc = tables.load_text_and_metadata(self.conn, doc_id)
                     if doc is not None:
                         self._partial_docs[doc_id] = doc
                         self._partial[doc_id] = public_identity(doc)
@@ -185,7 +185,7 @@ class ArchiveView:
         return self._partial_docs.get(doc_id)
 
     def _title_of(self, doc_id: str) -> str | None:
-        row = catalog.fetch_one(self.conn, "SELECT title FROM documents WHERE id = ?", (doc_id,))
+        row = tables.fetch_one(self.conn, "SELECT title FROM documents WHERE id = ?", (doc_id,))
         return row["title"] if row else None
 
     @property
@@ -249,14 +249,14 @@ class ArchiveView:
         ref = (ref or "").strip()
         if not ref:
             raise self._not_found(ref)
-        if catalog.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (ref,)):
+        if tables.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (ref,)):
             if self._visible_id(ref):
                 return ref
             raise self._not_found(ref)
         found: list[str] = []
         number = DocNumber.try_parse(ref)
         if number is not None and len(str(number)) >= len(ref.replace(" ", "")) - 8:
-            rows = catalog.fetch_all(
+            rows = tables.fetch_all(
                 self.conn,
                 "SELECT id, parent_id FROM documents WHERE doc_number = ?"
                 " ORDER BY parent_id IS NOT NULL, created_at",
@@ -268,13 +268,13 @@ class ArchiveView:
             found = top or [r["id"] for r in visible]
         untitled = self.withheld_titles() if not found else set()
         if not found:
-            rows = catalog.fetch_all(
+            rows = tables.fetch_all(
                 self.conn, "SELECT id FROM documents WHERE title = ? ORDER BY created_at", (ref,)
             )
             found = [r["id"] for r in rows if self._visible_id(r["id"]) and r["id"] not in untitled]
         if not found:
-            key = catalog.title_key(ref)
-            rows = catalog.fetch_all(
+            key = tables.title_key(ref)
+            rows = tables.fetch_all(
                 self.conn,
                 "SELECT id FROM documents WHERE title_key = ? ORDER BY created_at",
                 (key,),
@@ -289,7 +289,7 @@ class ArchiveView:
     def get(self, ref: str) -> Document:
         """The document a reference names, as this view may show it."""
         doc_id = self.resolve(ref)
-        doc = catalog.load_document(self.conn, doc_id)
+        doc = tables.load_document(self.conn, doc_id)
         assert doc is not None
         return self.shown(doc)
 
@@ -323,7 +323,7 @@ class ArchiveView:
     def disclosure_history(self, ref: str) -> builtins.list[DisclosureChange]:
         """Every change of a document's disclosure attribute, oldest first."""
         doc_id = self.resolve(ref)
-        rows = catalog.fetch_all(
+        rows = tables.fetch_all(
             self.conn,
             "SELECT * FROM disclosure_history WHERE doc_id = ? ORDER BY id",
             (doc_id,),
@@ -339,8 +339,8 @@ class ArchiveView:
                 how=r["prov_kind"],
                 source=r["prov_source"],
                 changed_by=r["changed_by"],
-                changed_at=catalog.to_datetime(r["changed_at"]),
-                decided_on=catalog.to_date(r["decided_on"]),
+                changed_at=tables.to_datetime(r["changed_at"]),
+                decided_on=tables.to_date(r["decided_on"]),
                 withheld_blocks=json.loads(r["withheld_blocks"] or "[]"),
             )
             for r in rows
@@ -349,7 +349,7 @@ class ArchiveView:
     def requests(self, ref: str) -> builtins.list[_dt.date]:
         """The days a document was asked for (applications for disclosure), oldest first."""
         doc_id = self.resolve(ref)
-        rows = catalog.fetch_all(
+        rows = tables.fetch_all(
             self.conn,
             "SELECT requested_on FROM disclosure_requests WHERE doc_id = ?"
             " ORDER BY requested_on, id",
@@ -362,14 +362,14 @@ class ArchiveView:
     def ids(self, *, top_level_only: bool = True) -> Iterator[str]:
         """Every visible document id, in ingest order."""
         shown = self.visible_ids(top_level_only=top_level_only)
-        for doc_id in catalog.iter_ids(self.conn, top_level_only=top_level_only):
+        for doc_id in tables.iter_ids(self.conn, top_level_only=top_level_only):
             if doc_id in shown:
                 yield doc_id
 
     def documents(self, *, top_level_only: bool = True) -> Iterator[Document]:
         """Every visible document (loaded one at a time)."""
         for doc_id in self.ids(top_level_only=top_level_only):
-            doc = catalog.load_document(self.conn, doc_id)
+            doc = tables.load_document(self.conn, doc_id)
             if doc is not None:
                 yield self.shown(doc)
 
@@ -379,7 +379,7 @@ class ArchiveView:
         """Summaries of visible documents, in the order the archive first stored them."""
         # rowid follows insertion (documents are updated in place, never re-inserted);
         # created_at has one-second resolution, so it alone leaves a batch in id order.
-        rows = catalog.fetch_all(
+        rows = tables.fetch_all(
             self.conn,
             "SELECT id, title, doc_number, doc_type, written_date, issuers, parent_id"
             " FROM documents"
@@ -435,18 +435,16 @@ class ArchiveView:
         """
         from gazette.gazettes import combine, same_gazette
 
-        rows = catalog.fetch_all(
-            self.conn, "SELECT * FROM issues ORDER BY gazette, year, first, id"
-        )
+        rows = tables.fetch_all(self.conn, "SELECT * FROM issues ORDER BY gazette, year, first, id")
         formats = {
             r["sha256"]: r["format"]
-            for r in catalog.fetch_all(
+            for r in tables.fetch_all(
                 self.conn,
                 "SELECT sha256, format FROM sources WHERE sha256 IN"
                 " (SELECT source_sha256 FROM issues)",
             )
         }
-        records = [catalog.issue_from_row(self.conn, r) for r in rows]
+        records = [tables.issue_from_row(self.conn, r) for r in rows]
         if gazette:
             records = [r for r in records if same_gazette(r.gazette, gazette)]
         out = []
@@ -465,7 +463,7 @@ class ArchiveView:
         """What OCR read on each page of an original (lines with their boxes and confidences),
         to show beside the page images. The public view shows them only for an original every
         document of which the public may see (withheld paragraphs are on the page too)."""
-        from gazette import ocr_pages
+        from gazette.archive import ocr_pages
 
         if self.view != View.INTERNAL:
             held = {
@@ -548,7 +546,7 @@ class ArchiveView:
             facets=facets,
             status_source=self._statuses_on,
         )
-        recognised = catalog.ocr_documents(self.conn, (hit.id for hit in results.hits))
+        recognised = tables.ocr_documents(self.conn, (hit.id for hit in results.hits))
         if not recognised:
             return results
         hits = tuple(attrs.evolve(h, ocr=True) if h.id in recognised else h for h in results.hits)

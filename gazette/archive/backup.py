@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from gazette.archive.store import ObjectStore, sha256_file
 from gazette.errors import ArchiveError, InvalidArgument
-from gazette.store import ObjectStore, sha256_file
 
 if TYPE_CHECKING:
     from gazette.archive import Archive

@@ -416,7 +416,7 @@ def _check_history(conn: sqlite3.Connection) -> Iterator[Tampered]:
 
 def _check_texts(conn: sqlite3.Connection) -> Iterator[Tampered]:
     """Each text's content hash is the hash of its paragraphs."""
-    from gazette.catalog import decode_blocks
+    from gazette.archive.tables import decode_blocks
     from gazette.model import canonical_text
 
     for text_id, blocks, content_hash in conn.execute("SELECT id, blocks, content_hash FROM texts"):
@@ -429,7 +429,7 @@ def _check_texts(conn: sqlite3.Connection) -> Iterator[Tampered]:
             yield Tampered("texts", str(text_id), "paragraphs do not match the content hash")
 
 
-# The schema change that adds the checksums (see gazette.schema.MIGRATIONS).
+# The schema change that adds the checksums (see gazette.archive.schema.MIGRATIONS).
 MIGRATION = "\n".join(
     [
         *(

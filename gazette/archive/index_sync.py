@@ -7,16 +7,16 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gazette import catalog
-from gazette.archive_host import ArchiveHost
-from gazette.errors import GazetteError, IndexDamaged
+from gazette.archive import tables
+from gazette.errors import GazetteError, IndexDamaged, InvalidArgument
 from gazette.redaction import Redactor, Withholding
 from gazette.search import (
     DSN_ENGINES,
     SearchIndex,
     check_engine,
+    default_engine,
     open_index,
     pg_schema,
     record_for,
@@ -25,9 +25,90 @@ from gazette.search import (
 )
 from gazette.search.base import INDEX_DAMAGE, Allowed
 
+if TYPE_CHECKING:
+    from gazette.archive.catalog import Catalog
+    from gazette.archive.views import ArchiveView
 
-class IndexUpkeep(ArchiveHost):
-    """Keeps the derived search index in step with the catalog."""
+
+class IndexSync:
+    """Keeps the derived search index in step with the catalog.
+
+    Attributes:
+        search_engine: the engine the catalog records (``sqlite``, ``whoosh`` or
+            ``postgresql``).
+        index_error: why the last update of the index failed, if it did.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        root: Path,
+        public: Callable[[], ArchiveView],
+        *,
+        search_engine: str | None,
+        new: bool,
+        search_dsn: str | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.root = root
+        self._public = public
+        self._index: SearchIndex | None = None
+        self.index_error: str | None = None
+        self._index_deferred: list[int] | None = None  # [commits since the index caught up, every]
+        self._public_revisions: Allowed | None = None
+        self.search_engine = self._engine(search_engine, new=new, dsn=search_dsn)
+
+    def _engine(self, wanted: str | None, *, new: bool, dsn: str | None = None) -> str:
+        """The search engine the catalog records (recording the chosen one in a new archive,
+        with its database for an engine that keeps its index in one)."""
+        if wanted is not None:
+            check_engine(wanted)
+        recorded = self.catalog.meta("search_engine")
+        if recorded is not None:
+            recorded = check_engine(recorded)
+            if wanted is not None and wanted != recorded:
+                raise InvalidArgument(
+                    f"本档案使用 {recorded} 检索引擎，而不是 {wanted}",
+                    hint=f"如需切换，请运行 `gazette reindex --engine {wanted}`",
+                )
+            return recorded
+        engine = wanted or default_engine()
+        if new:
+            self.catalog.set_meta("search_engine", engine, replace=False)
+            if engine in DSN_ENGINES:
+                self.catalog.set_meta("search_dsn", search_dsn(engine, dsn), replace=False)
+        return engine
+
+    def index_path(self, engine: str | None = None) -> Path:
+        """Where an engine's index lives: ``index/<engine>/``."""
+        return self.root / "index" / (engine or self.search_engine)
+
+    def index_location(self, engine: str | None = None) -> str | Path:
+        """What :func:`gazette.search.open_index` opens for an engine: its directory, or for
+        ``postgresql`` the DSN the catalog records (``$GAZETTE_SEARCH_DSN`` when it records
+        none)."""
+        engine = engine or self.search_engine
+        if engine not in DSN_ENGINES:
+            return self.index_path(engine)
+        recorded = self.catalog.meta("search_dsn")
+        return recorded if recorded is not None else search_dsn(engine, None)
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index (opened on first use)."""
+        if self._index is None:
+            self._index = open_index(self.index_location(), self.search_engine)
+        return self._index
+
+    @property
+    def deferred(self) -> bool:
+        """Whether updates wait for :meth:`deferred_indexing` to end."""
+        return self._index_deferred is not None
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
 
     # --- the index -----------------------------------------------------------------------
 
@@ -48,10 +129,10 @@ class IndexUpkeep(ArchiveHost):
             yield
         finally:
             self._index_deferred = None
-            with self.writing():
-                self._sync_index_quietly()
+            with self.catalog.writing():
+                self.sync_quietly()
 
-    def _sync_index_quietly(self) -> None:
+    def sync_quietly(self) -> None:
         """Update the index after a commit; a failure leaves the queue for the next writer.
 
         The catalog change is committed and stands: an index that lags is derived data that
@@ -63,27 +144,27 @@ class IndexUpkeep(ArchiveHost):
                 return
             self._index_deferred[0] = 0
         try:
-            self._replay_index_queue()
+            self.replay_queue()
         except Exception as exc:
             self.index_error = f"{type(exc).__name__}: {exc}"
             if isinstance(exc, IndexDamaged):
-                self._drop_index()
+                self.drop_index()
 
-    def _replay_index_queue(self) -> int:
+    def replay_queue(self) -> int:
         """Bring the search index up to date with queued changes. Returns entries written."""
-        rows = catalog.fetch_all(self.conn, "SELECT doc_id, queued_at FROM index_queue")
+        rows = tables.fetch_all(self.catalog.conn, "SELECT doc_id, queued_at FROM index_queue")
         if not rows:
             return 0
-        written = self._index_ids([r["doc_id"] for r in rows])
+        written = self.index_ids([r["doc_id"] for r in rows])
         for chunk_start in range(0, len(rows), 500):
             chunk = rows[chunk_start : chunk_start + 500]
-            self.conn.executemany(
+            self.catalog.conn.executemany(
                 "DELETE FROM index_queue WHERE doc_id = ? AND queued_at = ?",
                 [(r["doc_id"], r["queued_at"]) for r in chunk],
             )
         return written
 
-    def _index_ids(self, ids: list[str], progress: Callable[[int], None] | None = None) -> int:
+    def index_ids(self, ids: list[str], progress: Callable[[int], None] | None = None) -> int:
         records = []
         deleted = []
         for doc_id in ids:
@@ -96,14 +177,14 @@ class IndexUpkeep(ArchiveHost):
                 progress(1)
         return self.index.apply(records, deleted)
 
-    def _drop_index(self) -> None:
+    def drop_index(self) -> None:
         """Forget the open index (it is damaged; the next use opens it again)."""
         if self._index is not None:
             with contextlib.suppress(Exception):
                 self._index.close()
             self._index = None
 
-    def _fresh_index(
+    def fresh_index(
         self, engine: str, *, discard: bool = False, location: str | Path | None = None
     ) -> SearchIndex:
         """The index a rebuild writes to: the open one, or another engine's (or database's,
@@ -119,7 +200,7 @@ class IndexUpkeep(ArchiveHost):
             except IndexDamaged:
                 pass
         if current:
-            self._drop_index()
+            self.drop_index()
         remove_index(where, engine)
         index = open_index(where, engine)
         if current:
@@ -134,14 +215,14 @@ class IndexUpkeep(ArchiveHost):
         token is SQLite's data version with this connection's change count).
         """
         token = (
-            self.conn.execute("PRAGMA data_version").fetchone()[0],
-            self.conn.total_changes,
+            self.catalog.conn.execute("PRAGMA data_version").fetchone()[0],
+            self.catalog.conn.total_changes,
         )
         cached = self._public_revisions
         if cached is not None and cached.token == token:
             return cached
-        revisions = self.public.visible_revisions()
-        for (doc_id,) in self.conn.execute("SELECT doc_id FROM index_queue").fetchall():
+        revisions = self._public().visible_revisions()
+        for (doc_id,) in self.catalog.conn.execute("SELECT doc_id FROM index_queue").fetchall():
             revisions.pop(doc_id, None)
         found = Allowed(revisions, token)
         self._public_revisions = found
@@ -149,14 +230,14 @@ class IndexUpkeep(ArchiveHost):
 
     def index_record(self, doc_id: str) -> Any:
         """The search-index record a document should have now (``None`` if it is gone)."""
-        row = catalog.fetch_one(
-            self.conn, "SELECT rev, parent_id FROM documents WHERE id = ?", (doc_id,)
+        row = tables.fetch_one(
+            self.catalog.conn, "SELECT rev, parent_id FROM documents WHERE id = ?", (doc_id,)
         )
         if row is None:
             return None
-        doc = catalog.load_document(self.conn, doc_id, with_parts=False)
+        doc = tables.load_document(self.catalog.conn, doc_id, with_parts=False)
         assert doc is not None
-        public = self.public.visible(doc_id)
+        public = self._public().visible(doc_id)
         shown = None
         if public and Withholding.of(doc) is not None:
             # What the public may search of a partial document: its text as the public view
@@ -198,17 +279,17 @@ class IndexUpkeep(ArchiveHost):
             recorded = self.index_location()
             if target == self.search_engine and pg_schema.same_database(location, str(recorded)):
                 location = None
-        with self.writing():
+        with self.catalog.writing():
             ids = [
                 row[0]
-                for row in self.conn.execute(
+                for row in self.catalog.conn.execute(
                     "SELECT id FROM documents ORDER BY"
                     " coalesce(written_date, published_date, ''), created_at, id"
                 ).fetchall()
             ]
             if procs is None:
                 procs = min(2, os.cpu_count() or 1) if len(ids) >= 2000 else 1
-            index = self._fresh_index(target, location=location)
+            index = self.fresh_index(target, location=location)
 
             def records() -> Iterator[Any]:
                 for doc_id in ids:
@@ -223,7 +304,7 @@ class IndexUpkeep(ArchiveHost):
                     count = index.rebuild(records(), procs=procs)
                 except INDEX_DAMAGE:
                     # Damage the open did not see (a page in the middle): start from nothing.
-                    index = self._fresh_index(target, discard=True, location=location)
+                    index = self.fresh_index(target, discard=True, location=location)
                     count = index.rebuild(records(), procs=procs)
                 if optimize:
                     index.optimize()
@@ -233,15 +314,12 @@ class IndexUpkeep(ArchiveHost):
                 raise
             previous = self.search_engine
             previous_location = self.index_location()
-            with self.transaction() as conn:
+            with self.catalog.transaction() as conn:
                 conn.execute("DELETE FROM index_queue")
-                conn.executemany(
-                    "INSERT INTO meta(key, value) VALUES (?, ?)"
-                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [("search_engine", target)]
-                    + ([("search_dsn", str(location))] if location is not None else []),
-                )
-                self.log("reindex", None, "done", documents=count, engine=target)
+                self.catalog.set_meta("search_engine", target)
+                if location is not None:
+                    self.catalog.set_meta("search_dsn", str(location))
+                self.catalog.log("reindex", None, "done", documents=count, engine=target)
             if target != previous or location is not None:
                 if self._index is not None:
                     self._index.close()

@@ -285,11 +285,11 @@ def _v2_withholding_and_checksums(conn: sqlite3.Connection) -> None:
 
     A partial disclosure's paragraphs were kept by position; their fingerprints are taken from
     the current text (what the positions referred to when the text has not changed since).
-    Every covered row is then sealed (see :mod:`gazette.integrity`).
+    Every covered row is then sealed (see :mod:`gazette.archive.integrity`).
     """
     import json
 
-    from gazette import catalog, integrity
+    from gazette.archive import integrity, tables
     from gazette.redaction import fingerprints
 
     for statement in _statements(
@@ -303,7 +303,7 @@ def _v2_withholding_and_checksums(conn: sqlite3.Connection) -> None:
         " WHERE attribute = 'partial' AND withheld_blocks != '[]'"
     ).fetchall()
     for doc_id, blocks in rows:
-        current = catalog.current_text(catalog.load_texts(conn, doc_id))
+        current = tables.current_text(tables.load_texts(conn, doc_id))
         if current is None:
             continue
         found = json.dumps(list(fingerprints(current.blocks, json.loads(blocks))))
@@ -361,7 +361,7 @@ CREATE TABLE ocr_pages (
     engine      TEXT NOT NULL,
     confidence  REAL,
     error       TEXT,                  -- why the page could not be recognised
-    data        TEXT NOT NULL,         -- JSON: gazette.ocr_pages.encode
+    data        TEXT NOT NULL,         -- JSON: gazette.archive.ocr_pages.encode
     PRIMARY KEY (sha256, page)
 );
 """
@@ -413,7 +413,7 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
                     conn.execute(statement)
         if found:
             # Rows a later migration added without a checksum (an upgrade seals them).
-            from gazette import integrity
+            from gazette.archive import integrity
 
             integrity.seal_all(conn, missing_only=True)
         conn.execute(

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as _dt
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import catalog, references
+from gazette import references
 from gazette import settings as archive_settings
-from gazette.archive_host import ArchiveHost
+from gazette.archive import resolution, tables
 from gazette.cleanup import CleanupRow
 from gazette.disclosure import View
 from gazette.errors import (
@@ -20,7 +20,7 @@ from gazette.errors import (
     DocumentNotFound,
     InvalidArgument,
 )
-from gazette.lifecycle import policy_events
+from gazette.lifecycle import policy_events, status_intervals
 from gazette.model import (
     DocRef,
     Document,
@@ -30,6 +30,12 @@ from gazette.model import (
     ProvenanceKind,
     TextVersion,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gazette.archive.catalog import Catalog
+    from gazette.archive.views import ArchiveView
 
 
 @attrs.frozen
@@ -47,8 +53,18 @@ class ImportReport:
     pending: int
 
 
-class LifecycleWrites(ArchiveHost):
+class LifecycleWrites:
     """Writes behind :mod:`gazette.lifecycle` and :mod:`gazette.validity`."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        resolve: Callable[[str], str],
+        views: Callable[[View | str], ArchiveView],
+    ) -> None:
+        self.catalog = catalog
+        self.resolve = resolve
+        self.view = views
 
     # --- lifecycle writes (validity over time) -------------------------------------------
     #
@@ -57,7 +73,7 @@ class LifecycleWrites(ArchiveHost):
     # that provenance is complete, a carrier notice and the attachment issued under its number
     # share one life, configured defaults are re-derived, and manual changes reach the log.
 
-    def _store_event(self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> int:
+    def store_event(self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> int:
         """Insert an event, naming the document it was parsed from when the parser could not."""
         prov = event.provenance
         if prov.source is None and prov.kind in (
@@ -66,7 +82,7 @@ class LifecycleWrites(ArchiveHost):
             ProvenanceKind.INFERRED,
         ):
             event = attrs.evolve(event, provenance=attrs.evolve(prov, source=doc_id))
-        return catalog.insert_event(conn, doc_id, event)
+        return tables.insert_event(conn, doc_id, event)
 
     def _record_lifecycle(
         self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent
@@ -76,25 +92,25 @@ class LifecycleWrites(ArchiveHost):
         A 印发 notice and the rules it issues (the attachment, which inherits the notice's
         number) are repealed, amended and renewed together. Returns the new event ids.
         """
-        ids = [catalog.insert_event(conn, doc_id, event)]
-        row = catalog.fetch_one(conn, "SELECT doc_number FROM documents WHERE id = ?", (doc_id,))
+        ids = [tables.insert_event(conn, doc_id, event)]
+        row = tables.fetch_one(conn, "SELECT doc_number FROM documents WHERE id = ?", (doc_id,))
         parts: list[str] = []
         if row is not None and row["doc_number"]:
             parts = [
                 r["id"]
-                for r in catalog.fetch_all(
+                for r in tables.fetch_all(
                     conn,
                     "SELECT id FROM documents WHERE parent_id = ? AND doc_number = ?",
                     (doc_id, row["doc_number"]),
                 )
             ]
         for part_id in parts:
-            ids.append(catalog.insert_event(conn, part_id, event))
-            self._refresh_derived(conn, part_id)
-        self._refresh_derived(conn, doc_id)
+            ids.append(tables.insert_event(conn, part_id, event))
+            self.refresh_derived(conn, part_id)
+        self.refresh_derived(conn, doc_id)
         return ids
 
-    def _apply_event_ref(
+    def apply_event_ref(
         self,
         conn: sqlite3.Connection,
         from_id: str | None,
@@ -102,9 +118,9 @@ class LifecycleWrites(ArchiveHost):
         payload: dict[str, Any],
     ) -> None:
         """Record the event another document (or an imported list) states about ``target_id``."""
-        event = catalog.event_from_payload(payload["event"])
+        event = tables.event_from_payload(payload["event"])
         if from_id is not None:
-            acting_row = catalog.fetch_one(
+            acting_row = tables.fetch_one(
                 conn, "SELECT title, doc_number FROM documents WHERE id = ?", (from_id,)
             )
             assert acting_row is not None
@@ -126,7 +142,7 @@ class LifecycleWrites(ArchiveHost):
         if from_id is not None and event.kind == EventKind.AMENDED and event.date is not None:
             self._date_amended_text(conn, from_id, target_id, event)
         ids = self._record_lifecycle(conn, target_id, event)
-        self.log("lifecycle_ref", target_id, "recorded", event_ids=ids, **_event_log(event))
+        self.catalog.log("lifecycle_ref", target_id, "recorded", event_ids=ids, **_event_log(event))
 
     def _date_amended_text(
         self, conn: sqlite3.Connection, from_id: str, target_id: str, event: LifecycleEvent
@@ -138,7 +154,7 @@ class LifecycleWrites(ArchiveHost):
         decision arrives and the archive holds the text it adopted (same day of adoption), that
         text's inferred start gives way to the decision's own date.
         """
-        acting = catalog.fetch_one(
+        acting = tables.fetch_one(
             conn,
             "SELECT MAX(adopted) AS adopted FROM texts WHERE doc_id = ? AND adopted IS NOT NULL",
             (from_id,),
@@ -147,12 +163,12 @@ class LifecycleWrites(ArchiveHost):
         if adopted is None or event.date is None:
             return
         day = event.date.isoformat()
-        for text in catalog.fetch_all(
+        for text in tables.fetch_all(
             conn,
             "SELECT id, effective FROM texts WHERE doc_id = ? AND adopted = ? AND effective < ?",
             (target_id, adopted, day),
         ):
-            inferred = catalog.fetch_all(
+            inferred = tables.fetch_all(
                 conn,
                 "SELECT id FROM events WHERE doc_id = ? AND kind = 'effective' AND date = ?"
                 " AND prov_kind = 'inferred'",
@@ -163,7 +179,7 @@ class LifecycleWrites(ArchiveHost):
             conn.execute("UPDATE texts SET effective = ? WHERE id = ?", (day, text["id"]))
             for row in inferred:
                 conn.execute("DELETE FROM events WHERE id = ?", (row["id"],))
-            self._store_event(
+            self.store_event(
                 conn,
                 target_id,
                 LifecycleEvent(
@@ -175,7 +191,7 @@ class LifecycleWrites(ArchiveHost):
                 ),
             )
 
-    def _reconcile_starts(
+    def reconcile_starts(
         self, conn: sqlite3.Connection, doc_id: str, existing: Document, doc: Document
     ) -> Document:
         """Two files of one version (same adoption, same label) that disagree on its start:
@@ -200,7 +216,7 @@ class LifecycleWrites(ArchiveHost):
                 ]
                 children = [
                     r["id"]
-                    for r in catalog.fetch_all(
+                    for r in tables.fetch_all(
                         conn, "SELECT id FROM documents WHERE parent_id = ?", (doc_id,)
                     )
                 ]
@@ -209,21 +225,21 @@ class LifecycleWrites(ArchiveHost):
                         "UPDATE texts SET effective = ? WHERE doc_id = ? AND adopted = ?"
                         " AND effective = ?",
                         (
-                            catalog.iso(text.effective),
+                            tables.iso(text.effective),
                             target,
-                            catalog.iso(held.adopted),
-                            catalog.iso(held.effective),
+                            tables.iso(held.adopted),
+                            tables.iso(held.effective),
                         ),
                     )
                     conn.execute(
                         "DELETE FROM events WHERE doc_id = ? AND kind = 'effective' AND date = ?"
                         " AND prov_kind = 'inferred'",
-                        (target, catalog.iso(held.effective)),
+                        (target, tables.iso(held.effective)),
                     )
                     if target != doc_id:
                         for event in stated:
-                            self._store_event(conn, target, event)
-                        self._refresh_derived(conn, target)
+                            self.store_event(conn, target, event)
+                        self.refresh_derived(conn, target)
         parts = []
         for part in doc.parts:
             reconciled = part
@@ -249,9 +265,25 @@ class LifecycleWrites(ArchiveHost):
             parts.append(reconciled)
         return attrs.evolve(doc, texts=tuple(texts), events=tuple(events), parts=tuple(parts))
 
-    def _apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> bool:
+    def refresh_derived(self, conn: sqlite3.Connection, doc_id: str) -> None:
+        """Recompute policy events, the status intervals and the index entry of a document."""
+        self.apply_policy(conn, doc_id)
+        doc = tables.load_document(conn, doc_id, with_parts=False)
+        if doc is None:
+            return
+        conn.execute("DELETE FROM status_intervals WHERE doc_id = ?", (doc_id,))
+        conn.executemany(
+            "INSERT INTO status_intervals(doc_id, status, start, end) VALUES (?, ?, ?, ?)",
+            [
+                (doc_id, value.value, start.isoformat(), end.isoformat() if end else None)
+                for value, start, end in status_intervals(doc)
+            ],
+        )
+        tables.touch(conn, doc_id)
+
+    def apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> bool:
         """Re-derive a document's policy events from the settings. Returns whether they changed."""
-        doc = catalog.load_document(conn, doc_id, with_parts=False)
+        doc = tables.load_document(conn, doc_id, with_parts=False)
         if doc is None:
             return False
         own = tuple(e for e in doc.events if e.provenance.kind != ProvenanceKind.POLICY)
@@ -261,12 +293,12 @@ class LifecycleWrites(ArchiveHost):
             return False
         conn.execute("DELETE FROM events WHERE doc_id = ? AND prov_kind = 'policy'", (doc_id,))
         for event in wanted:
-            catalog.insert_event(conn, doc_id, event)
+            tables.insert_event(conn, doc_id, event)
         return True
 
     def settings(self) -> dict[str, Any]:
         """The archive's settings (see :mod:`gazette.settings`)."""
-        return archive_settings.load(self.conn)
+        return archive_settings.load(self.catalog.conn)
 
     def set_setting(self, name: str, value: Any) -> int:
         """Change a setting (``None`` unsets it) and re-derive what depends on it.
@@ -276,15 +308,15 @@ class LifecycleWrites(ArchiveHost):
         Raises:
             InvalidArgument: no such setting.
         """
-        with self.transaction() as conn:
+        with self.catalog.transaction() as conn:
             archive_settings.store(conn, name, value)
             changed = 0
             rederive = archive_settings.SETTINGS[name].rederive
-            for doc_id in list(catalog.iter_ids(conn)) if rederive else ():
-                if self._apply_policy(conn, doc_id):
+            for doc_id in list(tables.iter_ids(conn)) if rederive else ():
+                if self.apply_policy(conn, doc_id):
                     changed += 1
-                    self._refresh_derived(conn, doc_id)
-            self.log(
+                    self.refresh_derived(conn, doc_id)
+            self.catalog.log(
                 "set_setting",
                 name,
                 "set" if value is not None else "unset",
@@ -302,7 +334,7 @@ class LifecycleWrites(ArchiveHost):
             event,
             provenance=attrs.evolve(
                 prov,
-                by=prov.by or self.actor,
+                by=prov.by or self.catalog.actor,
                 at=prov.at or _dt.datetime.now(_dt.UTC).replace(microsecond=0),
             ),
         )
@@ -324,18 +356,18 @@ class LifecycleWrites(ArchiveHost):
             AmbiguousReference: several documents match.
         """
         recorded: list[int] = []
-        with self.transaction() as conn:
-            doc_id = self.resolve_id(ref)
+        with self.catalog.transaction() as conn:
+            doc_id = self.resolve(ref)
             for event in events:
                 event = self._manual(event)
                 acting = event.acting
                 if acting is not None and acting.resolved_id is None:
-                    target, _ = references.resolve_ref(conn, acting, exclude={doc_id})
+                    target, _ = resolution.resolve_ref(conn, acting, exclude={doc_id})
                     if target is not None:
                         event = attrs.evolve(event, acting=acting.with_resolved(target))
                 ids = self._record_lifecycle(conn, doc_id, event)
                 recorded.append(ids[0])
-                self.log(action, doc_id, "recorded", event_ids=ids, **_event_log(event))
+                self.catalog.log(action, doc_id, "recorded", event_ids=ids, **_event_log(event))
         return recorded
 
     def remove_event(self, event_id: int, *, reason: str) -> LifecycleEvent:
@@ -349,13 +381,13 @@ class LifecycleWrites(ArchiveHost):
         """
         if not reason or not reason.strip():
             raise InvalidArgument("请说明撤销该事件的理由（`--reason`）")
-        with self.transaction() as conn:
-            row = catalog.fetch_one(conn, "SELECT * FROM events WHERE id = ?", (event_id,))
+        with self.catalog.transaction() as conn:
+            row = tables.fetch_one(conn, "SELECT * FROM events WHERE id = ?", (event_id,))
             if row is None:
                 raise InvalidArgument(f"没有编号为{event_id}的事件")
-            event = catalog.event_from_row(row)
+            event = tables.event_from_row(row)
             same = " AND ".join(f"e.{column} IS ?" for column in _EVENT_IDENTITY)
-            copies = catalog.fetch_all(
+            copies = tables.fetch_all(
                 conn,
                 "SELECT e.id, e.doc_id FROM events e JOIN documents d ON d.id = e.doc_id"
                 f" WHERE d.parent_id = ? AND {same}",
@@ -363,8 +395,8 @@ class LifecycleWrites(ArchiveHost):
             )
             for target in [{"id": event_id, "doc_id": row["doc_id"]}, *copies]:
                 conn.execute("DELETE FROM events WHERE id = ?", (target["id"],))
-                self._refresh_derived(conn, target["doc_id"])
-            self.log(
+                self.refresh_derived(conn, target["doc_id"])
+            self.catalog.log(
                 "remove_event",
                 row["doc_id"],
                 "removed",
@@ -395,7 +427,7 @@ class LifecycleWrites(ArchiveHost):
         """
         rows = list(rows)
         applied = pending = 0
-        with self.transaction() as conn:
+        with self.catalog.transaction() as conn:
             acting_ref = self._acting_ref(conn, acting)
             now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
             for row in rows:
@@ -410,18 +442,18 @@ class LifecycleWrites(ArchiveHost):
                         ProvenanceKind.IMPORTED,
                         source=f"{list_name} line {row.line}",
                         excerpt=row.excerpt,
-                        by=self.actor,
+                        by=self.catalog.actor,
                         at=now,
                     ),
                 )
-                target_id, found = references.resolve_ref(conn, row.target)
+                target_id, found = resolution.resolve_ref(conn, row.target)
                 if target_id is None:
-                    references.store_pending(
+                    resolution.store_pending(
                         conn,
                         kind="event",
                         from_doc_id=acting_ref.resolved_id if acting_ref else None,
                         ref=row.target,
-                        payload={"event": catalog.event_payload(event)},
+                        payload={"event": tables.event_payload(event)},
                         found=found,
                     )
                     pending += 1
@@ -430,7 +462,7 @@ class LifecycleWrites(ArchiveHost):
                     self._record_lifecycle(conn, target_id, event)
                     applied += 1
                     outcome = "recorded"
-                self.log(
+                self.catalog.log(
                     "import_cleanup",
                     target_id,
                     outcome,
@@ -447,11 +479,11 @@ class LifecycleWrites(ArchiveHost):
             return None
         acting = acting.strip()
         try:
-            doc_id = self.resolve_id(acting)
+            doc_id = self.resolve(acting)
         except (DocumentNotFound, AmbiguousReference):
             ref = references.ref_from_text(acting)
             return ref or DocRef(acting, acting)
-        row = catalog.fetch_one(
+        row = tables.fetch_one(
             conn, "SELECT title, doc_number FROM documents WHERE id = ?", (doc_id,)
         )
         assert row is not None
@@ -460,12 +492,12 @@ class LifecycleWrites(ArchiveHost):
         )
 
     def unresolved(self, view: View | str = View.INTERNAL) -> list[dict[str, Any]]:
-        """References still waiting for their target (see :func:`gazette.references.unresolved`).
+        """References still waiting for their target (see :func:`gazette.resolution.unresolved`).
 
         The public view lists only references made by documents the public may see (and
         imported lists); candidates it may not see are left out.
         """
-        rows = references.unresolved(self.conn)
+        rows = resolution.unresolved(self.catalog.conn)
         if View(view) == View.INTERNAL:
             return rows
         reader = self.view(view)
@@ -540,7 +572,7 @@ def _event_log(event: LifecycleEvent) -> dict[str, Any]:
     prov = event.provenance
     return {
         "kind": event.kind.value,
-        "date": catalog.iso(event.date),
+        "date": tables.iso(event.date),
         "cleanup_outcome": event.outcome.value if event.outcome else None,
         "articles": list(event.articles),
         "acting": acting.text if acting else None,

@@ -9,12 +9,13 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette import catalog, disclosure_csv, references
 from gazette import disclosure as disclosure_rules
-from gazette.archive_host import ArchiveHost
+from gazette import disclosure_csv
+from gazette.archive import resolution, tables
 from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import DisclosureChange
 from gazette.errors import (
@@ -35,9 +36,18 @@ from gazette.model import (
 )
 from gazette.redaction import fingerprints, shared_withholding
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-class DisclosureWrites(ArchiveHost):
+    from gazette.archive.catalog import Catalog
+
+
+class DisclosureWrites:
     """Writes behind :mod:`gazette.disclosure` and :mod:`gazette.interpretation`."""
+
+    def __init__(self, catalog: Catalog, resolve: Callable[[str], str]) -> None:
+        self.catalog = catalog
+        self.resolve = resolve
 
     # === disclosure and interpretation links ===========================================
     # Writes behind gazette.disclosure and gazette.interpretation: an attribute set by hand
@@ -83,8 +93,8 @@ class DisclosureWrites(ArchiveHost):
         """
         decided_on = to_optional_date(decided_on)
         review_due = to_optional_date(review_due)
-        with self.transaction() as conn:
-            doc_id = self.resolve_id(ref)
+        with self.catalog.transaction() as conn:
+            doc_id = self.resolve(ref)
             return self._set_disclosure(
                 conn,
                 doc_id,
@@ -113,10 +123,10 @@ class DisclosureWrites(ArchiveHost):
         """
         rows = disclosure_csv.read(path)
         changes: list[DisclosureChange] = []
-        with self.transaction() as conn:
+        with self.catalog.transaction() as conn:
             for row in rows:
                 try:
-                    doc_id = self.resolve_id(row.ref)
+                    doc_id = self.resolve(row.ref)
                     changes.append(
                         self._set_disclosure(
                             conn,
@@ -134,7 +144,7 @@ class DisclosureWrites(ArchiveHost):
                     )
                 except GazetteError as exc:
                     raise ImportFailed(Path(path), row.line, str(exc)) from exc
-            self.log("disclosure_import", str(path), "imported", rows=len(changes))
+            self.catalog.log("disclosure_import", str(path), "imported", rows=len(changes))
         return changes
 
     def _set_disclosure(
@@ -160,7 +170,7 @@ class DisclosureWrites(ArchiveHost):
         parsed_grounds = disclosure_rules.parse_grounds(
             g.value if isinstance(g, Ground) else g for g in grounds
         )
-        who = by or self.actor
+        who = by or self.catalog.actor
         kind = ProvenanceKind.IMPORTED if source else ProvenanceKind.MANUAL
         stamp = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
         disclosure = Disclosure(
@@ -173,7 +183,7 @@ class DisclosureWrites(ArchiveHost):
         )
         # Paragraphs are numbered in the current text; what is kept is their content, which
         # follows them into every rendition and version (gazette.redaction).
-        current = current_text(catalog.load_texts(conn, doc_id))
+        current = current_text(tables.load_texts(conn, doc_id))
         blocks = current.blocks if current is not None else ()
         disclosure_rules.check(
             disclosure, blocks=len(blocks) if disclosure.withheld_blocks else None
@@ -183,8 +193,8 @@ class DisclosureWrites(ArchiveHost):
                 disclosure,
                 withheld_fingerprints=fingerprints(blocks, disclosure.withheld_blocks),
             )
-        previous = catalog.load_disclosure(conn, doc_id)
-        catalog.set_disclosure(
+        previous = tables.load_disclosure(conn, doc_id)
+        tables.set_disclosure(
             conn,
             doc_id,
             disclosure,
@@ -192,11 +202,11 @@ class DisclosureWrites(ArchiveHost):
             review_due=review_due,
             decided_on=decided_on,
         )
-        catalog.touch(conn, doc_id)
+        tables.touch(conn, doc_id)
         followed = self._propagate_disclosure(conn, doc_id, set())
         if value in (DisclosureAttribute.PROACTIVE, DisclosureAttribute.PARTIAL):
             followed += self._share_withholdings(conn, self._renditions_of(conn, doc_id))
-        self.log(
+        self.catalog.log(
             "disclosure",
             doc_id,
             value.value,
@@ -204,7 +214,7 @@ class DisclosureWrites(ArchiveHost):
             reason=disclosure.reason,
             grounds=[g.value for g in parsed_grounds],
             basis=disclosure.basis,
-            decided_on=catalog.iso(decided_on),
+            decided_on=tables.iso(decided_on),
             source=source,
             followed=followed,
         )
@@ -235,19 +245,21 @@ class DisclosureWrites(ArchiveHost):
             InvalidDate: ``on`` is not a date.
         """
         on = to_optional_date(on)
-        with self.transaction() as conn:
-            doc_id = self.resolve_id(ref)
+        with self.catalog.transaction() as conn:
+            doc_id = self.resolve(ref)
             conn.execute(
                 "INSERT INTO disclosure_requests(doc_id, requested_on, recorded_at, note)"
                 " VALUES (?, ?, ?, ?)",
-                (doc_id, (on or today()).isoformat(), catalog.now(), note),
+                (doc_id, (on or today()).isoformat(), tables.now(), note),
             )
             count = int(
                 conn.execute(
                     "SELECT COUNT(*) FROM disclosure_requests WHERE doc_id = ?", (doc_id,)
                 ).fetchone()[0]
             )
-            self.log("disclosure_request", doc_id, "recorded", on=catalog.iso(on), count=count)
+            self.catalog.log(
+                "disclosure_request", doc_id, "recorded", on=tables.iso(on), count=count
+            )
         return count
 
     def link_interpretation(
@@ -261,10 +273,10 @@ class DisclosureWrites(ArchiveHost):
     ) -> InterpretationLink:
         """Link an interpretation to its policy by hand (restores a link removed earlier)."""
         form = InterpretationForm(form)
-        who = by or self.actor
-        with self.transaction() as conn:
-            policy_id = self.resolve_id(policy)
-            interp_id = self.resolve_id(interpretation)
+        who = by or self.catalog.actor
+        with self.catalog.transaction() as conn:
+            policy_id = self.resolve(policy)
+            interp_id = self.resolve(interpretation)
             if policy_id == interp_id:
                 raise InvalidArgument("文件不能解读其自身")
             conn.execute(
@@ -281,12 +293,14 @@ class DisclosureWrites(ArchiveHost):
                     evidence,
                     ProvenanceKind.MANUAL.value,
                     who,
-                    catalog.now(),
+                    tables.now(),
                 ),
             )
-            catalog.touch(conn, policy_id)
-            catalog.touch(conn, interp_id)
-            self.log("interpretation_link", policy_id, "linked", interpretation=interp_id, by=who)
+            tables.touch(conn, policy_id)
+            tables.touch(conn, interp_id)
+            self.catalog.log(
+                "interpretation_link", policy_id, "linked", interpretation=interp_id, by=who
+            )
         return InterpretationLink(
             policy_id=policy_id,
             interpretation_id=interp_id,
@@ -305,11 +319,11 @@ class DisclosureWrites(ArchiveHost):
         Returns:
             whether a live link was removed.
         """
-        who = by or self.actor
-        with self.transaction() as conn:
-            policy_id = self.resolve_id(policy)
-            interp_id = self.resolve_id(interpretation)
-            row = catalog.fetch_one(
+        who = by or self.catalog.actor
+        with self.catalog.transaction() as conn:
+            policy_id = self.resolve(policy)
+            interp_id = self.resolve(interpretation)
+            row = tables.fetch_one(
                 conn,
                 "SELECT removed FROM interpretations WHERE policy_id = ? AND interpretation_id = ?",
                 (policy_id, interp_id),
@@ -325,7 +339,7 @@ class DisclosureWrites(ArchiveHost):
                         InterpretationForm.TEXT.value,
                         ProvenanceKind.MANUAL.value,
                         who,
-                        catalog.now(),
+                        tables.now(),
                     ),
                 )
             else:
@@ -334,10 +348,10 @@ class DisclosureWrites(ArchiveHost):
                     " WHERE policy_id = ? AND interpretation_id = ?",
                     (ProvenanceKind.MANUAL.value, who, policy_id, interp_id),
                 )
-            catalog.touch(conn, policy_id)
-            catalog.touch(conn, interp_id)
+            tables.touch(conn, policy_id)
+            tables.touch(conn, interp_id)
             removed = row is not None and not row["removed"]
-            self.log(
+            self.catalog.log(
                 "interpretation_unlink",
                 policy_id,
                 "removed" if removed else "blocked",
@@ -352,14 +366,14 @@ class DisclosureWrites(ArchiveHost):
         self, conn: sqlite3.Connection, doc_id: str, disclosure: Disclosure
     ) -> bool:
         """Store a rule-made disclosure unless it is what the document has. Returns changed."""
-        current = catalog.load_disclosure(conn, doc_id)
+        current = tables.load_disclosure(conn, doc_id)
         if _same_disclosure(current, disclosure):
             return False
-        catalog.set_disclosure(conn, doc_id, disclosure, changed_by=self.actor)
-        catalog.touch(conn, doc_id)
+        tables.set_disclosure(conn, doc_id, disclosure, changed_by=self.catalog.actor)
+        tables.touch(conn, doc_id)
         return True
 
-    def _settle_disclosures(self, conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    def settle_disclosures(self, conn: sqlite3.Connection, ids: Iterable[str]) -> None:
         """Apply the publication and forwarding rules to stored documents, then let
         attachments and forwarding notices follow."""
         ordered = list(dict.fromkeys(ids))
@@ -378,16 +392,16 @@ class DisclosureWrites(ArchiveHost):
         Returns the ids whose attribute changed."""
         sources = [
             doc
-            for row in catalog.fetch_all(
+            for row in tables.fetch_all(
                 conn, "SELECT doc_id FROM disclosure WHERE attribute = 'partial'"
             )
-            if (doc := catalog.load_text_and_metadata(conn, row["doc_id"])) is not None
+            if (doc := tables.load_text_and_metadata(conn, row["doc_id"])) is not None
         ]
         changed: list[str] = []
         if not sources:
             return changed
         for doc_id in dict.fromkeys(ids):
-            doc = catalog.load_text_and_metadata(conn, doc_id)
+            doc = tables.load_text_and_metadata(conn, doc_id)
             shared = None if doc is None else shared_withholding(doc, sources)
             if shared is not None and self._write_disclosure(conn, doc_id, shared):
                 changed.append(doc_id)
@@ -396,12 +410,12 @@ class DisclosureWrites(ArchiveHost):
     def _renditions_of(self, conn: sqlite3.Connection, doc_id: str) -> list[str]:
         """The document and the top-level documents of its number or title: renditions the
         archive may hold apart from it."""
-        row = catalog.fetch_one(
+        row = tables.fetch_one(
             conn, "SELECT doc_number, title_key FROM documents WHERE id = ?", (doc_id,)
         )
         if row is None:
             return []
-        others = catalog.fetch_all(
+        others = tables.fetch_all(
             conn,
             "SELECT id FROM documents WHERE parent_id IS NULL AND id != ?"
             " AND ((doc_number IS NOT NULL AND doc_number = ?)"
@@ -412,17 +426,17 @@ class DisclosureWrites(ArchiveHost):
 
     def _publication_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """Printed in a gazette or published on a portal page: proactive by that fact."""
-        row = catalog.fetch_one(conn, "SELECT index_number FROM documents WHERE id = ?", (doc_id,))
+        row = tables.fetch_one(conn, "SELECT index_number FROM documents WHERE id = ?", (doc_id,))
         if row is None:
             return
         origins = [
             TextOrigin(r["origin"])
-            for r in catalog.fetch_all(
+            for r in tables.fetch_all(
                 conn, "SELECT DISTINCT origin FROM texts WHERE doc_id = ?", (doc_id,)
             )
         ]
         basis = disclosure_rules.publication_basis(
-            catalog.load_publications(conn, doc_id),
+            tables.load_publications(conn, doc_id),
             origins=origins,
             index_number=row["index_number"],
         )
@@ -432,7 +446,7 @@ class DisclosureWrites(ArchiveHost):
             if promulgated is None:
                 return
             basis, reason = promulgated
-        current = catalog.load_disclosure(conn, doc_id)
+        current = tables.load_disclosure(conn, doc_id)
         prov = current.provenance
         if reason is not None and current.attribute != DisclosureAttribute.UNKNOWN:
             # Promulgation decides only what nothing else has: any stated attribute wins, and a
@@ -442,7 +456,7 @@ class DisclosureWrites(ArchiveHost):
                 and prov is not None
                 and prov.kind in (ProvenanceKind.MANUAL, ProvenanceKind.IMPORTED)
             ):
-                self.log(
+                self.catalog.log(
                     "disclosure_conflict",
                     doc_id,
                     "kept",
@@ -463,7 +477,7 @@ class DisclosureWrites(ArchiveHost):
             # A person's decision stands; a published document kept from the public is
             # worth a look, so the conflict goes to the log.
             if current.attribute != DisclosureAttribute.PROACTIVE:
-                self.log(
+                self.catalog.log(
                     "disclosure_conflict",
                     doc_id,
                     "kept",
@@ -476,13 +490,13 @@ class DisclosureWrites(ArchiveHost):
     def _promulgation(self, conn: sqlite3.Connection, doc_id: str) -> tuple[str, str] | None:
         """``(basis, legal ground)`` when the document is an act promulgated by law: its 题注
         entries (adopted, approved, amended) or the decree that promulgated it say so."""
-        row = catalog.fetch_one(
+        row = tables.fetch_one(
             conn, "SELECT doc_type, doc_number FROM documents WHERE id = ?", (doc_id,)
         )
         decree = row["doc_number"] if row and row["doc_type"] == "令" else None
         evidence = [
             r["prov_excerpt"]
-            for r in catalog.fetch_all(
+            for r in tables.fetch_all(
                 conn,
                 "SELECT prov_excerpt FROM events WHERE doc_id = ? AND prov_kind = 'parsed'"
                 " AND kind IN ('promulgated', 'approved', 'amended') AND prov_excerpt IS NOT NULL"
@@ -495,22 +509,22 @@ class DisclosureWrites(ArchiveHost):
 
     def _forwarding_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """A 转发/批转 notice with no attribute of its own takes what it forwards."""
-        row = catalog.fetch_one(
+        row = tables.fetch_one(
             conn, "SELECT title, parent_id FROM documents WHERE id = ?", (doc_id,)
         )
         if row is None or row["parent_id"] is not None:
             return
         refs = disclosure_rules.forwarded_refs(row["title"])
-        if not refs or disclosure_rules.explicit(catalog.load_disclosure(conn, doc_id)):
+        if not refs or disclosure_rules.explicit(tables.load_disclosure(conn, doc_id)):
             return
         parts = [
             r["id"]
-            for r in catalog.fetch_all(
+            for r in tables.fetch_all(
                 conn, "SELECT id FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,)
             )
         ]
         for part in parts:
-            own = catalog.load_disclosure(conn, part)
+            own = tables.load_disclosure(conn, part)
             if disclosure_rules.explicit(own):
                 self._write_disclosure(
                     conn,
@@ -518,7 +532,7 @@ class DisclosureWrites(ArchiveHost):
                     disclosure_rules.inherited(own, part, relation="forwarded document"),
                 )
                 return
-        if catalog.fetch_one(
+        if tables.fetch_one(
             conn,
             "SELECT 1 FROM pending_refs WHERE kind = 'forward' AND from_doc_id = ?",
             (doc_id,),
@@ -527,30 +541,30 @@ class DisclosureWrites(ArchiveHost):
         exclude = {doc_id, *parts}
         payloads = []
         for ref in refs:
-            target, found = references.resolve_ref(conn, ref, exclude=exclude)
+            target, found = resolution.resolve_ref(conn, ref, exclude=exclude)
             payload = {"forward": True, "target_title": ref.title}
             if target is not None:
-                pending_id = references.store_pending(
+                pending_id = resolution.store_pending(
                     conn, kind="forward", from_doc_id=doc_id, ref=ref, payload=payload, found=[]
                 )
-                references.mark_resolved(conn, pending_id, target)
-                self._inherit_forwarded(conn, doc_id, target)
+                resolution.mark_resolved(conn, pending_id, target)
+                self.inherit_forwarded(conn, doc_id, target)
                 return
             payloads.append((ref, payload, found))
         for ref, payload, found in payloads:
-            references.store_pending(
+            resolution.store_pending(
                 conn, kind="forward", from_doc_id=doc_id, ref=ref, payload=payload, found=found
             )
 
-    def _inherit_forwarded(self, conn: sqlite3.Connection, notice_id: str, target_id: str) -> None:
+    def inherit_forwarded(self, conn: sqlite3.Connection, notice_id: str, target_id: str) -> None:
         """The forwarded document is known: the notice takes its attribute, if it has none."""
         conn.execute(
             "UPDATE pending_refs SET state = 'resolved', resolved_id = ?, resolved_at = ?"
             " WHERE kind = 'forward' AND from_doc_id = ? AND state != 'resolved'",
-            (target_id, catalog.now(), notice_id),
+            (target_id, tables.now(), notice_id),
         )
-        own = catalog.load_disclosure(conn, notice_id)
-        source = catalog.load_disclosure(conn, target_id)
+        own = tables.load_disclosure(conn, notice_id)
+        source = tables.load_disclosure(conn, target_id)
         if disclosure_rules.explicit(own) or source.attribute == DisclosureAttribute.UNKNOWN:
             return
         inherited = disclosure_rules.inherited(source, target_id, relation="forwarded document")
@@ -566,13 +580,13 @@ class DisclosureWrites(ArchiveHost):
             return []
         seen.add(doc_id)
         changed: list[str] = []
-        carrier = catalog.load_disclosure(conn, doc_id)
-        for part in catalog.fetch_all(
+        carrier = tables.load_disclosure(conn, doc_id)
+        for part in tables.fetch_all(
             conn, "SELECT id FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,)
         ):
             part_id = part["id"]
-            catalog.touch(conn, part_id)  # its visibility follows the carrier's
-            own = catalog.load_disclosure(conn, part_id)
+            tables.touch(conn, part_id)  # its visibility follows the carrier's
+            own = tables.load_disclosure(conn, part_id)
             if not disclosure_rules.explicit(own) and carrier.attribute != (
                 DisclosureAttribute.UNKNOWN
             ):
@@ -582,14 +596,14 @@ class DisclosureWrites(ArchiveHost):
             changed.extend(self._propagate_disclosure(conn, part_id, seen))
         if carrier.attribute == DisclosureAttribute.UNKNOWN:
             return changed
-        for row in catalog.fetch_all(
+        for row in tables.fetch_all(
             conn,
             "SELECT DISTINCT from_doc_id FROM pending_refs"
             " WHERE kind = 'forward' AND state = 'resolved' AND resolved_id = ?",
             (doc_id,),
         ):
             notice_id = row["from_doc_id"]
-            own = catalog.load_disclosure(conn, notice_id)
+            own = tables.load_disclosure(conn, notice_id)
             if disclosure_rules.explicit(own):
                 continue
             inherited = disclosure_rules.inherited(carrier, doc_id, relation="forwarded document")

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette import catalog
-from gazette.archive_host import ArchiveHost
+from gazette.archive import tables
 from gazette.gazettes import same_gazette
 from gazette.model import GazetteIssue, Publication
 
@@ -29,19 +28,19 @@ if TYPE_CHECKING:
 TITLE_SIMILARITY = 0.8
 
 
-class IssueWrites(ArchiveHost):
+class IssueWrites:
     """Storing gazette issues (part of :class:`gazette.archive.Archive`)."""
 
     def _issue_ids(self, conn: sqlite3.Connection, issue: GazetteIssue) -> list[int]:
         """The records of the same issue already held (from other files)."""
-        rows = catalog.fetch_all(
+        rows = tables.fetch_all(
             conn,
             "SELECT id, gazette FROM issues WHERE year = ? AND first = ? AND last = ?",
             (issue.number.year, issue.number.first, issue.number.last),
         )
         return [r["id"] for r in rows if same_gazette(r["gazette"], issue.gazette)]
 
-    def _match_issue_item(
+    def match_issue_item(
         self, conn: sqlite3.Connection, issue: GazetteIssue, index: int, doc: Document
     ) -> str | None:
         """The document of the same item of the same issue already held from another file.
@@ -53,7 +52,7 @@ class IssueWrites(ArchiveHost):
         ids = self._issue_ids(conn, issue)
         if not ids:
             return None
-        rows = catalog.fetch_all(
+        rows = tables.fetch_all(
             conn,
             "SELECT ii.doc_id, ii.title, ii.doc_number, ii.seq, ii.page_first, ii.page_last,"
             " NOT EXISTS (SELECT 1 FROM texts t WHERE t.doc_id = ii.doc_id AND t.ocr IS NULL)"
@@ -67,8 +66,8 @@ class IssueWrites(ArchiveHost):
             same = {r["doc_id"] for r in rows if r["doc_number"] == str(number)}
             if len(same) == 1:
                 return same.pop()
-        key = catalog.title_key(item.title) or ""
-        exact = {r["doc_id"] for r in rows if key and catalog.title_key(r["title"]) == key}
+        key = tables.title_key(item.title) or ""
+        exact = {r["doc_id"] for r in rows if key and tables.title_key(r["title"]) == key}
         if len(exact) == 1:
             return exact.pop()
         if not key:
@@ -80,7 +79,7 @@ class IssueWrites(ArchiveHost):
         scored = sorted(
             (
                 difflib.SequenceMatcher(
-                    None, key, catalog.title_key(r["title"]) or "", autojunk=False
+                    None, key, tables.title_key(r["title"]) or "", autojunk=False
                 ).ratio(),
                 r["doc_id"],
             )
@@ -96,13 +95,13 @@ class IssueWrites(ArchiveHost):
             return scored[-1][1]
         return None
 
-    def _add_issue(
+    def add_issue(
         self, conn: sqlite3.Connection, issue: GazetteIssue, ids: list[str], sha: str
     ) -> None:
-        issue_id = catalog.insert_issue(conn, attrs.evolve(issue, source_sha256=sha))
+        issue_id = tables.insert_issue(conn, attrs.evolve(issue, source_sha256=sha))
         for item, doc_id in zip(issue.items, ids, strict=True):
-            catalog.insert_issue_item(conn, issue_id, attrs.evolve(item, doc_id=doc_id))
-            held = catalog.fetch_all(
+            tables.insert_issue_item(conn, issue_id, attrs.evolve(item, doc_id=doc_id))
+            held = tables.fetch_all(
                 conn,
                 "SELECT name, year, first, last FROM publications"
                 " WHERE doc_id = ? AND channel = 'gazette'",
@@ -115,7 +114,7 @@ class IssueWrites(ArchiveHost):
                 for r in held
             ):
                 continue  # printed in this issue: known from another edition
-            catalog.insert_publication(
+            tables.insert_publication(
                 conn,
                 doc_id,
                 Publication(

@@ -1,0 +1,484 @@
+"""The archive: a directory holding the catalog, the originals and the search index.
+
+Layout::
+
+    <archive>/
+        catalog.sqlite      SQLite catalog (WAL, foreign keys on, versioned schema)
+        objects/ab/<sha256> originals, stored once under their hash
+        index/<engine>/     search index (derived; ``reindex`` rebuilds it): ``sqlite``
+                            (FTS5, the default) or ``whoosh``, as the catalog records
+        write.lock          held by the one process writing
+
+Writes take the write lock, run in one SQLite transaction and leave nothing behind when they
+fail. Originals are written (atomically) before the transaction that references them commits,
+so a crash leaves at worst an orphan object. The search index is brought up to date after each
+commit from the ``index_queue`` table, which the same transaction fills; whatever a crash leaves
+in the queue is replayed by the next writer.
+
+Reads go through a :class:`gazette.archive.views.ArchiveView`, which applies a disclosure view:
+``archive.public`` or ``archive.internal``.
+
+:class:`Archive` is composed of parts, each an attribute it owns: :attr:`~Archive.catalog`
+(connection, lock, transactions, log; :mod:`gazette.archive.catalog`), :attr:`~Archive.objects`
+(the originals; :mod:`gazette.archive.store`), the writers :attr:`~Archive.documents`
+(:mod:`gazette.archive.documents`), :attr:`~Archive.disclosure`
+(:mod:`gazette.archive.disclosure`), :attr:`~Archive.lifecycle`
+(:mod:`gazette.archive.lifecycle`), :attr:`~Archive.issues` (:mod:`gazette.archive.issues`),
+:attr:`~Archive.references` (:mod:`gazette.archive.linking`) and the search index's upkeep
+:attr:`~Archive.search` (:mod:`gazette.archive.index_sync`). Its public methods delegate to them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gazette import staging
+from gazette.archive.catalog import Catalog
+from gazette.archive.disclosure import DisclosureWrites
+from gazette.archive.documents import AddResult, DocumentWrites, Submission
+from gazette.archive.index_sync import IndexSync
+from gazette.archive.issues import IssueWrites
+from gazette.archive.lifecycle import ImportReport, LifecycleWrites
+from gazette.archive.linking import ReferenceWrites
+from gazette.archive.store import ObjectStore
+from gazette.disclosure import View
+from gazette.errors import ArchiveError, DocumentNotFound
+from gazette.model import InterpretationForm
+
+if TYPE_CHECKING:
+    from gazette.archive.views import ArchiveView
+    from gazette.cleanup import CleanupRow
+    from gazette.dates import DateLike
+    from gazette.disclosure import DisclosureChange
+    from gazette.model import (
+        DisclosureAttribute,
+        Ground,
+        InterpretationLink,
+        LifecycleEvent,
+        SourceFile,
+        TextVersion,
+    )
+    from gazette.search import SearchIndex
+    from gazette.search.base import Allowed
+
+ENV_ARCHIVE = "GAZETTE_ARCHIVE"
+DEFAULT_ARCHIVE = "gazette-archive"
+
+
+def default_location() -> Path:
+    """``$GAZETTE_ARCHIVE``, else ``./gazette-archive``."""
+    return Path(os.environ.get(ENV_ARCHIVE) or DEFAULT_ARCHIVE)
+
+
+def open_archive(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    actor: str | None = None,
+    lock_timeout: float | None = None,
+    search_engine: str | None = None,
+    search_dsn: str | None = None,
+) -> Archive:
+    """Open (or create) the archive in a directory.
+
+    Args:
+        path: the archive directory; ``$GAZETTE_ARCHIVE`` or ``./gazette-archive`` when omitted.
+        create: create the archive when the directory holds none.
+        actor: who is acting, for the log (defaults to the login name).
+        lock_timeout: seconds a write waits for another writer before failing (default
+            ``$GAZETTE_LOCK_TIMEOUT``, else 30).
+        search_engine: the search engine of a new archive, ``sqlite`` or ``whoosh`` (default
+            ``$GAZETTE_SEARCH_ENGINE``, else ``sqlite``). An existing archive keeps the engine it
+            records; giving another one is an error (``reindex`` switches engines).
+        search_dsn: the database of a new archive's ``postgresql`` index (default
+            ``$GAZETTE_SEARCH_DSN``); recorded in the catalog, so without a password (keep it
+            in ``~/.pgpass`` or ``$PGPASSWORD``).
+
+    Raises:
+        ArchiveError: the directory is not an archive and ``create`` is false, or unusable.
+        InvalidArgument: an unknown engine, or not the one the archive uses.
+    """
+    return Archive(
+        Path(path) if path is not None else default_location(),
+        create=create,
+        actor=actor,
+        lock_timeout=lock_timeout
+        if lock_timeout is not None
+        else float(os.environ.get("GAZETTE_LOCK_TIMEOUT") or 30.0),
+        search_engine=search_engine,
+        search_dsn=search_dsn,
+    )
+
+
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no login name in some containers
+        return "unknown"
+
+
+class Archive:
+    """An open archive. See :func:`open_archive`.
+
+    Writes are methods of the archive; reads go through :attr:`public` or :attr:`internal`
+    (or :meth:`view`), which apply the disclosure rules.
+
+    Attributes:
+        root: the archive directory.
+        catalog: the catalog (connection, write lock, transactions, log).
+        objects: the originals, stored under their hash.
+        search: the search index's upkeep.
+        documents, disclosure, lifecycle, issues, references: the writers.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        create: bool,
+        actor: str | None,
+        lock_timeout: float,
+        search_engine: str | None = None,
+        search_dsn: str | None = None,
+    ) -> None:
+        self.root = root
+        catalog_path = root / "catalog.sqlite"
+        if not catalog_path.exists():
+            if not create:
+                raise ArchiveError(root, "此处没有档案", hint="运行 `gazette ingest` 即可新建档案")
+            if root.exists() and not root.is_dir():
+                raise ArchiveError(root, "不是文件夹")
+            root.mkdir(parents=True, exist_ok=True)
+        self.objects = ObjectStore(root / "objects")
+        self.catalog = Catalog(root, actor=actor or _default_actor(), lock_timeout=lock_timeout)
+        self.search = IndexSync(
+            self.catalog,
+            root,
+            lambda: self.public,
+            search_engine=search_engine,
+            new=self.catalog.found_version == 0,
+            search_dsn=search_dsn,
+        )
+        self.catalog.on_lock = self._on_lock
+        self.catalog.after_commit = self.search.sync_quietly
+        self.catalog.on_tidy = self._clean_leftovers
+        self.disclosure = DisclosureWrites(self.catalog, self.resolve_id)
+        self.lifecycle = LifecycleWrites(self.catalog, self.resolve_id, self.view)
+        self.issues = IssueWrites()
+        self.references = ReferenceWrites(
+            self.catalog, lifecycle=self.lifecycle, disclosure=self.disclosure
+        )
+        self.documents = DocumentWrites(
+            self.catalog,
+            self.objects,
+            self.resolve_id,
+            lifecycle=self.lifecycle,
+            disclosure=self.disclosure,
+            issues=self.issues,
+            references=self.references,
+        )
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    @property
+    def actor(self) -> str:
+        """Who acts, for the log."""
+        return self.catalog.actor
+
+    @actor.setter
+    def actor(self, value: str) -> None:
+        self.catalog.actor = value
+
+    @property
+    def lock_timeout(self) -> float:
+        return self.catalog.lock_timeout
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The catalog's connection (for :mod:`gazette.archive`'s modules)."""
+        return self.catalog.conn
+
+    @property
+    def search_engine(self) -> str:
+        """The search engine the catalog records."""
+        return self.search.search_engine
+
+    @property
+    def index_error(self) -> str | None:
+        """Why the last update of the search index failed, if it did."""
+        return self.search.index_error
+
+    def index_path(self, engine: str | None = None) -> Path:
+        """Where an engine's index lives: ``index/<engine>/``."""
+        return self.search.index_path(engine)
+
+    def index_location(self, engine: str | None = None) -> str | Path:
+        """What :func:`gazette.search.open_index` opens for an engine: its directory, or for
+        ``postgresql`` the DSN the catalog records."""
+        return self.search.index_location(engine)
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index (opened on first use)."""
+        return self.search.index
+
+    def close(self) -> None:
+        self.search.close()
+        self.catalog.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the archive's write lock (re-entrant within this object).
+
+        Raises:
+            ArchiveBusy: another process kept the lock longer than ``lock_timeout``.
+        """
+        return self.catalog.writing()
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """One catalog transaction (under the write lock); index sync follows the commit."""
+        return self.catalog.transaction()
+
+    def log(self, action: str, target: str | None, outcome: str, **detail: Any) -> None:
+        """Append to the archive's event log (in the current transaction, if any)."""
+        self.catalog.log(action, target, outcome, **detail)
+
+    def _on_lock(self) -> None:
+        self._clean_leftovers()
+        if not self.search.deferred:
+            self.search.sync_quietly()
+
+    def tidy(self) -> bool:
+        """Clean what a writer that died left, unless a writer is at work now.
+
+        Returns:
+            whether no writer was at work (and the leftovers were removed).
+        """
+        return self.catalog.tidy()
+
+    def _clean_leftovers(self) -> None:
+        """Remove what a writer that died left: temporary files in the object store (only a
+        lock holder writes them, and this one holds the lock now) and staging folders whose
+        owner is gone (see :mod:`gazette.staging`)."""
+        for leftover in self.objects.leftovers():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        staging.clean(self.root)
+
+    # --- views ---------------------------------------------------------------------------
+
+    def view(self, view: View | str) -> ArchiveView:
+        """Reads as ``view`` (``public`` or ``internal``) sees the archive."""
+        from gazette.archive.views import ArchiveView
+
+        return ArchiveView(self, View(view))
+
+    @property
+    def public(self) -> ArchiveView:
+        """The public view: only what may be published."""
+        return self.view(View.PUBLIC)
+
+    @property
+    def internal(self) -> ArchiveView:
+        """The internal view: everything."""
+        return self.view(View.INTERNAL)
+
+    def resolve_id(self, ref: str) -> str:
+        """The id a reference names, in the internal view (for writes).
+
+        Raises:
+            DocumentNotFound: nothing matches.
+            AmbiguousReference: several documents match.
+        """
+        return self.internal.resolve(ref)
+
+    # --- adding originals and texts (documents) --------------------------------------------
+
+    def has_source(self, sha256: str) -> bool:
+        """Whether the original with this hash is in the archive."""
+        return self.documents.has_source(sha256)
+
+    def add(self, submission: Submission) -> AddResult:
+        """Store an original and the documents read from it, all or nothing.
+
+        Adding bytes already in the archive is a no-op that reports ``duplicate``.
+        """
+        return self.documents.add(submission)
+
+    def pending_ocr(self) -> list[SourceFile]:
+        """Originals kept as needing OCR that hold no document yet (scans read without OCR)."""
+        return self.documents.pending_ocr()
+
+    def complete_pending(self, submission: Submission) -> AddResult:
+        """Store what an original kept as needing OCR yields now that it has been recognised.
+
+        Raises:
+            InvalidArgument: the original is not pending OCR, or already holds documents.
+        """
+        return self.documents.complete_pending(submission)
+
+    def add_text(self, ref: str, text: TextVersion) -> int:
+        """Add a text version (e.g. an amended text entered by hand)."""
+        return self.documents.add_text(ref, text)
+
+    def counts(self) -> dict[str, int]:
+        """How many sources, documents, issues and events the catalog holds."""
+        return self.documents.counts()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def record_event(self, ref: str, event: LifecycleEvent, *, action: str = "event") -> int:
+        """Add a lifecycle event to a document (manual entry, corrections).
+
+        See :meth:`record_events`; returns the id of the event on the document ``ref`` names.
+        """
+        return self.record_events(ref, [event], action=action)[0]
+
+    def record_events(
+        self, ref: str, events: Iterable[LifecycleEvent], *, action: str = "event"
+    ) -> list[int]:
+        """Add lifecycle events to a document (see :class:`LifecycleWrites`)."""
+        return self.lifecycle.record_events(ref, events, action=action)
+
+    def remove_event(self, event_id: int, *, reason: str) -> LifecycleEvent:
+        """Remove an event entered in error (the log keeps it)."""
+        return self.lifecycle.remove_event(event_id, reason=reason)
+
+    def import_cleanup(
+        self,
+        rows: Iterable[CleanupRow],
+        *,
+        list_name: str,
+        acting: str | None = None,
+    ) -> ImportReport:
+        """Record a cleanup list's outcomes (see :mod:`gazette.cleanup`)."""
+        return self.lifecycle.import_cleanup(rows, list_name=list_name, acting=acting)
+
+    def unresolved(self, view: View | str = View.INTERNAL) -> list[dict[str, Any]]:
+        """References still pending, as ``view`` may show them."""
+        return self.lifecycle.unresolved(view)
+
+    def settings(self) -> dict[str, Any]:
+        """The archive's settings (see :mod:`gazette.settings`)."""
+        return self.lifecycle.settings()
+
+    def set_setting(self, name: str, value: Any) -> int:
+        """Change a setting; returns the documents whose policy events changed."""
+        return self.lifecycle.set_setting(name, value)
+
+    # --- disclosure and interpretation links ---------------------------------------------
+
+    def set_disclosure(
+        self,
+        ref: str,
+        attribute: DisclosureAttribute | str,
+        *,
+        reason: str | None = None,
+        grounds: Iterable[Ground | str] = (),
+        basis: str | None = None,
+        withheld_blocks: Iterable[int] = (),
+        decided_on: DateLike | None = None,
+        review_due: DateLike | None = None,
+        by: str | None = None,
+    ) -> DisclosureChange:
+        """Set a document's disclosure attribute by hand (see :class:`DisclosureWrites`)."""
+        return self.disclosure.set_disclosure(
+            ref,
+            attribute,
+            reason=reason,
+            grounds=grounds,
+            basis=basis,
+            withheld_blocks=withheld_blocks,
+            decided_on=decided_on,
+            review_due=review_due,
+            by=by,
+        )
+
+    def import_disclosures(
+        self, path: str | os.PathLike[str], *, by: str | None = None
+    ) -> list[DisclosureChange]:
+        """Set the attributes a CSV file lists, all or nothing."""
+        return self.disclosure.import_disclosures(path, by=by)
+
+    def record_request(
+        self, ref: str, *, on: DateLike | None = None, note: str | None = None
+    ) -> int:
+        """Record an ask for an on-request document."""
+        return self.disclosure.record_request(ref, on=on, note=note)
+
+    def link_interpretation(
+        self,
+        policy: str,
+        interpretation: str,
+        *,
+        form: InterpretationForm | str = InterpretationForm.TEXT,
+        evidence: str | None = None,
+        by: str | None = None,
+    ) -> InterpretationLink:
+        """Link an interpretation to the policy it explains (by hand)."""
+        return self.disclosure.link_interpretation(
+            policy, interpretation, form=form, evidence=evidence, by=by
+        )
+
+    def unlink_interpretation(
+        self, policy: str, interpretation: str, *, by: str | None = None
+    ) -> bool:
+        """Remove an interpretation link; returns whether there was one."""
+        return self.disclosure.unlink_interpretation(policy, interpretation, by=by)
+
+    # --- the search index ----------------------------------------------------------------
+
+    def deferred_indexing(self, every: int = 200) -> contextlib.AbstractContextManager[None]:
+        """Let the search index catch up every ``every`` commits (see :class:`IndexSync`)."""
+        return self.search.deferred_indexing(every)
+
+    def public_revisions(self) -> Allowed:
+        """What public search may find: the public documents with their revisions."""
+        return self.search.public_revisions()
+
+    def index_record(self, doc_id: str) -> Any:
+        """The search-index record a document should have now (``None`` if it is gone)."""
+        return self.search.index_record(doc_id)
+
+    def reindex(
+        self,
+        progress: Callable[[int], None] | None = None,
+        *,
+        procs: int | None = None,
+        engine: str | None = None,
+        optimize: bool = False,
+        dsn: str | None = None,
+    ) -> int:
+        """Rebuild the search index from the catalog. Returns documents indexed.
+
+        See :meth:`gazette.archive.index_sync.IndexSync.reindex` (``engine`` switches engines,
+        ``dsn`` names the database of a ``postgresql`` index).
+
+        Raises:
+            ArchiveBusy: another process holds the write lock.
+            InvalidArgument: an unknown engine, or a DSN the engine cannot use.
+            ArchiveError: the search database cannot be reached.
+        """
+        return self.search.reindex(progress, procs=procs, engine=engine, optimize=optimize, dsn=dsn)
+
+
+__all__ = [
+    "AddResult",
+    "Archive",
+    "DocumentNotFound",
+    "ImportReport",
+    "Submission",
+    "default_location",
+    "open_archive",
+]
