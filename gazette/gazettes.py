@@ -261,8 +261,10 @@ def find_gaps(
     issues: Iterable[GazetteIssue], formats: Mapping[str, str] | None = None
 ) -> list[GapReport]:
     """One report per gazette (records of one issue in several files combined first: see
-    :func:`combine`), ordered by name. Raises nothing: issues without a number are reported
-    as such."""
+    :func:`combine`), ordered by name.
+
+    Raises nothing: issues without a number are reported as such.
+    """
     by_gazette: dict[str, list[GazetteIssue]] = defaultdict(list)
     for issue in combine(issues, formats):
         by_gazette[gazette_key(issue.gazette)].append(issue)

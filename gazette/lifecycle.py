@@ -772,7 +772,9 @@ def timeline(document: Document) -> list[TimelineEntry]:
     """Events and text versions in date order.
 
     A version stands at its start date (an undated version first: it is the text as held);
-    undated events come last. Raises nothing.
+    undated events come last.
+
+    Raises nothing: a document without events or texts gives an empty list.
     """
     entries = [TimelineEntry(e.date, event=e) for e in document.events]
     entries += [TimelineEntry(version_start(v), version=v) for v in versions(document)]

@@ -215,12 +215,20 @@ class Archive:
         return self.search.index_error
 
     def index_path(self, engine: str | None = None) -> Path:
-        """Where an engine's index lives: ``index/<engine>/``."""
+        """Where an engine's index lives: ``index/<engine>/``.
+
+        Raises nothing: the path is computed, not checked.
+        """
         return self.search.index_path(engine)
 
     def index_location(self, engine: str | None = None) -> str | Path:
         """What :func:`gazette.search.open_index` opens for an engine: its directory, or for
-        ``postgresql`` the DSN the catalog records."""
+        ``postgresql`` the DSN the catalog records.
+
+        Raises:
+            InvalidArgument: ``postgresql`` while the catalog records no DSN and
+                ``$GAZETTE_SEARCH_DSN`` gives none (or gives one with a password).
+        """
         return self.search.index_location(engine)
 
     @property
@@ -229,6 +237,10 @@ class Archive:
         return self.search.index
 
     def close(self) -> None:
+        """Close the search index and the catalog.
+
+        Raises nothing of its own.
+        """
         self.search.close()
         self.catalog.close()
 
@@ -247,11 +259,20 @@ class Archive:
         return self.catalog.writing()
 
     def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        """One catalog transaction (under the write lock); index sync follows the commit."""
+        """One catalog transaction (under the write lock); index sync follows the commit.
+
+        Raises:
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing of the transaction was kept.
+        """
         return self.catalog.transaction()
 
     def log(self, action: str, target: str | None, outcome: str, **detail: Any) -> None:
-        """Append to the archive's event log (in the current transaction, if any)."""
+        """Append to the archive's event log (in the current transaction, if any).
+
+        Raises nothing of its own (a database failure inside :meth:`transaction` surfaces
+        there, as :class:`~gazette.errors.CatalogError`).
+        """
         self.catalog.log(action, target, outcome, **detail)
 
     def _on_lock(self) -> None:
@@ -264,6 +285,9 @@ class Archive:
 
         Returns:
             whether no writer was at work (and the leftovers were removed).
+
+        Raises nothing: a writer at work gives ``False``; a leftover that cannot be removed
+        is left.
         """
         return self.catalog.tidy()
 
@@ -279,7 +303,11 @@ class Archive:
     # --- views ---------------------------------------------------------------------------
 
     def view(self, view: View | str) -> ArchiveView:
-        """Reads as ``view`` (``public`` or ``internal``) sees the archive."""
+        """Reads as ``view`` (``public`` or ``internal``) sees the archive.
+
+        Raises:
+            ValueError: ``view`` is neither ``public`` nor ``internal``.
+        """
         from gazette.archive.views import ArchiveView
 
         return ArchiveView(self, View(view))
@@ -306,18 +334,32 @@ class Archive:
     # --- adding originals and texts (documents) --------------------------------------------
 
     def has_source(self, sha256: str) -> bool:
-        """Whether the original with this hash is in the archive."""
+        """Whether the original with this hash is in the archive.
+
+        Raises nothing: an unknown hash gives ``False``.
+        """
         return self.documents.has_source(sha256)
 
     def add(self, submission: Submission) -> AddResult:
         """Store an original and the documents read from it, all or nothing.
 
         Adding bytes already in the archive is a no-op that reports ``duplicate``.
+
+        Raises:
+            InvalidArgument: a reference of the submission comes from no document of it.
+            OSError: the original cannot be read from ``submission.path``.
+            ValueError: the original's bytes no longer hash to ``submission.source.sha256``
+                (the file changed since it was read).
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
         """
         return self.documents.add(submission)
 
     def pending_ocr(self) -> list[SourceFile]:
-        """Originals kept as needing OCR that hold no document yet (scans read without OCR)."""
+        """Originals kept as needing OCR that hold no document yet (scans read without OCR).
+
+        Raises nothing: none pending gives an empty list.
+        """
         return self.documents.pending_ocr()
 
     def complete_pending(self, submission: Submission) -> AddResult:
@@ -329,11 +371,21 @@ class Archive:
         return self.documents.complete_pending(submission)
 
     def add_text(self, ref: str, text: TextVersion) -> int:
-        """Add a text version (e.g. an amended text entered by hand)."""
+        """Add a text version (e.g. an amended text entered by hand).
+
+        Raises:
+            DocumentNotFound: nothing matches ``ref`` (in the internal view).
+            AmbiguousReference: several documents match ``ref``.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.documents.add_text(ref, text)
 
     def counts(self) -> dict[str, int]:
-        """How many sources, documents, issues and events the catalog holds."""
+        """How many sources, documents, issues and events the catalog holds.
+
+        Raises nothing: an empty archive gives zeros.
+        """
         return self.documents.counts()
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -342,17 +394,36 @@ class Archive:
         """Add a lifecycle event to a document (manual entry, corrections).
 
         See :meth:`record_events`; returns the id of the event on the document ``ref`` names.
+
+        Raises:
+            DocumentNotFound: nothing matches ``ref`` (in the internal view).
+            AmbiguousReference: several documents match ``ref``.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
         """
         return self.record_events(ref, [event], action=action)[0]
 
     def record_events(
         self, ref: str, events: Iterable[LifecycleEvent], *, action: str = "event"
     ) -> list[int]:
-        """Add lifecycle events to a document (see :class:`LifecycleWrites`)."""
+        """Add lifecycle events to a document (see :class:`LifecycleWrites`).
+
+        Raises:
+            DocumentNotFound: nothing matches ``ref`` (in the internal view).
+            AmbiguousReference: several documents match ``ref``.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.lifecycle.record_events(ref, events, action=action)
 
     def remove_event(self, event_id: int, *, reason: str) -> LifecycleEvent:
-        """Remove an event entered in error (the log keeps it)."""
+        """Remove an event entered in error (the log keeps it).
+
+        Raises:
+            InvalidArgument: no event with that id, or no reason given.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.lifecycle.remove_event(event_id, reason=reason)
 
     def import_cleanup(
@@ -362,19 +433,42 @@ class Archive:
         list_name: str,
         acting: str | None = None,
     ) -> ImportReport:
-        """Record a cleanup list's outcomes (see :mod:`gazette.cleanup`)."""
+        """Record a cleanup list's outcomes (see :mod:`gazette.cleanup`).
+
+        A row whose document is not in the archive (or is ambiguous) is kept pending, and an
+        ``acting`` notice the archive does not hold is kept as written: neither raises.
+
+        Raises:
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.lifecycle.import_cleanup(rows, list_name=list_name, acting=acting)
 
     def unresolved(self, view: View | str = View.INTERNAL) -> list[dict[str, Any]]:
-        """References still pending, as ``view`` may show them."""
+        """References still pending, as ``view`` may show them.
+
+        Raises:
+            ValueError: ``view`` is neither ``public`` nor ``internal``.
+        """
         return self.lifecycle.unresolved(view)
 
     def settings(self) -> dict[str, Any]:
-        """The archive's settings (see :mod:`gazette.settings`)."""
+        """The archive's settings (see :mod:`gazette.settings`).
+
+        Raises nothing: unset settings give their defaults.
+        """
         return self.lifecycle.settings()
 
     def set_setting(self, name: str, value: Any) -> int:
-        """Change a setting; returns the documents whose policy events changed."""
+        """Change a setting; returns the documents whose policy events changed.
+
+        Raises:
+            InvalidArgument: no such setting (the value is stored as given: read text
+                with :func:`gazette.settings.parse`, which checks it).
+            TypeError: the value cannot be stored as JSON.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.lifecycle.set_setting(name, value)
 
     # --- disclosure and interpretation links ---------------------------------------------
@@ -392,7 +486,17 @@ class Archive:
         review_due: DateLike | None = None,
         by: str | None = None,
     ) -> DisclosureChange:
-        """Set a document's disclosure attribute by hand (see :class:`DisclosureWrites`)."""
+        """Set a document's disclosure attribute by hand (see :class:`DisclosureWrites`).
+
+        Raises:
+            DocumentNotFound: nothing matches ``ref`` (in the internal view).
+            AmbiguousReference: several documents match ``ref``.
+            InvalidArgument: a missing reason, an unknown attribute or ground, paragraphs
+                outside the text.
+            InvalidDate: ``decided_on`` or ``review_due`` is not a date.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.disclosure.set_disclosure(
             ref,
             attribute,
@@ -408,13 +512,29 @@ class Archive:
     def import_disclosures(
         self, path: str | os.PathLike[str], *, by: str | None = None
     ) -> list[DisclosureChange]:
-        """Set the attributes a CSV file lists, all or nothing."""
+        """Set the attributes a CSV file lists, all or nothing.
+
+        Raises:
+            ImportFailed: the file cannot be read or a row is bad (an unknown or ambiguous
+                document, attribute or ground, a missing reason, a bad date; it names the
+                line); nothing was stored.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.disclosure.import_disclosures(path, by=by)
 
     def record_request(
         self, ref: str, *, on: DateLike | None = None, note: str | None = None
     ) -> int:
-        """Record an ask for an on-request document."""
+        """Record an ask for an on-request document.
+
+        Raises:
+            DocumentNotFound: nothing matches ``ref`` (in the internal view).
+            AmbiguousReference: several documents match ``ref``.
+            InvalidDate: ``on`` is not a date.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.disclosure.record_request(ref, on=on, note=note)
 
     def link_interpretation(
@@ -426,7 +546,16 @@ class Archive:
         evidence: str | None = None,
         by: str | None = None,
     ) -> InterpretationLink:
-        """Link an interpretation to the policy it explains (by hand)."""
+        """Link an interpretation to the policy it explains (by hand).
+
+        Raises:
+            DocumentNotFound: nothing matches ``policy`` or ``interpretation``.
+            AmbiguousReference: several documents match one of them.
+            InvalidArgument: both name the same document.
+            ValueError: ``form`` is not an :class:`~gazette.model.InterpretationForm`.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.disclosure.link_interpretation(
             policy, interpretation, form=form, evidence=evidence, by=by
         )
@@ -434,21 +563,39 @@ class Archive:
     def unlink_interpretation(
         self, policy: str, interpretation: str, *, by: str | None = None
     ) -> bool:
-        """Remove an interpretation link; returns whether there was one."""
+        """Remove an interpretation link; returns whether there was one.
+
+        Raises:
+            DocumentNotFound: nothing matches ``policy`` or ``interpretation``.
+            AmbiguousReference: several documents match one of them.
+            ArchiveBusy: another process kept the write lock longer than ``lock_timeout``.
+            CatalogError: the database failed; nothing was kept.
+        """
         return self.disclosure.unlink_interpretation(policy, interpretation, by=by)
 
     # --- the search index ----------------------------------------------------------------
 
     def deferred_indexing(self, every: int = 200) -> contextlib.AbstractContextManager[None]:
-        """Let the search index catch up every ``every`` commits (see :class:`IndexSync`)."""
+        """Let the search index catch up every ``every`` commits (see :class:`IndexSync`).
+
+        Raises:
+            ArchiveBusy: when the block ends, another process kept the write lock longer
+                than ``lock_timeout`` (the queued index changes wait for the next writer).
+        """
         return self.search.deferred_indexing(every)
 
     def public_revisions(self) -> Allowed:
-        """What public search may find: the public documents with their revisions."""
+        """What public search may find: the public documents with their revisions.
+
+        Raises nothing: an empty archive gives an empty set.
+        """
         return self.search.public_revisions()
 
     def index_record(self, doc_id: str) -> Any:
-        """The search-index record a document should have now (``None`` if it is gone)."""
+        """The search-index record a document should have now (``None`` if it is gone).
+
+        Raises nothing: an unknown id gives ``None``.
+        """
         return self.search.index_record(doc_id)
 
     def reindex(

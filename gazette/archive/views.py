@@ -96,6 +96,8 @@ class ArchiveView:
         """Whether this view may show the document ``doc_id`` (``False`` when there is none).
 
         A document is public when its own attribute and that of every carrier above it are.
+
+        Raises nothing: an unknown id gives ``False``.
         """
         if self.view == View.INTERNAL:
             return (
@@ -115,7 +117,10 @@ class ArchiveView:
         return True
 
     def hidden(self, doc_id: str) -> bool:
-        """Whether ``doc_id`` names a document that this view hides."""
+        """Whether ``doc_id`` names a document that this view hides.
+
+        Raises nothing: an unknown id gives ``False``.
+        """
         if self.view == View.INTERNAL:
             return False
         found = self._hidden.get(doc_id)
@@ -126,7 +131,10 @@ class ArchiveView:
         return found
 
     def visible_ids(self, *, top_level_only: bool = False) -> set[str]:
-        """Every id this view may show, computed in one query."""
+        """Every id this view may show, computed in one query.
+
+        Raises nothing: an empty archive gives an empty set.
+        """
         return set(self.visible_revisions(top_level_only=top_level_only))
 
     def visible_revisions(self, *, top_level_only: bool = False) -> dict[str, int]:
@@ -134,6 +142,8 @@ class ArchiveView:
 
         A document is public when its attribute and its carrier's are (one join); the rare
         attachment of an attachment is checked up its chain of carriers.
+
+        Raises nothing: an empty archive gives an empty mapping.
         """
         where = " WHERE d.parent_id IS NULL" if top_level_only else ""
         if self.view == View.INTERNAL:
@@ -197,19 +207,29 @@ class ArchiveView:
 
     def shown(self, doc: Document) -> Document:
         """A stored document as this view may show it (the one place public reads go
-        through: :mod:`gazette.redaction`)."""
+        through: :mod:`gazette.redaction`).
+
+        Raises nothing: the document is already loaded; what it withholds is read from the
+        catalog.
+        """
         if self.view == View.INTERNAL:
             return doc
         return self.redactor.document(doc)
 
     def identity(self, doc_id: str, title: str | None, number: str | None) -> tuple[Any, Any]:
         """A document's title and number as this view shows them (the title a placeholder and
-        the number ``None`` where a partial disclosure withholds them)."""
+        the number ``None`` where a partial disclosure withholds them).
+
+        Raises nothing: an id without a partial disclosure gives ``title`` and ``number`` back.
+        """
         return self._partial_ids().get(doc_id, (title, number))
 
     def withheld_titles(self) -> set[str]:
         """Ids of documents whose title this view hides (a partial disclosure withholding the
-        paragraph that states it); their title reads as the withheld placeholder."""
+        paragraph that states it); their title reads as the withheld placeholder.
+
+        Raises nothing: the internal view gives an empty set.
+        """
         return {
             doc_id
             for doc_id, (title, _) in self._partial_ids().items()
@@ -217,7 +237,10 @@ class ArchiveView:
         }
 
     def withheld_numbers(self) -> set[str]:
-        """Ids of documents whose number this view hides."""
+        """Ids of documents whose number this view hides.
+
+        Raises nothing: the internal view gives an empty set.
+        """
         partial = self._partial_ids()
         return {
             doc_id
@@ -287,14 +310,27 @@ class ArchiveView:
         return found[0]
 
     def get(self, ref: str) -> Document:
-        """The document a reference names, as this view may show it."""
+        """The document a reference names, as this view may show it.
+
+        ``ref`` is read as in :meth:`resolve`.
+
+        Raises:
+            DocumentNotFound: nothing this view shows matches ``ref`` (a hidden document is
+                not found in the public view).
+            AmbiguousReference: several documents this view shows match ``ref``.
+        """
         doc_id = self.resolve(ref)
         doc = tables.load_document(self.conn, doc_id)
         assert doc is not None
         return self.shown(doc)
 
     def find(self, ref: str) -> Document | None:
-        """Like :meth:`get` but ``None`` when nothing matches."""
+        """Like :meth:`get` but ``None`` when nothing matches.
+
+        Raises:
+            AmbiguousReference: several documents this view shows match ``ref`` (only
+                :class:`~gazette.errors.DocumentNotFound` becomes ``None``).
+        """
         try:
             return self.get(ref)
         except DocumentNotFound:
@@ -321,7 +357,13 @@ class ArchiveView:
         return text_on(self.get(ref), on)
 
     def disclosure_history(self, ref: str) -> builtins.list[DisclosureChange]:
-        """Every change of a document's disclosure attribute, oldest first."""
+        """Every change of a document's disclosure attribute, oldest first.
+
+        Raises:
+            DocumentNotFound: nothing this view shows matches ``ref`` (a hidden document is
+                not found in the public view).
+            AmbiguousReference: several documents this view shows match ``ref``.
+        """
         doc_id = self.resolve(ref)
         rows = tables.fetch_all(
             self.conn,
@@ -347,7 +389,13 @@ class ArchiveView:
         ]
 
     def requests(self, ref: str) -> builtins.list[_dt.date]:
-        """The days a document was asked for (applications for disclosure), oldest first."""
+        """The days a document was asked for (applications for disclosure), oldest first.
+
+        Raises:
+            DocumentNotFound: nothing this view shows matches ``ref`` (a hidden document is
+                not found in the public view).
+            AmbiguousReference: several documents this view shows match ``ref``.
+        """
         doc_id = self.resolve(ref)
         rows = tables.fetch_all(
             self.conn,
@@ -360,14 +408,21 @@ class ArchiveView:
     # --- listing -------------------------------------------------------------------------
 
     def ids(self, *, top_level_only: bool = True) -> Iterator[str]:
-        """Every visible document id, in ingest order."""
+        """Every visible document id, in ingest order.
+
+        Raises nothing: an empty archive yields nothing.
+        """
         shown = self.visible_ids(top_level_only=top_level_only)
         for doc_id in tables.iter_ids(self.conn, top_level_only=top_level_only):
             if doc_id in shown:
                 yield doc_id
 
     def documents(self, *, top_level_only: bool = True) -> Iterator[Document]:
-        """Every visible document (loaded one at a time)."""
+        """Every visible document (loaded one at a time).
+
+        Raises nothing: an empty archive yields nothing; a document removed meanwhile is
+        skipped.
+        """
         for doc_id in self.ids(top_level_only=top_level_only):
             doc = tables.load_document(self.conn, doc_id)
             if doc is not None:
@@ -376,7 +431,10 @@ class ArchiveView:
     def list(
         self, *, limit: int | None = None, offset: int = 0, top_level_only: bool = True
     ) -> builtins.list[DocumentSummary]:
-        """Summaries of visible documents, in the order the archive first stored them."""
+        """Summaries of visible documents, in the order the archive first stored them.
+
+        Raises nothing: an ``offset`` past the end gives an empty list.
+        """
         # rowid follows insertion (documents are updated in place, never re-inserted);
         # created_at has one-second resolution, so it alone leaves a batch in id order.
         rows = tables.fetch_all(
@@ -422,7 +480,11 @@ class ArchiveView:
 
     def summary(self, row: dict[str, Any]) -> DocumentSummary:
         """A listing line from a ``documents`` row (id, title, doc_number, doc_type, issuers,
-        written_date, parent_id), as this view shows it."""
+        written_date, parent_id), as this view shows it.
+
+        Raises:
+            KeyError: ``row`` lacks one of those columns.
+        """
         return self._summary(row) if row["id"] in self._partial_ids() else _summary(row)
 
     def issues(self, gazette: str | None = None) -> builtins.list[GazetteIssue]:
@@ -432,6 +494,8 @@ class ArchiveView:
         Args:
             gazette: only this gazette's issues (its name in any usual spelling:
                 ``国务院公报`` finds ``中华人民共和国国务院公报``).
+
+        Raises nothing: an unknown gazette gives an empty list.
         """
         from gazette.gazettes import combine, same_gazette
 
@@ -462,7 +526,11 @@ class ArchiveView:
     def ocr_pages(self, sha256: str) -> builtins.list[OcrPage]:
         """What OCR read on each page of an original (lines with their boxes and confidences),
         to show beside the page images. The public view shows them only for an original every
-        document of which the public may see (withheld paragraphs are on the page too)."""
+        document of which the public may see (withheld paragraphs are on the page too).
+
+        Raises nothing: an unknown original, or one the view may not show in full, gives an
+        empty list.
+        """
         from gazette.archive import ocr_pages
 
         if self.view != View.INTERNAL:
