@@ -133,8 +133,8 @@ def _cases(archive: gazette.Archive, doc_id: str) -> list[tuple[str, Callable[[]
             lambda: archive.set_disclosure(doc_id, "no_such_attribute"),
             InvalidArgument,
         ),
-        ("Archive.view", lambda: archive.view("nobody"), ValueError),
-        ("Archive.unresolved", lambda: archive.unresolved("nobody"), ValueError),
+        ("Archive.view", lambda: archive.view("nobody"), InvalidArgument),
+        ("Archive.unresolved", lambda: archive.unresolved("nobody"), InvalidArgument),
     ]
 
 

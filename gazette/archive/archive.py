@@ -48,7 +48,7 @@ from gazette.archive.lifecycle import ImportReport, LifecycleWrites
 from gazette.archive.linking import ReferenceWrites
 from gazette.archive.store import ObjectStore
 from gazette.disclosure import View
-from gazette.errors import ArchiveError, DocumentNotFound
+from gazette.errors import ArchiveError, DocumentNotFound, InvalidArgument
 from gazette.model import InterpretationForm
 
 if TYPE_CHECKING:
@@ -114,6 +114,16 @@ def open_archive(
         search_engine=search_engine,
         search_dsn=search_dsn,
     )
+
+
+def _view(view: View | str) -> View:
+    """A view named by its value (``public`` or ``internal``)."""
+    try:
+        return View(view)
+    except ValueError:
+        raise InvalidArgument(
+            f"视图须为`public`或`internal`，而不是“{view}”", hint="--view public|internal"
+        ) from None
 
 
 def _default_actor() -> str:
@@ -306,11 +316,11 @@ class Archive:
         """Reads as ``view`` (``public`` or ``internal``) sees the archive.
 
         Raises:
-            ValueError: ``view`` is neither ``public`` nor ``internal``.
+            InvalidArgument: ``view`` is neither ``public`` nor ``internal``.
         """
         from gazette.archive.views import ArchiveView
 
-        return ArchiveView(self, View(view))
+        return ArchiveView(self, _view(view))
 
     @property
     def public(self) -> ArchiveView:
@@ -448,9 +458,9 @@ class Archive:
         """References still pending, as ``view`` may show them.
 
         Raises:
-            ValueError: ``view`` is neither ``public`` nor ``internal``.
+            InvalidArgument: ``view`` is neither ``public`` nor ``internal``.
         """
-        return self.lifecycle.unresolved(view)
+        return self.lifecycle.unresolved(_view(view))
 
     def settings(self) -> dict[str, Any]:
         """The archive's settings (see :mod:`gazette.settings`).
