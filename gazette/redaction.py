@@ -276,10 +276,28 @@ UNDISCLOSED = DocRef(HIDDEN_REFERENCE)
 SHARED_BASIS = "paragraphs withheld in {ids} stand in this text too"
 
 
+# A rendition shares most of its paragraphs with the text it renders; another document that
+# quotes a paragraph (or shares a signature or a date line) does not.
+_RENDITION_SHARE = 0.5
+
+
+def _keys(doc: Document) -> set[str]:
+    return {paragraph_key(block.text) for text in doc.texts for block in text.blocks} - {""}
+
+
+def _same_text(keys: set[str], other: set[str]) -> bool:
+    """Whether two documents' paragraphs are mostly the same (one renders the other)."""
+    long = {key for key in keys if len(key) >= _FRAGMENT}
+    return bool(long) and len(long & other) >= _RENDITION_SHARE * len(long)
+
+
 def shared_withholding(doc: Document, sources: Sequence[Document]) -> Disclosure | None:
-    """The disclosure ``doc`` must take because it holds paragraphs that the partial disclosure
-    of another document withholds (a rendition the archive did not recognise as one: another
-    title, no date to match), or ``None`` when it holds none it does not withhold already.
+    """The disclosure ``doc`` must take because it is a rendition of a partially disclosed
+    document that the archive did not recognise as one (another title, no date to match: most
+    of its paragraphs are that document's) and holds paragraphs that document withholds, or
+    ``None`` when it holds none it does not withhold already. A document that only quotes a
+    withheld paragraph, or shares a signature or a date line with it, is its own document
+    with its own attribute.
 
     A document the public may read (proactive, or partial) becomes partial, withholding those
     paragraphs as well as its own; one the public cannot read is left as it is. A paragraph held
@@ -290,11 +308,11 @@ def shared_withholding(doc: Document, sources: Sequence[Document]) -> Disclosure
         return None
     partial = doc.disclosure.attribute == DisclosureAttribute.PARTIAL
     own = set(withheld_fingerprints(doc)) if partial else set()
-    keys = {paragraph_key(block.text) for text in doc.texts for block in text.blocks} - {""}
+    keys = _keys(doc)
     found: list[str] = []
     by: list[str] = []
     for source in sources:
-        if source.id == doc.id:
+        if source.id == doc.id or not _same_text(keys, _keys(source)):
             continue
         withholding = Withholding.of(source)
         if withholding is None:
