@@ -53,7 +53,6 @@ NOT_YET_MOVED = {
     "gazette/search/base.py",
     "gazette/settings.py",
     "gazette/users.py",
-    "gazette/validity.py",
     "gazette/verify.py",
 }
 
