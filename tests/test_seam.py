@@ -49,7 +49,6 @@ NOT_YET_MOVED = {
     "gazette/cli/admin.py",
     "gazette/export/bag.py",
     "gazette/issue_pages.py",
-    "gazette/reports.py",
     "gazette/search/base.py",
     "gazette/settings.py",
     "gazette/users.py",

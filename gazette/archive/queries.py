@@ -9,12 +9,14 @@ disclosure check of their own for what they receive here.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, NamedTuple
 
 from gazette.archive import tables
+from gazette.model import InterpretationLink, IssueNumber, Publication
 
 if TYPE_CHECKING:
-    from gazette.archive.views import ArchiveView
+    from gazette.archive.views import ArchiveView, DocumentSummary
 
 
 class StatusSpan(NamedTuple):
@@ -56,4 +58,165 @@ def stated_validity_ends(
         row["doc_id"]
         for row in rows
         if not (top_level_only and row["parent_id"] is not None) and view._visible_id(row["doc_id"])
+    ]
+
+
+# --- what the reports read ------------------------------------------------------------------
+
+
+class ListedDocument(NamedTuple):
+    """A document's listing line as the view shows it, with its parent and publication day."""
+
+    summary: DocumentSummary
+    parent_id: str | None
+    published: _dt.date | None
+
+
+class DisclosureState(NamedTuple):
+    """A document's current reason for its attribute and the review date set with it."""
+
+    reason: str | None
+    review_due: _dt.date | None
+
+
+class DisclosureDecision(NamedTuple):
+    """One entry of the disclosure history: when decided, when recorded, how learned."""
+
+    doc_id: str
+    decided_on: _dt.date | None
+    changed_at: _dt.datetime | None
+    prov_kind: str | None
+
+
+class DisclosureRequest(NamedTuple):
+    """One request for an on-request document."""
+
+    doc_id: str
+    requested_on: _dt.date
+
+
+def _shown(view: ArchiveView, shown: Collection[str] | None) -> Collection[str]:
+    return view.visible_ids() if shown is None else shown
+
+
+def publications_by_document(
+    view: ArchiveView, shown: Collection[str] | None = None
+) -> dict[str, list[Publication]]:
+    """The publications of every document the view shows, in the order they were recorded.
+
+    ``shown`` is the view's visible ids when the caller already has them.
+    """
+    shown = _shown(view, shown)
+    pubs: dict[str, list[Publication]] = {}
+    for r in tables.fetch_all(view.conn, "SELECT * FROM publications ORDER BY id"):
+        if r["doc_id"] not in shown:
+            continue
+        issue = None
+        if r["year"] is not None and r["first"] is not None:
+            issue = IssueNumber(r["year"], r["first"], r["last"] or r["first"], r["unit"] or "期")
+        pubs.setdefault(r["doc_id"], []).append(
+            Publication(
+                channel=r["channel"],
+                name=r["name"],
+                issue=issue,
+                total=r["total"],
+                date=tables.to_date(r["date"]),
+                url=r["url"],
+                issue_id=r["issue_id"],
+            )
+        )
+    return pubs
+
+
+def disclosure_attributes(
+    view: ArchiveView, shown: Collection[str] | None = None
+) -> dict[str, str]:
+    """The recorded disclosure attribute of every document the view shows that has one."""
+    shown = _shown(view, shown)
+    return {
+        r["doc_id"]: r["attribute"]
+        for r in tables.fetch_all(view.conn, "SELECT doc_id, attribute FROM disclosure")
+        if r["doc_id"] in shown
+    }
+
+
+def listed_documents(
+    view: ArchiveView, shown: Collection[str] | None = None
+) -> list[ListedDocument]:
+    """Every document the view shows, in ingest order, as the view shows its listing line."""
+    shown = _shown(view, shown)
+    return [
+        ListedDocument(view.summary(r), r["parent_id"], tables.to_date(r["published_date"]))
+        for r in tables.fetch_all(
+            view.conn,
+            "SELECT id, title, doc_number, doc_type, issuers, parent_id, written_date,"
+            " published_date FROM documents ORDER BY created_at, id, part_index",
+        )
+        if r["id"] in shown
+    ]
+
+
+def live_interpretation_links(
+    view: ArchiveView, shown: Collection[str] | None = None
+) -> list[InterpretationLink]:
+    """Live interpretation links whose two documents the view shows, as stored (unredacted)."""
+    shown = _shown(view, shown)
+    rows = tables.fetch_all(
+        view.conn,
+        "SELECT * FROM interpretations WHERE removed = 0 ORDER BY created_at, policy_id",
+    )
+    return [
+        InterpretationLink(
+            policy_id=r["policy_id"],
+            interpretation_id=r["interpretation_id"],
+            form=r["form"],
+            method=r["method"],
+            evidence=r["evidence"],
+        )
+        for r in rows
+        if r["policy_id"] in shown and r["interpretation_id"] in shown
+    ]
+
+
+def disclosure_states(
+    view: ArchiveView, shown: Collection[str] | None = None
+) -> dict[str, DisclosureState]:
+    """The reason and review date of every document the view shows that has an attribute."""
+    shown = _shown(view, shown)
+    return {
+        r["doc_id"]: DisclosureState(r["reason"], tables.to_date(r["review_due"]))
+        for r in tables.fetch_all(view.conn, "SELECT doc_id, reason, review_due FROM disclosure")
+        if r["doc_id"] in shown
+    }
+
+
+def disclosure_decisions(
+    view: ArchiveView, shown: Collection[str] | None = None
+) -> list[DisclosureDecision]:
+    """The disclosure history of the documents the view shows, oldest first."""
+    shown = _shown(view, shown)
+    return [
+        DisclosureDecision(
+            r["doc_id"],
+            tables.to_date(r["decided_on"]),
+            tables.to_datetime(r["changed_at"]),
+            r["prov_kind"],
+        )
+        for r in tables.fetch_all(
+            view.conn,
+            "SELECT doc_id, decided_on, changed_at, prov_kind FROM disclosure_history ORDER BY id",
+        )
+        if r["doc_id"] in shown
+    ]
+
+
+def disclosure_requests(
+    view: ArchiveView, shown: Collection[str] | None = None
+) -> list[DisclosureRequest]:
+    """Every recorded request for a document the view shows."""
+    shown = _shown(view, shown)
+    return [
+        DisclosureRequest(r["doc_id"], _dt.date.fromisoformat(r["requested_on"]))
+        for r in tables.fetch_all(view.conn, "SELECT doc_id, requested_on FROM disclosure_requests")
+        if r["doc_id"] in shown
     ]
