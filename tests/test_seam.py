@@ -47,7 +47,6 @@ NOT_YET_MOVED = {
     "gazette/changes.py",
     "gazette/cli/__init__.py",
     "gazette/cli/admin.py",
-    "gazette/export/bag.py",
     "gazette/issue_pages.py",
     "gazette/search/base.py",
     "gazette/settings.py",

@@ -13,9 +13,10 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, NamedTuple
 
 from gazette.archive import tables
-from gazette.model import InterpretationLink, IssueNumber, Publication
+from gazette.model import DisclosureAttribute, InterpretationLink, IssueNumber, Publication
 
 if TYPE_CHECKING:
+    from gazette.archive.archive import Archive
     from gazette.archive.views import ArchiveView, DocumentSummary
 
 
@@ -220,3 +221,28 @@ def disclosure_requests(
         for r in tables.fetch_all(view.conn, "SELECT doc_id, requested_on FROM disclosure_requests")
         if r["doc_id"] in shown
     ]
+
+
+# --- what the exports read ------------------------------------------------------------------
+
+
+def attributes_of_original(archive: Archive, sha256: str) -> dict[str, DisclosureAttribute]:
+    """The disclosure attribute of every document read from the original ``sha256`` and of
+    their attachments (which come from the same file), whatever the view."""
+    rows = tables.fetch_all(
+        archive.conn,
+        "SELECT d.id, d.parent_id FROM document_sources s JOIN documents d ON d.id = s.doc_id"
+        " WHERE s.sha256 = ?",
+        (sha256,),
+    )
+    ids = {r["id"] for r in rows}
+    for r in rows:
+        ids.update(
+            p["id"]
+            for p in tables.fetch_all(
+                archive.conn, "SELECT id FROM documents WHERE parent_id = ?", (r["id"],)
+            )
+        )
+    return {
+        doc_id: tables.load_disclosure(archive.conn, doc_id).attribute for doc_id in sorted(ids)
+    }
