@@ -13,7 +13,14 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, NamedTuple
 
 from gazette.archive import tables
-from gazette.model import DisclosureAttribute, InterpretationLink, IssueNumber, Publication
+from gazette.model import (
+    Disclosure,
+    DisclosureAttribute,
+    GazetteIssue,
+    InterpretationLink,
+    IssueNumber,
+    Publication,
+)
 
 if TYPE_CHECKING:
     from gazette.archive.archive import Archive
@@ -246,3 +253,20 @@ def attributes_of_original(archive: Archive, sha256: str) -> dict[str, Disclosur
     return {
         doc_id: tables.load_disclosure(archive.conn, doc_id).attribute for doc_id in sorted(ids)
     }
+
+
+# --- what the issue pages read --------------------------------------------------------------
+
+
+def stored_issue(view: ArchiveView, issue_id: int) -> GazetteIssue | None:
+    """The issue ``issue_id`` with every item as stored (the caller filters what the view may
+    show), or ``None``."""
+    row = tables.fetch_one(view.conn, "SELECT * FROM issues WHERE id = ?", (issue_id,))
+    return None if row is None else tables.issue_from_row(view.conn, row)
+
+
+def stored_disclosure(view: ArchiveView, doc_id: str) -> Disclosure | None:
+    """The recorded disclosure of a document the view shows (``None`` when it does not)."""
+    if not view.visible(doc_id):
+        return None
+    return tables.load_disclosure(view.conn, doc_id)
