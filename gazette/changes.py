@@ -23,13 +23,12 @@ cursor (:attr:`Change.cursor`), so a page stays the same while newer changes arr
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import attrs
 
 from gazette import wording
-from gazette.archive import tables
+from gazette.archive import change_rows
 from gazette.disclosure import View
 from gazette.errors import DocumentNotFound, InvalidArgument
 from gazette.lifecycle import cite
@@ -53,8 +52,9 @@ ADDITION_WINDOW = 2.0
 
 _KIND_LABELS = {**wording.CHANGE_KIND, **wording.EVENT_KIND}
 _PUBLIC = tuple(a.value for a in DisclosureAttribute if a.public)
+_STATUS_KIND_VALUES = tuple(k.value for k in STATUS_KINDS)
 # Sources in cursor order: events, published, added (a tie on the time keeps this order).
-_SOURCES = ("e", "p", "a")
+_SOURCES = change_rows.SOURCES
 
 
 def kind_label(kind: str) -> str:
@@ -148,100 +148,25 @@ def _parse_cursor(cursor: str | None) -> tuple[str, str, str] | None:
     return parts[0], parts[1], parts[2]
 
 
-def _before(
-    source: str, cursor: tuple[str, str, str] | None, at: str, key: str
-) -> tuple[str, list[object]]:
-    """The SQL condition for rows of ``source`` that come after ``cursor`` (older)."""
-    if cursor is None:
-        return "1", []
-    c_at, c_src, c_key = cursor
-    order = _SOURCES.index
-    if order(source) > order(c_src):  # on a tie, this source's rows come after the cursor's
-        return f"{at} <= ?", [c_at]
-    if order(source) < order(c_src):
-        return f"{at} < ?", [c_at]
-    key_value: object = int(c_key) if source in "ep" else c_key
-    return f"({at} < ? OR ({at} = ? AND {key} < ?))", [c_at, c_at, key_value]
-
-
-def _rows(
-    view: ArchiveView, source: str, cursor: tuple[str, str, str] | None, doc_id: str | None
-) -> Iterator[dict[str, object]]:
-    """Candidate rows of one source, newest first, in batches."""
-    conn = view.conn
-    if source == "a":
-        cond, params = _before(source, cursor, "created_at", "id")
-        sql = (
-            "SELECT id AS key, id AS doc_id, created_at AS at, NULL AS actor FROM documents"
-            f" WHERE parent_id IS NULL AND {cond}"
-        )
-    elif source == "p":
-        cond, params = _before(source, cursor, "h.changed_at", "h.id")
-        marks = ",".join("?" * len(_PUBLIC))
-        # The attribute before this change (none: the first one recorded).
-        prev = (
-            "(SELECT p.attribute FROM disclosure_history p WHERE p.doc_id = h.doc_id"
-            " AND p.id < h.id ORDER BY p.id DESC LIMIT 1)"
-        )
-        sql = (
-            "SELECT h.id AS key, h.doc_id, h.changed_at AS at, h.changed_by AS actor,"
-            f" h.prov_kind, d.created_at, {prev} AS prev"
-            " FROM disclosure_history h JOIN documents d ON d.id = h.doc_id"
-            f" WHERE d.parent_id IS NULL AND h.attribute IN ({marks}) AND {cond}"
-        )
-        params = [*_PUBLIC, *params]
-        if doc_id:
-            sql += " AND h.doc_id = ?"
-            params.append(doc_id)
-            doc_id = None  # applied
-    else:
-        cond, params = _before(source, cursor, "e.recorded_at", "e.id")
-        kinds = "" if doc_id else f" AND e.kind IN ({','.join('?' * len(STATUS_KINDS))})"
-        sql = (
-            "SELECT e.id AS key, e.doc_id, e.recorded_at AS at, e.prov_by AS actor,"
-            " e.kind, e.outcome, e.prov_kind, e.prov_source, d.created_at"
-            " FROM events e JOIN documents d ON d.id = e.doc_id"
-            f" WHERE d.parent_id IS NULL{kinds} AND {cond}"
-        )
-        params = ([] if doc_id else [k.value for k in STATUS_KINDS]) + params
-    if doc_id:
-        sql += f" AND {'id' if source == 'a' else 'e.doc_id'} = ?"
-        params.append(doc_id)
-    order = "at DESC, key DESC"
-    offset, batch = 0, 100
-    while True:
-        rows = tables.fetch_all(
-            conn, f"{sql} ORDER BY {order} LIMIT ? OFFSET ?", [*params, batch, offset]
-        )
-        yield from rows
-        if len(rows) < batch:
-            return
-        offset += batch
-        batch = min(batch * 4, 2000)
-
-
 def _stamp(value: object) -> _dt.datetime:
     stamp = _dt.datetime.fromisoformat(str(value))
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=_dt.UTC)
 
 
-def _wanted(source: str, row: dict[str, object], own_document_only: bool) -> bool:
+def _wanted(source: str, row: change_rows.ChangeRow, own_document_only: bool) -> bool:
     """Whether a candidate row is a change of its own (not part of the document's addition)."""
     if source == "a":
         return True
-    late = (_stamp(row["at"]) - _stamp(row["created_at"])).total_seconds() > ADDITION_WINDOW
+    late = (_stamp(row.at) - _stamp(row.created_at)).total_seconds() > ADDITION_WINDOW
     if source == "p":  # made public: by a person, or by a rule after the addition
-        if row["prev"] in _PUBLIC:
+        if row.prev in _PUBLIC:
             return False
-        return late or row["prov_kind"] in ("manual", "imported")
+        return late or row.prov_kind in ("manual", "imported")
     if own_document_only:
         return True
-    if (
-        row["kind"] == EventKind.CLEANUP_OUTCOME.value
-        and row["outcome"] == CleanupOutcome.CONTINUE.value
-    ):
+    if row.kind == EventKind.CLEANUP_OUTCOME.value and row.outcome == CleanupOutcome.CONTINUE.value:
         return False
-    own_text = row["prov_kind"] == "parsed" and row["prov_source"] == row["doc_id"]
+    own_text = row.prov_kind == "parsed" and row.prov_source == row.doc_id
     return late or not own_text
 
 
@@ -260,16 +185,18 @@ def _collect(view: ArchiveView, limit: int, cursor: str | None, doc_id: str | No
     found: list[Change] = []
     for source in _SOURCES:
         taken = 0
-        for row in _rows(view, source, parsed, doc_id):
+        for row in change_rows.candidates(
+            view, source, parsed, doc_id, public=_PUBLIC, status_kinds=_STATUS_KIND_VALUES
+        ):
             if not _wanted(source, row, doc_id is not None):
                 continue
-            doc = document(str(row["doc_id"]))
+            doc = document(str(row.doc_id))
             if doc is None:
                 continue
             event = None
             kind = {"a": "added", "p": "published"}.get(source, "")
             if source == "e":
-                event = _event(view, doc, row["key"], internal_ids)
+                event = _event(view, doc, row.key, internal_ids)
                 if event is None:
                     continue
                 kind = event.kind.value
@@ -277,11 +204,11 @@ def _collect(view: ArchiveView, limit: int, cursor: str | None, doc_id: str | No
                 Change(
                     kind=kind,
                     document=doc,
-                    recorded=_stamp(row["at"]),
+                    recorded=_stamp(row.at),
                     source=source,
-                    key=str(row["key"]),
+                    key=str(row.key),
                     event=event,
-                    actor=str(row["actor"]) if row.get("actor") else None,
+                    actor=str(row.actor) if row.actor else None,
                 )
             )
             taken += 1

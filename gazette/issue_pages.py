@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette.archive import tables
+from gazette.archive import queries
 from gazette.disclosure import WITHHELD_PLACEHOLDER
 from gazette.errors import ArchiveError, MissingDependency
 from gazette.model import Block, DisclosureAttribute, GazetteIssue, IssueItem
@@ -40,10 +40,9 @@ _PDFIUM = threading.Lock()
 def find_issue(view: ArchiveView, issue_id: int) -> GazetteIssue | None:
     """The issue ``issue_id`` with the items the view may see (as :meth:`ArchiveView.issues`
     gives them), or ``None``."""
-    row = tables.fetch_one(view.conn, "SELECT * FROM issues WHERE id = ?", (issue_id,))
-    if row is None:
+    issue = queries.stored_issue(view, issue_id)
+    if issue is None:
         return None
-    issue = tables.issue_from_row(view.conn, row)
     if view.view.value == "internal":
         return issue
     untitled = view.withheld_titles()
@@ -87,9 +86,9 @@ def page_shown(view: ArchiveView, issue: GazetteIssue, page: int) -> bool:
 def _item_public(view: ArchiveView, item: IssueItem) -> bool:
     if item.doc_id is None:
         return True
-    if not view.visible(item.doc_id):
+    disclosure = queries.stored_disclosure(view, item.doc_id)
+    if disclosure is None:
         return False
-    disclosure = tables.load_disclosure(view.conn, item.doc_id)
     return not (disclosure.attribute == DisclosureAttribute.PARTIAL and disclosure.withheld_blocks)
 
 

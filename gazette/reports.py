@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette.archive import tables
+from gazette.archive import queries
 from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import NEEDS_REASON, View
 from gazette.interpretation import (
@@ -39,7 +39,7 @@ from gazette.interpretation import (
     policies,
     sync_check,
 )
-from gazette.model import DisclosureAttribute, InterpretationLink, IssueNumber, Publication
+from gazette.model import DisclosureAttribute, InterpretationLink
 from gazette.workdays import Deadline, Rule, WorkdayCalendar
 
 if TYPE_CHECKING:
@@ -56,72 +56,30 @@ def load_entries(view: ArchiveView) -> dict[str, Entry]:
     """Every document the view shows, as :class:`~gazette.interpretation.Entry`, in ingest
     order."""
     shown = view.visible_ids()
-    conn = view.conn
-    pubs: dict[str, list[Publication]] = {}
-    for r in tables.fetch_all(conn, "SELECT * FROM publications ORDER BY id"):
-        if r["doc_id"] not in shown:
-            continue
-        issue = None
-        if r["year"] is not None and r["first"] is not None:
-            issue = IssueNumber(r["year"], r["first"], r["last"] or r["first"], r["unit"] or "期")
-        pubs.setdefault(r["doc_id"], []).append(
-            Publication(
-                channel=r["channel"],
-                name=r["name"],
-                issue=issue,
-                total=r["total"],
-                date=tables.to_date(r["date"]),
-                url=r["url"],
-                issue_id=r["issue_id"],
-            )
-        )
-    attributes = {
-        r["doc_id"]: r["attribute"]
-        for r in tables.fetch_all(conn, "SELECT doc_id, attribute FROM disclosure")
-    }
+    pubs = queries.publications_by_document(view, shown)
+    attributes = queries.disclosure_attributes(view, shown)
     entries: dict[str, Entry] = {}
-    for r in tables.fetch_all(
-        conn,
-        "SELECT id, title, doc_number, doc_type, issuers, parent_id, written_date,"
-        " published_date FROM documents ORDER BY created_at, id, part_index",
-    ):
-        if r["id"] not in shown:
-            continue
+    for listed in queries.listed_documents(view, shown):
         # A partial disclosure may withhold the title, number, 文种, issuers or date.
-        summary = view.summary(r)
-        entries[r["id"]] = Entry(
-            id=r["id"],
+        summary = listed.summary
+        entries[summary.id] = Entry(
+            id=summary.id,
             title=summary.title,
             doc_number=summary.doc_number,
             doc_type=summary.doc_type,
             issuers=summary.issuers,
-            parent_id=r["parent_id"],
+            parent_id=listed.parent_id,
             written=summary.written_date,
-            published=tables.to_date(r["published_date"]),
-            publications=tuple(pubs.get(r["id"], ())),
-            attribute=attributes.get(r["id"], DisclosureAttribute.UNKNOWN.value),
+            published=listed.published,
+            publications=tuple(pubs.get(summary.id, ())),
+            attribute=attributes.get(summary.id, DisclosureAttribute.UNKNOWN.value),
         )
     return entries
 
 
 def load_links(view: ArchiveView) -> list[InterpretationLink]:
     """Live interpretation links whose two documents the view shows."""
-    shown = view.visible_ids()
-    rows = tables.fetch_all(
-        view.conn,
-        "SELECT * FROM interpretations WHERE removed = 0 ORDER BY created_at, policy_id",
-    )
-    links = [
-        InterpretationLink(
-            policy_id=r["policy_id"],
-            interpretation_id=r["interpretation_id"],
-            form=r["form"],
-            method=r["method"],
-            evidence=r["evidence"],
-        )
-        for r in rows
-        if r["policy_id"] in shown and r["interpretation_id"] in shown
-    ]
+    links = queries.live_interpretation_links(view)
     if view.view == View.INTERNAL:
         return links
     # As the public view shows links on documents (gazette.redaction).
@@ -305,30 +263,21 @@ def disclosure(
     for entry in entries.values():
         (attachment_counts if entry.parent_id else counts)[entry.attribute] += 1
     unknown = tuple(e for e in entries.values() if e.attribute == DisclosureAttribute.UNKNOWN)
-    conn = view.conn
-    rows = {
-        r["doc_id"]: r
-        for r in tables.fetch_all(conn, "SELECT doc_id, reason, review_due FROM disclosure")
-    }
+    shown = entries.keys()
+    rows = queries.disclosure_states(view, shown)
     # When the attribute was last decided: the stated decision date; for an attribute read
     # from the document itself (its 附注, its carrier's), the day the document was written;
     # else the day it was recorded.
     decided: dict[str, _dt.date] = {}
-    for r in tables.fetch_all(
-        conn,
-        "SELECT doc_id, decided_on, changed_at, prov_kind FROM disclosure_history ORDER BY id",
-    ):
-        known = entries.get(r["doc_id"])
-        if known is None:
-            continue
-        day = tables.to_date(r["decided_on"])
-        if day is None and r["prov_kind"] in ("parsed", "inherited"):
+    for r in queries.disclosure_decisions(view, shown):
+        known = entries[r.doc_id]
+        day = r.decided_on
+        if day is None and r.prov_kind in ("parsed", "inherited"):
             day = known.written or date_of(entries, known)
         if day is None:
-            stamp = tables.to_datetime(r["changed_at"])
-            day = stamp.date() if stamp else None
+            day = r.changed_at.date() if r.changed_at else None
         if day is not None:
-            decided[r["doc_id"]] = day
+            decided[r.doc_id] = day
     review: list[ReviewItem] = []
     for entry in entries.values():
         attribute = DisclosureAttribute(entry.attribute)
@@ -336,23 +285,23 @@ def disclosure(
             continue
         row = rows.get(entry.id)
         last = decided.get(entry.id)
-        due = tables.to_date(row["review_due"]) if row else None
+        due = row.review_due if row else None
         if due is None and last is not None:
             far = review_days > (_dt.date.max - last).days  # past the calendar: never due
             due = _dt.date.max if far else last + _dt.timedelta(days=review_days)
         if due is not None and due <= as_of:
-            review.append(ReviewItem(entry, attribute, row["reason"] if row else None, last, due))
+            review.append(ReviewItem(entry, attribute, row.reason if row else None, last, due))
     since = (
         as_of - _dt.timedelta(days=min(request_window_days, (as_of - _dt.date.min).days))
         if request_window_days
         else None
     )
     asked: dict[str, list[_dt.date]] = {}
-    for r in tables.fetch_all(conn, "SELECT doc_id, requested_on FROM disclosure_requests"):
-        day = _dt.date.fromisoformat(r["requested_on"])
+    for request in queries.disclosure_requests(view, shown):
+        day = request.requested_on
         if day > as_of or (since is not None and day < since):
             continue
-        asked.setdefault(r["doc_id"], []).append(day)
+        asked.setdefault(request.doc_id, []).append(day)
     requested = tuple(
         RequestItem(entries[doc_id], len(days), max(days))
         for doc_id, days in asked.items()

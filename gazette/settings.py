@@ -1,8 +1,9 @@
 """Archive settings: local rules an archive is configured with.
 
 Settings live in the catalog's ``meta`` table as ``setting.<name>`` rows (JSON values), so they
-travel with the archive. Each is declared in :data:`SETTINGS` with its type, its default (which
-is always "off": the library never assumes one locality's practice) and what it does.
+travel with the archive (:mod:`gazette.archive.settings_store` reads and writes them). Each is
+declared in :data:`SETTINGS` with its type, its default (which is always "off": the library
+never assumes one locality's practice) and what it does.
 ``gazette settings`` lists and changes them; :meth:`gazette.archive.Archive.set_setting`
 changes one and re-applies what depends on it.
 
@@ -27,15 +28,11 @@ Declared settings:
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from typing import Any
 
 import attrs
 
 from gazette.errors import InvalidArgument
-
-_PREFIX = "setting."
 
 
 @attrs.frozen
@@ -139,37 +136,17 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
-def _declared(name: str) -> Setting:
+def declared(name: str) -> Setting:
+    """The declaration of setting ``name``.
+
+    Raises:
+        InvalidArgument: no setting has that name.
+    """
     try:
         return SETTINGS[name]
     except KeyError:
         known = "、".join(sorted(SETTINGS))
         raise InvalidArgument(f"没有名为“{name}”的设置", hint=f"可设置：{known}") from None
-
-
-def load(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Every declared setting with its value (the default when unset)."""
-    values = {name: setting.default for name, setting in SETTINGS.items()}
-    for key, raw in conn.execute(
-        "SELECT key, value FROM meta WHERE key LIKE ?", (_PREFIX + "%",)
-    ).fetchall():
-        name = key[len(_PREFIX) :]
-        if name in SETTINGS:
-            values[name] = json.loads(raw)
-    return values
-
-
-def store(conn: sqlite3.Connection, name: str, value: Any) -> None:
-    """Write one setting (``None`` removes it, back to the default)."""
-    _declared(name)
-    if value is None:
-        conn.execute("DELETE FROM meta WHERE key = ?", (_PREFIX + name,))
-        return
-    conn.execute(
-        "INSERT INTO meta(key, value) VALUES (?, ?)"
-        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (_PREFIX + name, json.dumps(value, ensure_ascii=False)),
-    )
 
 
 def parse(name: str, text: str) -> Any:
@@ -178,4 +155,4 @@ def parse(name: str, text: str) -> Any:
     Raises:
         InvalidArgument: unknown setting or a value of the wrong type.
     """
-    return _declared(name).parse(text)
+    return declared(name).parse(text)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette.archive import tables
+from gazette.archive import queries
 from gazette.dates import DateLike, add_months, to_date
 from gazette.lifecycle import (
     Status,
@@ -39,19 +39,8 @@ def status_counts(
     """
     on = to_date(on)
     counts = dict.fromkeys(StatusValue, 0)
-    day = on.isoformat()
-    rows = tables.fetch_all(
-        view.conn,
-        "SELECT s.doc_id, s.status, d.parent_id FROM status_intervals s"
-        " JOIN documents d ON d.id = s.doc_id"
-        " WHERE s.start <= ? AND (s.end IS NULL OR s.end > ?)",
-        (day, day),
-    )
-    for row in rows:
-        if top_level_only and row["parent_id"] is not None:
-            continue
-        if view._visible_id(row["doc_id"]):
-            counts[StatusValue(row["status"])] += 1
+    for span in queries.statuses_on(view, on, top_level_only=top_level_only):
+        counts[StatusValue(span.status)] += 1
     return counts
 
 
@@ -97,20 +86,9 @@ def expiring(
         if within_days <= (_dt.date.max - on).days
         else _dt.date.max
     )
-    rows = tables.fetch_all(
-        view.conn,
-        "SELECT e.doc_id, MAX(e.date) AS until, d.parent_id FROM events e"
-        " JOIN documents d ON d.id = e.doc_id WHERE e.kind = 'valid_until'"
-        " GROUP BY e.doc_id HAVING MAX(e.date) BETWEEN ? AND ?",
-        (on.isoformat(), last.isoformat()),
-    )
     out: list[Expiring] = []
-    for row in rows:
-        if top_level_only and row["parent_id"] is not None:
-            continue
-        if not view._visible_id(row["doc_id"]):
-            continue
-        doc = view.get(row["doc_id"])
+    for doc_id in queries.stated_validity_ends(view, on, last, top_level_only=top_level_only):
+        doc = view.get(doc_id)
         bound = validity_end(doc)
         if bound is None or bound.date is None:
             continue
@@ -123,7 +101,7 @@ def expiring(
             continue
         out.append(
             Expiring(
-                id=row["doc_id"],
+                id=doc_id,
                 title=doc.title,
                 doc_number=str(doc.doc_number) if doc.doc_number else None,
                 valid_until=bound.date,

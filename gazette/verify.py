@@ -6,14 +6,13 @@ a missing or changed original is not (restore it from a backup).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette.archive import integrity, tables
-from gazette.errors import CatalogDamaged, IndexDamaged
+from gazette.archive import checks
+from gazette.errors import IndexDamaged
 from gazette.search.base import INDEX_DAMAGE
 
 if TYPE_CHECKING:
@@ -74,15 +73,13 @@ def verify(archive: Archive, *, progress: Callable[[int], None] | None = None) -
         CatalogDamaged: the catalog cannot be read as a database.
     """
     where = archive.root / "catalog.sqlite"
-    try:
+    with checks.reading(where):
         return _verify(archive, progress)
-    except sqlite3.DatabaseError as exc:
-        raise CatalogDamaged(where, str(exc)) from exc
 
 
 def _verify(archive: Archive, progress: Callable[[int], None] | None) -> VerifyReport:
     problems: list[Problem] = []
-    damage = [r[0] for r in archive.conn.execute("PRAGMA quick_check(5)").fetchall()]
+    damage = checks.quick_check(archive)
     if damage != ["ok"]:
         problems.append(
             Problem(
@@ -96,16 +93,16 @@ def _verify(archive: Archive, progress: Callable[[int], None] | None) -> VerifyR
     # What a writer that died left (temporary files) is removed when no writer is at work;
     # while one is, its temporary files are its own.
     idle = archive.tidy()
-    rows = tables.fetch_all(archive.conn, "SELECT sha256, path FROM sources ORDER BY sha256")
-    known = {r["sha256"] for r in rows}
+    rows = checks.originals(archive)
+    known = {r.sha256 for r in rows}
     for r in rows:
-        state = archive.objects.verify(r["sha256"])
+        state = archive.objects.verify(r.sha256)
         if state is None:
             problems.append(
                 Problem(
                     "missing_file",
-                    r["sha256"],
-                    f"original of {r['path']} is missing",
+                    r.sha256,
+                    f"original of {r.path} is missing",
                     "restore the archive from a backup (gazette restore)",
                     False,
                 )
@@ -114,8 +111,8 @@ def _verify(archive: Archive, progress: Callable[[int], None] | None) -> VerifyR
             problems.append(
                 Problem(
                     "changed_file",
-                    r["sha256"],
-                    f"original of {r['path']} no longer matches its hash",
+                    r.sha256,
+                    f"original of {r.path} no longer matches its hash",
                     "restore the file from a backup; do not edit files inside the archive",
                     False,
                 )
@@ -144,7 +141,7 @@ def _verify(archive: Archive, progress: Callable[[int], None] | None) -> VerifyR
             )
         )
     # Every row of content or decision against its checksum (gazette.archive.integrity).
-    for found in integrity.check(archive.conn):
+    for found in checks.tampered(archive):
         problems.append(
             Problem(
                 "catalog_tampered",
@@ -155,10 +152,8 @@ def _verify(archive: Archive, progress: Callable[[int], None] | None) -> VerifyR
             )
         )
     # Index against catalog.
-    expected = {
-        r["id"]: r["rev"] for r in tables.fetch_all(archive.conn, "SELECT id, rev FROM documents")
-    }
-    queued = {r["doc_id"] for r in tables.fetch_all(archive.conn, "SELECT doc_id FROM index_queue")}
+    expected = checks.revisions(archive)
+    queued = checks.queued_for_index(archive)
     try:
         problems.extend(_index_problems(archive, expected, queued))
     except IndexDamaged as exc:
@@ -233,7 +228,7 @@ def repair(archive: Archive) -> int:
     """Remove orphan objects and leftover temporary files; rebuild the index. Returns fixes."""
     fixed = 0
     with archive.writing():
-        known = {r[0] for r in archive.conn.execute("SELECT sha256 FROM sources").fetchall()}
+        known = checks.original_hashes(archive)
         for sha in list(archive.objects):
             if sha not in known:
                 archive.objects.remove(sha)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import references
-from gazette import settings as archive_settings
 from gazette.archive import resolution, tables
+from gazette.archive import settings_store as archive_settings
 from gazette.cleanup import CleanupRow
 from gazette.disclosure import View
 from gazette.errors import (

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette.archive import tables
+from gazette.archive import queries
 from gazette.disclosure import View
 from gazette.errors import ArchiveError, InvalidArgument, MissingDependency
 from gazette.export import format_module
@@ -87,26 +87,10 @@ def _bagit() -> Any:
 
 def _original_publishable(archive: Archive, sha256: str) -> bool:
     """Whether everything read from an original may be published in full."""
-    rows = tables.fetch_all(
-        archive.conn,
-        "SELECT d.id, d.parent_id FROM document_sources s JOIN documents d ON d.id = s.doc_id"
-        " WHERE s.sha256 = ?",
-        (sha256,),
+    attributes = queries.attributes_of_original(archive, sha256)
+    return bool(attributes) and all(
+        attribute == DisclosureAttribute.PROACTIVE for attribute in attributes.values()
     )
-    ids = {r["id"] for r in rows}
-    # Attachments of those documents come from the same file.
-    for r in list(rows):
-        ids.update(
-            p["id"]
-            for p in tables.fetch_all(
-                archive.conn, "SELECT id FROM documents WHERE parent_id = ?", (r["id"],)
-            )
-        )
-    for doc_id in ids:
-        disclosure = tables.load_disclosure(archive.conn, doc_id)
-        if disclosure.attribute != DisclosureAttribute.PROACTIVE:
-            return False
-    return bool(ids)
 
 
 def make_bag(
