@@ -37,7 +37,7 @@ import attrs
 
 from gazette.errors import IndexDamaged, InvalidArgument, InvalidQuery
 from gazette.search import docsets
-from gazette.search.analysis import AnalyzerConfig, fold
+from gazette.search.analysis import AnalyzerConfig, fold, is_cjk
 from gazette.search.query import Clause, ParsedQuery, parse_query
 from gazette.search.records import IndexRecord, identifier_key, issue_keys
 from gazette.search.results import Hit, SearchFilters, SearchResults
@@ -76,6 +76,26 @@ class TextSpec:
 
     text: str
     phrase: bool
+
+
+def bitmap_tokens(
+    groups: Sequence[Sequence[TextSpec]], tokens_of: Callable[[TextSpec], list[str]]
+) -> tuple[list[str], list[Sequence[TextSpec]]]:
+    """A query's groups split for the common-token bitmaps both engines keep: the plain
+    tokens that bitmaps may answer (single texts, not one CJK character, not a phrase of
+    several tokens; in order, once each), and the groups left to the engine's full-text index
+    (alternatives, phrases, single characters)."""
+    plain: list[str] = []
+    rest: list[Sequence[TextSpec]] = []
+    for group in groups:
+        spec = group[0] if len(group) == 1 else None
+        tokens = tokens_of(spec) if spec is not None else []
+        single_char = len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0])
+        if spec is None or not tokens or single_char or (spec.phrase and len(tokens) > 1):
+            rest.append(group)
+        else:
+            plain.extend(tokens)
+    return list(dict.fromkeys(plain)), rest
 
 
 @attrs.frozen

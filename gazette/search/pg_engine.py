@@ -59,6 +59,7 @@ from gazette.search.base import (
     SearchIndex,
     TextSpec,
     _literal_count,
+    bitmap_tokens,
 )
 from gazette.search.records import IndexRecord
 from gazette.search.sqlite_engine import analysis_label
@@ -456,17 +457,7 @@ class PgIndex(SearchIndex):
         """The match through the common-token bitmaps, or ``None`` when they do not help:
         the query's common tokens are ``&``-ed bitmaps, and only its rarer tokens, phrases
         and alternatives go to GIN (as the SQLite engine does; see :mod:`pg_common`)."""
-        plain: list[str] = []
-        rest: list[Sequence[TextSpec]] = []
-        for group in groups:
-            spec = group[0] if len(group) == 1 else None
-            tokens = self._tokens(spec) if spec is not None else []
-            single_char = len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0])
-            if spec is None or not tokens or single_char or (spec.phrase and len(tokens) > 1):
-                rest.append(group)
-            else:
-                plain.extend(tokens)
-        plain = list(dict.fromkeys(plain))
+        plain, rest = bitmap_tokens(groups, self._tokens)
         if not plain:
             return None
         common = self._common_bits(gen, plain)

@@ -72,7 +72,14 @@ from gazette.search.analysis import (
     query_tokens,
     words,
 )
-from gazette.search.base import TITLE_BOOST, DocMeta, Generation, SearchIndex, TextSpec
+from gazette.search.base import (
+    TITLE_BOOST,
+    DocMeta,
+    Generation,
+    SearchIndex,
+    TextSpec,
+    bitmap_tokens,
+)
 from gazette.search.records import IndexRecord
 from gazette.workers import process_pool
 
@@ -680,17 +687,7 @@ class SqliteIndex(SearchIndex):
         """The match through the common-token bitmaps (see :mod:`common_grams`), or ``None``
         when they do not help: the query's common tokens are ``&``-ed bitmaps, and only its
         rarer tokens, phrases and alternatives go to FTS5."""
-        plain: list[str] = []
-        rest: list[Sequence[TextSpec]] = []
-        for group in groups:
-            spec = group[0] if len(group) == 1 else None
-            tokens = self._phrase_tokens(spec) if spec is not None else []
-            single_char = len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0])
-            if spec is None or not tokens or single_char or (spec.phrase and len(tokens) > 1):
-                rest.append(group)
-            else:
-                plain.extend(tokens)
-        plain = list(dict.fromkeys(plain))
+        plain, rest = bitmap_tokens(groups, self._phrase_tokens)
         if not plain:
             return None
         common = self._common_bits(gen, plain)
