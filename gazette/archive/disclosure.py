@@ -15,7 +15,7 @@ import attrs
 
 from gazette import disclosure as disclosure_rules
 from gazette import disclosure_csv
-from gazette.archive import resolution, tables
+from gazette.archive import renditions_apart, resolution, tables
 from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import DisclosureChange
 from gazette.errors import (
@@ -34,7 +34,7 @@ from gazette.model import (
     TextOrigin,
     current_text,
 )
-from gazette.redaction import fingerprints, shared_withholding
+from gazette.redaction import fingerprints
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -205,7 +205,9 @@ class DisclosureWrites:
         tables.touch(conn, doc_id)
         followed = self._propagate_disclosure(conn, doc_id, set())
         if value in (DisclosureAttribute.PROACTIVE, DisclosureAttribute.PARTIAL):
-            followed += self._share_withholdings(conn, self._renditions_of(conn, doc_id))
+            followed += renditions_apart.share_withholdings(
+                conn, renditions_apart.renditions_of(conn, doc_id), self._write_disclosure
+            )
         self.catalog.log(
             "disclosure",
             doc_id,
@@ -384,45 +386,7 @@ class DisclosureWrites:
         seen: set[str] = set()
         for doc_id in ordered:
             self._propagate_disclosure(conn, doc_id, seen)
-        self._share_withholdings(conn, ordered)
-
-    def _share_withholdings(self, conn: sqlite3.Connection, ids: Iterable[str]) -> list[str]:
-        """Documents the public may read that hold paragraphs another document's partial
-        disclosure withholds withhold them too (:func:`gazette.redaction.shared_withholding`).
-        Returns the ids whose attribute changed."""
-        sources = [
-            doc
-            for row in tables.fetch_all(
-                conn, "SELECT doc_id FROM disclosure WHERE attribute = 'partial'"
-            )
-            if (doc := tables.load_text_and_metadata(conn, row["doc_id"])) is not None
-        ]
-        changed: list[str] = []
-        if not sources:
-            return changed
-        for doc_id in dict.fromkeys(ids):
-            doc = tables.load_text_and_metadata(conn, doc_id)
-            shared = None if doc is None else shared_withholding(doc, sources)
-            if shared is not None and self._write_disclosure(conn, doc_id, shared):
-                changed.append(doc_id)
-        return changed
-
-    def _renditions_of(self, conn: sqlite3.Connection, doc_id: str) -> list[str]:
-        """The document and the top-level documents of its number or title: renditions the
-        archive may hold apart from it."""
-        row = tables.fetch_one(
-            conn, "SELECT doc_number, title_key FROM documents WHERE id = ?", (doc_id,)
-        )
-        if row is None:
-            return []
-        others = tables.fetch_all(
-            conn,
-            "SELECT id FROM documents WHERE parent_id IS NULL AND id != ?"
-            " AND ((doc_number IS NOT NULL AND doc_number = ?)"
-            " OR (title_key IS NOT NULL AND title_key != '' AND title_key = ?))",
-            (doc_id, row["doc_number"], row["title_key"]),
-        )
-        return [doc_id, *(r["id"] for r in others)]
+        renditions_apart.share_withholdings(conn, ordered, self._write_disclosure)
 
     def _publication_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """Printed in a gazette or published on a portal page: proactive by that fact."""
