@@ -13,7 +13,7 @@ import attrs
 
 from gazette.archive import checks
 from gazette.errors import IndexDamaged
-from gazette.search.base import INDEX_DAMAGE
+from gazette.search.base import index_damage
 
 if TYPE_CHECKING:
     from gazette.archive import Archive
@@ -219,7 +219,7 @@ def _index_problems(archive: Archive, expected: dict[str, int], queued: set[str]
                     True,
                 )
             )
-    except INDEX_DAMAGE as exc:
+    except index_damage() as exc:
         raise IndexDamaged(archive.index_path(), f"{type(exc).__name__}: {exc}") from exc
     return problems
 

@@ -23,7 +23,7 @@ from gazette.search import (
     remove_index,
     search_dsn,
 )
-from gazette.search.base import INDEX_DAMAGE, Allowed
+from gazette.search.base import Allowed, index_damage
 
 if TYPE_CHECKING:
     from gazette.archive.catalog import Catalog
@@ -302,7 +302,7 @@ class IndexSync:
             try:
                 try:
                     count = index.rebuild(records(), procs=procs)
-                except INDEX_DAMAGE:
+                except index_damage():
                     # Damage the open did not see (a page in the middle): start from nothing.
                     index = self.fresh_index(target, discard=True, location=location)
                     count = index.rebuild(records(), procs=procs)

@@ -25,7 +25,6 @@ import contextlib
 import datetime as _dt
 import heapq
 import re
-import sqlite3
 import struct
 import threading
 from collections import Counter
@@ -43,8 +42,21 @@ from gazette.search.records import IndexRecord, identifier_key, issue_keys
 from gazette.search.results import Hit, SearchFilters, SearchResults
 from gazette.search.snippets import make_snippet
 
-# What reading a damaged index raises (the engines' storage: SQLite pages, Whoosh files).
-INDEX_DAMAGE = (sqlite3.DatabaseError, OSError, EOFError, struct.error)
+# What reading a damaged index raises: files (Whoosh's segments, any engine's own files), and
+# what each engine adds for its storage (:func:`storage_damage`; SQLite's page errors).
+_DAMAGE: list[type[BaseException]] = [OSError, EOFError, struct.error]
+
+
+def storage_damage(*kinds: type[BaseException]) -> None:
+    """Declare what an engine's storage raises when its files are damaged (an engine's
+    module calls it once, when imported)."""
+    _DAMAGE.extend(kind for kind in kinds if kind not in _DAMAGE)
+
+
+def index_damage() -> tuple[type[BaseException], ...]:
+    """What reading a damaged index raises, for ``except index_damage():``."""
+    return tuple(_DAMAGE)
+
 
 TITLE_BOOST = 3.0
 RERANK_DEPTH = 50
@@ -456,7 +468,7 @@ class SearchIndex(abc.ABC):
                     exclude_ids,
                     allowed,
                 )
-        except INDEX_DAMAGE as exc:
+        except index_damage() as exc:
             raise IndexDamaged(self.path, f"{type(exc).__name__}: {exc}") from exc
 
     def _search(

@@ -79,9 +79,12 @@ from gazette.search.base import (
     SearchIndex,
     TextSpec,
     bitmap_tokens,
+    storage_damage,
 )
 from gazette.search.records import IndexRecord
 from gazette.workers import process_pool
+
+storage_damage(sqlite3.DatabaseError)
 
 DB_NAME = "fts5.sqlite"
 FORMAT = "1"
