@@ -16,15 +16,14 @@ import click
 from gazette import reports, wording
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.disclosure import DisclosureChange
-from gazette.interpretation import Entry
+from gazette.interpretation import Entry, linked
 from gazette.model import DisclosureAttribute, Ground, InterpretationForm
 from gazette.phrases import say
 from gazette.workdays import (
     Deadline,
     Rule,
     WorkdayCalendar,
-    clause_deadline,
-    find_deadline_clauses,
+    document_deadlines,
 )
 
 # --- shared options -------------------------------------------------------------------------
@@ -222,7 +221,7 @@ def history(obj: Context, ref: str, view: str, as_json: bool) -> None:
         emit_json({"view": view, "id": doc_id, "history": [c.as_json() for c in changes]})
         return
     for change in changes:
-        when = change.decided_on or (change.changed_at.date() if change.changed_at else None)
+        when = change.effective_date
         grounds = "；".join(g.label for g in change.grounds)
         parts = [
             wording.column_date(when),
@@ -320,20 +319,7 @@ def list_links(obj: Context, ref: str, view: str, as_json: bool) -> None:
     """The interpretations of a policy, or the policies an interpretation explains."""
     shown = obj.archive().view(view)
     doc = shown.get(ref)
-    rows: list[dict[str, Any]] = []
-    for item in doc.interpretations:
-        other_id = item.interpretation_id if item.policy_id == doc.id else item.policy_id
-        other = shown.get(other_id)
-        rows.append(
-            {
-                "role": "interpretation" if item.policy_id == doc.id else "policy",
-                "id": other_id,
-                "title": other.title,
-                "form": item.form.value,
-                "method": item.method,
-                "evidence": item.evidence,
-            }
-        )
+    rows = [item.as_json() for item in linked(doc, lambda other: shown.get(other).title)]
     if as_json:
         emit_json({"view": view, "id": doc.id, "links": rows})
         return
@@ -413,32 +399,7 @@ def deadlines(
     shown = obj.archive().view(view)
     doc = shown.get(ref)
     calendar = _calendar(holidays, workdays, holidays_file)
-    docs = [doc, *doc.parts]
-    rows: list[dict[str, Any]] = []
-    for item in docs:
-        if item.text is None:
-            continue
-        for clause in find_deadline_clauses(item.text.text):
-            start, start_from = None, None
-            if clause.event == "published":
-                start = item.published_date or item.written_date
-                start_from = "published_date" if item.published_date else "written_date"
-            elif clause.event == "effective":
-                start, start_from = item.effective_date, "effective_date"
-            due: Deadline | None = clause_deadline(clause, calendar, start) if start else None
-            rows.append(
-                {
-                    "id": item.id,
-                    "sentence": clause.sentence,
-                    "runs_from": clause.anchor,
-                    "days": clause.days,
-                    "working_days": clause.working,
-                    "start": start.isoformat() if start else None,
-                    "start_from": start_from if start else None,
-                    "due": due.due.isoformat() if due else None,
-                    "warnings": list(due.warnings) if due else [],
-                }
-            )
+    rows = [d.as_json() for d in document_deadlines(doc, calendar)]
     if as_json:
         emit_json({"view": view, "id": doc.id, "deadlines": rows})
         return
