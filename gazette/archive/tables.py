@@ -113,7 +113,11 @@ def decode_provenance(
 
 
 def event_payload(event: LifecycleEvent) -> dict[str, Any]:
-    """An event as JSON (for pending references)."""
+    """An event as the archive keeps it in JSON: in a pending reference's payload and in the
+    log entry of every event recorded, removed or imported (read back by
+    :func:`event_from_payload`). The one shape of a stored event: the ``--json`` shape
+    (:func:`gazette.export.json_format.event_dict`) is the public one, kept apart so a change
+    of storage never changes what scripts read."""
     prov = event.provenance
     return {
         "kind": event.kind.value,
