@@ -10,12 +10,12 @@ import datetime as _dt
 import json
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
 
+from gazette import titles
 from gazette.docnumber import DocNumber
 from gazette.model import (
     Block,
@@ -57,24 +57,6 @@ def now() -> str:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-_TITLE_NOISE = re.compile(r"[\s《》〈〉<>“”\"'‘’「」『』·・]")
-_PROVISIONAL = re.compile(r"[（(]?(?:暂行|试行)[）)]?")
-
-
-def title_key(title: str | None) -> str | None:
-    """A normalised title for matching references.
-
-    NFKC (full and half width alike), no spaces, no 《》 or quotes, and no 暂行/试行 qualifier:
-    a reference to ``《X办法》`` finds ``X暂行办法`` when nothing is titled exactly ``X办法``.
-    """
-    if not title:
-        return None
-    text = unicodedata.normalize("NFKC", title)
-    text = _TITLE_NOISE.sub("", text)
-    text = _PROVISIONAL.sub("", text)
-    return text or None
 
 
 def encode_blocks(blocks: Iterable[Block]) -> str:
@@ -227,7 +209,7 @@ def document_row(doc: Document) -> dict[str, Any]:
     row.update({name: iso(getattr(doc, name)) for name in _DATES})
     row.update({name: dumps(list(getattr(doc, name))) for name in _LISTS})
     row["doc_number"] = str(doc.doc_number) if doc.doc_number else None
-    row["title_key"] = title_key(doc.title)
+    row["title_key"] = titles.title_key(doc.title)
     return row
 
 
