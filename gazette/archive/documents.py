@@ -258,7 +258,7 @@ class DocumentWrites:
 
     def _match_work(self, conn: sqlite3.Connection, doc: Document) -> str | None:
         """An existing top-level document that ``doc`` is another rendition or version of."""
-        key = titles.title_key(doc.title)
+        key = tables.title_key(doc.title)
         if doc.doc_number is not None:
             rows = tables.fetch_all(
                 conn,
@@ -407,7 +407,7 @@ class DocumentWrites:
             (doc_id,),
         )
         for k, part in enumerate(doc.parts, start=1):
-            key = titles.title_key(part.title)
+            key = tables.title_key(part.title)
             match = next((p["id"] for p in existing_parts if key and p["title_key"] == key), None)
             if match is None:
                 # The k-th attachment of another rendition, unless both are titled differently

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette import titles
 from gazette.archive import tables
 from gazette.gazettes import same_gazette
 from gazette.model import GazetteIssue, Publication
@@ -67,8 +66,8 @@ class IssueWrites:
             same = {r["doc_id"] for r in rows if r["doc_number"] == str(number)}
             if len(same) == 1:
                 return same.pop()
-        key = titles.title_key(item.title) or ""
-        exact = {r["doc_id"] for r in rows if key and titles.title_key(r["title"]) == key}
+        key = tables.title_key(item.title) or ""
+        exact = {r["doc_id"] for r in rows if key and tables.title_key(r["title"]) == key}
         if len(exact) == 1:
             return exact.pop()
         if not key:
@@ -80,7 +79,7 @@ class IssueWrites:
         scored = sorted(
             (
                 difflib.SequenceMatcher(
-                    None, key, titles.title_key(r["title"]) or "", autojunk=False
+                    None, key, tables.title_key(r["title"]) or "", autojunk=False
                 ).ratio(),
                 r["doc_id"],
             )

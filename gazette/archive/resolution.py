@@ -47,7 +47,7 @@ def candidates(
     exact = compatible(tables.fetch_all(conn, columns + " WHERE title = ?", (ref.title,)))
     if exact:
         return exact
-    key = titles.title_key(ref.title)
+    key = tables.title_key(ref.title)
     if not key:
         return []
     same_key = tables.fetch_all(conn, columns + " WHERE title_key = ?", (key,))
@@ -94,7 +94,7 @@ def store_pending(
             kind,
             from_doc_id,
             ref.text,
-            titles.title_key(ref.title),
+            tables.title_key(ref.title),
             str(ref.number) if ref.number else None,
             tables.dumps(payload),
             "ambiguous" if len(found) > 1 else "pending",

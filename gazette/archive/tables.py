@@ -15,7 +15,6 @@ from typing import Any
 
 import attrs
 
-from gazette import titles
 from gazette.docnumber import DocNumber
 from gazette.model import (
     Block,
@@ -35,6 +34,9 @@ from gazette.model import (
     current_text,
 )
 from gazette.redaction import fingerprints
+
+# The key the ``title_key`` column holds, one rule with the rest of title comparison.
+from gazette.titles import title_key
 
 # --- encoding helpers -----------------------------------------------------------------------
 
@@ -209,7 +211,7 @@ def document_row(doc: Document) -> dict[str, Any]:
     row.update({name: iso(getattr(doc, name)) for name in _DATES})
     row.update({name: dumps(list(getattr(doc, name))) for name in _LISTS})
     row["doc_number"] = str(doc.doc_number) if doc.doc_number else None
-    row["title_key"] = titles.title_key(doc.title)
+    row["title_key"] = title_key(doc.title)
     return row
 
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette import titles
 from gazette.archive import tables
 from gazette.dates import DateLike
 from gazette.disclosure import (
@@ -297,7 +296,7 @@ class ArchiveView:
             )
             found = [r["id"] for r in rows if self._visible_id(r["id"]) and r["id"] not in untitled]
         if not found:
-            key = titles.title_key(ref)
+            key = tables.title_key(ref)
             rows = tables.fetch_all(
                 self.conn,
                 "SELECT id FROM documents WHERE title_key = ? ORDER BY created_at",
