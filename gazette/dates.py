@@ -210,3 +210,26 @@ def period_end(start: _dt.date, years: int = 0, months: int = 0) -> _dt.date:
     ``有效期5年`` from 2021-04-01 ends on 2026-03-31.
     """
     return add_months(add_years(start, years), months) - _dt.timedelta(days=1)
+
+
+#: Days in a span unit of the reports' look-ahead: days, 30-day months, 365-day years.
+SPAN_UNITS = {"d": 1, "m": 30, "y": 365}
+
+#: From 0001-01-01 to 9999-12-31: a longer span reaches past every date.
+MAX_SPAN_DAYS = (_dt.date.max - _dt.date.min).days
+
+
+def span_days(count: int, unit: str = "d") -> int:
+    """``count`` units (``d``, ``m`` or ``y``, see :data:`SPAN_UNITS`) in days.
+
+    Raises:
+        KeyError: ``unit`` is not a span unit.
+    """
+    return count * SPAN_UNITS[unit]
+
+
+def days_after(day: _dt.date, days: int) -> _dt.date:
+    """``day`` moved ``days`` ahead, 9999-12-31 when that is past the end of the calendar."""
+    if days > (_dt.date.max - day).days:
+        return _dt.date.max
+    return day + _dt.timedelta(days=days)

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from gazette.model import InterpretationLink, Publication
+from gazette.model import Document, InterpretationLink, Publication
 from gazette.titles import POLICY_TYPES
 from gazette.workdays import WorkdayCalendar
 
@@ -275,14 +275,58 @@ def sync_check(
     )
 
 
+@attrs.frozen
+class Linked:
+    """A document linked to another as policy and interpretation, seen from that other one.
+
+    Attributes:
+        role: what this document is to the one asked about: ``interpretation`` (it explains
+            it) or ``policy`` (it is explained by it).
+        id: this document.
+        title: its title.
+        link: the link.
+    """
+
+    role: str
+    id: str
+    title: str | None
+    link: InterpretationLink
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "id": self.id,
+            "title": self.title,
+            "form": self.link.form.value,
+            "method": self.link.method,
+            "evidence": self.link.evidence,
+        }
+
+
+def linked(doc: Document, title_of: Callable[[str], str | None]) -> list[Linked]:
+    """The interpretations of ``doc`` (a policy) and the policies it explains (an
+    interpretation), in the order linked; ``title_of`` gives a document's title by id (the
+    view's, so a title is what that view shows)."""
+    out = []
+    for link in doc.interpretations:
+        explained = link.policy_id == doc.id
+        other = link.interpretation_id if explained else link.policy_id
+        out.append(
+            Linked("interpretation" if explained else "policy", other, title_of(other), link)
+        )
+    return out
+
+
 __all__ = [
     "DEFAULT_RULE",
     "Entry",
     "LinkCheck",
+    "Linked",
     "NormativeRule",
     "SyncCheck",
     "date_of",
     "family_root",
+    "linked",
     "policies",
     "sync_check",
 ]

@@ -41,6 +41,7 @@ import attrs
 
 from gazette import wording
 from gazette.dates import DateLike, period_end, to_date
+from gazette.errors import InvalidArgument
 from gazette.model import (
     CleanupOutcome,
     Document,
@@ -580,6 +581,14 @@ def version_name(version: TextVersion) -> str:
     return wording.date(start)
 
 
+def known_version_name(version: TextVersion | None) -> str | None:
+    """:func:`version_name` of a version that has a label or a start date, else ``None``
+    (nothing worth naming: the text as held)."""
+    if version is None or not (version.label or version_start(version)):
+        return None
+    return version_name(version)
+
+
 def _version_status(
     document: Document,
     version: TextVersion,
@@ -629,6 +638,18 @@ def start_event(document: Document, version: TextVersion) -> LifecycleEvent | No
         return None
     found = [e for e in document.events if e.kind == EventKind.EFFECTIVE and e.date == start]
     return found[0] if found else None
+
+
+def event_by_id(document: Document, event_id: int) -> LifecycleEvent:
+    """The event of ``document`` recorded under ``event_id``.
+
+    Raises:
+        InvalidArgument: the document has no event of that id.
+    """
+    found = next((e for e in document.events if e.id == event_id), None)
+    if found is None:
+        raise InvalidArgument(f"{document.id} 没有编号为{event_id}的事件")
+    return found
 
 
 def start_inferred(document: Document, version: TextVersion) -> bool:

@@ -27,6 +27,7 @@ import attrs
 from gazette import wording
 from gazette.dates import to_optional_date
 from gazette.docnumber import DocNumber
+from gazette.errors import InvalidArgument
 
 # --- small converters (normalising and idempotent) -----------------------------------------
 
@@ -730,6 +731,38 @@ def best_rendition(renditions: Sequence[TextVersion]) -> TextVersion:
     the first."""
     standard = [t for t in renditions if t.standard] or list(renditions)
     return min(standard, key=lambda t: t.ocr is not None)
+
+
+def rendition(doc: Document, selector: str) -> TextVersion:
+    """One rendition of ``doc``'s texts, chosen by text id (``12``), by origin
+    (``gazette``, ``portal``, ``file``, ``manual``: the first held) or ``standard`` (the
+    standard rendition, see :func:`best_rendition`).
+
+    Raises:
+        InvalidArgument: no rendition fits ``selector``.
+    """
+    texts = doc.texts
+    found = next((t for t in texts if selector.isdigit() and t.id == int(selector)), None)
+    if found is None and selector in {o.value for o in TextOrigin}:
+        found = next((t for t in texts if t.origin.value == selector), None)
+    if found is None and selector == "standard" and any(t.standard for t in texts):
+        found = best_rendition(texts)
+    if found is None:
+        have = "、".join(f"{t.id}（{t.origin.label}）" for t in texts) or "无"
+        raise InvalidArgument(
+            f"{doc.id} 没有“{selector}”这一文本",
+            hint=f"其文本为：{have}；请用 `REF@standard`、`REF@portal` 或 `REF@文本编号`",
+        )
+    return found
+
+
+def against_standard(texts: Sequence[TextVersion]) -> list[tuple[TextVersion, TextVersion]]:
+    """Each rendition paired with the one it is compared against: the standard rendition
+    (:func:`best_rendition`), in the order held; empty when there is one rendition or none."""
+    if len(texts) < 2:
+        return []
+    base = best_rendition(texts)
+    return [(text, base) for text in texts if text is not base]
 
 
 def version_start(version: TextVersion) -> _dt.date | None:

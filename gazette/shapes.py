@@ -11,8 +11,15 @@ import datetime as _dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from gazette.export.json_format import document_dict, status_dict
-from gazette.lifecycle import status_on
+from gazette.export.json_format import document_dict, event_dict, status_dict
+from gazette.lifecycle import (
+    TimelineEntry,
+    start_inferred,
+    status_intervals,
+    status_on,
+    timeline,
+    version_label,
+)
 from gazette.model import Document, GazetteIssue, IssueItem, version_start
 
 if TYPE_CHECKING:
@@ -65,6 +72,81 @@ def status_json(doc: Document, view: str, *, on: _dt.date | None = None) -> dict
         data["version"] = None
         data["version_note"] = result.version_note
     return data
+
+
+def timeline_json(doc: Document) -> dict[str, Any]:
+    """``gazette timeline --json``: events and text versions in date order, the status
+    periods (``start`` ``null``: since the beginning) and the status today."""
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "doc_number": str(doc.doc_number) if doc.doc_number else None,
+        "entries": [_entry_json(doc, e) for e in timeline(doc)],
+        "intervals": [
+            {
+                "status": value.value,
+                "label": value.label,
+                "start": None if start == _dt.date.min else start.isoformat(),
+                "end": _iso(end),
+            }
+            for value, start, end in status_intervals(doc)
+        ],
+        "status": status_dict(status_on(doc)),
+    }
+
+
+def _entry_json(doc: Document, entry: TimelineEntry) -> dict[str, Any]:
+    if entry.event is not None:
+        return {"date": _iso(entry.date), "what": entry.what, "event": event_dict(entry.event)}
+    version = entry.version
+    return {
+        "date": _iso(entry.date),
+        "what": "version",
+        "version": {
+            "id": version.id if version else None,
+            "label": version_label(version) if version else None,
+            "adopted": _iso(version.adopted) if version else None,
+            "effective": _iso(version.effective) if version else None,
+            "inferred": bool(version and start_inferred(doc, version)),
+        },
+    }
+
+
+def _iso(value: _dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def unresolved_json(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The references of ``gazette report unresolved --json``, from the archive's pending
+    references (:meth:`gazette.archive.Archive.unresolved`): what each would record, where it
+    was read and why it waits."""
+    items = []
+    for row in rows:
+        payload = row["payload"]
+        event = payload.get("event") or {}
+        provenance = event.get("provenance") or {}
+        items.append(
+            {
+                "id": row["id"],
+                "state": row["state"],
+                "kind": row["kind"],
+                "ref": row["ref_text"],
+                "title": row["ref_title"],
+                "doc_number": row["ref_number"],
+                "from": row["from_doc_id"],
+                "from_title": row["from_title"],
+                "from_number": row["from_number"],
+                "event": event.get("kind"),
+                "outcome": event.get("outcome"),
+                "date": event.get("date"),
+                "source": provenance.get("source"),
+                "candidates": row["candidates"],
+                "since": row["created_at"],
+                "reason": payload.get("reason"),
+                "sentence": provenance.get("excerpt"),
+            }
+        )
+    return items
 
 
 def search_json(results: SearchResults, view: str) -> dict[str, Any]:
@@ -140,4 +222,6 @@ __all__ = [
     "search_json",
     "show_json",
     "status_json",
+    "timeline_json",
+    "unresolved_json",
 ]

@@ -7,7 +7,8 @@ spelt differently changes every rule at once, and a selection that names a word 
 vocabulary fails on import.
 
 Titles are compared by :func:`normalised_title`: full and half width alike, no spaces, no
-《》 or quotes (``暂行``/``试行`` kept, since 《X暂行办法》 and 《X办法》 are two acts).
+《》 or quotes (``暂行``/``试行`` kept, since 《X暂行办法》 and 《X办法》 are two acts); references
+are looked up by :func:`title_key`, the same without 暂行/试行.
 """
 
 from __future__ import annotations
@@ -123,6 +124,21 @@ def normalised_title(title: str | None) -> str | None:
     return _NOISE.sub("", unicodedata.normalize("NFKC", title)) or None
 
 
+# A provisional qualifier with its brackets, if any: 暂行, 试行, （试行）, (暂行).
+_PROVISIONAL_MARK = re.compile(r"[（(]?(?:暂行|试行)[）)]?")
+
+
+def title_key(title: str | None) -> str | None:
+    """The key titles are matched on when a reference is resolved: :func:`normalised_title`
+    without its 暂行/试行 qualifiers, so a reference to 《X办法》 finds ``X暂行办法`` when nothing
+    is titled exactly ``X办法`` (the catalog's ``title_key`` column holds it; resolution then
+    prefers the title whose :func:`normalised_title` is the reference's)."""
+    normalised = normalised_title(title)
+    if normalised is None:
+        return None
+    return _PROVISIONAL_MARK.sub("", normalised) or None
+
+
 __all__ = [
     "DOC_TYPES",
     "OFFICIAL_TYPES",
@@ -132,5 +148,6 @@ __all__ = [
     "doc_type_of",
     "endings",
     "normalised_title",
+    "title_key",
     "types",
 ]

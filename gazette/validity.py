@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gazette.archive import queries
-from gazette.dates import DateLike, add_months, to_date
+from gazette.dates import DateLike, add_months, days_after, to_date
 from gazette.lifecycle import (
     Status,
     StatusValue,
@@ -81,11 +81,7 @@ def expiring(
     """
     on = to_date(on)
     # Past the end of the calendar, every later date is within.
-    last = (
-        on + _dt.timedelta(days=within_days)
-        if within_days <= (_dt.date.max - on).days
-        else _dt.date.max
-    )
+    last = days_after(on, within_days)
     out: list[Expiring] = []
     for doc_id in queries.stated_validity_ends(view, on, last, top_level_only=top_level_only):
         doc = view.get(doc_id)

@@ -22,7 +22,7 @@ import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -30,6 +30,9 @@ from gazette import wording
 from gazette.dates import DateLike, to_date, try_parse_date
 from gazette.errors import InvalidArgument
 from gazette.wording import os_error
+
+if TYPE_CHECKING:
+    from gazette.model import Document
 
 _MAX_DAYS = 10_000  # about forty years of working days: a guard against runaway counts
 
@@ -468,13 +471,69 @@ def clause_deadline(clause: DeadlineClause, calendar: WorkdayCalendar, start: Da
     )
 
 
+@attrs.frozen
+class DocumentDeadline:
+    """A period a document (or one of its parts) sets in its text, with its due date when it
+    runs from the document's own publication or taking effect.
+
+    Attributes:
+        doc_id: the document (or attachment) whose text sets it.
+        clause: the clause found.
+        start: the day it runs from (``None``: from something the document does not date).
+        start_from: the document's field ``start`` is (``published_date``, ``written_date``
+            for a document not dated as published, ``effective_date``).
+        due: the due date, when ``start`` is known.
+    """
+
+    doc_id: str | None
+    clause: DeadlineClause
+    start: _dt.date | None
+    start_from: str | None
+    due: Deadline | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.doc_id,
+            "sentence": self.clause.sentence,
+            "runs_from": self.clause.anchor,
+            "days": self.clause.days,
+            "working_days": self.clause.working,
+            "start": self.start.isoformat() if self.start else None,
+            "start_from": self.start_from,
+            "due": self.due.due.isoformat() if self.due else None,
+            "warnings": list(self.due.warnings) if self.due else [],
+        }
+
+
+def document_deadlines(doc: Document, calendar: WorkdayCalendar) -> list[DocumentDeadline]:
+    """The periods ``doc`` and its parts set in their current texts, in order, each counted
+    from the document's own date where the period runs from it (publication: the published
+    date, else the written date; taking effect: the effective date)."""
+    out: list[DocumentDeadline] = []
+    for item in (doc, *doc.parts):
+        if item.text is None:
+            continue
+        for clause in find_deadline_clauses(item.text.text):
+            start, start_from = None, None
+            if clause.event == "published":
+                start = item.published_date or item.written_date
+                start_from = "published_date" if item.published_date else "written_date"
+            elif clause.event == "effective":
+                start, start_from = item.effective_date, "effective_date"
+            due = clause_deadline(clause, calendar, start) if start else None
+            out.append(DocumentDeadline(item.id, clause, start, start_from if start else None, due))
+    return out
+
+
 __all__ = [
     "Deadline",
     "DeadlineClause",
+    "DocumentDeadline",
     "Rule",
     "WorkdayCalendar",
     "WorkdayCount",
     "clause_deadline",
+    "document_deadlines",
     "find_deadline_clauses",
     "official_years",
 ]

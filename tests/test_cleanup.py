@@ -164,7 +164,7 @@ def test_import_records_and_keeps_the_rest_pending(
         "SELECT detail FROM log WHERE action = 'import_cleanup'"
     ).fetchall()
     assert len(logged) == 3
-    assert json.loads(logged[0][0])["source"] == "2023年清理目录 line 2"
+    assert json.loads(logged[0][0])["event"]["provenance"]["source"] == "2023年清理目录 line 2"
 
 
 def test_imported_pending_row_applies_when_the_document_arrives(

@@ -46,3 +46,31 @@ def test_chinese_numbers(text: str, value: int) -> None:
 def test_find_dates_in_text() -> None:
     text = "本办法自2017年8月1日起施行，有效期至二〇二二年七月三十一日。"
     assert find_dates(text) == [dt.date(2017, 8, 1), dt.date(2022, 7, 31)]
+
+
+@pytest.mark.parametrize(
+    ("count", "unit", "days"),
+    [(180, "d", 180), (6, "m", 180), (1, "y", 365), (0, "y", 0)],
+    ids=["days", "30-day-months", "365-day-years", "none"],
+)
+def test_a_span_in_days(count: int, unit: str, days: int) -> None:
+    from gazette.dates import span_days
+
+    assert span_days(count, unit) == days
+
+
+@pytest.mark.parametrize(
+    ("day", "days", "expected"),
+    [
+        (dt.date(2024, 2, 28), 2, dt.date(2024, 3, 1)),
+        (dt.date(9999, 12, 1), 30, dt.date(9999, 12, 31)),
+        (dt.date(2024, 1, 1), 3_652_058, dt.date.max),
+    ],
+    ids=["leap-day", "to-the-last-day", "past-the-calendar"],
+)
+def test_days_after_stops_at_the_end_of_the_calendar(
+    day: dt.date, days: int, expected: dt.date
+) -> None:
+    from gazette.dates import days_after
+
+    assert days_after(day, days) == expected

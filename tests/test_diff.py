@@ -167,3 +167,47 @@ def test_file_text_against_the_gazettes_standard_text(run: Cli) -> None:
         ("delete", "抄送：市委办公室，市人大常委会办公室，市政协办公室。"),
     ]
     assert comparison["similarity"] > 0.6
+
+
+# --- which renditions are compared -------------------------------------------------------------
+
+_OCR = gazette.model.OcrInfo("tesseract", 0.9, ((1, 90),))
+_HELD = (
+    TextVersion(blocks=("门户网站",), origin=TextOrigin.PORTAL, id=1),
+    TextVersion(blocks=("公报扫描",), origin=TextOrigin.GAZETTE, standard=True, ocr=_OCR, id=2),
+    TextVersion(blocks=("公报原文",), origin=TextOrigin.GAZETTE, standard=True, id=3),
+    TextVersion(blocks=("报送文件",), origin=TextOrigin.FILE, id=4),
+)
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [("4", 4), ("portal", 1), ("gazette", 2), ("file", 4), ("standard", 3)],
+    ids=["text-id", "origin", "first-of-origin", "file", "standard-read-not-recognised"],
+)
+def test_a_rendition_is_chosen_by_id_origin_or_standard(selector: str, expected: int) -> None:
+    doc = gazette.Document(title="X", texts=_HELD, id="d1")
+    assert gazette.model.rendition(doc, selector).id == expected
+
+
+@pytest.mark.parametrize("selector", ["manual", "9", "best"])
+def test_a_rendition_not_held_names_the_ones_that_are(selector: str) -> None:
+    doc = gazette.Document(title="X", texts=_HELD[:1], id="d1")
+    with pytest.raises(gazette.errors.InvalidArgument) as caught:
+        gazette.model.rendition(doc, selector)
+    assert f"“{selector}”" in str(caught.value) and "1（政府网站）" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("held", "pairs"),
+    [
+        (_HELD, [(1, 3), (2, 3), (4, 3)]),
+        (_HELD[:1], []),
+        ((_HELD[3], _HELD[0]), [(1, 4)]),
+    ],
+    ids=["against-the-standard-text", "one-rendition", "no-standard-text-the-first"],
+)
+def test_each_rendition_is_compared_with_the_standard_one(
+    held: tuple[TextVersion, ...], pairs: list[tuple[int, int]]
+) -> None:
+    assert [(a.id, b.id) for a, b in gazette.model.against_standard(held)] == pairs

@@ -8,6 +8,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -746,3 +747,33 @@ def test_company_law_versions(laws: gazette.Archive, on: str, label: str, expect
     document = laws.internal.get("中华人民共和国公司法")
     version = next(t for t in document.texts if t.label == label)
     assert status_on(document, D.fromisoformat(on), version=version).value.value == expected
+
+
+def test_an_event_is_found_by_its_id_and_a_missing_one_is_named() -> None:
+    from gazette.errors import InvalidArgument
+    from gazette.lifecycle import event_by_id
+
+    first, second = (attrs.evolve(ev("effective", D(2020, 1, 1)), id=n) for n in (7, 8))
+    d = attrs.evolve(doc(first, second), id="d1")
+    assert event_by_id(d, 8) is second
+    with pytest.raises(InvalidArgument, match="d1 没有编号为9的事件"):
+        event_by_id(d, 9)
+
+
+@pytest.mark.parametrize(
+    ("version", "name"),
+    [
+        (text(label="2023年修订", effective=D(2023, 5, 1)), "2023年修订"),
+        (text(effective=D(2021, 4, 1)), "2021年4月1日"),
+        (text(adopted=D(2021, 3, 1)), "2021年3月1日"),
+        (text(), None),
+        (None, None),
+    ],
+    ids=["label", "effective-date", "adoption-date", "undated", "no-text"],
+)
+def test_a_version_is_named_when_it_has_a_label_or_a_start(
+    version: TextVersion | None, name: str | None
+) -> None:
+    from gazette.lifecycle import known_version_name
+
+    assert known_version_name(version) == name

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 
 import gazette
+from gazette.archive.tables import event_from_payload
+from gazette.model import EventKind
 from tests.conftest import ARCHIVE_DATA, Cli, corpus_path
 from tests.corpus_text import submission
 
@@ -181,18 +184,29 @@ def test_event_add_and_remove(writable: Cli) -> None:
     part = sample.json("status", "青川市政务公开工作实施办法", "--on", "2025-06-01")
     assert part["status"] == "repealed"
 
-    archive = gazette.open_archive(sample.archive_dir)
-    try:
-        rows = archive.conn.execute(
-            "SELECT actor, outcome, detail FROM log WHERE action = 'event_add'"
-        ).fetchall()
-    finally:
-        archive.close()
-    assert len(rows) == 1 and rows[0][1] == "recorded"
-    assert json.loads(rows[0][2])["kind"] == "repealed"
+    def logged(action: str) -> list[tuple[str, dict[str, Any]]]:
+        archive = gazette.open_archive(sample.archive_dir)
+        try:
+            rows = archive.conn.execute(
+                "SELECT outcome, detail FROM log WHERE action = ?", (action,)
+            ).fetchall()
+        finally:
+            archive.close()
+        return [(outcome, json.loads(detail)) for outcome, detail in rows]
+
+    [(outcome, detail)] = logged("event_add")
+    assert outcome == "recorded" and detail["event_ids"][0] == event["id"]
+    # The log keeps the event in the shape the archive stores events in: it reads back whole.
+    recorded = event_from_payload(detail["event"])
+    assert recorded.kind == EventKind.REPEALED and recorded.date == dt.date(2025, 1, 1)
+    assert recorded.provenance.by == "档案员张三" and recorded.acting is not None
+    assert recorded.acting.resolved_id == event["acting"]["id"]
 
     removed = sample.json("event", "remove", str(event["id"]), "--reason", "entered in error")
     assert removed["removed"]["id"] == event["id"]
+    [(_, detail)] = logged("remove_event")
+    assert event_from_payload(detail["event"]) == recorded
+    assert detail["reason"] == "entered in error"
     status = sample.json("status", "青政办发〔2021〕12号", "--on", "2025-06-01")
     assert status["status"] == "partially_invalid"
     # the copy on the attachment goes with it

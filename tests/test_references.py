@@ -254,7 +254,7 @@ def test_pending_reference_resolves_when_the_target_arrives(
         "SELECT target, detail FROM log WHERE action = 'lifecycle_ref' ORDER BY id"
     ).fetchall()
     assert applied[-1][0] == archive.internal.resolve("青政发〔2015〕8号")
-    assert json.loads(applied[-1][1])["kind"] == "repealed"
+    assert json.loads(applied[-1][1])["event"]["kind"] == "repealed"
 
 
 def test_ambiguous_reference_is_kept_with_its_candidates(

@@ -173,3 +173,12 @@ def test_a_sqlite_without_fts5_gets_a_clear_error(
         open_index(tmp_path / "ix", "sqlite")
     assert "不支持 FTS5" in str(caught.value)
     assert "whoosh" in (caught.value.hint or "")
+
+
+def test_fts5_support_is_reported_with_the_sqlite_version() -> None:
+    import sqlite3
+
+    from gazette.search.sqlite_engine import fts5_support
+
+    # The suite builds FTS5 indexes throughout: this SQLite has it.
+    assert fts5_support() == (True, sqlite3.sqlite_version)

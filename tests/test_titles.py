@@ -64,3 +64,33 @@ def test_normalised_title_ignores_width_spaces_quotes_and_dots() -> None:
     assert titles.normalised_title("《青川市 “甲”·暂行办法》") == "青川市甲暂行办法"
     assert titles.normalised_title("青川市ＡＢ办法") == "青川市AB办法"
     assert titles.normalised_title("《》") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "key", "normalised"),
+    [
+        ("《青川市政务公开暂行办法》", "青川市政务公开办法", "青川市政务公开暂行办法"),
+        ("青川市数据管理办法（试行）", "青川市数据管理办法", "青川市数据管理办法(试行)"),
+        ("青川市数据管理办法 (试行)", "青川市数据管理办法", "青川市数据管理办法(试行)"),
+        ("“十四五”规划", "十四五规划", "十四五规划"),
+        ("ＡＢＣ　办法", "ABC办法", "ABC办法"),
+        ("（试行）", None, "(试行)"),
+        ("", None, None),
+        (None, None, None),
+    ],
+    ids=[
+        "provisional",
+        "bracketed",
+        "spaced",
+        "quotes",
+        "width",
+        "only-qualifier",
+        "empty",
+        "none",
+    ],
+)
+def test_a_reference_is_looked_up_without_its_provisional_qualifier(
+    title: str | None, key: str | None, normalised: str | None
+) -> None:
+    assert titles.title_key(title) == key
+    assert titles.normalised_title(title) == normalised

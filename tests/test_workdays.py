@@ -288,3 +288,36 @@ def test_agrees_with_chinese_calendar_on_every_known_day() -> None:
     while day <= last:
         assert CAL.is_workday(day) == chinese_calendar.is_workday(day), day
         day += dt.timedelta(days=1)
+
+
+def test_a_documents_periods_run_from_its_own_dates() -> None:
+    from gazette.model import (
+        Block,
+        Document,
+        EventKind,
+        LifecycleEvent,
+        Provenance,
+        TextVersion,
+    )
+    from gazette.workdays import document_deadlines
+
+    text = TextVersion(
+        blocks=(
+            Block("在本办法公布后30个工作日内公开目录。"),
+            Block("本办法施行之日起10日内报送。"),
+            Block("应当自收到申请之日起20个工作日内答复。"),
+        )
+    )
+    effective = LifecycleEvent(
+        kind=EventKind.EFFECTIVE, date=D(2027, 3, 1), provenance=Provenance("manual")
+    )
+    doc = Document(
+        title="X办法", written_date=D(2027, 1, 4), texts=(text,), events=(effective,), id="d1"
+    )
+    found = [d.as_json() for d in document_deadlines(doc, CAL)]
+    assert [(d["start"], d["start_from"], d["due"]) for d in found] == [
+        ("2027-01-04", "written_date", found[0]["due"]),
+        ("2027-03-01", "effective_date", "2027-03-11"),
+        (None, None, None),
+    ]
+    assert found[0]["due"] > "2027-02-01" and found[0]["working_days"]

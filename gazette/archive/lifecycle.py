@@ -142,7 +142,9 @@ class LifecycleWrites:
         if from_id is not None and event.kind == EventKind.AMENDED and event.date is not None:
             self._date_amended_text(conn, from_id, target_id, event)
         ids = self._record_lifecycle(conn, target_id, event)
-        self.catalog.log("lifecycle_ref", target_id, "recorded", event_ids=ids, **_event_log(event))
+        self.catalog.log(
+            "lifecycle_ref", target_id, "recorded", event_ids=ids, event=tables.event_payload(event)
+        )
 
     def _date_amended_text(
         self, conn: sqlite3.Connection, from_id: str, target_id: str, event: LifecycleEvent
@@ -367,7 +369,9 @@ class LifecycleWrites:
                         event = attrs.evolve(event, acting=acting.with_resolved(target))
                 ids = self._record_lifecycle(conn, doc_id, event)
                 recorded.append(ids[0])
-                self.catalog.log(action, doc_id, "recorded", event_ids=ids, **_event_log(event))
+                self.catalog.log(
+                    action, doc_id, "recorded", event_ids=ids, event=tables.event_payload(event)
+                )
         return recorded
 
     def remove_event(self, event_id: int, *, reason: str) -> LifecycleEvent:
@@ -403,7 +407,7 @@ class LifecycleWrites:
                 event_id=event_id,
                 copies=[c["id"] for c in copies],
                 reason=reason.strip(),
-                **_event_log(event),
+                event=tables.event_payload(event),
             )
         return event
 
@@ -468,7 +472,7 @@ class LifecycleWrites:
                     outcome,
                     ref=row.target.text,
                     candidates=found,
-                    **_event_log(event),
+                    event=tables.event_payload(event),
                 )
         return ImportReport(rows=len(rows), applied=applied, pending=pending)
 
@@ -564,20 +568,3 @@ def _inferred_start(document: Document, day: _dt.date | None) -> LifecycleEvent 
         ),
         None,
     )
-
-
-def _event_log(event: LifecycleEvent) -> dict[str, Any]:
-    """What the log keeps of an event."""
-    acting = event.acting
-    prov = event.provenance
-    return {
-        "kind": event.kind.value,
-        "date": tables.iso(event.date),
-        "cleanup_outcome": event.outcome.value if event.outcome else None,
-        "articles": list(event.articles),
-        "acting": acting.text if acting else None,
-        "acting_id": acting.resolved_id if acting else None,
-        "provenance": prov.kind.value,
-        "source": prov.source,
-        "by": prov.by,
-    }

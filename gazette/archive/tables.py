@@ -10,7 +10,6 @@ import datetime as _dt
 import json
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -36,6 +35,9 @@ from gazette.model import (
 )
 from gazette.redaction import fingerprints
 
+# The key the ``title_key`` column holds, one rule with the rest of title comparison.
+from gazette.titles import title_key
+
 # --- encoding helpers -----------------------------------------------------------------------
 
 
@@ -57,24 +59,6 @@ def now() -> str:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-_TITLE_NOISE = re.compile(r"[\s《》〈〉<>“”\"'‘’「」『』·・]")
-_PROVISIONAL = re.compile(r"[（(]?(?:暂行|试行)[）)]?")
-
-
-def title_key(title: str | None) -> str | None:
-    """A normalised title for matching references.
-
-    NFKC (full and half width alike), no spaces, no 《》 or quotes, and no 暂行/试行 qualifier:
-    a reference to ``《X办法》`` finds ``X暂行办法`` when nothing is titled exactly ``X办法``.
-    """
-    if not title:
-        return None
-    text = unicodedata.normalize("NFKC", title)
-    text = _TITLE_NOISE.sub("", text)
-    text = _PROVISIONAL.sub("", text)
-    return text or None
 
 
 def encode_blocks(blocks: Iterable[Block]) -> str:
@@ -113,7 +97,11 @@ def decode_provenance(
 
 
 def event_payload(event: LifecycleEvent) -> dict[str, Any]:
-    """An event as JSON (for pending references)."""
+    """An event as the archive keeps it in JSON: in a pending reference's payload and in the
+    log entry of every event recorded, removed or imported (read back by
+    :func:`event_from_payload`). The one shape of a stored event: the ``--json`` shape
+    (:func:`gazette.export.json_format.event_dict`) is the public one, kept apart so a change
+    of storage never changes what scripts read."""
     prov = event.provenance
     return {
         "kind": event.kind.value,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,18 +90,6 @@ _PACKAGES = {
 }
 
 
-def _has_fts5() -> bool:
-    """Whether this Python's SQLite can build the default search index."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        conn.close()
-
-
 @click.command("doctor")
 @json_option
 @click.pass_obj
@@ -120,7 +107,10 @@ def doctor(obj: Context, as_json: bool) -> int:
         except ImportError:
             packages[name] = {"ok": False, "version": None, "extra": extra}
     tools = {name: {"path": shutil.which(name), "for": why} for name, why in _TOOLS.items()}
-    packages["sqlite3 FTS5"] = {"ok": _has_fts5(), "version": sqlite3.sqlite_version, "extra": None}
+    from gazette.search.sqlite_engine import fts5_support
+
+    fts5, sqlite_version = fts5_support()
+    packages["sqlite3 FTS5"] = {"ok": fts5, "version": sqlite_version, "extra": None}
     required_ok = all(v["ok"] for v in packages.values() if v["extra"] is None)
     shadowing = [
         why for name in ("gazette", "ingest") if (why := shadowing_folder(Path.cwd() / name))

@@ -13,8 +13,7 @@ from gazette.diff import Comparison, compare
 from gazette.errors import InvalidArgument
 from gazette.export.bulk import load
 from gazette.export.rendition import build
-from gazette.model import Document, TextOrigin, TextVersion
-from gazette.wording import TEXT_ORIGIN, name
+from gazette.model import Document, TextVersion, against_standard, rendition
 
 # An operand: its text, its label in ``--json`` and its label for people.
 _Operand = tuple[str, str, str]
@@ -40,25 +39,6 @@ def _rendition_text(doc: Document, text: TextVersion) -> _Operand:
     return text.text, label, f"{doc.id} {doc.display_title}［{shown}{number}］"
 
 
-def _pick(doc: Document, selector: str) -> TextVersion:
-    """A rendition by origin (``gazette``, ``portal``, ``file``, ``manual``) or text id."""
-    for text in doc.texts:
-        if selector.isdigit() and text.id == int(selector):
-            return text
-    for text in doc.texts:
-        if selector in (o.value for o in TextOrigin) and text.origin.value == selector:
-            return text
-    if selector == "standard":
-        for text in doc.texts:
-            if text.standard:
-                return text
-    have = "、".join(f"{t.id}（{name(TEXT_ORIGIN, t.origin)}）" for t in doc.texts) or "无"
-    raise InvalidArgument(
-        f"{doc.id} 没有“{selector}”这一文本",
-        hint=f"其文本为：{have}；请用 `REF@standard`、`REF@portal` 或 `REF@文本编号`",
-    )
-
-
 def _operand(reader: ArchiveView, operand: str) -> _Operand:
     path = Path(operand)
     if path.is_file():
@@ -66,24 +46,18 @@ def _operand(reader: ArchiveView, operand: str) -> _Operand:
     ref, _, selector = operand.rpartition("@") if "@" in operand else (operand, "", "")
     doc = load(reader, ref)
     if selector:
-        return _rendition_text(doc, _pick(doc, selector))
+        return _rendition_text(doc, rendition(doc, selector))
     label = f"{doc.id} {doc.display_title}"
     return build(doc).body, label, label
 
 
 def _renditions(reader: ArchiveView, ref: str) -> list[tuple[_Operand, _Operand]]:
-    """Pairs to compare for one document: its standard (or first) text against each other."""
+    """Pairs to compare for one document: each of its renditions against the standard one."""
     doc = load(reader, ref)
-    texts = list(doc.texts)
-    if len(texts) < 2:
+    pairs = against_standard(doc.texts)
+    if not pairs:
         raise InvalidArgument(f"{doc.id} 只有一种文本", hint="请再给出一个文件、文本或磁盘文件")
-    base = next((t for t in texts if t.standard), texts[0])
-    pairs = []
-    for text in texts:
-        if text is base:
-            continue
-        pairs.append((_rendition_text(doc, text), _rendition_text(doc, base)))
-    return pairs
+    return [(_rendition_text(doc, a), _rendition_text(doc, b)) for a, b in pairs]
 
 
 def _print(result: Comparison, labels: tuple[str, str], limit: int | None) -> None:

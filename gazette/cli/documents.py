@@ -9,9 +9,8 @@ import click
 
 from gazette import wording
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
-from gazette.export.rendition import inference_note
-from gazette.lifecycle import Status, cite, shown_text, status_on, version_name
-from gazette.model import OcrInfo, version_start
+from gazette.export.rendition import inference_note, ocr_note
+from gazette.lifecycle import Status, cite, known_version_name, shown_text, status_on
 from gazette.phrases import say
 from gazette.shapes import list_json, show_json, status_json
 
@@ -33,11 +32,6 @@ def _when(status: Status) -> str:
     """``自2019年9月1日起；截至2020年6月1日``: since when, and the day asked about."""
     since = f"自{wording.date(status.since)}起；" if status.since else ""
     return f"{since}截至{wording.date(status.as_of)}"
-
-
-def ocr_note(ocr: OcrInfo) -> str:
-    """How recognised text is marked wherever it is shown."""
-    return f"OCR识别文本，未经校对（{ocr.engine}，置信度{ocr.confidence:g}）"
 
 
 @click.command("list")
@@ -106,8 +100,8 @@ def show(
         for note in source.notes:
             click.echo(f"  注意：{source.path}：{say(note)}")
     version = shown_text(doc, on)
-    if version is not None and (version.label or version_start(version)):
-        click.echo(f"  文本版本：{version_name(version)}")
+    if named := known_version_name(version):
+        click.echo(f"  文本版本：{named}")
     elif on is not None and status.version_note:
         click.echo(f"  文本版本：{status.version_note_cn}")
     if version is not None and version.ocr is not None:
@@ -143,8 +137,8 @@ def status(obj: Context, ref: str, on: _dt.date | None, view: str, as_json: bool
         click.echo(f"说明：{basis.note_cn}")
     if basis.inferred:
         click.echo(f"推定：{inference_note(result)}（日期系推定，非文本载明）")
-    if result.version is not None and (result.version.label or version_start(result.version)):
-        click.echo(f"文本：{version_name(result.version)}")
+    if named := known_version_name(result.version):
+        click.echo(f"文本：{named}")
     elif result.version_note:
         click.echo(f"文本：{result.version_note_cn}")
 

@@ -20,15 +20,16 @@ from gazette import wording
 from gazette.cleanup import outcome_of, read_cleanup_csv
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.cli.report_cmd import report
+from gazette.dates import MAX_SPAN_DAYS, days_after, span_days
 from gazette.export.json_format import event_dict, status_dict
 from gazette.lifecycle import (
     StatusValue,
     cite,
+    event_by_id,
     start_inferred,
     status_intervals,
     status_on,
     timeline,
-    version_label,
     version_name,
 )
 from gazette.model import CleanupOutcome, DocRef, EventKind, LifecycleEvent, Provenance
@@ -36,11 +37,8 @@ from gazette.phrases import provenance, say
 from gazette.references import ref_from_text
 from gazette.settings import SETTINGS
 from gazette.settings import parse as parse_setting
+from gazette.shapes import timeline_json, unresolved_json
 from gazette.validity import expiring, status_counts
-
-
-def _iso(value: _dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _setting_value(value: object) -> str:
@@ -71,45 +69,11 @@ def provenance_source(source: str | None) -> str | None:
 def timeline_(obj: Context, ref: str, view: str, as_json: bool) -> None:
     """Show a document's events and text versions in date order, and its status periods."""
     doc = obj.archive().view(view).get(ref)
-    entries = timeline(doc)
-    intervals = status_intervals(doc)
     if as_json:
-        emit_json(
-            {
-                "id": doc.id,
-                "title": doc.title,
-                "doc_number": str(doc.doc_number) if doc.doc_number else None,
-                "entries": [
-                    {"date": _iso(e.date), "what": e.what, "event": event_dict(e.event)}
-                    if e.event is not None
-                    else {
-                        "date": _iso(e.date),
-                        "what": "version",
-                        "version": {
-                            "id": e.version.id if e.version else None,
-                            "label": version_label(e.version) if e.version else None,
-                            "adopted": _iso(e.version.adopted) if e.version else None,
-                            "effective": _iso(e.version.effective) if e.version else None,
-                            "inferred": bool(e.version and start_inferred(doc, e.version)),
-                        },
-                    }
-                    for e in entries
-                ],
-                "intervals": [
-                    {
-                        "status": value.value,
-                        "label": value.label,
-                        "start": None if start == _dt.date.min else start.isoformat(),
-                        "end": _iso(end),
-                    }
-                    for value, start, end in intervals
-                ],
-                "status": status_dict(status_on(doc)),
-            }
-        )
+        emit_json(timeline_json(doc))
         return
     click.echo(doc.display_title + (f"（{doc.doc_number}）" if doc.doc_number else ""))
-    for entry in entries:
+    for entry in timeline(doc):
         date = wording.column_date(entry.date, missing=wording.NO_DATE)
         if entry.event is not None:
             event = entry.event
@@ -136,7 +100,7 @@ def timeline_(obj: Context, ref: str, view: str, as_json: bool) -> None:
                 guessed = "（施行日期系推定）" if start_inferred(doc, entry.version) else ""
                 click.echo(f"  {date}  文本版本 {version_name(entry.version)}{guessed}")
     click.echo("时效变化：")
-    for value, start, end in intervals:
+    for value, start, end in status_intervals(doc):
         first = "…" if start == _dt.date.min else start.isoformat()
         last = end.isoformat() if end else "…"
         click.echo(f"  {wording.span(first, last)}  {value.label}")
@@ -210,7 +174,7 @@ def event_add(
     )
     event_id = archive.record_event(ref, new, action="event_add")
     doc = archive.internal.get(ref)
-    recorded = next(e for e in doc.events if e.id == event_id)
+    recorded = event_by_id(doc, event_id)
     status = status_on(doc)
     if as_json:
         emit_json({"id": doc.id, "event": event_dict(recorded), "status": status_dict(status)})
@@ -338,16 +302,12 @@ class Within(click.ParamType):
         match = re.fullmatch(r"\s*(\d+)\s*([dmy]?)\s*", str(value).lower())
         if match is None:
             self.fail(f"{value!r} is not a span (use 180d, 6m or 1y)", param, ctx)
-        days = int(match[1]) * {"": 1, "d": 1, "m": 30, "y": 365}[match[2]]
-        if days > _MAX_SPAN:
+        days = span_days(int(match[1]), match[2] or "d")
+        if days > MAX_SPAN_DAYS:
             self.fail(
-                f"{value!r} is longer than the calendar ({_MAX_SPAN} days at most)", param, ctx
+                f"{value!r} is longer than the calendar ({MAX_SPAN_DAYS} days at most)", param, ctx
             )
         return days
-
-
-# From 0001-01-01 to 9999-12-31: a longer span reaches past every date.
-_MAX_SPAN = (_dt.date.max - _dt.date.min).days
 
 
 @click.command("expiring")
@@ -386,7 +346,7 @@ def report_expiring(
         )
         return
     if not found:
-        last = on + _dt.timedelta(min(within, (_dt.date.max - on).days))
+        last = days_after(on, within)
         click.echo(f"{wording.date(on)}至{wording.date(last)}之间没有文件的有效期届满")
         return
     for item in found:
@@ -432,32 +392,7 @@ def report_unresolved(obj: Context, view: str, as_json: bool) -> None:
     holds only as a later act of that title; and possible repeals kept for a person's review
     (state "review": a clause that comes close to repealing a document without fitting the
     grammar of a repeal; never applied)."""
-    rows = obj.archive().unresolved(view)
-    items = []
-    for row in rows:
-        payload = row["payload"]
-        event_data = payload.get("event") or {}
-        items.append(
-            {
-                "id": row["id"],
-                "state": row["state"],
-                "kind": row["kind"],
-                "ref": row["ref_text"],
-                "title": row["ref_title"],
-                "doc_number": row["ref_number"],
-                "from": row["from_doc_id"],
-                "from_title": row["from_title"],
-                "from_number": row["from_number"],
-                "event": event_data.get("kind"),
-                "outcome": event_data.get("outcome"),
-                "date": event_data.get("date"),
-                "source": (event_data.get("provenance") or {}).get("source"),
-                "candidates": row["candidates"],
-                "since": row["created_at"],
-                "reason": payload.get("reason"),
-                "sentence": (event_data.get("provenance") or {}).get("excerpt"),
-            }
-        )
+    items = unresolved_json(obj.archive().unresolved(view))
     if as_json:
         emit_json({"view": view, "unresolved": items})
         return

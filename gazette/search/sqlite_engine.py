@@ -903,3 +903,15 @@ class SqliteIndex(SearchIndex):
                     body = f"{body}\n{restricted}" if body else restricted
                 out[num] = (title, body)
         return out
+
+
+def fts5_support() -> tuple[bool, str]:
+    """Whether this Python's SQLite can build the default index (FTS5), and its version."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        return True, sqlite3.sqlite_version
+    except sqlite3.OperationalError:
+        return False, sqlite3.sqlite_version
+    finally:
+        conn.close()

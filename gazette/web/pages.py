@@ -18,7 +18,14 @@ from gazette.issue_pages import (
     render_page,
     shown_pages,
 )
-from gazette.lifecycle import shown_text, status_on, timeline, version_name, versions
+from gazette.lifecycle import (
+    known_version_name,
+    shown_text,
+    status_on,
+    timeline,
+    version_name,
+    versions,
+)
 from gazette.model import Document, GazetteIssue, version_start
 from gazette.phrases import provenance
 from gazette.search.results import STATUS_VALUES
@@ -116,8 +123,8 @@ def document(ctx: Ctx) -> Response:
     version = shown_text(doc, on)
     printed = [_printed(ctx, doc, pub) for pub in doc.publications]
     links = _interpretations(ctx, doc)
-    held = versions(doc)
-    starts = [d for d in map(version_start, held) if d is not None]
+    held = [(v, version_start(v)) for v in versions(doc)]
+    starts = [start for _, start in held if start is not None]
     return ctx.render(
         "document.html",
         title=doc.display_title,
@@ -127,6 +134,8 @@ def document(ctx: Ctx) -> Response:
         mark=f"【{status_text(status)}】" if status.value.marked else None,
         version=version,
         version_label=version_name,
+        version_named=known_version_name(version),
+        known_name=known_version_name,
         ocr=ocr_note(version.ocr) if version is not None and version.ocr is not None else None,
         entries=timeline(doc),
         describe=provenance,
