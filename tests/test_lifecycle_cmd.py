@@ -216,6 +216,24 @@ def test_event_add_and_remove(writable: Cli) -> None:
     assert "没有编号为99999的事件" in bad.stderr
 
 
+@pytest.mark.parametrize("by", ["id", "青政发〔2022〕5号"])
+def test_event_add_by_archive_id_or_number(writable: Cli, by: str) -> None:
+    acting_id = writable.json("show", "青政发〔2022〕5号")["id"]
+    added = writable.json(
+        "event",
+        "add",
+        "青政办发〔2021〕12号",
+        "--kind",
+        "repealed",
+        "--date",
+        "2025-01-01",
+        "--by",
+        acting_id if by == "id" else by,
+    )
+    assert added["event"]["acting"]["id"] == acting_id
+    assert added["event"]["acting"]["doc_number"] == "青政发〔2022〕5号"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -364,9 +364,14 @@ class LifecycleWrites:
                 event = self._manual(event)
                 acting = event.acting
                 if acting is not None and acting.resolved_id is None:
-                    target, _ = resolution.resolve_ref(conn, acting, exclude={doc_id})
-                    if target is not None:
-                        event = attrs.evolve(event, acting=acting.with_resolved(target))
+                    # As the user wrote it (an id, a number, a title), then as a reference.
+                    found = self._acting_ref(conn, acting.text)
+                    if found is not None and found.resolved_id not in (None, doc_id):
+                        event = attrs.evolve(event, acting=found)
+                    else:
+                        target, _ = resolution.resolve_ref(conn, acting, exclude={doc_id})
+                        if target is not None:
+                            event = attrs.evolve(event, acting=acting.with_resolved(target))
                 ids = self._record_lifecycle(conn, doc_id, event)
                 recorded.append(ids[0])
                 self.catalog.log(
