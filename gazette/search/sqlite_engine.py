@@ -81,6 +81,7 @@ from gazette.search.base import (
     bitmap_tokens,
 )
 from gazette.search.records import IndexRecord
+from gazette.search.text_cache import TextCache
 from gazette.workers import process_pool
 
 DB_NAME = "fts5.sqlite"
@@ -218,6 +219,7 @@ class SqliteIndex(SearchIndex):
         label = self._meta("analysis") or analysis_label(new)
         super().__init__(path, _config_from(label))
         self._generation: Generation | None = None
+        self._text_cache: tuple[Generation, TextCache] | None = None
         self._writes = 0
 
     def _create(self, config: AnalyzerConfig) -> None:
@@ -516,7 +518,13 @@ class SqliteIndex(SearchIndex):
     def close(self) -> None:
         with self._lock:
             self._generation = None
+            self._text_cache = None
             self.conn.close()
+
+    def drop_caches(self) -> None:
+        super().drop_caches()
+        with self._lock:
+            self._text_cache = None
 
     # --- reading -------------------------------------------------------------------------
 
@@ -845,15 +853,27 @@ class SqliteIndex(SearchIndex):
             if token in common:
                 held = docsets.count(common[token] & gen.live)
             else:
-                held = self.conn.execute(
-                    "SELECT count(*) FROM fts WHERE fts MATCH ?",
-                    (f"{self._columns(public_only)} : {_quote(token)}",),
-                ).fetchone()[0]
+                key = ("held", public_only, token)
+                cached = gen.cache.get(key)
+                if cached is None:
+                    cached = self.conn.execute(
+                        "SELECT count(*) FROM fts WHERE fts MATCH ?",
+                        (f"{self._columns(public_only)} : {_quote(token)}",),
+                    ).fetchone()[0]
+                    gen.cache[key] = cached
+                held = int(cached)
             weights[token] = scoring.idf(total, held)
-        missing = [n for n in nums if n not in memo]
-        if missing:
-            memo.update(self._texts(gen, missing, public_only))
-        return scoring.bm25(nums, memo, weights, TITLE_BOOST)
+        # Counted in the texts kept between searches (the windows of queries overlap).
+        counted = self._kept(gen).counted(nums, weights, public_only, self._read_texts)
+        return scoring.bm25_counted(counted, weights, TITLE_BOOST)
+
+    def _kept(self, gen: Generation) -> TextCache:
+        """The texts kept for this generation (numbers are never reused within it)."""
+        kept = self._text_cache
+        if kept is None or kept[0] is not gen:
+            kept = (gen, TextCache())
+            self._text_cache = kept
+        return kept[1]
 
     def _literal_counts(
         self,
@@ -863,8 +883,9 @@ class SqliteIndex(SearchIndex):
         public_only: bool,
         memo: dict[int, tuple[str, str]],
     ) -> dict[int, int]:
+        kept = self._kept(gen)
         if any(_ASCII_ALNUM.search(literal) for literal in literals) or all(
-            n in memo for n in nums
+            n in memo or n in kept for n in nums
         ):
             # Letters and digits may be written in other cases and widths: fold in Python
             # (as for texts this search has already read).
@@ -890,13 +911,19 @@ class SqliteIndex(SearchIndex):
         self, gen: Generation, nums: Sequence[int], public_only: bool
     ) -> dict[int, tuple[str, str]]:
         out: dict[int, tuple[str, str]] = {}
+        for num, (title, body, restricted) in self._kept(gen).texts(nums, self._read_texts).items():
+            if restricted and not public_only:
+                body = f"{body}\n{restricted}" if body else restricted
+            out[num] = (title, body)
+        return out
+
+    def _read_texts(self, nums: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+        out: dict[int, tuple[str, str, str]] = {}
         for start in range(0, len(nums), 500):
             chunk = list(nums[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for num, title, body, restricted in self.conn.execute(
                 f"SELECT num, title, body, restricted FROM texts WHERE num IN ({marks})", chunk
             ):
-                if restricted and not public_only:
-                    body = f"{body}\n{restricted}" if body else restricted
-                out[num] = (title, body)
+                out[num] = (title, body, restricted)
         return out
