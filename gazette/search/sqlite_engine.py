@@ -55,6 +55,7 @@ import os
 import re
 import sqlite3
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
@@ -94,6 +95,9 @@ _KEEP_REMOVED = 10000
 # Common tokens whose bitmaps ``verify`` compares with the postings (a few: each costs a walk
 # of a long posting list).
 _CHECKED_TOKENS = 8
+# Bitmaps of common tokens kept per generation (12.5 kB each at 100,000 documents).
+COMMON_KEPT = 1024
+_COMMON_KEY = "common bitmaps"
 _SEP = "\x1f"
 _TOKENIZER = "ascii tokenchars '._'"
 _ASCII_ALNUM = re.compile(r"[0-9a-z]")
@@ -669,7 +673,11 @@ class SqliteIndex(SearchIndex):
                 found = self._fts_bits(gen, expr)
             bits = found & gen.live
             if len(gen.cache) > 256:
+                # Match sets go; the common tokens' bitmaps (kept apart, bounded) stay.
+                common = gen.cache.get(_COMMON_KEY)
                 gen.cache.clear()
+                if common is not None:
+                    gen.cache[_COMMON_KEY] = common
             gen.cache[key] = bits
         return int(bits)
 
@@ -679,15 +687,25 @@ class SqliteIndex(SearchIndex):
         return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
 
     def _common_bits(self, gen: Generation, tokens: Sequence[str]) -> dict[str, int]:
-        """The bitmaps of those of ``tokens`` that are common (read once per generation:
-        matching and ranking a query both need them)."""
-        cache = gen.cache
-        missing = [t for t in tokens if ("common", t) not in cache]
+        """The bitmaps of those of ``tokens`` that are common (kept for this generation, the
+        :data:`COMMON_KEPT` most recently used: matching and ranking a query both need them,
+        and the queries that follow share many)."""
+        kept: OrderedDict[str, int | None] | None = gen.cache.get(_COMMON_KEY)
+        if kept is None:
+            kept = gen.cache[_COMMON_KEY] = OrderedDict()
+        missing = [t for t in tokens if t not in kept]
         if missing:
             found = common_grams.bits(self.conn, missing)
             for token in missing:
-                cache[("common", token)] = found.get(token)
-        return {t: bits for t in tokens if (bits := cache[("common", t)]) is not None}
+                kept[token] = found.get(token)
+        out = {}
+        for token in tokens:
+            kept.move_to_end(token)
+            if (bits := kept[token]) is not None:
+                out[token] = bits
+        while len(kept) > COMMON_KEPT:
+            kept.popitem(last=False)
+        return out
 
     def _match_common(
         self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
