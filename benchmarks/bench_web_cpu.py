@@ -248,7 +248,7 @@ def measure(archive: Path, source: Path, count: int, http: bool) -> dict[str, An
         ("/search", [("/search", f"q={quote(q)}") for q in queries]),
         ("/documents", [(f"/documents/{d}", "") for d in doc_ids]),
     ):
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         for path, query in paths:
             client.get(path, query)
@@ -357,7 +357,7 @@ def report(runs: dict[str, list[dict[str, Any]]]) -> None:
         ratio = f"{medians[-1] / medians[0]:>11.2f}x" if len(medians) > 1 and medians[0] else ""
         print(f"{row:<38}{''.join(cells)}{ratio}")
     for page in ("/search", "/documents"):
-        print(f"\nprofile of {page} (ms per request, handlers inline; profiling adds overhead)")
+        print(f"\nprofile of {page} (CPU ms per request, handlers inline; profiling adds overhead)")
         labels: list[str] = []
         for name in names:
             for label in runs[name][0]["profile"][page]:
