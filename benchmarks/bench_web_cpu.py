@@ -49,7 +49,13 @@ CATEGORIES = (
     ("search: facet counts", ("/search/base.py:_facets", "/search/base.py:_count")),
     (
         "search: stored text read and scored",
-        ("/search/scoring.py", "sqlite_engine.py:_scored", "sqlite_engine.py:_texts"),
+        (
+            "/search/scoring.py",
+            "/search/text_cache.py",
+            "sqlite_engine.py:_scored",
+            "sqlite_engine.py:_texts",
+            "sqlite_engine.py:_read_texts",
+        ),
     ),
     ("search: the rest of the engine", ("/gazette/search/",)),
     ("archive, catalog", ("/gazette/archive/", "/gazette/lifecycle", "/gazette/model")),
