@@ -290,6 +290,16 @@ def test_snippet_marks_matches_and_escapes() -> None:
     assert snippet.startswith("…") and snippet.endswith("…")
 
 
+def test_snippet_opens_at_the_first_match_of_any_word() -> None:
+    # A word found many times later never pushes out another found earlier, whatever the
+    # order of the words (and the same in every process, whatever its string hashing).
+    text = "乙" * 300 + "依法行政" + "甲" * 10 + "公司" * 80
+    for literals in (["公司", "行政"], ["行政", "公司"]):
+        snippet = make_snippet([text], literals)
+        assert "<em>行政</em>" in snippet
+        assert snippet.count("<em>公司</em>") > 10
+
+
 # --- searching the archive ---------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from gazette.search.analysis import fold
 
@@ -38,17 +38,29 @@ def bm25(
         weights: each query token with its :func:`idf`.
         title_boost: how many times a title occurrence counts.
     """
-    folded = any(_ASCII_ALNUM.search(t) for t in weights)
+    folded = needs_folding(weights)
     counted: dict[int, tuple[int, dict[str, tuple[int, int]]]] = {}
     for num in nums:
         if num not in texts:
             continue
         title, body = texts[num]
-        length = len(title) + len(body)
-        if folded:
-            title, body = fold(title), fold(body)
-        counted[num] = (length, {t: (title.count(t), body.count(t)) for t in weights})
+        counted[num] = (len(title) + len(body), counts(title, body, weights, folded))
     return bm25_counted(counted, weights, title_boost)
+
+
+def needs_folding(tokens: Iterable[str]) -> bool:
+    """Whether tokens are counted in folded text: when one of them has letters or digits
+    (which the text may write in upper case or full width)."""
+    return any(_ASCII_ALNUM.search(t) for t in tokens)
+
+
+def counts(
+    title: str, body: str, tokens: Iterable[str], folded: bool
+) -> dict[str, tuple[int, int]]:
+    """Each token's occurrences in a title and a body (in their folded form if ``folded``)."""
+    if folded:
+        title, body = fold(title), fold(body)
+    return {t: (title.count(t), body.count(t)) for t in tokens}
 
 
 def bm25_counted(

@@ -18,7 +18,11 @@ def make_snippet(texts: Iterable[str], literals: Iterable[str], width: int = SNI
     Falls back to the beginning of the first non-empty text when nothing matches literally
     (a chunk matched through its words or bigrams rather than as written).
     """
-    needles = sorted({fold(lit) for lit in literals if lit and lit.strip()}, key=len, reverse=True)
+    # Longest first, then in the query's order (not a set's: the same query must give the same
+    # snippet in every process).
+    needles = sorted(
+        dict.fromkeys(fold(lit) for lit in literals if lit and lit.strip()), key=len, reverse=True
+    )
     # Folding changes only letters and digits: without them in the needles, the text is
     # searched as it is (folding keeps lengths, so positions agree either way).
     must_fold = any(_ASCII_ALNUM.search(needle) for needle in needles)
@@ -28,18 +32,19 @@ def make_snippet(texts: Iterable[str], literals: Iterable[str], width: int = SNI
             continue
         first_text = first_text or text
         folded = fold(text) if must_fold else text
-        spans: list[tuple[int, int]] = []
-        for needle in needles:
-            start = folded.find(needle)
-            while start >= 0 and len(spans) < 50:
-                spans.append((start, start + len(needle)))
-                start = folded.find(needle, start + len(needle))
-        if not spans:
+        present = [(at, needle) for needle in needles if (at := folded.find(needle)) >= 0]
+        if not present:
             continue
-        spans.sort()
-        first = spans[0][0]
+        first = min(at for at, _ in present)
         begin = max(0, first - width // 3)
         end = min(len(text), begin + width)
+        # Every match of every needle up to the window's end (only those inside it are shown).
+        spans: list[tuple[int, int]] = []
+        for start, needle in present:
+            while 0 <= start < end:
+                spans.append((start, start + len(needle)))
+                start = folded.find(needle, start + len(needle))
+        spans.sort()
         out: list[str] = ["…" if begin > 0 else ""]
         cursor = begin
         for start, stop in spans:

@@ -55,6 +55,7 @@ import os
 import re
 import sqlite3
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
@@ -82,6 +83,7 @@ from gazette.search.base import (
     storage_damage,
 )
 from gazette.search.records import IndexRecord
+from gazette.search.text_cache import TextCache
 from gazette.workers import process_pool
 
 storage_damage(sqlite3.DatabaseError)
@@ -96,6 +98,9 @@ _KEEP_REMOVED = 10000
 # Common tokens whose bitmaps ``verify`` compares with the postings (a few: each costs a walk
 # of a long posting list).
 _CHECKED_TOKENS = 8
+# Bitmaps of common tokens kept per generation (12.5 kB each at 100,000 documents).
+COMMON_KEPT = 1024
+_COMMON_KEY = "common bitmaps"
 _SEP = "\x1f"
 _TOKENIZER = "ascii tokenchars '._'"
 _ASCII_ALNUM = re.compile(r"[0-9a-z]")
@@ -221,6 +226,7 @@ class SqliteIndex(SearchIndex):
         label = self._meta("analysis") or analysis_label(new)
         super().__init__(path, _config_from(label))
         self._generation: Generation | None = None
+        self._text_cache: tuple[Generation, TextCache] | None = None
         self._writes = 0
 
     def _create(self, config: AnalyzerConfig) -> None:
@@ -519,7 +525,13 @@ class SqliteIndex(SearchIndex):
     def close(self) -> None:
         with self._lock:
             self._generation = None
+            self._text_cache = None
             self.conn.close()
+
+    def drop_caches(self) -> None:
+        super().drop_caches()
+        with self._lock:
+            self._text_cache = None
 
     # --- reading -------------------------------------------------------------------------
 
@@ -664,7 +676,11 @@ class SqliteIndex(SearchIndex):
                 found = self._fts_bits(gen, expr)
             bits = found & gen.live
             if len(gen.cache) > 256:
+                # Match sets go; the common tokens' bitmaps (kept apart, bounded) stay.
+                common = gen.cache.get(_COMMON_KEY)
                 gen.cache.clear()
+                if common is not None:
+                    gen.cache[_COMMON_KEY] = common
             gen.cache[key] = bits
         return int(bits)
 
@@ -674,15 +690,25 @@ class SqliteIndex(SearchIndex):
         return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
 
     def _common_bits(self, gen: Generation, tokens: Sequence[str]) -> dict[str, int]:
-        """The bitmaps of those of ``tokens`` that are common (read once per generation:
-        matching and ranking a query both need them)."""
-        cache = gen.cache
-        missing = [t for t in tokens if ("common", t) not in cache]
+        """The bitmaps of those of ``tokens`` that are common (kept for this generation, the
+        :data:`COMMON_KEPT` most recently used: matching and ranking a query both need them,
+        and the queries that follow share many)."""
+        kept: OrderedDict[str, int | None] | None = gen.cache.get(_COMMON_KEY)
+        if kept is None:
+            kept = gen.cache[_COMMON_KEY] = OrderedDict()
+        missing = [t for t in tokens if t not in kept]
         if missing:
             found = common_grams.bits(self.conn, missing)
             for token in missing:
-                cache[("common", token)] = found.get(token)
-        return {t: bits for t in tokens if (bits := cache[("common", t)]) is not None}
+                kept[token] = found.get(token)
+        out = {}
+        for token in tokens:
+            kept.move_to_end(token)
+            if (bits := kept[token]) is not None:
+                out[token] = bits
+        while len(kept) > COMMON_KEPT:
+            kept.popitem(last=False)
+        return out
 
     def _match_common(
         self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
@@ -848,15 +874,27 @@ class SqliteIndex(SearchIndex):
             if token in common:
                 held = docsets.count(common[token] & gen.live)
             else:
-                held = self.conn.execute(
-                    "SELECT count(*) FROM fts WHERE fts MATCH ?",
-                    (f"{self._columns(public_only)} : {_quote(token)}",),
-                ).fetchone()[0]
+                key = ("held", public_only, token)
+                cached = gen.cache.get(key)
+                if cached is None:
+                    cached = self.conn.execute(
+                        "SELECT count(*) FROM fts WHERE fts MATCH ?",
+                        (f"{self._columns(public_only)} : {_quote(token)}",),
+                    ).fetchone()[0]
+                    gen.cache[key] = cached
+                held = int(cached)
             weights[token] = scoring.idf(total, held)
-        missing = [n for n in nums if n not in memo]
-        if missing:
-            memo.update(self._texts(gen, missing, public_only))
-        return scoring.bm25(nums, memo, weights, TITLE_BOOST)
+        # Counted in the texts kept between searches (the windows of queries overlap).
+        counted = self._kept(gen).counted(nums, weights, public_only, self._read_texts)
+        return scoring.bm25_counted(counted, weights, TITLE_BOOST)
+
+    def _kept(self, gen: Generation) -> TextCache:
+        """The texts kept for this generation (numbers are never reused within it)."""
+        kept = self._text_cache
+        if kept is None or kept[0] is not gen:
+            kept = (gen, TextCache())
+            self._text_cache = kept
+        return kept[1]
 
     def _literal_counts(
         self,
@@ -866,8 +904,9 @@ class SqliteIndex(SearchIndex):
         public_only: bool,
         memo: dict[int, tuple[str, str]],
     ) -> dict[int, int]:
+        kept = self._kept(gen)
         if any(_ASCII_ALNUM.search(literal) for literal in literals) or all(
-            n in memo for n in nums
+            n in memo or n in kept for n in nums
         ):
             # Letters and digits may be written in other cases and widths: fold in Python
             # (as for texts this search has already read).
@@ -893,15 +932,21 @@ class SqliteIndex(SearchIndex):
         self, gen: Generation, nums: Sequence[int], public_only: bool
     ) -> dict[int, tuple[str, str]]:
         out: dict[int, tuple[str, str]] = {}
+        for num, (title, body, restricted) in self._kept(gen).texts(nums, self._read_texts).items():
+            if restricted and not public_only:
+                body = f"{body}\n{restricted}" if body else restricted
+            out[num] = (title, body)
+        return out
+
+    def _read_texts(self, nums: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+        out: dict[int, tuple[str, str, str]] = {}
         for start in range(0, len(nums), 500):
             chunk = list(nums[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for num, title, body, restricted in self.conn.execute(
                 f"SELECT num, title, body, restricted FROM texts WHERE num IN ({marks})", chunk
             ):
-                if restricted and not public_only:
-                    body = f"{body}\n{restricted}" if body else restricted
-                out[num] = (title, body)
+                out[num] = (title, body, restricted)
         return out
 
 

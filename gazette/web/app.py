@@ -204,6 +204,8 @@ class WebApp:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # The templates ship with the package: no file checks on every page.
+            auto_reload=False,
         )
         from gazette.web import filters
 

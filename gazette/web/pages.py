@@ -34,6 +34,7 @@ from gazette.web import params
 from gazette.web.app import Ctx, HttpError, not_found
 
 FACET_PARAMS = {"issuer": "issuer", "year": "year", "doc_type": "type", "status": "status"}
+FACET_SHOWN = 12
 
 
 def home(ctx: Ctx) -> Response:
@@ -58,8 +59,10 @@ def search(ctx: Ctx) -> Response:
     shown = {k: ctx.request.query_params.getlist(k) for k in ("status",)}
     values = {name: ctx.param(name) or "" for name in params.FILTERS if name != "status"}
     pages = 0
+    facets: list[tuple[str, str, list[tuple[str, str, int]]]] = []
     if results is not None:
         pages = max(1, -(-results.total // params.PAGE_SIZE))
+        facets = _facets(ctx, results.facets)
     return ctx.render(
         "search.html",
         query=query,
@@ -71,10 +74,27 @@ def search(ctx: Ctx) -> Response:
         statuses=shown["status"],
         status_labels=wording.STATUS,
         status_values=STATUS_VALUES,
-        facet_names=wording.FACET,
-        facet_link=_FacetLinks(ctx),
+        facets=facets,
         page_link=lambda n: _page_link(ctx, n),
     )
+
+
+def _facets(
+    ctx: Ctx, counted: dict[str, dict[str, int]]
+) -> list[tuple[str, str, list[tuple[str, str, int]]]]:
+    """The facets a page shows: (name, heading, [(value shown, link narrowing to it,
+    count)]), the first :data:`FACET_SHOWN` values of each."""
+    links = _FacetLinks(ctx)
+    out = []
+    for name, counts in counted.items():
+        if not counts:
+            continue
+        shown = []
+        for value, n in list(counts.items())[:FACET_SHOWN]:
+            label = wording.STATUS.get(value, value) if name == "status" else value
+            shown.append((str(label), links(name, value), n))
+        out.append((name, wording.FACET.get(name, name), shown))
+    return out
 
 
 def _current_params(ctx: Ctx) -> list[tuple[str, str]]:
