@@ -53,8 +53,9 @@ def insert(conn: sqlite3.Connection, sha256: str, pages: Iterable[OcrPage]) -> N
     """Keep the recognised pages of an original (replacing what was kept of those pages)."""
     conn.executemany(
         "INSERT INTO ocr_pages(sha256, page, engine, confidence, error, data)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256, page) DO UPDATE SET engine = excluded.engine,"
-        " confidence = excluded.confidence, error = excluded.error, data = excluded.data",
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256, page) DO UPDATE SET"
+        " engine = excluded.engine, confidence = excluded.confidence, error = excluded.error,"
+        " data = excluded.data",
         [
             (
                 sha256,

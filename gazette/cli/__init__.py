@@ -19,8 +19,9 @@ from pathlib import Path
 
 import click
 
+from gazette.archive.dbapi import BackendError
 from gazette.cli.common import Context, cli, register_commands
-from gazette.errors import CatalogDamaged, GazetteError
+from gazette.errors import CatalogDamaged, CatalogError, GazetteError
 
 __all__ = ["ERROR", "cli", "main", "register_commands"]
 
@@ -51,8 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         # Date arithmetic past 9999-12-31 (or before year 1) where a command did not expect it.
         click.echo(f"{ERROR}日期超出日历范围（0001年1月1日至9999年12月31日）", err=True)
         return 1
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, BackendError) as exc:
         # The search index converts its own errors; what is left is the catalog.
+        if isinstance(exc, BackendError):
+            where = Path(Context.current or ".") / "catalog.json"
+            click.echo(f"{ERROR}{CatalogError(where, str(exc))}", err=True)
+            return 1
         where = Path(Context.current or ".") / "catalog.sqlite"
         click.echo(f"{ERROR}{CatalogDamaged(where, str(exc))}", err=True)
         return 1

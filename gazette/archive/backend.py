@@ -1,0 +1,90 @@
+"""Which database holds an archive's catalog.
+
+An archive directory holds its catalog as ``catalog.sqlite``, or names a PostgreSQL database
+in ``catalog.json`` (``{"backend": "postgresql", "dsn": "..."}``, the DSN without password:
+keep it in ``~/.pgpass`` or ``$PGPASSWORD``). A new archive gets the catalog it is given
+(``gazette init DIR --catalog postgresql://…``), else ``$GAZETTE_CATALOG``, else SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from gazette.errors import ArchiveError, InvalidArgument
+
+CATALOG_FILE = "catalog.json"
+ENV_CATALOG = "GAZETTE_CATALOG"
+SQLITE = "sqlite"
+_HINT = "格式为 postgresql://USER@HOST:PORT/DB 或 postgresql:///DB?host=/socket/dir"
+
+
+def recorded(root: Path) -> str | None:
+    """The PostgreSQL DSN an archive directory records (``None``: a SQLite catalog).
+
+    Raises:
+        ArchiveError: ``catalog.json`` cannot be read or names no database.
+    """
+    path = root / CATALOG_FILE
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        dsn = data["dsn"] if data.get("backend") == "postgresql" else None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ArchiveError(path, f"无法读取目录数据库的记录（{exc}）") from exc
+    if not isinstance(dsn, str) or not dsn:
+        raise ArchiveError(path, "目录数据库的记录没有给出PostgreSQL的DSN")
+    return dsn
+
+
+def record(root: Path, dsn: str) -> None:
+    """Record in the archive directory that its catalog is the database ``dsn`` names."""
+    path = root / CATALOG_FILE
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(
+        json.dumps({"backend": "postgresql", "dsn": dsn}, ensure_ascii=False, indent=2) + "\n",
+        "utf-8",
+    )
+    os.replace(temp, path)
+
+
+def wanted(given: str | None) -> str | None:
+    """The PostgreSQL DSN a new archive's catalog should live in (``None``: SQLite): ``given``,
+    else ``$GAZETTE_CATALOG``; ``sqlite`` names SQLite.
+
+    Raises:
+        InvalidArgument: not a PostgreSQL DSN, or one with a password (it is recorded).
+    """
+    dsn = given if given is not None else os.environ.get(ENV_CATALOG) or None
+    if dsn is None or dsn.strip().lower() == SQLITE:
+        return None
+    return check(dsn)
+
+
+def check(dsn: str) -> str:
+    """A PostgreSQL DSN fit to record.
+
+    Raises:
+        InvalidArgument: not a DSN, or one with a password.
+    """
+    from gazette.search import pg_schema
+
+    psycopg = pg_schema.driver()
+    text = dsn.strip()
+    if not text.startswith(("postgresql://", "postgres://")) and "=" not in text:
+        raise InvalidArgument(f"目录数据库须为PostgreSQL的DSN，而不是“{dsn}”", hint=_HINT)
+    try:
+        params = psycopg.conninfo.conninfo_to_dict(text)
+    except psycopg.ProgrammingError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidArgument(f"不是PostgreSQL的DSN（{first}）", hint=_HINT) from exc
+    if "password" in params:
+        raise InvalidArgument(
+            "目录数据库的DSN会记入档案：DSN中不要写密码，请把密码放在 ~/.pgpass 或 $PGPASSWORD 中"
+        )
+    return text
+
+
+__all__ = ["CATALOG_FILE", "ENV_CATALOG", "check", "record", "recorded", "wanted"]
