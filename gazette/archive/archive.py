@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,7 +171,7 @@ class Archive:
     ) -> None:
         self.root = root
         dsn = backend.recorded(root)
-        new_postgres = False
+        new_postgres = made = False
         if dsn is None and not (root / "catalog.sqlite").exists():
             if not create:
                 raise ArchiveError(root, "此处没有档案", hint="运行 `gazette ingest` 即可新建档案")
@@ -178,6 +179,7 @@ class Archive:
                 raise ArchiveError(root, "不是文件夹")
             dsn = backend.wanted(catalog)
             new_postgres = dsn is not None
+            made = not root.exists()
             root.mkdir(parents=True, exist_ok=True)
         elif catalog is not None and backend.wanted(catalog) != dsn:
             raise InvalidArgument(f"档案 {root} 已有目录数据库，不能改用 {catalog}")
@@ -185,10 +187,15 @@ class Archive:
             search_engine = "postgresql"
         if dsn is not None and search_dsn is None:
             search_dsn = dsn
+        try:
+            self.catalog = Catalog(
+                root, actor=actor or _default_actor(), lock_timeout=lock_timeout, dsn=dsn
+            )
+        except BaseException:
+            if new_postgres and made:  # nothing half-made stays behind
+                shutil.rmtree(root, ignore_errors=True)
+            raise
         self.objects = ObjectStore(root / "objects")
-        self.catalog = Catalog(
-            root, actor=actor or _default_actor(), lock_timeout=lock_timeout, dsn=dsn
-        )
         if new_postgres:
             assert dsn is not None
             backend.record(root, dsn)

@@ -11,8 +11,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
 
 from gazette.errors import ArchiveError, InvalidArgument
+
+if TYPE_CHECKING:
+    from gazette.archive.archive import Archive
 
 CATALOG_FILE = "catalog.json"
 ENV_CATALOG = "GAZETTE_CATALOG"
@@ -87,4 +93,52 @@ def check(dsn: str) -> str:
     return text
 
 
-__all__ = ["CATALOG_FILE", "ENV_CATALOG", "check", "record", "recorded", "wanted"]
+@attrs.frozen
+class NewArchive:
+    """An archive :func:`make_archive` made.
+
+    Attributes:
+        archive: the archive, open.
+        catalog: where its catalog lives: ``SQLite``, or the PostgreSQL DSN (no password).
+    """
+
+    archive: Archive
+    catalog: str
+
+
+def make_archive(path: str | os.PathLike[str] | None, *, catalog: str | None = None) -> NewArchive:
+    """Make a new archive in a directory (``gazette init``).
+
+    Args:
+        path: the directory (``$GAZETTE_ARCHIVE`` or ``./gazette-archive`` when omitted).
+        catalog: a PostgreSQL DSN for the catalog and search index (default
+            ``$GAZETTE_CATALOG``, else SQLite in the directory).
+
+    Raises:
+        InvalidArgument: the directory already holds an archive, or ``catalog`` is not a
+            PostgreSQL DSN (or carries a password).
+        ArchiveError: the directory cannot be used, or the database cannot be reached.
+        CatalogError: the database refused to hold the catalog.
+    """
+    from gazette.archive.archive import default_location, open_archive
+
+    root = Path(path) if path is not None else default_location()
+    if (root / "catalog.sqlite").exists() or (root / CATALOG_FILE).exists():
+        raise InvalidArgument(f"{root} 已是档案", hint="直接使用 --archive 即可")
+    if root.exists() and not root.is_dir():
+        raise ArchiveError(root, "不是文件夹")
+    archive = open_archive(root, create=True, catalog=catalog if catalog is not None else None)
+    dsn = archive.catalog.dsn
+    return NewArchive(archive, "SQLite" if dsn is None else str(archive.catalog.path))
+
+
+__all__ = [
+    "CATALOG_FILE",
+    "ENV_CATALOG",
+    "NewArchive",
+    "check",
+    "make_archive",
+    "record",
+    "recorded",
+    "wanted",
+]
