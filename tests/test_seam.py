@@ -47,7 +47,6 @@ NOT_YET_MOVED = {
     "gazette/cli/__init__.py",
     "gazette/cli/admin.py",
     "gazette/search/base.py",
-    "gazette/users.py",
 }
 
 
