@@ -166,15 +166,17 @@ class Catalog:
         """The PostgreSQL catalog's write lock: a session advisory lock of the database."""
         from gazette.archive.pg_catalog import WRITE_LOCK
 
-        deadline = time.monotonic() + self.lock_timeout
+        # Wait in the server (the lock passes to the next writer at once), at most lock_timeout.
+        wait = max(1, int(self.lock_timeout * 1000))
         try:
-            while not self.conn.execute("SELECT pg_try_advisory_lock(?)", (WRITE_LOCK,)).fetchone()[
-                0
-            ]:
-                if time.monotonic() >= deadline:
-                    raise ArchiveBusy(self.root, self._lock_holder())
-                time.sleep(0.05)
+            self.conn.execute(f"SET lock_timeout = {wait}")
+            try:
+                self.conn.execute("SELECT pg_advisory_lock(?)", (WRITE_LOCK,))
+            finally:
+                self.conn.execute("SET lock_timeout = 0")
         except dbapi.BackendError as exc:
+            if exc.sqlstate == "55P03":  # lock_not_available
+                raise ArchiveBusy(self.root, self._lock_holder()) from None
             raise self.error(exc) from exc
         self._lock_depth = 1
         try:

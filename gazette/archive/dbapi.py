@@ -18,11 +18,15 @@ class BackendError(Exception):
 
     Attributes:
         unreachable: the server could not be reached (or refused the connection).
+        sqlstate: the server's error code (``55P03``: a lock not had in time), if any.
     """
 
-    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+    def __init__(
+        self, message: str, *, unreachable: bool = False, sqlstate: str | None = None
+    ) -> None:
         super().__init__(message)
         self.unreachable = unreachable
+        self.sqlstate = sqlstate
 
 
 # Every error a catalog connection raises for a database failure.

@@ -237,6 +237,7 @@ class PgConnection:
         return BackendError(
             _first_line(exc),
             unreachable=isinstance(exc, psycopg.OperationalError) and self.raw.closed,
+            sqlstate=getattr(exc, "sqlstate", None),
         )
 
     def execute(self, sql: str, params: Sequence[Any] | Iterable[Any] = ()) -> PgCursor:
@@ -371,7 +372,7 @@ def migrate(conn: PgConnection, location: str) -> int:
                     conn.execute(statement)
         install(conn)
         if found:
-            integrity.seal_all(conn, missing_only=True)
+            integrity.seal_all(conn, missing_only=True)  # type: ignore[arg-type]
         conn.execute(
             "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
