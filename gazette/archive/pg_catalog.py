@@ -6,6 +6,7 @@ The catalog's modules write SQLite's SQL. :class:`PgConnection` offers what they
 over a psycopg connection, translating each statement once (the translation is cached):
 
 * ``?`` placeholders become ``%s`` (and a literal ``%`` is doubled), outside string literals;
+  ``x IS ?`` (SQLite's comparison that treats NULLs as equal) ``IS NOT DISTINCT FROM``;
 * ``BEGIN IMMEDIATE`` becomes ``BEGIN`` (the archive's advisory lock serialises writers);
 * ``ORDER BY`` terms say where NULLs go as SQLite puts them (first ascending, last
   descending) unless the column can hold none, so both backends list in the same order;
@@ -171,7 +172,9 @@ def translate(sql: str) -> tuple[str | None, bool]:
         stripped = _ddl(re.sub(r"--[^\n]*", "", stripped))
     tokens = _TOKENS.findall(stripped)
     for k, token in enumerate(tokens):
-        if token == "?":
+        if token.upper() == "IS" and k + 2 < len(tokens) and tokens[k + 2] == "?":
+            tokens[k] = "IS NOT DISTINCT FROM"  # SQLite's IS compares NULLs as values
+        elif token == "?":
             tokens[k] = "%s"
         elif "%" in token:  # the driver reads placeholders inside literals too
             tokens[k] = token.replace("%", "%%")
