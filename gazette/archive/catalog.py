@@ -77,7 +77,7 @@ class Catalog:
 
         self.path = masked(dsn)
         try:
-            self.conn = pg_catalog.connect(dsn, self.path)
+            self.conn = pg_catalog.connect(dsn, self.path, lock_timeout=self.lock_timeout)
             try:
                 self.found_version = pg_catalog.migrate(self.conn, self.path)
                 integrity.install(self.conn)
@@ -166,14 +166,10 @@ class Catalog:
         """The PostgreSQL catalog's write lock: a session advisory lock of the database."""
         from gazette.archive.pg_catalog import WRITE_LOCK
 
-        # Wait in the server (the lock passes to the next writer at once), at most lock_timeout.
-        wait = max(1, int(self.lock_timeout * 1000))
+        # Wait in the server (the lock passes to the next writer at once), at most the
+        # connection's lock_timeout.
         try:
-            self.conn.execute(f"SET lock_timeout = {wait}")
-            try:
-                self.conn.execute("SELECT pg_advisory_lock(?)", (WRITE_LOCK,))
-            finally:
-                self.conn.execute("SET lock_timeout = 0")
+            self.conn.execute("SELECT pg_advisory_lock(?)", (WRITE_LOCK,))
         except dbapi.BackendError as exc:
             if exc.sqlstate == "55P03":  # lock_not_available
                 raise ArchiveBusy(self.root, self._lock_holder()) from None

@@ -292,8 +292,9 @@ def _driver() -> Any:
     return driver()
 
 
-def connect(dsn: str, location: str) -> PgConnection:
-    """A catalog connection to the database ``dsn`` names (``location``: how to name it).
+def connect(dsn: str, location: str, *, lock_timeout: float = 30.0) -> PgConnection:
+    """A catalog connection to the database ``dsn`` names (``location``: how to name it),
+    whose statements wait at most ``lock_timeout`` seconds for a lock (the write lock too).
 
     Raises:
         BackendError: the server cannot be reached, or refuses the connection.
@@ -326,7 +327,7 @@ def connect(dsn: str, location: str) -> PgConnection:
     raw.adapters.register_loader("numeric", NumericAsNumber)
     try:
         raw.execute("SET gazette.seal = 'on'")
-        raw.execute("SET lock_timeout = 0")
+        raw.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
     except psycopg.Error as exc:
         raw.close()
         raise BackendError(_first_line(exc)) from exc
