@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
-import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +49,7 @@ from gazette.archive.lifecycle import ImportReport, LifecycleWrites
 from gazette.archive.linking import ReferenceWrites
 from gazette.archive.store import ObjectStore
 from gazette.disclosure import View
-from gazette.errors import ArchiveError, DocumentNotFound, InvalidArgument
+from gazette.errors import DocumentNotFound, InvalidArgument
 from gazette.model import InterpretationForm
 
 if TYPE_CHECKING:
@@ -170,35 +169,19 @@ class Archive:
         catalog: str | None = None,
     ) -> None:
         self.root = root
-        dsn = backend.recorded(root)
-        new_postgres = made = False
-        if dsn is None and not (root / "catalog.sqlite").exists():
-            if not create:
-                raise ArchiveError(root, "此处没有档案", hint="运行 `gazette ingest` 即可新建档案")
-            if root.exists() and not root.is_dir():
-                raise ArchiveError(root, "不是文件夹")
-            dsn = backend.wanted(catalog)
-            new_postgres = dsn is not None
-            made = not root.exists()
-            root.mkdir(parents=True, exist_ok=True)
-        elif catalog is not None and backend.wanted(catalog) != dsn:
-            raise InvalidArgument(f"档案 {root} 已有目录数据库，不能改用 {catalog}")
-        if dsn is not None and search_engine is None and new_postgres:
-            search_engine = "postgresql"
-        if dsn is not None and search_dsn is None:
-            search_dsn = dsn
+        where = backend.locate(root, create=create, catalog=catalog)
+        if where.dsn is not None:
+            search_engine = search_engine or ("postgresql" if where.new else None)
+            search_dsn = search_dsn or where.dsn
         try:
             self.catalog = Catalog(
-                root, actor=actor or _default_actor(), lock_timeout=lock_timeout, dsn=dsn
+                root, actor=actor or _default_actor(), lock_timeout=lock_timeout, dsn=where.dsn
             )
         except BaseException:
-            if new_postgres and made:  # nothing half-made stays behind
-                shutil.rmtree(root, ignore_errors=True)
+            where.undo()  # nothing half-made stays behind
             raise
         self.objects = ObjectStore(root / "objects")
-        if new_postgres:
-            assert dsn is not None
-            backend.record(root, dsn)
+        where.record()
         self.search = IndexSync(
             self.catalog,
             root,

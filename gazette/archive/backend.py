@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,56 @@ def recorded(root: Path) -> str | None:
     if not isinstance(dsn, str) or not dsn:
         raise ArchiveError(path, "目录数据库的记录没有给出PostgreSQL的DSN")
     return dsn
+
+
+@attrs.frozen
+class Location:
+    """Where an archive about to be opened keeps its catalog (see :func:`locate`).
+
+    Attributes:
+        root: the archive directory.
+        dsn: the PostgreSQL catalog's DSN (``None``: SQLite).
+        new: a new PostgreSQL catalog, to record once it opens.
+        made: the directory was made for it (removed again if the catalog fails).
+    """
+
+    root: Path
+    dsn: str | None
+    new: bool = False
+    made: bool = False
+
+    def record(self) -> None:
+        """Record a new PostgreSQL catalog in the directory."""
+        if self.new and self.dsn is not None:
+            record(self.root, self.dsn)
+
+    def undo(self) -> None:
+        """Remove the directory made for a new catalog that could not be opened."""
+        if self.new and self.made:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def locate(root: Path, *, create: bool, catalog: str | None) -> Location:
+    """Where the archive in ``root`` keeps its catalog, making the directory of a new one.
+
+    Raises:
+        ArchiveError: no archive there and ``create`` is false, or not a directory;
+            ``catalog.json`` unreadable.
+        InvalidArgument: ``catalog`` is not a PostgreSQL DSN, or not the one the archive uses.
+    """
+    dsn = recorded(root)
+    if dsn is not None or (root / "catalog.sqlite").exists():
+        if catalog is not None and wanted(catalog) != dsn:
+            raise InvalidArgument(f"档案 {root} 已有目录数据库，不能改用 {catalog}")
+        return Location(root, dsn)
+    if not create:
+        raise ArchiveError(root, "此处没有档案", hint="运行 `gazette ingest` 即可新建档案")
+    if root.exists() and not root.is_dir():
+        raise ArchiveError(root, "不是文件夹")
+    dsn = wanted(catalog)
+    made = not root.exists()
+    root.mkdir(parents=True, exist_ok=True)
+    return Location(root, dsn, new=dsn is not None, made=made)
 
 
 def record(root: Path, dsn: str) -> None:
@@ -135,8 +186,10 @@ def make_archive(path: str | os.PathLike[str] | None, *, catalog: str | None = N
 __all__ = [
     "CATALOG_FILE",
     "ENV_CATALOG",
+    "Location",
     "NewArchive",
     "check",
+    "locate",
     "make_archive",
     "record",
     "recorded",
