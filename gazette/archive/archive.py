@@ -51,6 +51,7 @@ from gazette.archive.store import ObjectStore
 from gazette.disclosure import View
 from gazette.errors import DocumentNotFound, InvalidArgument
 from gazette.model import InterpretationForm
+from gazette.search import ENV_ENGINE as ENV_SEARCH_ENGINE
 
 if TYPE_CHECKING:
     from gazette.archive.views import ArchiveView
@@ -95,8 +96,9 @@ def open_archive(
         actor: who is acting, for the log (defaults to the login name).
         lock_timeout: seconds a write waits for another writer before failing (default
             ``$GAZETTE_LOCK_TIMEOUT``, else 30).
-        search_engine: the search engine of a new archive, ``sqlite`` or ``whoosh`` (default
-            ``$GAZETTE_SEARCH_ENGINE``, else ``sqlite``). An existing archive keeps the engine it
+        search_engine: the search engine of a new archive, ``sqlite``, ``whoosh`` or
+            ``postgresql`` (default ``$GAZETTE_SEARCH_ENGINE``, else ``sqlite``, or
+            ``postgresql`` in the catalog's own database for a PostgreSQL catalog). An existing archive keeps the engine it
             records; giving another one is an error (``reindex`` switches engines).
         search_dsn: the database of a new archive's ``postgresql`` index (default
             ``$GAZETTE_SEARCH_DSN``); recorded in the catalog, so without a password (keep it
@@ -171,7 +173,9 @@ class Archive:
         self.root = root
         where = backend.locate(root, create=create, catalog=catalog)
         if where.dsn is not None:
-            search_engine = search_engine or ("postgresql" if where.new else None)
+            # A new PostgreSQL archive searches in its database unless told otherwise.
+            default = os.environ.get(ENV_SEARCH_ENGINE) or "postgresql"
+            search_engine = search_engine or (default if where.new else None)
             search_dsn = search_dsn or where.dsn
         try:
             self.catalog = Catalog(
