@@ -98,8 +98,9 @@ def open_archive(
             ``$GAZETTE_LOCK_TIMEOUT``, else 30).
         search_engine: the search engine of a new archive, ``sqlite``, ``whoosh`` or
             ``postgresql`` (default ``$GAZETTE_SEARCH_ENGINE``, else ``sqlite``, or
-            ``postgresql`` in the catalog's own database for a PostgreSQL catalog). An existing archive keeps the engine it
-            records; giving another one is an error (``reindex`` switches engines).
+            ``postgresql`` in the catalog's own database for a PostgreSQL catalog). An existing
+            archive keeps the engine it records; giving another one is an error (``reindex``
+            switches engines).
         search_dsn: the database of a new archive's ``postgresql`` index (default
             ``$GAZETTE_SEARCH_DSN``); recorded in the catalog, so without a password (keep it
             in ``~/.pgpass`` or ``$PGPASSWORD``).
