@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import wording
-from gazette.archive import tables
+from gazette.archive import tables, users_store
 from gazette.errors import InvalidArgument, MissingDependency
 from gazette.wording import os_error
 
@@ -137,21 +137,16 @@ def _user(row: dict[str, Any]) -> User:
 
 def get_user(archive: Archive, name: str) -> User | None:
     """The user called ``name``, or ``None``."""
-    row = tables.fetch_one(archive.conn, "SELECT * FROM users WHERE name = ?", (name,))
+    row = users_store.user_row(archive, name)
     return _user(row) if row else None
 
 
 def list_users(archive: Archive) -> list[User]:
     """Every user, by name."""
-    return [_user(r) for r in tables.fetch_all(archive.conn, "SELECT * FROM users ORDER BY name")]
+    return [_user(r) for r in users_store.user_rows(archive)]
 
 
-def _log(
-    archive: Archive, actor: str, action: str, target: str, outcome: str, **detail: Any
-) -> None:
-    tables.append_log(
-        archive.conn, actor=actor, action=action, target=target, outcome=outcome, detail=detail
-    )
+_log = users_store.log
 
 
 def add_user(
@@ -171,15 +166,10 @@ def add_user(
         ) from None
     hashed = _hasher().hash(check_password(password))
     stamp = tables.now()
-    with archive.transaction() as conn:
-        if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-            raise InvalidArgument(f"用户“{name}”已存在")
-        conn.execute(
-            "INSERT INTO users(name, role, password_hash, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (name, role.value, hashed, stamp, stamp),
-        )
-        _log(archive, by or archive.actor, "user_add", name, "added", role=role.value)
+    if not users_store.insert_user(
+        archive, name, role.value, hashed, stamp, actor=by or archive.actor
+    ):
+        raise InvalidArgument(f"用户“{name}”已存在")
     return User(name, role, tables.to_datetime(stamp))
 
 
@@ -190,15 +180,10 @@ def set_password(archive: Archive, name: str, password: str, *, by: str | None =
         InvalidArgument: no such user, or a bad password.
     """
     hashed = _hasher().hash(check_password(password))
-    with archive.transaction() as conn:
-        cur = conn.execute(
-            "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
-            (hashed, tables.now(), name),
-        )
-        if cur.rowcount == 0:
-            raise InvalidArgument(f"没有用户“{name}”")
-        conn.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
-        _log(archive, by or archive.actor, "user_password", name, "changed")
+    if not users_store.change_password(
+        archive, name, hashed, actor=by or archive.actor, end_sessions=True
+    ):
+        raise InvalidArgument(f"没有用户“{name}”")
 
 
 def remove_user(archive: Archive, name: str, *, by: str | None = None) -> None:
@@ -207,11 +192,8 @@ def remove_user(archive: Archive, name: str, *, by: str | None = None) -> None:
     Raises:
         InvalidArgument: no such user.
     """
-    with archive.transaction() as conn:
-        if get_user(archive, name) is None:
-            raise InvalidArgument(f"没有用户“{name}”")
-        conn.execute("DELETE FROM users WHERE name = ?", (name,))
-        _log(archive, by or archive.actor, "user_remove", name, "removed")
+    if not users_store.delete_user(archive, name, actor=by or archive.actor):
+        raise InvalidArgument(f"没有用户“{name}”")
 
 
 def authenticate(
@@ -224,7 +206,7 @@ def authenticate(
     hasher = _hasher()
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    row = tables.fetch_one(archive.conn, "SELECT * FROM users WHERE name = ?", (name,))
+    row = users_store.user_row(archive, name)
     stored = row["password_hash"] if row else _DUMMY.get(hasher)
     try:
         hasher.verify(stored, password)
@@ -235,10 +217,9 @@ def authenticate(
         _log(archive, name or "-", "login", name or "-", "failed", client=client)
         return None
     if hasher.check_needs_rehash(stored):
-        with archive.transaction() as conn:
-            conn.execute(
-                "UPDATE users SET password_hash = ? WHERE name = ?", (hasher.hash(password), name)
-            )
+        users_store.change_password(
+            archive, name, hasher.hash(password), actor=None, end_sessions=False
+        )
     _log(archive, name, "login", name, "ok", client=client)
     return _user(row)
 
@@ -269,14 +250,10 @@ def issue_token(
         InvalidArgument: no such user.
     """
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with archive.transaction() as conn:
-        if get_user(archive, name) is None:
-            raise InvalidArgument(f"没有用户“{name}”")
-        cur = conn.execute(
-            "INSERT INTO api_tokens(user_name, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
-            (name, _digest(token), label, tables.now()),
-        )
-        _log(archive, by or archive.actor, "token_issue", name, "issued", token_id=cur.lastrowid)
+    if not users_store.insert_token(
+        archive, name, _digest(token), label, actor=by or archive.actor
+    ):
+        raise InvalidArgument(f"没有用户“{name}”")
     return token
 
 
@@ -284,28 +261,18 @@ def user_for_token(archive: Archive, token: str) -> User | None:
     """The user an API token belongs to, or ``None``."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = tables.fetch_one(
-        archive.conn,
-        "SELECT u.* FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.token_hash = ?",
-        (_digest(token),),
-    )
+    row = users_store.token_user(archive, _digest(token))
     return _user(row) if row else None
 
 
 def revoke_tokens(archive: Archive, name: str, *, by: str | None = None) -> int:
     """Revoke every API token of a user; returns how many there were."""
-    with archive.transaction() as conn:
-        count = conn.execute("DELETE FROM api_tokens WHERE user_name = ?", (name,)).rowcount
-        _log(archive, by or archive.actor, "token_revoke", name, "revoked", tokens=count)
-    return int(count)
+    return users_store.delete_tokens(archive, name, actor=by or archive.actor)
 
 
 def token_counts(archive: Archive) -> dict[str, int]:
     """How many API tokens each user holds."""
-    rows = archive.conn.execute(
-        "SELECT user_name, COUNT(*) FROM api_tokens GROUP BY user_name"
-    ).fetchall()
-    return {name: int(n) for name, n in rows}
+    return users_store.token_counts(archive)
 
 
 # --- sessions -----------------------------------------------------------------------------------
@@ -315,54 +282,30 @@ def start_session(archive: Archive, name: str, *, days: int = SESSION_DAYS) -> s
     """A new session id for a signed-in user (the archive keeps only its digest)."""
     session_id = secrets.token_urlsafe(32)
     now = _dt.datetime.now(_dt.UTC)
-    with archive.transaction() as conn:
-        conn.execute("DELETE FROM sessions WHERE expires_at < ?", (now.isoformat(),))
-        conn.execute(
-            "INSERT INTO sessions(id_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            (
-                _digest(session_id),
-                name,
-                now.isoformat(timespec="seconds"),
-                (now + _dt.timedelta(days=days)).isoformat(timespec="seconds"),
-            ),
-        )
+    users_store.insert_session(
+        archive,
+        _digest(session_id),
+        name,
+        now.isoformat(timespec="seconds"),
+        (now + _dt.timedelta(days=days)).isoformat(timespec="seconds"),
+    )
     return session_id
 
 
 def user_for_session(archive: Archive, session_id: str) -> User | None:
     """The user of a live session, or ``None`` (ended, expired, or the user removed)."""
-    row = tables.fetch_one(
-        archive.conn,
-        "SELECT u.* FROM sessions s JOIN users u ON u.name = s.user_name"
-        " WHERE s.id_hash = ? AND s.expires_at > ?",
-        (_digest(session_id), tables.now()),
-    )
+    row = users_store.session_user(archive, _digest(session_id), tables.now())
     return _user(row) if row else None
 
 
 def end_session(archive: Archive, session_id: str) -> None:
     """End a session (sign out)."""
-    with archive.transaction() as conn:
-        row = conn.execute(
-            "SELECT user_name FROM sessions WHERE id_hash = ?", (_digest(session_id),)
-        ).fetchone()
-        conn.execute("DELETE FROM sessions WHERE id_hash = ?", (_digest(session_id),))
-        if row is not None:
-            _log(archive, row[0], "logout", row[0], "ok")
+    users_store.delete_session(archive, _digest(session_id))
 
 
 def session_secret(archive: Archive) -> str:
     """The key that signs session cookies, made on first use and kept in the catalog."""
-    row = archive.conn.execute("SELECT value FROM meta WHERE key = ?", (_SECRET_KEY,)).fetchone()
-    if row is not None:
-        return str(row[0])
-    with archive.transaction() as conn:
-        conn.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
-            (_SECRET_KEY, secrets.token_urlsafe(48)),
-        )
-        value = conn.execute("SELECT value FROM meta WHERE key = ?", (_SECRET_KEY,)).fetchone()
-    return str(value[0])
+    return users_store.secret(archive, _SECRET_KEY)
 
 
 def login_failures(
@@ -371,12 +314,7 @@ def login_failures(
     """Failed sign-ins since ``since`` from the log: those from ``client`` (any name), and
     those for ``name`` after its last successful sign-in. Every server process writes the
     same log, so limits hold across processes."""
-    rows = tables.fetch_all(
-        archive.conn,
-        "SELECT at, target, outcome, detail FROM log WHERE action = 'login' AND at >= ?"
-        " ORDER BY id",
-        (since.astimezone(_dt.UTC).isoformat(timespec="seconds"),),
-    )
+    rows = users_store.login_rows(archive, since.astimezone(_dt.UTC).isoformat(timespec="seconds"))
     by_client: list[_dt.datetime] = []
     by_name: list[_dt.datetime] = []
     for row in rows:

@@ -72,7 +72,7 @@ def verify(archive: Archive, *, progress: Callable[[int], None] | None = None) -
     Raises:
         CatalogDamaged: the catalog cannot be read as a database.
     """
-    where = archive.root / "catalog.sqlite"
+    where = archive.catalog.path
     with checks.reading(where):
         return _verify(archive, progress)
 

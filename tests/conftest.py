@@ -47,6 +47,48 @@ def gazettes(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return render_fixtures(corpus_path(), tmp_path_factory.mktemp("gazettes"))
 
 
+# GAZETTE_TEST_CATALOG=postgresql: every archive a test makes keeps its catalog (and search
+# index) in a new PostgreSQL database of the session's server, dropped after the test.
+ENV_TEST_CATALOG = "GAZETTE_TEST_CATALOG"
+
+
+def catalog_on_postgres() -> bool:
+    """Whether this run keeps the tests' archives in PostgreSQL."""
+    return os.environ.get(ENV_TEST_CATALOG, "sqlite") == "postgresql"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not catalog_on_postgres():
+        return
+    skip = pytest.mark.skip(reason="reads or damages catalog.sqlite itself (a SQLite archive)")
+    for item in items:
+        if "sqlite_catalog" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _catalog_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    if not catalog_on_postgres():
+        yield
+        return
+    from gazette.archive import backend
+
+    server = request.getfixturevalue("pg_server")
+    made: list[str] = []
+    chosen = backend.wanted
+
+    def wanted(given: str | None = None) -> str | None:
+        if given is None and not os.environ.get(backend.ENV_CATALOG):
+            made.append(server.create_database())
+            return made[-1]
+        return chosen(given)
+
+    monkeypatch.setattr(backend, "wanted", wanted)
+    yield
+    for dsn in made:
+        server.drop_database(dsn)
+
+
 @pytest.fixture
 def archive(tmp_path: Path) -> Iterator[gazette.Archive]:
     arch = gazette.open_archive(tmp_path / "archive", actor="test")

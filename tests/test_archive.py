@@ -16,6 +16,7 @@ from tests.conftest import Cli
 SEED_TITLE = "济南市人民政府办公厅关于印发2017年济南市政务公开工作要点的通知"
 
 
+@pytest.mark.sqlite_catalog
 def test_open_creates_catalog_with_wal_and_foreign_keys(archive: gazette.Archive) -> None:
     assert (archive.root / "catalog.sqlite").exists()
     assert archive.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -269,6 +270,7 @@ def test_every_command_has_help(run: Cli, command: str) -> None:
     assert "Usage:" in result.stdout
 
 
+@pytest.mark.sqlite_catalog
 def test_archive_location_from_environment(
     tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -94,9 +94,9 @@ def test_cli_backup_restore_and_log(run: Cli, seed_path: Path, tmp_path: Path) -
 def test_log_is_append_only(archive: gazette.Archive) -> None:
     with archive.transaction():
         archive.log("test", None, "ok")
-    import sqlite3
+    from gazette.archive import dbapi
 
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(dbapi.ERRORS):
         archive.conn.execute("UPDATE log SET outcome = 'changed'")
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(dbapi.ERRORS):
         archive.conn.execute("DELETE FROM log")

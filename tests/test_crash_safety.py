@@ -172,6 +172,7 @@ def test_kill_at_random_moments(batch: tuple[Path, float], tmp_path: Path) -> No
     assert outcomes["killed"] >= RUNS
 
 
+@pytest.mark.sqlite_catalog
 def test_sqlite_catalog_survives_kill_during_write(tmp_path: Path) -> None:
     """A process killed inside an open write transaction leaves no trace of it."""
     archive_dir = tmp_path / "a"

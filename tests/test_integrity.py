@@ -19,6 +19,7 @@ import pytest
 
 import gazette
 from gazette.archive import integrity
+from tests.catalog_shell import shell
 from tests.conftest import ARCHIVE_DATA, ROOT, Cli
 
 
@@ -40,12 +41,9 @@ def _verify(run: Cli, expect: int = 0) -> dict[str, object]:
 
 def _sql(run: Cli, statement: str, *params: object) -> None:
     """A change made outside gazette (a SQL shell)."""
-    conn = sqlite3.connect(run.archive_dir / "catalog.sqlite")
-    try:
+    with shell(run.archive_dir) as conn:
         conn.execute(statement, params)
         conn.commit()
-    finally:
-        conn.close()
 
 
 def _problems(report: dict[str, object]) -> list[tuple[str, str]]:
@@ -161,6 +159,7 @@ def _downgrade(catalog: Path) -> None:
         conn.close()
 
 
+@pytest.mark.sqlite_catalog
 def test_migration_computes_checksums_and_fingerprints(sample: Cli) -> None:
     run = sample
     before = run("show", "青政发〔2022〕9号", "--text").stdout
@@ -192,6 +191,7 @@ def _truncate_largest(folder: Path, part: int) -> None:
         handle.truncate(largest.stat().st_size // part)
 
 
+@pytest.mark.sqlite_catalog
 @pytest.mark.parametrize("engine", ["sqlite", "whoosh"])
 def test_truncated_index_is_named_and_rebuilt(run: Cli, engine: str) -> None:
     run("ingest", "--recursive", str(ARCHIVE_DATA / "documents"))
@@ -213,6 +213,7 @@ def test_truncated_index_is_named_and_rebuilt(run: Cli, engine: str) -> None:
     assert _verify(run)["ok"] is True
 
 
+@pytest.mark.sqlite_catalog
 def test_corrupt_index_page_found_by_a_query_is_one_line(run: Cli) -> None:
     run("ingest", "--recursive", str(ARCHIVE_DATA / "documents"))
     db = run.archive_dir / "index" / "sqlite" / "fts5.sqlite"
@@ -318,6 +319,7 @@ def test_next_bag_in_the_folder_cleans_an_abandoned_staging_folder(
     assert (out / "bag" / "bagit.txt").is_file()
 
 
+@pytest.mark.sqlite_catalog
 def test_archive_api_names_a_damaged_index(tmp_path: Path) -> None:
     archive = gazette.open_archive(tmp_path / "archive")
     try:

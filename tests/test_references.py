@@ -214,7 +214,7 @@ def test_both_orders_give_the_same_events(tmp_path: Path) -> None:
                     [
                         tuple(r)
                         for r in archive.conn.execute(
-                            "SELECT status, start, end FROM status_intervals s JOIN documents d"
+                            'SELECT status, start, "end" FROM status_intervals s JOIN documents d'
                             " ON d.id = s.doc_id WHERE d.doc_number = '青政发〔2019〕30号'"
                             " ORDER BY s.doc_id, start"
                         ).fetchall()

@@ -18,17 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.catalog_shell import shell
 from tests.conftest import ARCHIVE_DATA, ROOT, Cli, corpus_path
 
 
 def _stored(run: Cli) -> int:
-    if not (run.archive_dir / "catalog.sqlite").exists():
+    if not any((run.archive_dir / name).exists() for name in ("catalog.sqlite", "catalog.json")):
         return 0
-    conn = sqlite3.connect(run.archive_dir / "catalog.sqlite")
-    try:
+    with shell(run.archive_dir) as conn:
         return int(conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0])
-    finally:
-        conn.close()
 
 
 def _one_line_error(result: object) -> str:
@@ -193,6 +191,7 @@ def test_dates_past_the_calendar_are_one_line_errors(run: Cli, args: tuple[str, 
     assert result.exit_code in (0, 1, 2)
 
 
+@pytest.mark.sqlite_catalog
 def test_damaged_catalog_page_names_the_catalog(run: Cli) -> None:
     run("ingest", "--recursive", str(ARCHIVE_DATA / "documents"))
     catalog = run.archive_dir / "catalog.sqlite"

@@ -46,7 +46,6 @@ _CATALOG_TABLES = re.compile(
 NOT_YET_MOVED = {
     "gazette/cli/__init__.py",
     "gazette/cli/admin.py",
-    "gazette/users.py",
 }
 
 

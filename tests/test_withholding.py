@@ -392,6 +392,7 @@ def test_withheld_title_and_number_name_no_document(
 # --- 5. public search trusts the catalog ---------------------------------------------------
 
 
+@pytest.mark.sqlite_catalog
 def test_public_search_does_not_trust_an_index_that_lags(run: Cli, tmp_path: Path) -> None:
     """An index restored from before a change (or that a crash left behind) still holds the
     document as public: public search asks the catalog."""

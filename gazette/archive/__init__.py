@@ -15,13 +15,16 @@ from gazette.archive.archive import (
     default_location,
     open_archive,
 )
+from gazette.archive.backend import NewArchive, make_archive
 
 __all__ = [
     "AddResult",
     "Archive",
     "DocumentNotFound",
     "ImportReport",
+    "NewArchive",
     "Submission",
     "default_location",
+    "make_archive",
     "open_archive",
 ]

@@ -3,7 +3,8 @@
 Layout::
 
     <archive>/
-        catalog.sqlite      SQLite catalog (WAL, foreign keys on, versioned schema)
+        catalog.sqlite      SQLite catalog (WAL, foreign keys on, versioned schema), or
+        catalog.json        the PostgreSQL database holding the catalog and search index
         objects/ab/<sha256> originals, stored once under their hash
         index/<engine>/     search index (derived; ``reindex`` rebuilds it): ``sqlite``
                             (FTS5, the default) or ``whoosh``, as the catalog records
@@ -33,12 +34,12 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
-import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gazette import staging
+from gazette.archive import backend
 from gazette.archive.catalog import Catalog
 from gazette.archive.disclosure import DisclosureWrites
 from gazette.archive.documents import AddResult, DocumentWrites, Submission
@@ -48,8 +49,9 @@ from gazette.archive.lifecycle import ImportReport, LifecycleWrites
 from gazette.archive.linking import ReferenceWrites
 from gazette.archive.store import ObjectStore
 from gazette.disclosure import View
-from gazette.errors import ArchiveError, DocumentNotFound, InvalidArgument
+from gazette.errors import DocumentNotFound, InvalidArgument
 from gazette.model import InterpretationForm
+from gazette.search import ENV_ENGINE as ENV_SEARCH_ENGINE
 
 if TYPE_CHECKING:
     from gazette.archive.views import ArchiveView
@@ -84,6 +86,7 @@ def open_archive(
     lock_timeout: float | None = None,
     search_engine: str | None = None,
     search_dsn: str | None = None,
+    catalog: str | None = None,
 ) -> Archive:
     """Open (or create) the archive in a directory.
 
@@ -93,16 +96,25 @@ def open_archive(
         actor: who is acting, for the log (defaults to the login name).
         lock_timeout: seconds a write waits for another writer before failing (default
             ``$GAZETTE_LOCK_TIMEOUT``, else 30).
-        search_engine: the search engine of a new archive, ``sqlite`` or ``whoosh`` (default
-            ``$GAZETTE_SEARCH_ENGINE``, else ``sqlite``). An existing archive keeps the engine it
-            records; giving another one is an error (``reindex`` switches engines).
+        search_engine: the search engine of a new archive, ``sqlite``, ``whoosh`` or
+            ``postgresql`` (default ``$GAZETTE_SEARCH_ENGINE``, else ``sqlite``, or
+            ``postgresql`` in the catalog's own database for a PostgreSQL catalog). An existing
+            archive keeps the engine it records; giving another one is an error (``reindex``
+            switches engines).
         search_dsn: the database of a new archive's ``postgresql`` index (default
             ``$GAZETTE_SEARCH_DSN``); recorded in the catalog, so without a password (keep it
             in ``~/.pgpass`` or ``$PGPASSWORD``).
+        catalog: where a new archive keeps its catalog: a PostgreSQL DSN
+            (``postgresql://USER@HOST:PORT/DB``; the catalog and, unless told otherwise, the
+            search index then live in that database), or ``sqlite`` (default
+            ``$GAZETTE_CATALOG``, else ``sqlite``). An existing archive keeps the one it has.
 
     Raises:
-        ArchiveError: the directory is not an archive and ``create`` is false, or unusable.
-        InvalidArgument: an unknown engine, or not the one the archive uses.
+        ArchiveError: the directory is not an archive and ``create`` is false, or unusable;
+            the catalog's database cannot be reached.
+        CatalogError: the catalog's database failed.
+        InvalidArgument: an unknown engine, or not the one the archive uses; a catalog that
+            is not a PostgreSQL DSN, or not the one the archive uses.
     """
     return Archive(
         Path(path) if path is not None else default_location(),
@@ -113,6 +125,7 @@ def open_archive(
         else float(os.environ.get("GAZETTE_LOCK_TIMEOUT") or 30.0),
         search_engine=search_engine,
         search_dsn=search_dsn,
+        catalog=catalog,
     )
 
 
@@ -156,17 +169,24 @@ class Archive:
         lock_timeout: float,
         search_engine: str | None = None,
         search_dsn: str | None = None,
+        catalog: str | None = None,
     ) -> None:
         self.root = root
-        catalog_path = root / "catalog.sqlite"
-        if not catalog_path.exists():
-            if not create:
-                raise ArchiveError(root, "此处没有档案", hint="运行 `gazette ingest` 即可新建档案")
-            if root.exists() and not root.is_dir():
-                raise ArchiveError(root, "不是文件夹")
-            root.mkdir(parents=True, exist_ok=True)
+        where = backend.locate(root, create=create, catalog=catalog)
+        if where.dsn is not None:
+            # A new PostgreSQL archive searches in its database unless told otherwise.
+            default = os.environ.get(ENV_SEARCH_ENGINE) or "postgresql"
+            search_engine = search_engine or (default if where.new else None)
+            search_dsn = search_dsn or where.dsn
+        try:
+            self.catalog = Catalog(
+                root, actor=actor or _default_actor(), lock_timeout=lock_timeout, dsn=where.dsn
+            )
+        except BaseException:
+            where.undo()  # nothing half-made stays behind
+            raise
         self.objects = ObjectStore(root / "objects")
-        self.catalog = Catalog(root, actor=actor or _default_actor(), lock_timeout=lock_timeout)
+        where.record()
         self.search = IndexSync(
             self.catalog,
             root,
@@ -210,7 +230,7 @@ class Archive:
         return self.catalog.lock_timeout
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Any:
         """The catalog's connection (for :mod:`gazette.archive`'s modules)."""
         return self.catalog.conn
 
@@ -268,7 +288,7 @@ class Archive:
         """
         return self.catalog.writing()
 
-    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+    def transaction(self) -> contextlib.AbstractContextManager[Any]:
         """One catalog transaction (under the write lock); index sync follows the commit.
 
         Raises:

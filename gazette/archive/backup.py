@@ -8,10 +8,14 @@ A backup is a directory::
         BACKUP.json         when, from where, counts and the catalog snapshot's SHA-256
 
 The catalog snapshot is consistent at one instant even while other processes write (the
-backup API copies pages under a read transaction). Originals are immutable and stored under
-their hash, so copying the ones the snapshot names after the snapshot was taken gives a
-consistent whole. The search index is derived data and is not copied: :func:`restore` rebuilds
-it, then verifies the restored archive.
+backup API copies pages under a read transaction). A catalog kept in PostgreSQL is copied
+into a new SQLite catalog of the same schema version, row for row (checksums included), inside
+one repeatable-read transaction: the backup is portable, and restoring it makes a SQLite
+archive (with a SQLite search index) that ``verify`` finds intact (rows keep their order).
+
+Originals are immutable and stored under their hash, so copying the ones the snapshot names
+after the snapshot was taken gives a consistent whole. The search index is derived data and is
+not copied: :func:`restore` rebuilds it, then verifies the restored archive.
 """
 
 from __future__ import annotations
@@ -80,17 +84,23 @@ def backup(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     snapshot_path = staging / "catalog.sqlite"
-    source = sqlite3.connect(archive.root / "catalog.sqlite", timeout=30.0)
+    if archive.catalog.postgres:
+        _copy_catalog(archive.conn, snapshot_path)
+        source = None
+    else:
+        source = sqlite3.connect(archive.root / "catalog.sqlite", timeout=30.0)
     try:
         snapshot = sqlite3.connect(snapshot_path)
         try:
-            source.backup(snapshot, pages=1024)
+            if source is not None:
+                source.backup(snapshot, pages=1024)
             hashes = [row[0] for row in snapshot.execute("SELECT sha256 FROM sources")]
             documents = snapshot.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         finally:
             snapshot.close()
     finally:
-        source.close()
+        if source is not None:
+            source.close()
     objects = ObjectStore(staging / "objects")
     for sha in hashes:
         objects.put_file(archive.objects.path(sha), sha)
@@ -111,6 +121,44 @@ def backup(
         target.rmdir()
     os.replace(staging, target)
     return info
+
+
+def _copy_catalog(conn: Any, path: Path) -> None:
+    """Copy a PostgreSQL catalog into a new SQLite catalog at ``path`` (one instant of it);
+    the copy's search engine is SQLite's (its index is rebuilt on restore)."""
+    from gazette.archive.schema import migrate
+
+    target = sqlite3.connect(path, isolation_level=None)
+    try:
+        migrate(target, str(path))
+        conn.execute("BEGIN")
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try:
+            target.execute("BEGIN")
+            target.execute("DELETE FROM meta")
+            names = [
+                r[0]
+                for r in target.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+            for table in names:
+                columns = ", ".join(
+                    f'"{r[1]}"' for r in target.execute(f"PRAGMA table_info({table})")
+                )
+                count = len(target.execute(f"PRAGMA table_info({table})").fetchall())
+                target.executemany(
+                    f"INSERT INTO {table}({columns}) VALUES ({', '.join('?' * count)})",
+                    conn.execute(f"SELECT {columns} FROM {table} ORDER BY rowid").fetchall(),
+                )
+            target.execute("UPDATE meta SET value = 'sqlite' WHERE key = 'search_engine'")
+            target.execute("DELETE FROM meta WHERE key = 'search_dsn'")
+            target.execute("COMMIT")
+        finally:
+            conn.execute("ROLLBACK")
+    finally:
+        target.close()
 
 
 def read_manifest(path: str | os.PathLike[str]) -> BackupInfo:

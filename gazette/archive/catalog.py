@@ -1,7 +1,11 @@
-"""The catalog: one SQLite connection, the write lock, transactions and the event log.
+"""The catalog: one database connection, the write lock, transactions and the event log.
 
-Writes take the write lock (a ``flock`` on ``write.lock``, re-entrant within one object), run in
-one SQLite transaction, are sealed (see :mod:`gazette.archive.integrity`) and leave nothing
+The catalog is a SQLite file (``catalog.sqlite``) or a PostgreSQL database (the archive
+directory's ``catalog.json`` names it; see :mod:`gazette.archive.pg_catalog`).
+
+Writes take the write lock (a ``flock`` on ``write.lock``; on PostgreSQL an advisory lock of
+the database, which writers on several machines share; re-entrant within one object), run in
+one transaction, are sealed (see :mod:`gazette.archive.integrity`) and leave nothing
 behind when they fail. What the archive does when it takes the lock (clean what a dead writer
 left, let the index catch up) and after each commit (let the index catch up) are hooks the
 :class:`~gazette.archive.Archive` sets: the catalog knows nothing of the index.
@@ -19,9 +23,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gazette.archive import integrity, tables
+from gazette.archive import dbapi, integrity, tables
 from gazette.archive.schema import migrate
-from gazette.errors import ArchiveBusy, CatalogDamaged, CatalogError
+from gazette.errors import ArchiveBusy, ArchiveError, CatalogDamaged, CatalogError
 
 
 def _nothing() -> None:
@@ -29,11 +33,13 @@ def _nothing() -> None:
 
 
 class Catalog:
-    """The archive's catalog (``catalog.sqlite``) and its write lock.
+    """The archive's catalog (``catalog.sqlite``, or the PostgreSQL database ``dsn`` names)
+    and its write lock.
 
     Attributes:
         root: the archive directory (the lock file lives there).
-        path: the catalog file.
+        path: the catalog file (for PostgreSQL: the DSN, without password, as a name).
+        dsn: the PostgreSQL catalog's DSN (``None``: SQLite).
         conn: the connection (autocommit; :meth:`transaction` opens the transactions).
         actor: who acts, for the log.
         lock_timeout: seconds a write waits for another writer.
@@ -43,21 +49,48 @@ class Catalog:
         on_tidy: called by :meth:`tidy` while the lock is held.
     """
 
-    def __init__(self, root: Path, *, actor: str, lock_timeout: float) -> None:
+    def __init__(
+        self, root: Path, *, actor: str, lock_timeout: float, dsn: str | None = None
+    ) -> None:
         self.root = root
-        self.path = root / "catalog.sqlite"
+        self.dsn = dsn
+        self.path: Path | str = root / "catalog.sqlite"
         self.actor = actor
         self.lock_timeout = lock_timeout
         self.on_lock: Callable[[], None] = _nothing
         self.after_commit: Callable[[], None] = _nothing
         self.on_tidy: Callable[[], None] = _nothing
         self._lock_depth = 0
+        if dsn is not None:
+            self._open_postgres(dsn)
+            return
         try:
-            self.conn = self._connect(self.path)
+            self.conn: Any = self._connect(root / "catalog.sqlite")
             self.found_version = migrate(self.conn, str(self.path))
             integrity.install(self.conn)
         except sqlite3.DatabaseError as exc:
             raise CatalogDamaged(self.path, str(exc)) from exc
+
+    def _open_postgres(self, dsn: str) -> None:
+        from gazette.archive import pg_catalog
+        from gazette.search.pg_schema import masked
+
+        self.path = masked(dsn)
+        try:
+            self.conn = pg_catalog.connect(dsn, self.path, lock_timeout=self.lock_timeout)
+            try:
+                self.found_version = pg_catalog.migrate(self.conn, self.path)
+                integrity.install(self.conn)
+            except BaseException:
+                self.conn.close()
+                raise
+        except dbapi.BackendError as exc:
+            raise self.error(exc) from exc
+
+    @property
+    def postgres(self) -> bool:
+        """Whether the catalog is a PostgreSQL database."""
+        return self.dsn is not None
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
@@ -94,6 +127,10 @@ class Catalog:
             finally:
                 self._lock_depth -= 1
             return
+        if self.postgres:
+            with self._advisory_lock():
+                yield
+            return
         lock_path = self.root / "write.lock"
         handle = open(lock_path, "a+")  # noqa: SIM115 - held for the duration of the block
         deadline = time.monotonic() + self.lock_timeout
@@ -124,9 +161,49 @@ class Catalog:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
             handle.close()
 
+    @contextlib.contextmanager
+    def _advisory_lock(self) -> Iterator[None]:
+        """The PostgreSQL catalog's write lock: a session advisory lock of the database."""
+        from gazette.archive.pg_catalog import WRITE_LOCK
+
+        # Wait in the server (the lock passes to the next writer at once), at most the
+        # connection's lock_timeout.
+        try:
+            self.conn.execute("SELECT pg_advisory_lock(?)", (WRITE_LOCK,))
+        except dbapi.BackendError as exc:
+            if exc.sqlstate == "55P03":  # lock_not_available
+                raise ArchiveBusy(self.root, self._lock_holder()) from None
+            raise self.error(exc) from exc
+        self._lock_depth = 1
+        try:
+            self.on_lock()
+            yield
+            self._seal_stray_writes()
+        finally:
+            self._lock_depth = 0
+            with contextlib.suppress(*dbapi.ERRORS):
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                self.conn.execute("SELECT pg_advisory_unlock(?)", (WRITE_LOCK,))
+
+    def _lock_holder(self) -> str | None:
+        """Who holds the PostgreSQL write lock (its connection's name), if that can be read."""
+        from gazette.archive.pg_catalog import WRITE_LOCK
+
+        row = self.conn.execute(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted"
+            " AND (l.classid::bigint << 32) | l.objid::bigint = ?",
+            (WRITE_LOCK,),
+        ).fetchone()
+        name = str(row[0]) if row and row[0] else ""
+        return name.removeprefix("gazette ") or None
+
     def _seal_stray_writes(self) -> None:
         """Seal rows written outside :meth:`transaction` (each statement its own commit)."""
         if self.conn.in_transaction:
+            return
+        if self.postgres and not integrity.has_dirty(self.conn):
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -145,6 +222,16 @@ class Catalog:
         if self._lock_depth:
             self.on_tidy()
             return True
+        if self.postgres:
+            from gazette.archive.pg_catalog import WRITE_LOCK
+
+            if not self.conn.execute("SELECT pg_try_advisory_lock(?)", (WRITE_LOCK,)).fetchone()[0]:
+                return False
+            try:
+                self.on_tidy()
+            finally:
+                self.conn.execute("SELECT pg_advisory_unlock(?)", (WRITE_LOCK,))
+            return True
         with open(self.root / "write.lock", "a+") as handle:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -157,7 +244,7 @@ class Catalog:
         return True
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
         """One catalog transaction (under the write lock); :attr:`after_commit` follows.
 
         Raises:
@@ -166,22 +253,31 @@ class Catalog:
         with self.writing():
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
+            except dbapi.ERRORS as exc:
                 raise self.error(exc) from exc
             try:
                 yield self.conn
                 integrity.seal(self.conn)
                 self.conn.execute("COMMIT")
             except BaseException as exc:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
+                with contextlib.suppress(*dbapi.ERRORS):
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                if isinstance(exc, dbapi.ERRORS):
                     raise self.error(exc) from exc
                 raise
             self.after_commit()
 
-    def error(self, exc: sqlite3.Error) -> CatalogError:
+    def error(self, exc: BaseException) -> ArchiveError:
         """The archive's error for what the database raised."""
+        if isinstance(exc, dbapi.BackendError) and exc.unreachable:
+            return ArchiveError(
+                self.path,
+                f"无法连接目录数据库（{exc}）",
+                hint="请确认PostgreSQL服务器正在运行，且DSN指向它",
+            )
+        if isinstance(exc, dbapi.BackendError):
+            return CatalogError(self.path, str(exc))
         if type(exc) is sqlite3.DatabaseError:  # not a subclass: the file itself is unreadable
             return CatalogDamaged(self.path, str(exc))
         return CatalogError(self.path, str(exc))
@@ -211,4 +307,6 @@ class Catalog:
                 (key, value),
             )
         else:
-            self.conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (key, value))
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT DO NOTHING", (key, value)
+            )

@@ -47,7 +47,7 @@ def _before(
 ) -> tuple[str, list[object]]:
     """The SQL condition for rows of ``source`` that come after ``cursor`` (older)."""
     if cursor is None:
-        return "1", []
+        return "1 = 1", []
     c_at, c_src, c_key = cursor
     order = SOURCES.index
     if order(source) > order(c_src):  # on a tie, this source's rows come after the cursor's

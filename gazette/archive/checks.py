@@ -7,13 +7,12 @@ documents' revisions and the index queue.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from gazette.archive import integrity, tables
+from gazette.archive import dbapi, integrity, tables
 from gazette.errors import CatalogDamaged
 
 if TYPE_CHECKING:
@@ -28,17 +27,17 @@ class StoredOriginal(NamedTuple):
 
 
 @contextmanager
-def reading(catalog: Path) -> Iterator[None]:
+def reading(catalog: Path | str) -> Iterator[None]:
     """Raise :class:`CatalogDamaged` (naming ``catalog``) for a database error in the block."""
     try:
         yield
-    except sqlite3.DatabaseError as exc:
+    except dbapi.ERRORS as exc:
         raise CatalogDamaged(catalog, str(exc)) from exc
 
 
 def quick_check(archive: Archive) -> list[str]:
-    """SQLite's quick check of the catalog: ``["ok"]``, or up to five problems."""
-    return [r[0] for r in archive.conn.execute("PRAGMA quick_check(5)").fetchall()]
+    """The database's quick check of the catalog: ``["ok"]``, or up to five problems."""
+    return dbapi.quick_check(archive.conn)
 
 
 def originals(archive: Archive) -> list[StoredOriginal]:

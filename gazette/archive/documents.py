@@ -322,7 +322,7 @@ class DocumentWrites:
         positions[position] = doc_id
         new_ids.append(doc_id)
         conn.execute(
-            "INSERT OR IGNORE INTO document_sources(doc_id, sha256) VALUES (?, ?)",
+            "INSERT INTO document_sources(doc_id, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (doc_id, source.sha256),
         )
         for text in doc.texts:
@@ -362,7 +362,7 @@ class DocumentWrites:
         existing = tables.load_document(conn, doc_id, with_parts=False)
         assert existing is not None
         conn.execute(
-            "INSERT OR IGNORE INTO document_sources(doc_id, sha256) VALUES (?, ?)",
+            "INSERT INTO document_sources(doc_id, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (doc_id, source.sha256),
         )
         # Fill what the archive did not know; never overwrite what it did, unless all it knew

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gazette.archive import tables
+from gazette.archive import dbapi, tables
 from gazette.errors import GazetteError, IndexDamaged, InvalidArgument
 from gazette.redaction import Redactor, Withholding
 from gazette.search import (
@@ -212,12 +212,9 @@ class IndexSync:
         catalog revision, leaving out those whose index entry is still queued for an update.
 
         Read from the catalog, and read again whenever the catalog has changed since (the
-        token is SQLite's data version with this connection's change count).
+        token is the database's change token, see :func:`gazette.archive.dbapi.change_token`).
         """
-        token = (
-            self.catalog.conn.execute("PRAGMA data_version").fetchone()[0],
-            self.catalog.conn.total_changes,
-        )
+        token = dbapi.change_token(self.catalog.conn)
         cached = self._public_revisions
         if cached is not None and cached.token == token:
             return cached

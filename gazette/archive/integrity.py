@@ -9,9 +9,11 @@ an attribute flipped without a history entry, a changed title — no longer matc
 :func:`check` names it.
 
 Rows are sealed as a write commits: temporary triggers on the writer's connection
-(:func:`install`) note each row inserted or updated, and :func:`seal` computes their checksums
-inside the same transaction, just before the commit. A writer that does not go through the
-library (a SQL shell) leaves checksums that do not match.
+(:func:`install`; on PostgreSQL, triggers of the database that note rows only for a session
+that says it seals, see :mod:`gazette.archive.pg_catalog`) note each row inserted or updated,
+and :func:`seal` computes their checksums inside the same transaction, just before the
+commit. A writer that does not go through the library (a SQL shell) leaves checksums that do
+not match.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
+
+from gazette.archive import dbapi
 
 # table -> content columns (the checksum covers these, in this order).
 COVERED: dict[str, tuple[str, ...]] = {
@@ -202,7 +206,8 @@ _DECISION = (
     "withheld_fingerprints",
 )
 
-_DIRTY = "gazette_dirty"
+DIRTY = "gazette_dirty"
+_DIRTY = DIRTY
 
 
 def checksum(table: str, values: Iterable[Any]) -> str:
@@ -217,11 +222,25 @@ def link(previous: str | None, content: str) -> str:
 
 
 def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
-    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+    return column in dbapi.columns(conn, table)
+
+
+def _dirty(conn: sqlite3.Connection) -> str:
+    return f"pg_temp.{DIRTY}" if dbapi.is_postgres(conn) else f"temp.{DIRTY}"
+
+
+def has_dirty(conn: sqlite3.Connection) -> bool:
+    """Whether rows wait to be sealed."""
+    return conn.execute(f"SELECT 1 FROM {_dirty(conn)} LIMIT 1").fetchone() is not None
 
 
 def install(conn: sqlite3.Connection) -> None:
     """Note, on this connection, every covered row inserted or updated (temporary triggers)."""
+    if dbapi.is_postgres(conn):
+        from gazette.archive.pg_catalog import note_writes
+
+        note_writes(conn)  # type: ignore[arg-type]
+        return
     conn.execute(
         # No key: a conflict inside a trigger would take the policy of the statement that
         # fired it (an upsert); duplicates are dropped when sealing.
@@ -244,7 +263,7 @@ def seal(conn: sqlite3.Connection) -> int:
     transaction). Returns rows sealed."""
     try:
         rows = conn.execute(
-            f"SELECT DISTINCT tbl, rid FROM temp.{_DIRTY} ORDER BY tbl, rid"
+            f"SELECT DISTINCT tbl, rid FROM {_dirty(conn)} ORDER BY tbl, rid"
         ).fetchall()
     except sqlite3.OperationalError:
         return 0  # not installed on this connection
@@ -258,7 +277,7 @@ def seal(conn: sqlite3.Connection) -> int:
             _seal_history(conn, rids)
         else:
             _seal_rows(conn, table, rids)
-    conn.execute(f"DELETE FROM temp.{_DIRTY}")
+    conn.execute(f"DELETE FROM {_dirty(conn)}")
     return len(rows)
 
 
@@ -444,10 +463,12 @@ MIGRATION = "\n".join(
 
 __all__ = [
     "COVERED",
+    "DIRTY",
     "MIGRATION",
     "Tampered",
     "check",
     "checksum",
+    "has_dirty",
     "install",
     "link",
     "seal",

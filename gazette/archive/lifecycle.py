@@ -275,7 +275,7 @@ class LifecycleWrites:
             return
         conn.execute("DELETE FROM status_intervals WHERE doc_id = ?", (doc_id,))
         conn.executemany(
-            "INSERT INTO status_intervals(doc_id, status, start, end) VALUES (?, ?, ?, ?)",
+            'INSERT INTO status_intervals(doc_id, status, start, "end") VALUES (?, ?, ?, ?)',
             [
                 (doc_id, value.value, start.isoformat(), end.isoformat() if end else None)
                 for value, start, end in status_intervals(doc)

@@ -94,8 +94,9 @@ class ReferenceWrites:
         else:
             assert from_id is not None
             conn.execute(
-                "INSERT OR IGNORE INTO interpretations(policy_id, interpretation_id, form, method,"
-                " evidence, prov_kind, prov_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO interpretations(policy_id, interpretation_id, form, method,"
+                " evidence, prov_kind, prov_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (
                     target_id,
                     from_id,

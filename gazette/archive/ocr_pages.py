@@ -52,8 +52,10 @@ def decode(data: dict[str, Any]) -> OcrPage:
 def insert(conn: sqlite3.Connection, sha256: str, pages: Iterable[OcrPage]) -> None:
     """Keep the recognised pages of an original (replacing what was kept of those pages)."""
     conn.executemany(
-        "INSERT OR REPLACE INTO ocr_pages(sha256, page, engine, confidence, error, data)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ocr_pages(sha256, page, engine, confidence, error, data)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256, page) DO UPDATE SET"
+        " engine = excluded.engine, confidence = excluded.confidence, error = excluded.error,"
+        " data = excluded.data",
         [
             (
                 sha256,

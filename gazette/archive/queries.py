@@ -41,7 +41,7 @@ def statuses_on(view: ArchiveView, day: _dt.date, *, top_level_only: bool) -> li
         view.conn,
         "SELECT s.doc_id, s.status, d.parent_id FROM status_intervals s"
         " JOIN documents d ON d.id = s.doc_id"
-        " WHERE s.start <= ? AND (s.end IS NULL OR s.end > ?)",
+        ' WHERE s.start <= ? AND (s."end" IS NULL OR s."end" > ?)',
         (iso, iso),
     )
     return [
@@ -59,7 +59,7 @@ def stated_validity_ends(
         view.conn,
         "SELECT e.doc_id, MAX(e.date) AS until, d.parent_id FROM events e"
         " JOIN documents d ON d.id = e.doc_id WHERE e.kind = 'valid_until'"
-        " GROUP BY e.doc_id HAVING MAX(e.date) BETWEEN ? AND ?",
+        " GROUP BY e.doc_id, d.parent_id HAVING MAX(e.date) BETWEEN ? AND ?",
         (first.isoformat(), last.isoformat()),
     )
     return [

@@ -182,7 +182,7 @@ def insert_source(
 
 def add_source_path(conn: sqlite3.Connection, sha256: str, path: str) -> None:
     conn.execute(
-        "INSERT OR IGNORE INTO source_paths(sha256, path, seen_at) VALUES (?, ?, ?)",
+        "INSERT INTO source_paths(sha256, path, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (sha256, path, now()),
     )
 

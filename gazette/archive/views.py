@@ -625,7 +625,7 @@ class ArchiveView:
         day = on.isoformat()
         rows = self.conn.execute(
             "SELECT doc_id, status FROM status_intervals"
-            " WHERE start <= ? AND (end IS NULL OR end > ?)",
+            ' WHERE start <= ? AND ("end" IS NULL OR "end" > ?)',
             (day, day),
         ).fetchall()
         return {row[0]: row[1] for row in rows}

@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from gazette.cli.common import Context, cli, register_commands
-from gazette.errors import CatalogDamaged, GazetteError
+from gazette.errors import CatalogDamaged, CatalogError, GazetteError
 
 __all__ = ["ERROR", "cli", "main", "register_commands"]
 
@@ -51,8 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         # Date arithmetic past 9999-12-31 (or before year 1) where a command did not expect it.
         click.echo(f"{ERROR}日期超出日历范围（0001年1月1日至9999年12月31日）", err=True)
         return 1
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, _backend_error()) as exc:
         # The search index converts its own errors; what is left is the catalog.
+        if isinstance(exc, _backend_error()):
+            where = Path(Context.current or ".") / "catalog.json"
+            click.echo(f"{ERROR}{CatalogError(where, str(exc))}", err=True)
+            return 1
         where = Path(Context.current or ".") / "catalog.sqlite"
         click.echo(f"{ERROR}{CatalogDamaged(where, str(exc))}", err=True)
         return 1
@@ -64,6 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(result, int):
         return result
     return 0
+
+
+def _backend_error() -> type[Exception]:
+    """The error of a PostgreSQL catalog (imported only once an error is being handled, so
+    that ``gazette --version`` does not load the archive)."""
+    from gazette.archive.dbapi import BackendError
+
+    return BackendError
 
 
 def entry() -> None:  # pragma: no cover - console script

@@ -1,4 +1,4 @@
-"""Archive upkeep: ``reindex``, ``doctor``."""
+"""Archive upkeep: ``init``, ``reindex``, ``doctor``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,32 @@ from gazette.search import ENGINES
 
 if TYPE_CHECKING:
     from gazette.verify import VerifyReport
+
+
+@click.command("init")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--catalog",
+    metavar="DSN",
+    default=None,
+    help="Keep the catalog and search index in this PostgreSQL database"
+    " (postgresql://USER@HOST:PORT/DB or postgresql:///DB?host=/socket/dir; no password in it:"
+    " use ~/.pgpass or $PGPASSWORD). Default: $GAZETTE_CATALOG, else SQLite in the directory.",
+)
+@json_option
+@click.pass_obj
+def init(obj: Context, directory: Path | None, catalog: str | None, as_json: bool) -> None:
+    """Make a new archive in DIRECTORY (default: --archive, $GAZETTE_ARCHIVE, ./gazette-archive)."""
+    from gazette.archive import make_archive
+
+    if directory is not None:
+        obj.archive_path = str(directory)
+    made = make_archive(obj.archive_path, catalog=catalog)
+    obj.adopt(made.archive)
+    if as_json:
+        emit_json({"archive": str(made.archive.root), "catalog": made.catalog})
+    else:
+        click.echo(f"已新建档案 {made.archive.root}（目录：{made.catalog}）")
 
 
 @click.command("reindex")
@@ -290,5 +316,5 @@ def _outcome(outcome: str) -> str:
 
 
 def register(group: click.Group) -> None:
-    for command in (reindex, doctor, verify, log, backup, restore):
+    for command in (init, reindex, doctor, verify, log, backup, restore):
         group.add_command(command)

@@ -65,6 +65,11 @@ class Context:
             self._archive = open_archive(location, create=create)
         return self._archive
 
+    def adopt(self, archive: Archive) -> None:
+        """Use an archive this command opened itself (closed with the context)."""
+        Context.current = str(archive.root)
+        self._archive = archive
+
     def default_view(self) -> str:
         """The view a command reads through without ``--view``: the archive's ``view.default``
         setting, else public (also when there is no archive to read the setting from)."""

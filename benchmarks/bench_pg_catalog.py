@@ -1,0 +1,179 @@
+"""Ingest with 1 and 4 concurrent writers, the catalog in SQLite and in PostgreSQL, one run.
+
+Writes N text documents (``--docs``, 400 by default; about 3,000 characters each, recombined
+from real sentences of ``../shared/corpus`` by ``benchmarks.corpus``, each with its own
+document number so that none merges with another), then for each backend and each writer
+count makes a fresh archive and times ``gazette ingest`` run by that many processes at once,
+each on its share of the files (``--jobs 1``: one reading process per writer, so that the
+writers, not the workers, are what varies). It prints documents/s (median of ``--runs``), the
+ratio of 4 writers to 1 on each backend, PostgreSQL to SQLite, and the catalog's size per
+1,000 documents (the SQLite file, or the catalog's tables and indexes in PostgreSQL; the
+search index apart).
+
+Writers parse in parallel and serialise only on the catalog transaction of each file (the
+write lock: a ``flock`` for SQLite, an advisory lock of the database for PostgreSQL), so 4
+writers gain what the machine's cores allow: on 2 cores at most about 2x. The PostgreSQL
+server is ``$GAZETTE_TEST_PG`` or a throwaway cluster (``tests/pg_cluster.py``) on this
+machine, sharing its cores. Figures depend on the machine's load (printed): compare the
+columns of one run, and prefer the ratios.
+
+Run: ``python -m benchmarks.bench_pg_catalog [--docs 400] [--runs 1]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import real_records, sentences, synthetic_records  # noqa: E402
+from tests import pg_cluster  # noqa: E402
+
+WRITERS = (1, 4)
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} on {os.cpu_count()} CPUs (a shared machine)"
+
+
+def write_files(count: int, folder: Path) -> list[Path]:
+    """``count`` text documents, each with its own number."""
+    folder.mkdir(parents=True)
+    pool = sentences(real_records())
+    rnd = random.Random(3)
+    out = []
+    for i, record in enumerate(synthetic_records(count, seed=11, size=3000, pool=pool)):
+        issuer = record.issuers[0]
+        written = record.written
+        assert written is not None
+        number = f"{issuer[:2]}发〔{written.year}〕{1000 + i}号"
+        body = "\n".join(p for p in record.body.split("\n") if p)
+        text = (
+            f"{issuer}\n{number}\n\n{record.title}\n\n{body}\n\n{issuer}\n"
+            f"{written.year}年{written.month}月{written.day}日\n"
+        )
+        path = folder / f"doc-{i:05d}-{rnd.randint(0, 9999)}.txt"
+        path.write_text(text, "utf-8")
+        out.append(path)
+    return out
+
+
+def ingest(archive: Path, files: list[Path], writers: int) -> float:
+    """Seconds for ``writers`` processes ingesting their shares of ``files`` at once."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    shares = [files[k::writers] for k in range(writers)]
+    start = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gazette", "--archive", str(archive), "ingest", "--jobs", "1"]
+            + [str(p) for p in share],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for share in shares
+    ]
+    for proc in procs:
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"ingest failed: {err.strip()[-400:]}")
+    return time.perf_counter() - start
+
+
+def catalog_bytes(archive: Path, dsn: str | None) -> int:
+    if dsn is None:
+        import sqlite3
+
+        conn = sqlite3.connect(archive / "catalog.sqlite")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        return (archive / "catalog.sqlite").stat().st_size
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        row = conn.execute(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+        ).fetchone()
+    return int(row[0])
+
+
+def count_documents(archive: Path) -> int:
+    import gazette
+
+    with gazette.open_archive(archive, create=False) as opened:
+        return len(opened.internal.list(top_level_only=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=400)
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    server = pg_cluster.server()
+    rates: dict[tuple[str, int], float] = {}
+    sizes: dict[str, float] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-pg-catalog-") as tmp:
+            work = Path(tmp)
+            files = write_files(args.docs, work / "files")
+            print(f"{len(files)} text documents, {load()}")
+            for backend in ("sqlite", "postgresql"):
+                for writers in WRITERS:
+                    times = []
+                    for run in range(args.runs):
+                        archive = work / f"{backend}-{writers}-{run}"
+                        with server.database("gazette_bench") as dsn:
+                            catalog = dsn if backend == "postgresql" else "sqlite"
+                            command = ["-m", "gazette", "init", str(archive), "--catalog", catalog]
+                            subprocess.run(
+                                [sys.executable, *command],
+                                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                check=True,
+                                capture_output=True,
+                            )
+                            times.append(ingest(archive, files, writers))
+                            documents = count_documents(archive)
+                            if writers == 1 and run == 0:
+                                found = catalog_bytes(
+                                    archive, dsn if backend == "postgresql" else None
+                                )
+                                sizes[backend] = found / documents * 1000
+                    rates[(backend, writers)] = len(files) / statistics.median(times)
+                    print(
+                        f"  {backend:<10} {writers} writer(s): {rates[(backend, writers)]:6.1f}"
+                        f" files/s ({documents} documents stored)   {load()}"
+                    )
+    finally:
+        server.stop()
+    print("\nfiles/s        1 writer   4 writers   4 / 1")
+    for backend in ("sqlite", "postgresql"):
+        one, four = rates[(backend, 1)], rates[(backend, 4)]
+        print(f"{backend:<12} {one:9.1f} {four:11.1f} {four / one:7.2f}x")
+    print(
+        f"postgresql / sqlite: 1 writer {rates[('postgresql', 1)] / rates[('sqlite', 1)]:.2f}x,"
+        f" 4 writers {rates[('postgresql', 4)] / rates[('sqlite', 4)]:.2f}x"
+    )
+    print("\ncatalog size per 1,000 documents (search index apart)")
+    for backend, size in sizes.items():
+        print(f"{backend:<12} {size / 1e6:8.1f} MB")
+    print(f"postgresql / sqlite: {sizes['postgresql'] / sizes['sqlite']:.2f}x")
+    print("\nTarget: 4 writers >= 2x one on PostgreSQL (bounded by the cores: 2 here).")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""What the catalog's modules need to know of the database behind a connection.
+
+The catalog speaks one SQL dialect, SQLite's, through a DB-API connection: an
+:class:`sqlite3.Connection`, or a :class:`gazette.archive.pg_catalog.PgConnection` that
+translates statements for PostgreSQL. The few things that differ and cannot be written
+portably (a table's columns, a token that changes whenever the catalog does, the errors a
+database raises) are asked here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+
+class BackendError(Exception):
+    """A database error of a catalog not kept in SQLite (PostgreSQL): what the server said.
+
+    Attributes:
+        unreachable: the server could not be reached (or refused the connection).
+        sqlstate: the server's error code (``55P03``: a lock not had in time), if any.
+    """
+
+    def __init__(
+        self, message: str, *, unreachable: bool = False, sqlstate: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
+        self.sqlstate = sqlstate
+
+
+# Every error a catalog connection raises for a database failure.
+ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, BackendError)
+
+
+def is_postgres(conn: Any) -> bool:
+    """Whether ``conn`` is a PostgreSQL catalog connection."""
+    return bool(getattr(conn, "postgres", False))
+
+
+def columns(conn: Any, table: str) -> list[str]:
+    """The columns of a catalog table (empty when it does not exist)."""
+    if is_postgres(conn):
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = ?"
+                " ORDER BY ordinal_position",
+                (table,),
+            ).fetchall()
+        ]
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def change_token(conn: Any) -> Any:
+    """A value that changes whenever the catalog has (this connection's writes included)."""
+    if is_postgres(conn):
+        return conn.change_token()
+    return (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+
+
+def quick_check(conn: Any) -> list[str]:
+    """The database's own check of its storage: ``["ok"]``, or up to five problems."""
+    if is_postgres(conn):
+        conn.execute("SELECT 1").fetchone()  # the server keeps its own pages
+        return ["ok"]
+    return [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+
+
+__all__ = ["ERRORS", "BackendError", "change_token", "columns", "is_postgres", "quick_check"]

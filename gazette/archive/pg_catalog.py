@@ -1,0 +1,474 @@
+"""The catalog in PostgreSQL: a connection that speaks the catalog's SQLite dialect.
+
+The catalog's modules write SQLite's SQL. :class:`PgConnection` offers what they use of an
+:class:`sqlite3.Connection` (``execute``, ``executemany``, cursors with ``fetchone``,
+``fetchall``, iteration, ``lastrowid``, ``rowcount`` and ``description``, ``in_transaction``)
+over a psycopg connection, translating each statement once (the translation is cached):
+
+* ``?`` placeholders become ``%s`` (and a literal ``%`` is doubled), outside string literals;
+  ``x IS ?`` (SQLite's comparison that treats NULLs as equal) ``IS NOT DISTINCT FROM``;
+* ``BEGIN IMMEDIATE`` becomes ``BEGIN`` (the archive's advisory lock serialises writers);
+* ``ORDER BY`` terms say where NULLs go as SQLite puts them (first ascending, last
+  descending) unless the column can hold none, so both backends list in the same order;
+* an ``INSERT`` into a table with an ``id`` key returns it (``lastrowid``);
+* DDL: ``INTEGER`` is ``BIGINT`` (an ``INTEGER PRIMARY KEY`` an identity column), ``REAL``
+  ``DOUBLE PRECISION``, ``TEXT`` is ``TEXT COLLATE "C"`` (text compares and sorts by code
+  point, as in SQLite), indexes keep NULLs first, and every table has a ``rowid`` identity
+  column (what SQLite gives every table; the checksums note rows by it).
+
+SQL that both databases read the same way needs none of this; call sites prefer it
+(``INSERT … ON CONFLICT``, quoted ``"end"``). SQLite's triggers are not translated:
+:func:`install` creates PostgreSQL's (the log is append-only; rows written through the
+library are noted for sealing, see :mod:`gazette.archive.integrity`; a change counter).
+
+Errors of the driver are raised as :class:`gazette.archive.dbapi.BackendError`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import socket
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from gazette.archive.dbapi import BackendError
+from gazette.errors import SchemaTooNew
+
+# Advisory lock keys (a 64-bit key of PostgreSQL's): the writers, and a migration.
+WRITE_LOCK = 0x6761_7A65_7474_6501  # "gazette" + 1
+MIGRATE_LOCK = 0x6761_7A65_7474_6502
+
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\w+|\s+|.", re.S)
+_SIMPLE_TERM = re.compile(r'^(?:\w+\.)?"?(\w+)"?(?:\s+(ASC|DESC))?$', re.I)
+
+
+def _schema_facts() -> tuple[frozenset[str], frozenset[str]]:
+    """Column names that may hold NULL somewhere, and the tables keyed by an integer ``id``,
+    read from the SQLite schema."""
+    from gazette.archive import integrity
+    from gazette.archive.schema import MIGRATIONS
+
+    text = "\n".join(step for step in MIGRATIONS if isinstance(step, str)) + integrity.MIGRATION
+    text += "\nALTER TABLE disclosure ADD COLUMN withheld_fingerprints TEXT NOT NULL"
+    nullable: set[str] = set()
+    with_id: set[str] = set()
+    for match in re.finditer(r"CREATE TABLE (\w+) \((.*?)\n\);", text, re.S):
+        for line in match.group(2).splitlines():
+            line = line.split("--")[0].strip().rstrip(",")
+            words = line.split()
+            if len(words) < 2 or words[0].upper() in {"PRIMARY", "UNIQUE", "FOREIGN", "CHECK"}:
+                continue
+            spec = line.upper()
+            if words[0] == "id" and "INTEGER PRIMARY KEY" in spec:
+                with_id.add(match.group(1))
+            if "NOT NULL" not in spec and "PRIMARY KEY" not in spec:
+                nullable.add(words[0])
+    for match in re.finditer(r"ADD COLUMN (\w+) ([^;\n]*)", text):
+        if "NOT NULL" not in match.group(2).upper():
+            nullable.add(match.group(1))
+    return frozenset(nullable), frozenset(with_id)
+
+
+@functools.cache
+def _facts() -> tuple[frozenset[str], frozenset[str]]:
+    return _schema_facts()
+
+
+def _order_by(tokens: list[str]) -> list[str]:
+    """Add SQLite's NULL placement to each ``ORDER BY`` term that may meet a NULL."""
+    nullable = _facts()[0]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        out.append(tokens[i])
+        if tokens[i].upper() != "ORDER":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].isspace():
+            j += 1
+        if j >= len(tokens) or tokens[j].upper() != "BY":
+            i += 1
+            continue
+        out.extend(tokens[i + 1 : j + 1])
+        i = j + 1
+        depth = 0
+        term: list[str] = []
+
+        def finish(term: list[str]) -> list[str]:
+            text = "".join(term).strip()
+            if not text or "NULLS" in text.upper():
+                return term
+            simple = _SIMPLE_TERM.match(text)
+            if simple and simple.group(1) not in nullable:
+                return term
+            trail = len(term)
+            while trail and term[trail - 1].isspace():
+                trail -= 1
+            where = " NULLS LAST" if text.upper().endswith("DESC") else " NULLS FIRST"
+            return [*term[:trail], where, *term[trail:]]
+
+        while i < len(tokens):
+            token = tokens[i]
+            upper = token.upper()
+            if token == "(":
+                depth += 1
+            elif token == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and (upper in {"LIMIT", "OFFSET"} or token == ";"):
+                break
+            if depth == 0 and token == ",":
+                out.extend(finish(term))
+                out.append(token)
+                term = []
+            else:
+                term.append(token)
+            i += 1
+        out.extend(finish(term))
+    return out
+
+
+def _ddl(sql: str) -> str:
+    """A ``CREATE TABLE``, ``ALTER TABLE`` or ``CREATE INDEX`` of the SQLite schema, for
+    PostgreSQL."""
+    head = sql.lstrip().upper()
+    if head.startswith("CREATE INDEX") or head.startswith("CREATE UNIQUE INDEX"):
+        opening = sql.index("(")
+        inner = sql[opening + 1 : sql.rindex(")")]
+        cols = ", ".join(f"{c.strip()} NULLS FIRST" for c in inner.split(","))
+        return f"{sql[: opening + 1]}{cols})"
+    out = re.sub(r"\bINTEGER PRIMARY KEY(?: AUTOINCREMENT)?", "BIGINT PRIMARY KEY", sql)
+    out = re.sub(
+        r"\bBIGINT PRIMARY KEY",
+        "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        out,
+    )
+    out = re.sub(r"\bINTEGER\b", "BIGINT", out)
+    out = re.sub(r"\bREAL\b", "DOUBLE PRECISION", out)
+    out = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', out)
+    out = re.sub(r"(?m)^(\s*)end(\s)", r'\1"end"\2', out)
+    if head.startswith("CREATE TABLE"):
+        closing = out.rindex(")")
+        body = out[:closing].rstrip()
+        out = f"{body},\n    rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE\n{out[closing:]}"
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def translate(sql: str) -> tuple[str | None, bool]:
+    """A statement of the catalog's dialect for PostgreSQL, and whether it returns the id of
+    the row it inserts. ``None``: a statement PostgreSQL has no use for (SQLite's triggers)."""
+    stripped = sql.strip()
+    head = " ".join(stripped.split()[:3]).upper()
+    if head.startswith("CREATE TRIGGER") or head.startswith("CREATE TEMP TRIGGER"):
+        return None, False
+    if head.startswith("BEGIN"):
+        return "BEGIN", False
+    if head.startswith(("CREATE TABLE", "ALTER TABLE", "CREATE INDEX", "CREATE UNIQUE")):
+        stripped = _ddl(re.sub(r"--[^\n]*", "", stripped))
+    tokens = _TOKENS.findall(stripped)
+    for k, token in enumerate(tokens):
+        if token.upper() == "IS" and k + 2 < len(tokens) and tokens[k + 2] == "?":
+            tokens[k] = "IS NOT DISTINCT FROM"  # SQLite's IS compares NULLs as values
+        elif token == "?":
+            tokens[k] = "%s"
+        elif "%" in token:  # the driver reads placeholders inside literals too
+            tokens[k] = token.replace("%", "%%")
+    tokens = _order_by(tokens)
+    out = "".join(tokens)
+    returning = False
+    insert = re.match(r"\s*INSERT\s+INTO\s+(\w+)", out, re.I)
+    if insert and insert.group(1) in _facts()[1] and "RETURNING" not in out.upper():
+        out += " RETURNING id"
+        returning = True
+    return out, returning
+
+
+class PgCursor:
+    """The result of one statement, read as an :class:`sqlite3.Cursor` is."""
+
+    def __init__(self, cursor: Any, lastrowid: int | None = None) -> None:
+        self._cursor = cursor
+        self.lastrowid = lastrowid
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
+
+    def fetchone(self) -> Any:
+        if self._cursor.description is None:
+            return None
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        if self._cursor.description is None:
+            return []
+        return list(self._cursor.fetchall())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class PgConnection:
+    """A PostgreSQL catalog connection with the interface of an :class:`sqlite3.Connection`
+    that the catalog's modules use (autocommit unless ``BEGIN`` was executed).
+
+    Args:
+        raw: a psycopg connection in autocommit mode.
+    """
+
+    postgres = True
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def _error(self, exc: Exception) -> BackendError:
+        psycopg = _driver()
+        return BackendError(
+            _first_line(exc),
+            unreachable=isinstance(exc, psycopg.OperationalError) and self.raw.closed,
+            sqlstate=getattr(exc, "sqlstate", None),
+        )
+
+    def execute(self, sql: str, params: Sequence[Any] | Iterable[Any] = ()) -> PgCursor:
+        statement, returning = translate(sql)
+        if statement is None:
+            return PgCursor(self.raw.cursor())
+        psycopg = _driver()
+        try:
+            cursor = self.raw.execute(statement, tuple(params))
+        except psycopg.Error as exc:
+            raise self._error(exc) from exc
+        if returning:
+            row = cursor.fetchone()
+            return PgCursor(cursor, int(row[0]) if row else None)
+        return PgCursor(cursor)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
+        statement, returning = translate(sql)
+        if statement is None:
+            return PgCursor(self.raw.cursor())
+        if returning:
+            statement = statement[: -len(" RETURNING id")]
+        psycopg = _driver()
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(statement, [tuple(r) for r in rows])
+        except psycopg.Error as exc:
+            raise self._error(exc) from exc
+        return PgCursor(cursor)
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg import pq
+
+        return bool(self.raw.info.transaction_status != pq.TransactionStatus.IDLE)
+
+    def change_token(self) -> Any:
+        """The catalog's change counter (bumped by every statement that writes a table a
+        reader caches from)."""
+        return self.execute("SELECT n FROM gazette_changes").fetchone()[0]
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _driver() -> Any:
+    from gazette.search.pg_schema import driver
+
+    return driver()
+
+
+def connect(dsn: str, location: str, *, lock_timeout: float = 30.0) -> PgConnection:
+    """A catalog connection to the database ``dsn`` names (``location``: how to name it),
+    whose statements wait at most ``lock_timeout`` seconds for a lock (the write lock too).
+
+    Raises:
+        BackendError: the server cannot be reached, or refuses the connection.
+    """
+    psycopg = _driver()
+    from psycopg.adapt import Dumper, Loader
+
+    try:
+        raw = psycopg.connect(
+            dsn,
+            autocommit=True,
+            connect_timeout=10,
+            application_name=f"gazette pid {os.getpid()} on {socket.gethostname()}"[:63],
+        )
+    except psycopg.Error as exc:
+        raise BackendError(_first_line(exc), unreachable=True) from exc
+
+    class BoolAsInt(Dumper):  # SQLite keeps booleans as 0 and 1
+        oid = psycopg.adapters.types["int8"].oid
+
+        def dump(self, obj: Any) -> bytes:
+            return b"1" if obj else b"0"
+
+    class NumericAsNumber(Loader):  # SUM() of integers is an integer, as in SQLite
+        def load(self, data: Any) -> Any:
+            text = bytes(data).decode()
+            return int(text) if text.lstrip("-").isdigit() else float(text)
+
+    raw.adapters.register_dumper(bool, BoolAsInt)
+    raw.adapters.register_loader("numeric", NumericAsNumber)
+    try:
+        raw.execute("SET gazette.seal = 'on'")
+        raw.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
+    except psycopg.Error as exc:
+        raw.close()
+        raise BackendError(_first_line(exc)) from exc
+    return PgConnection(raw)
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+
+def current_version(conn: PgConnection) -> int:
+    """The catalog's schema version (0 for a database without a catalog)."""
+    row = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
+    if not row[0]:
+        return 0
+    found = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(found[0]) if found else 0
+
+
+def migrate(conn: PgConnection, location: str) -> int:
+    """Bring the catalog to the newest version: the SQLite migrations translated, then the
+    PostgreSQL triggers (:func:`install`), in one transaction under an advisory lock.
+    Returns the version found (0: a new catalog).
+
+    Raises:
+        SchemaTooNew: the catalog was written by a newer library.
+    """
+    from gazette.archive import integrity
+    from gazette.archive.schema import MIGRATIONS, SCHEMA_VERSION, _statements
+
+    found = current_version(conn)
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(location, found, SCHEMA_VERSION)
+    if found == SCHEMA_VERSION:
+        return found
+    conn.execute("BEGIN")
+    try:
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATE_LOCK,))
+        found = current_version(conn)  # another process may have migrated meanwhile
+        if found > SCHEMA_VERSION:
+            raise SchemaTooNew(location, found, SCHEMA_VERSION)
+        for step in MIGRATIONS[found:]:
+            if callable(step):
+                step(conn)  # type: ignore[arg-type]
+            else:
+                for statement in _statements(step):
+                    conn.execute(statement)
+        install(conn)
+        if found:
+            integrity.seal_all(conn, missing_only=True)  # type: ignore[arg-type]
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (str(SCHEMA_VERSION),),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+# Tables whose changes a reader caches from (gazette.archive.index_sync.public_revisions).
+_COUNTED = ("documents", "disclosure", "index_queue")
+
+
+def install(conn: PgConnection) -> None:
+    """PostgreSQL's triggers: the append-only log, the rows to seal, the change counter."""
+    from gazette.archive.integrity import COVERED, DIRTY
+
+    raw = conn.raw
+    raw.execute(
+        """
+        CREATE OR REPLACE FUNCTION gazette_log_append_only() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the log is append-only'; END $$;
+        DROP TRIGGER IF EXISTS log_no_change ON log;
+        CREATE TRIGGER log_no_change BEFORE UPDATE OR DELETE ON log
+            FOR EACH ROW EXECUTE FUNCTION gazette_log_append_only();
+        DROP TRIGGER IF EXISTS log_no_truncate ON log;
+        CREATE TRIGGER log_no_truncate BEFORE TRUNCATE ON log
+            FOR EACH STATEMENT EXECUTE FUNCTION gazette_log_append_only();
+        """
+    )
+    # A row written by the library is noted for sealing (into the writer's temporary table);
+    # one written by anything else (a SQL shell) is not, and no longer matches its checksum.
+    raw.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION gazette_note() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF current_setting('gazette.seal', true) = 'on' THEN
+                INSERT INTO pg_temp.{DIRTY}(tbl, rid) VALUES (TG_TABLE_NAME, NEW.rowid);
+            END IF;
+            RETURN NULL;
+        END $$
+        """
+    )
+    for table, columns in COVERED.items():
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        raw.execute(
+            f"DROP TRIGGER IF EXISTS gazette_seal_insert ON {table};"
+            f" CREATE TRIGGER gazette_seal_insert AFTER INSERT ON {table}"
+            " FOR EACH ROW EXECUTE FUNCTION gazette_note();"
+            f" DROP TRIGGER IF EXISTS gazette_seal_update ON {table};"
+            f" CREATE TRIGGER gazette_seal_update AFTER UPDATE OF {quoted} ON {table}"
+            " FOR EACH ROW EXECUTE FUNCTION gazette_note()"
+        )
+    raw.execute(
+        """
+        CREATE TABLE IF NOT EXISTS gazette_changes (n BIGINT NOT NULL);
+        INSERT INTO gazette_changes SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM gazette_changes);
+        CREATE OR REPLACE FUNCTION gazette_count() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN UPDATE gazette_changes SET n = n + 1; RETURN NULL; END $$;
+        """
+    )
+    for table in _COUNTED:
+        raw.execute(
+            f"DROP TRIGGER IF EXISTS gazette_count ON {table};"
+            f" CREATE TRIGGER gazette_count AFTER INSERT OR UPDATE OR DELETE ON {table}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION gazette_count()"
+        )
+
+
+def note_writes(conn: PgConnection) -> None:
+    """Create this session's table of rows to seal (the triggers write into it)."""
+    from gazette.archive.integrity import DIRTY
+
+    conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {DIRTY} (tbl TEXT NOT NULL, rid BIGINT NOT NULL)"
+    )
+
+
+__all__ = [
+    "MIGRATE_LOCK",
+    "WRITE_LOCK",
+    "PgConnection",
+    "PgCursor",
+    "connect",
+    "current_version",
+    "install",
+    "migrate",
+    "note_writes",
+    "translate",
+]
