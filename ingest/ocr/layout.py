@@ -170,17 +170,19 @@ def text_block(gray: Any, band: float = 0.12) -> tuple[int, int]:
     return max(0, start - gap // 2), min(height, end + gap // 2)
 
 
-def clean(gray: Any) -> Any:
+def clean(gray: Any, *, marks: bool = False) -> Any:
     """Paper made white: what is much lighter than the ink (the other side of the sheet
     showing through, yellowing, toner dust) becomes background, so the engine does not read
     a mirrored page into this one. Ink keeps its grey edges.
 
-    A photocopy lightens what is thin: hairlines, the tails of strokes, and the small marks
-    of punctuation (、。，and the turned marks of a vertical page), whose ink is spread over
-    more paper. Grey that lies against ink (within a couple of pixels of clearly dark
-    pixels) is therefore kept down to a lighter level than grey standing on its own, which
-    is the other side of the sheet or the paper's tone: a mark keeps its shape instead of
-    being eaten away to a speck.
+    With ``marks`` (a vertical page): a photocopy lightens what is small and thin, and on a
+    vertical page the punctuation is small marks set apart from the characters (、。，in the
+    corner of their cell, brackets, quotes and colons turned), read from their shape alone.
+    Grey that lies against ink (within two pixels of clearly dark pixels) is then kept down
+    to a lighter level than grey standing on its own, which is the other side of the sheet,
+    the paper's tone or noise: a mark keeps its shape instead of being eaten away to a
+    speck. (On a horizontal page the engine reads the marks in the run of the line, and the
+    wider edges change nothing but the noise.)
     """
     import numpy as np
 
@@ -190,8 +192,10 @@ def clean(gray: Any) -> Any:
     if paper - ink < 40:
         return gray  # no contrast to speak of: leave the page as it is
     level = paper - ink
-    core = gray <= ink + 0.4 * level  # clearly ink: no speck of noise on the paper is this dark
-    keep = (gray <= ink + 0.6 * level) | ((gray <= ink + 0.85 * level) & _dilate(core, 2))
+    keep = gray <= ink + 0.6 * level
+    if marks:
+        core = gray <= ink + 0.4 * level  # clearly ink: no noise on the paper is this dark
+        keep |= (gray <= ink + 0.85 * level) & _dilate(core, 2)
     out = gray.copy()
     out[~keep] = 255
     return out
