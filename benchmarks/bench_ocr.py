@@ -8,8 +8,8 @@ Pages (all made from real text, ``tests/scan_render.py``):
   documents; ``tests/gazette_render.py``);
 * **degraded** — the same pages photocopied: downsampled, turned 0.5-2°, speckled, yellowed,
   the other side of the sheet showing through, JPEG-compressed;
-* **vertical** — gov.cn documents typeset vertically as in the 1950s (columns right to left),
-  clean and degraded.
+* **vertical**, **vertical degr.** — gov.cn documents typeset vertically as in the 1950s
+  (columns right to left), clean and photocopied (each its own line of figures).
 
 For each set the truth is the text printed on each page (whitespace and dot leaders removed,
 NFKC). Engines, each with the same number of processes (``--jobs``, default one per core),
@@ -142,7 +142,7 @@ def make_sets(folder: Path, quick: bool) -> list[PageSet]:
         degraded = folder / f"{stem}-degraded.pdf"
         scan_render.scan_pdf(pdf, degraded, dpi=DPI, degraded=True, seed=17)
         sets["degraded"].append((degraded, truth))
-    vertical: list[tuple[Path, list[str]]] = []
+    vertical: dict[bool, list[tuple[Path, list[str]]]] = {False: [], True: []}
     numbers = ["43"] if quick else ["43", "40", "19"]
     for k, number in enumerate(numbers):
         for degraded in (False, True):
@@ -151,11 +151,12 @@ def make_sets(folder: Path, quick: bool) -> list[PageSet]:
             )
             path = folder / f"vertical-{number}{'-d' if degraded else ''}.pdf"
             scan_render.save_scan([p.image for p in pages], path, dpi=DPI)
-            vertical.append((path, [p.text + f"— {p.number} —" for p in pages]))
+            vertical[degraded].append((path, [p.text + f"— {p.number} —" for p in pages]))
     return [
         PageSet("clean 200 dpi", sets["clean"]),
         PageSet("degraded", sets["degraded"]),
-        PageSet("vertical", vertical),
+        PageSet("vertical", vertical[False]),
+        PageSet("vertical degr.", vertical[True]),
     ]
 
 
@@ -252,7 +253,7 @@ def bench_cer(sets: Sequence[PageSet], jobs: int) -> None:
             ("rapidocr (plain)", lambda s=page_set: run_plain(plain_rapidocr, s.pdfs, jobs)),
             ("tesseract (plain)", lambda s=page_set: run_plain(plain_tesseract, s.pdfs, jobs)),
         ]
-        if page_set.name == "vertical":
+        if page_set.name.startswith("vertical"):
             runs += [
                 (
                     "pipeline/tesseract",

@@ -197,6 +197,25 @@ class OcrPage:
         return self.error is not None
 
 
+@attrs.frozen
+class PendingOcr:
+    """An original with pages that still need OCR: never recognised (no engine could run
+    where it was ingested), or recognised but failed on by the engine or its worker.
+
+    Attributes:
+        source: the original.
+        pages: the 1-based pages that need OCR.
+        reasons: why, per page (``(page, reason)``, in page order).
+        documents: how many documents the archive already holds from it (what was read on
+            its other pages).
+    """
+
+    source: SourceFile
+    pages: tuple[int, ...] = attrs.field(converter=_to_tuple)
+    reasons: tuple[tuple[int, str], ...] = attrs.field(default=(), converter=_to_tuple)
+    documents: int = 0
+
+
 def canonical_text(blocks: Iterable[Block]) -> str:
     """The canonical standard text: NFC, one paragraph per line, final newline.
 

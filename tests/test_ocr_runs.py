@@ -333,3 +333,90 @@ def test_ocr_pages_keep_their_boxes_as_json_data() -> None:
     )
     data = json.loads(json.dumps(ocr_pages.encode(page)))
     assert ocr_pages.decode(data) == page
+
+
+# --- pages the engine failed on, listed and recognised again ---------------------------------
+
+
+class _Crashing(engines.RapidEngine):
+    """RapidOCR that fails on every page it is given: raising (``TesseractError -8`` on a
+    degraded strip), or taking its process down (a crash in a native library)."""
+
+    name = "crashing"
+    how = "raise"
+
+    def describe(self) -> str:  # the same engine for the page cache
+        return engines.RapidEngine.describe(self)
+
+    def lines(self, image: Any) -> list[Piece]:
+        if self.how == "die":
+            os._exit(9)
+        raise EngineFailed("tesseract failed (TesseractError -8: )")
+
+    def columns(self, image: Any, boxes: Any = None) -> list[Piece]:
+        return self.lines(image)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["raise", "die"])
+def test_pages_the_engine_failed_on_are_listed_and_recognised_again(
+    how: str, run: Any, gazettes: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages 1-3 of the scanned issue are in the page cache (read by RapidOCR before); the
+    engine fails on pages 4 and 5 — by raising, or by killing the worker process running it.
+    The issue is kept with what was read; ``ocr --list`` names the pages and why; ``gazette
+    ocr`` with a working engine reads them, keeps the documents read before, and the issue
+    ends whole."""
+    from ingest.ocr.cache import FOLDER, PageCache
+    from tests.test_ocr import recognise_small_scan
+
+    good = recognise_small_scan(gazettes)
+    rapid = engines.get_engine("rapidocr")
+    cache = PageCache(run.archive_dir / FOLDER)
+    sha = gazette.archive.store.sha256_file(gazettes.small_scan)
+    for page in good[:3]:
+        cache.put(sha, f"{rapid.config_key()}-{rapid.dpi}", page)
+
+    monkeypatch.setattr(_Crashing, "how", how)
+    monkeypatch.setitem(engines.ENGINES, "crashing", _Crashing)
+    monkeypatch.setenv("GAZETTE_OCR_JOBS", "2")
+    monkeypatch.setenv(engines.ENV_ENGINE, "crashing")
+    pool.shutdown()  # workers forked from here on know the crashing engine
+    try:
+        [result] = run.json("ingest", str(gazettes.small_scan))["results"]
+    finally:
+        pool.shutdown()
+    monkeypatch.delenv(engines.ENV_ENGINE)
+    assert (result["outcome"], result["reason"]) == ("ingested", "needs_ocr")
+    reason = "TesseractError -8" if how == "raise" else "died"
+    assert sum(reason in note for note in result["notes"]) >= 1
+    held = result["ids"]
+    assert held, "the items read on pages 1-3 are kept"
+
+    [listed] = run.json("ocr", "--list")
+    assert listed["sha256"] == sha and listed["pages"] == [4, 5]
+    assert [r["page"] for r in listed["reasons"]] == [4, 5]
+    assert all(reason in r["reason"] for r in listed["reasons"])
+    assert listed["documents"] == len(held)
+    text = run("ocr", "--list").stdout
+    assert "第4页" in text and "第5页" in text and "1个原件等待OCR识别" in text
+    [before] = run.json("issues")
+    assert before["needs_ocr"] == [4, 5]
+
+    [done] = run.json("ocr", "--ocr-engine", "rapidocr")
+    assert done["outcome"] == "ingested" and done["needs_ocr"] == []
+    assert set(held) <= set(done["ids"]) and len(done["ids"]) == 3
+    assert run.json("ocr", "--list") == []
+    [issue] = run.json("issues")  # replaced, not duplicated
+    assert issue["needs_ocr"] == [] and len(issue["items"]) == 3
+    assert [item["pages"] for item in issue["items"]] == [
+        t["pages"] for t in gazettes.small.truth()
+    ]
+    with gazette.open_archive(run.archive_dir) as archive:
+        rows = archive.conn.execute("SELECT page, error FROM ocr_pages ORDER BY page").fetchall()
+        assert rows == [(n, None) for n in range(1, 6)]
+        for doc_id in done["ids"]:  # one text from the scan each, not the old one beside it
+            texts = archive.conn.execute(
+                "SELECT COUNT(*) FROM texts WHERE doc_id = ?", (doc_id,)
+            ).fetchone()[0]
+            assert texts == 1

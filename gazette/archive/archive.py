@@ -49,8 +49,8 @@ from gazette.archive.lifecycle import ImportReport, LifecycleWrites
 from gazette.archive.linking import ReferenceWrites
 from gazette.archive.store import ObjectStore
 from gazette.disclosure import View
-from gazette.errors import DocumentNotFound, InvalidArgument
-from gazette.model import InterpretationForm
+from gazette.errors import ArchiveError, DocumentNotFound, InvalidArgument
+from gazette.model import InterpretationForm, PendingOcr
 from gazette.search import ENV_ENGINE as ENV_SEARCH_ENGINE
 
 if TYPE_CHECKING:
@@ -392,11 +392,20 @@ class Archive:
         """
         return self.documents.pending_ocr()
 
+    def ocr_backlog(self) -> list[PendingOcr]:
+        """Every original with pages that still need OCR: those never recognised and those
+        the engine (or its worker) failed on, with the pages and the reason for each.
+
+        Raises nothing: none pending gives an empty list.
+        """
+        return self.documents.ocr_backlog()
+
     def complete_pending(self, submission: Submission) -> AddResult:
-        """Store what an original kept as needing OCR yields now that it has been recognised.
+        """Store what an original kept as needing OCR yields now that it has been recognised
+        again (see :meth:`gazette.archive.documents.DocumentWrites.complete_pending`).
 
         Raises:
-            InvalidArgument: the original is not pending OCR, or already holds documents.
+            InvalidArgument: the original is not kept as needing OCR.
         """
         return self.documents.complete_pending(submission)
 

@@ -20,6 +20,7 @@ from gazette.model import (
     Document,
     GazetteIssue,
     OcrPage,
+    PendingOcr,
     SourceFile,
     TextVersion,
 )
@@ -178,34 +179,78 @@ class DocumentWrites:
         )
         return [SourceFile(r["sha256"], r["format"], r["path"], r["size"]) for r in rows]
 
+    def ocr_backlog(self) -> list[PendingOcr]:
+        """Every original with pages that still need OCR, with those pages and why."""
+        return ocr_pages.backlog(self.catalog.conn)
+
     def complete_pending(self, submission: Submission) -> AddResult:
-        """Store what an original kept as needing OCR yields now that it has been recognised:
-        its documents and its issue replace the issue record that held only pages.
+        """Store what an original kept as needing OCR yields now that it has been recognised
+        again. An original that held only pages: its documents and its issue replace the
+        issue record that held only pages. One whose other pages were read: each document
+        read again takes the place of the one it was read as before (same item of the issue,
+        else the same work), its text from this original replaced; the issue record is
+        replaced; documents no longer read from it keep what they had.
 
         Raises:
-            InvalidArgument: the original is not pending OCR, or already holds documents.
+            InvalidArgument: the original is not kept as needing OCR.
         """
         sha = submission.source.sha256
         with self.catalog.transaction() as conn:
-            if sha not in {s.sha256 for s in self.pending_ocr()}:
+            if not ocr_pages.backlog(conn, sha):
                 raise InvalidArgument(f"{sha[:12]} 不是等待OCR的原件")
-            conn.execute(
-                "DELETE FROM issues WHERE source_sha256 = ? AND NOT EXISTS"
-                " (SELECT 1 FROM issue_items WHERE issue_id = issues.id)",
-                (sha,),
-            )
+            matches = self._reread_matches(conn, submission)
+            old_issues = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM issues WHERE source_sha256 = ?", (sha,)
+                ).fetchall()
+            ]
+            for issue_id in old_issues:
+                conn.execute("DELETE FROM publications WHERE issue_id = ?", (issue_id,))
+                conn.execute("DELETE FROM issues WHERE id = ?", (issue_id,))
+            for doc_id in set(matches.values()):
+                conn.execute(
+                    "DELETE FROM texts WHERE source_sha256 = ? AND (doc_id = ? OR doc_id IN"
+                    " (SELECT id FROM documents WHERE parent_id = ?))",
+                    (sha, doc_id, doc_id),
+                )
             conn.execute(
                 "UPDATE sources SET state = ?, detail = ? WHERE sha256 = ?",
                 (submission.state, tables.dumps(submission.detail), sha),
             )
-            result = self._add(conn, submission, source_stored=True)
+            result = self._add(conn, submission, source_stored=True, matches=matches)
             self.catalog.log(
                 "ocr", submission.source.path, "ingested", sha256=sha, ids=list(result.ids)
             )
         return result
 
+    def _reread_matches(self, conn: sqlite3.Connection, submission: Submission) -> dict[int, str]:
+        """Which document already held from this original each document of a new reading
+        of it is (by its place in the issue, else as the same work; a file that is one
+        document is that document)."""
+        sha = submission.source.sha256
+        held = set(self._ids_for_source(sha))
+        if not held:
+            return {}
+        if submission.issue is None and len(held) == 1 and len(submission.documents) == 1:
+            return {0: next(iter(held))}
+        matches: dict[int, str] = {}
+        for index, doc in enumerate(submission.documents):
+            found = None
+            if submission.issue is not None:
+                found = self.issues.match_issue_item(conn, submission.issue, index, doc)
+            found = found or self._match_work(conn, doc)
+            if found in held and found not in matches.values():
+                matches[index] = found
+        return matches
+
     def _add(
-        self, conn: sqlite3.Connection, submission: Submission, *, source_stored: bool = False
+        self,
+        conn: sqlite3.Connection,
+        submission: Submission,
+        *,
+        source_stored: bool = False,
+        matches: dict[int, str] | None = None,
     ) -> AddResult:
         source = submission.source
         if not source_stored:
@@ -217,8 +262,8 @@ class DocumentWrites:
         new_ids: list[str] = []
         positions: dict[tuple[int, ...], str] = {}
         for index, doc in enumerate(submission.documents):
-            existing = None
-            if submission.issue is not None:
+            existing = (matches or {}).get(index)
+            if existing is None and submission.issue is not None:
                 existing = self.issues.match_issue_item(conn, submission.issue, index, doc)
             existing = existing or self._match_work(conn, doc)
             if existing is not None:

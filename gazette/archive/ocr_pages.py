@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from gazette.model import OcrLine, OcrPage
+from gazette.model import OcrLine, OcrPage, PendingOcr, SourceFile
 
 
 def encode(page: OcrPage) -> dict[str, Any]:
@@ -78,4 +78,40 @@ def load(conn: sqlite3.Connection, sha256: str) -> list[OcrPage]:
     return [decode(json.loads(row[0])) for row in rows]
 
 
-__all__ = ["decode", "encode", "insert", "load"]
+def backlog(conn: sqlite3.Connection, sha256: str | None = None) -> list[PendingOcr]:
+    """Every original kept as needing OCR (or only ``sha256``), oldest first, with the pages
+    that need it and why: the engine's error on a page it failed on, else the reason the
+    ingest recorded for the original (no engine could run there)."""
+    rows = conn.execute(
+        "SELECT s.sha256, s.format, s.path, s.size, s.detail,"
+        " (SELECT COUNT(*) FROM document_sources d JOIN documents o ON o.id = d.doc_id"
+        "  WHERE d.sha256 = s.sha256 AND o.parent_id IS NULL)"
+        " FROM sources s WHERE s.state = 'needs_ocr' AND (? IS NULL OR s.sha256 = ?)"
+        " ORDER BY s.ingested_at, s.sha256",
+        (sha256, sha256),
+    ).fetchall()
+    out = []
+    for sha, fmt, path, size, detail_json, documents in rows:
+        detail = json.loads(detail_json or "{}") if detail_json else {}
+        failed = dict(
+            conn.execute(
+                "SELECT page, error FROM ocr_pages WHERE sha256 = ? AND error IS NOT NULL",
+                (sha,),
+            ).fetchall()
+        )
+        pages = sorted({int(p) for p in detail.get("needs_ocr", ())} | set(failed))
+        general = detail.get("reason") or next(
+            (w for w in detail.get("warnings", ()) if "OCR" in w), "needs OCR"
+        )
+        out.append(
+            PendingOcr(
+                source=SourceFile(sha, fmt, path, size),
+                pages=pages,
+                reasons=[(p, failed.get(p) or general) for p in pages],
+                documents=int(documents),
+            )
+        )
+    return out
+
+
+__all__ = ["backlog", "decode", "encode", "insert", "load"]

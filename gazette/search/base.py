@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 import attrs
 
 from gazette.errors import IndexDamaged, InvalidArgument, InvalidQuery
+from gazette.gazettes import gazette_key
 from gazette.search import docsets
 from gazette.search.analysis import AnalyzerConfig, fold, is_cjk
 from gazette.search.query import Clause, ParsedQuery, parse_query
@@ -815,11 +816,34 @@ def _clause_parts(gen: Generation, clause: Clause) -> tuple[TextSpec | None, int
 
 
 def _gazette_set(gen: Generation, value: str) -> int:
+    """The documents printed in a gazette, or in one issue of it (``[name] 2019年第5期``).
+
+    Names are compared in their normal form (:func:`gazette.gazettes.gazette_key`:
+    ``国务院公报`` is ``中华人民共和国国务院公报``) against every name the index holds, so an
+    index built before names were normalised, holding them as each file printed them,
+    answers without being rebuilt."""
     text = value.strip()
     found = re.search(r"(\d{4})\s*年?\s*第?\s*(\d+)\s*[期号]?\s*$", text)
     if found and (found.group(0).strip() != text or "年" in text or "第" in text):
         name = text[: found.start()].strip()
         number = int(found.group(2))
-        keys = issue_keys(name or None, int(found.group(1)), range(number, number + 1))
-        return gen.term("issue", keys[-1])
-    return gen.term("gazette", identifier_key(text))
+        [key] = issue_keys(None, int(found.group(1)), range(number, number + 1))
+        if not name:
+            return gen.term("issue", key)
+        return _held_names(gen, "issue", name, f"/{key}")
+    return _held_names(gen, "gazette", text, "")
+
+
+def _held_names(gen: Generation, field: str, name: str, suffix: str) -> int:
+    """The documents with a value of ``field`` that is a gazette's name (then ``suffix``)
+    naming the same gazette as ``name``."""
+    wanted = gazette_key(identifier_key(name))
+
+    def compute() -> int:
+        bits = docsets.EMPTY
+        for held, docs in gen.values(field).items():
+            if held.endswith(suffix) and gazette_key(held[: len(held) - len(suffix)]) == wanted:
+                bits |= docs
+        return bits
+
+    return gen.cached(("gazette-name", field, wanted, suffix), compute)

@@ -170,10 +170,20 @@ def text_block(gray: Any, band: float = 0.12) -> tuple[int, int]:
     return max(0, start - gap // 2), min(height, end + gap // 2)
 
 
-def clean(gray: Any) -> Any:
+def clean(gray: Any, *, marks: bool = False) -> Any:
     """Paper made white: what is much lighter than the ink (the other side of the sheet
     showing through, yellowing, toner dust) becomes background, so the engine does not read
-    a mirrored page into this one. Ink keeps its grey edges."""
+    a mirrored page into this one. Ink keeps its grey edges.
+
+    With ``marks`` (a vertical page): a photocopy lightens what is small and thin, and on a
+    vertical page the punctuation is small marks set apart from the characters (、。，in the
+    corner of their cell, brackets, quotes and colons turned), read from their shape alone.
+    Grey that lies against ink (within two pixels of clearly dark pixels) is then kept down
+    to a lighter level than grey standing on its own, which is the other side of the sheet,
+    the paper's tone or noise: a mark keeps its shape instead of being eaten away to a
+    speck. (On a horizontal page the engine reads the marks in the run of the line, and the
+    wider edges change nothing but the noise.)
+    """
     import numpy as np
 
     sample = gray[::4, ::4]
@@ -181,10 +191,27 @@ def clean(gray: Any) -> Any:
     ink = float(np.percentile(sample, 0.5))
     if paper - ink < 40:
         return gray  # no contrast to speak of: leave the page as it is
-    threshold = ink + 0.6 * (paper - ink)
+    level = paper - ink
+    keep = gray <= ink + 0.6 * level
+    if marks:
+        core = gray <= ink + 0.4 * level  # clearly ink: no noise on the paper is this dark
+        keep |= (gray <= ink + 0.85 * level) & _dilate(core, 2)
     out = gray.copy()
-    out[gray > threshold] = 255
+    out[~keep] = 255
     return out
+
+
+def _dilate(mask: Any, radius: int) -> Any:
+    """A boolean image grown by ``radius`` pixels (a square), rows then columns."""
+    grown = mask.copy()
+    for shift in range(1, radius + 1):
+        grown[shift:, :] |= mask[:-shift, :]
+        grown[:-shift, :] |= mask[shift:, :]
+    rows = grown.copy()
+    for shift in range(1, radius + 1):
+        grown[:, shift:] |= rows[:, :-shift]
+        grown[:, :-shift] |= rows[:, shift:]
+    return grown
 
 
 def straighten(gray: Any, angle: float) -> Any:

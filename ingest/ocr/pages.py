@@ -129,13 +129,16 @@ def recognise_image(
     """
     import numpy as np
 
-    gray = layout.clean(_greyscale(image))
+    grey = _greyscale(image)
+    gray = layout.clean(grey)
     scale = 72.0 / dpi
     width, height = size or (gray.shape[1] * scale, gray.shape[0] * scale)
     describe = engine.describe()
     measured = layout.analyse(gray)
     if measured.blank:
         return OcrPage(number, width, height, describe)
+    if measured.vertical:
+        gray = layout.clean(grey, marks=True)
     gray = np.ascontiguousarray(layout.straighten(gray, measured.angle))
     vertical = measured.vertical
     try:
