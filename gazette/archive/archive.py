@@ -49,7 +49,7 @@ from gazette.archive.lifecycle import ImportReport, LifecycleWrites
 from gazette.archive.linking import ReferenceWrites
 from gazette.archive.store import ObjectStore
 from gazette.disclosure import View
-from gazette.errors import ArchiveError, DocumentNotFound, InvalidArgument
+from gazette.errors import DocumentNotFound, InvalidArgument
 from gazette.model import InterpretationForm, PendingOcr
 from gazette.search import ENV_ENGINE as ENV_SEARCH_ENGINE
 
