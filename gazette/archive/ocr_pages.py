@@ -86,9 +86,10 @@ def backlog(conn: sqlite3.Connection, sha256: str | None = None) -> list[Pending
         "SELECT s.sha256, s.format, s.path, s.size, s.detail,"
         " (SELECT COUNT(*) FROM document_sources d JOIN documents o ON o.id = d.doc_id"
         "  WHERE d.sha256 = s.sha256 AND o.parent_id IS NULL)"
-        " FROM sources s WHERE s.state = 'needs_ocr' AND (? IS NULL OR s.sha256 = ?)"
-        " ORDER BY s.ingested_at, s.sha256",
-        (sha256, sha256),
+        " FROM sources s WHERE s.state = 'needs_ocr'"
+        + (" AND s.sha256 = ?" if sha256 is not None else "")
+        + " ORDER BY s.ingested_at, s.sha256",
+        (sha256,) if sha256 is not None else (),
     ).fetchall()
     out = []
     for sha, fmt, path, size, detail_json, documents in rows:
