@@ -89,6 +89,14 @@ def test_cli_backup_restore_and_log(run: Cli, seed_path: Path, tmp_path: Path) -
     assert all({"at", "actor", "action", "outcome", "target"} <= set(e) for e in entries)
     only = run.json("log", "--action", "ingest")["entries"]
     assert {e["action"] for e in only} == {"ingest"}
+    target = only[0]["target"]
+    assert {e["target"] for e in run.json("log", "--target", target)["entries"]} == {target}
+    newest = entries[0]["at"]
+    assert [e["at"] for e in run.json("log", "--since", newest)["entries"]] == [
+        e["at"] for e in entries if e["at"] >= newest
+    ]
+    assert run.json("log", "--since", "9999-01-01")["entries"] == []
+    assert len(run.json("log", "--limit", "1")["entries"]) == 1
 
 
 def test_log_is_append_only(archive: gazette.Archive) -> None:

@@ -427,6 +427,21 @@ class Archive:
         """
         return self.documents.counts()
 
+    def log_entries(
+        self,
+        *,
+        action: str | None = None,
+        target: str | None = None,
+        since: str | None = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """The append-only event log, newest first (see :meth:`Catalog.log_entries`).
+
+        Raises:
+            CatalogError: the catalog could not be read.
+        """
+        return self.catalog.log_entries(action=action, target=target, since=since, limit=limit)
+
     # --- lifecycle -----------------------------------------------------------------------
 
     def record_event(self, ref: str, event: LifecycleEvent, *, action: str = "event") -> int:

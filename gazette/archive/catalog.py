@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import socket
 import sqlite3
@@ -292,6 +293,38 @@ class Catalog:
             outcome=outcome,
             detail=detail,
         )
+
+    def log_entries(
+        self,
+        *,
+        action: str | None = None,
+        target: str | None = None,
+        since: str | None = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Entries of the event log, newest first: ``action`` and ``target`` exactly, ``at`` on
+        or after ``since`` (an ISO time or date)."""
+        clauses, params = [], []
+        for column, value in (("action", action), ("target", target), ("at", since)):
+            if value:
+                clauses.append(f"{column} {'>=' if column == 'at' else '='} ?")
+                params.append(value)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = tables.fetch_all(
+            self.conn, f"SELECT * FROM log{where} ORDER BY id DESC LIMIT ?", (*params, limit)
+        )
+        return [
+            {
+                "id": r["id"],
+                "at": r["at"],
+                "actor": r["actor"],
+                "action": r["action"],
+                "target": r["target"],
+                "outcome": r["outcome"],
+                "detail": json.loads(r["detail"]),
+            }
+            for r in rows
+        ]
 
     def meta(self, key: str) -> str | None:
         """A value of the ``meta`` table."""

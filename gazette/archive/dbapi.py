@@ -10,7 +10,10 @@ database raises) are asked here.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
+
+from gazette.errors import CatalogDamaged, CatalogError
 
 
 class BackendError(Exception):
@@ -69,3 +72,12 @@ def quick_check(conn: Any) -> list[str]:
 
 
 __all__ = ["ERRORS", "BackendError", "change_token", "columns", "is_postgres", "quick_check"]
+
+
+def failure(exc: Exception, root: Path) -> CatalogError:
+    """The archive's error for a database error that reached the command line unconverted
+    (the search index converts its own): a SQLite catalog that cannot be read is damaged; a
+    PostgreSQL catalog's error is what its server said."""
+    if isinstance(exc, BackendError):
+        return CatalogError(root / "catalog.json", str(exc))
+    return CatalogDamaged(root / "catalog.sqlite", str(exc))

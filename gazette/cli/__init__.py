@@ -13,14 +13,13 @@ prints them.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
 from gazette.cli.common import Context, cli, register_commands
-from gazette.errors import CatalogDamaged, CatalogError, GazetteError
+from gazette.errors import GazetteError
 
 __all__ = ["ERROR", "cli", "main", "register_commands"]
 
@@ -51,14 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         # Date arithmetic past 9999-12-31 (or before year 1) where a command did not expect it.
         click.echo(f"{ERROR}日期超出日历范围（0001年1月1日至9999年12月31日）", err=True)
         return 1
-    except (sqlite3.DatabaseError, _backend_error()) as exc:
-        # The search index converts its own errors; what is left is the catalog.
-        if isinstance(exc, _backend_error()):
-            where = Path(Context.current or ".") / "catalog.json"
-            click.echo(f"{ERROR}{CatalogError(where, str(exc))}", err=True)
-            return 1
-        where = Path(Context.current or ".") / "catalog.sqlite"
-        click.echo(f"{ERROR}{CatalogDamaged(where, str(exc))}", err=True)
+    except _catalog_errors() as exc:
+        # The search index converts its own errors; what is left is the catalog's database.
+        from gazette.archive.dbapi import failure
+
+        click.echo(f"{ERROR}{failure(exc, Path(Context.current or '.'))}", err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("已中断", err=True)
@@ -70,12 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _backend_error() -> type[Exception]:
-    """The error of a PostgreSQL catalog (imported only once an error is being handled, so
+def _catalog_errors() -> tuple[type[Exception], ...]:
+    """What a catalog's database raises (imported only once an error is being handled, so
     that ``gazette --version`` does not load the archive)."""
-    from gazette.archive.dbapi import BackendError
+    from gazette.archive.dbapi import ERRORS
 
-    return BackendError
+    return ERRORS
 
 
 def entry() -> None:  # pragma: no cover - console script

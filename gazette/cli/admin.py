@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -220,32 +219,7 @@ def log(
     as_json: bool,
 ) -> None:
     """Show the archive's append-only event log, newest first."""
-    from gazette.archive import tables
-
-    clauses, params = [], []
-    for column, value in (("action", action), ("target", target)):
-        if value:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if since:
-        clauses.append("at >= ?")
-        params.append(since)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = tables.fetch_all(
-        obj.archive().conn, f"SELECT * FROM log{where} ORDER BY id DESC LIMIT ?", (*params, limit)
-    )
-    entries = [
-        {
-            "id": r["id"],
-            "at": r["at"],
-            "actor": r["actor"],
-            "action": r["action"],
-            "target": r["target"],
-            "outcome": r["outcome"],
-            "detail": json.loads(r["detail"]),
-        }
-        for r in rows
-    ]
+    entries = obj.archive().log_entries(action=action, target=target, since=since, limit=limit)
     if as_json:
         emit_json({"entries": entries})
         return
