@@ -294,7 +294,21 @@ def _driver() -> Any:
 
 def connect(dsn: str, location: str, *, lock_timeout: float = 30.0) -> PgConnection:
     """A catalog connection to the database ``dsn`` names (``location``: how to name it),
-    whose statements wait at most ``lock_timeout`` seconds for a lock (the write lock too).
+    whose statements wait at most ``lock_timeout`` seconds for a lock (the write lock too),
+    and which opens a fresh session when the server dropped this one (see
+    :mod:`gazette.archive.pg_session`).
+
+    Raises:
+        BackendError: the server cannot be reached, or refuses the connection.
+    """
+    from gazette.archive.pg_session import Session
+
+    return Session(functools.partial(_open, dsn, lock_timeout))
+
+
+def _open(dsn: str, lock_timeout: float) -> Any:
+    """A psycopg connection for the catalog (autocommit, SQLite's types, this library's
+    session settings).
 
     Raises:
         BackendError: the server cannot be reached, or refuses the connection.
@@ -331,7 +345,7 @@ def connect(dsn: str, location: str, *, lock_timeout: float = 30.0) -> PgConnect
     except psycopg.Error as exc:
         raw.close()
         raise BackendError(_first_line(exc)) from exc
-    return PgConnection(raw)
+    return raw
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -354,8 +368,7 @@ def migrate(conn: PgConnection, location: str) -> int:
     Raises:
         SchemaTooNew: the catalog was written by a newer library.
     """
-    from gazette.archive import integrity
-    from gazette.archive.schema import MIGRATIONS, SCHEMA_VERSION, _statements
+    from gazette.archive.schema import SCHEMA_VERSION
 
     found = current_version(conn)
     if found > SCHEMA_VERSION:
@@ -368,26 +381,35 @@ def migrate(conn: PgConnection, location: str) -> int:
         found = current_version(conn)  # another process may have migrated meanwhile
         if found > SCHEMA_VERSION:
             raise SchemaTooNew(location, found, SCHEMA_VERSION)
-        for step in MIGRATIONS[found:]:
-            if callable(step):
-                step(conn)  # type: ignore[arg-type]
-            else:
-                for statement in _statements(step):
-                    conn.execute(statement)
-        install(conn)
-        if found:
-            integrity.seal_all(conn, missing_only=True)  # type: ignore[arg-type]
-        conn.execute(
-            "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (str(SCHEMA_VERSION),),
-        )
+        build(conn, found)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
     return found
+
+
+def build(conn: PgConnection, found: int) -> None:
+    """Inside a transaction: take the catalog from version ``found`` to the newest (0: make
+    it), with PostgreSQL's triggers."""
+    from gazette.archive import integrity
+    from gazette.archive.schema import MIGRATIONS, SCHEMA_VERSION, _statements
+
+    for step in MIGRATIONS[found:]:
+        if callable(step):
+            step(conn)  # type: ignore[arg-type]
+        else:
+            for statement in _statements(step):
+                conn.execute(statement)
+    install(conn)
+    if found:
+        integrity.seal_all(conn, missing_only=True)  # type: ignore[arg-type]
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (str(SCHEMA_VERSION),),
+    )
 
 
 # Tables whose changes a reader caches from (gazette.archive.index_sync.public_revisions).
@@ -465,6 +487,7 @@ __all__ = [
     "WRITE_LOCK",
     "PgConnection",
     "PgCursor",
+    "build",
     "connect",
     "current_version",
     "install",
