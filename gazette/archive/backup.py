@@ -10,8 +10,13 @@ A backup is a directory::
 The catalog snapshot is consistent at one instant even while other processes write (the
 backup API copies pages under a read transaction). A catalog kept in PostgreSQL is copied
 into a new SQLite catalog of the same schema version, row for row (checksums included), inside
-one repeatable-read transaction: the backup is portable, and restoring it makes a SQLite
-archive (with a SQLite search index) that ``verify`` finds intact (rows keep their order).
+one repeatable-read transaction, each table read in batches (memory holds a batch, not a
+table): the backup is portable, and ``verify`` finds the restored archive intact (rows keep
+their order).
+
+:func:`restore` makes a SQLite archive, or one whose catalog and search index live in an empty
+PostgreSQL database (``catalog=DSN``, see :mod:`gazette.archive.pg_restore`), from either kind
+of backup.
 
 Originals are immutable and stored under their hash, so copying the ones the snapshot names
 after the snapshot was taken gives a consistent whole. The search index is derived data and is
@@ -21,6 +26,7 @@ not copied: :func:`restore` rebuilds it, then verifies the restored archive.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import os
 import shutil
@@ -124,8 +130,10 @@ def backup(
 
 
 def _copy_catalog(conn: Any, path: Path) -> None:
-    """Copy a PostgreSQL catalog into a new SQLite catalog at ``path`` (one instant of it);
-    the copy's search engine is SQLite's (its index is rebuilt on restore)."""
+    """Copy a PostgreSQL catalog into a new SQLite catalog at ``path`` (one instant of it),
+    each table read in batches through a server-side cursor; the copy's search engine is
+    SQLite's (its index is rebuilt on restore)."""
+    from gazette.archive.pg_session import batches
     from gazette.archive.schema import migrate
 
     target = sqlite3.connect(path, isolation_level=None)
@@ -148,9 +156,11 @@ def _copy_catalog(conn: Any, path: Path) -> None:
                     f'"{r[1]}"' for r in target.execute(f"PRAGMA table_info({table})")
                 )
                 count = len(target.execute(f"PRAGMA table_info({table})").fetchall())
-                target.executemany(
+                target.executemany(  # a batch in memory at a time, not the table
                     f"INSERT INTO {table}({columns}) VALUES ({', '.join('?' * count)})",
-                    conn.execute(f"SELECT {columns} FROM {table} ORDER BY rowid").fetchall(),
+                    itertools.chain.from_iterable(
+                        batches(conn, f"SELECT {columns} FROM {table} ORDER BY rowid")
+                    ),
                 )
             target.execute("UPDATE meta SET value = 'sqlite' WHERE key = 'search_engine'")
             target.execute("DELETE FROM meta WHERE key = 'search_dsn'")
@@ -183,15 +193,28 @@ def read_manifest(path: str | os.PathLike[str]) -> BackupInfo:
 
 
 def restore(
-    src: str | os.PathLike[str], dest: str | os.PathLike[str], *, actor: str | None = None
+    src: str | os.PathLike[str],
+    dest: str | os.PathLike[str],
+    *,
+    actor: str | None = None,
+    catalog: str | None = None,
 ) -> tuple[BackupInfo, VerifyReport]:
     """Restore a backup into the empty (or new) directory ``dest``, rebuild the index, verify.
 
+    Args:
+        catalog: where the restored archive keeps its catalog: an empty PostgreSQL database's
+            DSN (its search index then lives there too), or ``sqlite`` (default
+            ``$GAZETTE_CATALOG``, else ``sqlite``), as for ``gazette init``.
+
     Raises:
-        ArchiveError: the backup is incomplete or its catalog does not match its manifest.
-        InvalidArgument: ``dest`` is not empty.
+        ArchiveError: the backup is incomplete, or its catalog does not match its manifest or
+            cannot be read; the PostgreSQL server cannot be reached.
+        InvalidArgument: ``dest`` is not empty; ``catalog`` is not a PostgreSQL DSN, or names
+            a database that is not empty.
+        CatalogError: the PostgreSQL database refused the catalog.
+        SchemaTooNew: a newer library made the backup.
     """
-    from gazette.archive import open_archive
+    from gazette.archive import backend, open_archive
     from gazette.verify import verify
 
     info = read_manifest(src)
@@ -201,17 +224,27 @@ def restore(
     target = Path(dest)
     if not _empty_dir(target):
         raise InvalidArgument(f"恢复目标 {target} 不是空的", hint="请选择一个新的文件夹")
+    dsn = backend.wanted(catalog)
+    if dsn is not None:
+        from gazette.archive import pg_restore
+        from gazette.search.pg_schema import masked
+
+        pg_restore.check_target(dsn, masked(dsn))
     staging = target.with_name(target.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    shutil.copy2(root / "catalog.sqlite", staging / "catalog.sqlite")
-    objects = ObjectStore(staging / "objects")
-    source_objects = ObjectStore(root / "objects")
-    for sha in source_objects:
-        objects.put_file(source_objects.path(sha), sha)
-    if target.exists():
-        target.rmdir()
-    os.replace(staging, target)
+    try:
+        shutil.copy2(root / "catalog.sqlite", staging / "catalog.sqlite")
+        objects = ObjectStore(staging / "objects")
+        source_objects = ObjectStore(root / "objects")
+        for sha in source_objects:
+            objects.put_file(source_objects.path(sha), sha)
+        if dsn is None:
+            _put_in_place(staging, target)
+        else:
+            _into_postgres(staging, target, dsn, root / "catalog.sqlite")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     archive = open_archive(target, create=False, actor=actor)
     try:
         archive.reindex()
@@ -221,3 +254,31 @@ def restore(
     finally:
         archive.close()
     return info, report
+
+
+def _put_in_place(staging: Path, target: Path) -> None:
+    if target.exists():
+        target.rmdir()
+    os.replace(staging, target)
+
+
+def _into_postgres(staging: Path, target: Path, dsn: str, source: Path) -> None:
+    """Load the staged catalog into the database ``dsn`` names, then put the staged directory
+    (the originals, and ``catalog.json`` naming the database) in place; the database keeps
+    the catalog only once the directory is there."""
+    from gazette.archive import backend, pg_restore
+    from gazette.search.pg_schema import masked
+
+    snapshot = staging / "catalog.sqlite"
+    pg_restore.prepare(snapshot, source)
+    placed = False
+    try:
+        with pg_restore.loaded(snapshot, dsn, masked(dsn), source):
+            snapshot.unlink()
+            backend.record(staging, dsn)
+            _put_in_place(staging, target)
+            placed = True
+    except BaseException:
+        if placed:
+            shutil.rmtree(target, ignore_errors=True)
+        raise

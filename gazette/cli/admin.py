@@ -254,16 +254,23 @@ def backup(obj: Context, dest: Path, as_json: bool) -> None:
 
 @click.command("restore")
 @click.argument("src", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--catalog",
+    default=None,
+    metavar="DSN",
+    help="Keep the restored catalog and search index in this empty PostgreSQL database "
+    "(postgresql://USER@HOST:PORT/DB), or `sqlite` [default: $GAZETTE_CATALOG, else sqlite].",
+)
 @json_option
 @click.pass_obj
-def restore(obj: Context, src: Path, as_json: bool) -> int:
+def restore(obj: Context, src: Path, catalog: str | None, as_json: bool) -> int:
     """Restore the backup SRC into the archive location (which must be new or empty),
     rebuild the search index and verify the result."""
     from gazette.archive import default_location
     from gazette.archive.backup import restore as do_restore
 
     dest = Path(obj.archive_path) if obj.archive_path else default_location()
-    info, report = do_restore(src, dest)
+    info, report = do_restore(src, dest, catalog=catalog)
     if as_json:
         emit_json({"restored": info.as_json(), "verify": report.as_json()})
     else:

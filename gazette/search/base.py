@@ -725,14 +725,20 @@ class SearchIndex(abc.ABC):
             years = _count(gen.values("year"), matched)
             types = _count(gen.values("doc_type"), matched)
         out: dict[str, dict[str, int]] = {
-            "issuer": dict(issuers.most_common(FACET_LIMIT)),
+            "issuer": _most_common(issuers),
             "year": {str(y): n for y, n in sorted(years.items(), reverse=True)},
-            "doc_type": dict(types.most_common(FACET_LIMIT)),
+            "doc_type": _most_common(types),
         }
         if statuses is not None:
             counts = Counter({s: docsets.count(bits & matched) for s, bits in statuses[0].items()})
             out["status"] = {s: n for s, n in counts.most_common() if n}
         return out
+
+
+def _most_common(counts: Counter[str]) -> dict[str, int]:
+    """The :data:`FACET_LIMIT` commonest values, ties by value (not by the order documents
+    were indexed in, which differs between an index built at once and one kept up)."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_LIMIT])
 
 
 def _allowed_set(gen: Generation, allowed: Allowed) -> int:
