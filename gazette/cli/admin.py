@@ -237,8 +237,10 @@ def log(
 def backup(obj: Context, dest: Path, as_json: bool) -> None:
     """Write a consistent copy of the archive into DEST (a new or empty directory).
 
-    Safe while the archive is in use: the catalog is copied with SQLite's backup API, the
-    originals it names are copied after. The search index is rebuilt on restore.
+    Safe while the archive is in use: the catalog is copied at one instant (with SQLite's
+    backup API; a PostgreSQL catalog in one repeatable-read snapshot, a batch of rows at a
+    time, into a SQLite file), the originals it names are copied after. The search index is
+    rebuilt on restore.
     """
     from gazette.archive.backup import backup as do_backup
 
@@ -265,7 +267,10 @@ def backup(obj: Context, dest: Path, as_json: bool) -> None:
 @click.pass_obj
 def restore(obj: Context, src: Path, catalog: str | None, as_json: bool) -> int:
     """Restore the backup SRC into the archive location (which must be new or empty),
-    rebuild the search index and verify the result."""
+    rebuild the search index and verify the result.
+
+    The restored catalog is SQLite's, or with --catalog it and the search index go into an
+    empty PostgreSQL database (from a backup of either kind)."""
     from gazette.archive import default_location
     from gazette.archive.backup import restore as do_restore
 
