@@ -266,7 +266,7 @@ def test_a_backup_of_a_postgres_archive_restores_as_sqlite(tmp_path: Path, pg_ds
     run("disclosure", "set", "济政办发〔2017〕27号", "proactive", "--reason", "公开")
     run("backup", str(tmp_path / "backup"))
     restored = Cli(tmp_path / "restored")
-    restored("restore", str(tmp_path / "backup"))
+    restored("restore", str(tmp_path / "backup"), "--catalog", "sqlite")
     assert (restored.archive_dir / "catalog.sqlite").exists()
     assert not (restored.archive_dir / "catalog.json").exists()
     # The checksums sealed in PostgreSQL hold in SQLite: the same bytes were hashed.
