@@ -202,7 +202,7 @@ def test_a_backup_reads_postgres_in_batches_and_round_trips(
     read: dict[str, list[int]] = {}
     real = pg_session.batches
 
-    def small(conn: Any, sql: str, params: Any = (), *, size: int = 2000) -> Any:
+    def small(conn: Any, sql: str, params: Any = (), *, size: int = 256) -> Any:
         table = sql.split(" FROM ")[1].split()[0]
         for rows in real(conn, sql, params, size=3):
             read.setdefault(table, []).append(len(rows))

@@ -196,10 +196,11 @@ class _Replay:
 
 
 def batches(
-    conn: PgConnection, sql: str, params: Sequence[Any] = (), *, size: int = 2000
+    conn: PgConnection, sql: str, params: Sequence[Any] = (), *, size: int = 256
 ) -> Iterator[list[Any]]:
     """The rows of a query of the catalog's dialect, ``size`` at a time, through a server-side
-    cursor (so inside a transaction: the rows are of its snapshot).
+    cursor (so inside a transaction: the rows are of its snapshot). A row of ``texts`` holds
+    a document's text and blocks (tens of kilobytes): 256 of them are a few megabytes.
 
     Raises:
         BackendError: the database failed.
