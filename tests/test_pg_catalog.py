@@ -295,6 +295,27 @@ def test_a_write_that_fails_inside_a_transaction_keeps_nothing(tmp_path: Path, p
         assert archive.catalog.meta("probe") == "written"
     finally:
         archive.close()
+    # Nothing but the error reaches the terminal (the driver's note on what it could not send
+    # at the end of the failed block stays quiet).
+    script = (
+        "import sys, gazette\n"
+        "from gazette.errors import CatalogError\n"
+        "a = gazette.open_archive(sys.argv[1])\n"
+        "try:\n"
+        "    with a.transaction() as conn:\n"
+        "        conn.execute(\"INSERT INTO meta(key, value) VALUES ('probe', '3')\")\n"
+        '        conn.execute("SELECT 1").fetchone()\n'
+        "except CatalogError:\n"
+        "    print('refused')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "a")],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == "refused" and done.stderr == "", done.stderr
 
 
 def test_the_index_catches_up_apart_from_the_writers_at_the_revision_it_read(

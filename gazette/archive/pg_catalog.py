@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import re
 import socket
@@ -43,6 +44,7 @@ WRITE_LOCK = 0x6761_7A65_7474_6501  # "gazette" + 1
 MIGRATE_LOCK = 0x6761_7A65_7474_6502
 REPLAY_LOCK = 0x6761_7A65_7474_6503
 
+_QUIET = logging.NullHandler()
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\w+|\s+|.", re.S)
 _SIMPLE_TERM = re.compile(r'^(?:\w+\.)?"?(\w+)"?(?:\s+(ASC|DESC))?$', re.I)
 
@@ -263,6 +265,9 @@ class PgConnection:
             yield
             return
         psycopg = _driver()
+        # When the block fails, the driver logs what it could not send at its end (the
+        # transaction rolls back anyway): not a line for the user's terminal.
+        logging.getLogger("psycopg").addHandler(_QUIET)
         try:
             with self.raw.pipeline() as pipe:
                 self._pipeline = pipe
