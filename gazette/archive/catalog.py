@@ -301,16 +301,14 @@ class Catalog:
         """
         with self.writing():
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except dbapi.ERRORS as exc:
-                raise self.error(exc) from exc
-            try:
-                # On PostgreSQL the writes go out without waiting for each (see
-                # PgConnection.pipelined): fewer round trips while the lock is held.
+                # On PostgreSQL the statements go out without waiting for each (see
+                # PgConnection.pipelined), BEGIN and COMMIT too: the client waits for the
+                # server only when it reads, and once at the end.
                 with self._pipelined():
+                    self.conn.execute("BEGIN IMMEDIATE")
                     yield self.conn
                     integrity.seal(self.conn)
-                self.conn.execute("COMMIT")
+                    self.conn.execute("COMMIT")
             except BaseException as exc:
                 with contextlib.suppress(*dbapi.ERRORS):
                     if self.conn.in_transaction:
