@@ -28,6 +28,8 @@ from gazette.archive import dbapi, integrity, tables
 from gazette.archive.schema import migrate
 from gazette.errors import ArchiveBusy, ArchiveError, CatalogDamaged, CatalogError
 
+_REPLAY_WAIT = 600.0  # seconds a process waits for another catching the index up
+
 
 def _nothing() -> None:
     return None
@@ -202,14 +204,22 @@ class Catalog:
         index and takes the entries written off the queue (an advisory lock on PostgreSQL, a
         ``flock`` of ``index.lock`` beside a SQLite catalog).
 
+        It waits for another process catching up (a batch of hundreds of documents) at least
+        ten minutes: a writer that gave up would leave what it queued to the next write.
+
         Raises:
-            ArchiveBusy: another process kept it longer than ``lock_timeout``.
+            ArchiveBusy: another process kept it longer than that (or ``lock_timeout``).
         """
+        wait = max(self.lock_timeout, _REPLAY_WAIT)
         if self.postgres:
             from gazette.archive.pg_catalog import REPLAY_LOCK
 
             try:
-                self.conn.execute("SELECT pg_advisory_lock(?)", (REPLAY_LOCK,))
+                self.conn.execute(f"SET lock_timeout = {int(wait * 1000)}")
+                try:
+                    self.conn.execute("SELECT pg_advisory_lock(?)", (REPLAY_LOCK,))
+                finally:
+                    self.conn.execute(f"SET lock_timeout = {max(1, int(self.lock_timeout * 1000))}")
             except dbapi.BackendError as exc:
                 if exc.sqlstate == "55P03":
                     raise ArchiveBusy(self.root, None) from None
@@ -221,7 +231,7 @@ class Catalog:
                     self.conn.execute("SELECT pg_advisory_unlock(?)", (REPLAY_LOCK,))
             return
         with open(self.root / "index.lock", "a+") as handle:
-            deadline = time.monotonic() + self.lock_timeout
+            deadline = time.monotonic() + wait
             while True:
                 try:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
