@@ -195,18 +195,31 @@ class IndexSync:
     def _replay_alone(self) -> int:
         conn = self.catalog.conn
         taken: list[tuple[str, str, Any]] = []
-        records: list[Any] = []
+        loaded: list[tuple[list[Any], list[str]]] = []
 
-        def gone() -> Iterator[str]:  # read first, inside the index's lock
-            for row in tables.fetch_all(conn, "SELECT doc_id, queued_at FROM index_queue"):
-                record = self.index_record(row["doc_id"])
-                taken.append((row["doc_id"], row["queued_at"], getattr(record, "rev", None)))
-                if record is None:
-                    yield row["doc_id"]
-                else:
-                    records.append(record)
+        def load() -> tuple[list[Any], list[str]]:
+            # Read when the index first asks for its deleted ids or its records: inside its
+            # write transaction, under its lock.
+            if not loaded:
+                records: list[Any] = []
+                gone: list[str] = []
+                for row in tables.fetch_all(conn, "SELECT doc_id, queued_at FROM index_queue"):
+                    record = self.index_record(row["doc_id"])
+                    taken.append((row["doc_id"], row["queued_at"], getattr(record, "rev", None)))
+                    if record is None:
+                        gone.append(row["doc_id"])
+                    else:
+                        records.append(record)
+                loaded.append((records, gone))
+            return loaded[0]
 
-        written = self.index.apply(iter(records), gone())
+        def records() -> Iterator[Any]:
+            yield from load()[0]
+
+        def gone() -> Iterator[str]:
+            yield from load()[1]
+
+        written = self.index.apply(records(), gone())
         if taken:
             conn.executemany(
                 "DELETE FROM index_queue WHERE doc_id = ? AND queued_at = ?"
