@@ -10,12 +10,17 @@ ratio of 4 writers to 1 on each backend, PostgreSQL to SQLite, and the catalog's
 1,000 documents (the SQLite file, or the catalog's tables and indexes in PostgreSQL; the
 search index apart).
 
-Writers parse in parallel and serialise only on the catalog transaction of each file (the
-write lock: a ``flock`` for SQLite, an advisory lock of the database for PostgreSQL), so 4
-writers gain what the machine's cores allow: on 2 cores at most about 2x. The PostgreSQL
-server is ``$GAZETTE_TEST_PG`` or a throwaway cluster (``tests/pg_cluster.py``) on this
-machine, sharing its cores. Figures depend on the machine's load (printed): compare the
-columns of one run, and prefer the ratios.
+Writers parse and copy originals into the object store in parallel and serialise only on
+the catalog transaction of each file (the write lock: a ``flock`` for SQLite, an advisory lock
+of the database for PostgreSQL, where a transaction's writes go out in pipeline mode and a
+document is read in one round trip); a batch's search index catches up after the lock is let
+go (PostgreSQL engine). So 4 writers gain what the machine's cores allow. It also prints the
+CPU time per file of the writers' processes (from start to exit: 4 processes start where 1
+did) and of the PostgreSQL server (a cluster this benchmark started), and from them how many
+cores one writer keeps busy: 4 writers on C cores can at most reach C / that many times one
+writer. The PostgreSQL server is ``$GAZETTE_TEST_PG`` or a throwaway cluster
+(``tests/pg_cluster.py``, durability off) on this machine, sharing its cores. Figures depend
+on the machine's load (printed): compare the columns of one run, and prefer the ratios.
 
 Run: ``python -m benchmarks.bench_pg_catalog [--docs 400] [--runs 1]``.
 """
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -66,6 +72,37 @@ def write_files(count: int, folder: Path) -> list[Path]:
         path.write_text(text, "utf-8")
         out.append(path)
     return out
+
+
+def server_cpu(server: pg_cluster.Server) -> float | None:
+    """CPU seconds the throwaway cluster's processes have used (``None``: a server this
+    benchmark did not start, whose processes it cannot see)."""
+    data = getattr(server, "data", None)
+    try:
+        master = int((Path(data) / "postmaster.pid").read_text().split()[0]) if data else None
+    except (OSError, ValueError, IndexError):
+        master = None
+    if master is None:
+        return None
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == master:
+            ticks += sum(int(x) for x in fields[11:15])  # its own and its reaped children's
+        elif int(fields[1]) == master:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu() -> float:
+    """CPU seconds of this process's finished children (the writers)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def ingest(archive: Path, files: list[Path], writers: int) -> float:
@@ -126,6 +163,7 @@ def main() -> None:
     args = parser.parse_args()
     server = pg_cluster.server()
     rates: dict[tuple[str, int], float] = {}
+    cpu: dict[tuple[str, int], tuple[float, float | None]] = {}
     sizes: dict[str, float] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="bench-pg-catalog-") as tmp:
@@ -134,7 +172,7 @@ def main() -> None:
             print(f"{len(files)} text documents, {load()}")
             for backend in ("sqlite", "postgresql"):
                 for writers in WRITERS:
-                    times = []
+                    times, clients, servers = [], [], []
                     for run in range(args.runs):
                         archive = work / f"{backend}-{writers}-{run}"
                         with server.database("gazette_bench") as dsn:
@@ -146,7 +184,12 @@ def main() -> None:
                                 check=True,
                                 capture_output=True,
                             )
+                            before = (client_cpu(), server_cpu(server))
                             times.append(ingest(archive, files, writers))
+                            after = (client_cpu(), server_cpu(server))
+                            clients.append((after[0] - before[0]) / len(files))
+                            if before[1] is not None and after[1] is not None:
+                                servers.append((after[1] - before[1]) / len(files))
                             documents = count_documents(archive)
                             if writers == 1 and run == 0:
                                 found = catalog_bytes(
@@ -154,6 +197,10 @@ def main() -> None:
                                 )
                                 sizes[backend] = found / documents * 1000
                     rates[(backend, writers)] = len(files) / statistics.median(times)
+                    cpu[(backend, writers)] = (
+                        statistics.median(clients),
+                        statistics.median(servers) if servers and backend != "sqlite" else None,
+                    )
                     print(
                         f"  {backend:<10} {writers} writer(s): {rates[(backend, writers)]:6.1f}"
                         f" files/s ({documents} documents stored)   {load()}"
@@ -168,6 +215,22 @@ def main() -> None:
         f"postgresql / sqlite: 1 writer {rates[('postgresql', 1)] / rates[('sqlite', 1)]:.2f}x,"
         f" 4 writers {rates[('postgresql', 4)] / rates[('sqlite', 4)]:.2f}x"
     )
+    cores = os.cpu_count() or 1
+    print(
+        "\nCPU ms per file (the writers' processes from start to exit; the PostgreSQL server's)"
+        f"\nand the most {cores} cores allow 4 writers: one writer keeps (client + server) / wall"
+        f"\ncores busy; 4 writers can at most keep {cores} busy"
+    )
+    for backend in ("sqlite", "postgresql"):
+        for writers in WRITERS:
+            client, srv = cpu[(backend, writers)]
+            said = f"{srv * 1000:6.1f}" if srv is not None else "     -"
+            line = f"{backend:<12} {writers} writer(s): client {client * 1000:6.1f}, server {said}"
+            if writers == 1:
+                busy = (client + (srv or 0.0)) * rates[(backend, 1)]
+                line += f"   one writer keeps {busy:.2f} cores busy: 4 / 1 at most"
+                line += f" {min(WRITERS[-1], cores / busy):.2f}x"
+            print(line)
     print("\ncatalog size per 1,000 documents (search index apart)")
     for backend, size in sizes.items():
         print(f"{backend:<12} {size / 1e6:8.1f} MB")

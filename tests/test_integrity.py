@@ -14,6 +14,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -336,3 +337,63 @@ def test_archive_api_names_a_damaged_index(tmp_path: Path) -> None:
         assert archive.public.search("政务").total == 0
     finally:
         archive.close()
+
+
+def test_a_temporary_file_of_a_writer_at_work_is_not_a_leftover(tmp_path: Path) -> None:
+    # Writers copy originals in before they take the write lock: a temporary file is a
+    # leftover only once its writer is gone.
+    import socket
+
+    from gazette.archive.store import ObjectStore
+
+    store = ObjectStore(tmp_path / "objects")
+    folder = tmp_path / "objects" / "ab"
+    folder.mkdir()
+    here = socket.gethostname()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    at_work = folder / f".incoming-{os.getpid()}@{here}.k2x8a1"
+    dead = folder / f".incoming-{gone}@{here}.p0q9z3"
+    elsewhere = folder / ".incoming-77@other-host.example.org.b7c1d2"
+    elsewhere_old = folder / ".incoming-78@other-host.example.org.e4f5g6"
+    unnamed = folder / ".incoming-abc123"
+    for path in (at_work, dead, elsewhere, elsewhere_old, unnamed):
+        path.write_bytes(b"half an original")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(elsewhere_old, (two_days_ago, two_days_ago))
+    assert set(store.leftovers()) == {dead, elsewhere_old, unnamed}
+
+
+def test_a_writer_copies_its_original_before_it_waits_for_the_lock(
+    tmp_path: Path, seed_path: Path
+) -> None:
+    import threading
+
+    from ingest.pipeline import identify, prepare
+
+    first = gazette.open_archive(tmp_path / "a", actor="test")
+    second = gazette.open_archive(tmp_path / "a", actor="test")
+    source = identify(seed_path)
+    submission = prepare(seed_path, source)
+    results: list[Any] = []
+    try:
+        with first.writing():
+            worker = threading.Thread(target=lambda: results.append(second.add(submission)))
+            worker.start()
+            deadline = time.monotonic() + 60
+            while source.sha256 not in first.objects and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert source.sha256 in first.objects  # copied in while the lock is held
+            assert worker.is_alive() and not results
+            first.objects.remove(source.sha256)  # a repair takes it for an orphan meanwhile
+        worker.join(60)
+        assert results and results[0].outcome == "ingested"
+        assert first.objects.verify(source.sha256) is True  # copied again under the lock
+        assert first.documents.has_source(source.sha256)
+    finally:
+        first.close()
+        second.close()

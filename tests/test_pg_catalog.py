@@ -275,3 +275,95 @@ def test_a_backup_of_a_postgres_archive_restores_as_sqlite(tmp_path: Path, pg_ds
     assert restored.json("reindex")["engine"] == "sqlite"
     query = ("search", "政务公开", "--view", "internal")
     assert restored.json(*query)["total"] == run.json(*query)["total"] > 0
+
+
+def test_a_write_that_fails_inside_a_transaction_keeps_nothing(tmp_path: Path, pg_dsn: str) -> None:
+    # Writes go out without waiting for each one's result (pipeline mode): the error of one
+    # comes with a later statement, and the transaction still rolls back whole.
+    import gazette
+    from gazette.errors import CatalogError
+
+    archive = gazette.open_archive(tmp_path / "a", catalog=pg_dsn)
+    try:
+        with pytest.raises(CatalogError), archive.transaction() as conn:
+            conn.execute("INSERT INTO meta(key, value) VALUES ('probe', '1')")
+            conn.execute("INSERT INTO meta(key, value) VALUES ('probe', '2')")  # a duplicate key
+            conn.execute("INSERT INTO meta(key, value) VALUES ('probe-2', '3')")
+        assert archive.catalog.meta("probe") is None and archive.catalog.meta("probe-2") is None
+        with archive.transaction():
+            archive.catalog.set_meta("probe", "written")
+        assert archive.catalog.meta("probe") == "written"
+    finally:
+        archive.close()
+    # Nothing but the error reaches the terminal (the driver's note on what it could not send
+    # at the end of the failed block stays quiet).
+    script = (
+        "import sys, gazette\n"
+        "from gazette.errors import CatalogError\n"
+        "a = gazette.open_archive(sys.argv[1])\n"
+        "try:\n"
+        "    with a.transaction() as conn:\n"
+        "        conn.execute(\"INSERT INTO meta(key, value) VALUES ('probe', '3')\")\n"
+        '        conn.execute("SELECT 1").fetchone()\n'
+        "except CatalogError:\n"
+        "    print('refused')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "a")],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == "refused" and done.stderr == "", done.stderr
+
+
+def test_the_index_catches_up_apart_from_the_writers_at_the_revision_it_read(
+    tmp_path: Path, pg_dsn: str, seed_path: Path
+) -> None:
+    # A batch's index catches up without the writers' lock: a document changed after the
+    # replay read it stays queued (even when queued again within the same second), and the
+    # next replay writes the new revision.
+    import gazette
+    from gazette.archive import tables
+    from ingest.pipeline import ingest_paths
+
+    archive = gazette.open_archive(tmp_path / "a", catalog=pg_dsn)
+    try:
+        (doc_id,) = ingest_paths(archive, [seed_path]).results[0].ids
+        sync = archive.search
+
+        def rev() -> int:
+            return int(
+                archive.conn.execute(
+                    "SELECT rev FROM documents WHERE id = ?", (doc_id,)
+                ).fetchone()[0]
+            )
+
+        def queued() -> list[str]:
+            return [r[0] for r in archive.conn.execute("SELECT doc_id FROM index_queue").fetchall()]
+
+        assert queued() == [] and sync.index.revisions()[doc_id] == rev()
+        with archive.deferred_indexing():
+            with archive.transaction() as conn:
+                tables.touch(conn, doc_id)
+            read = rev()
+            real = sync.index_record
+
+            def racing(wanted: str) -> Any:
+                record = real(wanted)
+                with _shell(pg_dsn) as other:  # another writer changes it meanwhile
+                    other.execute("UPDATE documents SET rev = rev + 1 WHERE id = %s", (wanted,))
+                return record
+
+            sync.index_record = racing  # type: ignore[method-assign]
+            try:
+                assert sync.replay_alone() == 1
+            finally:
+                del sync.index_record
+            assert sync.index.revisions()[doc_id] == read
+            assert queued() == [doc_id] and rev() == read + 1
+        # the end of the batch catches up again
+        assert queued() == [] and sync.index.revisions()[doc_id] == read + 1
+    finally:
+        archive.close()

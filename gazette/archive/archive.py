@@ -186,6 +186,7 @@ class Archive:
             where.undo()  # nothing half-made stays behind
             raise
         self.objects = ObjectStore(root / "objects")
+        self._objects_cleaned = False
         where.record()
         self.search = IndexSync(
             self.catalog,
@@ -197,6 +198,7 @@ class Archive:
         )
         self.catalog.on_lock = self._on_lock
         self.catalog.after_commit = self.search.sync_quietly
+        self.catalog.after_unlock = self.search.after_unlock
         self.catalog.on_tidy = self._clean_leftovers
         self.disclosure = DisclosureWrites(self.catalog, self.resolve_id)
         self.lifecycle = LifecycleWrites(self.catalog, self.resolve_id, self.view)
@@ -306,7 +308,10 @@ class Archive:
         self.catalog.log(action, target, outcome, **detail)
 
     def _on_lock(self) -> None:
-        self._clean_leftovers()
+        # The object store is looked through once per opening (the first time the lock is
+        # taken): it holds one entry per original, too many to list before every write.
+        self._clean_leftovers(objects=not self._objects_cleaned)
+        self._objects_cleaned = True
         if not self.search.deferred:
             self.search.sync_quietly()
 
@@ -321,11 +326,11 @@ class Archive:
         """
         return self.catalog.tidy()
 
-    def _clean_leftovers(self) -> None:
-        """Remove what a writer that died left: temporary files in the object store (only a
-        lock holder writes them, and this one holds the lock now) and staging folders whose
+    def _clean_leftovers(self, *, objects: bool = True) -> None:
+        """Remove what a writer that died left: temporary files in the object store (see
+        :meth:`ObjectStore.leftovers`; unless ``objects`` is false) and staging folders whose
         owner is gone (see :mod:`gazette.staging`)."""
-        for leftover in self.objects.leftovers():
+        for leftover in self.objects.leftovers() if objects else ():
             with contextlib.suppress(OSError):
                 leftover.unlink()
         staging.clean(self.root)

@@ -28,6 +28,8 @@ from gazette.archive import dbapi, integrity, tables
 from gazette.archive.schema import migrate
 from gazette.errors import ArchiveBusy, ArchiveError, CatalogDamaged, CatalogError
 
+_REPLAY_WAIT = 600.0  # seconds a process waits for another catching the index up
+
 
 def _nothing() -> None:
     return None
@@ -47,6 +49,7 @@ class Catalog:
         found_version: the schema version the catalog had when opened (0: new).
         on_lock: called when the lock is taken (outermost level only).
         after_commit: called after each commit of :meth:`transaction`.
+        after_unlock: called when :meth:`writing` has let the lock go (outermost level).
         on_tidy: called by :meth:`tidy` while the lock is held.
     """
 
@@ -61,6 +64,7 @@ class Catalog:
         self.on_lock: Callable[[], None] = _nothing
         self.after_commit: Callable[[], None] = _nothing
         self.on_tidy: Callable[[], None] = _nothing
+        self.after_unlock: Callable[[], None] = _nothing
         self._lock_depth = 0
         if dsn is not None:
             self._open_postgres(dsn)
@@ -131,10 +135,12 @@ class Catalog:
         if self.postgres:
             with self._advisory_lock():
                 yield
+            self.after_unlock()
             return
         lock_path = self.root / "write.lock"
         handle = open(lock_path, "a+")  # noqa: SIM115 - held for the duration of the block
         deadline = time.monotonic() + self.lock_timeout
+        pause = 0.001
         while True:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -145,7 +151,10 @@ class Catalog:
                     holder = handle.read().strip() or None
                     handle.close()
                     raise ArchiveBusy(self.root, holder) from None
-                time.sleep(0.05)
+                # A writer holds the lock for one file's transaction (milliseconds): look
+                # again soon, then less often.
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
@@ -161,6 +170,7 @@ class Catalog:
             handle.truncate()
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
             handle.close()
+        self.after_unlock()
 
     @contextlib.contextmanager
     def _advisory_lock(self) -> Iterator[None]:
@@ -186,6 +196,54 @@ class Catalog:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 self.conn.execute("SELECT pg_advisory_unlock(?)", (WRITE_LOCK,))
+
+    @contextlib.contextmanager
+    def replaying(self) -> Iterator[None]:
+        """The lock of catching the search index up with its queue, apart from the writers'
+        lock (writers do not wait for it): one process at a time reads the queue, writes the
+        index and takes the entries written off the queue (an advisory lock on PostgreSQL, a
+        ``flock`` of ``index.lock`` beside a SQLite catalog).
+
+        It waits for another process catching up (a batch of hundreds of documents) at least
+        ten minutes: a writer that gave up would leave what it queued to the next write.
+
+        Raises:
+            ArchiveBusy: another process kept it longer than that (or ``lock_timeout``).
+        """
+        wait = max(self.lock_timeout, _REPLAY_WAIT)
+        if self.postgres:
+            from gazette.archive.pg_catalog import REPLAY_LOCK
+
+            try:
+                self.conn.execute(f"SET lock_timeout = {int(wait * 1000)}")
+                try:
+                    self.conn.execute("SELECT pg_advisory_lock(?)", (REPLAY_LOCK,))
+                finally:
+                    self.conn.execute(f"SET lock_timeout = {max(1, int(self.lock_timeout * 1000))}")
+            except dbapi.BackendError as exc:
+                if exc.sqlstate == "55P03":
+                    raise ArchiveBusy(self.root, None) from None
+                raise self.error(exc) from exc
+            try:
+                yield
+            finally:
+                with contextlib.suppress(*dbapi.ERRORS):
+                    self.conn.execute("SELECT pg_advisory_unlock(?)", (REPLAY_LOCK,))
+            return
+        with open(self.root / "index.lock", "a+") as handle:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise ArchiveBusy(self.root, None) from None
+                    time.sleep(0.01)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _lock_holder(self) -> str | None:
         """Who holds the PostgreSQL write lock (its connection's name), if that can be read."""
@@ -253,13 +311,14 @@ class Catalog:
         """
         with self.writing():
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except dbapi.ERRORS as exc:
-                raise self.error(exc) from exc
-            try:
-                yield self.conn
-                integrity.seal(self.conn)
-                self.conn.execute("COMMIT")
+                # On PostgreSQL the statements go out without waiting for each (see
+                # PgConnection.pipelined), BEGIN and COMMIT too: the client waits for the
+                # server only when it reads, and once at the end.
+                with self._pipelined():
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    yield self.conn
+                    integrity.seal(self.conn)
+                    self.conn.execute("COMMIT")
             except BaseException as exc:
                 with contextlib.suppress(*dbapi.ERRORS):
                     if self.conn.in_transaction:
@@ -268,6 +327,9 @@ class Catalog:
                     raise self.error(exc) from exc
                 raise
             self.after_commit()
+
+    def _pipelined(self) -> contextlib.AbstractContextManager[None]:
+        return self.conn.pipelined() if self.postgres else contextlib.nullcontext()
 
     def error(self, exc: BaseException) -> ArchiveError:
         """The archive's error for what the database raised."""

@@ -136,6 +136,10 @@ class DocumentWrites:
         Adding bytes already in the archive is a no-op that reports ``duplicate``.
         """
         sha = submission.source.sha256
+        if not self.catalog.locked and not self.has_source(sha):
+            # Copying the original in (and flushing it to disk) needs no lock: writers do it
+            # at once, and queue only for the catalog.
+            self.objects.put_file(submission.path, sha)
         with self.catalog.writing():
             if self.has_source(sha):
                 with self.catalog.transaction() as conn:
@@ -146,6 +150,7 @@ class DocumentWrites:
                     )
                 return AddResult("duplicate", sha, tuple(ids))
             # The original goes in first: a crash before the commit leaves only an orphan.
+            # (Copied in above; a repair that took it for an orphan meanwhile is undone here.)
             self.objects.put_file(submission.path, sha)
             with self.catalog.transaction() as conn:
                 result = self._add(conn, submission)

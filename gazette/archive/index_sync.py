@@ -56,6 +56,7 @@ class IndexSync:
         self.index_error: str | None = None
         self._index_deferred: list[int] | None = None  # [commits since the index caught up, every]
         self._public_revisions: Allowed | None = None
+        self._due = False  # a deferred replay waits for the writers' lock to be let go
         self.search_engine = self._engine(search_engine, new=new, dsn=search_dsn)
 
     def _engine(self, wanted: str | None, *, new: bool, dsn: str | None = None) -> str:
@@ -129,29 +130,113 @@ class IndexSync:
             yield
         finally:
             self._index_deferred = None
-            with self.catalog.writing():
-                self.sync_quietly()
+            self._due = False
+            if self._replays_alone() and not self.catalog.locked:
+                self._quietly(self.replay_alone)
+            else:
+                with self.catalog.writing():
+                    self.sync_quietly()
 
     def sync_quietly(self) -> None:
         """Update the index after a commit; a failure leaves the queue for the next writer.
 
         The catalog change is committed and stands: an index that lags is derived data that
-        ``verify`` reports and the next write (or ``reindex``) repairs.
+        ``verify`` reports and the next write (or ``reindex``) repairs. In a batch (see
+        :meth:`deferred_indexing`) with an index that can catch up on its own (see
+        :meth:`replay_alone`), it does so once the writers' lock is let go
+        (:meth:`after_unlock`), so that other writers need not wait for it.
         """
         if self._index_deferred is not None:
             self._index_deferred[0] += 1
             if self._index_deferred[0] < self._index_deferred[1]:
                 return
             self._index_deferred[0] = 0
+            if self._replays_alone():
+                self._due = True
+                return
+        self._quietly(self.replay_queue)
+
+    def after_unlock(self) -> None:
+        """Once the writers' lock is let go: the replay a batch's commits made due."""
+        if self._due and not self.catalog.locked:
+            self._due = False
+            self._quietly(self.replay_alone)
+
+    def _quietly(self, replay: Callable[[], int]) -> None:
         try:
-            self.replay_queue()
+            replay()
         except Exception as exc:
             self.index_error = f"{type(exc).__name__}: {exc}"
             if isinstance(exc, IndexDamaged):
                 self.drop_index()
 
+    def _replays_alone(self) -> bool:
+        """Whether the index can catch up without the writers' lock (see
+        :meth:`replay_alone`): its engine reads what it writes under its own lock."""
+        if self.search_engine not in DSN_ENGINES:
+            return False
+        try:
+            return bool(getattr(self.index, "reads_inside_lock", False))
+        except Exception:  # an index that cannot be opened: the usual path reports it
+            return False
+
+    def replay_alone(self) -> int:
+        """Bring the search index up to date without holding the writers' lock, so that
+        writers go on committing meanwhile (for an engine whose ``apply`` reads its deleted
+        ids and records inside its own write transaction, under its own lock: the PostgreSQL
+        engine). One process at a time catches up (:meth:`Catalog.replaying`, which every
+        replay of this index takes): none writes an older revision over a newer one, nor
+        writes again what another has just written. An entry leaves the queue only if its
+        document still has the revision written (a writer that changed it since has queued
+        it again, for the next replay). Returns entries written."""
+        with self.catalog.replaying():
+            return self._replay_alone()
+
+    def _replay_alone(self) -> int:
+        conn = self.catalog.conn
+        taken: list[tuple[str, str, Any]] = []
+        loaded: list[tuple[list[Any], list[str]]] = []
+
+        def load() -> tuple[list[Any], list[str]]:
+            # Read when the index first asks for its deleted ids or its records: inside its
+            # write transaction, under its lock.
+            if not loaded:
+                records: list[Any] = []
+                gone: list[str] = []
+                for row in tables.fetch_all(conn, "SELECT doc_id, queued_at FROM index_queue"):
+                    record = self.index_record(row["doc_id"])
+                    taken.append((row["doc_id"], row["queued_at"], getattr(record, "rev", None)))
+                    if record is None:
+                        gone.append(row["doc_id"])
+                    else:
+                        records.append(record)
+                loaded.append((records, gone))
+            return loaded[0]
+
+        def records() -> Iterator[Any]:
+            yield from load()[0]
+
+        def gone() -> Iterator[str]:
+            yield from load()[1]
+
+        written = self.index.apply(records(), gone())
+        if taken:
+            conn.executemany(
+                "DELETE FROM index_queue WHERE doc_id = ? AND queued_at = ?"
+                " AND (SELECT rev FROM documents WHERE id = ?) IS ?",
+                [(doc_id, queued, doc_id, rev) for doc_id, queued, rev in taken],
+            )
+        return written
+
     def replay_queue(self) -> int:
-        """Bring the search index up to date with queued changes. Returns entries written."""
+        """Bring the search index up to date with queued changes (under the writers' lock).
+        Returns entries written."""
+        if self._replays_alone():
+            with self.catalog.replaying():  # not at once with another's replay_alone
+                return self._replay_queue()
+        return self._replay_queue()
+
+    def _replay_queue(self) -> int:
         rows = tables.fetch_all(self.catalog.conn, "SELECT doc_id, queued_at FROM index_queue")
         if not rows:
             return 0

@@ -272,12 +272,9 @@ def seal(conn: sqlite3.Connection) -> int:
     by_table: dict[str, list[int]] = {}
     for table, rid in rows:
         by_table.setdefault(table, []).append(rid)
-    for table, rids in by_table.items():
-        if table == "disclosure_history":
-            _seal_history(conn, rids)
-        else:
-            _seal_rows(conn, table, rids)
-    conn.execute(f"DELETE FROM {_dirty(conn)}")
+    if "disclosure_history" in by_table:
+        _seal_history(conn, by_table.pop("disclosure_history"))
+    _seal_tables(conn, by_table, then=[(f"DELETE FROM {_dirty(conn)}", [()])])
     return len(rows)
 
 
@@ -287,17 +284,43 @@ def _chunks(values: list[int], size: int = 500) -> Iterator[list[int]]:
 
 
 def _seal_rows(conn: sqlite3.Connection, table: str, rids: list[int]) -> None:
-    columns = COVERED[table]
-    for chunk in _chunks(rids):
-        found = conn.execute(
-            f"SELECT rowid, {', '.join(columns)} FROM {table}"
+    _seal_tables(conn, {table: rids})
+
+
+def _seal_tables(
+    conn: sqlite3.Connection,
+    rids: dict[str, list[int]],
+    *,
+    then: list[tuple[str, list[tuple[Any, ...]]]] | None = None,
+) -> None:
+    """Seal rows of several tables (but the history): their content read in one batch, their
+    checksums written in one (on PostgreSQL one round trip each), ``then`` written after."""
+    from gazette.archive.tables import fetch_rows_batch
+
+    queries = [
+        (
+            f"SELECT rowid, {', '.join(COVERED[table])} FROM {table}"
             f" WHERE rowid IN ({', '.join('?' * len(chunk))})",
             chunk,
-        ).fetchall()
-        conn.executemany(
+        )
+        for table, values in rids.items()
+        for chunk in _chunks(values)
+    ]
+    tables = [table for table, values in rids.items() for _ in _chunks(values)]
+    writes = [
+        (
             f"UPDATE {table} SET checksum = ? WHERE rowid = ?",
             [(checksum(table, row[1:]), row[0]) for row in found],
         )
+        for table, found in zip(tables, fetch_rows_batch(conn, queries), strict=True)
+    ]
+    writes.extend(then or [])
+    many = getattr(conn, "executemany_batch", None)
+    if many is not None:
+        many(writes)
+        return
+    for sql, values in writes:
+        conn.executemany(sql, values)
 
 
 def _seal_history(conn: sqlite3.Connection, rids: list[int]) -> None:

@@ -269,8 +269,7 @@ class LifecycleWrites:
 
     def refresh_derived(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """Recompute policy events, the status intervals and the index entry of a document."""
-        self.apply_policy(conn, doc_id)
-        doc = tables.load_document(conn, doc_id, with_parts=False)
+        doc, _ = self._apply_policy(conn, doc_id)
         if doc is None:
             return
         conn.execute("DELETE FROM status_intervals WHERE doc_id = ?", (doc_id,))
@@ -285,18 +284,23 @@ class LifecycleWrites:
 
     def apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> bool:
         """Re-derive a document's policy events from the settings. Returns whether they changed."""
+        return self._apply_policy(conn, doc_id)[1]
+
+    def _apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> tuple[Document | None, bool]:
+        """:meth:`apply_policy`, also giving the document as it stands afterwards (read once:
+        only its events are read again when the policy events changed)."""
         doc = tables.load_document(conn, doc_id, with_parts=False)
         if doc is None:
-            return False
+            return None, False
         own = tuple(e for e in doc.events if e.provenance.kind != ProvenanceKind.POLICY)
         held = [e for e in doc.events if e.provenance.kind == ProvenanceKind.POLICY]
         wanted = policy_events(attrs.evolve(doc, events=own), archive_settings.load(conn))
         if [(e.kind, e.date) for e in held] == [(e.kind, e.date) for e in wanted]:
-            return False
+            return doc, False
         conn.execute("DELETE FROM events WHERE doc_id = ? AND prov_kind = 'policy'", (doc_id,))
         for event in wanted:
             tables.insert_event(conn, doc_id, event)
-        return True
+        return attrs.evolve(doc, events=tables.load_events(conn, doc_id)), True
 
     def settings(self) -> dict[str, Any]:
         """The archive's settings (see :mod:`gazette.settings`)."""

@@ -26,20 +26,25 @@ Errors of the driver are raised as :class:`gazette.archive.dbapi.BackendError`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
 import re
 import socket
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from gazette.archive.dbapi import BackendError
 from gazette.errors import SchemaTooNew
 
-# Advisory lock keys (a 64-bit key of PostgreSQL's): the writers, and a migration.
+# Advisory lock keys (a 64-bit key of PostgreSQL's): the writers, a migration, and catching
+# the search index up with its queue.
 WRITE_LOCK = 0x6761_7A65_7474_6501  # "gazette" + 1
 MIGRATE_LOCK = 0x6761_7A65_7474_6502
+REPLAY_LOCK = 0x6761_7A65_7474_6503
 
+_QUIET = logging.NullHandler()
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\w+|\s+|.", re.S)
 _SIMPLE_TERM = re.compile(r'^(?:\w+\.)?"?(\w+)"?(?:\s+(ASC|DESC))?$', re.I)
 
@@ -189,27 +194,40 @@ def translate(sql: str) -> tuple[str | None, bool]:
 
 
 class PgCursor:
-    """The result of one statement, read as an :class:`sqlite3.Cursor` is."""
+    """The result of one statement, read as an :class:`sqlite3.Cursor` is (in pipeline mode,
+    asking for it first waits for the statements sent, see :meth:`PgConnection.pipelined`)."""
 
-    def __init__(self, cursor: Any, lastrowid: int | None = None) -> None:
+    def __init__(
+        self,
+        cursor: Any,
+        lastrowid: int | None = None,
+        pending: Callable[[], None] | None = None,
+    ) -> None:
         self._cursor = cursor
         self.lastrowid = lastrowid
+        self._pending = pending
+
+    def _ready(self) -> Any:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending()
+        return self._cursor
 
     @property
     def description(self) -> Any:
-        return self._cursor.description
+        return self._ready().description
 
     @property
     def rowcount(self) -> int:
-        return int(self._cursor.rowcount)
+        return int(self._ready().rowcount)
 
     def fetchone(self) -> Any:
-        if self._cursor.description is None:
+        if self._ready().description is None:
             return None
         return self._cursor.fetchone()
 
     def fetchall(self) -> list[Any]:
-        if self._cursor.description is None:
+        if self._ready().description is None:
             return []
         return list(self._cursor.fetchall())
 
@@ -234,6 +252,41 @@ class PgConnection:
 
     def __init__(self, raw: Any) -> None:
         self.raw = raw
+        self._pipeline: Any = None
+
+    @contextlib.contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """Send the block's statements without waiting for each one's result (psycopg's
+        pipeline mode): the client waits for the server only when it reads a result (a
+        query's rows, an inserted id, a row count) and at the end of the block, one round
+        trip for all the writes sent before. An error of a write is raised there, or at the
+        end of the block: inside a transaction, which then rolls back whole."""
+        if self._pipeline is not None:
+            yield
+            return
+        psycopg = _driver()
+        # When the block fails, the driver logs what it could not send at its end (the
+        # transaction rolls back anyway): not a line for the user's terminal.
+        logging.getLogger("psycopg").addHandler(_QUIET)
+        try:
+            with self.raw.pipeline() as pipe:
+                self._pipeline = pipe
+                try:
+                    yield
+                finally:
+                    self._pipeline = None
+        except psycopg.Error as exc:
+            raise self._error(exc) from exc
+
+    def _sync(self) -> None:
+        """Wait for the statements sent in pipeline mode (their errors are raised here)."""
+        if self._pipeline is None:
+            return
+        psycopg = _driver()
+        try:
+            self._pipeline.sync()
+        except psycopg.Error as exc:
+            raise self._error(exc) from exc
 
     def _error(self, exc: Exception) -> BackendError:
         psycopg = _driver()
@@ -253,9 +306,10 @@ class PgConnection:
         except psycopg.Error as exc:
             raise self._error(exc) from exc
         if returning:
+            self._sync()
             row = cursor.fetchone()
             return PgCursor(cursor, int(row[0]) if row else None)
-        return PgCursor(cursor)
+        return PgCursor(cursor, pending=self._sync if self._pipeline is not None else None)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
         statement, returning = translate(sql)
@@ -270,6 +324,37 @@ class PgConnection:
         except psycopg.Error as exc:
             raise self._error(exc) from exc
         return PgCursor(cursor)
+
+    def fetch_batch(
+        self, queries: Sequence[tuple[str, Sequence[Any]]]
+    ) -> list[tuple[list[str], list[Any]]]:
+        """The column names and rows of several queries, sent together (psycopg's pipeline
+        mode): one round trip to the server instead of one each."""
+        psycopg = _driver()
+        try:
+            with self.raw.pipeline():
+                cursors = []
+                for sql, params in queries:
+                    statement, _ = translate(sql)
+                    cursors.append(self.raw.execute(statement, tuple(params)))
+            return [([c.name for c in cur.description], cur.fetchall()) for cur in cursors]
+        except psycopg.Error as exc:
+            raise self._error(exc) from exc
+
+    def executemany_batch(self, batches: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        """Several :meth:`executemany`, sent together (one round trip to the server)."""
+        psycopg = _driver()
+        try:
+            with self.raw.pipeline():
+                for sql, rows in batches:
+                    statement, returning = translate(sql)
+                    if statement is None or not rows:
+                        continue
+                    if returning:
+                        statement = statement[: -len(" RETURNING id")]
+                    self.raw.cursor().executemany(statement, [tuple(r) for r in rows])
+        except psycopg.Error as exc:
+            raise self._error(exc) from exc
 
     @property
     def in_transaction(self) -> bool:
@@ -484,6 +569,7 @@ def note_writes(conn: PgConnection) -> None:
 
 __all__ = [
     "MIGRATE_LOCK",
+    "REPLAY_LOCK",
     "WRITE_LOCK",
     "PgConnection",
     "PgCursor",

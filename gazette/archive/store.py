@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -85,7 +87,7 @@ class ObjectStore:
     def _atomic_write(
         self, target: Path, chunks: Iterator[bytes] | list[bytes], verify: object = None
     ) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=_incoming_prefix(), dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:
@@ -121,8 +123,11 @@ class ObjectStore:
                         yield entry.name
 
     def leftovers(self) -> list[Path]:
-        """Temporary files left by an interrupted write."""
-        return sorted(self.root.glob("*/.incoming-*"))
+        """Temporary files left by an interrupted write: those of a process of this machine
+        that is gone, or of another machine and older than a day (writers copy originals in
+        before they take the write lock, so a temporary file may be another writer's, at
+        work now), or named in no writer's way."""
+        return sorted(p for p in self.root.glob("*/.incoming-*") if _abandoned(p))
 
     def remove(self, sha256: str) -> None:
         """Delete an object (used to clean up orphans)."""
@@ -130,6 +135,36 @@ class ObjectStore:
         if path.exists():
             os.chmod(path, 0o644)
             path.unlink()
+
+
+_INCOMING = ".incoming-"
+_STALE = 24 * 3600.0
+
+
+def _incoming_prefix() -> str:
+    """The start of a temporary file's name: its writer's process and machine."""
+    return f"{_INCOMING}{os.getpid()}@{socket.gethostname()}."
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether a temporary file's writer is gone (see :meth:`ObjectStore.leftovers`)."""
+    owner = path.name[len(_INCOMING) :]
+    pid, at, rest = owner.partition("@")
+    if not at or not pid.isdigit() or "." not in rest:
+        return True
+    host = rest.rsplit(".", 1)[0]
+    if host == socket.gethostname():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except (PermissionError, OverflowError):
+            return False
+        return False
+    try:
+        return time.time() - path.stat().st_mtime > _STALE
+    except OSError:
+        return False
 
 
 def _fsync_dir(path: Path) -> None:

@@ -508,8 +508,58 @@ def fetch_one(
     return _row_dict(cur, row) if row else None
 
 
+def fetch_batch(
+    conn: sqlite3.Connection, queries: Iterable[tuple[str, Iterable[Any]]]
+) -> list[list[dict[str, Any]]]:
+    """The rows of several queries, as :func:`fetch_all` gives them: on PostgreSQL sent
+    together, one round trip to the server for all (see
+    :meth:`gazette.archive.pg_catalog.PgConnection.fetch_batch`)."""
+    return [
+        [dict(zip(names, row, strict=True)) for row in rows]
+        for names, rows in _batch(conn, queries)
+    ]
+
+
+def fetch_rows_batch(
+    conn: sqlite3.Connection, queries: Iterable[tuple[str, Iterable[Any]]]
+) -> list[list[tuple[Any, ...]]]:
+    """:func:`fetch_batch`, each row a tuple (the columns by position)."""
+    return [[tuple(row) for row in rows] for _, rows in _batch(conn, queries)]
+
+
+def _batch(
+    conn: sqlite3.Connection, queries: Iterable[tuple[str, Iterable[Any]]]
+) -> list[tuple[list[str], list[Any]]]:
+    listed = [(sql, tuple(params)) for sql, params in queries]
+    batch = getattr(conn, "fetch_batch", None)
+    if batch is not None:
+        return list(batch(listed))
+    out = []
+    for sql, params in listed:
+        cur = conn.execute(sql, params)
+        out.append(([col[0] for col in cur.description], cur.fetchall()))
+    return out
+
+
+_TEXTS = "SELECT * FROM texts WHERE doc_id = ? ORDER BY id"
+_EVENTS = "SELECT * FROM events WHERE doc_id = ? ORDER BY id"
+_DISCLOSURE = "SELECT * FROM disclosure WHERE doc_id = ?"
+_PUBLICATIONS = "SELECT * FROM publications WHERE doc_id = ? ORDER BY id"
+_SOURCES = (
+    "SELECT s.* FROM document_sources d JOIN sources s ON s.sha256 = d.sha256"
+    " WHERE d.doc_id = ? ORDER BY s.ingested_at, s.sha256"
+)
+_INTERPRETATIONS = (
+    "SELECT * FROM interpretations WHERE (policy_id = ? OR interpretation_id = ?)"
+    " AND removed = 0 ORDER BY created_at"
+)
+
+
 def load_texts(conn: sqlite3.Connection, doc_id: str) -> tuple[TextVersion, ...]:
-    rows = fetch_all(conn, "SELECT * FROM texts WHERE doc_id = ? ORDER BY id", (doc_id,))
+    return _texts(fetch_all(conn, _TEXTS, (doc_id,)))
+
+
+def _texts(rows: list[dict[str, Any]]) -> tuple[TextVersion, ...]:
     return tuple(
         TextVersion(
             blocks=decode_blocks(r["blocks"]),
@@ -553,14 +603,17 @@ def event_from_row(r: dict[str, Any]) -> LifecycleEvent:
 
 
 def load_events(conn: sqlite3.Connection, doc_id: str) -> tuple[LifecycleEvent, ...]:
-    rows = fetch_all(conn, "SELECT * FROM events WHERE doc_id = ? ORDER BY id", (doc_id,))
-    return tuple(event_from_row(r) for r in rows)
+    return tuple(event_from_row(r) for r in fetch_all(conn, _EVENTS, (doc_id,)))
 
 
 def load_disclosure(conn: sqlite3.Connection, doc_id: str) -> Disclosure:
-    r = fetch_one(conn, "SELECT * FROM disclosure WHERE doc_id = ?", (doc_id,))
-    if r is None:
+    return _disclosure(fetch_all(conn, _DISCLOSURE, (doc_id,)))
+
+
+def _disclosure(rows: list[dict[str, Any]]) -> Disclosure:
+    if not rows:
         return Disclosure()
+    r = rows[0]
     return Disclosure(
         attribute=r["attribute"],
         reason=r["reason"],
@@ -575,7 +628,10 @@ def load_disclosure(conn: sqlite3.Connection, doc_id: str) -> Disclosure:
 
 
 def load_publications(conn: sqlite3.Connection, doc_id: str) -> tuple[Publication, ...]:
-    rows = fetch_all(conn, "SELECT * FROM publications WHERE doc_id = ? ORDER BY id", (doc_id,))
+    return _publications(fetch_all(conn, _PUBLICATIONS, (doc_id,)))
+
+
+def _publications(rows: list[dict[str, Any]]) -> tuple[Publication, ...]:
     out = []
     for r in rows:
         issue = None
@@ -609,12 +665,10 @@ def _source_notes(detail: str | None) -> tuple[str, ...]:
 
 
 def load_sources(conn: sqlite3.Connection, doc_id: str) -> tuple[SourceFile, ...]:
-    rows = fetch_all(
-        conn,
-        "SELECT s.* FROM document_sources d JOIN sources s ON s.sha256 = d.sha256"
-        " WHERE d.doc_id = ? ORDER BY s.ingested_at, s.sha256",
-        (doc_id,),
-    )
+    return _sources(fetch_all(conn, _SOURCES, (doc_id,)))
+
+
+def _sources(rows: list[dict[str, Any]]) -> tuple[SourceFile, ...]:
     return tuple(
         SourceFile(
             r["sha256"],
@@ -628,12 +682,10 @@ def load_sources(conn: sqlite3.Connection, doc_id: str) -> tuple[SourceFile, ...
 
 
 def load_interpretations(conn: sqlite3.Connection, doc_id: str) -> tuple[InterpretationLink, ...]:
-    rows = fetch_all(
-        conn,
-        "SELECT * FROM interpretations WHERE (policy_id = ? OR interpretation_id = ?)"
-        " AND removed = 0 ORDER BY created_at",
-        (doc_id, doc_id),
-    )
+    return _interpretations(fetch_all(conn, _INTERPRETATIONS, (doc_id, doc_id)))
+
+
+def _interpretations(rows: list[dict[str, Any]]) -> tuple[InterpretationLink, ...]:
     return tuple(
         InterpretationLink(
             policy_id=r["policy_id"],
@@ -650,11 +702,14 @@ def load_interpretations(conn: sqlite3.Connection, doc_id: str) -> tuple[Interpr
 def load_document(
     conn: sqlite3.Connection, doc_id: str, *, with_parts: bool = True
 ) -> Document | None:
-    """The whole document aggregate, or ``None``."""
-    r = fetch_one(conn, "SELECT * FROM documents WHERE id = ?", (doc_id,))
-    if r is None:
+    """The whole document aggregate, or ``None`` (its row and what belongs to it read in one
+    batch, see :func:`fetch_batch`)."""
+    found, *related = fetch_batch(
+        conn, [("SELECT * FROM documents WHERE id = ?", (doc_id,)), *_related(doc_id, with_parts)]
+    )
+    if not found:
         return None
-    return document_from_row(conn, r, with_parts=with_parts)
+    return _document(conn, found[0], related, with_parts=with_parts)
 
 
 def load_text_and_metadata(conn: sqlite3.Connection, doc_id: str) -> Document | None:
@@ -698,24 +753,51 @@ def _metadata(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _related(doc_id: str, with_parts: bool) -> list[tuple[str, tuple[Any, ...]]]:
+    """The queries of what belongs to a document (in :func:`_document`'s order)."""
+    queries: list[tuple[str, tuple[Any, ...]]] = [
+        (_DISCLOSURE, (doc_id,)),
+        (_TEXTS, (doc_id,)),
+        (_EVENTS, (doc_id,)),
+        (_INTERPRETATIONS, (doc_id, doc_id)),
+        (_PUBLICATIONS, (doc_id,)),
+        (_SOURCES, (doc_id,)),
+    ]
+    if with_parts:
+        queries.append(
+            ("SELECT * FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,))
+        )
+    return queries
+
+
 def document_from_row(
     conn: sqlite3.Connection, r: dict[str, Any], *, with_parts: bool = True
 ) -> Document:
+    return _document(
+        conn, r, fetch_batch(conn, _related(r["id"], with_parts)), with_parts=with_parts
+    )
+
+
+def _document(
+    conn: sqlite3.Connection,
+    r: dict[str, Any],
+    related: list[list[dict[str, Any]]],
+    *,
+    with_parts: bool,
+) -> Document:
     doc_id = r["id"]
+    disclosure, texts, events, interpretations, publications, sources, *part_rows = related
     parts: tuple[Document, ...] = ()
     if with_parts:
-        part_rows = fetch_all(
-            conn, "SELECT * FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,)
-        )
-        parts = tuple(document_from_row(conn, p, with_parts=True) for p in part_rows)
+        parts = tuple(document_from_row(conn, p, with_parts=True) for p in part_rows[0])
     return Document(
         id=doc_id,
-        disclosure=load_disclosure(conn, doc_id),
-        texts=load_texts(conn, doc_id),
-        events=load_events(conn, doc_id),
-        interpretations=load_interpretations(conn, doc_id),
-        publications=load_publications(conn, doc_id),
-        sources=load_sources(conn, doc_id),
+        disclosure=_disclosure(disclosure),
+        texts=_texts(texts),
+        events=tuple(event_from_row(e) for e in events),
+        interpretations=_interpretations(interpretations),
+        publications=_publications(publications),
+        sources=_sources(sources),
         parts=parts,
         parent_id=r["parent_id"],
         part_label=r["part_label"],

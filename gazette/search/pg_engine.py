@@ -100,6 +100,9 @@ class PgIndex(SearchIndex):
     """
 
     engine = "postgresql"
+    # apply() reads its ``deleted`` ids, then its records, inside its write transaction under
+    # the schema's lock: the archive may replay its queue without its writers' lock.
+    reads_inside_lock = True
 
     def __init__(
         self,
