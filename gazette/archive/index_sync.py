@@ -211,16 +211,22 @@ class IndexSync:
         """What public search may find: every document the public view shows, with its
         catalog revision, leaving out those whose index entry is still queued for an update.
 
-        Read from the catalog, and read again whenever the catalog has changed since (the
-        token is the database's change token, see :func:`gazette.archive.dbapi.change_token`).
+        Read from the catalog, and read again whenever what it is read from has changed
+        since (the token is the catalog's change counter, see
+        :func:`gazette.archive.dbapi.change_token`). A set read inside a transaction is not
+        kept: a rollback would bring its token back for another state.
         """
-        token = dbapi.change_token(self.catalog.conn)
+        conn = self.catalog.conn
+        in_transaction = conn.in_transaction
+        token = dbapi.change_token(conn)
         cached = self._public_revisions
         if cached is not None and cached.token == token:
             return cached
         revisions = self._public().visible_revisions()
-        for (doc_id,) in self.catalog.conn.execute("SELECT doc_id FROM index_queue").fetchall():
+        for (doc_id,) in conn.execute("SELECT doc_id FROM index_queue").fetchall():
             revisions.pop(doc_id, None)
+        if in_transaction:
+            return Allowed(revisions, object())  # a token equal to no other
         found = Allowed(revisions, token)
         self._public_revisions = found
         return found
