@@ -15,6 +15,7 @@ import pytest
 import gazette
 from gazette import users
 from gazette.archive import dbapi
+from gazette.errors import GazetteError
 from gazette.model import LifecycleEvent, Provenance
 from tests.archive_builders import ingest_text, official_text
 
@@ -203,3 +204,31 @@ def test_a_catalog_of_the_previous_version_gets_the_counter(two: Any) -> None:
         assert _found(archive) == {shown}
         archive.set_disclosure(hidden, "proactive", basis="经审查可以公开")
         assert _found(archive) == {shown, hidden}
+
+
+def test_archives_of_a_web_pool_share_one_search_index(two: Any) -> None:
+    """The web server's archives share one index (one set of caches), each with its own
+    catalog connection; a change made through one is searched through the other, and the index
+    closes with the last of them."""
+    pytest.importorskip("starlette", reason="the web server needs the web extra")
+    from gazette.web.app import ArchivePool
+
+    writer, _, shown, hidden = two
+    pool = ArchivePool(writer.root, 2)
+    first, second = pool.get(), pool.get()
+    try:
+        assert first is not second and first.conn is not second.conn
+        assert first.index is second.index
+        assert _found(first) == _found(second) == {shown}
+        second.set_disclosure(hidden, "proactive", basis="经审查可以公开")
+        assert _found(first) == {shown, hidden}
+        index = first.index
+        first.close()
+        assert _found(second) == {shown, hidden}  # still open for the other
+        assert second.index is index
+    finally:
+        pool.put(first)
+        pool.put(second)
+        pool.close()
+    with pytest.raises(GazetteError):  # closed (the engine cannot read it any more)
+        index.search("绿化", public_only=True)
