@@ -14,7 +14,9 @@ Printed beside them, in the same run: the library's own ``archive.public.search(
 ``archive.public.get(id)`` on the same queries and documents, one at a time in this process
 (what the server does for each request, without HTTP, templates or concurrency). Latencies
 are p50 / p95 in milliseconds; ratios are web over library. Each pass starts with a few
-warm-up requests on other queries; queries are not repeated within a pass.
+warm-up requests on other queries; queries are not repeated within a pass. The CPU time the
+server processes spent per request is printed too: unlike latency, it hardly depends on what
+else the machine runs.
 
 The machine's load is printed with the figures: a machine shared with other work gives noisy
 figures, so compare the columns of one run. Run from the project root::
@@ -50,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 import gazette  # noqa: E402
 from benchmarks.bench_search import load, percentile, query_sets  # noqa: E402
+from benchmarks.bench_web_cpu import _server_cpu as server_cpu  # noqa: E402
 from benchmarks.corpus import available, real_records, sentences, synthetic_records  # noqa: E402
 from gazette.archive import Submission  # noqa: E402
 from gazette.model import (  # noqa: E402
@@ -287,9 +290,13 @@ def run(root: Path, args: argparse.Namespace) -> None:
         load_test(base, [f"/search?q={quote(q)}" for q in warm], args.clients)
         if args.writes:
             writing = writer(root, args.writes)
+        used = server_cpu(process.pid)
         web_search = load_test(base, [f"/search?q={quote(q)}" for q in timed], args.clients)
+        cpu_search = (server_cpu(process.pid) - used) * 1000 / len(timed)
         load_test(base, [f"/documents/{d}" for d in warm_ids], args.clients)
+        used = server_cpu(process.pid)
         web_get = load_test(base, [f"/documents/{d}" for d in timed_ids], args.clients)
+        cpu_get = (server_cpu(process.pid) - used) * 1000 / len(timed_ids)
         during = load()
     finally:
         for running in (writing, process):
@@ -316,6 +323,10 @@ def run(root: Path, args: argparse.Namespace) -> None:
         ratio = p95 / max(percentile(lib, 0.95), 0.001)
         met = "met" if p95 <= target else "NOT met"
         print(f"{name:<22}{figures(web):>18}{figures(lib):>24}{ratio:>10.1f}x  ≤{target} {met}")
+    print(
+        f"server CPU per request (both processes, under the load): /search {cpu_search:.1f} ms,"
+        f" /documents/{{id}} {cpu_get:.1f} ms"
+    )
     total = len(web_search) + len(web_get)
     print(f"requests answered: {total}, none failed")
 
