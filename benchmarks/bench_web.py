@@ -14,7 +14,9 @@ Printed beside them, in the same run: the library's own ``archive.public.search(
 ``archive.public.get(id)`` on the same queries and documents, one at a time in this process
 (what the server does for each request, without HTTP, templates or concurrency). Latencies
 are p50 / p95 in milliseconds; ratios are web over library. Each pass starts with a few
-warm-up requests on other queries; queries are not repeated within a pass.
+warm-up requests on other queries; queries are not repeated within a pass. The CPU time the
+server processes spent per request is printed too: unlike latency, it hardly depends on what
+else the machine runs.
 
 The machine's load is printed with the figures: a machine shared with other work gives noisy
 figures, so compare the columns of one run. Run from the project root::
@@ -22,6 +24,10 @@ figures, so compare the columns of one run. Run from the project root::
     python -m benchmarks.bench_web [--size 100000] [--keep DIR]
 
 ``--keep DIR`` keeps (and reuses) the built archive.
+
+``--writes N`` adds what a server with signed-in staff sees: another process writes N entries a
+second to the archive's log during the web pass (what sign-ins and logged internal reads
+write), none of them touching what the public may find.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 import gazette  # noqa: E402
 from benchmarks.bench_search import load, percentile, query_sets  # noqa: E402
+from benchmarks.bench_web_cpu import _server_cpu as server_cpu  # noqa: E402
 from benchmarks.corpus import available, real_records, sentences, synthetic_records  # noqa: E402
 from gazette.archive import Submission  # noqa: E402
 from gazette.model import (  # noqa: E402
@@ -153,6 +160,26 @@ def serve(root: Path, workers: int, readers: int) -> tuple[subprocess.Popen[str]
     return process, found.group(0)
 
 
+WRITER = """
+import sys, time
+import gazette
+from gazette import users
+archive = gazette.open_archive(sys.argv[1], create=False, actor="bench")
+pause = 1 / float(sys.argv[2])
+while True:
+    users.record(archive, "bench", "web_read", "/search", "internal", query="q=bench")
+    time.sleep(pause)
+"""
+
+
+def writer(root: Path, per_second: float) -> subprocess.Popen[str]:
+    """A process appending ``per_second`` entries a second to the archive's log."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(root), str(per_second)], env=env, text=True
+    )
+
+
 def load_test(base: str, paths: list[str], clients: int) -> list[float]:
     """Send ``paths`` from ``clients`` threads (closed loop); milliseconds per request."""
     parts = urlsplit(base)
@@ -227,6 +254,9 @@ def main() -> None:
     )
     parser.add_argument("--readers", type=int, default=2, help="archives per server process")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the archive here")
+    parser.add_argument(
+        "--writes", type=float, default=0, help="log entries written a second during the load"
+    )
     args = parser.parse_args()
     if not available():
         raise SystemExit("the real corpus (../shared/corpus) is not available")
@@ -255,21 +285,31 @@ def run(root: Path, args: argparse.Namespace) -> None:
     warm_ids, timed_ids = doc_ids[:10], doc_ids[10:]
 
     process, base = serve(root, args.workers, args.readers)
+    writing = None
     try:
         load_test(base, [f"/search?q={quote(q)}" for q in warm], args.clients)
+        if args.writes:
+            writing = writer(root, args.writes)
+        used = server_cpu(process.pid)
         web_search = load_test(base, [f"/search?q={quote(q)}" for q in timed], args.clients)
+        cpu_search = (server_cpu(process.pid) - used) * 1000 / len(timed)
         load_test(base, [f"/documents/{d}" for d in warm_ids], args.clients)
+        used = server_cpu(process.pid)
         web_get = load_test(base, [f"/documents/{d}" for d in timed_ids], args.clients)
+        cpu_get = (server_cpu(process.pid) - used) * 1000 / len(timed_ids)
         during = load()
     finally:
-        process.terminate()
-        process.wait(timeout=60)
+        for running in (writing, process):
+            if running is not None:
+                running.terminate()
+                running.wait(timeout=60)
     lib_search, lib_get = library(root, warm[:5] + timed, timed_ids)
 
     print(
         f"\n{args.size} documents ({len(ids)} public), {args.clients} clients,"
         f" {args.workers} server processes ({args.readers} archives each),"
         f" {len(timed)} requests per route"
+        + (f", {args.writes:g} log entries written a second" if args.writes else "")
     )
     print(f"load during the web pass: {during}")
     print(
@@ -283,6 +323,10 @@ def run(root: Path, args: argparse.Namespace) -> None:
         ratio = p95 / max(percentile(lib, 0.95), 0.001)
         met = "met" if p95 <= target else "NOT met"
         print(f"{name:<22}{figures(web):>18}{figures(lib):>24}{ratio:>10.1f}x  ≤{target} {met}")
+    print(
+        f"server CPU per request (both processes, under the load): /search {cpu_search:.1f} ms,"
+        f" /documents/{{id}} {cpu_get:.1f} ms"
+    )
     total = len(web_search) + len(web_get)
     print(f"requests answered: {total}, none failed")
 

@@ -138,6 +138,11 @@ def _downgrade(catalog: Path) -> None:
     """The catalog as the previous schema left it: no fingerprints, no checksums."""
     conn = sqlite3.connect(catalog)
     try:
+        for (trigger,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'gazette_count_%'"
+        ).fetchall():
+            conn.execute(f"DROP TRIGGER {trigger}")
+        conn.execute("DROP TABLE IF EXISTS gazette_changes")
         for table in integrity.COVERED:
             if table != "disclosure_history":
                 conn.execute(f"ALTER TABLE {table} DROP COLUMN checksum")

@@ -268,6 +268,15 @@ class Archive:
         """The search index (opened on first use)."""
         return self.search.index
 
+    def share_search_index(self, other: Archive) -> None:
+        """Search through the index ``other`` has open (another archive of this directory
+        in this process), sharing its caches; see :meth:`IndexSync.share_index`.
+
+        Raises:
+            InvalidArgument: ``other`` uses another engine or another index.
+        """
+        self.search.share_index(other.search)
+
     def close(self) -> None:
         """Close the search index and the catalog.
 

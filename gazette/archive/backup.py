@@ -148,7 +148,8 @@ def _copy_catalog(conn: Any, path: Path) -> None:
                 r[0]
                 for r in target.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table'"
-                    " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                    " AND name NOT LIKE 'sqlite_%' AND name != 'gazette_changes'"
+                    " ORDER BY name"  # the change counter is the copy's own
                 )
             ]
             for table in names:

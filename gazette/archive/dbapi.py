@@ -57,10 +57,17 @@ def columns(conn: Any, table: str) -> list[str]:
 
 
 def change_token(conn: Any) -> Any:
-    """A value that changes whenever the catalog has (this connection's writes included)."""
+    """A value that changes whenever what public search may find can have changed: the
+    catalog's change counter, which triggers on the documents, their disclosure and the index
+    queue bump (this connection's uncommitted writes included; other writes, such as sign-ins,
+    sessions and the log, leave it as it was).
+
+    Inside a transaction that has written, the value may come back after a rollback: cache
+    nothing under a token read inside a transaction.
+    """
     if is_postgres(conn):
         return conn.change_token()
-    return (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    return conn.execute("SELECT n FROM gazette_changes").fetchone()[0]
 
 
 def quick_check(conn: Any) -> list[str]:

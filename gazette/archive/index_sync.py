@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,16 @@ if TYPE_CHECKING:
     from gazette.archive.views import ArchiveView
 
 
+class IndexSlot:
+    """The open search index of one or more archives of a process (see
+    :meth:`IndexSync.share_index`): they then keep one set of its caches."""
+
+    def __init__(self) -> None:
+        self.index: SearchIndex | None = None
+        self.users = 1
+        self.lock = threading.Lock()
+
+
 class IndexSync:
     """Keeps the derived search index in step with the catalog.
 
@@ -52,7 +63,7 @@ class IndexSync:
         self.catalog = catalog
         self.root = root
         self._public = public
-        self._index: SearchIndex | None = None
+        self._slot = IndexSlot()
         self.index_error: str | None = None
         self._index_deferred: list[int] | None = None  # [commits since the index caught up, every]
         self._public_revisions: Allowed | None = None
@@ -95,11 +106,46 @@ class IndexSync:
         return recorded if recorded is not None else search_dsn(engine, None)
 
     @property
+    def _index(self) -> SearchIndex | None:
+        return self._slot.index
+
+    @_index.setter
+    def _index(self, value: SearchIndex | None) -> None:
+        self._slot.index = value
+
+    @property
     def index(self) -> SearchIndex:
         """The search index (opened on first use)."""
-        if self._index is None:
-            self._index = open_index(self.index_location(), self.search_engine)
-        return self._index
+        found = self._slot.index
+        if found is None:
+            with self._slot.lock:
+                found = self._slot.index
+                if found is None:
+                    found = open_index(self.index_location(), self.search_engine)
+                    self._slot.index = found
+        return found
+
+    def share_index(self, other: IndexSync) -> None:
+        """Use the search index of ``other``, another archive of the same directory open in
+        this process, with its caches (its columns, common-token bitmaps, kept texts): a web
+        server's archives then warm one set of them, not one each. An engine's index serves
+        one search at a time per thread-safe design (a lock, or PostgreSQL's pool), so the
+        archives may be used from different threads.
+
+        Raises:
+            InvalidArgument: ``other`` uses another engine or another index.
+        """
+        if other._slot is self._slot:
+            return
+        if (other.search_engine, str(other.index_location())) != (
+            self.search_engine,
+            str(self.index_location()),
+        ):
+            raise InvalidArgument("只能与同一档案、同一检索引擎的索引共用")
+        self.close()
+        self._slot = other._slot
+        with self._slot.lock:
+            self._slot.users += 1
 
     @property
     def deferred(self) -> bool:
@@ -107,9 +153,16 @@ class IndexSync:
         return self._index_deferred is not None
 
     def close(self) -> None:
-        if self._index is not None:
-            self._index.close()
-            self._index = None
+        """Close the index (a shared one when its last archive closes)."""
+        slot = self._slot
+        with slot.lock:
+            slot.users -= 1
+            last = slot.users <= 0
+        if last and slot.index is not None:
+            slot.index.close()
+            slot.index = None
+        # A closed archive that opens its index again opens its own.
+        self._slot = IndexSlot()
 
     # --- the index -----------------------------------------------------------------------
 
@@ -296,16 +349,22 @@ class IndexSync:
         """What public search may find: every document the public view shows, with its
         catalog revision, leaving out those whose index entry is still queued for an update.
 
-        Read from the catalog, and read again whenever the catalog has changed since (the
-        token is the database's change token, see :func:`gazette.archive.dbapi.change_token`).
+        Read from the catalog, and read again whenever what it is read from has changed
+        since (the token is the catalog's change counter, see
+        :func:`gazette.archive.dbapi.change_token`). A set read inside a transaction is not
+        kept: a rollback would bring its token back for another state.
         """
-        token = dbapi.change_token(self.catalog.conn)
+        conn = self.catalog.conn
+        in_transaction = conn.in_transaction
+        token = dbapi.change_token(conn)
         cached = self._public_revisions
         if cached is not None and cached.token == token:
             return cached
         revisions = self._public().visible_revisions()
-        for (doc_id,) in self.catalog.conn.execute("SELECT doc_id FROM index_queue").fetchall():
+        for (doc_id,) in conn.execute("SELECT doc_id FROM index_queue").fetchall():
             revisions.pop(doc_id, None)
+        if in_transaction:
+            return Allowed(revisions, object())  # a token equal to no other
         found = Allowed(revisions, token)
         self._public_revisions = found
         return found

@@ -367,6 +367,33 @@ CREATE TABLE ocr_pages (
 """
 
 
+# What public search may find (gazette.archive.index_sync.public_revisions) is read from these
+# tables and columns only: documents (id, revision, carrier), their disclosure attribute, and
+# the index queue. A reader caches it until the counter moves; PostgreSQL keeps its own
+# counter (gazette.archive.pg_catalog.install).
+COUNTED: dict[str, tuple[str, ...] | None] = {
+    "documents": ("id", "rev", "parent_id"),
+    "disclosure": ("doc_id", "attribute"),
+    "index_queue": None,
+}
+
+
+def _v5_change_counter(conn: sqlite3.Connection) -> None:
+    """A counter bumped by every change to what the public set is read from, so that sign-ins,
+    sessions and log entries (and every other write) leave a reader's cached set valid."""
+    if not isinstance(conn, sqlite3.Connection):
+        return  # PostgreSQL: pg_catalog.install creates gazette_changes and its triggers
+    conn.execute("CREATE TABLE gazette_changes (n INTEGER NOT NULL)")
+    conn.execute("INSERT INTO gazette_changes(n) VALUES (0)")
+    for table, columns in COUNTED.items():
+        update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
+        for name, event in (("insert", "INSERT"), ("update", update), ("delete", "DELETE")):
+            conn.execute(
+                f"CREATE TRIGGER gazette_count_{table}_{name} AFTER {event} ON {table}"
+                " BEGIN UPDATE gazette_changes SET n = n + 1; END"
+            )
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
 
 # MIGRATIONS[n] takes a catalog from version n to n + 1: a SQL script, or a function that
@@ -376,6 +403,7 @@ MIGRATIONS: list[Migration] = [
     _v2_withholding_and_checksums,
     _V3_USERS,
     _V4_OCR_PAGES,
+    _v5_change_counter,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

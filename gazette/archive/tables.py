@@ -269,6 +269,20 @@ def ocr_documents(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
     """The documents among ``ids`` whose current text (see :func:`gazette.model.current_text`)
     was recognised by OCR."""
     wanted = list(dict.fromkeys(ids))
+    # Most documents have no recognised text at all: look at the versions only of those that
+    # have one (a search asks this of every page of hits).
+    holders: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        holders.update(
+            row[0]
+            for row in conn.execute(
+                "SELECT DISTINCT doc_id FROM texts WHERE ocr IS NOT NULL AND ocr != ''"
+                f" AND doc_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
+    wanted = [doc_id for doc_id in wanted if doc_id in holders]
     texts: dict[str, list[TextVersion]] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]

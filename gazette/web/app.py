@@ -46,7 +46,10 @@ DEFAULT_TITLE = "政府公文与公报档案"
 
 
 class ArchivePool:
-    """A few open archives, lent to one request at a time."""
+    """A few open archives, lent to one request at a time. They share one search index (its
+    columns, bitmaps and kept texts are warmed once per process; it serves one search at a
+    time, which the interpreter's lock would mostly impose anyway) and each has its own
+    catalog connection."""
 
     def __init__(self, path: Path, size: int) -> None:
         self.path = path
@@ -60,6 +63,8 @@ class ArchivePool:
     def _open(self) -> Archive:
         archive = open_archive(self.path, create=False, actor="web")
         with self._lock:
+            if self._all:
+                archive.share_search_index(self._all[0])
             self._made += 1
             self._all.append(archive)
         return archive
