@@ -56,8 +56,9 @@ from benchmarks.validity_expected import (  # noqa: E402
     statuses,
 )
 from gazette.archive import tables as catalog  # noqa: E402
-from gazette.lifecycle import effective_kind, status_on, timeline  # noqa: E402
+from gazette.lifecycle import effective_kind, status_on  # noqa: E402
 from gazette.model import Document, EventKind, TextVersion  # noqa: E402
+from gazette.timeline import timeline  # noqa: E402
 from ingest import ingest_paths, stages  # noqa: E402
 from ingest.readers import read  # noqa: E402
 

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     )
     from gazette.gazettes import GapReport, find_gaps
     from gazette.interpretation import NormativeRule
-    from gazette.lifecycle import Basis, Status, StatusValue, status_on, text_on, timeline
+    from gazette.lifecycle import status_on, text_on
     from gazette.model import (
         Block,
         BlockKind,
@@ -82,6 +82,8 @@ if TYPE_CHECKING:
         TextOrigin,
         TextVersion,
     )
+    from gazette.status import Basis, Status, StatusValue
+    from gazette.timeline import timeline
     from gazette.workdays import Deadline, WorkdayCalendar
 
 __version__ = "0.1.0"
@@ -97,7 +99,7 @@ _EXPORTS: dict[str, str] = {
     "CatalogDamaged": "gazette.errors",
     "CatalogError": "gazette.errors",
     "IndexDamaged": "gazette.errors",
-    "Basis": "gazette.lifecycle",
+    "Basis": "gazette.status",
     "Block": "gazette.model",
     "BlockKind": "gazette.model",
     "CleanupOutcome": "gazette.model",
@@ -142,8 +144,8 @@ _EXPORTS: dict[str, str] = {
     "Publication": "gazette.model",
     "SchemaTooNew": "gazette.errors",
     "SourceFile": "gazette.model",
-    "Status": "gazette.lifecycle",
-    "StatusValue": "gazette.lifecycle",
+    "Status": "gazette.status",
+    "StatusValue": "gazette.status",
     "Submission": "gazette.archive",
     "TextOrigin": "gazette.model",
     "TextVersion": "gazette.model",
@@ -158,7 +160,7 @@ _EXPORTS: dict[str, str] = {
     "parse_date": "gazette.dates",
     "status_on": "gazette.lifecycle",
     "text_on": "gazette.lifecycle",
-    "timeline": "gazette.lifecycle",
+    "timeline": "gazette.timeline",
 }
 
 __all__ = [

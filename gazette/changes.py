@@ -31,8 +31,8 @@ from gazette import wording
 from gazette.archive import change_rows
 from gazette.disclosure import View
 from gazette.errors import DocumentNotFound, InvalidArgument
-from gazette.lifecycle import cite
 from gazette.model import CleanupOutcome, DisclosureAttribute, Document, EventKind, LifecycleEvent
+from gazette.status import cite
 
 if TYPE_CHECKING:
     from gazette.archive.views import ArchiveView

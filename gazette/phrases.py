@@ -349,7 +349,7 @@ _LIST_LINE = re.compile(r"(?P<list>.+) line (?P<line>\d+)")
 
 def provenance(event: Any) -> str | None:
     """Where a lifecycle event was learned, in one line (the Chinese of
-    :func:`gazette.lifecycle.describe_provenance`), such as
+    :func:`gazette.status.describe_provenance`), such as
     ``解析自 a98f…：本办法自2017年8月1日起施行。``"""
     if event is None:
         return None

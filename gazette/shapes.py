@@ -12,15 +12,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from gazette.export.json_format import document_dict, event_dict, status_dict
-from gazette.lifecycle import (
-    TimelineEntry,
-    start_inferred,
-    status_intervals,
-    status_on,
-    timeline,
-    version_label,
-)
+from gazette.lifecycle import start_inferred, status_intervals, status_on, version_label
 from gazette.model import Document, GazetteIssue, IssueItem, version_start
+from gazette.timeline import TimelineEntry, timeline
 
 if TYPE_CHECKING:
     from gazette.archive.views import DocumentSummary

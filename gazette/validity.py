@@ -14,13 +14,8 @@ import attrs
 
 from gazette.archive import queries
 from gazette.dates import DateLike, add_months, days_after, to_date
-from gazette.lifecycle import (
-    Status,
-    StatusValue,
-    describe_provenance,
-    status_on,
-    validity_end,
-)
+from gazette.lifecycle import status_on, validity_end
+from gazette.status import Status, StatusValue, describe_provenance
 
 if TYPE_CHECKING:
     from gazette.archive.views import ArchiveView

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 # --- the glossary: enum value -> Chinese name ------------------------------------------------
 
-#: Validity status (``gazette.lifecycle.StatusValue``; DOMAIN.md §3).
+#: Validity status (``gazette.status.StatusValue``; DOMAIN.md §3).
 STATUS: Mapping[str, str] = {
     "not_yet_in_force": "尚未生效",
     "in_force": "现行有效",

@@ -12,8 +12,9 @@ import pytest
 import gazette
 from gazette.cleanup import outcome_of, read_cleanup_csv
 from gazette.errors import InvalidCleanupList
-from gazette.lifecycle import StatusValue, status_on
+from gazette.lifecycle import status_on
 from gazette.model import CleanupOutcome
+from gazette.status import StatusValue
 from ingest import ingest_paths
 from tests.conftest import ARCHIVE_DATA, Cli
 

@@ -22,7 +22,7 @@ from gazette import titles, wording
 from gazette.disclosure import parse_attribute
 from gazette.export import FORMATS, format_module
 from gazette.export.akn import ACT_TYPES, DOC_NAMES
-from gazette.lifecycle import StatusValue, effective_kind, status_on, timeline
+from gazette.lifecycle import effective_kind, status_on
 from gazette.model import (
     Block,
     BlockKind,
@@ -39,6 +39,8 @@ from gazette.model import (
 )
 from gazette.phrases import say
 from gazette.search.results import STATUS_VALUES, SearchFilters
+from gazette.status import StatusValue
+from gazette.timeline import timeline
 from ingest.elements import parse
 from ingest.readers import READERS, read
 from ingest.sniff import MAX_BYTES, sniff

@@ -16,15 +16,11 @@ from hypothesis import strategies as st
 import gazette
 from gazette.dates import add_years, period_end
 from gazette.lifecycle import (
-    Basis,
-    Status,
-    StatusValue,
     life_start,
     policy_events,
     status_intervals,
     status_on,
     text_on,
-    timeline,
     validity_end,
 )
 from gazette.model import (
@@ -38,6 +34,8 @@ from gazette.model import (
     ProvenanceKind,
     TextVersion,
 )
+from gazette.status import Basis, Status, StatusValue
+from gazette.timeline import timeline
 from tests.conftest import corpus_path
 from tests.corpus_text import submission
 

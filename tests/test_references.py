@@ -10,9 +10,10 @@ import pytest
 
 import gazette
 from gazette.archive.resolution import candidates
-from gazette.lifecycle import StatusValue, status_on
+from gazette.lifecycle import status_on
 from gazette.model import DocRef, EventKind
 from gazette.references import find_refs, ref_from_text
+from gazette.status import StatusValue
 from gazette.titles import normalised_title
 from ingest import ingest_paths
 from tests.conftest import ARCHIVE_DATA, Cli

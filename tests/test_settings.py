@@ -9,9 +9,10 @@ import pytest
 
 import gazette
 from gazette.errors import InvalidArgument
-from gazette.lifecycle import StatusValue, status_on
+from gazette.lifecycle import status_on
 from gazette.model import EventKind, ProvenanceKind
 from gazette.settings import SETTINGS, parse
+from gazette.status import StatusValue
 from ingest import ingest_paths
 from tests.conftest import Cli
 

@@ -24,7 +24,6 @@ from gazette import errors, phrases, wording
 from gazette.archive.integrity import COVERED
 from gazette.disclosure import View
 from gazette.export import FORMATS
-from gazette.lifecycle import StatusValue
 from gazette.model import (
     BlockKind,
     CleanupOutcome,
@@ -36,6 +35,7 @@ from gazette.model import (
     TextOrigin,
 )
 from gazette.settings import SETTINGS
+from gazette.status import StatusValue
 from gazette.users import Role
 from gazette.workdays import Rule
 from tests.conftest import ARCHIVE_DATA, ROOT, Cli, corpus_path

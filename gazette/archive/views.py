@@ -25,9 +25,10 @@ from gazette.disclosure import (
 )
 from gazette.docnumber import DocNumber
 from gazette.errors import AmbiguousReference, DocumentNotFound, InvalidArgument
-from gazette.lifecycle import Status, status_on, text_on
+from gazette.lifecycle import status_on, text_on
 from gazette.model import DisclosureAttribute, Document, GazetteIssue, IssueItem, OcrPage
 from gazette.redaction import Redactor, own_fields, public_identity
+from gazette.status import Status
 
 if TYPE_CHECKING:
     from gazette.archive import Archive

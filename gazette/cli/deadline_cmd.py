@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,37 +20,44 @@ from gazette.workdays import Deadline, Rule, WorkdayCalendar, document_deadlines
 
 
 def calendar_options(func: Any) -> Any:
-    """``--holiday``, ``--workday`` and ``--holidays-file``: days the user supplies."""
-    func = click.option(
+    """``--holiday``, ``--workday`` and ``--holidays-file`` (days the user supplies), handed to
+    the command as one ``calendar``: the State Council schedule with those days."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        holidays: tuple[_dt.date, ...],
+        workdays: tuple[_dt.date, ...],
+        holidays_file: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        base = WorkdayCalendar.from_file(holidays_file) if holidays_file else WorkdayCalendar()
+        return func(*args, calendar=base.with_days(holidays, workdays), **kwargs)
+
+    wrapped: Any = command
+    wrapped = click.option(
         "--holidays-file",
         type=click.Path(exists=True, dir_okay=False),
         envvar="GAZETTE_HOLIDAYS",
         default=None,
         help="File of supplied days: 'YYYY-MM-DD [holiday|workday]' a line"
         " (default: $GAZETTE_HOLIDAYS).",
-    )(func)
-    func = click.option(
+    )(wrapped)
+    wrapped = click.option(
         "--workday",
         "workdays",
         type=DATE,
         multiple=True,
         help="A weekend day worked (调休) in a year the calendar does not know (repeatable).",
-    )(func)
-    func = click.option(
+    )(wrapped)
+    wrapped = click.option(
         "--holiday",
         "holidays",
         type=DATE,
         multiple=True,
         help="A day off in a year the calendar does not know (repeatable).",
-    )(func)
-    return func
-
-
-def workday_calendar(
-    holidays: Iterable[_dt.date], workdays: Iterable[_dt.date], holidays_file: str | None
-) -> WorkdayCalendar:
-    base = WorkdayCalendar.from_file(holidays_file) if holidays_file else WorkdayCalendar()
-    return base.with_days(holidays, workdays)
+    )(wrapped)
+    return wrapped
 
 
 def warn(warnings: Iterable[str]) -> None:
@@ -76,9 +84,7 @@ def deadline(
     start: _dt.date,
     days: int | None,
     rule: str | None,
-    holidays: tuple[_dt.date, ...],
-    workdays: tuple[_dt.date, ...],
-    holidays_file: str | None,
+    calendar: WorkdayCalendar,
     as_json: bool,
 ) -> None:
     """The date N working days after DATE (DATE itself not counted).
@@ -88,7 +94,6 @@ def deadline(
     """
     if (days is None) == (rule is None):
         raise click.UsageError("give either N or --rule")
-    calendar = workday_calendar(holidays, workdays, holidays_file)
     result = (
         Deadline.statutory(calendar, Rule(rule), start)
         if rule
@@ -113,9 +118,7 @@ def deadline(
 def deadlines(
     obj: Context,
     ref: str,
-    holidays: tuple[_dt.date, ...],
-    workdays: tuple[_dt.date, ...],
-    holidays_file: str | None,
+    calendar: WorkdayCalendar,
     view: str,
     as_json: bool,
 ) -> None:
@@ -123,7 +126,6 @@ def deadlines(
     their due dates, counted from the document's own dates where the period runs from them."""
     shown = obj.archive().view(view)
     doc = shown.get(ref)
-    calendar = workday_calendar(holidays, workdays, holidays_file)
     rows = [d.as_json() for d in document_deadlines(doc, calendar)]
     if as_json:
         emit_json({"view": view, "id": doc.id, "deadlines": rows})
@@ -164,9 +166,7 @@ def timeliness_report(
     obj: Context,
     portal_days: int | None,
     gazette_days: int | None,
-    holidays: tuple[_dt.date, ...],
-    workdays: tuple[_dt.date, ...],
-    holidays_file: str | None,
+    calendar: WorkdayCalendar,
     view: str,
     as_json: bool,
 ) -> None:
@@ -175,7 +175,7 @@ def timeliness_report(
         obj.archive().view(view),
         portal_days=portal_days,
         gazette_days=gazette_days,
-        calendar=workday_calendar(holidays, workdays, holidays_file),
+        calendar=calendar,
     )
     if as_json:
         emit_json(report.as_json())

@@ -10,9 +10,10 @@ import click
 from gazette import wording
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
 from gazette.export.rendition import inference_note, ocr_note
-from gazette.lifecycle import Status, cite, known_version_name, shown_text, status_on
+from gazette.lifecycle import known_version_name, shown_text, status_on
 from gazette.phrases import say
 from gazette.shapes import list_json, show_json, status_json
+from gazette.status import Status, cite
 
 _FIELDS = (
     ("档案编号", "id"),

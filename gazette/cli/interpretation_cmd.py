@@ -9,10 +9,11 @@ import click
 
 from gazette import reports, wording
 from gazette.cli.common import DATE, Context, emit_json, json_option, view_option
-from gazette.cli.deadline_cmd import calendar_options, warn, workday_calendar
+from gazette.cli.deadline_cmd import calendar_options, warn
 from gazette.cli.report_cmd import entry_line
 from gazette.interpretation import linked
 from gazette.model import InterpretationForm
+from gazette.workdays import WorkdayCalendar
 
 _ROLES = {"interpretation": "解读", "policy": "所解读的政策"}
 
@@ -125,9 +126,7 @@ def interpretations_report(
     obj: Context,
     lag: int | None,
     since: _dt.date | None,
-    holidays: tuple[_dt.date, ...],
-    workdays: tuple[_dt.date, ...],
-    holidays_file: str | None,
+    calendar: WorkdayCalendar,
     view: str,
     as_json: bool,
 ) -> None:
@@ -136,7 +135,7 @@ def interpretations_report(
         obj.archive().view(view),
         lag=lag,
         since=since,
-        calendar=workday_calendar(holidays, workdays, holidays_file),
+        calendar=calendar,
     )
     if as_json:
         emit_json(report.as_json())

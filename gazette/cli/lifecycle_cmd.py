@@ -22,22 +22,15 @@ from gazette.cli.common import DATE, Context, emit_json, json_option, view_optio
 from gazette.cli.report_cmd import report
 from gazette.dates import MAX_SPAN_DAYS, days_after, span_days
 from gazette.export.json_format import event_dict, status_dict
-from gazette.lifecycle import (
-    StatusValue,
-    cite,
-    event_by_id,
-    start_inferred,
-    status_intervals,
-    status_on,
-    timeline,
-    version_name,
-)
+from gazette.lifecycle import event_by_id, start_inferred, status_intervals, status_on, version_name
 from gazette.model import CleanupOutcome, DocRef, EventKind, LifecycleEvent, Provenance
 from gazette.phrases import provenance, say
 from gazette.references import ref_from_text
 from gazette.settings import SETTINGS
 from gazette.settings import parse as parse_setting
 from gazette.shapes import timeline_json, unresolved_json
+from gazette.status import StatusValue, cite
+from gazette.timeline import timeline
 from gazette.validity import expiring, status_counts
 
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from gazette.export.rendition import Rendition, Section, build, status_text
-from gazette.lifecycle import Status, describe_provenance, shown_text, status_on
+from gazette.lifecycle import shown_text, status_on
 from gazette.model import (
     Disclosure,
     Document,
@@ -23,6 +23,7 @@ from gazette.model import (
     TextVersion,
     version_start,
 )
+from gazette.status import Status, describe_provenance
 
 name = "json"
 suffix = ".json"

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from gazette.lifecycle import Status, StatusValue, status_on, text_on
+from gazette.lifecycle import status_on, text_on
 from gazette.model import (
     Block,
     BlockKind,
@@ -45,6 +45,7 @@ from gazette.model import (
     TextOrigin,
     TextVersion,
 )
+from gazette.status import Status, StatusValue
 
 # --- header ---------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import attrs
 
 from gazette.dates import to_optional_date
 from gazette.errors import InvalidArgument
-from gazette.lifecycle import StatusValue
+from gazette.status import StatusValue
 
 DateField = Literal["written", "published"]
 

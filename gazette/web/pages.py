@@ -18,17 +18,11 @@ from gazette.issue_pages import (
     render_page,
     shown_pages,
 )
-from gazette.lifecycle import (
-    known_version_name,
-    shown_text,
-    status_on,
-    timeline,
-    version_name,
-    versions,
-)
+from gazette.lifecycle import known_version_name, shown_text, status_on, version_name, versions
 from gazette.model import Document, GazetteIssue, version_start
 from gazette.phrases import provenance
 from gazette.search.results import STATUS_VALUES
+from gazette.timeline import timeline
 from gazette.version_compare import compare_versions
 from gazette.web import params
 from gazette.web.app import Ctx, HttpError, not_found
