@@ -89,6 +89,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX common_token ON {s}.common (token)
     """,
+    # docs.title_tokens, docs.tokens: the length of a document's title and of all its text
+    # (title, body, restricted) in tokens of its stream, what BM25 normalises by as the
+    # SQLite engine's FTS5 tables do (see gazette.search.fts5_rank); NULL in documents
+    # written before this version (``problems`` asks for a rebuild)
+    """
+    ALTER TABLE {s}.docs ADD COLUMN title_tokens integer;
+    ALTER TABLE {s}.docs ADD COLUMN tokens integer
+    """,
 )
 
 
