@@ -139,14 +139,20 @@ class PgIndex(SearchIndex):
         with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
             # The planner would read a common token's matches by scanning the table, which
             # decompresses every tsvector; through GIN the tsvectors are never read.
-            conn.execute(
-                "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_seqscan = off"
+            # The snapshot's version is read in the same round trip.
+            cur = conn.execute(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_seqscan = off;"
+                f" SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
             )
+            while cur.nextset():
+                pass
+            self._local.meta = dict(cur.fetchall())
             self._local.conn = conn
             try:
                 yield
             finally:
                 self._local.conn = None
+                self._local.meta = None
                 conn.execute("ROLLBACK")
 
     @contextlib.contextmanager
@@ -288,12 +294,15 @@ class PgIndex(SearchIndex):
     # --- the generation --------------------------------------------------------------------
 
     def _current(self) -> Generation:
-        conn = self._conn()
-        meta = dict(
-            conn.execute(
-                f"SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
-            ).fetchall()
-        )
+        meta = getattr(self._local, "meta", None)
+        if meta is None:  # in a write
+            meta = dict(
+                self._conn()
+                .execute(
+                    f"SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
+                )
+                .fetchall()
+            )
         version = int(meta.get("version", 0))
         epoch = int(meta.get("epoch", 0))
         with self._lock:

@@ -230,25 +230,26 @@ def counts(
     """How many live documents hold each token: a common token's bitmap says it, the others
     are counted through GIN (their posting lists are short)."""
     common = index._common_bits(gen, tokens)
-    out: dict[str, int] = {}
-    for token in tokens:
-        if token in common:
-            out[token] = docsets.count(common[token] & gen.live)
-        else:
-            out[token] = _held(index, gen, "pub" if public_only else "both", _quote(token))
-    return out
+    rare = [t for t in tokens if t not in common]
+    columns = "pub" if public_only else "both"
+    held = dict(zip(rare, _held(index, gen, columns, [_quote(t) for t in rare]), strict=True))
+    return {t: docsets.count(common[t] & gen.live) if t in common else held[t] for t in tokens}
 
 
-def _held(index: PgIndex, gen: Generation, columns: str, tsquery: str) -> int:
-    """Documents whose ``columns`` (``pub``, ``both`` or ``titles``) match a tsquery (once
-    per generation)."""
-    key = ("held", columns, tsquery)
-    found = gen.cache.get(key)
-    if found is None:
-        sql = f"SELECT count(*) FROM {index.schema}.fts WHERE {index._where(columns)}"
-        found = int(index._conn().execute(sql, {"q": tsquery}).fetchone()[0])
-        gen.cache[key] = found
-    return int(found)
+def _held(index: PgIndex, gen: Generation, columns: str, tsqueries: Sequence[str]) -> list[int]:
+    """How many documents' ``columns`` (``pub``, ``both`` or ``titles``) match each tsquery
+    (counted through GIN in one round trip, once per generation)."""
+    cache = gen.cache
+    missing = list(dict.fromkeys(q for q in tsqueries if ("held", columns, q) not in cache))
+    if missing:
+        sql = "SELECT " + ", ".join(
+            f"(SELECT count(*) FROM {index.schema}.fts WHERE {index._where(columns, f'q{i}')})"
+            for i in range(len(missing))
+        )
+        row = index._conn().execute(sql, {f"q{i}": q for i, q in enumerate(missing)}).fetchone()
+        for query, found in zip(missing, row, strict=True):
+            cache[("held", columns, query)] = int(found)
+    return [int(cache[("held", columns, q)]) for q in tsqueries]
 
 
 def _quote(token: str) -> str:
@@ -296,7 +297,7 @@ def _fts5(
         return []
     lengths, rows, _, tokens = _lengths(index, gen)
     columns = "pub" if public_only else "both"
-    idfs = [fts5_rank.idf(rows, _held(index, gen, columns, _tsquery(p))) for p in found]
+    idfs = [fts5_rank.idf(rows, n) for n in _held(index, gen, columns, list(map(_tsquery, found)))]
     texts = index._texts_kept.texts(index, gen, sorted(nums))
     weights = (TITLE_BOOST, 1.0, 0.0 if public_only else 1.0)
     return fts5_rank.rank(
@@ -329,7 +330,7 @@ def _title_tier(
     )
     found = fts5_rank.phrases(groups, index._tokens, index.config.bigrams)
     lengths, docs, titles, _ = _lengths(index, gen)
-    idfs = [fts5_rank.idf(docs, _held(index, gen, "titles", _tsquery(p))) for p in found]
+    idfs = [fts5_rank.idf(docs, n) for n in _held(index, gen, "titles", list(map(_tsquery, found)))]
     average = max(1e-9, titles / max(1, docs))
     out = []
     for num, title in rows:
