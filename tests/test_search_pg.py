@@ -195,6 +195,47 @@ def test_relevance_agrees_on_known_items(pair: Any) -> None:
         assert measured["postgresql"][metric] >= measured["sqlite"][metric] - 0.02, measured
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("windows", ["default", "small"])
+@pytest.mark.parametrize("public_only", [True, False], ids=["public", "internal"])
+def test_relevance_order_is_the_same(
+    pair: Any, public_only: bool, windows: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both engines rank the same documents in the same order, on every path the SQLite
+    engine takes (small windows reach the tiers, and FTS5's ranking of a window, with a
+    collection of a few hundred documents)."""
+    from benchmarks import eval_search
+    from gazette.search import pg_rank, sqlite_engine
+
+    if windows == "small":
+        for module in (sqlite_engine, pg_rank):
+            monkeypatch.setattr(module, "RANK_WINDOW", 12)
+            monkeypatch.setattr(module, "TITLE_TIER", 25)
+            monkeypatch.setattr(module, "RANK_ALL", 30)
+    records, sqlite, pg = pair
+    for index in (sqlite, pg):
+        index.drop_caches()
+    source = _statuses(records)
+    texts = [*QUERIES, *(item.text for item in eval_search.queries(records)[:40])]
+    issuers = sorted({i for r in records for i in r.issuers})[:2]
+    compared = 0
+    for query in texts:
+        for chosen in [*FILTERS[:4], *(SearchFilters(issuer=i) for i in issuers)]:
+            asked: dict[str, Any] = {
+                "public_only": public_only,
+                "filters": chosen,
+                "limit": 10,
+                "facets": False,
+                "status_source": source,
+                "today": dt.date(2025, 4, 19),
+            }
+            mine, theirs = (index.search(query, **asked) for index in (sqlite, pg))
+            assert theirs.total == mine.total, (query, chosen)
+            assert [h.id for h in theirs.hits] == [h.id for h in mine.hits], (query, chosen)
+            compared += len(mine.hits) > 1
+    assert compared > 50
+
+
 # --- long documents ----------------------------------------------------------------------
 
 

@@ -319,21 +319,32 @@ def _title_tier(
     cached = gen.cache.get(key)
     if cached is not None:
         return list(cached)
+    found = fts5_rank.phrases(groups, index._tokens, index.config.bigrams)
+    phrases = list(map(_tsquery, found))
+    # The phrases' document counts in the same round trip (what _held would ask).
+    missing = list(dict.fromkeys(q for q in phrases if ("held", "titles", q) not in gen.cache))
+    counted = "".join(
+        f", (SELECT count(*) FROM {index.schema}.fts WHERE titles @@ %(c{i})s::tsquery)"
+        for i in range(len(missing))
+    )
+    params: dict[str, Any] = {f"c{i}": q for i, q in enumerate(missing)}
     rows = (
         index._conn()
         .execute(
-            f"SELECT f.num, t.title FROM {index.schema}.fts f JOIN {index.schema}.texts t"
-            " ON t.num = f.num WHERE f.titles @@ %s::tsquery ORDER BY f.num DESC LIMIT %s",
-            (query, TITLE_TIER),
+            f"SELECT f.num, t.title{counted} FROM {index.schema}.fts f JOIN {index.schema}.texts t"
+            " ON t.num = f.num WHERE f.titles @@ %(q)s::tsquery ORDER BY f.num DESC LIMIT %(n)s",
+            {**params, "q": query, "n": TITLE_TIER},
         )
         .fetchall()
     )
-    found = fts5_rank.phrases(groups, index._tokens, index.config.bigrams)
+    if rows:
+        for i, q in enumerate(missing):
+            gen.cache[("held", "titles", q)] = int(rows[0][2 + i])
     lengths, docs, titles, _ = _lengths(index, gen)
-    idfs = [fts5_rank.idf(docs, n) for n in _held(index, gen, "titles", list(map(_tsquery, found)))]
+    idfs = [fts5_rank.idf(docs, n) for n in _held(index, gen, "titles", phrases)] if rows else []
     average = max(1e-9, titles / max(1, docs))
     out = []
-    for num, title in rows:
+    for num, title, *_ in rows:
         freqs = fts5_rank.occurrences(title, found)
         out.append((num, fts5_rank.score(_length(lengths, num, 0), average, freqs, idfs)))
     gen.cache[key] = out
