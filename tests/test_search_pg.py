@@ -323,6 +323,28 @@ def test_the_schema_is_versioned_and_a_newer_one_refused(pg_dsn: str) -> None:
         open_index(pg_dsn, "postgresql")
 
 
+def test_an_index_without_lengths_in_tokens_asks_for_a_rebuild(pg_dsn: str) -> None:
+    """Documents written before their lengths were stored (schema step 3 adds the columns
+    empty): verify reports it, searching still answers, and a rebuild measures them."""
+    import psycopg
+
+    records = [_record(f"d{n}", f"关于推进政务公开工作的通知，第{n}号。") for n in range(5)]
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply(records)
+        assert index.problems() == []
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute("UPDATE gazette_search.docs SET title_tokens = NULL, tokens = NULL")
+        index.drop_caches()
+        [problem] = index.problems()
+        assert "rebuild" in problem
+        assert index.search("政务公开", public_only=True).total == 5
+        index.rebuild(records)
+        assert index.problems() == []
+    finally:
+        index.close()
+
+
 def test_two_processes_share_one_index(pg_dsn: str) -> None:
     """A writer and a reader of their own (as two machines would be): the reader follows
     additions, replacements and deletions."""
