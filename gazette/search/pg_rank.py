@@ -331,8 +331,11 @@ def _title_tier(
     rows = (
         index._conn()
         .execute(
-            f"SELECT f.num, t.title{counted} FROM {index.schema}.fts f JOIN {index.schema}.texts t"
-            " ON t.num = f.num WHERE f.titles @@ %(q)s::tsquery ORDER BY f.num DESC LIMIT %(n)s",
+            # The titles looked up one by one: a join would walk the texts table back from
+            # the newest number to the oldest title matched.
+            f"SELECT m.num, (SELECT t.title FROM {index.schema}.texts t WHERE t.num = m.num)"
+            f"{counted} FROM (SELECT num FROM {index.schema}.fts WHERE titles @@ %(q)s::tsquery"
+            " ORDER BY num DESC LIMIT %(n)s) m ORDER BY m.num DESC",
             {**params, "q": query, "n": TITLE_TIER},
         )
         .fetchall()
