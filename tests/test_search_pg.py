@@ -345,6 +345,36 @@ def test_an_index_without_lengths_in_tokens_asks_for_a_rebuild(pg_dsn: str) -> N
         index.close()
 
 
+def test_title_counts_follow_writes_and_equal_gin(pg_dsn: str) -> None:
+    """The writers' count of titles holding each token is GIN's count, after additions,
+    replacements and deletions."""
+    import psycopg
+
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply(
+            [
+                IndexRecord(id=f"d{n}", rev=1, title=title, body="正文", public=True)
+                for n, title in enumerate(["关于政务公开的通知", "政务公开条例", "税收征管法"] * 3)
+            ]
+        )
+        index.apply(
+            [IndexRecord(id="d1", rev=2, title="税务管理办法", body="正文", public=True)],
+            deleted=["d4", "d8"],
+        )
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            kept = dict(conn.execute("SELECT token, docs FROM gazette_search.title_counts"))
+            assert kept["政务"] == 4 and kept["税务"] == 1
+            for token, docs in kept.items():
+                held = conn.execute(
+                    "SELECT count(*) FROM gazette_search.fts WHERE titles @@ %s::tsquery",
+                    ("'" + token + "'",),
+                ).fetchone()[0]
+                assert docs == held, token
+    finally:
+        index.close()
+
+
 def test_two_processes_share_one_index(pg_dsn: str) -> None:
     """A writer and a reader of their own (as two machines would be): the reader follows
     additions, replacements and deletions."""

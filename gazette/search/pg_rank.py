@@ -321,13 +321,21 @@ def _title_tier(
         return list(cached)
     found = fts5_rank.phrases(groups, index._tokens, index.config.bigrams)
     phrases = list(map(_tsquery, found))
-    # The phrases' document counts in the same round trip (what _held would ask).
+    # The phrases' document counts in the same round trip: a token's from the writers'
+    # counts, a prefix's or a sequence's through GIN.
+    tokens = {q: p.tokens[0] for q, p in zip(phrases, found, strict=True)}
+    for p, q in zip(found, phrases, strict=True):
+        if p.prefix or len(p.tokens) > 1:
+            tokens.pop(q, None)
     missing = list(dict.fromkeys(q for q in phrases if ("held", "titles", q) not in gen.cache))
+    s = index.schema
     counted = "".join(
-        f", (SELECT count(*) FROM {index.schema}.fts WHERE titles @@ %(c{i})s::tsquery)"
-        for i in range(len(missing))
+        f", (SELECT coalesce(max(docs), 0) FROM {s}.title_counts WHERE token = %(c{i})s)"
+        if q in tokens
+        else f", (SELECT count(*) FROM {s}.fts WHERE titles @@ %(c{i})s::tsquery)"
+        for i, q in enumerate(missing)
     )
-    params: dict[str, Any] = {f"c{i}": q for i, q in enumerate(missing)}
+    params: dict[str, Any] = {f"c{i}": tokens.get(q, q) for i, q in enumerate(missing)}
     rows = (
         index._conn()
         .execute(

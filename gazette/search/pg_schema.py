@@ -100,6 +100,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE {s}.docs ADD COLUMN title_tokens integer;
     ALTER TABLE {s}.docs ADD COLUMN tokens integer
     """,
+    # title_counts: how many documents' titles hold each token, kept by the writers (ranking
+    # the title tier needs it; counting through GIN visits every row that holds the token),
+    # counted from the stored titles for an index written before
+    """
+    CREATE TABLE {s}.title_counts (token text PRIMARY KEY, docs integer NOT NULL);
+    INSERT INTO {s}.title_counts(token, docs)
+        SELECT lexeme, count(*) FROM {s}.fts, unnest(tsvector_to_array(titles)) AS lexeme
+        GROUP BY lexeme
+    """,
 )
 
 

@@ -31,7 +31,7 @@ COLUMNS = (
 def drop_all(conn: Any, schema: str, label: str) -> None:
     """Remove every document and bump the epoch (readers load anew), setting the analysis
     label (inside the caller's transaction: readers see the old content until it commits)."""
-    for table in ("docs", "texts", "fts", "removed"):
+    for table in ("docs", "texts", "fts", "removed", "title_counts"):
         conn.execute(f"DELETE FROM {schema}.{table}")
     pg_common.reset(conn, schema)
     conn.execute(
@@ -214,6 +214,13 @@ def _remove(conn: Any, schema: str, ids: list[str]) -> None:
         return
     s = schema
     conn.execute(
+        f"UPDATE {s}.title_counts c SET docs = c.docs - g.n FROM (SELECT lexeme, count(*) AS n"
+        f" FROM {s}.docs d JOIN {s}.fts f ON f.num = d.num,"
+        " unnest(tsvector_to_array(f.titles)) AS lexeme WHERE d.id = ANY(%s) GROUP BY lexeme) g"
+        " WHERE c.token = g.lexeme",
+        (ids,),
+    )
+    conn.execute(
         f"WITH gone AS (DELETE FROM {s}.docs WHERE id = ANY(%s) RETURNING num),"
         f" t AS (DELETE FROM {s}.texts WHERE num IN (SELECT num FROM gone)),"
         f" f AS (DELETE FROM {s}.fts WHERE num IN (SELECT num FROM gone))"
@@ -266,4 +273,11 @@ def _insert(
         with cur.copy(f"COPY {s}.fts (num, pub, ins, titles, long) FROM STDIN") as copy:
             for num, (row, _) in zip(nums, prepared, strict=True):
                 copy.write_row((num, *row))
+    conn.execute(
+        f"INSERT INTO {s}.title_counts(token, docs) SELECT lexeme, count(*) FROM {s}.fts,"
+        " unnest(tsvector_to_array(titles)) AS lexeme WHERE num BETWEEN %s AND %s"
+        " GROUP BY lexeme ON CONFLICT (token) DO UPDATE"
+        f" SET docs = {s}.title_counts.docs + excluded.docs",
+        (nums[0], nums[-1]),
+    )
     return nums[0]
