@@ -19,17 +19,23 @@ The PostgreSQL server is ``$GAZETTE_TEST_PG`` or a throwaway cluster
 the machine's load (printed with the figures): compare the columns of one run, and prefer the
 ratios. Target: PostgreSQL p95 within 2x the SQLite engine's.
 
-Run: ``python -m benchmarks.bench_pg_search --size 10000 --size 100000``.
+Run: ``python -m benchmarks.bench_pg_search --size 10000 --size 100000``. With ``--keep DIR``
+the indexes (the SQLite directory, the PostgreSQL cluster when the benchmark starts one) stay in
+DIR and a later run with the same sizes reuses them: only the queries run again, which is what
+a change to how queries run needs (the build figures are then not printed; delete DIR after a
+change to what an engine stores). ``--engine NAME`` builds one engine's index only.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,38 +54,56 @@ from tests import pg_cluster
 ENGINES = ("sqlite", "postgresql")
 
 
-def run(size: int, queries: int, procs: int, workdir: Path, server: pg_cluster.Server) -> None:
+def run(
+    size: int,
+    queries: int,
+    procs: int,
+    workdir: Path,
+    server: pg_cluster.Server,
+    keep: Path | None = None,
+    engines: tuple[str, ...] = ENGINES,
+) -> None:
     pool = sentences(real_records())
     records = list(synthetic_records(size, seed=1, size=3000, pool=pool))
     records.sort(key=lambda r: (r.written or r.published or dt.date.min, r.id))
     raw = sum(len((r.title + r.body).encode()) for r in records)
     print(f"\n== {size} documents, {raw / 1e6:.0f} MB of text, procs={procs}\n   {load()}")
-    with server.database("gazette_bench") as dsn:
-        locations: dict[str, Any] = {"sqlite": workdir / "sqlite", "postgresql": dsn}
+    with _database(server, size, keep) as dsn:
+        home = keep if keep is not None else workdir
+        locations: dict[str, Any] = {"sqlite": home / f"sqlite-{size}", "postgresql": dsn}
         indexes: dict[str, SearchIndex] = {}
         build: dict[str, float] = {}
         sizes: dict[str, int] = {}
-        for name in ENGINES:
+        for name in engines:
             index = open_index(locations[name], name)
-            started = time.perf_counter()
-            index.apply(records, procs=procs)
-            seconds = time.perf_counter() - started
+            seconds = None
+            if index.doc_count() != size or index.problems():
+                started = time.perf_counter()
+                index.rebuild(records, procs=procs)
+                seconds = time.perf_counter() - started
             if name == "sqlite":
                 index.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
-            build[name] = size / seconds
             sizes[name] = index.size_bytes()
             indexes[name] = index
-            print(f"   built {name}: {seconds:.0f}s   {load()}")
+            if seconds is None:
+                print(f"   {name}: kept from an earlier run")
+            else:
+                build[name] = size / seconds
+                print(f"   built {name}: {seconds:.0f}s   {load()}")
         try:
-            _query(indexes, records, queries, workdir)
+            if len(indexes) == len(ENGINES):
+                _query(indexes, records, queries, workdir)
         finally:
             for index in indexes.values():
                 index.close()
+    if len(indexes) < len(ENGINES):
+        return
     print(f"\n{'':34}{'sqlite':>12}{'postgresql':>12}{'pg/sqlite':>11}")
-    print(
-        f"{'build (docs/s)':34}{build['sqlite']:>12.0f}{build['postgresql']:>12.0f}"
-        f"{build['postgresql'] / build['sqlite']:>11.2f}"
-    )
+    if len(build) == len(ENGINES):
+        print(
+            f"{'build (docs/s)':34}{build['sqlite']:>12.0f}{build['postgresql']:>12.0f}"
+            f"{build['postgresql'] / build['sqlite']:>11.2f}"
+        )
     per_million = {n: sizes[n] / size * 1e6 / 1e9 for n in ENGINES}
     print(
         f"{'index GB per million documents':34}{per_million['sqlite']:>12.1f}"
@@ -95,6 +119,23 @@ def run(size: int, queries: int, procs: int, workdir: Path, server: pg_cluster.S
 
 
 _LINES: list[str] = []
+
+
+@contextlib.contextmanager
+def _database(server: pg_cluster.Server, size: int, keep: Path | None) -> Iterator[str]:
+    """The benchmark's database: a new one dropped afterwards, or (``keep``) one named after
+    the size, kept for the next run."""
+    if keep is None:
+        with server.database("gazette_bench") as dsn:
+            yield dsn
+        return
+    import psycopg
+
+    name = f"gazette_bench_{size}"
+    with psycopg.connect(server.dsn, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template1')
+    yield server.dsn_for(name)
 
 
 def _query(
@@ -173,13 +214,29 @@ def main() -> None:
     parser.add_argument("--size", type=int, action="append", help="documents (repeatable)")
     parser.add_argument("--queries", type=int, default=100, help="queries per set")
     parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the indexes (and the PostgreSQL cluster) in DIR and reuse them: a re-run"
+        " that changes only how queries run skips the builds (delete DIR, or a part of it,"
+        " after changing what an engine stores)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        action="append",
+        help="build only this engine's index (repeatable; queries need both)",
+    )
     args = parser.parse_args()
     print(f"cpus: {os.cpu_count()}; {load()}")
-    server = pg_cluster.server()
+    keep = args.keep.resolve() if args.keep else None
+    server = pg_cluster.server(keep / "pg" if keep is not None else None)
     try:
         for size in args.size or [10000]:
             with tempfile.TemporaryDirectory() as tmp:
-                run(size, args.queries, args.procs, Path(tmp), server)
+                engines = tuple(args.engine or ENGINES)
+                run(size, args.queries, args.procs, Path(tmp), server, keep, engines)
     finally:
         server.stop()
 

@@ -132,10 +132,14 @@ class Server:
 class Cluster(Server):
     """A cluster this process made and runs (see the module docstring)."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, root: Path | None = None) -> None:
         self.bindir = bindir
         self.owner = _owner()
-        self.root = Path(tempfile.mkdtemp(prefix="gazette-pg-"))
+        # A given root is kept: its cluster is reused by the next start and not deleted.
+        self.kept = root is not None
+        if root is not None:
+            root.mkdir(parents=True, exist_ok=True)
+        self.root = root if root is not None else Path(tempfile.mkdtemp(prefix="gazette-pg-"))
         self.data = self.root / "data"
         self.socket = self.root
         self.log = self.root / "server.log"
@@ -162,20 +166,8 @@ class Cluster(Server):
         )
 
     def start(self) -> Cluster:
-        made = self._run(
-            "initdb",
-            "-D",
-            str(self.data),
-            "-U",
-            _SUPERUSER,
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-            "--no-sync",
-        )
-        if made.returncode != 0:
-            raise RuntimeError(f"initdb failed: {(made.stderr or made.stdout).strip()[-500:]}")
+        if not (self.data / "PG_VERSION").exists():
+            self._initdb()
         options = " ".join(f"-c {k}={v}" for k, v in _SETTINGS.items())
         started = self._run(
             "pg_ctl",
@@ -196,12 +188,30 @@ class Cluster(Server):
         self.started = True
         return self
 
+    def _initdb(self) -> None:
+        made = self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            _SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
+        if made.returncode != 0:
+            raise RuntimeError(f"initdb failed: {(made.stderr or made.stdout).strip()[-500:]}")
+
     def stop(self) -> None:
-        """Stop the server and delete its files."""
+        """Stop the server and delete its files (unless its root was given: kept)."""
         if self.started:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            mode = "fast" if self.kept else "immediate"
+            self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
             self.started = False
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not self.kept:
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def unavailable() -> str | None:
@@ -220,8 +230,9 @@ def unavailable() -> str | None:
     return None
 
 
-def server() -> Server:
-    """The server ``$GAZETTE_TEST_PG`` names, else a new cluster (stop it when done).
+def server(root: Path | None = None) -> Server:
+    """The server ``$GAZETTE_TEST_PG`` names, else a new cluster (stop it when done); with
+    ``root``, the cluster in that directory (made there the first time, kept when stopped).
 
     Raises:
         RuntimeError: no server can be had (the message says why).
@@ -237,7 +248,7 @@ def server() -> Server:
         return found
     bindir = find_bin()
     assert bindir is not None
-    cluster = Cluster(bindir)
+    cluster = Cluster(bindir, root)
     try:
         return cluster.start()
     except BaseException:

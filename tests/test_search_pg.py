@@ -195,6 +195,47 @@ def test_relevance_agrees_on_known_items(pair: Any) -> None:
         assert measured["postgresql"][metric] >= measured["sqlite"][metric] - 0.02, measured
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("windows", ["default", "small"])
+@pytest.mark.parametrize("public_only", [True, False], ids=["public", "internal"])
+def test_relevance_order_is_the_same(
+    pair: Any, public_only: bool, windows: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both engines rank the same documents in the same order, on every path the SQLite
+    engine takes (small windows reach the tiers, and FTS5's ranking of a window, with a
+    collection of a few hundred documents)."""
+    from benchmarks import eval_search
+    from gazette.search import pg_rank, sqlite_engine
+
+    if windows == "small":
+        for module in (sqlite_engine, pg_rank):
+            monkeypatch.setattr(module, "RANK_WINDOW", 12)
+            monkeypatch.setattr(module, "TITLE_TIER", 25)
+            monkeypatch.setattr(module, "RANK_ALL", 30)
+    records, sqlite, pg = pair
+    for index in (sqlite, pg):
+        index.drop_caches()
+    source = _statuses(records)
+    texts = [*QUERIES, *(item.text for item in eval_search.queries(records)[:40])]
+    issuers = sorted({i for r in records for i in r.issuers})[:2]
+    compared = 0
+    for query in texts:
+        for chosen in [*FILTERS[:4], *(SearchFilters(issuer=i) for i in issuers)]:
+            asked: dict[str, Any] = {
+                "public_only": public_only,
+                "filters": chosen,
+                "limit": 10,
+                "facets": False,
+                "status_source": source,
+                "today": dt.date(2025, 4, 19),
+            }
+            mine, theirs = (index.search(query, **asked) for index in (sqlite, pg))
+            assert theirs.total == mine.total, (query, chosen)
+            assert [h.id for h in theirs.hits] == [h.id for h in mine.hits], (query, chosen)
+            compared += len(mine.hits) > 1
+    assert compared > 50
+
+
 # --- long documents ----------------------------------------------------------------------
 
 
@@ -280,6 +321,58 @@ def test_the_schema_is_versioned_and_a_newer_one_refused(pg_dsn: str) -> None:
         conn.execute("INSERT INTO gazette_search.versions(version) VALUES (%s)", (99,))
     with pytest.raises(SchemaTooNew):
         open_index(pg_dsn, "postgresql")
+
+
+def test_an_index_without_lengths_in_tokens_asks_for_a_rebuild(pg_dsn: str) -> None:
+    """Documents written before their lengths were stored (schema step 3 adds the columns
+    empty): verify reports it, searching still answers, and a rebuild measures them."""
+    import psycopg
+
+    records = [_record(f"d{n}", f"关于推进政务公开工作的通知，第{n}号。") for n in range(5)]
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply(records)
+        assert index.problems() == []
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute("UPDATE gazette_search.docs SET title_tokens = NULL, tokens = NULL")
+        index.drop_caches()
+        [problem] = index.problems()
+        assert "rebuild" in problem
+        assert index.search("政务公开", public_only=True).total == 5
+        index.rebuild(records)
+        assert index.problems() == []
+    finally:
+        index.close()
+
+
+def test_title_counts_follow_writes_and_equal_gin(pg_dsn: str) -> None:
+    """The writers' count of titles holding each token is GIN's count, after additions,
+    replacements and deletions."""
+    import psycopg
+
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply(
+            [
+                IndexRecord(id=f"d{n}", rev=1, title=title, body="正文", public=True)
+                for n, title in enumerate(["关于政务公开的通知", "政务公开条例", "税收征管法"] * 3)
+            ]
+        )
+        index.apply(
+            [IndexRecord(id="d1", rev=2, title="税务管理办法", body="正文", public=True)],
+            deleted=["d4", "d8"],
+        )
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            kept = dict(conn.execute("SELECT token, docs FROM gazette_search.title_counts"))
+            assert kept["政务"] == 4 and kept["税务"] == 1
+            for token, docs in kept.items():
+                held = conn.execute(
+                    "SELECT count(*) FROM gazette_search.fts WHERE titles @@ %s::tsquery",
+                    ("'" + token + "'",),
+                ).fetchone()[0]
+                assert docs == held, token
+    finally:
+        index.close()
 
 
 def test_two_processes_share_one_index(pg_dsn: str) -> None:

@@ -21,19 +21,13 @@ the same code the SQLite engine runs, so both answer the same.
 past either limit (a long law) is marked ``long``: it is matched by its tokens, and a phrase is
 then checked in its stored text, so that it is found exactly as by the SQLite engine.
 
-**Ranking** is the SQLite engine's BM25 (title :data:`~gazette.search.base.TITLE_BOOST` times
-the body), counted in the stored text of the candidates (:mod:`gazette.search.scoring`): every
-candidate when there are at most :data:`RANK_WINDOW`; else tiers, as the SQLite engine does for
-queries with common tokens: the newest :data:`TITLE_TIER` documents whose title matches (BM25
-over their titles), then those of the newest :data:`RANK_WINDOW` candidates that hold each
-word as written, then the other newest candidates by BM25. (The SQLite engine looks for the
-words as written among all candidates; here only among the newest, whose text is read anyway:
-checking more would read each one's tsvector.) Where the SQLite
-engine lets FTS5 rank every match of a query of rare tokens (up to 2,000 matches), this engine
-uses the tiers above :data:`RANK_WINDOW`: the same documents are found and counted, the order
-of a long list of weak matches may differ. Token document counts come from PostgreSQL's
-statistics of the ``pub`` column for its most common tokens (estimated from a sample by
-``ANALYZE``), counted exactly for the others.
+**Ranking** is the SQLite engine's, step for step (:mod:`gazette.search.pg_rank`): the same
+tiers, BM25 counted in the stored text where the SQLite engine counts it, and FTS5's
+``bm25()`` where the SQLite engine lets FTS5 rank, computed from each document's length in
+tokens (stored when it is written) and the document counts of GIN. Token document counts
+come from the common tokens' bitmaps and GIN, as the SQLite engine takes them from its
+bitmaps and FTS5. Stored text read for ranking and snippets is kept between searches (a
+:class:`~gazette.search.text_cache.TextCache` per generation), as the SQLite engine keeps it.
 
 **Several processes.** Writers take an advisory lock for their transaction, so document
 numbers (from a sequence, never reused) are committed in order; each write bumps a version in
@@ -50,22 +44,18 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from gazette.search import docsets, pg_common, pg_schema, pg_write, scoring
-from gazette.search.analysis import AnalyzerConfig, fold, is_cjk, query_tokens
+from gazette.search import docsets, pg_common, pg_rank, pg_schema, pg_write
+from gazette.search.analysis import AnalyzerConfig, is_cjk, query_tokens
 from gazette.search.base import (
-    TITLE_BOOST,
     DocMeta,
     Generation,
     SearchIndex,
     TextSpec,
-    _literal_count,
     bitmap_tokens,
 )
 from gazette.search.records import IndexRecord
 from gazette.search.sqlite_engine import analysis_label
 
-RANK_WINDOW = 200
-TITLE_TIER = 1000
 POOL_SIZE = 4
 _BATCH = 256
 # Common tokens whose bitmaps ``verify`` compares with GIN's answer.
@@ -134,6 +124,7 @@ class PgIndex(SearchIndex):
         super().__init__(location, _config_from(label))  # type: ignore[arg-type]
         self._local = threading.local()
         self._generation: Generation | None = None
+        self._texts_kept = pg_rank.Texts()
 
     # --- connections ---------------------------------------------------------------------
 
@@ -151,14 +142,20 @@ class PgIndex(SearchIndex):
         with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
             # The planner would read a common token's matches by scanning the table, which
             # decompresses every tsvector; through GIN the tsvectors are never read.
-            conn.execute(
-                "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_seqscan = off"
+            # The snapshot's version is read in the same round trip.
+            cur = conn.execute(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_seqscan = off;"
+                f" SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
             )
+            while cur.nextset():
+                pass
+            self._local.meta = dict(cur.fetchall())
             self._local.conn = conn
             try:
                 yield
             finally:
                 self._local.conn = None
+                self._local.meta = None
                 conn.execute("ROLLBACK")
 
     @contextlib.contextmanager
@@ -243,6 +240,14 @@ class PgIndex(SearchIndex):
                 ]
             live = self._current().live
             wrong = pg_common.disagreeing(conn, self.schema, live, sample=_CHECKED_TOKENS)
+            unmeasured = conn.execute(
+                f"SELECT count(*) FROM {self.schema}.docs WHERE tokens IS NULL"
+            ).fetchone()[0]
+        if unmeasured:
+            return [
+                f"{unmeasured} documents were indexed before their lengths in tokens were"
+                " stored, which ranking needs: rebuild the index (gazette reindex)"
+            ]
         if wrong:
             shown = "、".join(wrong[:5])
             return [
@@ -282,17 +287,25 @@ class PgIndex(SearchIndex):
 
     def close(self) -> None:
         self._generation = None
+        self._texts_kept.drop()
         self._pool.close()
+
+    def drop_caches(self) -> None:
+        super().drop_caches()
+        self._texts_kept.drop()
 
     # --- the generation --------------------------------------------------------------------
 
     def _current(self) -> Generation:
-        conn = self._conn()
-        meta = dict(
-            conn.execute(
-                f"SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
-            ).fetchall()
-        )
+        meta = getattr(self._local, "meta", None)
+        if meta is None:  # in a write
+            meta = dict(
+                self._conn()
+                .execute(
+                    f"SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
+                )
+                .fetchall()
+            )
         version = int(meta.get("version", 0))
         epoch = int(meta.get("epoch", 0))
         with self._lock:
@@ -318,7 +331,18 @@ class PgIndex(SearchIndex):
             sql + (" WHERE num > %s" if after is not None else ""),
             (after,) if after is not None else (),
         )
-        gen.load((r[0], _meta(r)) for r in rows)
+        lengths: list[tuple[int, int] | None] = gen.marks.setdefault("lengths", [])
+
+        def metas() -> Iterator[tuple[int, DocMeta]]:
+            for row in rows:
+                num = row[0]
+                if num >= len(lengths):
+                    lengths.extend([None] * (num + 1 - len(lengths)))
+                lengths[num] = (row[14], row[15]) if row[15] is not None else None
+                yield num, _meta(row)
+
+        gen.load(metas())
+        gen.marks.pop("length totals", None)
         gen.marks["max_num"] = max(gen.marks.get("max_num", 0), len(gen.docs) - 1)
 
     def _max_seq(self) -> int:
@@ -345,6 +369,8 @@ class PgIndex(SearchIndex):
         fresh.live = gen.live
         fresh.public = gen.public
         fresh.marks = dict(gen.marks)
+        fresh.marks["lengths"] = list(gen.marks.get("lengths", []))
+        fresh.marks.pop("length totals", None)
         fresh.remove(gone)
         fresh.marks["max_seq"] = self._max_seq()
         self._load(fresh, max_num)
@@ -533,96 +559,7 @@ class PgIndex(SearchIndex):
         public_only: bool,
         memo: dict[int, tuple[str, str]] | None = None,
     ) -> list[tuple[int, float]]:
-        query = self._query(groups)
-        wanted = docsets.count(candidates)
-        if query is None or not wanted:
-            return []
-        memo = {} if memo is None else memo
-        tokens = list(dict.fromkeys(t for group in groups for s in group for t in self._tokens(s)))
-        if wanted <= RANK_WINDOW:
-            # Every candidate, scored: the shared half's literal re-ranking then sees them all.
-            return self._scored(gen, docsets.members(candidates), tokens, public_only, memo)
-        view = docsets.contains_view(candidates)
-        size = len(view)
-        titled = [
-            item
-            for item in self._title_tier(gen, query, tokens, public_only)
-            if item[0] < size and view[item[0]]
-        ][:depth]
-        seen = {n for n, _ in titled}
-        window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
-        # Of those, the ones holding each word as written compete whatever their score, so
-        # that the literal re-ranking of the shared half can put a long document holding a
-        # phrase above short ones holding its bigrams apart.
-        literals = [fold(spec.text) for group in groups for spec in group if spec.text]
-        recent = self._scored(gen, window[:RANK_WINDOW], tokens, public_only, memo)
-        written = [
-            (n, 0.0) for n, _ in recent if _literal_count(literals, *memo[n]) == len(literals)
-        ]
-        ranked = titled + _missing(written[:depth], titled)
-        if len(ranked) >= depth:
-            return ranked
-        return ranked + _missing(recent, ranked)[: depth - len(ranked)]
-
-    def _title_tier(
-        self, gen: Generation, query: str, tokens: Sequence[str], public_only: bool
-    ) -> list[tuple[int, float]]:
-        """The newest :data:`TITLE_TIER` documents whose title matches, by BM25 over their
-        titles (once per generation and query)."""
-        key = ("titled", query)
-        found = gen.cache.get(key)
-        if found is None:
-            rows = self._conn().execute(
-                f"SELECT f.num, t.title FROM {self.schema}.fts f JOIN {self.schema}.texts t"
-                " ON t.num = f.num WHERE f.titles @@ %s::tsquery ORDER BY f.num DESC LIMIT %s",
-                (query, TITLE_TIER),
-            )
-            titles = {num: (title, "") for num, title in rows.fetchall()}
-            weights = self._weights(gen, tokens, public_only)
-            found = scoring.bm25(list(titles), titles, weights, 1.0)
-            gen.cache[key] = found
-        return list(found)
-
-    def _counts(self, gen: Generation, tokens: Sequence[str], public_only: bool) -> dict[str, int]:
-        """How many live documents hold each token: a common token's bitmap says it, the
-        others are counted through GIN (their posting lists are short)."""
-        cache = gen.cache
-        common = self._common_bits(gen, tokens)
-        out: dict[str, int] = {}
-        for token in tokens:
-            if token in common:
-                out[token] = docsets.count(common[token] & gen.live)
-                continue
-            key = ("count", public_only, token)
-            found = cache.get(key)
-            if found is None:
-                columns = "pub" if public_only else "both"
-                sql = f"SELECT count(*) FROM {self.schema}.fts WHERE {self._where(columns)}"
-                found = self._conn().execute(sql, {"q": _quote(token)}).fetchone()[0]
-                cache[key] = found
-            out[token] = int(found)
-        return out
-
-    def _weights(
-        self, gen: Generation, tokens: Sequence[str], public_only: bool
-    ) -> dict[str, float]:
-        total = max(1, docsets.count(gen.live))
-        return {t: scoring.idf(total, n) for t, n in self._counts(gen, tokens, public_only).items()}
-
-    def _scored(
-        self,
-        gen: Generation,
-        nums: Sequence[int],
-        tokens: Sequence[str],
-        public_only: bool,
-        memo: dict[int, tuple[str, str]],
-    ) -> list[tuple[int, float]]:
-        """BM25 of some documents, best first (see :mod:`gazette.search.scoring`)."""
-        if not nums:
-            return []
-        weights = self._weights(gen, tokens, public_only)
-        self._texts_of(gen, nums, public_only, memo)
-        return scoring.bm25(nums, memo, weights, TITLE_BOOST)
+        return pg_rank.rank(self, gen, groups, candidates, depth, public_only)
 
     def _literal_counts(
         self,
@@ -632,10 +569,13 @@ class PgIndex(SearchIndex):
         public_only: bool,
         memo: dict[int, tuple[str, str]],
     ) -> dict[int, int]:
-        if all(n in memo for n in nums) or any(
-            any("0" <= c <= "9" or "a" <= c <= "z" for c in literal) for literal in literals
+        if (
+            all(n in memo for n in nums)
+            or self._texts_kept.holds(gen, nums)
+            or any(any("0" <= c <= "9" or "a" <= c <= "z" for c in literal) for literal in literals)
         ):
-            # Letters and digits may be written in other cases and widths: fold in Python.
+            # Letters and digits may be written in other cases and widths: fold in Python
+            # (as for texts already read).
             return super()._literal_counts(gen, nums, literals, public_only, memo)
         # Counted where the text is, without copying it out.
         columns = ["title", "body"] if public_only else ["title", "body", "restricted"]
@@ -658,15 +598,21 @@ class PgIndex(SearchIndex):
         self, gen: Generation, nums: Sequence[int], public_only: bool
     ) -> dict[int, tuple[str, str]]:
         out: dict[int, tuple[str, str]] = {}
-        rows = self._conn().execute(
-            f"SELECT num, title, body, restricted FROM {self.schema}.texts WHERE num = ANY(%s)",
-            (list(nums),),
-        )
-        for num, title, body, restricted in rows.fetchall():
+        for num, (title, body, restricted) in self._texts_kept.texts(self, gen, nums).items():
             if restricted and not public_only:
                 body = f"{body}\n{restricted}" if body else restricted
             out[num] = (title, body)
         return out
+
+    def _read_texts(self, nums: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+        """(title, body, restricted) of documents, from the database."""
+        if not nums:
+            return {}
+        rows = self._conn().execute(
+            f"SELECT num, title, body, restricted FROM {self.schema}.texts WHERE num = ANY(%s)",
+            (list(nums),),
+        )
+        return {num: (title, body, restricted) for num, title, body, restricted in rows}
 
 
 def _meta(row: Sequence[Any]) -> DocMeta:
@@ -686,11 +632,3 @@ def _meta(row: Sequence[Any]) -> DocMeta:
         issues=tuple(row[12]),
         parent_id=row[13],
     )
-
-
-def _missing(
-    extra: list[tuple[int, float]], ranked: list[tuple[int, float]]
-) -> list[tuple[int, float]]:
-    """The items of ``extra`` not already ranked."""
-    seen = {n for n, _ in ranked}
-    return [item for item in extra if item[0] not in seen]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -27,6 +28,8 @@ from gazette.errors import (
 
 EXTRA = "postgres"
 DEFAULT_SCHEMA = "gazette_search"
+# Seconds a pooled connection may sit idle and still be used without checking it first.
+CHECK_IDLE = 5.0
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 # Each entry is one step, its statements separated by ``;\n``; ``{s}`` is the schema.
@@ -88,6 +91,23 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (part, token)
     );
     CREATE INDEX common_token ON {s}.common (token)
+    """,
+    # docs.title_tokens, docs.tokens: the length of a document's title and of all its text
+    # (title, body, restricted) in tokens of its stream, what BM25 normalises by as the
+    # SQLite engine's FTS5 tables do (see gazette.search.fts5_rank); NULL in documents
+    # written before this version (``problems`` asks for a rebuild)
+    """
+    ALTER TABLE {s}.docs ADD COLUMN title_tokens integer;
+    ALTER TABLE {s}.docs ADD COLUMN tokens integer
+    """,
+    # title_counts: how many documents' titles hold each token, kept by the writers (ranking
+    # the title tier needs it; counting through GIN visits every row that holds the token),
+    # counted from the stored titles for an index written before
+    """
+    CREATE TABLE {s}.title_counts (token text PRIMARY KEY, docs integer NOT NULL);
+    INSERT INTO {s}.title_counts(token, docs)
+        SELECT lexeme, count(*) FROM {s}.fts, unnest(tsvector_to_array(titles)) AS lexeme
+        GROUP BY lexeme
     """,
 )
 
@@ -171,13 +191,26 @@ def open_pool(dsn: str, location: str, size: int) -> Any:
         # Connect once directly: a bad DSN or an unreachable server is reported at once,
         # with the server's own reason, rather than after the pool's timeout.
         psycopg.connect(dsn, connect_timeout=10).close()
+    # A connection that sat idle is checked before use (the server may have restarted
+    # meanwhile); one returned moments ago is not: the check costs a round trip, which for a
+    # search whose answer is cached is a third of its time.
+    returned: dict[int, float] = {}
+
+    def check(conn: Any) -> None:
+        if time.monotonic() - returned.get(id(conn), 0.0) > CHECK_IDLE:
+            ConnectionPool.check_connection(conn)
+
+    def reset(conn: Any) -> None:
+        returned[id(conn)] = time.monotonic()
+
     pool = ConnectionPool(
         dsn,
         min_size=1,
         max_size=max(1, size),
         kwargs={"autocommit": True},
         open=False,
-        check=ConnectionPool.check_connection,
+        check=check,
+        reset=reset,
         name=f"gazette-search {location}",
     )
     try:

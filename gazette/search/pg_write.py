@@ -24,14 +24,14 @@ _BATCH = 256
 _KEEP_REMOVED = 10000
 COLUMNS = (
     "num, id, rev, numbers, identifiers, issuers, doc_type, written, published, year,"
-    " public, gazettes, issues, parent_id"
+    " public, gazettes, issues, parent_id, title_tokens, tokens"
 )
 
 
 def drop_all(conn: Any, schema: str, label: str) -> None:
     """Remove every document and bump the epoch (readers load anew), setting the analysis
     label (inside the caller's transaction: readers see the old content until it commits)."""
-    for table in ("docs", "texts", "fts", "removed"):
+    for table in ("docs", "texts", "fts", "removed", "title_counts"):
         conn.execute(f"DELETE FROM {schema}.{table}")
     pg_common.reset(conn, schema)
     conn.execute(
@@ -86,15 +86,20 @@ def tsvector(title: list[str], rest: Sequence[list[str]] = ()) -> tuple[str, boo
     return " ".join(out), long
 
 
-Prepared = tuple[list[tuple[str, str | None, str, bool]], dict[str, int] | None]
+# (pub, ins, titles, long) tsvectors and (title, all) lengths in tokens, per document; which
+# documents hold each common token.
+Prepared = tuple[
+    list[tuple[tuple[str, str | None, str, bool], tuple[int, int]]], dict[str, int] | None
+]
 
 
 def prepare(
     batch: list[tuple[str, str, str]], config: AnalyzerConfig, common: frozenset[str]
 ) -> Prepared:
     """Worker-process entry: the (pub, ins, titles, long) tsvectors of (title, body,
-    restricted) triples, and which of them hold each common token (see
-    :func:`pg_common.present`; ``None`` before the common tokens are chosen)."""
+    restricted) triples with the lengths of the title and of the whole text in tokens, and
+    which of them hold each common token (see :func:`pg_common.present`; ``None`` before the
+    common tokens are chosen)."""
     out = []
     held: list[set[str]] = []
     for title, body, restricted in batch:
@@ -102,10 +107,13 @@ def prepare(
         text = stream(body, config)
         pub, long = tsvector(head, [text])
         ins = None
+        length = len(head) + len(text)
         if restricted:
-            ins, long_ins = tsvector(head, [text, stream(restricted, config)])
+            hidden = stream(restricted, config)
+            ins, long_ins = tsvector(head, [text, hidden])
             long = long or long_ins
-        out.append((pub, ins, tsvector(head)[0], long))
+            length += len(hidden)
+        out.append(((pub, ins, tsvector(head)[0], long), (len(head), length)))
         if common:
             held.append({*head, *text})
     return out, (pg_common.present(held, common) if common else None)
@@ -206,6 +214,13 @@ def _remove(conn: Any, schema: str, ids: list[str]) -> None:
         return
     s = schema
     conn.execute(
+        f"UPDATE {s}.title_counts c SET docs = c.docs - g.n FROM (SELECT lexeme, count(*) AS n"
+        f" FROM {s}.docs d JOIN {s}.fts f ON f.num = d.num,"
+        " unnest(tsvector_to_array(f.titles)) AS lexeme WHERE d.id = ANY(%s) GROUP BY lexeme) g"
+        " WHERE c.token = g.lexeme",
+        (ids,),
+    )
+    conn.execute(
         f"WITH gone AS (DELETE FROM {s}.docs WHERE id = ANY(%s) RETURNING num),"
         f" t AS (DELETE FROM {s}.texts WHERE num IN (SELECT num FROM gone)),"
         f" f AS (DELETE FROM {s}.fts WHERE num IN (SELECT num FROM gone))"
@@ -218,7 +233,7 @@ def _insert(
     conn: Any,
     schema: str,
     batch: list[IndexRecord],
-    prepared: list[tuple[str, str | None, str, bool]],
+    prepared: list[tuple[tuple[str, str | None, str, bool], tuple[int, int]]],
 ) -> int:
     """Write a batch at new numbers (consecutive: the writers' lock is held). Returns the
     first."""
@@ -231,7 +246,7 @@ def _insert(
     ]
     with conn.cursor() as cur:
         with cur.copy(f"COPY {s}.docs ({COLUMNS}, disclosure) FROM STDIN") as copy:
-            for num, r in zip(nums, batch, strict=True):
+            for num, r, (_, lengths) in zip(nums, batch, prepared, strict=True):
                 copy.write_row(
                     (
                         num,
@@ -248,6 +263,7 @@ def _insert(
                         list(r.gazettes),
                         list(r.issues),
                         r.parent_id,
+                        *lengths,
                         r.disclosure,
                     )
                 )
@@ -255,6 +271,13 @@ def _insert(
             for num, r in zip(nums, batch, strict=True):
                 copy.write_row((num, r.title, r.body, r.restricted))
         with cur.copy(f"COPY {s}.fts (num, pub, ins, titles, long) FROM STDIN") as copy:
-            for num, row in zip(nums, prepared, strict=True):
+            for num, (row, _) in zip(nums, prepared, strict=True):
                 copy.write_row((num, *row))
+    conn.execute(
+        f"INSERT INTO {s}.title_counts(token, docs) SELECT lexeme, count(*) FROM {s}.fts,"
+        " unnest(tsvector_to_array(titles)) AS lexeme WHERE num BETWEEN %s AND %s"
+        " GROUP BY lexeme ON CONFLICT (token) DO UPDATE"
+        f" SET docs = {s}.title_counts.docs + excluded.docs",
+        (nums[0], nums[-1]),
+    )
     return nums[0]

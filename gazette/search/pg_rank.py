@@ -1,0 +1,365 @@
+"""Ranking in the PostgreSQL engine: the SQLite engine's tiers and scores, step for step.
+
+The SQLite engine (:mod:`gazette.search.sqlite_engine`) ranks a query in one of four ways;
+this module takes the same way on the same figures, so that both engines put the same
+documents in the same order:
+
+* a query with common tokens and at most :data:`RANK_WINDOW` candidates: every candidate, by
+  BM25 counted in its stored text (:mod:`gazette.search.scoring`);
+* a query without common tokens and at most :data:`RANK_ALL` matches: every candidate, by
+  FTS5's ``bm25()`` (:mod:`gazette.search.fts5_rank`, from the lengths in tokens stored with
+  each document and the document counts of GIN);
+* otherwise tiers: the newest :data:`TITLE_TIER` documents whose title matches, by FTS5's
+  ``bm25()`` over the titles alone; then the documents that hold each word as written among
+  the newest :data:`RANK_WINDOW` that do (these compete whatever their score, for the
+  literal re-ranking of the shared half); then the newest candidates by BM25 (counted in the
+  text with common tokens, FTS5's without).
+
+Where the SQLite engine asks FTS5 for the newest documents holding the words as written (a
+phrase query, which stops after the first :data:`RANK_WINDOW`), this engine looks for the
+words in the stored text of the newest matches, at most :data:`WRITTEN_CHECKED` of them
+(GIN cannot walk a phrase's matches newest first). Text is read through a
+:class:`~gazette.search.text_cache.TextCache` kept per generation, as the SQLite engine does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from gazette.search import docsets, fts5_rank, scoring
+from gazette.search.analysis import fold
+from gazette.search.base import TITLE_BOOST, Generation, TextSpec
+from gazette.search.text_cache import TextCache
+
+if TYPE_CHECKING:
+    from gazette.search.pg_engine import PgIndex
+
+RANK_ALL = 2000
+RANK_WINDOW = 200
+TITLE_TIER = 1000
+# Newest matches whose text is searched for the words as written.
+WRITTEN_CHECKED = 2000
+_CHUNK = 256
+
+Ranked = list[tuple[int, float]]
+
+
+class Texts:
+    """The stored texts an index keeps between searches (one :class:`TextCache` per
+    generation), safe to share between threads: the database is read outside the lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: tuple[Generation, TextCache] | None = None
+
+    def drop(self) -> None:
+        with self._lock:
+            self._kept = None
+
+    def _cache(self, gen: Generation) -> TextCache:
+        kept = self._kept
+        if kept is None or kept[0] is not gen:
+            kept = (gen, TextCache())
+            self._kept = kept
+        return kept[1]
+
+    def holds(self, gen: Generation, nums: Sequence[int]) -> bool:
+        with self._lock:
+            cache = self._cache(gen)
+            return all(n in cache for n in nums)
+
+    def _missing(self, gen: Generation, nums: Sequence[int]) -> list[int]:
+        with self._lock:
+            cache = self._cache(gen)
+            return [n for n in nums if n not in cache]
+
+    def texts(
+        self, index: PgIndex, gen: Generation, nums: Sequence[int]
+    ) -> dict[int, tuple[str, str, str]]:
+        """(title, body, restricted) of each of ``nums`` that has a stored text."""
+        read = index._read_texts(self._missing(gen, nums))
+        with self._lock:
+            return self._cache(gen).texts(nums, _reader(index, read))
+
+    def counted(
+        self,
+        index: PgIndex,
+        gen: Generation,
+        nums: Sequence[int],
+        tokens: Sequence[str],
+        public_only: bool,
+    ) -> dict[int, Any]:
+        """What :func:`scoring.bm25_counted` needs of each of ``nums``."""
+        read = index._read_texts(self._missing(gen, nums))
+        with self._lock:
+            return self._cache(gen).counted(nums, tokens, public_only, _reader(index, read))
+
+
+def _reader(index: PgIndex, read: dict[int, tuple[str, str, str]]) -> Any:
+    """A reader for the cache: what was read before taking the lock, and the database for
+    what another thread's search pushed out of the cache meanwhile."""
+
+    def reader(nums: list[int]) -> dict[int, tuple[str, str, str]]:
+        out = {n: read[n] for n in nums if n in read}
+        rest = [n for n in nums if n not in read]
+        if rest:
+            out.update(index._read_texts(rest))
+        return out
+
+    return reader
+
+
+def rank(
+    index: PgIndex,
+    gen: Generation,
+    groups: Sequence[Sequence[TextSpec]],
+    candidates: int,
+    depth: int,
+    public_only: bool,
+) -> Ranked:
+    """Up to ``depth`` candidates, best first (see the module docstring)."""
+    query = index._query(groups)
+    wanted = docsets.count(candidates)
+    if query is None or not wanted:
+        return []
+    matched = gen.cache.get(("match", public_only, query))
+    match_count = docsets.count(matched) if matched is not None else wanted
+    view = docsets.contains_view(candidates)
+    size = len(view)
+
+    def kept(rows: Sequence[tuple[int, float]]) -> Ranked:
+        return [(n, s) for n, s in rows if n < size and view[n]]
+
+    tokens = list(dict.fromkeys(t for group in groups for s in group for t in index._tokens(s)))
+    common = index._common_bits(gen, tokens) if tokens else {}
+    written: Ranked = []
+    adjacent = [[attrs.evolve(s, phrase=True) for s in group] for group in groups]
+    if index._query(adjacent) not in (None, query):
+        written = kept([(n, 0.0) for n in _written(index, gen, groups, public_only)])
+    if common and wanted <= RANK_WINDOW:
+        ranked = scored(index, gen, docsets.members(candidates), tokens, public_only)[:depth]
+        return ranked + _missing(written[:depth], ranked)
+    if not common and match_count <= RANK_ALL:
+        ranked = _fts5(index, gen, groups, docsets.members(candidates), public_only)[:depth]
+        return ranked + _missing(written[:depth], ranked)
+    titled = kept(_title_tier(index, gen, groups, query))
+    titled.sort(key=lambda item: -item[1])
+    titled = titled[:depth]
+    titled += _missing(written[:depth], titled)
+    if len(titled) >= depth:
+        return titled
+    seen = {n for n, _ in titled}
+    window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
+    window = sorted(window[:RANK_WINDOW])
+    if not window:
+        return titled
+    if common:
+        recent = scored(index, gen, window, tokens, public_only)
+    else:
+        recent = _fts5(index, gen, groups, window, public_only)
+    return titled + recent[: max(0, depth - len(titled))]
+
+
+def _missing(extra: Ranked, ranked: Ranked) -> Ranked:
+    """The items of ``extra`` not already ranked."""
+    seen = {n for n, _ in ranked}
+    return [item for item in extra if item[0] not in seen]
+
+
+# --- the words as written ------------------------------------------------------------------
+
+
+def _written(
+    index: PgIndex, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
+) -> list[int]:
+    """The newest :data:`RANK_WINDOW` matches (among the newest :data:`WRITTEN_CHECKED`)
+    where every group has a text held as written, newest first."""
+    wanted = [[fold(s.text) for s in group if s.text] for group in groups]
+    matched = index._match(gen, groups, public_only)
+    newest = docsets.largest(matched, WRITTEN_CHECKED)
+    out: list[int] = []
+    for start in range(0, len(newest), _CHUNK):
+        chunk = newest[start : start + _CHUNK]
+        texts = index._texts_kept.texts(index, gen, chunk)
+        for num in chunk:
+            title, body, restricted = texts.get(num, ("", "", ""))
+            columns = (title, body) if public_only else (title, body, restricted)
+            if all(any(_holds(text, columns) for text in group) for group in wanted):
+                out.append(num)
+                if len(out) >= RANK_WINDOW:
+                    return out
+    return out
+
+
+def _holds(literal: str, columns: Sequence[str]) -> bool:
+    if any(literal in column for column in columns):
+        return True
+    if any("0" <= c <= "9" or "a" <= c <= "z" for c in literal):
+        # Letters and digits may be written in upper case or full width in the text.
+        return any(literal in fold(column) for column in columns)
+    return False
+
+
+# --- BM25 counted in the text ----------------------------------------------------------------
+
+
+def scored(
+    index: PgIndex,
+    gen: Generation,
+    nums: Sequence[int],
+    tokens: Sequence[str],
+    public_only: bool,
+) -> Ranked:
+    """BM25 of some documents, best first (see :mod:`gazette.search.scoring`), with the
+    document counts the SQLite engine uses: bitmaps for common tokens, GIN for the others."""
+    if not nums:
+        return []
+    total = max(1, docsets.count(gen.live))
+    weights = {t: scoring.idf(total, n) for t, n in counts(index, gen, tokens, public_only).items()}
+    counted = index._texts_kept.counted(index, gen, nums, list(weights), public_only)
+    return scoring.bm25_counted(counted, weights, TITLE_BOOST)
+
+
+def counts(
+    index: PgIndex, gen: Generation, tokens: Sequence[str], public_only: bool
+) -> dict[str, int]:
+    """How many live documents hold each token: a common token's bitmap says it, the others
+    are counted through GIN (their posting lists are short)."""
+    common = index._common_bits(gen, tokens)
+    rare = [t for t in tokens if t not in common]
+    columns = "pub" if public_only else "both"
+    held = dict(zip(rare, _held(index, gen, columns, [_quote(t) for t in rare]), strict=True))
+    return {t: docsets.count(common[t] & gen.live) if t in common else held[t] for t in tokens}
+
+
+def _held(index: PgIndex, gen: Generation, columns: str, tsqueries: Sequence[str]) -> list[int]:
+    """How many documents' ``columns`` (``pub``, ``both`` or ``titles``) match each tsquery
+    (counted through GIN in one round trip, once per generation)."""
+    cache = gen.cache
+    missing = list(dict.fromkeys(q for q in tsqueries if ("held", columns, q) not in cache))
+    if missing:
+        sql = "SELECT " + ", ".join(
+            f"(SELECT count(*) FROM {index.schema}.fts WHERE {index._where(columns, f'q{i}')})"
+            for i in range(len(missing))
+        )
+        row = index._conn().execute(sql, {f"q{i}": q for i, q in enumerate(missing)}).fetchone()
+        for query, found in zip(missing, row, strict=True):
+            cache[("held", columns, query)] = int(found)
+    return [int(cache[("held", columns, q)]) for q in tsqueries]
+
+
+def _quote(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsquery(phrase: fts5_rank.Phrase) -> str:
+    if phrase.prefix:
+        return f"{_quote(phrase.tokens[0])}:*"
+    return " <-> ".join(_quote(t) for t in phrase.tokens)
+
+
+# --- FTS5's bm25() -------------------------------------------------------------------------
+
+
+def _lengths(index: PgIndex, gen: Generation) -> tuple[list[Any], int, int, int]:
+    """Each document's (title, all) lengths in tokens by number, the live documents and the
+    sums of their lengths (once per generation)."""
+    lengths: list[Any] = gen.marks.setdefault("lengths", [])
+    totals = gen.marks.get("length totals")
+    if totals is None:
+        live = docsets.members(gen.live)
+        known = [lengths[n] for n in live if n < len(lengths) and lengths[n] is not None]
+        totals = (len(live), sum(t for t, _ in known), sum(a for _, a in known))
+        gen.marks["length totals"] = totals
+    return lengths, *totals
+
+
+def _length(lengths: list[Any], num: int, part: int) -> int:
+    found = lengths[num] if num < len(lengths) else None
+    return int(found[part]) if found is not None else 0
+
+
+def _fts5(
+    index: PgIndex,
+    gen: Generation,
+    groups: Sequence[Sequence[TextSpec]],
+    nums: Sequence[int],
+    public_only: bool,
+) -> Ranked:
+    """FTS5's ``bm25()`` over the title, body and restricted text (weights
+    :data:`TITLE_BOOST`, 1, 1; the restricted text only outside the public view)."""
+    found = fts5_rank.phrases(groups, index._tokens, index.config.bigrams)
+    if not found or not nums:
+        return []
+    lengths, rows, _, tokens = _lengths(index, gen)
+    columns = "pub" if public_only else "both"
+    idfs = [fts5_rank.idf(rows, n) for n in _held(index, gen, columns, list(map(_tsquery, found)))]
+    texts = index._texts_kept.texts(index, gen, sorted(nums))
+    weights = (TITLE_BOOST, 1.0, 0.0 if public_only else 1.0)
+    return fts5_rank.rank(
+        texts,
+        weights,
+        found,
+        idfs,
+        lambda num: _length(lengths, num, 1),
+        max(1e-9, tokens / max(1, rows)),
+    )
+
+
+def _title_tier(
+    index: PgIndex, gen: Generation, groups: Sequence[Sequence[TextSpec]], query: str
+) -> Ranked:
+    """The newest :data:`TITLE_TIER` documents whose title matches, newest first, each with
+    FTS5's ``bm25()`` over the titles alone (once per generation and query)."""
+    key = ("titled", query)
+    cached = gen.cache.get(key)
+    if cached is not None:
+        return list(cached)
+    found = fts5_rank.phrases(groups, index._tokens, index.config.bigrams)
+    phrases = list(map(_tsquery, found))
+    # The phrases' document counts in the same round trip: a token's from the writers'
+    # counts, a prefix's or a sequence's through GIN.
+    tokens = {q: p.tokens[0] for q, p in zip(phrases, found, strict=True)}
+    for p, q in zip(found, phrases, strict=True):
+        if p.prefix or len(p.tokens) > 1:
+            tokens.pop(q, None)
+    missing = list(dict.fromkeys(q for q in phrases if ("held", "titles", q) not in gen.cache))
+    s = index.schema
+    counted = "".join(
+        f", (SELECT coalesce(max(docs), 0) FROM {s}.title_counts WHERE token = %(c{i})s)"
+        if q in tokens
+        else f", (SELECT count(*) FROM {s}.fts WHERE titles @@ %(c{i})s::tsquery)"
+        for i, q in enumerate(missing)
+    )
+    params: dict[str, Any] = {f"c{i}": tokens.get(q, q) for i, q in enumerate(missing)}
+    rows = (
+        index._conn()
+        .execute(
+            # The titles looked up one by one: a join would walk the texts table back from
+            # the newest number to the oldest title matched.
+            f"SELECT m.num, (SELECT t.title FROM {index.schema}.texts t WHERE t.num = m.num)"
+            f"{counted} FROM (SELECT num FROM {index.schema}.fts WHERE titles @@ %(q)s::tsquery"
+            " ORDER BY num DESC LIMIT %(n)s) m ORDER BY m.num DESC",
+            {**params, "q": query, "n": TITLE_TIER},
+        )
+        .fetchall()
+    )
+    if rows:
+        for i, q in enumerate(missing):
+            gen.cache[("held", "titles", q)] = int(rows[0][2 + i])
+    lengths, docs, titles, _ = _lengths(index, gen)
+    idfs = [fts5_rank.idf(docs, n) for n in _held(index, gen, "titles", phrases)] if rows else []
+    average = max(1e-9, titles / max(1, docs))
+    out = []
+    for num, title, *_ in rows:
+        freqs = fts5_rank.occurrences(title, found)
+        out.append((num, fts5_rank.score(_length(lengths, num, 0), average, freqs, idfs)))
+    gen.cache[key] = out
+    return list(out)
+
+
+__all__ = ["RANK_ALL", "RANK_WINDOW", "TITLE_TIER", "Texts", "counts", "rank", "scored"]
