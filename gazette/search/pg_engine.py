@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from gazette.search import docsets, pg_common, pg_rank, pg_schema, pg_write
@@ -139,14 +139,20 @@ class PgIndex(SearchIndex):
         if getattr(self._local, "conn", None) is not None:
             yield
             return
-        with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
-            # The planner would read a common token's matches by scanning the table, which
-            # decompresses every tsvector; through GIN the tsvectors are never read.
-            # The snapshot's version is read in the same round trip.
-            cur = conn.execute(
-                "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_seqscan = off;"
-                f" SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
-            )
+        # The planner would read a common token's matches by scanning the table, which
+        # decompresses every tsvector; through GIN the tsvectors are never read.
+        # The snapshot's version is read in the same round trip.
+        begin = (
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_seqscan = off;"
+            f" SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
+        )
+        with (
+            pg_schema.translated(str(self.path)),
+            self._pooled(lambda c: c.execute(begin)) as (
+                conn,
+                cur,
+            ),
+        ):
             while cur.nextset():
                 pass
             self._local.meta = dict(cur.fetchall())
@@ -161,12 +167,13 @@ class PgIndex(SearchIndex):
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Any]:
         """A write transaction, holding the schema's advisory lock; bumps the version."""
-        with (
-            pg_schema.translated(str(self.path)),
-            self._pool.connection() as conn,
-            conn.transaction(),
-        ):
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (pg_schema.lock_key(self.schema),))
+        key = pg_schema.lock_key(self.schema)
+
+        def begin(conn: Any) -> None:
+            conn.execute("BEGIN")
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+
+        with pg_schema.translated(str(self.path)), self._pooled(begin) as (conn, _):
             self._local.conn = conn
             try:
                 yield conn
@@ -174,8 +181,35 @@ class PgIndex(SearchIndex):
                     f"UPDATE {self.schema}.meta SET value = (value::bigint + 1)::text"
                     " WHERE key = 'version'"
                 )
+                conn.execute("COMMIT")
+            except BaseException:
+                if not conn.broken:
+                    conn.execute("ROLLBACK")
+                raise
             finally:
                 self._local.conn = None
+
+    @contextlib.contextmanager
+    def _pooled(self, begin: Callable[[Any], Any]) -> Iterator[tuple[Any, Any]]:
+        """A connection of the pool and what ``begin`` returned on it.
+
+        The pool checks only connections that sat idle (see ``pg_schema.CHECK_IDLE``), so one
+        whose session the server dropped since (a restart, ``pg_terminate_backend``) fails its
+        first statement: nothing has been done on it then, so the pool checks every idle
+        connection, replacing the dropped ones, and ``begin`` runs once more on another.
+        """
+        psycopg = pg_schema.driver()
+        for attempt in (0, 1):
+            with self._pool.connection() as conn:
+                try:
+                    started = begin(conn)
+                except psycopg.OperationalError:
+                    if attempt or not conn.broken:
+                        raise
+                    self._pool.check()
+                    continue
+                yield conn, started
+                return
 
     # --- writing -------------------------------------------------------------------------
 
