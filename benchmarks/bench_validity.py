@@ -55,7 +55,7 @@ from benchmarks.validity_expected import (  # noqa: E402
     plain,
     statuses,
 )
-from gazette.archive import tables as catalog  # noqa: E402
+from gazette.archive import reads as catalog_reads  # noqa: E402
 from gazette.lifecycle import effective_kind, status_on  # noqa: E402
 from gazette.model import Document, EventKind, TextVersion  # noqa: E402
 from gazette.timeline import timeline  # noqa: E402
@@ -90,7 +90,7 @@ class Outcome:
         view = archive.internal
         for path in files:
             sha = _sha(path)
-            rows = catalog.fetch_all(
+            rows = catalog_reads.fetch_all(
                 archive.conn,
                 "SELECT d.id, d.parent_id FROM document_sources s JOIN documents d"
                 " ON d.id = s.doc_id WHERE s.sha256 = ? ORDER BY d.parent_id IS NOT NULL",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import wording
-from gazette.archive import tables, users_store
+from gazette.archive import codec, users_store
 from gazette.errors import InvalidArgument, MissingDependency
 from gazette.wording import os_error
 
@@ -132,7 +132,7 @@ def read_password_file(path: str) -> str:
 
 
 def _user(row: dict[str, Any]) -> User:
-    return User(row["name"], row["role"], tables.to_datetime(row["created_at"]))
+    return User(row["name"], row["role"], codec.to_datetime(row["created_at"]))
 
 
 def get_user(archive: Archive, name: str) -> User | None:
@@ -165,12 +165,12 @@ def add_user(
             f"没有“{role}”这一角色", hint=f"可选：{'、'.join(r.value for r in Role)}"
         ) from None
     hashed = _hasher().hash(check_password(password))
-    stamp = tables.now()
+    stamp = codec.now()
     if not users_store.insert_user(
         archive, name, role.value, hashed, stamp, actor=by or archive.actor
     ):
         raise InvalidArgument(f"用户“{name}”已存在")
-    return User(name, role, tables.to_datetime(stamp))
+    return User(name, role, codec.to_datetime(stamp))
 
 
 def set_password(archive: Archive, name: str, password: str, *, by: str | None = None) -> None:
@@ -294,7 +294,7 @@ def start_session(archive: Archive, name: str, *, days: int = SESSION_DAYS) -> s
 
 def user_for_session(archive: Archive, session_id: str) -> User | None:
     """The user of a live session, or ``None`` (ended, expired, or the user removed)."""
-    row = users_store.session_user(archive, _digest(session_id), tables.now())
+    row = users_store.session_user(archive, _digest(session_id), codec.now())
     return _user(row) if row else None
 
 
@@ -318,7 +318,7 @@ def login_failures(
     by_client: list[_dt.datetime] = []
     by_name: list[_dt.datetime] = []
     for row in rows:
-        stamp = tables.to_datetime(row["at"])
+        stamp = codec.to_datetime(row["at"])
         assert stamp is not None
         if row["outcome"] == "ok" and row["target"] == name:
             by_name.clear()

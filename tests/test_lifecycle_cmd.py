@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import gazette
-from gazette.archive.tables import event_from_payload
+from gazette.archive.codec import event_from_payload
 from gazette.model import EventKind
 from tests.conftest import ARCHIVE_DATA, Cli, corpus_path
 from tests.corpus_text import submission

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gazette.archive import dbapi, integrity, tables
+from gazette.archive import dbapi, integrity, reads, tables
 from gazette.archive.schema import migrate
 from gazette.errors import ArchiveBusy, ArchiveError, CatalogDamaged, CatalogError
 
@@ -372,7 +372,7 @@ class Catalog:
                 clauses.append(f"{column} {'>=' if column == 'at' else '='} ?")
                 params.append(value)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             self.conn, f"SELECT * FROM log{where} ORDER BY id DESC LIMIT ?", (*params, limit)
         )
         return [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from gazette.archive import tables
+from gazette.archive import reads
 
 if TYPE_CHECKING:
     from gazette.archive.views import ArchiveView
@@ -115,7 +115,7 @@ def candidates(
     order = "at DESC, key DESC"
     offset, batch = 0, 100
     while True:
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             conn, f"{sql} ORDER BY {order} LIMIT ? OFFSET ?", [*params, batch, offset]
         )
         yield from (ChangeRow(**row) for row in rows)

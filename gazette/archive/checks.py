@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from gazette.archive import dbapi, integrity, tables
+from gazette.archive import dbapi, integrity, reads
 from gazette.errors import CatalogDamaged
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def originals(archive: Archive) -> list[StoredOriginal]:
     """Every original the catalog lists, by hash."""
     return [
         StoredOriginal(r["sha256"], r["path"])
-        for r in tables.fetch_all(archive.conn, "SELECT sha256, path FROM sources ORDER BY sha256")
+        for r in reads.fetch_all(archive.conn, "SELECT sha256, path FROM sources ORDER BY sha256")
     ]
 
 
@@ -61,10 +61,10 @@ def tampered(archive: Archive) -> list[integrity.Tampered]:
 def revisions(archive: Archive) -> dict[str, int]:
     """The revision of every document (attachments included), by id."""
     return {
-        r["id"]: r["rev"] for r in tables.fetch_all(archive.conn, "SELECT id, rev FROM documents")
+        r["id"]: r["rev"] for r in reads.fetch_all(archive.conn, "SELECT id, rev FROM documents")
     }
 
 
 def queued_for_index(archive: Archive) -> set[str]:
     """The documents whose index update is still queued."""
-    return {r["doc_id"] for r in tables.fetch_all(archive.conn, "SELECT doc_id FROM index_queue")}
+    return {r["doc_id"] for r in reads.fetch_all(archive.conn, "SELECT doc_id FROM index_queue")}

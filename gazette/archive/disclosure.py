@@ -15,7 +15,7 @@ import attrs
 
 from gazette import disclosure as disclosure_rules
 from gazette import disclosure_csv
-from gazette.archive import renditions_apart, resolution, tables
+from gazette.archive import codec, reads, renditions_apart, resolution, tables
 from gazette.dates import DateLike, to_optional_date
 from gazette.disclosure import DisclosureChange
 from gazette.errors import (
@@ -183,7 +183,7 @@ class DisclosureWrites:
         )
         # Paragraphs are numbered in the current text; what is kept is their content, which
         # follows them into every rendition and version (gazette.redaction).
-        current = current_text(tables.load_texts(conn, doc_id))
+        current = current_text(reads.load_texts(conn, doc_id))
         blocks = current.blocks if current is not None else ()
         disclosure_rules.check(
             disclosure, blocks=len(blocks) if disclosure.withheld_blocks else None
@@ -193,7 +193,7 @@ class DisclosureWrites:
                 disclosure,
                 withheld_fingerprints=fingerprints(blocks, disclosure.withheld_blocks),
             )
-        previous = tables.load_disclosure(conn, doc_id)
+        previous = reads.load_disclosure(conn, doc_id)
         tables.set_disclosure(
             conn,
             doc_id,
@@ -216,7 +216,7 @@ class DisclosureWrites:
             reason=disclosure.reason,
             grounds=[g.value for g in parsed_grounds],
             basis=disclosure.basis,
-            decided_on=tables.iso(decided_on),
+            decided_on=codec.iso(decided_on),
             source=source,
             followed=followed,
         )
@@ -252,7 +252,7 @@ class DisclosureWrites:
             conn.execute(
                 "INSERT INTO disclosure_requests(doc_id, requested_on, recorded_at, note)"
                 " VALUES (?, ?, ?, ?)",
-                (doc_id, (on or today()).isoformat(), tables.now(), note),
+                (doc_id, (on or today()).isoformat(), codec.now(), note),
             )
             count = int(
                 conn.execute(
@@ -260,7 +260,7 @@ class DisclosureWrites:
                 ).fetchone()[0]
             )
             self.catalog.log(
-                "disclosure_request", doc_id, "recorded", on=tables.iso(on), count=count
+                "disclosure_request", doc_id, "recorded", on=codec.iso(on), count=count
             )
         return count
 
@@ -295,7 +295,7 @@ class DisclosureWrites:
                     evidence,
                     ProvenanceKind.MANUAL.value,
                     who,
-                    tables.now(),
+                    codec.now(),
                 ),
             )
             tables.touch(conn, policy_id)
@@ -325,7 +325,7 @@ class DisclosureWrites:
         with self.catalog.transaction() as conn:
             policy_id = self.resolve(policy)
             interp_id = self.resolve(interpretation)
-            row = tables.fetch_one(
+            row = reads.fetch_one(
                 conn,
                 "SELECT removed FROM interpretations WHERE policy_id = ? AND interpretation_id = ?",
                 (policy_id, interp_id),
@@ -341,7 +341,7 @@ class DisclosureWrites:
                         InterpretationForm.TEXT.value,
                         ProvenanceKind.MANUAL.value,
                         who,
-                        tables.now(),
+                        codec.now(),
                     ),
                 )
             else:
@@ -368,7 +368,7 @@ class DisclosureWrites:
         self, conn: sqlite3.Connection, doc_id: str, disclosure: Disclosure
     ) -> bool:
         """Store a rule-made disclosure unless it is what the document has. Returns changed."""
-        current = tables.load_disclosure(conn, doc_id)
+        current = reads.load_disclosure(conn, doc_id)
         if _same_disclosure(current, disclosure):
             return False
         tables.set_disclosure(conn, doc_id, disclosure, changed_by=self.catalog.actor)
@@ -390,17 +390,17 @@ class DisclosureWrites:
 
     def _publication_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """Printed in a gazette or published on a portal page: proactive by that fact."""
-        row = tables.fetch_one(conn, "SELECT index_number FROM documents WHERE id = ?", (doc_id,))
+        row = reads.fetch_one(conn, "SELECT index_number FROM documents WHERE id = ?", (doc_id,))
         if row is None:
             return
         origins = [
             TextOrigin(r["origin"])
-            for r in tables.fetch_all(
+            for r in reads.fetch_all(
                 conn, "SELECT DISTINCT origin FROM texts WHERE doc_id = ?", (doc_id,)
             )
         ]
         basis = disclosure_rules.publication_basis(
-            tables.load_publications(conn, doc_id),
+            reads.load_publications(conn, doc_id),
             origins=origins,
             index_number=row["index_number"],
         )
@@ -410,7 +410,7 @@ class DisclosureWrites:
             if promulgated is None:
                 return
             basis, reason = promulgated
-        current = tables.load_disclosure(conn, doc_id)
+        current = reads.load_disclosure(conn, doc_id)
         prov = current.provenance
         if reason is not None and current.attribute != DisclosureAttribute.UNKNOWN:
             # Promulgation decides only what nothing else has: any stated attribute wins, and a
@@ -454,13 +454,13 @@ class DisclosureWrites:
     def _promulgation(self, conn: sqlite3.Connection, doc_id: str) -> tuple[str, str] | None:
         """``(basis, legal ground)`` when the document is an act promulgated by law: its 题注
         entries (adopted, approved, amended) or the decree that promulgated it say so."""
-        row = tables.fetch_one(
+        row = reads.fetch_one(
             conn, "SELECT doc_type, doc_number FROM documents WHERE id = ?", (doc_id,)
         )
         decree = row["doc_number"] if row and row["doc_type"] == "令" else None
         evidence = [
             r["prov_excerpt"]
-            for r in tables.fetch_all(
+            for r in reads.fetch_all(
                 conn,
                 "SELECT prov_excerpt FROM events WHERE doc_id = ? AND prov_kind = 'parsed'"
                 " AND kind IN ('promulgated', 'approved', 'amended') AND prov_excerpt IS NOT NULL"
@@ -473,22 +473,22 @@ class DisclosureWrites:
 
     def _forwarding_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
         """A 转发/批转 notice with no attribute of its own takes what it forwards."""
-        row = tables.fetch_one(
+        row = reads.fetch_one(
             conn, "SELECT title, parent_id FROM documents WHERE id = ?", (doc_id,)
         )
         if row is None or row["parent_id"] is not None:
             return
         refs = disclosure_rules.forwarded_refs(row["title"])
-        if not refs or disclosure_rules.explicit(tables.load_disclosure(conn, doc_id)):
+        if not refs or disclosure_rules.explicit(reads.load_disclosure(conn, doc_id)):
             return
         parts = [
             r["id"]
-            for r in tables.fetch_all(
+            for r in reads.fetch_all(
                 conn, "SELECT id FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,)
             )
         ]
         for part in parts:
-            own = tables.load_disclosure(conn, part)
+            own = reads.load_disclosure(conn, part)
             if disclosure_rules.explicit(own):
                 self._write_disclosure(
                     conn,
@@ -496,7 +496,7 @@ class DisclosureWrites:
                     disclosure_rules.inherited(own, part, relation="forwarded document"),
                 )
                 return
-        if tables.fetch_one(
+        if reads.fetch_one(
             conn,
             "SELECT 1 FROM pending_refs WHERE kind = 'forward' AND from_doc_id = ?",
             (doc_id,),
@@ -525,10 +525,10 @@ class DisclosureWrites:
         conn.execute(
             "UPDATE pending_refs SET state = 'resolved', resolved_id = ?, resolved_at = ?"
             " WHERE kind = 'forward' AND from_doc_id = ? AND state != 'resolved'",
-            (target_id, tables.now(), notice_id),
+            (target_id, codec.now(), notice_id),
         )
-        own = tables.load_disclosure(conn, notice_id)
-        source = tables.load_disclosure(conn, target_id)
+        own = reads.load_disclosure(conn, notice_id)
+        source = reads.load_disclosure(conn, target_id)
         if disclosure_rules.explicit(own) or source.attribute == DisclosureAttribute.UNKNOWN:
             return
         inherited = disclosure_rules.inherited(source, target_id, relation="forwarded document")
@@ -544,13 +544,13 @@ class DisclosureWrites:
             return []
         seen.add(doc_id)
         changed: list[str] = []
-        carrier = tables.load_disclosure(conn, doc_id)
-        for part in tables.fetch_all(
+        carrier = reads.load_disclosure(conn, doc_id)
+        for part in reads.fetch_all(
             conn, "SELECT id FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,)
         ):
             part_id = part["id"]
             tables.touch(conn, part_id)  # its visibility follows the carrier's
-            own = tables.load_disclosure(conn, part_id)
+            own = reads.load_disclosure(conn, part_id)
             if not disclosure_rules.explicit(own) and carrier.attribute != (
                 DisclosureAttribute.UNKNOWN
             ):
@@ -560,14 +560,14 @@ class DisclosureWrites:
             changed.extend(self._propagate_disclosure(conn, part_id, seen))
         if carrier.attribute == DisclosureAttribute.UNKNOWN:
             return changed
-        for row in tables.fetch_all(
+        for row in reads.fetch_all(
             conn,
             "SELECT DISTINCT from_doc_id FROM pending_refs"
             " WHERE kind = 'forward' AND state = 'resolved' AND resolved_id = ?",
             (doc_id,),
         ):
             notice_id = row["from_doc_id"]
-            own = tables.load_disclosure(conn, notice_id)
+            own = reads.load_disclosure(conn, notice_id)
             if disclosure_rules.explicit(own):
                 continue
             inherited = disclosure_rules.inherited(carrier, doc_id, relation="forwarded document")

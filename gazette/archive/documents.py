@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import references, titles
-from gazette.archive import ocr_pages, resolution, tables
+from gazette.archive import codec, ocr_pages, reads, resolution, tables
 from gazette.errors import InvalidArgument
 from gazette.model import (
     DisclosureAttribute,
@@ -166,7 +166,7 @@ class DocumentWrites:
             return result
 
     def _ids_for_source(self, sha: str) -> list[str]:
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             self.catalog.conn,
             "SELECT d.id FROM document_sources s JOIN documents d ON d.id = s.doc_id"
             " WHERE s.sha256 = ? AND d.parent_id IS NULL ORDER BY d.created_at, d.id",
@@ -176,7 +176,7 @@ class DocumentWrites:
 
     def pending_ocr(self) -> list[SourceFile]:
         """Originals kept as needing OCR that hold no document yet (scans read without OCR)."""
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             self.catalog.conn,
             "SELECT * FROM sources s WHERE s.state = 'needs_ocr' AND NOT EXISTS"
             " (SELECT 1 FROM document_sources d WHERE d.sha256 = s.sha256)"
@@ -221,7 +221,7 @@ class DocumentWrites:
                 )
             conn.execute(
                 "UPDATE sources SET state = ?, detail = ? WHERE sha256 = ?",
-                (submission.state, tables.dumps(submission.detail), sha),
+                (submission.state, codec.dumps(submission.detail), sha),
             )
             result = self._add(conn, submission, source_stored=True, matches=matches)
             self.catalog.log(
@@ -308,9 +308,9 @@ class DocumentWrites:
 
     def _match_work(self, conn: sqlite3.Connection, doc: Document) -> str | None:
         """An existing top-level document that ``doc`` is another rendition or version of."""
-        key = tables.title_key(doc.title)
+        key = codec.title_key(doc.title)
         if doc.doc_number is not None:
-            rows = tables.fetch_all(
+            rows = reads.fetch_all(
                 conn,
                 "SELECT id, title_key, written_date FROM documents"
                 " WHERE parent_id IS NULL AND doc_number = ?",
@@ -320,12 +320,12 @@ class DocumentWrites:
             if not same:
                 # A portal or a gazette may title a document in its own way; one number
                 # written on the same day is still one document.
-                written = tables.iso(doc.written_date)
+                written = codec.iso(doc.written_date)
                 same = [r["id"] for r in rows if written and r["written_date"] == written]
             return same[0] if len(same) == 1 else None
         if not key:
             return None
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             conn,
             "SELECT id, title, written_date, issuers FROM documents"
             " WHERE parent_id IS NULL AND doc_number IS NULL AND title_key = ?",
@@ -333,7 +333,7 @@ class DocumentWrites:
         )
         if not rows:
             return None
-        written = tables.iso(doc.written_date)
+        written = codec.iso(doc.written_date)
         same_day = [r["id"] for r in rows if written and r["written_date"] == written]
         if len(same_day) == 1:
             return same_day[0]
@@ -409,7 +409,7 @@ class DocumentWrites:
     ) -> None:
         """Add another rendition (or version) of an existing document."""
         positions[position] = doc_id
-        existing = tables.load_document(conn, doc_id, with_parts=False)
+        existing = reads.load_document(conn, doc_id, with_parts=False)
         assert existing is not None
         conn.execute(
             "INSERT INTO document_sources(doc_id, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -450,14 +450,14 @@ class DocumentWrites:
             tables.set_disclosure(conn, doc_id, doc.disclosure, changed_by=self.catalog.actor)
         for publication in doc.publications:
             tables.insert_publication(conn, doc_id, publication)
-        existing_parts = tables.fetch_all(
+        existing_parts = reads.fetch_all(
             conn,
             "SELECT id, title_key, part_index FROM documents WHERE parent_id = ?"
             " ORDER BY part_index",
             (doc_id,),
         )
         for k, part in enumerate(doc.parts, start=1):
-            key = tables.title_key(part.title)
+            key = codec.title_key(part.title)
             match = next((p["id"] for p in existing_parts if key and p["title_key"] == key), None)
             if match is None:
                 # The k-th attachment of another rendition, unless both are titled differently

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gazette.archive import dbapi, tables
+from gazette.archive import dbapi, reads
 from gazette.errors import GazetteError, IndexDamaged, InvalidArgument
 from gazette.redaction import Redactor, Withholding
 from gazette.search import (
@@ -256,7 +256,7 @@ class IndexSync:
             if not loaded:
                 records: list[Any] = []
                 gone: list[str] = []
-                for row in tables.fetch_all(conn, "SELECT doc_id, queued_at FROM index_queue"):
+                for row in reads.fetch_all(conn, "SELECT doc_id, queued_at FROM index_queue"):
                     record = self.index_record(row["doc_id"])
                     taken.append((row["doc_id"], row["queued_at"], getattr(record, "rev", None)))
                     if record is None:
@@ -290,7 +290,7 @@ class IndexSync:
         return self._replay_queue()
 
     def _replay_queue(self) -> int:
-        rows = tables.fetch_all(self.catalog.conn, "SELECT doc_id, queued_at FROM index_queue")
+        rows = reads.fetch_all(self.catalog.conn, "SELECT doc_id, queued_at FROM index_queue")
         if not rows:
             return 0
         written = self.index_ids([r["doc_id"] for r in rows])
@@ -371,12 +371,12 @@ class IndexSync:
 
     def index_record(self, doc_id: str) -> Any:
         """The search-index record a document should have now (``None`` if it is gone)."""
-        row = tables.fetch_one(
+        row = reads.fetch_one(
             self.catalog.conn, "SELECT rev, parent_id FROM documents WHERE id = ?", (doc_id,)
         )
         if row is None:
             return None
-        doc = tables.load_document(self.catalog.conn, doc_id, with_parts=False)
+        doc = reads.load_document(self.catalog.conn, doc_id, with_parts=False)
         assert doc is not None
         public = self._public().visible(doc_id)
         shown = None

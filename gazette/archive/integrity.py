@@ -295,7 +295,7 @@ def _seal_tables(
 ) -> None:
     """Seal rows of several tables (but the history): their content read in one batch, their
     checksums written in one (on PostgreSQL one round trip each), ``then`` written after."""
-    from gazette.archive.tables import fetch_rows_batch
+    from gazette.archive.reads import fetch_rows_batch
 
     queries = [
         (
@@ -458,7 +458,7 @@ def _check_history(conn: sqlite3.Connection) -> Iterator[Tampered]:
 
 def _check_texts(conn: sqlite3.Connection) -> Iterator[Tampered]:
     """Each text's content hash is the hash of its paragraphs."""
-    from gazette.archive.tables import decode_blocks
+    from gazette.archive.codec import decode_blocks
     from gazette.model import canonical_text
 
     for text_id, blocks, content_hash in conn.execute("SELECT id, blocks, content_hash FROM texts"):

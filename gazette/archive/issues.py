@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette.archive import tables
+from gazette.archive import codec, reads, tables
 from gazette.gazettes import same_gazette
 from gazette.model import GazetteIssue, Publication
 
@@ -33,7 +33,7 @@ class IssueWrites:
 
     def _issue_ids(self, conn: sqlite3.Connection, issue: GazetteIssue) -> list[int]:
         """The records of the same issue already held (from other files)."""
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             conn,
             "SELECT id, gazette FROM issues WHERE year = ? AND first = ? AND last = ?",
             (issue.number.year, issue.number.first, issue.number.last),
@@ -52,7 +52,7 @@ class IssueWrites:
         ids = self._issue_ids(conn, issue)
         if not ids:
             return None
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             conn,
             "SELECT ii.doc_id, ii.title, ii.doc_number, ii.seq, ii.page_first, ii.page_last,"
             " NOT EXISTS (SELECT 1 FROM texts t WHERE t.doc_id = ii.doc_id AND t.ocr IS NULL)"
@@ -66,8 +66,8 @@ class IssueWrites:
             same = {r["doc_id"] for r in rows if r["doc_number"] == str(number)}
             if len(same) == 1:
                 return same.pop()
-        key = tables.title_key(item.title) or ""
-        exact = {r["doc_id"] for r in rows if key and tables.title_key(r["title"]) == key}
+        key = codec.title_key(item.title) or ""
+        exact = {r["doc_id"] for r in rows if key and codec.title_key(r["title"]) == key}
         if len(exact) == 1:
             return exact.pop()
         if not key:
@@ -79,7 +79,7 @@ class IssueWrites:
         scored = sorted(
             (
                 difflib.SequenceMatcher(
-                    None, key, tables.title_key(r["title"]) or "", autojunk=False
+                    None, key, codec.title_key(r["title"]) or "", autojunk=False
                 ).ratio(),
                 r["doc_id"],
             )
@@ -101,7 +101,7 @@ class IssueWrites:
         issue_id = tables.insert_issue(conn, attrs.evolve(issue, source_sha256=sha))
         for item, doc_id in zip(issue.items, ids, strict=True):
             tables.insert_issue_item(conn, issue_id, attrs.evolve(item, doc_id=doc_id))
-            held = tables.fetch_all(
+            held = reads.fetch_all(
                 conn,
                 "SELECT name, year, first, last FROM publications"
                 " WHERE doc_id = ? AND channel = 'gazette'",

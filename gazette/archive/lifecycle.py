@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette import references
-from gazette.archive import resolution, tables
+from gazette.archive import codec, reads, resolution, tables
 from gazette.archive import settings_store as archive_settings
 from gazette.cleanup import CleanupRow
 from gazette.disclosure import View
@@ -93,12 +93,12 @@ class LifecycleWrites:
         number) are repealed, amended and renewed together. Returns the new event ids.
         """
         ids = [tables.insert_event(conn, doc_id, event)]
-        row = tables.fetch_one(conn, "SELECT doc_number FROM documents WHERE id = ?", (doc_id,))
+        row = reads.fetch_one(conn, "SELECT doc_number FROM documents WHERE id = ?", (doc_id,))
         parts: list[str] = []
         if row is not None and row["doc_number"]:
             parts = [
                 r["id"]
-                for r in tables.fetch_all(
+                for r in reads.fetch_all(
                     conn,
                     "SELECT id FROM documents WHERE parent_id = ? AND doc_number = ?",
                     (doc_id, row["doc_number"]),
@@ -118,9 +118,9 @@ class LifecycleWrites:
         payload: dict[str, Any],
     ) -> None:
         """Record the event another document (or an imported list) states about ``target_id``."""
-        event = tables.event_from_payload(payload["event"])
+        event = codec.event_from_payload(payload["event"])
         if from_id is not None:
-            acting_row = tables.fetch_one(
+            acting_row = reads.fetch_one(
                 conn, "SELECT title, doc_number FROM documents WHERE id = ?", (from_id,)
             )
             assert acting_row is not None
@@ -143,7 +143,7 @@ class LifecycleWrites:
             self._date_amended_text(conn, from_id, target_id, event)
         ids = self._record_lifecycle(conn, target_id, event)
         self.catalog.log(
-            "lifecycle_ref", target_id, "recorded", event_ids=ids, event=tables.event_payload(event)
+            "lifecycle_ref", target_id, "recorded", event_ids=ids, event=codec.event_payload(event)
         )
 
     def _date_amended_text(
@@ -156,7 +156,7 @@ class LifecycleWrites:
         decision arrives and the archive holds the text it adopted (same day of adoption), that
         text's inferred start gives way to the decision's own date.
         """
-        acting = tables.fetch_one(
+        acting = reads.fetch_one(
             conn,
             "SELECT MAX(adopted) AS adopted FROM texts WHERE doc_id = ? AND adopted IS NOT NULL",
             (from_id,),
@@ -165,12 +165,12 @@ class LifecycleWrites:
         if adopted is None or event.date is None:
             return
         day = event.date.isoformat()
-        for text in tables.fetch_all(
+        for text in reads.fetch_all(
             conn,
             "SELECT id, effective FROM texts WHERE doc_id = ? AND adopted = ? AND effective < ?",
             (target_id, adopted, day),
         ):
-            inferred = tables.fetch_all(
+            inferred = reads.fetch_all(
                 conn,
                 "SELECT id FROM events WHERE doc_id = ? AND kind = 'effective' AND date = ?"
                 " AND prov_kind = 'inferred'",
@@ -218,7 +218,7 @@ class LifecycleWrites:
                 ]
                 children = [
                     r["id"]
-                    for r in tables.fetch_all(
+                    for r in reads.fetch_all(
                         conn, "SELECT id FROM documents WHERE parent_id = ?", (doc_id,)
                     )
                 ]
@@ -227,16 +227,16 @@ class LifecycleWrites:
                         "UPDATE texts SET effective = ? WHERE doc_id = ? AND adopted = ?"
                         " AND effective = ?",
                         (
-                            tables.iso(text.effective),
+                            codec.iso(text.effective),
                             target,
-                            tables.iso(held.adopted),
-                            tables.iso(held.effective),
+                            codec.iso(held.adopted),
+                            codec.iso(held.effective),
                         ),
                     )
                     conn.execute(
                         "DELETE FROM events WHERE doc_id = ? AND kind = 'effective' AND date = ?"
                         " AND prov_kind = 'inferred'",
-                        (target, tables.iso(held.effective)),
+                        (target, codec.iso(held.effective)),
                     )
                     if target != doc_id:
                         for event in stated:
@@ -289,7 +289,7 @@ class LifecycleWrites:
     def _apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> tuple[Document | None, bool]:
         """:meth:`apply_policy`, also giving the document as it stands afterwards (read once:
         only its events are read again when the policy events changed)."""
-        doc = tables.load_document(conn, doc_id, with_parts=False)
+        doc = reads.load_document(conn, doc_id, with_parts=False)
         if doc is None:
             return None, False
         own = tuple(e for e in doc.events if e.provenance.kind != ProvenanceKind.POLICY)
@@ -300,7 +300,7 @@ class LifecycleWrites:
         conn.execute("DELETE FROM events WHERE doc_id = ? AND prov_kind = 'policy'", (doc_id,))
         for event in wanted:
             tables.insert_event(conn, doc_id, event)
-        return attrs.evolve(doc, events=tables.load_events(conn, doc_id)), True
+        return attrs.evolve(doc, events=reads.load_events(conn, doc_id)), True
 
     def settings(self) -> dict[str, Any]:
         """The archive's settings (see :mod:`gazette.settings`)."""
@@ -318,7 +318,7 @@ class LifecycleWrites:
             archive_settings.store(conn, name, value)
             changed = 0
             rederive = archive_settings.SETTINGS[name].rederive
-            for doc_id in list(tables.iter_ids(conn)) if rederive else ():
+            for doc_id in list(reads.iter_ids(conn)) if rederive else ():
                 if self.apply_policy(conn, doc_id):
                     changed += 1
                     self.refresh_derived(conn, doc_id)
@@ -379,7 +379,7 @@ class LifecycleWrites:
                 ids = self._record_lifecycle(conn, doc_id, event)
                 recorded.append(ids[0])
                 self.catalog.log(
-                    action, doc_id, "recorded", event_ids=ids, event=tables.event_payload(event)
+                    action, doc_id, "recorded", event_ids=ids, event=codec.event_payload(event)
                 )
         return recorded
 
@@ -395,12 +395,12 @@ class LifecycleWrites:
         if not reason or not reason.strip():
             raise InvalidArgument("请说明撤销该事件的理由（`--reason`）")
         with self.catalog.transaction() as conn:
-            row = tables.fetch_one(conn, "SELECT * FROM events WHERE id = ?", (event_id,))
+            row = reads.fetch_one(conn, "SELECT * FROM events WHERE id = ?", (event_id,))
             if row is None:
                 raise InvalidArgument(f"没有编号为{event_id}的事件")
-            event = tables.event_from_row(row)
+            event = reads.event_from_row(row)
             same = " AND ".join(f"e.{column} IS ?" for column in _EVENT_IDENTITY)
-            copies = tables.fetch_all(
+            copies = reads.fetch_all(
                 conn,
                 "SELECT e.id, e.doc_id FROM events e JOIN documents d ON d.id = e.doc_id"
                 f" WHERE d.parent_id = ? AND {same}",
@@ -416,7 +416,7 @@ class LifecycleWrites:
                 event_id=event_id,
                 copies=[c["id"] for c in copies],
                 reason=reason.strip(),
-                event=tables.event_payload(event),
+                event=codec.event_payload(event),
             )
         return event
 
@@ -466,7 +466,7 @@ class LifecycleWrites:
                         kind="event",
                         from_doc_id=acting_ref.resolved_id if acting_ref else None,
                         ref=row.target,
-                        payload={"event": tables.event_payload(event)},
+                        payload={"event": codec.event_payload(event)},
                         found=found,
                     )
                     pending += 1
@@ -481,7 +481,7 @@ class LifecycleWrites:
                     outcome,
                     ref=row.target.text,
                     candidates=found,
-                    event=tables.event_payload(event),
+                    event=codec.event_payload(event),
                 )
         return ImportReport(rows=len(rows), applied=applied, pending=pending)
 
@@ -496,7 +496,7 @@ class LifecycleWrites:
         except (DocumentNotFound, AmbiguousReference):
             ref = references.ref_from_text(acting)
             return ref or DocRef(acting, acting)
-        row = tables.fetch_one(
+        row = reads.fetch_one(
             conn, "SELECT title, doc_number FROM documents WHERE id = ?", (doc_id,)
         )
         assert row is not None

@@ -9,7 +9,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from gazette import references
-from gazette.archive import resolution, tables
+from gazette.archive import codec, resolution, tables
 from gazette.references import OutgoingRef
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class ReferenceWrites:
 
     def _ref_payload(self, from_id: str, ref: OutgoingRef) -> dict[str, Any]:
         if ref.event is not None:
-            return {"event": tables.event_payload(ref.event), "target_title": ref.target.title}
+            return {"event": codec.event_payload(ref.event), "target_title": ref.target.title}
         assert ref.interpretation is not None
         return {
             "interpretation": ref.interpretation.value,
@@ -105,7 +105,7 @@ class ReferenceWrites:
                     payload.get("evidence"),
                     "parsed",
                     None,
-                    tables.now(),
+                    codec.now(),
                 ),
             )
             tables.touch(conn, target_id)

@@ -12,7 +12,7 @@ import datetime as _dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING, NamedTuple
 
-from gazette.archive import tables
+from gazette.archive import codec, reads
 from gazette.model import (
     Disclosure,
     DisclosureAttribute,
@@ -37,7 +37,7 @@ class StatusSpan(NamedTuple):
 def statuses_on(view: ArchiveView, day: _dt.date, *, top_level_only: bool) -> list[StatusSpan]:
     """The status of every document the view sees on ``day`` (one row per document)."""
     iso = day.isoformat()
-    rows = tables.fetch_all(
+    rows = reads.fetch_all(
         view.conn,
         "SELECT s.doc_id, s.status, d.parent_id FROM status_intervals s"
         " JOIN documents d ON d.id = s.doc_id"
@@ -55,7 +55,7 @@ def stated_validity_ends(
     view: ArchiveView, first: _dt.date, last: _dt.date, *, top_level_only: bool
 ) -> list[str]:
     """Documents the view sees whose last stated ``valid_until`` falls in ``first..last``."""
-    rows = tables.fetch_all(
+    rows = reads.fetch_all(
         view.conn,
         "SELECT e.doc_id, MAX(e.date) AS until, d.parent_id FROM events e"
         " JOIN documents d ON d.id = e.doc_id WHERE e.kind = 'valid_until'"
@@ -116,7 +116,7 @@ def publications_by_document(
     """
     shown = _shown(view, shown)
     pubs: dict[str, list[Publication]] = {}
-    for r in tables.fetch_all(view.conn, "SELECT * FROM publications ORDER BY id"):
+    for r in reads.fetch_all(view.conn, "SELECT * FROM publications ORDER BY id"):
         if r["doc_id"] not in shown:
             continue
         issue = None
@@ -128,7 +128,7 @@ def publications_by_document(
                 name=r["name"],
                 issue=issue,
                 total=r["total"],
-                date=tables.to_date(r["date"]),
+                date=codec.to_date(r["date"]),
                 url=r["url"],
                 issue_id=r["issue_id"],
             )
@@ -143,7 +143,7 @@ def disclosure_attributes(
     shown = _shown(view, shown)
     return {
         r["doc_id"]: r["attribute"]
-        for r in tables.fetch_all(view.conn, "SELECT doc_id, attribute FROM disclosure")
+        for r in reads.fetch_all(view.conn, "SELECT doc_id, attribute FROM disclosure")
         if r["doc_id"] in shown
     }
 
@@ -154,8 +154,8 @@ def listed_documents(
     """Every document the view shows, in ingest order, as the view shows its listing line."""
     shown = _shown(view, shown)
     return [
-        ListedDocument(view.summary(r), r["parent_id"], tables.to_date(r["published_date"]))
-        for r in tables.fetch_all(
+        ListedDocument(view.summary(r), r["parent_id"], codec.to_date(r["published_date"]))
+        for r in reads.fetch_all(
             view.conn,
             "SELECT id, title, doc_number, doc_type, issuers, parent_id, written_date,"
             " published_date FROM documents ORDER BY created_at, id, part_index",
@@ -169,7 +169,7 @@ def live_interpretation_links(
 ) -> list[InterpretationLink]:
     """Live interpretation links whose two documents the view shows, as stored (unredacted)."""
     shown = _shown(view, shown)
-    rows = tables.fetch_all(
+    rows = reads.fetch_all(
         view.conn,
         "SELECT * FROM interpretations WHERE removed = 0 ORDER BY created_at, policy_id",
     )
@@ -192,8 +192,8 @@ def disclosure_states(
     """The reason and review date of every document the view shows that has an attribute."""
     shown = _shown(view, shown)
     return {
-        r["doc_id"]: DisclosureState(r["reason"], tables.to_date(r["review_due"]))
-        for r in tables.fetch_all(view.conn, "SELECT doc_id, reason, review_due FROM disclosure")
+        r["doc_id"]: DisclosureState(r["reason"], codec.to_date(r["review_due"]))
+        for r in reads.fetch_all(view.conn, "SELECT doc_id, reason, review_due FROM disclosure")
         if r["doc_id"] in shown
     }
 
@@ -206,11 +206,11 @@ def disclosure_decisions(
     return [
         DisclosureDecision(
             r["doc_id"],
-            tables.to_date(r["decided_on"]),
-            tables.to_datetime(r["changed_at"]),
+            codec.to_date(r["decided_on"]),
+            codec.to_datetime(r["changed_at"]),
             r["prov_kind"],
         )
-        for r in tables.fetch_all(
+        for r in reads.fetch_all(
             view.conn,
             "SELECT doc_id, decided_on, changed_at, prov_kind FROM disclosure_history ORDER BY id",
         )
@@ -225,7 +225,7 @@ def disclosure_requests(
     shown = _shown(view, shown)
     return [
         DisclosureRequest(r["doc_id"], _dt.date.fromisoformat(r["requested_on"]))
-        for r in tables.fetch_all(view.conn, "SELECT doc_id, requested_on FROM disclosure_requests")
+        for r in reads.fetch_all(view.conn, "SELECT doc_id, requested_on FROM disclosure_requests")
         if r["doc_id"] in shown
     ]
 
@@ -236,7 +236,7 @@ def disclosure_requests(
 def attributes_of_original(archive: Archive, sha256: str) -> dict[str, DisclosureAttribute]:
     """The disclosure attribute of every document read from the original ``sha256`` and of
     their attachments (which come from the same file), whatever the view."""
-    rows = tables.fetch_all(
+    rows = reads.fetch_all(
         archive.conn,
         "SELECT d.id, d.parent_id FROM document_sources s JOIN documents d ON d.id = s.doc_id"
         " WHERE s.sha256 = ?",
@@ -246,13 +246,11 @@ def attributes_of_original(archive: Archive, sha256: str) -> dict[str, Disclosur
     for r in rows:
         ids.update(
             p["id"]
-            for p in tables.fetch_all(
+            for p in reads.fetch_all(
                 archive.conn, "SELECT id FROM documents WHERE parent_id = ?", (r["id"],)
             )
         )
-    return {
-        doc_id: tables.load_disclosure(archive.conn, doc_id).attribute for doc_id in sorted(ids)
-    }
+    return {doc_id: reads.load_disclosure(archive.conn, doc_id).attribute for doc_id in sorted(ids)}
 
 
 # --- what the issue pages read --------------------------------------------------------------
@@ -261,12 +259,12 @@ def attributes_of_original(archive: Archive, sha256: str) -> dict[str, Disclosur
 def stored_issue(view: ArchiveView, issue_id: int) -> GazetteIssue | None:
     """The issue ``issue_id`` with every item as stored (the caller filters what the view may
     show), or ``None``."""
-    row = tables.fetch_one(view.conn, "SELECT * FROM issues WHERE id = ?", (issue_id,))
-    return None if row is None else tables.issue_from_row(view.conn, row)
+    row = reads.fetch_one(view.conn, "SELECT * FROM issues WHERE id = ?", (issue_id,))
+    return None if row is None else reads.issue_from_row(view.conn, row)
 
 
 def stored_disclosure(view: ArchiveView, doc_id: str) -> Disclosure | None:
     """The recorded disclosure of a document the view shows (``None`` when it does not)."""
     if not view.visible(doc_id):
         return None
-    return tables.load_disclosure(view.conn, doc_id)
+    return reads.load_disclosure(view.conn, doc_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable
 
-from gazette.archive import tables
+from gazette.archive import reads
 from gazette.model import Disclosure
 from gazette.redaction import shared_withholding
 
@@ -23,16 +23,16 @@ def share_withholdings(
     whether the attribute changed). Returns the ids whose attribute changed."""
     sources = [
         doc
-        for row in tables.fetch_all(
+        for row in reads.fetch_all(
             conn, "SELECT doc_id FROM disclosure WHERE attribute = 'partial'"
         )
-        if (doc := tables.load_text_and_metadata(conn, row["doc_id"])) is not None
+        if (doc := reads.load_text_and_metadata(conn, row["doc_id"])) is not None
     ]
     changed: list[str] = []
     if not sources:
         return changed
     for doc_id in dict.fromkeys(ids):
-        doc = tables.load_text_and_metadata(conn, doc_id)
+        doc = reads.load_text_and_metadata(conn, doc_id)
         shared = None if doc is None else shared_withholding(doc, sources)
         if shared is not None and write(conn, doc_id, shared):
             changed.append(doc_id)
@@ -42,12 +42,12 @@ def share_withholdings(
 def renditions_of(conn: sqlite3.Connection, doc_id: str) -> list[str]:
     """The document and the top-level documents of its number or title: renditions the
     archive may hold apart from it."""
-    row = tables.fetch_one(
+    row = reads.fetch_one(
         conn, "SELECT doc_number, title_key FROM documents WHERE id = ?", (doc_id,)
     )
     if row is None:
         return []
-    others = tables.fetch_all(
+    others = reads.fetch_all(
         conn,
         "SELECT id FROM documents WHERE parent_id IS NULL AND id != ?"
         " AND ((doc_number IS NOT NULL AND doc_number = ?)"

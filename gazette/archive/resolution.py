@@ -11,7 +11,7 @@ import sqlite3
 from typing import Any
 
 from gazette import titles
-from gazette.archive import tables
+from gazette.archive import codec, reads
 from gazette.model import DocRef
 
 
@@ -29,7 +29,7 @@ def candidates(
 
     columns = "SELECT id, parent_id, title, doc_number FROM documents"
     if ref.number is not None:
-        found = pick(tables.fetch_all(conn, columns + " WHERE doc_number = ?", (str(ref.number),)))
+        found = pick(reads.fetch_all(conn, columns + " WHERE doc_number = ?", (str(ref.number),)))
         if len(found) > 1 and ref.title:
             narrowed = _by_title(found, ref.title)
             return [r["id"] for r in (narrowed or found)]
@@ -44,13 +44,13 @@ def candidates(
             rows = [r for r in rows if r["doc_number"] in (None, str(ref.number))]
         return [r["id"] for r in rows]
 
-    exact = compatible(tables.fetch_all(conn, columns + " WHERE title = ?", (ref.title,)))
+    exact = compatible(reads.fetch_all(conn, columns + " WHERE title = ?", (ref.title,)))
     if exact:
         return exact
-    key = tables.title_key(ref.title)
+    key = codec.title_key(ref.title)
     if not key:
         return []
-    same_key = tables.fetch_all(conn, columns + " WHERE title_key = ?", (key,))
+    same_key = reads.fetch_all(conn, columns + " WHERE title_key = ?", (key,))
     normalised = compatible(_by_title(same_key, ref.title))
     if normalised:
         return normalised
@@ -94,12 +94,12 @@ def store_pending(
             kind,
             from_doc_id,
             ref.text,
-            tables.title_key(ref.title),
+            codec.title_key(ref.title),
             str(ref.number) if ref.number else None,
-            tables.dumps(payload),
+            codec.dumps(payload),
             "ambiguous" if len(found) > 1 else "pending",
-            tables.dumps(found),
-            tables.now(),
+            codec.dumps(found),
+            codec.now(),
         ),
     )
     return int(cur.lastrowid or 0)
@@ -107,12 +107,12 @@ def store_pending(
 
 def pending_for(conn: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
     """Unresolved references that might name this (newly stored) document."""
-    row = tables.fetch_one(
+    row = reads.fetch_one(
         conn, "SELECT doc_number, title_key FROM documents WHERE id = ?", (doc_id,)
     )
     if row is None or not (row["doc_number"] or row["title_key"]):
         return []
-    return tables.fetch_all(
+    return reads.fetch_all(
         conn,
         "SELECT * FROM pending_refs WHERE state != 'resolved'"
         " AND (ref_number = ? OR ref_title = ?) ORDER BY id",
@@ -123,25 +123,25 @@ def pending_for(conn: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
 def mark_resolved(conn: sqlite3.Connection, pending_id: int, doc_id: str) -> None:
     conn.execute(
         "UPDATE pending_refs SET state = 'resolved', resolved_id = ?, resolved_at = ? WHERE id = ?",
-        (doc_id, tables.now(), pending_id),
+        (doc_id, codec.now(), pending_id),
     )
 
 
 def mark_candidates(conn: sqlite3.Connection, pending_id: int, found: list[str]) -> None:
     """Record the documents a reference kept for review (or held back) may name."""
     conn.execute(
-        "UPDATE pending_refs SET candidates = ? WHERE id = ?", (tables.dumps(found), pending_id)
+        "UPDATE pending_refs SET candidates = ? WHERE id = ?", (codec.dumps(found), pending_id)
     )
 
 
 def hold_back(conn: sqlite3.Connection, pending_id: int, target_id: str, reason: str) -> None:
     """Keep a reference pending although its title resolves, saying why (see
     :func:`later_act`)."""
-    row = tables.fetch_one(conn, "SELECT payload FROM pending_refs WHERE id = ?", (pending_id,))
+    row = reads.fetch_one(conn, "SELECT payload FROM pending_refs WHERE id = ?", (pending_id,))
     payload = {**json.loads(row["payload"]), "reason": reason} if row else {"reason": reason}
     conn.execute(
         "UPDATE pending_refs SET candidates = ?, payload = ? WHERE id = ?",
-        (tables.dumps([target_id]), tables.dumps(payload), pending_id),
+        (codec.dumps([target_id]), codec.dumps(payload), pending_id),
     )
 
 
@@ -165,7 +165,7 @@ def later_act(conn: sqlite3.Connection, target_id: str, event: dict[str, Any]) -
         return None
     if not event.get("date"):
         return None
-    rows = tables.fetch_all(conn, "SELECT adopted FROM texts WHERE doc_id = ?", (target_id,))
+    rows = reads.fetch_all(conn, "SELECT adopted FROM texts WHERE doc_id = ?", (target_id,))
     adopted = [r["adopted"] for r in rows]
     if not adopted or any(a is None or a <= event["date"] for a in adopted):
         return None
@@ -177,7 +177,7 @@ def later_act(conn: sqlite3.Connection, target_id: str, event: dict[str, Any]) -
 
 def stored_origin(conn: sqlite3.Connection, doc_id: str) -> frozenset[_dt.date]:
     """:func:`history_origin` of a stored document."""
-    rows = tables.fetch_all(
+    rows = reads.fetch_all(
         conn,
         "SELECT DISTINCT date FROM events WHERE doc_id = ? AND kind = 'promulgated'"
         " AND acting_text IS NULL AND prov_kind = 'parsed' AND date IS NOT NULL",
@@ -204,7 +204,7 @@ def in_force_then(conn: sqlite3.Connection, found: list[str], event: dict[str, A
 def mark_ambiguous(conn: sqlite3.Connection, pending_id: int, found: list[str]) -> None:
     conn.execute(
         "UPDATE pending_refs SET state = 'ambiguous', candidates = ? WHERE id = ?",
-        (tables.dumps(found), pending_id),
+        (codec.dumps(found), pending_id),
     )
 
 
@@ -215,7 +215,7 @@ def unresolved(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ``from_doc_id``, ``from_title``, ``from_number``, ``candidates`` (list), ``payload``
     (dict), ``created_at``.
     """
-    rows = tables.fetch_all(
+    rows = reads.fetch_all(
         conn,
         "SELECT p.*, d.title AS from_title, d.doc_number AS from_number, d.parent_id AS"
         " from_parent FROM pending_refs p LEFT JOIN documents d ON d.id = p.from_doc_id"

@@ -289,7 +289,7 @@ def _v2_withholding_and_checksums(conn: sqlite3.Connection) -> None:
     """
     import json
 
-    from gazette.archive import integrity, tables
+    from gazette.archive import integrity, reads, tables
     from gazette.redaction import fingerprints
 
     for statement in _statements(
@@ -303,7 +303,7 @@ def _v2_withholding_and_checksums(conn: sqlite3.Connection) -> None:
         " WHERE attribute = 'partial' AND withheld_blocks != '[]'"
     ).fetchall()
     for doc_id, blocks in rows:
-        current = tables.current_text(tables.load_texts(conn, doc_id))
+        current = tables.current_text(reads.load_texts(conn, doc_id))
         if current is None:
             continue
         found = json.dumps(list(fingerprints(current.blocks, json.loads(blocks))))

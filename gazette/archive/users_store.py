@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from gazette.archive import tables
+from gazette.archive import codec, reads, tables
 
 if TYPE_CHECKING:
     from gazette.archive.archive import Archive
@@ -28,12 +28,12 @@ def log(
 
 def user_row(archive: Archive, name: str) -> dict[str, Any] | None:
     """The ``users`` row of ``name``."""
-    return tables.fetch_one(archive.conn, "SELECT * FROM users WHERE name = ?", (name,))
+    return reads.fetch_one(archive.conn, "SELECT * FROM users WHERE name = ?", (name,))
 
 
 def user_rows(archive: Archive) -> list[dict[str, Any]]:
     """Every ``users`` row, by name."""
-    return tables.fetch_all(archive.conn, "SELECT * FROM users ORDER BY name")
+    return reads.fetch_all(archive.conn, "SELECT * FROM users ORDER BY name")
 
 
 def insert_user(
@@ -60,7 +60,7 @@ def change_password(
     with archive.transaction() as conn:
         cur = conn.execute(
             "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
-            (password_hash, tables.now(), name),
+            (password_hash, codec.now(), name),
         )
         if cur.rowcount == 0:
             return False
@@ -90,7 +90,7 @@ def insert_token(
             return False
         cur = conn.execute(
             "INSERT INTO api_tokens(user_name, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
-            (name, token_hash, label, tables.now()),
+            (name, token_hash, label, codec.now()),
         )
         log(archive, actor, "token_issue", name, "issued", token_id=cur.lastrowid)
     return True
@@ -98,7 +98,7 @@ def insert_token(
 
 def token_user(archive: Archive, token_hash: str) -> dict[str, Any] | None:
     """The ``users`` row of the token with this digest."""
-    return tables.fetch_one(
+    return reads.fetch_one(
         archive.conn,
         "SELECT u.* FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.token_hash = ?",
         (token_hash,),
@@ -135,7 +135,7 @@ def insert_session(
 
 def session_user(archive: Archive, id_hash: str, now: str) -> dict[str, Any] | None:
     """The ``users`` row of the session with this digest, if it lasts past ``now``."""
-    return tables.fetch_one(
+    return reads.fetch_one(
         archive.conn,
         "SELECT u.* FROM sessions s JOIN users u ON u.name = s.user_name"
         " WHERE s.id_hash = ? AND s.expires_at > ?",
@@ -171,7 +171,7 @@ def secret(archive: Archive, key: str) -> str:
 
 def login_rows(archive: Archive, since: str) -> list[dict[str, Any]]:
     """The log's sign-in entries at or after ``since``, oldest first."""
-    return tables.fetch_all(
+    return reads.fetch_all(
         archive.conn,
         "SELECT at, target, outcome, detail FROM log WHERE action = 'login' AND at >= ?"
         " ORDER BY id",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette.archive import tables
+from gazette.archive import codec, reads
 from gazette.dates import DateLike
 from gazette.disclosure import (
     WITHHELD_PLACEHOLDER,
@@ -54,7 +54,7 @@ def _summary(row: dict[str, Any]) -> DocumentSummary:
         title=row["title"],
         doc_number=row["doc_number"],
         doc_type=row["doc_type"],
-        written_date=tables.to_date(row["written_date"]),
+        written_date=codec.to_date(row["written_date"]),
         issuers=tuple(json.loads(row["issuers"])),
         parent_id=row["parent_id"],
     )
@@ -102,17 +102,17 @@ class ArchiveView:
         """
         if self.view == View.INTERNAL:
             return (
-                tables.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
+                reads.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
                 is not None
             )
         current: str | None = doc_id
         seen: set[str] = set()
         while current is not None and current not in seen:
             seen.add(current)
-            row = tables.fetch_one(
+            row = reads.fetch_one(
                 self.conn, "SELECT parent_id FROM documents WHERE id = ?", (current,)
             )
-            if row is None or not is_public(tables.load_disclosure(self.conn, current)):
+            if row is None or not is_public(reads.load_disclosure(self.conn, current)):
                 return False
             current = row["parent_id"]
         return True
@@ -126,7 +126,7 @@ class ArchiveView:
             return False
         found = self._hidden.get(doc_id)
         if found is None:
-            exists = tables.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
+            exists = reads.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (doc_id,))
             found = exists is not None and not self.visible(doc_id)
             self._hidden[doc_id] = found
         return found
@@ -182,7 +182,7 @@ class ArchiveView:
                     (DisclosureAttribute.PARTIAL.value,),
                 ).fetchall()
                 for (doc_id,) in rows:
-                    doc = tables.load_text_and_metadata(self.conn, doc_id)
+                    doc = reads.load_text_and_metadata(self.conn, doc_id)
                     if doc is not None:
                         self._partial_docs[doc_id] = doc
                         self._partial[doc_id] = public_identity(doc)
@@ -196,7 +196,7 @@ class ArchiveView:
         return self._partial_docs.get(doc_id)
 
     def _title_of(self, doc_id: str) -> str | None:
-        row = tables.fetch_one(self.conn, "SELECT title FROM documents WHERE id = ?", (doc_id,))
+        row = reads.fetch_one(self.conn, "SELECT title FROM documents WHERE id = ?", (doc_id,))
         return row["title"] if row else None
 
     @property
@@ -273,14 +273,14 @@ class ArchiveView:
         ref = (ref or "").strip()
         if not ref:
             raise self._not_found(ref)
-        if tables.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (ref,)):
+        if reads.fetch_one(self.conn, "SELECT 1 FROM documents WHERE id = ?", (ref,)):
             if self._visible_id(ref):
                 return ref
             raise self._not_found(ref)
         found: list[str] = []
         number = DocNumber.try_parse(ref)
         if number is not None and len(str(number)) >= len(ref.replace(" ", "")) - 8:
-            rows = tables.fetch_all(
+            rows = reads.fetch_all(
                 self.conn,
                 "SELECT id, parent_id FROM documents WHERE doc_number = ?"
                 " ORDER BY parent_id IS NOT NULL, created_at",
@@ -292,13 +292,13 @@ class ArchiveView:
             found = top or [r["id"] for r in visible]
         untitled = self.withheld_titles() if not found else set()
         if not found:
-            rows = tables.fetch_all(
+            rows = reads.fetch_all(
                 self.conn, "SELECT id FROM documents WHERE title = ? ORDER BY created_at", (ref,)
             )
             found = [r["id"] for r in rows if self._visible_id(r["id"]) and r["id"] not in untitled]
         if not found:
-            key = tables.title_key(ref)
-            rows = tables.fetch_all(
+            key = codec.title_key(ref)
+            rows = reads.fetch_all(
                 self.conn,
                 "SELECT id FROM documents WHERE title_key = ? ORDER BY created_at",
                 (key,),
@@ -321,7 +321,7 @@ class ArchiveView:
             AmbiguousReference: several documents this view shows match ``ref``.
         """
         doc_id = self.resolve(ref)
-        doc = tables.load_document(self.conn, doc_id)
+        doc = reads.load_document(self.conn, doc_id)
         assert doc is not None
         return self.shown(doc)
 
@@ -366,7 +366,7 @@ class ArchiveView:
             AmbiguousReference: several documents this view shows match ``ref``.
         """
         doc_id = self.resolve(ref)
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             self.conn,
             "SELECT * FROM disclosure_history WHERE doc_id = ? ORDER BY id",
             (doc_id,),
@@ -382,8 +382,8 @@ class ArchiveView:
                 how=r["prov_kind"],
                 source=r["prov_source"],
                 changed_by=r["changed_by"],
-                changed_at=tables.to_datetime(r["changed_at"]),
-                decided_on=tables.to_date(r["decided_on"]),
+                changed_at=codec.to_datetime(r["changed_at"]),
+                decided_on=codec.to_date(r["decided_on"]),
                 withheld_blocks=json.loads(r["withheld_blocks"] or "[]"),
             )
             for r in rows
@@ -398,7 +398,7 @@ class ArchiveView:
             AmbiguousReference: several documents this view shows match ``ref``.
         """
         doc_id = self.resolve(ref)
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             self.conn,
             "SELECT requested_on FROM disclosure_requests WHERE doc_id = ?"
             " ORDER BY requested_on, id",
@@ -414,7 +414,7 @@ class ArchiveView:
         Raises nothing: an empty archive yields nothing.
         """
         shown = self.visible_ids(top_level_only=top_level_only)
-        for doc_id in tables.iter_ids(self.conn, top_level_only=top_level_only):
+        for doc_id in reads.iter_ids(self.conn, top_level_only=top_level_only):
             if doc_id in shown:
                 yield doc_id
 
@@ -425,7 +425,7 @@ class ArchiveView:
         skipped.
         """
         for doc_id in self.ids(top_level_only=top_level_only):
-            doc = tables.load_document(self.conn, doc_id)
+            doc = reads.load_document(self.conn, doc_id)
             if doc is not None:
                 yield self.shown(doc)
 
@@ -438,7 +438,7 @@ class ArchiveView:
         """
         # rowid follows insertion (documents are updated in place, never re-inserted);
         # created_at has one-second resolution, so it alone leaves a batch in id order.
-        rows = tables.fetch_all(
+        rows = reads.fetch_all(
             self.conn,
             "SELECT id, title, doc_number, doc_type, written_date, issuers, parent_id"
             " FROM documents"
@@ -500,16 +500,16 @@ class ArchiveView:
         """
         from gazette.gazettes import combine, same_gazette
 
-        rows = tables.fetch_all(self.conn, "SELECT * FROM issues ORDER BY gazette, year, first, id")
+        rows = reads.fetch_all(self.conn, "SELECT * FROM issues ORDER BY gazette, year, first, id")
         formats = {
             r["sha256"]: r["format"]
-            for r in tables.fetch_all(
+            for r in reads.fetch_all(
                 self.conn,
                 "SELECT sha256, format FROM sources WHERE sha256 IN"
                 " (SELECT source_sha256 FROM issues)",
             )
         }
-        records = [tables.issue_from_row(self.conn, r) for r in rows]
+        records = [reads.issue_from_row(self.conn, r) for r in rows]
         if gazette:
             records = [r for r in records if same_gazette(r.gazette, gazette)]
         out = []
@@ -615,7 +615,7 @@ class ArchiveView:
             facets=facets,
             status_source=self._statuses_on,
         )
-        recognised = tables.ocr_documents(self.conn, (hit.id for hit in results.hits))
+        recognised = reads.ocr_documents(self.conn, (hit.id for hit in results.hits))
         if not recognised:
             return results
         hits = tuple(attrs.evolve(h, ocr=True) if h.id in recognised else h for h in results.hits)
