@@ -379,38 +379,40 @@ class DisclosureWrites:
         """Apply the publication and forwarding rules to stored documents, then let
         attachments and forwarding notices follow."""
         ordered = list(dict.fromkeys(ids))
+        # Read at once: a rule writes only the disclosure of the document it looks at.
+        facts = reads.load_rule_facts(conn, ordered)
         for doc_id in ordered:
-            self._publication_rule(conn, doc_id)
+            if doc_id in facts:
+                self._publication_rule(conn, doc_id, facts[doc_id])
         for doc_id in ordered:
-            self._forwarding_rule(conn, doc_id)
+            if doc_id in facts:
+                self._forwarding_rule(conn, doc_id, facts[doc_id])
         seen: set[str] = set()
         for doc_id in ordered:
             self._propagate_disclosure(conn, doc_id, seen)
         renditions_apart.share_withholdings(conn, ordered, self._write_disclosure)
 
-    def _publication_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
+    def _publication_rule(
+        self, conn: sqlite3.Connection, doc_id: str, facts: reads.RuleFacts
+    ) -> None:
         """Printed in a gazette or published on a portal page: proactive by that fact."""
-        row = reads.fetch_one(conn, "SELECT index_number FROM documents WHERE id = ?", (doc_id,))
-        if row is None:
-            return
-        origins = [
-            TextOrigin(r["origin"])
-            for r in reads.fetch_all(
-                conn, "SELECT DISTINCT origin FROM texts WHERE doc_id = ?", (doc_id,)
-            )
-        ]
         basis = disclosure_rules.publication_basis(
-            reads.load_publications(conn, doc_id),
-            origins=origins,
-            index_number=row["index_number"],
+            facts.publications,
+            origins=[TextOrigin(origin) for origin in facts.origins],
+            index_number=facts.index_number,
         )
         reason = None
         if basis is None:
-            promulgated = self._promulgation(conn, doc_id)
+            # An act promulgated by law: its 题注 entries (adopted, approved, amended) or the
+            # decree that promulgated it say so.
+            promulgated = disclosure_rules.promulgation_basis(
+                list(facts.promulgation),
+                decree=facts.doc_number if facts.doc_type == "令" else None,
+            )
             if promulgated is None:
                 return
             basis, reason = promulgated
-        current = reads.load_disclosure(conn, doc_id)
+        current = facts.disclosure
         prov = current.provenance
         if reason is not None and current.attribute != DisclosureAttribute.UNKNOWN:
             # Promulgation decides only what nothing else has: any stated attribute wins, and a
@@ -451,34 +453,13 @@ class DisclosureWrites:
             return
         self._write_disclosure(conn, doc_id, disclosure_rules.publication_disclosure(basis, reason))
 
-    def _promulgation(self, conn: sqlite3.Connection, doc_id: str) -> tuple[str, str] | None:
-        """``(basis, legal ground)`` when the document is an act promulgated by law: its 题注
-        entries (adopted, approved, amended) or the decree that promulgated it say so."""
-        row = reads.fetch_one(
-            conn, "SELECT doc_type, doc_number FROM documents WHERE id = ?", (doc_id,)
-        )
-        decree = row["doc_number"] if row and row["doc_type"] == "令" else None
-        evidence = [
-            r["prov_excerpt"]
-            for r in reads.fetch_all(
-                conn,
-                "SELECT prov_excerpt FROM events WHERE doc_id = ? AND prov_kind = 'parsed'"
-                " AND kind IN ('promulgated', 'approved', 'amended') AND prov_excerpt IS NOT NULL"
-                " AND acting_id IS NULL"
-                " ORDER BY date",
-                (doc_id,),
-            )
-        ]
-        return disclosure_rules.promulgation_basis(evidence, decree=decree)
-
-    def _forwarding_rule(self, conn: sqlite3.Connection, doc_id: str) -> None:
+    def _forwarding_rule(
+        self, conn: sqlite3.Connection, doc_id: str, facts: reads.RuleFacts
+    ) -> None:
         """A 转发/批转 notice with no attribute of its own takes what it forwards."""
-        row = reads.fetch_one(
-            conn, "SELECT title, parent_id FROM documents WHERE id = ?", (doc_id,)
-        )
-        if row is None or row["parent_id"] is not None:
+        if facts.parent_id is not None:
             return
-        refs = disclosure_rules.forwarded_refs(row["title"])
+        refs = disclosure_rules.forwarded_refs(facts.title)
         if not refs or disclosure_rules.explicit(reads.load_disclosure(conn, doc_id)):
             return
         parts = [
@@ -544,10 +525,21 @@ class DisclosureWrites:
             return []
         seen.add(doc_id)
         changed: list[str] = []
-        carrier = reads.load_disclosure(conn, doc_id)
-        for part in reads.fetch_all(
-            conn, "SELECT id FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,)
-        ):
+        # One round trip: writing to the parts below changes no forwarding reference.
+        held, parts, notices = reads.fetch_batch(
+            conn,
+            [
+                (reads.DISCLOSURE, (doc_id,)),
+                ("SELECT id FROM documents WHERE parent_id = ? ORDER BY part_index", (doc_id,)),
+                (
+                    "SELECT DISTINCT from_doc_id FROM pending_refs"
+                    " WHERE kind = 'forward' AND state = 'resolved' AND resolved_id = ?",
+                    (doc_id,),
+                ),
+            ],
+        )
+        carrier = reads.disclosure_of(held)
+        for part in parts:
             part_id = part["id"]
             tables.touch(conn, part_id)  # its visibility follows the carrier's
             own = reads.load_disclosure(conn, part_id)
@@ -560,12 +552,7 @@ class DisclosureWrites:
             changed.extend(self._propagate_disclosure(conn, part_id, seen))
         if carrier.attribute == DisclosureAttribute.UNKNOWN:
             return changed
-        for row in reads.fetch_all(
-            conn,
-            "SELECT DISTINCT from_doc_id FROM pending_refs"
-            " WHERE kind = 'forward' AND state = 'resolved' AND resolved_id = ?",
-            (doc_id,),
-        ):
+        for row in notices:
             notice_id = row["from_doc_id"]
             own = reads.load_disclosure(conn, notice_id)
             if disclosure_rules.explicit(own):

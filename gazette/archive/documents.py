@@ -376,7 +376,7 @@ class DocumentWrites:
             (doc_id, source.sha256),
         )
         for text in doc.texts:
-            tables.insert_text(conn, doc_id, _with_source(text, source))
+            tables.add_text(conn, doc_id, _with_source(text, source))
         for event in doc.events:
             self.lifecycle.store_event(conn, doc_id, event)
         if doc.disclosure.attribute != DisclosureAttribute.UNKNOWN or doc.disclosure.basis:
@@ -438,7 +438,7 @@ class DocumentWrites:
         held = {(t.content_hash, t.adopted, t.origin) for t in existing.texts}
         for text in doc.texts:
             if (text.content_hash, text.adopted, text.origin) not in held:
-                tables.insert_text(conn, doc_id, _with_source(text, source))
+                tables.add_text(conn, doc_id, _with_source(text, source))
         known = {(e.kind, e.date, e.outcome, tuple(e.articles)) for e in existing.events}
         for event in doc.events:
             if (event.kind, event.date, event.outcome, tuple(event.articles)) not in known:

@@ -299,7 +299,7 @@ class LifecycleWrites:
             return doc, False
         conn.execute("DELETE FROM events WHERE doc_id = ? AND prov_kind = 'policy'", (doc_id,))
         for event in wanted:
-            tables.insert_event(conn, doc_id, event)
+            tables.add_event(conn, doc_id, event)
         return attrs.evolve(doc, events=reads.load_events(conn, doc_id)), True
 
     def settings(self) -> dict[str, Any]:

@@ -45,6 +45,8 @@ MIGRATE_LOCK = 0x6761_7A65_7474_6502
 REPLAY_LOCK = 0x6761_7A65_7474_6503
 
 _QUIET = logging.NullHandler()
+_NO_RESULT = object()
+_TUPLES_OK = 2  # libpq's PGRES_TUPLES_OK: the statement returned rows (maybe none)
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\w+|\s+|.", re.S)
 _SIMPLE_TERM = re.compile(r'^(?:\w+\.)?"?(\w+)"?(?:\s+(ASC|DESC))?$', re.I)
 
@@ -195,16 +197,22 @@ def translate(sql: str) -> tuple[str | None, bool]:
 
 class PgCursor:
     """The result of one statement, read as an :class:`sqlite3.Cursor` is (in pipeline mode,
-    asking for it first waits for the statements sent, see :meth:`PgConnection.pipelined`)."""
+    asking for it first waits for the statements sent, see :meth:`PgConnection.pipelined`).
+
+    The id an ``INSERT`` returns (``lastrowid``) is read when asked for: an insert whose id
+    nobody reads costs no wait in pipeline mode."""
 
     def __init__(
         self,
         cursor: Any,
         lastrowid: int | None = None,
         pending: Callable[[], None] | None = None,
+        *,
+        returning: bool = False,
     ) -> None:
         self._cursor = cursor
-        self.lastrowid = lastrowid
+        self._lastrowid = lastrowid
+        self._returning = returning
         self._pending = pending
 
     def _ready(self) -> Any:
@@ -214,25 +222,58 @@ class PgCursor:
         return self._cursor
 
     @property
+    def lastrowid(self) -> int | None:
+        if self._returning:
+            self._returning = False
+            row = self._ready().fetchone()
+            self._lastrowid = int(row[0]) if row else None
+        return self._lastrowid
+
+    @property
     def description(self) -> Any:
         return self._ready().description
+
+    @property
+    def names(self) -> list[str]:
+        """The result's column names (without building the driver's column descriptions)."""
+        return column_names(self._ready())
 
     @property
     def rowcount(self) -> int:
         return int(self._ready().rowcount)
 
     def fetchone(self) -> Any:
-        if self._ready().description is None:
+        if not _has_rows(self._ready()):
             return None
         return self._cursor.fetchone()
 
     def fetchall(self) -> list[Any]:
-        if self._ready().description is None:
+        if not _has_rows(self._ready()):
             return []
         return list(self._cursor.fetchall())
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
+
+
+def column_names(cursor: Any) -> list[str]:
+    """A psycopg cursor's column names, read from its result (``description`` builds a
+    column object for each, a cost paid on every row read)."""
+    result: Any = getattr(cursor, "pgresult", _NO_RESULT)
+    if result is _NO_RESULT:  # not a driver's cursor (a row already read)
+        return [column[0] for column in cursor.description or ()]
+    if result is None:
+        return []
+    return [(result.fname(i) or b"").decode() for i in range(result.nfields)]
+
+
+def _has_rows(cursor: Any) -> bool:
+    """Whether a psycopg cursor's statement returned rows (what ``description is not None``
+    says, without building the column descriptions)."""
+    result: Any = getattr(cursor, "pgresult", _NO_RESULT)
+    if result is _NO_RESULT:  # not a driver's cursor (a row already read)
+        return cursor.description is not None
+    return result is not None and (result.nfields > 0 or result.status == _TUPLES_OK)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -305,11 +346,8 @@ class PgConnection:
             cursor = self.raw.execute(statement, tuple(params))
         except psycopg.Error as exc:
             raise self._error(exc) from exc
-        if returning:
-            self._sync()
-            row = cursor.fetchone()
-            return PgCursor(cursor, int(row[0]) if row else None)
-        return PgCursor(cursor, pending=self._sync if self._pipeline is not None else None)
+        pending = self._sync if self._pipeline is not None else None
+        return PgCursor(cursor, pending=pending, returning=returning)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
         statement, returning = translate(sql)
@@ -337,15 +375,17 @@ class PgConnection:
                 for sql, params in queries:
                     statement, _ = translate(sql)
                     cursors.append(self.raw.execute(statement, tuple(params)))
-            return [([c.name for c in cur.description], cur.fetchall()) for cur in cursors]
+            return [(column_names(cur), cur.fetchall()) for cur in cursors]
         except psycopg.Error as exc:
             raise self._error(exc) from exc
 
     def executemany_batch(self, batches: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
-        """Several :meth:`executemany`, sent together (one round trip to the server)."""
+        """Several :meth:`executemany`, sent together (one round trip to the server; none
+        inside :meth:`pipelined`, whose end waits for them)."""
         psycopg = _driver()
+        riding = self._pipeline is not None
         try:
-            with self.raw.pipeline():
+            with contextlib.nullcontext() if riding else self.raw.pipeline():
                 for sql, rows in batches:
                     statement, returning = translate(sql)
                     if statement is None or not rows:

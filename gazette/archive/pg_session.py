@@ -165,6 +165,41 @@ class Session(PgConnection):
         self._fresh()
         return self._track(sql, super().execute(sql, params))
 
+    def fetch_batch(
+        self, queries: Sequence[tuple[str, Sequence[Any]]]
+    ) -> list[tuple[list[str], list[Any]]]:
+        # Reads: retried once on a fresh session outside a transaction, as execute() does.
+        self._before("SELECT")
+        inside = not self._idle() or bool(self._held)
+        try:
+            return super().fetch_batch(queries)
+        except BackendError as exc:
+            if not self._broken():
+                raise
+            if inside:
+                raise self._lose(exc, inside=True) from exc
+        self._fresh()
+        return super().fetch_batch(queries)
+
+    def executemany_batch(self, batches: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        self._before("UPDATE")
+        inside = not self._idle() or bool(self._held)
+        try:
+            super().executemany_batch(batches)
+        except BackendError as exc:
+            if self._broken():
+                raise self._lose(exc, inside=inside) from exc
+            raise
+
+    def _sync(self) -> None:
+        # In pipeline mode a write's failure is read when its results are waited for.
+        try:
+            super()._sync()
+        except BackendError as exc:
+            if self._broken():
+                raise self._lose(exc, inside=True) from exc
+            raise
+
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
         done = self._before(sql)
         if done is not None:

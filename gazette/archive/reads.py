@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import attrs
+
 from gazette.archive.codec import (
     decode_blocks,
     decode_ocr,
@@ -36,15 +38,24 @@ from gazette.model import (
 # --- reading --------------------------------------------------------------------------------
 
 
-def _row_dict(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
-    return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
+def _names(cursor: sqlite3.Cursor) -> list[str]:
+    """A result's column names (a PostgreSQL cursor reads them without building column
+    descriptions)."""
+    names = getattr(cursor, "names", None)
+    if names is not None:
+        return list(names)
+    return [col[0] for col in cursor.description]
 
 
 def fetch_all(
     conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()
 ) -> list[dict[str, Any]]:
     cur = conn.execute(sql, tuple(params))
-    return [_row_dict(cur, row) for row in cur.fetchall()]
+    rows = cur.fetchall()
+    if not rows:
+        return []
+    names = _names(cur)
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def fetch_one(
@@ -52,7 +63,7 @@ def fetch_one(
 ) -> dict[str, Any] | None:
     cur = conn.execute(sql, tuple(params))
     row = cur.fetchone()
-    return _row_dict(cur, row) if row else None
+    return dict(zip(_names(cur), row, strict=True)) if row else None
 
 
 def fetch_batch(
@@ -90,7 +101,8 @@ def _batch(
 
 _TEXTS = "SELECT * FROM texts WHERE doc_id = ? ORDER BY id"
 _EVENTS = "SELECT * FROM events WHERE doc_id = ? ORDER BY id"
-_DISCLOSURE = "SELECT * FROM disclosure WHERE doc_id = ?"
+DISCLOSURE = "SELECT * FROM disclosure WHERE doc_id = ?"
+
 _PUBLICATIONS = "SELECT * FROM publications WHERE doc_id = ? ORDER BY id"
 _SOURCES = (
     "SELECT s.* FROM document_sources d JOIN sources s ON s.sha256 = d.sha256"
@@ -154,10 +166,11 @@ def load_events(conn: sqlite3.Connection, doc_id: str) -> tuple[LifecycleEvent, 
 
 
 def load_disclosure(conn: sqlite3.Connection, doc_id: str) -> Disclosure:
-    return _disclosure(fetch_all(conn, _DISCLOSURE, (doc_id,)))
+    return disclosure_of(fetch_all(conn, DISCLOSURE, (doc_id,)))
 
 
-def _disclosure(rows: list[dict[str, Any]]) -> Disclosure:
+def disclosure_of(rows: list[dict[str, Any]]) -> Disclosure:
+    """A document's disclosure from the rows :data:`DISCLOSURE` read (none: unknown)."""
     if not rows:
         return Disclosure()
     r = rows[0]
@@ -172,6 +185,66 @@ def _disclosure(rows: list[dict[str, Any]]) -> Disclosure:
         withheld_blocks=tuple(json.loads(r["withheld_blocks"])),
         withheld_fingerprints=tuple(json.loads(r["withheld_fingerprints"] or "[]")),
     )
+
+
+@attrs.frozen
+class RuleFacts:
+    """What the disclosure rules read of a stored document (see :func:`load_rule_facts`)."""
+
+    index_number: str | None
+    doc_type: str | None
+    doc_number: str | None
+    title: str
+    parent_id: str | None
+    origins: tuple[str, ...]
+    publications: tuple[Publication, ...]
+    # The excerpts of its parsed 题注 entries (promulgated, approved, amended), by date.
+    promulgation: tuple[str, ...]
+    disclosure: Disclosure
+
+
+_PROMULGATION = (
+    "SELECT prov_excerpt FROM events WHERE doc_id = ? AND prov_kind = 'parsed'"
+    " AND kind IN ('promulgated', 'approved', 'amended') AND prov_excerpt IS NOT NULL"
+    " AND acting_id IS NULL ORDER BY date"
+)
+
+
+def load_rule_facts(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, RuleFacts]:
+    """What the disclosure rules read of each document (those that exist), in one batch."""
+    listed = list(ids)
+    queries: list[tuple[str, tuple[Any, ...]]] = []
+    for doc_id in listed:
+        queries += [
+            (
+                "SELECT index_number, doc_type, doc_number, title, parent_id FROM documents"
+                " WHERE id = ?",
+                (doc_id,),
+            ),
+            ("SELECT DISTINCT origin FROM texts WHERE doc_id = ?", (doc_id,)),
+            (_PUBLICATIONS, (doc_id,)),
+            (_PROMULGATION, (doc_id,)),
+            (DISCLOSURE, (doc_id,)),
+        ]
+    found = fetch_batch(conn, queries)
+    out: dict[str, RuleFacts] = {}
+    for k, doc_id in enumerate(listed):
+        row, origins, publications, promulgation, disclosure = found[5 * k : 5 * k + 5]
+        if not row:
+            continue
+        r = row[0]
+        out[doc_id] = RuleFacts(
+            index_number=r["index_number"],
+            doc_type=r["doc_type"],
+            doc_number=r["doc_number"],
+            title=r["title"],
+            parent_id=r["parent_id"],
+            origins=tuple(o["origin"] for o in origins),
+            publications=_publications(publications),
+            promulgation=tuple(e["prov_excerpt"] for e in promulgation),
+            disclosure=disclosure_of(disclosure),
+        )
+    return out
 
 
 def load_publications(conn: sqlite3.Connection, doc_id: str) -> tuple[Publication, ...]:
@@ -303,7 +376,7 @@ def _metadata(r: dict[str, Any]) -> dict[str, Any]:
 def _related(doc_id: str, with_parts: bool) -> list[tuple[str, tuple[Any, ...]]]:
     """The queries of what belongs to a document (in :func:`_document`'s order)."""
     queries: list[tuple[str, tuple[Any, ...]]] = [
-        (_DISCLOSURE, (doc_id,)),
+        (DISCLOSURE, (doc_id,)),
         (_TEXTS, (doc_id,)),
         (_EVENTS, (doc_id,)),
         (_INTERPRETATIONS, (doc_id, doc_id)),
@@ -339,7 +412,7 @@ def _document(
         parts = tuple(document_from_row(conn, p, with_parts=True) for p in part_rows[0])
     return Document(
         id=doc_id,
-        disclosure=_disclosure(disclosure),
+        disclosure=disclosure_of(disclosure),
         texts=_texts(texts),
         events=tuple(event_from_row(e) for e in events),
         interpretations=_interpretations(interpretations),

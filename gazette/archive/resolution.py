@@ -106,17 +106,14 @@ def store_pending(
 
 
 def pending_for(conn: sqlite3.Connection, doc_id: str) -> list[dict[str, Any]]:
-    """Unresolved references that might name this (newly stored) document."""
-    row = reads.fetch_one(
-        conn, "SELECT doc_number, title_key FROM documents WHERE id = ?", (doc_id,)
-    )
-    if row is None or not (row["doc_number"] or row["title_key"]):
-        return []
+    """Unresolved references that might name this (newly stored) document (one statement:
+    its number and title key are read inside it)."""
     return reads.fetch_all(
         conn,
-        "SELECT * FROM pending_refs WHERE state != 'resolved'"
-        " AND (ref_number = ? OR ref_title = ?) ORDER BY id",
-        (row["doc_number"], row["title_key"]),
+        "SELECT * FROM pending_refs WHERE state != 'resolved' AND (ref_number ="
+        " (SELECT NULLIF(doc_number, '') FROM documents WHERE id = ?) OR ref_title ="
+        " (SELECT NULLIF(title_key, '') FROM documents WHERE id = ?)) ORDER BY id",
+        (doc_id, doc_id),
     )
 
 

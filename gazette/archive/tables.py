@@ -152,7 +152,17 @@ def queue_index(conn: sqlite3.Connection, doc_id: str) -> None:
 
 
 def insert_text(conn: sqlite3.Connection, doc_id: str, text: TextVersion) -> int:
-    cur = conn.execute(
+    """Insert a text version. Returns its id."""
+    return int(_insert_text(conn, doc_id, text).lastrowid or 0)
+
+
+def add_text(conn: sqlite3.Connection, doc_id: str, text: TextVersion) -> None:
+    """:func:`insert_text` where the id is not needed (on PostgreSQL, nothing waits for it)."""
+    _insert_text(conn, doc_id, text)
+
+
+def _insert_text(conn: sqlite3.Connection, doc_id: str, text: TextVersion) -> sqlite3.Cursor:
+    return conn.execute(
         "INSERT INTO texts(doc_id, origin, source_sha256, adopted, effective, label, standard,"
         " ocr, page_first, page_last, blocks, content_hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -171,12 +181,21 @@ def insert_text(conn: sqlite3.Connection, doc_id: str, text: TextVersion) -> int
             text.content_hash,
         ),
     )
-    return int(cur.lastrowid or 0)
 
 
 def insert_event(conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> int:
+    """Insert a lifecycle event. Returns its id."""
+    return int(_insert_event(conn, doc_id, event).lastrowid or 0)
+
+
+def add_event(conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> None:
+    """:func:`insert_event` where the id is not needed (on PostgreSQL, nothing waits for it)."""
+    _insert_event(conn, doc_id, event)
+
+
+def _insert_event(conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> sqlite3.Cursor:
     acting = event.acting
-    cur = conn.execute(
+    return conn.execute(
         "INSERT INTO events(doc_id, kind, date, outcome, articles, note, acting_text,"
         " acting_title, acting_number, acting_id, prov_kind, prov_source, prov_excerpt,"
         " prov_by, prov_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -195,7 +214,6 @@ def insert_event(conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -
             now(),
         ),
     )
-    return int(cur.lastrowid or 0)
 
 
 def set_disclosure(
