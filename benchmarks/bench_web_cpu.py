@@ -52,7 +52,7 @@ CATEGORIES = (
         (
             "/search/scoring.py",
             "/search/text_cache.py",
-            "sqlite_engine.py:_scored",
+            "sqlite_rank.py:scored",
             "sqlite_engine.py:_texts",
             "sqlite_engine.py:_read_texts",
         ),

@@ -29,9 +29,12 @@ _SQL = re.compile(
 # The search index's own store.
 _ENGINE_STORE = {
     "gazette/search/sqlite_engine.py",
+    "gazette/search/sqlite_write.py",
+    "gazette/search/sqlite_rank.py",
     "gazette/search/common_grams.py",
     # The postgresql engine's index lives in a schema of its own (gazette_search).
     "gazette/search/pg_engine.py",
+    "gazette/search/pg_connections.py",
     "gazette/search/pg_write.py",
     "gazette/search/pg_schema.py",
     "gazette/search/pg_common.py",

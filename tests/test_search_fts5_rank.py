@@ -12,7 +12,7 @@ import pytest
 from gazette.search import fts5_rank
 from gazette.search.analysis import AnalyzerConfig, grams, query_tokens
 from gazette.search.base import TITLE_BOOST, TextSpec
-from gazette.search.sqlite_engine import stream_text
+from gazette.search.sqlite_write import stream_text
 from tests.conftest import corpus_path
 
 CONFIG = AnalyzerConfig(search_mode=False)

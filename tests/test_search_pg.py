@@ -205,10 +205,10 @@ def test_relevance_order_is_the_same(
     engine takes (small windows reach the tiers, and FTS5's ranking of a window, with a
     collection of a few hundred documents)."""
     from benchmarks import eval_search
-    from gazette.search import pg_rank, sqlite_engine
+    from gazette.search import pg_rank, sqlite_rank
 
     if windows == "small":
-        for module in (sqlite_engine, pg_rank):
+        for module in (sqlite_rank, pg_rank):
             monkeypatch.setattr(module, "RANK_WINDOW", 12)
             monkeypatch.setattr(module, "TITLE_TIER", 25)
             monkeypatch.setattr(module, "RANK_ALL", 30)

@@ -11,8 +11,7 @@ import pytest
 
 import gazette
 from gazette.errors import ArchiveError
-from gazette.search import IndexRecord, SearchFilters, open_index
-from gazette.search import sqlite_engine as engine
+from gazette.search import IndexRecord, SearchFilters, open_index, sqlite_rank
 from gazette.search.analysis import grams
 from gazette.search.sqlite_engine import SqliteIndex
 from gazette.verify import verify
@@ -98,8 +97,8 @@ def test_a_failed_rebuild_leaves_the_old_index(index: SqliteIndex) -> None:
 @pytest.fixture
 def broad(index: SqliteIndex, monkeypatch: pytest.MonkeyPatch) -> SqliteIndex:
     """An index where every query is "broad": matches are ranked in tiers."""
-    monkeypatch.setattr(engine, "RANK_ALL", 3)
-    monkeypatch.setattr(engine, "RANK_WINDOW", 4)
+    monkeypatch.setattr(sqlite_rank, "RANK_ALL", 3)
+    monkeypatch.setattr(sqlite_rank, "RANK_WINDOW", 4)
     records = [
         _record(n, f"关于第{n}项事项的通知", f"政务公开工作第{n}项。" * (1 + n % 3))
         for n in range(30)
@@ -149,7 +148,7 @@ def test_a_long_document_holding_the_words_as_written_is_found(
     # apart, and BM25 put the one long document holding 服务流程 itself below the 50 that the
     # exact re-ranking looks at. Whether every match is scored or ranked in tiers, it comes
     # first.
-    monkeypatch.setattr(engine, "RANK_ALL", rank_all)
+    monkeypatch.setattr(sqlite_rank, "RANK_ALL", rank_all)
     records = [
         _record(n, f"关于第{n}项工作的通知", f"提升服务质量，务流转顺畅，规范流程。第{n}项。")
         for n in range(1, 81)
@@ -168,7 +167,11 @@ def test_a_sqlite_without_fts5_gets_a_clear_error(
 ) -> None:
     # An SQLite built without FTS5 answers "no such module: fts5"; the message must say what to
     # do instead of passing that on.
-    monkeypatch.setattr(engine, "_SCHEMA", engine._SCHEMA.replace("USING fts5(", "USING nofts5("))
+    from gazette.search import sqlite_write
+
+    monkeypatch.setattr(
+        sqlite_write, "SCHEMA", sqlite_write.SCHEMA.replace("USING fts5(", "USING nofts5(")
+    )
     with pytest.raises(ArchiveError) as caught:
         open_index(tmp_path / "ix", "sqlite")
     assert "不支持 FTS5" in str(caught.value)

@@ -40,11 +40,10 @@ at once; a generation is never changed once in use (a newer one is built beside 
 from __future__ import annotations
 
 import contextlib
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from gazette.search import docsets, pg_common, pg_rank, pg_schema, pg_write
+from gazette.search import docsets, pg_common, pg_connections, pg_rank, pg_schema, pg_write
 from gazette.search.analysis import AnalyzerConfig, is_cjk, query_tokens
 from gazette.search.base import (
     DocMeta,
@@ -122,94 +121,20 @@ class PgIndex(SearchIndex):
             self._pool.close()
             raise
         super().__init__(location, _config_from(label))  # type: ignore[arg-type]
-        self._local = threading.local()
+        self._sessions = pg_connections.Sessions(self._pool, self.schema, location)
         self._generation: Generation | None = None
         self._texts_kept = pg_rank.Texts()
 
     # --- connections ---------------------------------------------------------------------
 
     def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        assert conn is not None, "inside _reading() or _writing() only"
-        return conn
+        return self._sessions.conn()
 
-    @contextlib.contextmanager
-    def _reading(self) -> Iterator[None]:
-        """One snapshot for a whole search, on a connection of the pool."""
-        if getattr(self._local, "conn", None) is not None:
-            yield
-            return
-        # The planner would read a common token's matches by scanning the table, which
-        # decompresses every tsvector; through GIN the tsvectors are never read.
-        # The snapshot's version is read in the same round trip.
-        begin = (
-            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_seqscan = off;"
-            f" SELECT key, value FROM {self.schema}.meta WHERE key IN ('version', 'epoch')"
-        )
-        with (
-            pg_schema.translated(str(self.path)),
-            self._pooled(lambda c: c.execute(begin)) as (
-                conn,
-                cur,
-            ),
-        ):
-            while cur.nextset():
-                pass
-            self._local.meta = dict(cur.fetchall())
-            self._local.conn = conn
-            try:
-                yield
-            finally:
-                self._local.conn = None
-                self._local.meta = None
-                conn.execute("ROLLBACK")
+    def _reading(self) -> contextlib.AbstractContextManager[None]:
+        return self._sessions.reading()
 
-    @contextlib.contextmanager
-    def _writing(self) -> Iterator[Any]:
-        """A write transaction, holding the schema's advisory lock; bumps the version."""
-        key = pg_schema.lock_key(self.schema)
-
-        def begin(conn: Any) -> None:
-            conn.execute("BEGIN")
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
-
-        with pg_schema.translated(str(self.path)), self._pooled(begin) as (conn, _):
-            self._local.conn = conn
-            try:
-                yield conn
-                conn.execute(
-                    f"UPDATE {self.schema}.meta SET value = (value::bigint + 1)::text"
-                    " WHERE key = 'version'"
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                if not conn.broken:
-                    conn.execute("ROLLBACK")
-                raise
-            finally:
-                self._local.conn = None
-
-    @contextlib.contextmanager
-    def _pooled(self, begin: Callable[[Any], Any]) -> Iterator[tuple[Any, Any]]:
-        """A connection of the pool and what ``begin`` returned on it.
-
-        The pool checks only connections that sat idle (see ``pg_schema.CHECK_IDLE``), so one
-        whose session the server dropped since (a restart, ``pg_terminate_backend``) fails its
-        first statement: nothing has been done on it then, so the pool checks every idle
-        connection, replacing the dropped ones, and ``begin`` runs once more on another.
-        """
-        psycopg = pg_schema.driver()
-        for attempt in (0, 1):
-            with self._pool.connection() as conn:
-                try:
-                    started = begin(conn)
-                except psycopg.OperationalError:
-                    if attempt or not conn.broken:
-                        raise
-                    self._pool.check()
-                    continue
-                yield conn, started
-                return
+    def _writing(self) -> contextlib.AbstractContextManager[Any]:
+        return self._sessions.writing()
 
     # --- writing -------------------------------------------------------------------------
 
@@ -331,7 +256,7 @@ class PgIndex(SearchIndex):
     # --- the generation --------------------------------------------------------------------
 
     def _current(self) -> Generation:
-        meta = getattr(self._local, "meta", None)
+        meta = self._sessions.meta()
         if meta is None:  # in a write
             meta = dict(
                 self._conn()

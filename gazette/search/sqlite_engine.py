@@ -50,31 +50,23 @@ close to "newest".
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import sqlite3
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
-import attrs
-
 from gazette.errors import ArchiveError, InvalidArgument
-from gazette.search import common_grams, docsets, scoring
+from gazette.search import common_grams, docsets, sqlite_rank, sqlite_write
 from gazette.search.analysis import (
     AnalyzerConfig,
-    grams_text,
     is_cjk,
     query_tokens,
-    words,
 )
 from gazette.search.base import (
-    TITLE_BOOST,
     DocMeta,
     Generation,
     SearchIndex,
@@ -83,68 +75,21 @@ from gazette.search.base import (
     storage_damage,
 )
 from gazette.search.records import IndexRecord
+from gazette.search.sqlite_rank import RANK_ALL, RANK_WINDOW, TITLE_TIER  # noqa: F401
+from gazette.search.sqlite_write import PUBLIC, split
 from gazette.search.text_cache import TextCache
-from gazette.workers import process_pool
 
 storage_damage(sqlite3.DatabaseError)
 
 DB_NAME = "fts5.sqlite"
 FORMAT = "1"
-RANK_ALL = 2000
-RANK_WINDOW = 200
-TITLE_TIER = 1000
-_BATCH = 256
-_KEEP_REMOVED = 10000
 # Common tokens whose bitmaps ``verify`` compares with the postings (a few: each costs a walk
 # of a long posting list).
 _CHECKED_TOKENS = 8
 # Bitmaps of common tokens kept per generation (12.5 kB each at 100,000 documents).
 COMMON_KEPT = 1024
 _COMMON_KEY = "common bitmaps"
-_SEP = "\x1f"
-_TOKENIZER = "ascii tokenchars '._'"
 _ASCII_ALNUM = re.compile(r"[0-9a-z]")
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS docs (
-    num         INTEGER PRIMARY KEY AUTOINCREMENT,
-    id          TEXT NOT NULL UNIQUE,
-    rev         INTEGER NOT NULL,
-    numbers     TEXT NOT NULL,
-    identifiers TEXT NOT NULL,
-    issuers     TEXT NOT NULL,
-    doc_type    TEXT,
-    written     INTEGER NOT NULL,
-    published   INTEGER NOT NULL,
-    year        INTEGER,
-    disclosure  TEXT NOT NULL,
-    public      INTEGER NOT NULL,
-    gazettes    TEXT NOT NULL,
-    issues      TEXT NOT NULL,
-    parent_id   TEXT
-);
-CREATE TABLE IF NOT EXISTS texts (
-    num        INTEGER PRIMARY KEY,
-    title      TEXT NOT NULL,
-    body       TEXT NOT NULL,
-    restricted TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS removed (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    num INTEGER NOT NULL
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, body, restricted, content='', tokenize="{_TOKENIZER}"
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(
-    title, content='', tokenize="{_TOKENIZER}"
-);
-{common_grams.SCHEMA.strip()};
-"""
-_TABLES = ("docs", "texts", "removed", "fts", "titles", "common")
-# The text the common-token bitmaps cover: what the public may search.
-_PUBLIC = "{title body}"
 
 
 def analysis_label(config: AnalyzerConfig) -> str:
@@ -158,39 +103,6 @@ def analysis_label(config: AnalyzerConfig) -> str:
 
 def _config_from(label: str) -> AnalyzerConfig:
     return AnalyzerConfig(search_mode=False, bigrams=label.split("/", 1)[0] == "grams")
-
-
-def stream_text(text: str, config: AnalyzerConfig) -> str:
-    """A text as the space-separated tokens an index of ``config`` stores."""
-    return grams_text(text) if config.bigrams else " ".join(words(text))
-
-
-def _tokenize(
-    batch: list[tuple[str, str, str]], config: AnalyzerConfig, common: frozenset[str]
-) -> tuple[list[tuple[str, ...]], dict[str, int] | None]:
-    """Worker-process entry: the token streams of (title, body, restricted) triples, and
-    which of them hold each common token (see :func:`common_grams.present`; ``None`` when
-    the common tokens are not chosen yet)."""
-    streams = [tuple(stream_text(t, config) for t in texts) for texts in batch]
-    if not common:
-        return streams, None
-    return streams, common_grams.present(((s[0], s[1]) for s in streams), common)
-
-
-def _join(values: Iterable[str]) -> str:
-    return _SEP.join(values)
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(value.split(_SEP)) if value else ()
-
-
-def _missing(
-    extra: list[tuple[int, float]], ranked: list[tuple[int, float]]
-) -> list[tuple[int, float]]:
-    """The items of ``extra`` not already ranked."""
-    seen = {n for n, _ in ranked}
-    return [item for item in extra if item[0] not in seen]
 
 
 _quote = common_grams.quote
@@ -240,20 +152,19 @@ class SqliteIndex(SearchIndex):
                     self.conn.execute(common_grams.SCHEMA)
             return
         with self._transaction():
-            for statement in _SCHEMA.strip().split(";\n"):
-                if statement.strip():
-                    try:
-                        self.conn.execute(statement)
-                    except sqlite3.OperationalError as exc:
-                        if "no such module" not in str(exc):
-                            raise
-                        raise ArchiveError(
-                            self.db_path.parent,
-                            f"本机 Python 的 SQLite {sqlite3.sqlite_version} 不支持 FTS5",
-                            hint="请改用 Whoosh 检索引擎（GAZETTE_SEARCH_ENGINE=whoosh，或"
-                            " `gazette reindex --engine whoosh`），或换用 SQLite 支持 FTS5 的"
-                            " Python",
-                        ) from exc
+            for statement in sqlite_write.statements():
+                try:
+                    self.conn.execute(statement)
+                except sqlite3.OperationalError as exc:
+                    if "no such module" not in str(exc):
+                        raise
+                    raise ArchiveError(
+                        self.db_path.parent,
+                        f"本机 Python 的 SQLite {sqlite3.sqlite_version} 不支持 FTS5",
+                        hint="请改用 Whoosh 检索引擎（GAZETTE_SEARCH_ENGINE=whoosh，或"
+                        " `gazette reindex --engine whoosh`），或换用 SQLite 支持 FTS5 的"
+                        " Python",
+                    ) from exc
             self.conn.executemany(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
                 [("format", FORMAT), ("analysis", analysis_label(config)), ("epoch", "0")],
@@ -288,7 +199,7 @@ class SqliteIndex(SearchIndex):
         with self._lock, self._transaction():
             count = self._write(records, deleted, procs)
             self._writes += 1
-        if count >= _BATCH:
+        if count >= sqlite_write.BATCH:
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         return count
 
@@ -308,176 +219,13 @@ class SqliteIndex(SearchIndex):
             self._writes += 1
 
     def _drop_all(self, config: AnalyzerConfig | None = None) -> None:
-        epoch = int(self._meta("epoch") or 0) + 1
-        for table in _TABLES:
-            self.conn.execute(f"DROP TABLE IF EXISTS {table}")
-        self.conn.execute("DELETE FROM sqlite_sequence WHERE name IN ('docs', 'removed')")
-        for statement in _SCHEMA.strip().split(";\n"):
-            if statement.strip():
-                self.conn.execute(statement)
         chosen = config or self.config
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-            [
-                ("analysis", analysis_label(chosen)),
-                ("epoch", str(epoch)),
-                ("common_docs", "0"),
-                ("common_tokens", "[]"),
-            ],
-        )
+        epoch = int(self._meta("epoch") or 0) + 1
+        sqlite_write.drop_all(self.conn, analysis_label(chosen), epoch)
         self.config = chosen
 
     def _write(self, records: Iterable[IndexRecord], deleted: Iterable[str], procs: int) -> int:
-        self._remove(list(deleted))
-        count = 0
-        pool = None
-        if procs > 1:
-            # Fork: the workers need nothing but the analysis code, already loaded.
-            method = "fork" if "fork" in get_all_start_methods() else "spawn"
-            pool = process_pool(procs, get_context(method))
-        recorder = common_grams.Recorder(common_grams.listed(self.conn))
-        try:
-            for batch, (streams, masks) in self._tokenized(records, pool, procs, recorder):
-                self._remove([r.id for r in batch])
-                self._insert(batch, streams, masks, recorder)
-                count += len(batch)
-                if not recorder.common and not common_grams.chosen(self.conn):
-                    docs = self.conn.execute("SELECT count(*) FROM docs").fetchone()[0]
-                    if docs >= common_grams.MIN_DOCS:
-                        recorder.common = common_grams.choose(self.conn, _PUBLIC, docs)
-            recorder.flush(self.conn)
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-        self.conn.execute(
-            "DELETE FROM removed WHERE seq <= (SELECT max(seq) FROM removed) - ?",
-            (_KEEP_REMOVED,),
-        )
-        return count
-
-    def _tokenized(
-        self,
-        records: Iterable[IndexRecord],
-        pool: ProcessPoolExecutor | None,
-        procs: int,
-        recorder: common_grams.Recorder,
-    ) -> Iterator[tuple[list[IndexRecord], tuple[list[tuple[str, ...]], dict[str, int] | None]]]:
-        """Batches of records with what :func:`_tokenize` makes of them (computed ahead in
-        worker processes when there is a pool, so that tokenising overlaps with writing;
-        a batch is analysed with the recorder's common tokens as they are when it is handed
-        out)."""
-        config = self.config
-
-        def batches() -> Iterator[list[IndexRecord]]:
-            batch: list[IndexRecord] = []
-            for record in records:
-                batch.append(record)
-                if len(batch) >= _BATCH:
-                    yield batch
-                    batch = []
-            if batch:
-                yield batch
-
-        if pool is None:
-            for batch in batches():
-                texts = [(r.title, r.body, r.restricted) for r in batch]
-                yield batch, _tokenize(texts, config, recorder.common)
-            return
-        pending: list[tuple[list[IndexRecord], Any]] = []
-        ahead = 4 * procs
-        for batch in batches():
-            texts = [(r.title, r.body, r.restricted) for r in batch]
-            pending.append((batch, pool.submit(_tokenize, texts, config, recorder.common)))
-            if len(pending) >= ahead:
-                done, future = pending.pop(0)
-                yield done, future.result()
-        for done, future in pending:
-            yield done, future.result()
-
-    def _remove(self, ids: list[str]) -> None:
-        """Remove documents by id (their postings are recomputed from the stored text)."""
-        if not ids:
-            return
-        config = self.config
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT d.num, t.title, t.body, t.restricted FROM docs d JOIN texts t"
-                f" ON t.num = d.num WHERE d.id IN ({marks})",
-                chunk,
-            ).fetchall()
-            if not rows:
-                continue
-            streams = [
-                (num, *(stream_text(t, config) for t in (title, body, restricted)))
-                for num, title, body, restricted in rows
-            ]
-            self.conn.executemany(
-                "INSERT INTO fts(fts, rowid, title, body, restricted)"
-                " VALUES ('delete', ?, ?, ?, ?)",
-                streams,
-            )
-            self.conn.executemany(
-                "INSERT INTO titles(titles, rowid, title) VALUES ('delete', ?, ?)",
-                [(s[0], s[1]) for s in streams],
-            )
-            nums = [(row[0],) for row in rows]
-            self.conn.executemany("DELETE FROM docs WHERE num = ?", nums)
-            self.conn.executemany("DELETE FROM texts WHERE num = ?", nums)
-            self.conn.executemany("INSERT INTO removed(num) VALUES (?)", nums)
-
-    def _insert(
-        self,
-        batch: list[IndexRecord],
-        streams: list[tuple[str, ...]],
-        masks: dict[str, int] | None,
-        recorder: common_grams.Recorder,
-    ) -> None:
-        row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
-        first = (row[0] if row else 0) + 1
-        nums = range(first, first + len(batch))
-        self.conn.executemany(
-            "INSERT INTO docs(num, id, rev, numbers, identifiers, issuers, doc_type, written,"
-            " published, year, disclosure, public, gazettes, issues, parent_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    num,
-                    r.id,
-                    r.rev,
-                    _join(r.numbers),
-                    _join(r.identifiers),
-                    _join(r.issuers),
-                    r.doc_type,
-                    r.written.toordinal() if r.written else 0,
-                    r.published.toordinal() if r.published else 0,
-                    r.year,
-                    r.disclosure,
-                    int(r.public),
-                    _join(r.gazettes),
-                    _join(r.issues),
-                    r.parent_id,
-                )
-                for num, r in zip(nums, batch, strict=True)
-            ],
-        )
-        self.conn.executemany(
-            "INSERT INTO texts(num, title, body, restricted) VALUES (?, ?, ?, ?)",
-            [(num, r.title, r.body, r.restricted) for num, r in zip(nums, batch, strict=True)],
-        )
-        self.conn.executemany(
-            "INSERT INTO fts(rowid, title, body, restricted) VALUES (?, ?, ?, ?)",
-            [(num, *s) for num, s in zip(nums, streams, strict=True)],
-        )
-        self.conn.executemany(
-            "INSERT INTO titles(rowid, title) VALUES (?, ?)",
-            [(num, s[0]) for num, s in zip(nums, streams, strict=True)],
-        )
-        if recorder.common:
-            if masks is None:  # analysed before the common tokens were chosen
-                masks = common_grams.present(((s[0], s[1]) for s in streams), recorder.common)
-            recorder.add(self.conn, first, masks, len(batch))
+        return sqlite_write.write(self.conn, self.config, records, deleted, procs)
 
     def problems(self) -> list[str]:
         with self._lock:
@@ -490,7 +238,7 @@ class SqliteIndex(SearchIndex):
             ]
         with self._reading():
             live = self._current().live
-            wrong = common_grams.disagreeing(self.conn, _PUBLIC, live, sample=_CHECKED_TOKENS)
+            wrong = common_grams.disagreeing(self.conn, PUBLIC, live, sample=_CHECKED_TOKENS)
         if wrong:
             shown = "、".join(wrong[:5])
             return [
@@ -518,7 +266,7 @@ class SqliteIndex(SearchIndex):
             self.conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             self.conn.execute("INSERT INTO titles(titles) VALUES ('optimize')")
             docs = self.conn.execute("SELECT count(*) FROM docs").fetchone()[0]
-            common_grams.choose(self.conn, _PUBLIC, docs)
+            common_grams.choose(self.conn, PUBLIC, docs)
             self._writes += 1
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -573,16 +321,16 @@ class SqliteIndex(SearchIndex):
                 DocMeta(
                     id=doc_id,
                     rev=rev,
-                    numbers=_split(numbers),
-                    identifiers=_split(identifiers),
-                    issuers=_split(issuers),
+                    numbers=split(numbers),
+                    identifiers=split(identifiers),
+                    issuers=split(issuers),
                     doc_type=doc_type,
                     written=written,
                     published=published,
                     year=year,
                     public=bool(public),
-                    gazettes=_split(gazettes),
-                    issues=_split(issues),
+                    gazettes=split(gazettes),
+                    issues=split(issues),
                     parent_id=parent_id,
                 ),
             )
@@ -733,7 +481,7 @@ class SqliteIndex(SearchIndex):
                 return docsets.EMPTY
             pieces.append(f"({piece})")
         if pieces and out:
-            out &= self._fts_bits(gen, f"{_PUBLIC} : ({' AND '.join(pieces)})")
+            out &= self._fts_bits(gen, f"{PUBLIC} : ({' AND '.join(pieces)})")
         if not public_only:
             out |= self._restricted_match(gen, groups)
         return out
@@ -768,125 +516,7 @@ class SqliteIndex(SearchIndex):
         public_only: bool,
         memo: dict[int, tuple[str, str]] | None = None,
     ) -> list[tuple[int, float]]:
-        query = self._query(groups)
-        wanted_count = docsets.count(candidates)
-        if query is None or not wanted_count:
-            return []
-        memo = {} if memo is None else memo
-        expr = f"{self._columns(public_only)} : ({query})"
-        weights = f"{TITLE_BOOST}, 1.0, 1.0"
-        matched = gen.cache.get(("match", expr))
-        match_count = docsets.count(matched) if matched is not None else wanted_count
-        view = docsets.contains_view(candidates)
-        size = len(view)
-        tokens = list(
-            dict.fromkeys(
-                t for group in groups for spec in group for t in self._phrase_tokens(spec)
-            )
-        )
-        # FTS5's bm25() first counts the documents of every token by walking its whole posting
-        # list: for a common token that is most of the cost of a query. Queries with one are
-        # scored here instead, from the stored text of the documents ranked.
-        common = self._common_bits(gen, tokens) if tokens else {}
-
-        def kept(rows: Iterable[tuple[int, float]]) -> list[tuple[int, float]]:
-            return [(n, -s) for n, s in rows if n < size and view[n]]
-
-        # The documents holding each word as written (its characters adjacent, which matching
-        # by bigrams does not require): the newest RANK_WINDOW of them. They always compete,
-        # so that the literal re-ranking (in the shared half) can put them first however long
-        # they are. (Not scored: FTS5 stops after the newest, and the re-ranking orders them.)
-        written: list[tuple[int, float]] = []
-        adjacent = self._query([[attrs.evolve(s, phrase=True) for s in g] for g in groups])
-        if adjacent is not None and adjacent != query:
-            written = kept(
-                (n, 0.0)
-                for (n,) in self.conn.execute(
-                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-                    (f"{self._columns(public_only)} : ({adjacent})", RANK_WINDOW),
-                )
-            )
-        if common and wanted_count <= RANK_WINDOW:
-            ranked = self._scored(
-                gen, docsets.members(candidates), tokens, common, public_only, memo
-            )
-            return ranked[:depth] + _missing(written[:depth], ranked[:depth])
-        if not common and match_count <= RANK_ALL:
-            # Every match is scored; fetch enough of the best for the candidates among them.
-            share = max(1, -(-2 * match_count // wanted_count))
-            limit = min(match_count, depth * share)
-            sql = f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ? ORDER BY 2"
-            ranked = kept(self.conn.execute(f"{sql} LIMIT ?", (expr, limit)).fetchall())
-            if len(ranked) < min(depth, wanted_count) and limit < match_count:
-                ranked = kept(self.conn.execute(sql, (expr,)).fetchall())
-            ranked = ranked[:depth]
-            return ranked + _missing(written[:depth], ranked)
-        # Too many to score: the newest title matches, then those holding the words as written,
-        # then the newest candidates.
-        titled = kept(
-            self.conn.execute(
-                "SELECT rowid, bm25(titles) FROM titles WHERE titles MATCH ?"
-                " ORDER BY rowid DESC LIMIT ?",
-                (query, TITLE_TIER),
-            ).fetchall()
-        )
-        titled.sort(key=lambda item: -item[1])
-        titled = titled[:depth]
-        titled += _missing(written[:depth], titled)
-        if len(titled) >= depth:
-            return titled
-        seen = {n for n, _ in titled}
-        window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
-        window = window[:RANK_WINDOW]
-        if not window:
-            return titled
-        if common:
-            recent = self._scored(gen, window, tokens, common, public_only, memo)
-        else:
-            # The range lets FTS5 skip to the window; the list keeps only its members.
-            recent = [
-                (n, -s)
-                for n, s in self.conn.execute(
-                    f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ?"
-                    " AND rowid >= ? AND +rowid IN (SELECT value FROM json_each(?))",
-                    (expr, min(window), json.dumps(window)),
-                )
-            ]
-            recent.sort(key=lambda item: -item[1])
-        return titled + recent[: max(0, depth - len(titled))]
-
-    def _scored(
-        self,
-        gen: Generation,
-        nums: Sequence[int],
-        tokens: Sequence[str],
-        common: dict[str, int],
-        public_only: bool,
-        memo: dict[int, tuple[str, str]],
-    ) -> list[tuple[int, float]]:
-        """BM25 of some documents, best first, counted in their stored text (title
-        :data:`TITLE_BOOST` times the body, lengths in characters): what ``bm25()`` computes,
-        without walking the posting lists of common tokens to count their documents (their
-        bitmaps say it; the rarer tokens' lists are short)."""
-        total = max(1, docsets.count(gen.live))
-        weights: dict[str, float] = {}
-        for token in tokens:
-            if token in common:
-                held = docsets.count(common[token] & gen.live)
-            else:
-                key = ("held", public_only, token)
-                cached = gen.cache.get(key)
-                if cached is None:
-                    cached = self.conn.execute(
-                        "SELECT count(*) FROM fts WHERE fts MATCH ?",
-                        (f"{self._columns(public_only)} : {_quote(token)}",),
-                    ).fetchone()[0]
-                    gen.cache[key] = cached
-                held = int(cached)
-            weights[token] = scoring.idf(total, held)
-        # Counted in the texts kept between searches (the windows of queries overlap).
-        counted = self._kept(gen).counted(nums, weights, public_only, self._read_texts)
-        return scoring.bm25_counted(counted, weights, TITLE_BOOST)
+        return sqlite_rank.rank(self, gen, groups, candidates, depth, public_only, memo)
 
     def _kept(self, gen: Generation) -> TextCache:
         """The texts kept for this generation (numbers are never reused within it)."""
