@@ -361,9 +361,81 @@ def test_the_index_catches_up_apart_from_the_writers_at_the_revision_it_read(
                 assert sync.replay_alone() == 1
             finally:
                 del sync.index_record
-            assert sync.index.revisions()[doc_id] == read
-            assert queued() == [doc_id] and rev() == read + 1
+            # Read ahead at ``read`` and changed: read again under the lock (and changed
+            # again after that read): the revision read under the lock is written, and the
+            # document stays queued.
+            assert sync.index.revisions()[doc_id] == read + 1
+            assert queued() == [doc_id] and rev() == read + 2
         # the end of the batch catches up again
-        assert queued() == [] and sync.index.revisions()[doc_id] == read + 1
+        assert queued() == [] and sync.index.revisions()[doc_id] == read + 2
+    finally:
+        archive.close()
+
+
+def test_a_batch_analyses_its_documents_ahead_and_leaves_other_writers_theirs(
+    tmp_path: Path, pg_dsn: str, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a batch queued is read and analysed before the index's lock and not again under
+    # it; a replay before the batch ends leaves another writer's recent entries to it, and
+    # the batch's last replay writes every entry.
+    import gazette
+    from gazette.archive import codec, tables
+    from gazette.search import pg_write
+    from ingest.pipeline import ingest_paths
+
+    other = _files()[1]
+    archive = gazette.open_archive(tmp_path / "a", catalog=pg_dsn)
+    try:
+        results = ingest_paths(archive, [seed_path, other]).results
+        mine, theirs = results[0].ids[0], results[1].ids[0]
+        sync = archive.search
+
+        def queued() -> list[str]:
+            rows = archive.conn.execute("SELECT doc_id FROM index_queue ORDER BY doc_id")
+            return [r[0] for r in rows.fetchall()]
+
+        def revision(doc_id: str) -> int:
+            found = archive.conn.execute("SELECT rev FROM documents WHERE id = ?", (doc_id,))
+            return int(found.fetchone()[0])
+
+        analysed: list[str] = []
+        real = pg_write.analyse
+
+        def counted(title: str, body: str, restricted: str, config: Any) -> Any:
+            analysed.append(title)
+            return real(title, body, restricted, config)
+
+        monkeypatch.setattr(pg_write, "analyse", counted)
+        read: list[str] = []
+        record = sync.index_record
+
+        def reading(doc_id: str) -> Any:
+            read.append(doc_id)
+            return record(doc_id)
+
+        sync.index_record = reading  # type: ignore[method-assign]
+        try:
+            with archive.deferred_indexing():
+                started = codec.now()
+                with archive.transaction() as conn:
+                    tables.touch(conn, mine)
+                with _shell(pg_dsn) as shell:  # another writer, during this batch
+                    shell.execute("UPDATE documents SET rev = rev + 1 WHERE id = %s", (theirs,))
+                    shell.execute(
+                        "INSERT INTO index_queue(doc_id, queued_at) VALUES (%s, %s)"
+                        " ON CONFLICT (doc_id) DO UPDATE SET queued_at = excluded.queued_at",
+                        (theirs, codec.now()),
+                    )
+                assert queued() == sorted([mine, theirs])
+                assert sync.replay_alone(since=started) == 1
+                # Read once and analysed once, ahead; the other writer's entry is left.
+                assert read == [mine] and len(analysed) == 1
+                assert queued() == [theirs]
+                assert sync.index.revisions()[mine] == revision(mine)
+            # The batch's end writes every entry.
+            assert queued() == []
+            assert sync.index.revisions()[theirs] == revision(theirs)
+        finally:
+            del sync.index_record
     finally:
         archive.close()

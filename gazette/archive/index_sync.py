@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gazette.archive import dbapi, reads
+from gazette.archive import codec, dbapi, reads, tables
 from gazette.errors import GazetteError, IndexDamaged, InvalidArgument
 from gazette.redaction import Redactor, Withholding
 from gazette.search import (
@@ -29,6 +29,10 @@ from gazette.search.base import Allowed, index_damage
 if TYPE_CHECKING:
     from gazette.archive.catalog import Catalog
     from gazette.archive.views import ArchiveView
+
+
+# Documents of a batch read and analysed ahead of a replay, at most (memory: their texts).
+_AHEAD_MOST = 2000
 
 
 class IndexSlot:
@@ -68,6 +72,7 @@ class IndexSync:
         self._index_deferred: list[int] | None = None  # [commits since the index caught up, every]
         self._public_revisions: Allowed | None = None
         self._due = False  # a deferred replay waits for the writers' lock to be let go
+        self._batch_started = ""  # when this batch's documents began to be queued
         self.search_engine = self._engine(search_engine, new=new, dsn=search_dsn)
 
     def _engine(self, wanted: str | None, *, new: bool, dsn: str | None = None) -> str:
@@ -179,16 +184,23 @@ class IndexSync:
             yield
             return
         self._index_deferred = [0, max(1, every)]
+        # An index that catches up on its own analyses what this process queued ahead.
+        noting = tables.QUEUED.set(set()) if self._replays_alone() else None
+        self._batch_started = codec.now()
         try:
             yield
         finally:
             self._index_deferred = None
             self._due = False
-            if self._replays_alone() and not self.catalog.locked:
-                self._quietly(self.replay_alone)
-            else:
-                with self.catalog.writing():
-                    self.sync_quietly()
+            try:
+                if self._replays_alone() and not self.catalog.locked:
+                    self._quietly(self.replay_alone)
+                else:
+                    with self.catalog.writing():
+                        self.sync_quietly()
+            finally:
+                if noting is not None:
+                    tables.QUEUED.reset(noting)
 
     def sync_quietly(self) -> None:
         """Update the index after a commit; a failure leaves the queue for the next writer.
@@ -213,7 +225,8 @@ class IndexSync:
         """Once the writers' lock is let go: the replay a batch's commits made due."""
         if self._due and not self.catalog.locked:
             self._due = False
-            self._quietly(self.replay_alone)
+            since, self._batch_started = self._batch_started, codec.now()
+            self._quietly(lambda: self.replay_alone(since=since))
 
     def _quietly(self, replay: Callable[[], int]) -> None:
         try:
@@ -233,7 +246,7 @@ class IndexSync:
         except Exception:  # an index that cannot be opened: the usual path reports it
             return False
 
-    def replay_alone(self) -> int:
+    def replay_alone(self, *, since: str | None = None) -> int:
         """Bring the search index up to date without holding the writers' lock, so that
         writers go on committing meanwhile (for an engine whose ``apply`` reads its deleted
         ids and records inside its own write transaction, under its own lock: the PostgreSQL
@@ -241,14 +254,40 @@ class IndexSync:
         replay of this index takes): none writes an older revision over a newer one, nor
         writes again what another has just written. An entry leaves the queue only if its
         document still has the revision written (a writer that changed it since has queued
-        it again, for the next replay). Returns entries written."""
-        with self.catalog.replaying():
-            return self._replay_alone()
+        it again, for the next replay). Returns entries written.
 
-    def _replay_alone(self) -> int:
+        In a batch (:meth:`deferred_indexing`), the documents this process queued are read
+        and analysed before that lock is taken (the analysis is most of the work), and used
+        under it only if the document still has the revision read. ``since`` (a replay before
+        the batch ends): only those, and entries queued before ``since`` (a writer that
+        stopped, or one slower than this), are written; the other writers' recent entries are
+        left to them, so that no process analyses under the lock what another has analysed
+        ahead. The last replay of a batch writes every entry."""
+        ahead = self._read_ahead()
+        with self.catalog.replaying():
+            return self._replay_alone(ahead, since)
+
+    def _read_ahead(self) -> tuple[dict[str, Any], Any] | None:
+        """The records of the documents this process queued since the last replay, and the
+        index's analysis of them (outside the index's lock)."""
+        noted = tables.QUEUED.get()
+        analyse = getattr(self.index, "analysed", None)
+        if not noted or analyse is None:
+            return None
+        ids = sorted(noted)
+        noted.clear()
+        records = {}
+        for doc_id in ids[:_AHEAD_MOST]:
+            record = self.index_record(doc_id)
+            if record is not None:
+                records[doc_id] = record
+        return records, analyse(records.values())
+
+    def _replay_alone(self, ahead: tuple[dict[str, Any], Any] | None, since: str | None) -> int:
         conn = self.catalog.conn
         taken: list[tuple[str, str, Any]] = []
         loaded: list[tuple[list[Any], list[str]]] = []
+        early: dict[str, Any] = ahead[0] if ahead is not None else {}
 
         def load() -> tuple[list[Any], list[str]]:
             # Read when the index first asks for its deleted ids or its records: inside its
@@ -256,11 +295,20 @@ class IndexSync:
             if not loaded:
                 records: list[Any] = []
                 gone: list[str] = []
-                for row in reads.fetch_all(conn, "SELECT doc_id, queued_at FROM index_queue"):
-                    record = self.index_record(row["doc_id"])
-                    taken.append((row["doc_id"], row["queued_at"], getattr(record, "rev", None)))
+                for row in reads.fetch_all(
+                    conn,
+                    "SELECT q.doc_id, q.queued_at, d.rev FROM index_queue q"
+                    " LEFT JOIN documents d ON d.id = q.doc_id",
+                ):
+                    doc_id = row["doc_id"]
+                    record = early.get(doc_id)
+                    if since is not None and record is None and row["queued_at"] >= since:
+                        continue  # another writer's, queued during this batch
+                    if record is None or row["rev"] is None or record.rev != row["rev"]:
+                        record = self.index_record(doc_id)
+                    taken.append((doc_id, row["queued_at"], getattr(record, "rev", None)))
                     if record is None:
-                        gone.append(row["doc_id"])
+                        gone.append(doc_id)
                     else:
                         records.append(record)
                 loaded.append((records, gone))
@@ -272,7 +320,10 @@ class IndexSync:
         def gone() -> Iterator[str]:
             yield from load()[1]
 
-        written = self.index.apply(records(), gone())
+        if ahead is not None:
+            written = self.index.apply(records(), gone(), ahead=ahead[1])  # type: ignore[call-arg]
+        else:
+            written = self.index.apply(records(), gone())
         if taken:
             conn.executemany(
                 "DELETE FROM index_queue WHERE doc_id = ? AND queued_at = ?"

@@ -7,6 +7,7 @@ Functions here write one connection inside the caller's transaction; they never 
 
 from __future__ import annotations
 
+import contextvars
 import datetime as _dt
 import re
 import sqlite3
@@ -143,12 +144,22 @@ def touch(conn: sqlite3.Connection, doc_id: str) -> None:
     queue_index(conn, doc_id)
 
 
+# The documents this thread's writes queue for the index while a batch notes them (see
+# IndexSync.deferred_indexing: it analyses them ahead of catching the index up).
+QUEUED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "gazette_queued", default=None
+)
+
+
 def queue_index(conn: sqlite3.Connection, doc_id: str) -> None:
     conn.execute(
         "INSERT INTO index_queue(doc_id, queued_at) VALUES (?, ?) "
         "ON CONFLICT(doc_id) DO UPDATE SET queued_at = excluded.queued_at",
         (doc_id, now()),
     )
+    noted = QUEUED.get()
+    if noted is not None:
+        noted.add(doc_id)
 
 
 def insert_text(conn: sqlite3.Connection, doc_id: str, text: TextVersion) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from gazette.search import common_grams, docsets
@@ -108,7 +109,7 @@ def disagreeing(conn: Any, schema: str, live: int, sample: int | None = None) ->
     return out
 
 
-def present(token_sets: Iterable[set[str]], common: frozenset[str]) -> dict[str, int]:
+def present(token_sets: Iterable[AbstractSet[str]], common: frozenset[str]) -> dict[str, int]:
     """Which documents of a batch hold each common token (bit ``i``: the ``i``-th set)."""
     out: dict[str, int] = {}
     get = out.get

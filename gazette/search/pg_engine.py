@@ -43,6 +43,8 @@ import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import attrs
+
 from gazette.search import docsets, pg_common, pg_connections, pg_rank, pg_schema, pg_write
 from gazette.search.analysis import AnalyzerConfig, is_cjk, query_tokens
 from gazette.search.base import (
@@ -71,6 +73,14 @@ def _quote(token: str) -> str:
 
 def _nums(text: str | None) -> list[int]:
     return [int(n) for n in text.split(",")] if text else []
+
+
+@attrs.frozen
+class Ahead:
+    """Records analysed ahead of a write (see :meth:`PgIndex.analysed`)."""
+
+    config: AnalyzerConfig
+    records: dict[str, tuple[IndexRecord, pg_write.Analysed]]
 
 
 class PgIndex(SearchIndex):
@@ -139,7 +149,12 @@ class PgIndex(SearchIndex):
     # --- writing -------------------------------------------------------------------------
 
     def apply(
-        self, records: Iterable[IndexRecord], deleted: Iterable[str] = (), *, procs: int = 1
+        self,
+        records: Iterable[IndexRecord],
+        deleted: Iterable[str] = (),
+        *,
+        procs: int = 1,
+        ahead: Ahead | None = None,
     ) -> int:
         """Add or replace records and delete ids, in one transaction. Returns records written.
 
@@ -147,12 +162,27 @@ class PgIndex(SearchIndex):
             records: the records to write (read in batches; may be a generator).
             deleted: ids to remove.
             procs: processes that analyse text (worth it for bulk loads only).
+            ahead: records analysed before the write (see :meth:`analysed`): those written
+                are not analysed again.
         """
         with self._writing() as conn:
-            count = self._write(conn, records, list(deleted), procs)
+            known = ahead.records if ahead is not None and ahead.config == self.config else None
+            count = pg_write.write(
+                conn, self.schema, self.config, records, list(deleted), procs, known
+            )
         if count >= _BATCH:
             self._analyze()
         return count
+
+    def analysed(self, records: Iterable[IndexRecord]) -> Ahead:
+        """Records analysed ahead of :meth:`apply` (outside the index's lock: the analysis is
+        most of a write's time). ``apply`` uses an analysis only for the very record object
+        it was made from, with the analysis the index still has."""
+        config = self.config
+        return Ahead(
+            config,
+            {r.id: (r, pg_write.analyse(r.title, r.body, r.restricted, config)) for r in records},
+        )
 
     def rebuild(self, records: Iterable[IndexRecord], *, procs: int = 1) -> int:
         """Replace the whole content in one transaction: readers see the old index until the

@@ -12,6 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
+import attrs
+
 from gazette.search import common_grams, pg_common
 from gazette.search.analysis import AnalyzerConfig, grams, words
 from gazette.search.records import IndexRecord
@@ -93,6 +95,34 @@ Prepared = tuple[
 ]
 
 
+@attrs.frozen
+class Analysed:
+    """A record's tsvectors and lengths in tokens, and the tokens of its title and body (for
+    the common tokens' bitmaps), computed ahead of writing it (see :meth:`PgIndex.analysed`)."""
+
+    row: tuple[str, str | None, str, bool]
+    lengths: tuple[int, int]
+    held: frozenset[str]
+
+
+def analyse(title: str, body: str, restricted: str, config: AnalyzerConfig) -> Analysed:
+    """The (pub, ins, titles, long) tsvectors of a text, its lengths in tokens (the title's,
+    the whole text's) and the tokens of its title and body."""
+    head = stream(title, config)
+    text = stream(body, config)
+    pub, long = tsvector(head, [text])
+    ins = None
+    length = len(head) + len(text)
+    if restricted:
+        hidden = stream(restricted, config)
+        ins, long_ins = tsvector(head, [text, hidden])
+        long = long or long_ins
+        length += len(hidden)
+    return Analysed(
+        (pub, ins, tsvector(head)[0], long), (len(head), length), frozenset(head + text)
+    )
+
+
 def prepare(
     batch: list[tuple[str, str, str]], config: AnalyzerConfig, common: frozenset[str]
 ) -> Prepared:
@@ -100,23 +130,13 @@ def prepare(
     restricted) triples with the lengths of the title and of the whole text in tokens, and
     which of them hold each common token (see :func:`pg_common.present`; ``None`` before the
     common tokens are chosen)."""
-    out = []
-    held: list[set[str]] = []
-    for title, body, restricted in batch:
-        head = stream(title, config)
-        text = stream(body, config)
-        pub, long = tsvector(head, [text])
-        ins = None
-        length = len(head) + len(text)
-        if restricted:
-            hidden = stream(restricted, config)
-            ins, long_ins = tsvector(head, [text, hidden])
-            long = long or long_ins
-            length += len(hidden)
-        out.append(((pub, ins, tsvector(head)[0], long), (len(head), length)))
-        if common:
-            held.append({*head, *text})
-    return out, (pg_common.present(held, common) if common else None)
+    done = [analyse(title, body, restricted, config) for title, body, restricted in batch]
+    return _prepared_rows(done, common)
+
+
+def _prepared_rows(done: list[Analysed], common: frozenset[str]) -> Prepared:
+    rows = [(a.row, a.lengths) for a in done]
+    return rows, (pg_common.present([a.held for a in done], common) if common else None)
 
 
 def _held(batch: list[IndexRecord], config: AnalyzerConfig) -> list[set[str]]:
@@ -130,9 +150,13 @@ def write(
     records: Iterable[IndexRecord],
     deleted: list[str],
     procs: int,
+    ahead: dict[str, tuple[IndexRecord, Analysed]] | None = None,
 ) -> int:
     """Remove ``deleted``, add or replace ``records`` (inside the caller's transaction,
-    which holds the writers' lock). Returns records written."""
+    which holds the writers' lock). Returns records written.
+
+    ``ahead``: records analysed before (by id, with the record analysed): a record that is
+    that very object is not analysed again."""
     _remove(conn, schema, deleted)
     count = 0
     pool = None
@@ -141,7 +165,9 @@ def write(
         pool = process_pool(procs, get_context(method))
     recorder = pg_common.Recorder(pg_common.listed(conn, schema), schema)
     try:
-        for batch, (prepared, masks) in _prepared(records, config, pool, procs, recorder):
+        for batch, (prepared, masks) in _prepared(
+            records, config, pool, procs, recorder, ahead or {}
+        ):
             _remove(conn, schema, [r.id for r in batch])
             first = _insert(conn, schema, batch, prepared)
             count += len(batch)
@@ -178,6 +204,7 @@ def _prepared(
     pool: ProcessPoolExecutor | None,
     procs: int,
     recorder: pg_common.Recorder,
+    ahead: dict[str, tuple[IndexRecord, Analysed]],
 ) -> Iterator[tuple[list[IndexRecord], Prepared]]:
     """Batches of records with their tsvectors (computed ahead in worker processes when
     there is a pool, so that analysis overlaps with writing; a batch is analysed with the
@@ -193,10 +220,15 @@ def _prepared(
         if batch:
             yield batch
 
+    def analysed(record: IndexRecord) -> Analysed:
+        found = ahead.get(record.id)
+        if found is not None and found[0] is record:
+            return found[1]
+        return analyse(record.title, record.body, record.restricted, config)
+
     if pool is None:
         for batch in batches():
-            texts = [(r.title, r.body, r.restricted) for r in batch]
-            yield batch, prepare(texts, config, recorder.common)
+            yield batch, _prepared_rows([analysed(r) for r in batch], recorder.common)
         return
     pending: list[tuple[list[IndexRecord], Any]] = []
     for batch in batches():
