@@ -439,3 +439,26 @@ def test_a_batch_analyses_its_documents_ahead_and_leaves_other_writers_theirs(
             del sync.index_record
     finally:
         archive.close()
+
+
+def test_a_write_outside_a_transaction_is_sealed_when_the_lock_is_let_go(
+    tmp_path: Path, pg_dsn: str, seed_path: Path
+) -> None:
+    # Statements run on their own under the write lock (each its own commit) are sealed when
+    # the lock is let go; a lock that saw only reads and transactions checks nothing more.
+    import gazette
+    from gazette.verify import verify
+    from ingest.pipeline import ingest_paths
+
+    archive = gazette.open_archive(tmp_path / "a", catalog=pg_dsn)
+    try:
+        (doc_id,) = ingest_paths(archive, [seed_path]).results[0].ids
+        archive.conn.take_lone_writes()
+        with archive.writing():
+            archive.conn.execute("SELECT 1 FROM documents").fetchall()
+            assert not archive.conn.take_lone_writes()
+            archive.conn.execute("UPDATE documents SET note = ? WHERE id = ?", ("补记", doc_id))
+        assert verify(archive).ok
+        assert archive.internal.get(doc_id).note == "补记"
+    finally:
+        archive.close()

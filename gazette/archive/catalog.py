@@ -262,7 +262,7 @@ class Catalog:
         """Seal rows written outside :meth:`transaction` (each statement its own commit)."""
         if self.conn.in_transaction:
             return
-        if self.postgres and not integrity.has_dirty(self.conn):
+        if self.postgres and not (self.conn.take_lone_writes() and integrity.has_dirty(self.conn)):
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:

@@ -46,6 +46,8 @@ REPLAY_LOCK = 0x6761_7A65_7474_6503
 
 _QUIET = logging.NullHandler()
 _NO_RESULT = object()
+# How statements that write no table begin (upper case).
+_READS = ("SELECT", "BEGIN", "COMMIT", "ROLLBACK", "SET ", "SHOW ")
 _TUPLES_OK = 2  # libpq's PGRES_TUPLES_OK: the statement returned rows (maybe none)
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\w+|\s+|.", re.S)
 _SIMPLE_TERM = re.compile(r'^(?:\w+\.)?"?(\w+)"?(?:\s+(ASC|DESC))?$', re.I)
@@ -294,6 +296,23 @@ class PgConnection:
     def __init__(self, raw: Any) -> None:
         self.raw = raw
         self._pipeline: Any = None
+        # Whether a statement that may write ran on its own (autocommit) since this was last
+        # asked (see take_lone_writes): rows it wrote wait to be sealed.
+        self._lone_writes = True
+
+    def take_lone_writes(self) -> bool:
+        """Whether a statement that may write ran outside a transaction since the last call."""
+        found, self._lone_writes = self._lone_writes, False
+        return found
+
+    def _note(self, statement: str) -> None:
+        if (
+            self._pipeline is None
+            and not self._lone_writes
+            and not statement[:8].upper().startswith(_READS)
+            and not self.in_transaction
+        ):
+            self._lone_writes = True
 
     @contextlib.contextmanager
     def pipelined(self) -> Iterator[None]:
@@ -341,6 +360,7 @@ class PgConnection:
         statement, returning = translate(sql)
         if statement is None:
             return PgCursor(self.raw.cursor())
+        self._note(statement)
         psycopg = _driver()
         try:
             cursor = self.raw.execute(statement, tuple(params))
@@ -355,6 +375,7 @@ class PgConnection:
             return PgCursor(self.raw.cursor())
         if returning:
             statement = statement[: -len(" RETURNING id")]
+        self._note(statement)
         psycopg = _driver()
         cursor = self.raw.cursor()
         try:
@@ -384,6 +405,8 @@ class PgConnection:
         inside :meth:`pipelined`, whose end waits for them)."""
         psycopg = _driver()
         riding = self._pipeline is not None
+        if not riding and not self.in_transaction:
+            self._lone_writes = True
         try:
             with contextlib.nullcontext() if riding else self.raw.pipeline():
                 for sql, rows in batches:
