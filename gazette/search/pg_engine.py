@@ -43,8 +43,6 @@ import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-import attrs
-
 from gazette.search import docsets, pg_common, pg_connections, pg_rank, pg_schema, pg_write
 from gazette.search.analysis import AnalyzerConfig, is_cjk, query_tokens
 from gazette.search.base import (
@@ -73,14 +71,6 @@ def _quote(token: str) -> str:
 
 def _nums(text: str | None) -> list[int]:
     return [int(n) for n in text.split(",")] if text else []
-
-
-@attrs.frozen
-class Ahead:
-    """Records analysed ahead of a write (see :meth:`PgIndex.analysed`)."""
-
-    config: AnalyzerConfig
-    records: dict[str, tuple[IndexRecord, pg_write.Analysed]]
 
 
 class PgIndex(SearchIndex):
@@ -154,7 +144,7 @@ class PgIndex(SearchIndex):
         deleted: Iterable[str] = (),
         *,
         procs: int = 1,
-        ahead: Ahead | None = None,
+        ahead: pg_write.Ahead | None = None,
     ) -> int:
         """Add or replace records and delete ids, in one transaction. Returns records written.
 
@@ -174,22 +164,18 @@ class PgIndex(SearchIndex):
             self._analyze()
         return count
 
-    def analysed(self, records: Iterable[IndexRecord]) -> Ahead:
+    def analysed(self, records: Iterable[IndexRecord]) -> pg_write.Ahead:
         """Records analysed ahead of :meth:`apply` (outside the index's lock: the analysis is
         most of a write's time). ``apply`` uses an analysis only for the very record object
         it was made from, with the analysis the index still has."""
-        config = self.config
-        return Ahead(
-            config,
-            {r.id: (r, pg_write.analyse(r.title, r.body, r.restricted, config)) for r in records},
-        )
+        return pg_write.ahead(records, self.config)
 
     def rebuild(self, records: Iterable[IndexRecord], *, procs: int = 1) -> int:
         """Replace the whole content in one transaction: readers see the old index until the
         new one commits, and a failure leaves the old one."""
         with self._writing() as conn:
             self._drop_all(conn)
-            count = self._write(conn, records, [], procs)
+            count = pg_write.write(conn, self.schema, self.config, records, [], procs)
         self._analyze()
         return count
 
@@ -201,11 +187,6 @@ class PgIndex(SearchIndex):
         chosen = config or self.config
         pg_write.drop_all(conn, self.schema, analysis_label(chosen))
         self.config = chosen
-
-    def _write(
-        self, conn: Any, records: Iterable[IndexRecord], deleted: list[str], procs: int
-    ) -> int:
-        return pg_write.write(conn, self.schema, self.config, records, deleted, procs)
 
     def _analyze(self) -> None:
         """After a bulk write: merge GIN's pending entries, mark the pages all-visible (counts

@@ -123,6 +123,21 @@ def analyse(title: str, body: str, restricted: str, config: AnalyzerConfig) -> A
     )
 
 
+@attrs.frozen
+class Ahead:
+    """Records analysed ahead of a write (see :meth:`PgIndex.analysed`), by id."""
+
+    config: AnalyzerConfig
+    records: dict[str, tuple[IndexRecord, Analysed]]
+
+
+def ahead(records: Iterable[IndexRecord], config: AnalyzerConfig) -> Ahead:
+    """``records`` analysed as an index of ``config`` analyses them."""
+    return Ahead(
+        config, {r.id: (r, analyse(r.title, r.body, r.restricted, config)) for r in records}
+    )
+
+
 def prepare(
     batch: list[tuple[str, str, str]], config: AnalyzerConfig, common: frozenset[str]
 ) -> Prepared:
