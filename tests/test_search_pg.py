@@ -323,6 +323,44 @@ def test_the_schema_is_versioned_and_a_newer_one_refused(pg_dsn: str) -> None:
         open_index(pg_dsn, "postgresql")
 
 
+def test_texts_up_to_a_page_are_kept_in_the_rows(pg_dsn: str) -> None:
+    """A search reads the stored text of hundreds of documents: texts up to a page (about
+    2,600 characters of Chinese) stay in the table's rows instead of the TOAST table, whose
+    fetches took three times as long; longer ones still go there."""
+    import psycopg
+
+    from benchmarks.corpus import real_records, sentences
+
+    pool = iter(sentences(real_records()))
+
+    def text(size: int) -> str:
+        out = ""
+        while len(out.encode()) < size:
+            out += next(pool)
+        return out
+
+    index = open_index(pg_dsn, "postgresql")
+
+    def toasted() -> int:
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            found = conn.execute(
+                "SELECT pg_relation_size(reltoastrelid) FROM pg_class c JOIN pg_namespace n"
+                " ON n.oid = c.relnamespace WHERE n.nspname = 'gazette_search'"
+                " AND c.relname = 'texts'"
+            )
+            return int(found.fetchone()[0])
+
+    try:
+        index.apply([IndexRecord(id="a", rev=1, title="关于政务公开的通知", body=text(7000))])
+        assert toasted() == 0
+        index.apply([IndexRecord(id="b", rev=1, title="关于政务公开的通知", body=text(60000))])
+        assert toasted() > 0
+        hits = index.search("政务公开", public_only=False, limit=5, facets=False).hits
+        assert sorted(h.id for h in hits) == ["a", "b"]
+    finally:
+        index.close()
+
+
 def test_an_index_without_lengths_in_tokens_asks_for_a_rebuild(pg_dsn: str) -> None:
     """Documents written before their lengths were stored (schema step 3 adds the columns
     empty): verify reports it, searching still answers, and a rebuild measures them."""

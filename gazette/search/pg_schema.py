@@ -35,7 +35,8 @@ _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # Each entry is one step, its statements separated by ``;\n``; ``{s}`` is the schema.
 #
 # docs     per-document columns (what :class:`~gazette.search.base.DocMeta` holds), by number
-# texts    the stored text, for snippets, exact re-ranking and BM25 (lz4: fast to read back)
+# texts    the stored text, for snippets, exact re-ranking and BM25 (in the rows: fast to
+#          read back)
 # fts      the token streams as tsvectors under GIN: ``pub`` the title (weight A) then the
 #          body, ``ins`` the same followed by the restricted text (only when there is any),
 #          ``titles`` the title alone; ``long`` marks documents whose positions PostgreSQL
@@ -108,6 +109,15 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO {s}.title_counts(token, docs)
         SELECT lexeme, count(*) FROM {s}.fts, unnest(tsvector_to_array(titles)) AS lexeme
         GROUP BY lexeme
+    """,
+    # texts kept in the table's own rows up to a page (8 kB), compressed (lz4) only beyond
+    # that, rather than compressed from 2 kB and moved out to the TOAST table: a search reads
+    # the texts of hundreds of documents, and fetching each from TOAST took three times as
+    # long. Texts written before keep their place until rewritten (``gazette reindex``).
+    """
+    ALTER TABLE {s}.texts SET (toast_tuple_target = 8160);
+    ALTER TABLE {s}.texts ALTER COLUMN title SET STORAGE MAIN,
+        ALTER COLUMN body SET STORAGE MAIN, ALTER COLUMN restricted SET STORAGE MAIN
     """,
 )
 
