@@ -315,6 +315,12 @@ def _seal_tables(
         for table, found in zip(tables, fetch_rows_batch(conn, queries), strict=True)
     ]
     writes.extend(then or [])
+    _write_batch(conn, writes)
+
+
+def _write_batch(conn: sqlite3.Connection, writes: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+    """Several ``executemany`` (on PostgreSQL sent together, without a wait inside a
+    pipelined transaction)."""
     many = getattr(conn, "executemany_batch", None)
     if many is not None:
         many(writes)
@@ -324,27 +330,52 @@ def _seal_tables(
 
 
 def _seal_history(conn: sqlite3.Connection, rids: list[int]) -> None:
-    """Chain history entries, oldest first within each document."""
-    columns = COVERED["disclosure_history"]
-    for chunk in _chunks(rids):
-        found = conn.execute(
-            f"SELECT {', '.join(columns)} FROM disclosure_history"
-            f" WHERE rowid IN ({', '.join('?' * len(chunk))}) ORDER BY id",
-            chunk,
-        ).fetchall()
-        for row in found:
-            previous = conn.execute(
-                "SELECT chain FROM disclosure_history WHERE doc_id = ? AND id < ?"
-                " ORDER BY id DESC LIMIT 1",
-                (row[1], row[0]),
-            ).fetchone()
-            conn.execute(
-                "UPDATE disclosure_history SET chain = ? WHERE id = ?",
+    """Chain history entries, oldest first within each document: each entry's chain follows
+    the chain of the entry before it in its document (read in one batch with the entries,
+    computed in order here, written in one batch)."""
+    from gazette.archive.reads import fetch_rows_batch
+
+    columns = ", ".join(COVERED["disclosure_history"])
+    found = [
+        row
+        for rows in fetch_rows_batch(
+            conn,
+            [
                 (
-                    link(previous[0] if previous else None, checksum("disclosure_history", row)),
-                    row[0],
-                ),
+                    f"SELECT {columns} FROM disclosure_history"
+                    f" WHERE rowid IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+                for chunk in _chunks(rids)
+            ],
+        )
+        for row in rows
+    ]
+    found.sort(key=lambda row: row[0])
+    last: dict[str, int] = {}
+    for row in found:
+        last[row[1]] = row[0]
+    docs = list(last)
+    # The chains each document's entries have now, up to the last entry sealed here.
+    earlier = fetch_rows_batch(
+        conn,
+        [
+            (
+                "SELECT id, chain FROM disclosure_history WHERE doc_id = ? AND id <= ? ORDER BY id",
+                (doc_id, last[doc_id]),
             )
+            for doc_id in docs
+        ],
+    )
+    chains = {doc_id: dict(rows) for doc_id, rows in zip(docs, earlier, strict=True)}
+    updates = []
+    for row in found:
+        held = chains[row[1]]
+        before = [n for n in held if n < row[0]]
+        chain = link(held[max(before)] if before else None, checksum("disclosure_history", row))
+        held[row[0]] = chain
+        updates.append((chain, row[0]))
+    _write_batch(conn, [("UPDATE disclosure_history SET chain = ? WHERE id = ?", updates)])
 
 
 def seal_all(conn: sqlite3.Connection, *, missing_only: bool = False) -> int:
