@@ -153,18 +153,19 @@ def test_a_failing_store_leaves_nothing(
     def boom(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("disk full (simulated)")
 
-    monkeypatch.setattr(tables, "insert_event", boom)
+    # Every text and event written goes through these (insert_* and add_* alike).
+    monkeypatch.setattr(tables, "_insert_event", boom)
     monkeypatch.setattr(tables, "set_disclosure", boom)
-    original = tables.insert_text
+    original = tables._insert_text
     calls = {"n": 0}
 
-    def fail_on_second_text(*args: object, **kwargs: object) -> int:
+    def fail_on_second_text(*args: object, **kwargs: object) -> object:
         calls["n"] += 1
         if calls["n"] == 2:
             raise sqlite3.OperationalError("disk full (simulated)")
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tables, "insert_text", fail_on_second_text)
+    monkeypatch.setattr(tables, "_insert_text", fail_on_second_text)
     report = ingest_paths(archive, [seed_path], jobs=1)
     assert report.results[0].outcome == "failed"
     for table in ("sources", "documents", "texts", "document_sources"):

@@ -207,16 +207,16 @@ def test_a_failing_import_leaves_nothing(
     }
     from gazette.archive import tables
 
-    original = tables.insert_event
+    original = tables._insert_event  # every event written (insert_event and add_event)
     calls = {"n": 0}
 
-    def fail_later(*args: object, **kwargs: object) -> int:
+    def fail_later(*args: object, **kwargs: object) -> object:
         calls["n"] += 1
         if calls["n"] == 3:
             raise sqlite3.OperationalError("disk full (simulated)")
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tables, "insert_event", fail_later)
+    monkeypatch.setattr(tables, "_insert_event", fail_later)
     with pytest.raises(gazette.CatalogError):
         archive.import_cleanup(rows, list_name="list.csv")
     for table, count in counts.items():

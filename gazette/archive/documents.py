@@ -294,8 +294,9 @@ class DocumentWrites:
             else:
                 resolved += 1
         self.disclosure.settle_disclosures(conn, [*merged, *new_ids])
+        settings = self.lifecycle.settings_in(conn)
         for doc_id in set(new_ids) | set(merged):
-            self.lifecycle.refresh_derived(conn, doc_id)
+            self.lifecycle.refresh_derived(conn, doc_id, settings)
         return AddResult("ingested", source.sha256, tuple(ids), tuple(merged), resolved, pending)
 
     def _new_id(self, conn: sqlite3.Connection, sha: str, index: int) -> str:
@@ -378,7 +379,7 @@ class DocumentWrites:
         for text in doc.texts:
             tables.add_text(conn, doc_id, _with_source(text, source))
         for event in doc.events:
-            self.lifecycle.store_event(conn, doc_id, event)
+            self.lifecycle.add_event(conn, doc_id, event)
         if doc.disclosure.attribute != DisclosureAttribute.UNKNOWN or doc.disclosure.basis:
             tables.set_disclosure(conn, doc_id, doc.disclosure, changed_by=self.catalog.actor)
         for publication in doc.publications:
@@ -442,7 +443,7 @@ class DocumentWrites:
         known = {(e.kind, e.date, e.outcome, tuple(e.articles)) for e in existing.events}
         for event in doc.events:
             if (event.kind, event.date, event.outcome, tuple(event.articles)) not in known:
-                self.lifecycle.store_event(conn, doc_id, event)
+                self.lifecycle.add_event(conn, doc_id, event)
         if (
             existing.disclosure.attribute == DisclosureAttribute.UNKNOWN
             and doc.disclosure.attribute != DisclosureAttribute.UNKNOWN

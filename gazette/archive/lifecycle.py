@@ -74,15 +74,13 @@ class LifecycleWrites:
     # share one life, configured defaults are re-derived, and manual changes reach the log.
 
     def store_event(self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> int:
-        """Insert an event, naming the document it was parsed from when the parser could not."""
-        prov = event.provenance
-        if prov.source is None and prov.kind in (
-            ProvenanceKind.PARSED,
-            ProvenanceKind.INHERITED,
-            ProvenanceKind.INFERRED,
-        ):
-            event = attrs.evolve(event, provenance=attrs.evolve(prov, source=doc_id))
-        return tables.insert_event(conn, doc_id, event)
+        """Insert an event, naming the document it was parsed from when the parser could not.
+        Returns its id."""
+        return tables.insert_event(conn, doc_id, _sourced(event, doc_id))
+
+    def add_event(self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent) -> None:
+        """:meth:`store_event` where the id is not needed (on PostgreSQL, nothing waits)."""
+        tables.add_event(conn, doc_id, _sourced(event, doc_id))
 
     def _record_lifecycle(
         self, conn: sqlite3.Connection, doc_id: str, event: LifecycleEvent
@@ -267,9 +265,12 @@ class LifecycleWrites:
             parts.append(reconciled)
         return attrs.evolve(doc, texts=tuple(texts), events=tuple(events), parts=tuple(parts))
 
-    def refresh_derived(self, conn: sqlite3.Connection, doc_id: str) -> None:
-        """Recompute policy events, the status intervals and the index entry of a document."""
-        doc, _ = self._apply_policy(conn, doc_id)
+    def refresh_derived(
+        self, conn: sqlite3.Connection, doc_id: str, settings: dict[str, Any] | None = None
+    ) -> None:
+        """Recompute policy events, the status intervals and the index entry of a document
+        (``settings``: the archive's, when the caller has read them in this transaction)."""
+        doc, _ = self._apply_policy(conn, doc_id, settings)
         if doc is None:
             return
         conn.execute("DELETE FROM status_intervals WHERE doc_id = ?", (doc_id,))
@@ -286,7 +287,9 @@ class LifecycleWrites:
         """Re-derive a document's policy events from the settings. Returns whether they changed."""
         return self._apply_policy(conn, doc_id)[1]
 
-    def _apply_policy(self, conn: sqlite3.Connection, doc_id: str) -> tuple[Document | None, bool]:
+    def _apply_policy(
+        self, conn: sqlite3.Connection, doc_id: str, settings: dict[str, Any] | None = None
+    ) -> tuple[Document | None, bool]:
         """:meth:`apply_policy`, also giving the document as it stands afterwards (read once:
         only its events are read again when the policy events changed)."""
         doc = reads.load_document(conn, doc_id, with_parts=False)
@@ -294,7 +297,9 @@ class LifecycleWrites:
             return None, False
         own = tuple(e for e in doc.events if e.provenance.kind != ProvenanceKind.POLICY)
         held = [e for e in doc.events if e.provenance.kind == ProvenanceKind.POLICY]
-        wanted = policy_events(attrs.evolve(doc, events=own), archive_settings.load(conn))
+        if settings is None:
+            settings = archive_settings.load(conn)
+        wanted = policy_events(attrs.evolve(doc, events=own), settings)
         if [(e.kind, e.date) for e in held] == [(e.kind, e.date) for e in wanted]:
             return doc, False
         conn.execute("DELETE FROM events WHERE doc_id = ? AND prov_kind = 'policy'", (doc_id,))
@@ -305,6 +310,10 @@ class LifecycleWrites:
     def settings(self) -> dict[str, Any]:
         """The archive's settings (see :mod:`gazette.settings`)."""
         return archive_settings.load(self.catalog.conn)
+
+    def settings_in(self, conn: sqlite3.Connection) -> dict[str, Any]:
+        """The archive's settings as this transaction sees them."""
+        return archive_settings.load(conn)
 
     def set_setting(self, name: str, value: Any) -> int:
         """Change a setting (``None`` unsets it) and re-derive what depends on it.
@@ -577,3 +586,16 @@ def _inferred_start(document: Document, day: _dt.date | None) -> LifecycleEvent 
         ),
         None,
     )
+
+
+def _sourced(event: LifecycleEvent, doc_id: str) -> LifecycleEvent:
+    """An event naming the document it was parsed (or inherited, inferred) from, when the
+    parser could not."""
+    prov = event.provenance
+    if prov.source is None and prov.kind in (
+        ProvenanceKind.PARSED,
+        ProvenanceKind.INHERITED,
+        ProvenanceKind.INFERRED,
+    ):
+        return attrs.evolve(event, provenance=attrs.evolve(prov, source=doc_id))
+    return event
