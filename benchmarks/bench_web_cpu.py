@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CATEGORIES = (
     ("search: snippets", ("/gazette/search/snippets.py",)),
-    ("search: facet counts", ("/search/base.py:_facets", "/search/base.py:_count")),
+    ("search: facet counts", ("/search/facets.py",)),
     (
         "search: stored text read and scored",
         (

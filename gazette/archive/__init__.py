@@ -12,10 +12,9 @@ from gazette.archive.archive import (
     DocumentNotFound,
     ImportReport,
     Submission,
-    default_location,
-    open_archive,
 )
 from gazette.archive.backend import NewArchive, make_archive
+from gazette.archive.opening import default_location, open_archive
 
 __all__ = [
     "AddResult",

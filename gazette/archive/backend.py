@@ -171,7 +171,7 @@ def make_archive(path: str | os.PathLike[str] | None, *, catalog: str | None = N
         ArchiveError: the directory cannot be used, or the database cannot be reached.
         CatalogError: the database refused to hold the catalog.
     """
-    from gazette.archive.archive import default_location, open_archive
+    from gazette.archive.opening import default_location, open_archive
 
     root = Path(path) if path is not None else default_location()
     if (root / "catalog.sqlite").exists() or (root / CATALOG_FILE).exists():

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gazette.archive import codec, reads
+from gazette.archive.withholding import Withholding, item_shown
 from gazette.dates import DateLike
 from gazette.disclosure import (
-    WITHHELD_PLACEHOLDER,
     DisclosureChange,
     View,
     is_public,
@@ -26,8 +26,8 @@ from gazette.disclosure import (
 from gazette.docnumber import DocNumber
 from gazette.errors import AmbiguousReference, DocumentNotFound, InvalidArgument
 from gazette.lifecycle import status_on, text_on
-from gazette.model import DisclosureAttribute, Document, GazetteIssue, IssueItem, OcrPage
-from gazette.redaction import Redactor, own_fields, public_identity
+from gazette.model import DisclosureAttribute, Document, GazetteIssue, OcrPage
+from gazette.redaction import Redactor
 from gazette.status import Status
 
 if TYPE_CHECKING:
@@ -60,28 +60,13 @@ def _summary(row: dict[str, Any]) -> DocumentSummary:
     )
 
 
-def _item_shown(item: IssueItem, identity: tuple[str | None, str | None] | None) -> IssueItem:
-    """An issue's item without the title or number its document's disclosure withholds."""
-    if identity is None:
-        return item
-    title, number = identity
-    changes: dict[str, Any] = {}
-    if title == WITHHELD_PLACEHOLDER:
-        changes["title"] = WITHHELD_PLACEHOLDER
-    if number is None and item.doc_number is not None:
-        changes["doc_number"] = None
-    return attrs.evolve(item, **changes) if changes else item
-
-
 class ArchiveView:
     """The archive as one view sees it. Obtain with ``archive.public`` / ``archive.internal``."""
 
     def __init__(self, archive: Archive, view: View) -> None:
         self.archive = archive
         self.view = view
-        self._redactor: Redactor | None = None
-        self._partial: dict[str, tuple[str | None, str | None]] | None = None
-        self._partial_docs: dict[str, Document] = {}
+        self.withholding = Withholding(archive, view, self.hidden)
         self._hidden: dict[str, bool] = {}
 
     @property
@@ -170,41 +155,10 @@ class ArchiveView:
 
     # --- what partial disclosures withhold ------------------------------------------------
 
-    def _partial_ids(self) -> dict[str, tuple[str | None, str | None]]:
-        """Documents whose partial disclosure withholds paragraphs, with their title and
-        number as this view shows them (read once per view object)."""
-        if self._partial is None:
-            self._partial = {}
-            if self.view == View.PUBLIC:
-                rows = self.conn.execute(
-                    "SELECT doc_id FROM disclosure WHERE attribute = ? AND"
-                    " (withheld_fingerprints != '[]' OR withheld_blocks != '[]')",
-                    (DisclosureAttribute.PARTIAL.value,),
-                ).fetchall()
-                for (doc_id,) in rows:
-                    doc = reads.load_text_and_metadata(self.conn, doc_id)
-                    if doc is not None:
-                        self._partial_docs[doc_id] = doc
-                        self._partial[doc_id] = public_identity(doc)
-        return self._partial
-
-    def _withholding_doc(self, doc_id: str) -> Document | None:
-        """The stored document (metadata and texts), when it withholds paragraphs (for the
-        redactor)."""
-        if doc_id not in self._partial_ids():
-            return None
-        return self._partial_docs.get(doc_id)
-
-    def _title_of(self, doc_id: str) -> str | None:
-        row = reads.fetch_one(self.conn, "SELECT title FROM documents WHERE id = ?", (doc_id,))
-        return row["title"] if row else None
-
     @property
     def redactor(self) -> Redactor:
         """What turns stored documents into what the public may see (one per view object)."""
-        if self._redactor is None:
-            self._redactor = Redactor(self.hidden, self._withholding_doc, self._title_of)
-        return self._redactor
+        return self.withholding.redactor
 
     def shown(self, doc: Document) -> Document:
         """A stored document as this view may show it (the one place public reads go
@@ -223,7 +177,7 @@ class ArchiveView:
 
         Raises nothing: an id without a partial disclosure gives ``title`` and ``number`` back.
         """
-        return self._partial_ids().get(doc_id, (title, number))
+        return self.withholding.partial_ids().get(doc_id, (title, number))
 
     def withheld_titles(self) -> set[str]:
         """Ids of documents whose title this view hides (a partial disclosure withholding the
@@ -231,23 +185,14 @@ class ArchiveView:
 
         Raises nothing: the internal view gives an empty set.
         """
-        return {
-            doc_id
-            for doc_id, (title, _) in self._partial_ids().items()
-            if title == WITHHELD_PLACEHOLDER
-        }
+        return self.withholding.withheld_titles()
 
     def withheld_numbers(self) -> set[str]:
         """Ids of documents whose number this view hides.
 
         Raises nothing: the internal view gives an empty set.
         """
-        partial = self._partial_ids()
-        return {
-            doc_id
-            for doc_id, (_, number) in partial.items()
-            if number is None and self._partial_docs[doc_id].doc_number is not None
-        }
+        return self.withholding.withheld_numbers()
 
     def _not_found(self, ref: str) -> DocumentNotFound:
         error = DocumentNotFound(ref)
@@ -448,7 +393,7 @@ class ArchiveView:
         out: builtins.list[DocumentSummary] = []
         skipped = 0
         shown = self.visible_ids(top_level_only=top_level_only)
-        partial = self._partial_ids()
+        partial = self.withholding.partial_ids()
         for r in rows:
             if r["id"] not in shown:
                 continue
@@ -463,12 +408,9 @@ class ArchiveView:
     def _summary(self, row: dict[str, Any]) -> DocumentSummary:
         """The listing line of a document whose partial disclosure may withhold its title,
         number, 文种, issuers or date: read from the document as this view shows it."""
-        doc = self._partial_docs.get(row["id"])
+        doc = self.withholding.listed(row["id"])
         if doc is None:
             return _summary(row)
-        held = self.redactor.stored(row["id"])[0]
-        fields = own_fields(doc, held) if held is not None else {}
-        doc = attrs.evolve(doc, **fields)
         return DocumentSummary(
             id=row["id"],
             title=doc.title,
@@ -486,7 +428,7 @@ class ArchiveView:
         Raises:
             KeyError: ``row`` lacks one of those columns.
         """
-        return self._summary(row) if row["id"] in self._partial_ids() else _summary(row)
+        return self._summary(row) if row["id"] in self.withholding.partial_ids() else _summary(row)
 
     def issues(self, gazette: str | None = None) -> builtins.list[GazetteIssue]:
         """Gazette issues, oldest first, each once with the files it arrived in (its
@@ -514,10 +456,10 @@ class ArchiveView:
             records = [r for r in records if same_gazette(r.gazette, gazette)]
         out = []
         shown = self.visible_ids()
-        partial = self._partial_ids()
+        partial = self.withholding.partial_ids()
         for issue in combine(records, formats):
             items = tuple(
-                _item_shown(i, partial.get(i.doc_id) if i.doc_id else None)
+                item_shown(i, partial.get(i.doc_id) if i.doc_id else None)
                 for i in issue.items
                 if i.doc_id is None or i.doc_id in shown
             )

@@ -9,13 +9,16 @@ text is. Everything else happens here, the same for every engine:
 1. the query is parsed (:mod:`gazette.search.query`); document numbers and other identifiers
    are matched exactly against the per-document columns, text through the engine;
 2. filters (issuer, 文种, dates, gazette, year, status on a date, the public view) are bitmaps
-   computed once per index generation and cached: a filter is one ``&``;
-3. the total and the facet counts are bitmap counts over every match;
+   computed once per index generation and cached: a filter is one ``&``
+   (:mod:`gazette.search.filter_sets`);
+3. the total and the facet counts are bitmap counts over every match
+   (:mod:`gazette.search.facets`);
 4. the page is ranked by the engine, then re-ranked so that exact number matches and documents
    containing the query texts as written come first; snippets are cut from the stored text.
 
-A :class:`Generation` holds the columns of one state of the index. Readers keep using the one
-they hold while a writer commits; the next search moves to the new state.
+A :class:`~gazette.search.generation.Generation` holds the columns of one state of the index
+(:mod:`gazette.search.generation`). Readers keep using the one they hold while a writer
+commits; the next search moves to the new state.
 """
 
 from __future__ import annotations
@@ -27,19 +30,20 @@ import heapq
 import re
 import struct
 import threading
-from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
 
 from gazette.errors import IndexDamaged, InvalidArgument, InvalidQuery
-from gazette.gazettes import gazette_key
 from gazette.search import docsets
 from gazette.search.analysis import AnalyzerConfig, fold, is_cjk
+from gazette.search.facets import FACET_LIMIT, facet_counts
+from gazette.search.filter_sets import Allowed, allowed_set, filter_set
+from gazette.search.generation import SMALL, DocMeta, Generation, StatusSource
 from gazette.search.query import Clause, ParsedQuery, parse_query
-from gazette.search.records import IndexRecord, identifier_key, issue_keys
+from gazette.search.records import IndexRecord, identifier_key
 from gazette.search.results import Hit, SearchFilters, SearchResults
 from gazette.search.snippets import make_snippet
 
@@ -61,26 +65,6 @@ def index_damage() -> tuple[type[BaseException], ...]:
 
 TITLE_BOOST = 3.0
 RERANK_DEPTH = 50
-FACET_LIMIT = 20
-# Below this many members a set is walked member by member; above it, counted with bitmaps.
-_SMALL = 200
-
-# The status of every document on a date: (date) -> {doc_id: status}. Supplied by the archive
-# from the catalog's status intervals; ``None`` when the index is used on its own.
-StatusSource = Callable[[_dt.date], dict[str, str]]
-
-
-@attrs.frozen(eq=False)
-class Allowed:
-    """What a search may find, decided by the catalog when the search runs.
-
-    Attributes:
-        revisions: document id → the catalog revision its index entry must have.
-        token: names this state of the catalog (equal tokens, equal revisions).
-    """
-
-    revisions: Mapping[str, int]
-    token: Any
 
 
 @attrs.frozen
@@ -109,199 +93,6 @@ def bitmap_tokens(
         else:
             plain.extend(tokens)
     return list(dict.fromkeys(plain)), rest
-
-
-@attrs.frozen
-class DocMeta:
-    """What the shared half of search keeps of one document (everything but its text).
-
-    Dates are proleptic ordinals (0 when unknown) so that comparing and sorting them is cheap.
-    """
-
-    id: str
-    rev: int = 0
-    numbers: tuple[str, ...] = ()
-    identifiers: tuple[str, ...] = ()
-    issuers: tuple[str, ...] = ()
-    doc_type: str | None = None
-    written: int = 0
-    published: int = 0
-    year: int | None = None
-    public: bool = False
-    gazettes: tuple[str, ...] = ()
-    issues: tuple[str, ...] = ()
-    parent_id: str | None = None
-
-    @classmethod
-    def from_record(cls, record: IndexRecord) -> DocMeta:
-        return cls(
-            id=record.id,
-            rev=record.rev,
-            numbers=record.numbers,
-            identifiers=record.identifiers,
-            issuers=record.issuers,
-            doc_type=record.doc_type,
-            written=record.written.toordinal() if record.written else 0,
-            published=record.published.toordinal() if record.published else 0,
-            year=record.year,
-            public=record.public,
-            gazettes=tuple(identifier_key(g) for g in record.gazettes),
-            issues=record.issues,
-            parent_id=record.parent_id,
-        )
-
-    @property
-    def date(self) -> int:
-        """The date a document sorts by: written, else published."""
-        return self.written or self.published
-
-    def values(self, field: str) -> tuple[Any, ...]:
-        """The values of a filterable field (see :meth:`Generation.values`)."""
-        if field == "issuer":
-            return self.issuers
-        if field == "doc_type":
-            return (self.doc_type,) if self.doc_type else ()
-        if field == "year":
-            return (self.year,) if self.year is not None else ()
-        if field == "number":
-            return self.numbers
-        if field == "ident":
-            return self.identifiers
-        if field == "gazette":
-            return self.gazettes
-        if field == "issue":
-            return self.issues
-        raise KeyError(field)
-
-
-class Generation:
-    """The columns and cached sets of one state of an index.
-
-    Args:
-        token: what the engine uses to tell whether this state is still the newest.
-    """
-
-    def __init__(self, token: Any = None) -> None:
-        self.token = token
-        self.docs: list[DocMeta | None] = []
-        self.nums: dict[str, int] = {}
-        self.live = docsets.EMPTY
-        self.public = docsets.EMPTY
-        self.lock = threading.Lock()
-        self._values: dict[str, dict[Any, int]] = {}
-        self._sets: dict[Any, int] = {}
-        self._statuses: dict[_dt.date, tuple[dict[str, int], dict[str, str]]] = {}
-        self._by_date: list[int] | None = None
-        # The set a caller allowed last (see Allowed), with its token.
-        self.allowed: tuple[Any, int] | None = None
-        # What engines compute from this state (cleared on every change), and their
-        # bookkeeping of how far it has followed the index (kept).
-        self.cache: dict[Any, Any] = {}
-        self.marks: dict[str, Any] = {}
-
-    @property
-    def size(self) -> int:
-        """One more than the largest document number."""
-        return len(self.docs)
-
-    def load(self, rows: Iterable[tuple[int, DocMeta]]) -> None:
-        """Add documents (at numbers not in use), replacing what was cached."""
-        added: list[int] = []
-        public: list[int] = []
-        docs = self.docs
-        for num, meta in rows:
-            if num >= len(docs):
-                docs.extend([None] * (num + 1 - len(docs)))
-            docs[num] = meta
-            self.nums[meta.id] = num
-            added.append(num)
-            if meta.public:
-                public.append(num)
-        if added:
-            self.live |= docsets.from_ids(added, len(docs))
-            self.public |= docsets.from_ids(public, len(docs))
-        self._forget()
-
-    def remove(self, nums: Iterable[int]) -> None:
-        """Drop documents by number."""
-        gone = [n for n in nums if 0 <= n < len(self.docs) and self.docs[n] is not None]
-        for num in gone:
-            meta = self.docs[num]
-            assert meta is not None
-            if self.nums.get(meta.id) == num:
-                del self.nums[meta.id]
-            self.docs[num] = None
-        if gone:
-            mask = docsets.from_ids(gone, len(self.docs))
-            self.live &= ~mask
-            self.public &= ~mask
-        self._forget()
-
-    def _forget(self) -> None:
-        self._values.clear()
-        self._sets.clear()
-        self._statuses.clear()
-        self._by_date = None
-        self.allowed = None
-        self.cache.clear()
-
-    # --- sets ------------------------------------------------------------------------------
-
-    def values(self, field: str) -> dict[Any, int]:
-        """Every value of a field with the bitmap of the documents that have it."""
-        found = self._values.get(field)
-        if found is None:
-            groups: dict[Any, list[int]] = {}
-            for num, meta in enumerate(self.docs):
-                if meta is not None:
-                    for value in meta.values(field):
-                        groups.setdefault(value, []).append(num)
-            found = {v: docsets.from_ids(nums, self.size) for v, nums in groups.items()}
-            self._values[field] = found
-        return found
-
-    def term(self, field: str, value: Any) -> int:
-        """The documents whose ``field`` has ``value``."""
-        return self.values(field).get(value, docsets.EMPTY)
-
-    def cached(self, key: Any, compute: Callable[[], int]) -> int:
-        """A set computed once per generation."""
-        found = self._sets.get(key)
-        if found is None:
-            found = compute()
-            self._sets[key] = found
-        return found
-
-    def statuses(
-        self, on: _dt.date, source: StatusSource | None
-    ) -> tuple[dict[str, int], dict[str, str]]:
-        """The documents in each status on a date (bitmaps), and each id's status."""
-        found = self._statuses.get(on)
-        if found is None:
-            by_id = source(on) if source is not None else {}
-            groups: dict[str, list[int]] = {}
-            for doc_id, status in by_id.items():
-                num = self.nums.get(doc_id)
-                if num is not None:
-                    groups.setdefault(status, []).append(num)
-            sets = {s: docsets.from_ids(nums, self.size) for s, nums in groups.items()}
-            known = docsets.EMPTY
-            for bits in sets.values():
-                known |= bits
-            sets["unknown"] = sets.get("unknown", docsets.EMPTY) | (self.live & ~known)
-            if len(self._statuses) > 8:
-                self._statuses.clear()
-            found = (sets, by_id)
-            self._statuses[on] = found
-        return found
-
-    def by_date(self) -> list[int]:
-        """Every document number, newest first (written, else published; then by number)."""
-        if self._by_date is None:
-            dated = [(meta.date, -num) for num, meta in enumerate(self.docs) if meta is not None]
-            dated.sort(reverse=True)
-            self._by_date = [-negated for _, negated in dated]
-        return self._by_date
 
 
 class SearchIndex(abc.ABC):
@@ -493,12 +284,12 @@ class SearchIndex(abc.ABC):
             if (facets or filters.status or filters.valid_on or status_source)
             else None
         )
-        matched = self._allowed(gen, filters, public_only, statuses)
+        matched = filter_set(gen, filters, public_only, statuses)
         stale = [gen.nums[i] for i in exclude_ids if i in gen.nums]
         if stale:
             matched &= ~docsets.from_ids(stale, gen.size)
         if allowed is not None:
-            matched &= _allowed_set(gen, allowed)
+            matched &= allowed_set(gen, allowed)
         if parsed.groups:
             matched &= self._matches(gen, parsed.groups, public_only)
         for clause in parsed.excluded:
@@ -509,57 +300,8 @@ class SearchIndex(abc.ABC):
         memo: dict[int, tuple[str, str]] = {}
         page = self._page(gen, parsed, matched, total, sort, limit, offset, public_only, memo)
         hits = self._hits(gen, page, parsed, public_only, statuses, memo)
-        counted = self._facets(gen, matched, total, statuses) if facets else {}
+        counted = facet_counts(gen, matched, total, statuses) if facets else {}
         return SearchResults(total=total, hits=tuple(hits), facets=counted)
-
-    # --- filters ----------------------------------------------------------------------------
-
-    def _allowed(
-        self,
-        gen: Generation,
-        filters: SearchFilters,
-        public_only: bool,
-        statuses: tuple[dict[str, int], dict[str, str]] | None,
-    ) -> int:
-        sets = [gen.public if public_only else gen.live]
-        if filters.issuer:
-            issuer = filters.issuer.strip().casefold()
-            bits = docsets.EMPTY
-            for value, members in gen.values("issuer").items():
-                if value.casefold() == issuer:
-                    bits |= members
-            sets.append(bits)
-        if filters.doc_type:
-            sets.append(gen.term("doc_type", filters.doc_type.strip()))
-        if filters.gazette:
-            sets.append(_gazette_set(gen, filters.gazette))
-        if filters.year is not None:
-            sets.append(gen.term("year", filters.year))
-        if filters.date_from or filters.date_to:
-            field = filters.date_field
-            low = filters.date_from.toordinal() if filters.date_from else 1
-            high = filters.date_to.toordinal() if filters.date_to else _dt.date.max.toordinal()
-
-            def dated() -> int:
-                nums = [
-                    num
-                    for num, meta in enumerate(gen.docs)
-                    if meta is not None
-                    and low <= (meta.written if field == "written" else meta.published) <= high
-                ]
-                return docsets.from_ids(nums, gen.size)
-
-            sets.append(gen.cached(("date", field, low, high), dated))
-        if (filters.status or filters.valid_on) and statuses is not None:
-            by_status = statuses[0]
-            bits = docsets.EMPTY
-            for status in filters.status or SearchFilters.VALID:
-                bits |= by_status.get(status, docsets.EMPTY)
-            sets.append(bits)
-        out = sets[0]
-        for other in sets[1:]:
-            out &= other
-        return out
 
     # --- matching ---------------------------------------------------------------------------
 
@@ -705,60 +447,6 @@ class SearchIndex(abc.ABC):
             )
         return hits
 
-    def _facets(
-        self,
-        gen: Generation,
-        matched: int,
-        total: int,
-        statuses: tuple[dict[str, int], dict[str, str]] | None,
-    ) -> dict[str, dict[str, int]]:
-        if total <= _SMALL:
-            metas = [gen.docs[num] for num in docsets.members(matched)]
-            issuers: Counter[str] = Counter()
-            for meta in metas:
-                assert meta is not None
-                issuers.update(meta.issuers)
-            years: Counter[int] = Counter(m.year for m in metas if m and m.year is not None)
-            types: Counter[str] = Counter(m.doc_type for m in metas if m and m.doc_type)
-        else:
-            issuers = _count(gen.values("issuer"), matched)
-            years = _count(gen.values("year"), matched)
-            types = _count(gen.values("doc_type"), matched)
-        out: dict[str, dict[str, int]] = {
-            "issuer": _most_common(issuers),
-            "year": {str(y): n for y, n in sorted(years.items(), reverse=True)},
-            "doc_type": _most_common(types),
-        }
-        if statuses is not None:
-            counts = Counter({s: docsets.count(bits & matched) for s, bits in statuses[0].items()})
-            out["status"] = {s: n for s, n in counts.most_common() if n}
-        return out
-
-
-def _most_common(counts: Counter[str]) -> dict[str, int]:
-    """The :data:`FACET_LIMIT` commonest values, ties by value (not by the order documents
-    were indexed in, which differs between an index built at once and one kept up)."""
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_LIMIT])
-
-
-def _allowed_set(gen: Generation, allowed: Allowed) -> int:
-    """The entries of ``allowed`` indexed at the revision it gives (cached per generation for
-    the last token seen)."""
-    cached = gen.allowed
-    if cached is not None and cached[0] == allowed.token:
-        return cached[1]
-    nums = []
-    docs = gen.docs
-    for doc_id, rev in allowed.revisions.items():
-        num = gen.nums.get(doc_id)
-        if num is not None:
-            meta = docs[num]
-            if meta is not None and meta.rev == rev:
-                nums.append(num)
-    bits = docsets.from_ids(nums, gen.size)
-    gen.allowed = (allowed.token, bits)
-    return bits
-
 
 _ASCII_ALNUM = re.compile(r"[0-9a-z]")
 
@@ -779,18 +467,9 @@ def _literal_count(literals: list[str], title: str, body: str) -> int:
     return found
 
 
-def _count(values: dict[Any, int], matched: int) -> Counter[Any]:
-    counts: Counter[Any] = Counter()
-    for value, bits in values.items():
-        found = docsets.count(bits & matched)
-        if found:
-            counts[value] = found
-    return counts
-
-
 def _newest(gen: Generation, matched: int, total: int, want: int) -> list[int]:
     """The ``want`` newest documents of a set."""
-    if total <= _SMALL * 4:
+    if total <= SMALL * 4:
         docs = gen.docs
 
         def key(num: int) -> tuple[int, int]:
@@ -821,35 +500,17 @@ def _clause_parts(gen: Generation, clause: Clause) -> tuple[TextSpec | None, int
     return spec, docsets.EMPTY, False
 
 
-def _gazette_set(gen: Generation, value: str) -> int:
-    """The documents printed in a gazette, or in one issue of it (``[name] 2019年第5期``).
-
-    Names are compared in their normal form (:func:`gazette.gazettes.gazette_key`:
-    ``国务院公报`` is ``中华人民共和国国务院公报``) against every name the index holds, so an
-    index built before names were normalised, holding them as each file printed them,
-    answers without being rebuilt."""
-    text = value.strip()
-    found = re.search(r"(\d{4})\s*年?\s*第?\s*(\d+)\s*[期号]?\s*$", text)
-    if found and (found.group(0).strip() != text or "年" in text or "第" in text):
-        name = text[: found.start()].strip()
-        number = int(found.group(2))
-        [key] = issue_keys(None, int(found.group(1)), range(number, number + 1))
-        if not name:
-            return gen.term("issue", key)
-        return _held_names(gen, "issue", name, f"/{key}")
-    return _held_names(gen, "gazette", text, "")
-
-
-def _held_names(gen: Generation, field: str, name: str, suffix: str) -> int:
-    """The documents with a value of ``field`` that is a gazette's name (then ``suffix``)
-    naming the same gazette as ``name``."""
-    wanted = gazette_key(identifier_key(name))
-
-    def compute() -> int:
-        bits = docsets.EMPTY
-        for held, docs in gen.values(field).items():
-            if held.endswith(suffix) and gazette_key(held[: len(held) - len(suffix)]) == wanted:
-                bits |= docs
-        return bits
-
-    return gen.cached(("gazette-name", field, wanted, suffix), compute)
+__all__ = [  # what engines and the archive import from here, wherever it is defined
+    "FACET_LIMIT",
+    "RERANK_DEPTH",
+    "TITLE_BOOST",
+    "Allowed",
+    "DocMeta",
+    "Generation",
+    "SearchIndex",
+    "StatusSource",
+    "TextSpec",
+    "bitmap_tokens",
+    "index_damage",
+    "storage_damage",
+]
