@@ -7,7 +7,8 @@ files. Per file it prints the writers' CPU and the server's (a throwaway cluster
 here, ``tests/pg_cluster.py``), how long the write lock was held (from the moment it is
 granted, work done on taking it included) and that as a share of the wall time, the client's
 CPU while holding it, and the round trips to the server while holding it (statements sent
-alone, and waits for results in pipeline mode). One run; the load average is printed.
+alone, and waits for results in pipeline mode), and for one writer the bound the lock sets on
+several with cores enough (1 / its share of the time). One run; the load average is printed.
 
 Run: ``python -m benchmarks.profile_pg_writers [--docs 300]``.
 """
@@ -126,6 +127,13 @@ def measure(server: pg_cluster.Server, files: list[Path], writers: int, work: Pa
         f" {sum(r['held_cpu'] for r in found) / n * 1000:4.1f} ms,"
         f" round trips under it {sum(r['trips'] for r in found) / n:4.1f}   {load()}"
     )
+    if writers == 1 and held:
+        # The lock admits one writer at a time: however many cores, writers together cannot
+        # hold it more than all the time.
+        print(
+            f"   the write lock serialises {held / wall:.0%} of one writer's time: with enough"
+            f" cores, 4 writers reach at most {min(4.0, wall / held):.2f}x one"
+        )
 
 
 def main() -> None:
