@@ -129,6 +129,19 @@ class Server:
         """Nothing to stop for a server this process did not start."""
 
 
+def durable(server: Server) -> bool:
+    """Turn durability on (``fsync``, ``synchronous_commit``, ``full_page_writes``, as a
+    server keeping real data runs) in a cluster this process started; returns whether it
+    could (a server ``$GAZETTE_TEST_PG`` names keeps its own settings)."""
+    if not isinstance(server, Cluster):
+        return False
+    with server._admin() as conn:
+        for name in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(f"ALTER SYSTEM SET {name} = on")
+        conn.execute("SELECT pg_reload_conf()")
+    return True
+
+
 class Cluster(Server):
     """A cluster this process made and runs (see the module docstring)."""
 
