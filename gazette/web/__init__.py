@@ -85,7 +85,6 @@ def serve(
         import uvicorn
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MissingDependency("网页服务器", "uvicorn", "web") from exc
-    import inspect
     import json
     import socket
 
@@ -117,15 +116,10 @@ def serve(
         app.close()
         os.environ["GAZETTE_WEB_ARCHIVE"] = str(archive_path)
         os.environ["GAZETTE_WEB_OPTIONS"] = json.dumps(options)
-        config = uvicorn.Config("gazette.web:worker_app", factory=True, workers=workers, **common)
-        from uvicorn.supervisors import Multiprocess
+        from gazette.web.serving import supervise
 
         announce(f"http://{shown}:{bound}{root_path}/")
-        if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn before 0.30
-            supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock])  # type: ignore[call-arg]
-        else:
-            supervisor = Multiprocess(config, sockets=[sock])
-        supervisor.run()
+        supervise(sock, workers, common)
     finally:
         sock.close()
         app.close()
