@@ -16,7 +16,8 @@ Printed beside them, in the same run: the library's own ``archive.public.search(
 are p50 / p95 in milliseconds; ratios are web over library. Each pass starts with a few
 warm-up requests on other queries; queries are not repeated within a pass. The CPU time the
 server processes spent per request is printed too: unlike latency, it hardly depends on what
-else the machine runs.
+else the machine runs; and how the clients' connections were spread over the server
+processes (on Linux): one process holding most of them answers them on one core.
 
 The machine's load is printed with the figures: a machine shared with other work gives noisy
 figures, so compare the columns of one run. Run from the project root::
@@ -219,6 +220,30 @@ def load_test(base: str, paths: list[str], clients: int) -> list[float]:
     return latencies
 
 
+def spread(pid: int, port: int) -> list[int]:
+    """How many connections to ``port`` each server process under ``pid`` holds (Linux)."""
+    from benchmarks.bench_web_cpu import _children
+
+    inodes = set()
+    try:
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":  # ESTABLISHED
+                inodes.add(f"socket:[{fields[9]}]")
+    except OSError:
+        return []
+    held = []
+    for child in _children(pid):
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{child}/fd").iterdir()]
+        except OSError:
+            continue
+        count = sum(1 for link in links if link in inodes)
+        if count:
+            held.append(count)
+    return sorted(held)
+
+
 def library(root: Path, queries: list[str], ids: list[str]) -> tuple[list[float], list[float]]:
     archive = gazette.open_archive(root, create=False)
     try:
@@ -291,7 +316,12 @@ def run(root: Path, args: argparse.Namespace) -> None:
         if args.writes:
             writing = writer(root, args.writes)
         used = server_cpu(process.pid)
+        port = int(base.rsplit(":", 1)[1])
+        seen: list[int] = []
+        look = threading.Timer(0.5, lambda: seen.extend(spread(process.pid, port)))
+        look.start()
         web_search = load_test(base, [f"/search?q={quote(q)}" for q in timed], args.clients)
+        look.cancel()
         cpu_search = (server_cpu(process.pid) - used) * 1000 / len(timed)
         load_test(base, [f"/documents/{d}" for d in warm_ids], args.clients)
         used = server_cpu(process.pid)
@@ -312,6 +342,8 @@ def run(root: Path, args: argparse.Namespace) -> None:
         + (f", {args.writes:g} log entries written a second" if args.writes else "")
     )
     print(f"load during the web pass: {during}")
+    if seen:
+        print(f"the clients' connections per server process: {' / '.join(map(str, seen))}")
     print(
         f"{'(p50 / p95 ms)':<22}{f'web, {args.clients} clients':>18}{'library, 1 at a time':>24}{'p95 ratio':>11}{'target':>9}"
     )
