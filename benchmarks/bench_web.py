@@ -24,7 +24,9 @@ figures, so compare the columns of one run. Run from the project root::
 
     python -m benchmarks.bench_web [--size 100000] [--keep DIR]
 
-``--keep DIR`` keeps (and reuses) the built archive.
+``--keep DIR`` keeps (and reuses) the built archive. ``--server-source DIR`` serves it from
+the source tree of another revision (``git archive REV | tar -x -C DIR``): run it
+alternately with this tree to compare the two on a machine whose load changes.
 
 ``--writes N`` adds what a server with signed-in staff sees: another process writes N entries a
 second to the archive's log during the web pass (what sign-ins and logged internal reads
@@ -143,14 +145,17 @@ def _submit(archive: gazette.Archive, folder: Path, batch: list[Document]) -> in
 # --- the load -----------------------------------------------------------------------------------
 
 
-def serve(root: Path, workers: int, readers: int) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def serve(
+    root: Path, workers: int, readers: int, source: Path = ROOT
+) -> tuple[subprocess.Popen[str], str]:
+    env = {**os.environ, "PYTHONPATH": str(source)}
     command = ["serve", "--port", "0", "--workers", str(workers), "--readers", str(readers)]
     process = subprocess.Popen(
         [sys.executable, "-m", "gazette", "--archive", str(root), *command],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
+        cwd=source,
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -280,6 +285,12 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=2, help="archives per server process")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the archive here")
     parser.add_argument(
+        "--server-source",
+        type=Path,
+        default=ROOT,
+        help="serve from this source tree (another revision: git archive REV | tar -x -C DIR)",
+    )
+    parser.add_argument(
         "--writes", type=float, default=0, help="log entries written a second during the load"
     )
     args = parser.parse_args()
@@ -309,7 +320,7 @@ def run(root: Path, args: argparse.Namespace) -> None:
     doc_ids = rnd.sample(ids, min(len(ids), args.requests + 10))
     warm_ids, timed_ids = doc_ids[:10], doc_ids[10:]
 
-    process, base = serve(root, args.workers, args.readers)
+    process, base = serve(root, args.workers, args.readers, args.server_source.resolve())
     writing = None
     try:
         load_test(base, [f"/search?q={quote(q)}" for q in warm], args.clients)
@@ -318,7 +329,7 @@ def run(root: Path, args: argparse.Namespace) -> None:
         used = server_cpu(process.pid)
         port = int(base.rsplit(":", 1)[1])
         seen: list[int] = []
-        look = threading.Timer(0.5, lambda: seen.extend(spread(process.pid, port)))
+        look = threading.Timer(0.3, lambda: seen.extend(spread(process.pid, port)))
         look.start()
         web_search = load_test(base, [f"/search?q={quote(q)}" for q in timed], args.clients)
         look.cancel()
@@ -339,6 +350,7 @@ def run(root: Path, args: argparse.Namespace) -> None:
         f"\n{args.size} documents ({len(ids)} public), {args.clients} clients,"
         f" {args.workers} server processes ({args.readers} archives each),"
         f" {len(timed)} requests per route"
+        + (f", served from {args.server_source}" if args.server_source != ROOT else "")
         + (f", {args.writes:g} log entries written a second" if args.writes else "")
     )
     print(f"load during the web pass: {during}")
