@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +38,14 @@ def test_a_process_takes_a_connection_only_when_no_other_holds_fewer(counts, me,
 def _children(pid: int) -> list[int]:
     found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return [int(c) for c in found]
+
+
+def _ask(conn: http.client.HTTPConnection, times: int) -> None:
+    for _ in range(times):
+        conn.request("GET", "/search?q=%E9%80%9A%E7%9F%A5")
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200
 
 
 def _serving(pid: int, root: Path) -> list[int]:
@@ -93,19 +102,28 @@ def test_keep_alive_connections_spread_evenly_over_the_server_processes(web_arch
         while time.monotonic() < deadline and len(_serving(process.pid, web_archive.root)) < 2:
             time.sleep(0.2)
         assert len(_serving(process.pid, web_archive.root)) == 2
-        time.sleep(1)  # the processes see each other's closed connections
-        for _ in range(8):  # clients connecting together, as a load does
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.connect()
-            connections.append(conn)
-        for conn in connections:
-            conn.request("GET", "/search?q=%E9%80%9A%E7%9F%A5")
-        for conn in connections:
-            response = conn.getresponse()
-            response.read()
-            assert response.status == 200
-        held = sorted(_established(pid, port) for pid in _serving(process.pid, web_archive.root))
-        assert held == [4, 4]
+        # Eight clients starting together, as a load does, each sending its next request when
+        # the last is answered. Processes that accept greedily put most of them on one
+        # process; a machine busy with other work may hold a process back long enough
+        # (PATIENCE) for another to take one more: three tries.
+        spreads = []
+        for _ in range(3):
+            time.sleep(1)  # the processes see each other's closed connections
+            connections[:] = [
+                http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(8)
+            ]
+            threads = [threading.Thread(target=_ask, args=(conn, 5)) for conn in connections]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            serving = _serving(process.pid, web_archive.root)
+            spreads.append(sorted(_established(pid, port) for pid in serving))
+            for conn in connections:
+                conn.close()
+            if spreads[-1] == [4, 4]:
+                break
+        assert spreads[-1] == [4, 4], spreads
     finally:
         for conn in connections:
             conn.close()
