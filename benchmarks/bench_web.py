@@ -225,6 +225,20 @@ def load_test(base: str, paths: list[str], clients: int) -> list[float]:
     return latencies
 
 
+def settle(pid: int, limit: float = 120.0) -> None:
+    """Wait until the server processes under ``pid`` are idle: all of them have warmed their
+    archives (a server that announces its URL before its processes are warm would otherwise
+    be measured with some of them still starting)."""
+    deadline = time.monotonic() + limit
+    used = server_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = server_cpu(pid)
+        if now - used < 0.05:
+            return
+        used = now
+
+
 def spread(pid: int, port: int) -> list[int]:
     """How many connections to ``port`` each server process under ``pid`` holds (Linux)."""
     from benchmarks.bench_web_cpu import _children
@@ -323,6 +337,7 @@ def run(root: Path, args: argparse.Namespace) -> None:
     process, base = serve(root, args.workers, args.readers, args.server_source.resolve())
     writing = None
     try:
+        settle(process.pid)
         load_test(base, [f"/search?q={quote(q)}" for q in warm], args.clients)
         if args.writes:
             writing = writer(root, args.writes)

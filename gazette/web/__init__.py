@@ -130,8 +130,8 @@ def serve(
         os.environ["GAZETTE_WEB_OPTIONS"] = json.dumps(options)
         from gazette.web.serving import supervise
 
-        announce(f"http://{shown}:{bound}{root_path}/")
-        supervise(sock, workers, common)
+        # The URL once every process has warmed its archive and serves.
+        supervise(sock, workers, common, lambda: announce(f"http://{shown}:{bound}{root_path}/"))
     finally:
         sock.close()
         app.close()

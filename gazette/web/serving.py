@@ -10,8 +10,8 @@ process accepts a waiting connection only when no other one holds fewer (or when
 connection has waited :data:`PATIENCE` seconds: the others are busy or gone). The
 connections then spread evenly, and each is served by uvicorn as usual.
 
-A small supervisor starts the processes, starts a new one in place of one that died, and
-stops them all when it is interrupted (SIGINT, SIGTERM).
+A small supervisor starts the processes, says when all of them serve, starts a new one in
+place of one that died, and stops them all when it is interrupted (SIGINT, SIGTERM).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import multiprocessing
 import signal
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import uvicorn
@@ -123,9 +123,12 @@ def _worker(options: dict[str, Any], sock: socket.socket, counts: Any, index: in
     BalancedServer(config, counts, index).run(sockets=[sock])
 
 
-def supervise(sock: socket.socket, workers: int, options: dict[str, Any]) -> None:
+def supervise(
+    sock: socket.socket, workers: int, options: dict[str, Any], ready: Callable[[], Any]
+) -> None:
     """Run ``workers`` processes of :class:`BalancedServer` on ``sock`` until SIGINT or
-    SIGTERM (``options``: keywords of ``uvicorn.Config``)."""
+    SIGTERM (``options``: keywords of ``uvicorn.Config``); ``ready()`` is called once every
+    process serves (each has warmed its archive)."""
     spawn = multiprocessing.get_context("spawn")
     counts = spawn.Array("i", workers, lock=False)
     stopping = False
@@ -144,9 +147,13 @@ def supervise(sock: socket.socket, workers: int, options: dict[str, Any]) -> Non
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     processes = [start(i) for i in range(workers)]
+    announced = False
     try:
         while not stopping:
-            time.sleep(0.2)
+            if not announced and STARTING not in counts[:]:
+                announced = True
+                ready()
+            time.sleep(0.2 if announced else 0.05)
             for i, process in enumerate(processes):
                 if not stopping and not process.is_alive():
                     processes[i] = start(i)
