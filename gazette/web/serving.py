@@ -94,7 +94,10 @@ class BalancedServer(uvicorn.Server):
             conn.setblocking(False)
             with contextlib.suppress(OSError):
                 conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            await loop.connect_accepted_socket(factory, conn)
+            try:
+                await loop.connect_accepted_socket(factory, conn)
+            except OSError:  # the client went away already
+                conn.close()
             self._count()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
