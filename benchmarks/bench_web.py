@@ -16,14 +16,17 @@ Printed beside them, in the same run: the library's own ``archive.public.search(
 are p50 / p95 in milliseconds; ratios are web over library. Each pass starts with a few
 warm-up requests on other queries; queries are not repeated within a pass. The CPU time the
 server processes spent per request is printed too: unlike latency, it hardly depends on what
-else the machine runs.
+else the machine runs; and how the clients' connections were spread over the server
+processes (on Linux): one process holding most of them answers them on one core.
 
 The machine's load is printed with the figures: a machine shared with other work gives noisy
 figures, so compare the columns of one run. Run from the project root::
 
     python -m benchmarks.bench_web [--size 100000] [--keep DIR]
 
-``--keep DIR`` keeps (and reuses) the built archive.
+``--keep DIR`` keeps (and reuses) the built archive. ``--server-source DIR`` serves it from
+the source tree of another revision (``git archive REV | tar -x -C DIR``): run it
+alternately with this tree to compare the two on a machine whose load changes.
 
 ``--writes N`` adds what a server with signed-in staff sees: another process writes N entries a
 second to the archive's log during the web pass (what sign-ins and logged internal reads
@@ -142,14 +145,17 @@ def _submit(archive: gazette.Archive, folder: Path, batch: list[Document]) -> in
 # --- the load -----------------------------------------------------------------------------------
 
 
-def serve(root: Path, workers: int, readers: int) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def serve(
+    root: Path, workers: int, readers: int, source: Path = ROOT
+) -> tuple[subprocess.Popen[str], str]:
+    env = {**os.environ, "PYTHONPATH": str(source)}
     command = ["serve", "--port", "0", "--workers", str(workers), "--readers", str(readers)]
     process = subprocess.Popen(
         [sys.executable, "-m", "gazette", "--archive", str(root), *command],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
+        cwd=source,
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -219,6 +225,44 @@ def load_test(base: str, paths: list[str], clients: int) -> list[float]:
     return latencies
 
 
+def settle(pid: int, limit: float = 120.0) -> None:
+    """Wait until the server processes under ``pid`` are idle: all of them have warmed their
+    archives (a server that announces its URL before its processes are warm would otherwise
+    be measured with some of them still starting)."""
+    deadline = time.monotonic() + limit
+    used = server_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = server_cpu(pid)
+        if now - used < 0.05:
+            return
+        used = now
+
+
+def spread(pid: int, port: int) -> list[int]:
+    """How many connections to ``port`` each server process under ``pid`` holds (Linux)."""
+    from benchmarks.bench_web_cpu import _children
+
+    inodes = set()
+    try:
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":  # ESTABLISHED
+                inodes.add(f"socket:[{fields[9]}]")
+    except OSError:
+        return []
+    held = []
+    for child in _children(pid):
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{child}/fd").iterdir()]
+        except OSError:
+            continue
+        count = sum(1 for link in links if link in inodes)
+        if count:
+            held.append(count)
+    return sorted(held)
+
+
 def library(root: Path, queries: list[str], ids: list[str]) -> tuple[list[float], list[float]]:
     archive = gazette.open_archive(root, create=False)
     try:
@@ -255,6 +299,12 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=2, help="archives per server process")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the archive here")
     parser.add_argument(
+        "--server-source",
+        type=Path,
+        default=ROOT,
+        help="serve from this source tree (another revision: git archive REV | tar -x -C DIR)",
+    )
+    parser.add_argument(
         "--writes", type=float, default=0, help="log entries written a second during the load"
     )
     args = parser.parse_args()
@@ -284,14 +334,20 @@ def run(root: Path, args: argparse.Namespace) -> None:
     doc_ids = rnd.sample(ids, min(len(ids), args.requests + 10))
     warm_ids, timed_ids = doc_ids[:10], doc_ids[10:]
 
-    process, base = serve(root, args.workers, args.readers)
+    process, base = serve(root, args.workers, args.readers, args.server_source.resolve())
     writing = None
     try:
+        settle(process.pid)
         load_test(base, [f"/search?q={quote(q)}" for q in warm], args.clients)
         if args.writes:
             writing = writer(root, args.writes)
         used = server_cpu(process.pid)
+        port = int(base.rsplit(":", 1)[1])
+        seen: list[int] = []
+        look = threading.Timer(0.3, lambda: seen.extend(spread(process.pid, port)))
+        look.start()
         web_search = load_test(base, [f"/search?q={quote(q)}" for q in timed], args.clients)
+        look.cancel()
         cpu_search = (server_cpu(process.pid) - used) * 1000 / len(timed)
         load_test(base, [f"/documents/{d}" for d in warm_ids], args.clients)
         used = server_cpu(process.pid)
@@ -309,9 +365,12 @@ def run(root: Path, args: argparse.Namespace) -> None:
         f"\n{args.size} documents ({len(ids)} public), {args.clients} clients,"
         f" {args.workers} server processes ({args.readers} archives each),"
         f" {len(timed)} requests per route"
+        + (f", served from {args.server_source}" if args.server_source != ROOT else "")
         + (f", {args.writes:g} log entries written a second" if args.writes else "")
     )
     print(f"load during the web pass: {during}")
+    if seen:
+        print(f"the clients' connections per server process: {' / '.join(map(str, seen))}")
     print(
         f"{'(p50 / p95 ms)':<22}{f'web, {args.clients} clients':>18}{'library, 1 at a time':>24}{'p95 ratio':>11}{'target':>9}"
     )

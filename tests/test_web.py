@@ -456,6 +456,8 @@ def test_serve_prints_its_url_with_the_real_port(web_archive, workers):
             "serve",
             "--port",
             "0",
+            "--workers",
+            workers,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

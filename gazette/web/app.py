@@ -155,14 +155,20 @@ class Ctx:
         value = self.request.query_params.get(name)
         return value.strip() if value is not None and value.strip() else None
 
+    @functools.cached_property
+    def root(self) -> str:
+        """The path the site is served under ('' at the root)."""
+        return self.web.root_path(self.request)
+
     def url(self, path: str, **params: Any) -> str:
         """A link within the site, keeping the internal view when the page is in it."""
         if self.internal and "view" not in params:
             params["view"] = "internal"
-        query = urlencode(
-            [(k, v) for k, v in params.items() if v not in (None, "", ())], doseq=True
-        )
-        return self.web.root_path(self.request) + path + (f"?{query}" if query else "")
+        kept = [(k, v) for k, v in params.items() if v not in (None, "", ())]
+        if not kept:  # most links of a page: no query string to encode
+            return self.root + path
+        query = urlencode(kept, doseq=True)
+        return self.root + path + (f"?{query}" if query else "")
 
     def switch_view(self, view: str) -> str:
         """This page in another view."""

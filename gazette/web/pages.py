@@ -113,7 +113,21 @@ class _FacetLinks:
             kept = [(k, v) for k, v in self.current if k != key]
             self.bases[key] = _link(self.ctx, "/search", kept)
         base = self.bases[key]
-        return f"{base}{'&' if '?' in base else '?'}{quote_plus(key)}={quote_plus(str(value))}"
+        return f"{base}{'&' if '?' in base else '?'}{key}={_quoted(str(value))}"
+
+
+_QUOTED: dict[str, str] = {}
+
+
+def _quoted(value: str) -> str:
+    """``quote_plus(value)``, remembered: facet values (issuers, years, types) come back on
+    every page."""
+    found = _QUOTED.get(value)
+    if found is None:
+        if len(_QUOTED) > 20000:
+            _QUOTED.clear()
+        found = _QUOTED[value] = quote_plus(value)
+    return found
 
 
 def _page_link(ctx: Ctx, page: int) -> str:
