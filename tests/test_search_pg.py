@@ -236,6 +236,43 @@ def test_relevance_order_is_the_same(
     assert compared > 50
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("public_only", [True, False], ids=["public", "internal"])
+def test_words_as_written_found_by_the_database_as_in_python(
+    pair: Any, public_only: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newest documents holding words of ideographs as written, looked for by the
+    database where the texts are stored, are those found by reading the texts (the way taken
+    when they are already kept, or a word has letters or digits)."""
+    from gazette.search import docsets, pg_rank
+    from gazette.search.base import TextSpec
+
+    monkeypatch.setattr(pg_rank, "RANK_WINDOW", 12)
+    asked = []
+    where_stored = pg_rank._written_where_stored
+    monkeypatch.setattr(
+        pg_rank, "_written_where_stored", lambda *a: asked.append(a) or where_stored(*a)
+    )
+    _, _, pg = pair
+    texts = ["国务院", "人民政府", "社会保障", "自公布之日起施行", "第二十条", "政府 公开", "依法行政"]
+    fewer = 0
+    with pg._reading():
+        gen = pg._current()
+        for text in texts:
+            groups = [[TextSpec(word, False)] for word in text.split()]
+            pg._texts_kept.drop()
+            stored = pg_rank._written(pg, gen, groups, public_only)
+            assert len(asked) == 1, text
+            matched = docsets.largest(pg._match(gen, groups, public_only), 10_000)
+            pg._texts_kept.texts(pg, gen, matched)
+            read = pg_rank._written(pg, gen, groups, public_only)
+            assert len(asked) == 1, text
+            assert stored == read, text
+            fewer += len(stored) < min(12, len(matched))
+            asked.clear()
+    assert fewer  # some documents hold the characters, not the words as written
+
+
 # --- long documents ----------------------------------------------------------------------
 
 

@@ -18,8 +18,11 @@ documents in the same order:
 Where the SQLite engine asks FTS5 for the newest documents holding the words as written (a
 phrase query, which stops after the first :data:`RANK_WINDOW`), this engine looks for the
 words in the stored text of the newest matches, at most :data:`WRITTEN_CHECKED` of them
-(GIN cannot walk a phrase's matches newest first). Text is read through a
-:class:`~gazette.search.text_cache.TextCache` kept per generation, as the SQLite engine does.
+(GIN cannot walk a phrase's matches newest first): the database looks for words of
+ideographs where the texts are stored, and only the numbers of the documents found come back;
+words with letters or digits (which the text may write in upper case or full width) are
+looked for in Python. Text is read through a :class:`~gazette.search.text_cache.TextCache`
+kept per generation, as the SQLite engine does.
 """
 
 from __future__ import annotations
@@ -181,6 +184,10 @@ def _written(
     wanted = [[fold(s.text) for s in group if s.text] for group in groups]
     matched = index._match(gen, groups, public_only)
     newest = docsets.largest(matched, WRITTEN_CHECKED)
+    if not newest or not all(wanted):
+        return []
+    if not _folding(wanted) and not index._texts_kept.holds(gen, newest[:_CHUNK]):
+        return _written_where_stored(index, newest, wanted, public_only)
     out: list[int] = []
     for start in range(0, len(newest), _CHUNK):
         chunk = newest[start : start + _CHUNK]
@@ -195,10 +202,49 @@ def _written(
     return out
 
 
+def _written_where_stored(
+    index: PgIndex, newest: list[int], wanted: list[list[str]], public_only: bool
+) -> list[int]:
+    """:func:`_written` for words without letters or digits, looked for by the database in
+    the stored texts, newest first until enough are found: no text leaves the server (a
+    document's text is about three times smaller than its ``tsvector``, so this is also
+    cheaper than asking for the phrase through the token positions)."""
+    columns = ("title", "body") if public_only else ("title", "body", "restricted")
+    params: list[Any] = []
+    conditions = []
+    for group in wanted:
+        either: list[str] = []
+        for literal in group:
+            either.extend(f"strpos({column}, %s) > 0" for column in columns)
+            params.extend(literal for _ in columns)
+        conditions.append("(" + " OR ".join(either) + ")")
+    rows = (
+        index._conn()
+        .execute(
+            f"SELECT num FROM {index.schema}.texts WHERE num = ANY(%s) AND "
+            + " AND ".join(conditions)
+            + " ORDER BY num DESC LIMIT %s",
+            [newest, *params, RANK_WINDOW],
+        )
+        .fetchall()
+    )
+    return [num for (num,) in rows]
+
+
+def _folding(wanted: Sequence[Sequence[str]]) -> bool:
+    """Whether a word holds letters or digits, which the text may write in upper case or
+    full width (found by folding the text, in Python)."""
+    return any(_foldable(literal) for group in wanted for literal in group)
+
+
+def _foldable(literal: str) -> bool:
+    return any("0" <= c <= "9" or "a" <= c <= "z" for c in literal)
+
+
 def _holds(literal: str, columns: Sequence[str]) -> bool:
     if any(literal in column for column in columns):
         return True
-    if any("0" <= c <= "9" or "a" <= c <= "z" for c in literal):
+    if _foldable(literal):
         # Letters and digits may be written in upper case or full width in the text.
         return any(literal in fold(column) for column in columns)
     return False
