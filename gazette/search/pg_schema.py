@@ -119,6 +119,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE {s}.texts ALTER COLUMN title SET STORAGE MAIN,
         ALTER COLUMN body SET STORAGE MAIN, ALTER COLUMN restricted SET STORAGE MAIN
     """,
+    # texts_titles: the titles beside their numbers in an index of their own, so that the
+    # title tier reads a thousand titles from the index alone (with texts kept in the rows,
+    # each title read from the table was a page of its own: 6 of 11 ms of a common title
+    # word's query on 100,000 documents)
+    """
+    CREATE INDEX texts_titles ON {s}.texts (num) INCLUDE (title)
+    """,
 )
 
 
