@@ -254,7 +254,15 @@ def test_words_as_written_found_by_the_database_as_in_python(
         pg_rank, "_written_where_stored", lambda *a: asked.append(a) or where_stored(*a)
     )
     _, _, pg = pair
-    texts = ["国务院", "人民政府", "社会保障", "自公布之日起施行", "第二十条", "政府 公开", "依法行政"]
+    texts = [
+        "国务院",
+        "人民政府",
+        "社会保障",
+        "自公布之日起施行",
+        "第二十条",
+        "政府 公开",
+        "依法行政",
+    ]
     fewer = 0
     with pg._reading():
         gen = pg._current()
