@@ -160,20 +160,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=400)
     parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument(
-        "--durable",
-        action="store_true",
-        help="run the throwaway cluster with fsync and synchronous_commit on, as a server"
-        " keeping real data does (the default leaves them off: the data is thrown away)",
-    )
+    pg_cluster.add_durable_argument(parser)
     args = parser.parse_args()
-    server = pg_cluster.server()
-    if args.durable:
-        print(
-            "durability on (fsync, synchronous_commit)"
-            if pg_cluster.durable(server)
-            else "durability: as the server named by $GAZETTE_TEST_PG is set"
-        )
+    server = pg_cluster.benchmark_server(args.durable)
     rates: dict[tuple[str, int], float] = {}
     cpu: dict[tuple[str, int], tuple[float, float | None]] = {}
     sizes: dict[str, float] = {}

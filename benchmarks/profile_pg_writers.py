@@ -139,20 +139,9 @@ def measure(server: pg_cluster.Server, files: list[Path], writers: int, work: Pa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=300)
-    parser.add_argument(
-        "--durable",
-        action="store_true",
-        help="run the throwaway cluster with fsync and synchronous_commit on, as a server"
-        " keeping real data does (the default leaves them off: the data is thrown away)",
-    )
+    pg_cluster.add_durable_argument(parser)
     args = parser.parse_args()
-    server = pg_cluster.server()
-    if args.durable:
-        print(
-            "durability on (fsync, synchronous_commit)"
-            if pg_cluster.durable(server)
-            else "durability: as the server named by $GAZETTE_TEST_PG is set"
-        )
+    server = pg_cluster.benchmark_server(args.durable)
     try:
         with tempfile.TemporaryDirectory(prefix="profile-pg-writers-") as tmp:
             work = Path(tmp)

@@ -11,12 +11,15 @@ programs run as that user. :func:`unavailable` says why no server can be had (th
 with that reason, or fail with it when ``$GAZETTE_TEST_PG_REQUIRED`` is set, as in CI).
 
 Each test gets its own database: :meth:`Server.create_database` copies ``template1``.
+Benchmarks add ``--durable`` with :func:`add_durable_argument` and get their server from
+:func:`benchmark_server`.
 
     python -m tests.pg_cluster        # start one, print its DSN, stop it on Enter
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import pwd
@@ -140,6 +143,29 @@ def durable(server: Server) -> bool:
             conn.execute(f"ALTER SYSTEM SET {name} = on")
         conn.execute("SELECT pg_reload_conf()")
     return True
+
+
+def add_durable_argument(parser: argparse.ArgumentParser) -> None:
+    """A benchmark's ``--durable`` flag: durability on in the throwaway cluster."""
+    parser.add_argument(
+        "--durable",
+        action="store_true",
+        help="run the throwaway cluster with fsync and synchronous_commit on, as a server"
+        " keeping real data does (the default leaves them off: the data is thrown away)",
+    )
+
+
+def benchmark_server(durability: bool) -> Server:
+    """:func:`server` for a benchmark, with durability on when ``durability`` (the flag of
+    :func:`add_durable_argument`), saying which durability it runs with (stop it when done)."""
+    found = server()
+    if durability:
+        print(
+            "durability on (fsync, synchronous_commit)"
+            if durable(found)
+            else "durability: as the server named by $GAZETTE_TEST_PG is set"
+        )
+    return found
 
 
 class Cluster(Server):
