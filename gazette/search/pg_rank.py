@@ -141,8 +141,13 @@ def rank(
     common = index._common_bits(gen, tokens) if tokens else {}
     written: Ranked = []
     adjacent = [[attrs.evolve(s, phrase=True) for s in group] for group in groups]
-    if index._query(adjacent) not in (None, query):
-        written = kept([(n, 0.0) for n in _written(index, gen, groups, public_only)])
+    phrases = index._query(adjacent)
+    if phrases not in (None, query):
+        key = ("written", public_only, phrases)
+        found = gen.cache.get(key)
+        if found is None:
+            found = gen.cache[key] = _written(index, gen, groups, public_only)
+        written = kept([(n, 0.0) for n in found])
     if common and wanted <= RANK_WINDOW:
         ranked = scored(index, gen, docsets.members(candidates), tokens, public_only)[:depth]
         return ranked + _missing(written[:depth], ranked)
