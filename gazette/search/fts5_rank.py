@@ -121,23 +121,43 @@ def _in_stream(stream: list[str], phrase: Phrase) -> int:
     )
 
 
-def occurrences(text: str, found: Sequence[Phrase]) -> list[int]:
-    """How often each phrase occurs in the token stream of a text."""
-    normal = normalise(text)
-    stream: list[str] | None = None
-    out = []
+def counter(found: Sequence[Phrase]) -> Callable[[str], list[int]]:
+    """A function giving how often each phrase occurs in the token stream of a text (what
+    each phrase needs is worked out once, for the many texts a query counts in)."""
+    ways: list[tuple[int, Any]] = []
     for phrase in found:
         if phrase.prefix:
-            out.append(normal.count(phrase.tokens[0]))
+            ways.append((0, phrase.tokens[0]))
             continue
         chain = _chain(phrase.tokens)
-        if chain is not None:
-            out.append(_overlapping(normal, chain))
-            continue
-        if stream is None:
-            stream = grams(text)
-        out.append(_in_stream(stream, phrase))
-    return out
+        if chain is None:
+            ways.append((2, phrase))
+        elif any(chain[:k] == chain[-k:] for k in range(1, len(chain))):
+            ways.append((1, chain))
+        else:
+            ways.append((0, chain))
+    streamed = any(way == 2 for way, _ in ways)
+
+    def count(text: str) -> list[int]:
+        normal = normalise(text)
+        stream = grams(text) if streamed else None
+        out = []
+        for way, what in ways:
+            if way == 0:
+                out.append(normal.count(what))
+            elif way == 1:
+                out.append(_overlapping(normal, what))
+            else:
+                assert stream is not None
+                out.append(_in_stream(stream, what))
+        return out
+
+    return count
+
+
+def occurrences(text: str, found: Sequence[Phrase]) -> list[int]:
+    """How often each phrase occurs in the token stream of a text."""
+    return counter(found)(text)
 
 
 def rank(
@@ -159,15 +179,16 @@ def rank(
         average: the table's average length.
     """
     scored = []
+    count = counter(found)
     for num, columns in texts.items():
         freqs = [0.0] * len(found)
         for weight, text in zip(weights, columns, strict=True):
             if weight and text:
-                for i, n in enumerate(occurrences(text, found)):
+                for i, n in enumerate(count(text)):
                     freqs[i] += weight * n
         scored.append((num, score(lengths(num), average, freqs, idfs)))
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored
 
 
-__all__ = ["Phrase", "idf", "occurrences", "phrases", "rank", "score"]
+__all__ = ["Phrase", "counter", "idf", "occurrences", "phrases", "rank", "score"]

@@ -406,8 +406,9 @@ def _title_tier(
     idfs = [fts5_rank.idf(docs, n) for n in _held(index, gen, "titles", phrases)] if rows else []
     average = max(1e-9, titles / max(1, docs))
     out = []
+    count = fts5_rank.counter(found)
     for num, title, *_ in rows:
-        freqs = fts5_rank.occurrences(title, found)
+        freqs = count(title)
         out.append((num, fts5_rank.score(_length(lengths, num, 0), average, freqs, idfs)))
     gen.cache[key] = out
     return list(out)
