@@ -44,6 +44,29 @@ def test_occurrences_in_the_text_are_those_of_the_stream(word: str, phrase: bool
         assert fts5_rank.occurrences(body, found) == expected, word
 
 
+# What PDF text layers put in place of ideographs: Kangxi radicals (⼈ for 人, ⽇ for 日),
+# compatibility ideographs and enclosed ones, which the token stream holds normalised.
+_LOOKALIKES = str.maketrans(
+    {"人": "\u2f08", "日": "\u3290", "行": "\ufa08", "一": "\u2f00", "令": "\uf9a8"}
+)
+
+
+@pytest.mark.parametrize("word", ["人民", "行政", "之日起", "第一条", "执行", "人"])
+def test_ideographs_written_as_lookalikes_are_counted_as_the_stream_holds_them(
+    word: str,
+) -> None:
+    found = _phrases(word, False)
+    count = fts5_rank.counter(found)
+    checked = 0
+    for _, body in _texts()[:12]:
+        changed = body.translate(_LOOKALIKES)
+        stream = grams(changed)
+        expected = [fts5_rank._in_stream(stream, p) for p in found]
+        assert count(changed) == expected, word
+        checked += sum(expected)
+    assert checked  # the lookalikes stand where the word occurs
+
+
 def test_scores_are_sqlites_bm25(tmp_path: Path) -> None:
     """The same table in FTS5: its bm25() and this module's, row by row."""
     docs = _texts()

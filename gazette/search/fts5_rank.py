@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from gazette.search.analysis import grams, is_cjk, normalise
+from gazette.search.analysis import grams, is_cjk, normalise, normalise_ideographs
 
 K1 = 1.2
 B = 0.75
@@ -137,9 +137,11 @@ def counter(found: Sequence[Phrase]) -> Callable[[str], list[int]]:
         else:
             ways.append((0, chain))
     streamed = any(way == 2 for way, _ in ways)
+    ideographs = all(way != 2 and is_cjk(what) for way, what in ways)
+    form = normalise_ideographs if ideographs else normalise
 
     def count(text: str) -> list[int]:
-        normal = normalise(text)
+        normal = form(text)
         stream = grams(text) if streamed else None
         out = []
         for way, what in ways:
