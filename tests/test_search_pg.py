@@ -494,6 +494,115 @@ def test_title_counts_follow_writes_and_equal_gin(pg_dsn: str) -> None:
         index.close()
 
 
+def _postings(conn: Any) -> set[tuple[str, int, int]]:
+    """The title postings, and what the titles' tsvectors hold (token, number, occurrences)."""
+    kept = set(conn.execute("SELECT token, num, freq FROM gazette_search.title_postings"))
+    held = set(
+        conn.execute(
+            "SELECT t.lexeme, f.num, cardinality(t.positions)"
+            " FROM gazette_search.fts f, unnest(f.titles) t"
+        )
+    )
+    return kept ^ held
+
+
+def test_title_postings_follow_writes_and_an_older_index_gains_them(pg_dsn: str) -> None:
+    """Which titles hold each token, and how often, as the writers keep it, is what the
+    titles' tsvectors hold, after additions, replacements and deletions; an index written
+    before the postings existed has them made when it is opened."""
+    import psycopg
+
+    from gazette.search.pg_schema import MIGRATIONS
+
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply(
+            [
+                IndexRecord(id=f"d{n}", rev=1, title=title, body="正文", public=True)
+                for n, title in enumerate(["关于政务公开的通知", "政务公开政务公开", "税法"] * 3)
+            ]
+        )
+        index.apply(
+            [IndexRecord(id="d1", rev=2, title="税务管理办法", body="正文", public=True)],
+            deleted=["d4", "d8"],
+        )
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            assert not _postings(conn)
+            freqs = conn.execute(
+                "SELECT freq FROM gazette_search.title_postings WHERE token = '政务'"
+            ).fetchall()
+            assert sorted(f for (f,) in freqs) == [1, 1, 1, 2]
+            conn.execute("DROP TABLE gazette_search.title_postings")
+            conn.execute(
+                "DELETE FROM gazette_search.versions WHERE version = %s", (len(MIGRATIONS),)
+            )
+    finally:
+        index.close()
+    open_index(pg_dsn, "postgresql").close()
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM gazette_search.title_postings").fetchone()[0]
+        assert not _postings(conn)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("public_only", [True, False], ids=["public", "internal"])
+def test_the_title_tier_from_postings_is_the_title_tier_through_gin(
+    pair: Any, public_only: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newest title matches and their scores, read from the title postings, are those
+    found through GIN and counted in the titles."""
+    from gazette.search import pg_rank
+    from gazette.search.base import TextSpec
+
+    _, _, pg = pair
+    texts = ["国务院", "人民政府", "条例", "管理 办法", "公司 股东", "社会保障", "通知"]
+    compared = 0
+    with pg._reading():
+        gen = pg._current()
+        for text in texts:
+            groups = [[TextSpec(word, False)] for word in text.split()]
+            query = pg._query(groups)
+            gen.cache.clear()
+            postings = pg_rank._title_tier(pg, gen, groups, query)
+            gen.cache.clear()
+            with monkeypatch.context() as patch:
+                patch.setattr(pg_rank, "_all_held", lambda *a: None)
+                through_gin = pg_rank._title_tier(pg, gen, groups, query)
+            assert [n for n, _ in postings] == [n for n, _ in through_gin], text
+            assert [s for _, s in postings] == pytest.approx([s for _, s in through_gin]), text
+            compared += len(postings)
+    assert compared > 100
+
+
+def test_title_postings_count_each_token_in_its_title(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tokens held a different number of times in a title: each phrase is scored with its
+    own token's occurrences, as counting in the title does."""
+    from gazette.search import pg_rank
+    from gazette.search.base import TextSpec
+
+    titles = ["政务政务公开", "公开公开政务", "政务工作", "政务服务", "政务信息"]
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply(
+            [IndexRecord(id=f"d{n}", rev=1, title=t, body="正文") for n, t in enumerate(titles)]
+        )
+        with index._reading():  # type: ignore[attr-defined]
+            gen = index._current()  # type: ignore[attr-defined]
+            groups = [[TextSpec("政务", False)], [TextSpec("公开", False)]]
+            query = index._query(groups)  # type: ignore[attr-defined]
+            postings = pg_rank._title_tier(index, gen, groups, query)  # type: ignore[arg-type]
+            gen.cache.clear()
+            monkeypatch.setattr(pg_rank, "_all_held", lambda *a: None)
+            through_gin = pg_rank._title_tier(index, gen, groups, query)  # type: ignore[arg-type]
+        assert len(postings) == 2
+        assert postings[0][1] != pytest.approx(postings[1][1])
+        assert postings == pytest.approx(through_gin)
+    finally:
+        index.close()
+
+
 def test_two_processes_share_one_index(pg_dsn: str) -> None:
     """A writer and a reader of their own (as two machines would be): the reader follows
     additions, replacements and deletions."""

@@ -193,7 +193,7 @@ class PgIndex(SearchIndex):
         then need not read the rows) and refresh the planner's statistics (ranking reads the
         token counts from them)."""
         with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
-            for table in ("docs", "fts", "texts"):
+            for table in ("docs", "fts", "texts", "title_postings"):
                 conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
 
     def problems(self) -> list[str]:
@@ -252,7 +252,7 @@ class PgIndex(SearchIndex):
             docs = conn.execute(f"SELECT count(*) FROM {self.schema}.docs").fetchone()[0]
             pg_common.choose(conn, self.schema, docs)
         with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
-            for table in ("docs", "texts", "fts", "removed", "common"):
+            for table in ("docs", "texts", "fts", "removed", "common", "title_postings"):
                 conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
 
     def close(self) -> None:

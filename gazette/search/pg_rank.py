@@ -365,7 +365,12 @@ def _title_tier(
     index: PgIndex, gen: Generation, groups: Sequence[Sequence[TextSpec]], query: str
 ) -> Ranked:
     """The newest :data:`TITLE_TIER` documents whose title matches, newest first, each with
-    FTS5's ``bm25()`` over the titles alone (once per generation and query)."""
+    FTS5's ``bm25()`` over the titles alone (once per generation and query).
+
+    A query of tokens that must all be held (most are) is answered from the title postings
+    alone: each token's documents, newest first, with its occurrences in their titles. Any
+    other (a prefix, a sequence, alternatives) goes through GIN, and the titles found are
+    read to count the phrases in them."""
     key = ("titled", query)
     cached = gen.cache.get(key)
     if cached is not None:
@@ -387,18 +392,44 @@ def _title_tier(
         for i, q in enumerate(missing)
     )
     params: dict[str, Any] = {f"c{i}": tokens.get(q, q) for i, q in enumerate(missing)}
-    rows = (
-        index._conn()
-        .execute(
-            # The titles looked up one by one: a join would walk the texts table back from
-            # the newest number to the oldest title matched.
-            f"SELECT m.num, (SELECT t.title FROM {index.schema}.texts t WHERE t.num = m.num)"
-            f"{counted} FROM (SELECT num FROM {index.schema}.fts WHERE titles @@ %(q)s::tsquery"
-            " ORDER BY num DESC LIMIT %(n)s) m ORDER BY m.num DESC",
-            {**params, "q": query, "n": TITLE_TIER},
+    held = _all_held(groups, found)
+    if held is not None:
+        matched = (
+            f"SELECT num, ARRAY[freq] AS freqs FROM {s}.title_postings WHERE token = %(t)s"
+            if len(held) == 1
+            # Every token's postings are read, but a title word's are short (one posting
+            # per title holding it).
+            else f'SELECT num, array_agg(freq ORDER BY token COLLATE "C") AS freqs'
+            f" FROM {s}.title_postings"
+            " WHERE token = ANY(%(t)s) GROUP BY num HAVING count(*) = %(k)s"
         )
-        .fetchall()
-    )
+        rows = (
+            index._conn()
+            .execute(
+                f"SELECT m.num, m.freqs{counted} FROM ({matched} ORDER BY num DESC"
+                " LIMIT %(n)s) m ORDER BY m.num DESC",
+                {
+                    **params,
+                    "t": held[0] if len(held) == 1 else held,
+                    "k": len(held),
+                    "n": TITLE_TIER,
+                },
+            )
+            .fetchall()
+        )
+    else:
+        rows = (
+            index._conn()
+            .execute(
+                # The titles looked up one by one: a join would walk the texts table back
+                # from the newest number to the oldest title matched.
+                f"SELECT m.num, (SELECT t.title FROM {s}.texts t WHERE t.num = m.num)"
+                f"{counted} FROM (SELECT num FROM {s}.fts WHERE titles @@ %(q)s::tsquery"
+                " ORDER BY num DESC LIMIT %(n)s) m ORDER BY m.num DESC",
+                {**params, "q": query, "n": TITLE_TIER},
+            )
+            .fetchall()
+        )
     if rows:
         for i, q in enumerate(missing):
             gen.cache[("held", "titles", q)] = int(rows[0][2 + i])
@@ -406,12 +437,34 @@ def _title_tier(
     idfs = [fts5_rank.idf(docs, n) for n in _held(index, gen, "titles", phrases)] if rows else []
     average = max(1e-9, titles / max(1, docs))
     out = []
-    count = fts5_rank.counter(found)
-    for num, title, *_ in rows:
-        freqs = count(title)
-        out.append((num, fts5_rank.score(_length(lengths, num, 0), average, freqs, idfs)))
+    if held is not None:
+        # Each phrase's occurrences: its token's, the tokens in code point order (as
+        # Python sorts them and the "C" collation does, whatever the database's).
+        where = {token: i for i, token in enumerate(sorted(held))}
+        places = [where[p.tokens[0]] for p in found]
+        for num, freqs, *_ in rows:
+            counts = [freqs[i] for i in places]
+            out.append((num, fts5_rank.score(_length(lengths, num, 0), average, counts, idfs)))
+    else:
+        count = fts5_rank.counter(found)
+        for num, title, *_ in rows:
+            out.append(
+                (num, fts5_rank.score(_length(lengths, num, 0), average, count(title), idfs))
+            )
     gen.cache[key] = out
     return list(out)
+
+
+def _all_held(
+    groups: Sequence[Sequence[TextSpec]], found: Sequence[fts5_rank.Phrase]
+) -> list[str] | None:
+    """The distinct tokens of a query that asks only that its tokens all be held (no
+    alternatives, prefixes or sequences), else ``None``."""
+    if not found or any(len(group) != 1 for group in groups):
+        return None
+    if any(p.prefix or len(p.tokens) != 1 for p in found):
+        return None
+    return list(dict.fromkeys(p.tokens[0] for p in found))
 
 
 __all__ = ["RANK_ALL", "RANK_WINDOW", "TITLE_TIER", "Texts", "counts", "rank", "scored"]

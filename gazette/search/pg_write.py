@@ -33,7 +33,7 @@ COLUMNS = (
 def drop_all(conn: Any, schema: str, label: str) -> None:
     """Remove every document and bump the epoch (readers load anew), setting the analysis
     label (inside the caller's transaction: readers see the old content until it commits)."""
-    for table in ("docs", "texts", "fts", "removed", "title_counts"):
+    for table in ("docs", "texts", "fts", "removed", "title_counts", "title_postings"):
         conn.execute(f"DELETE FROM {schema}.{table}")
     pg_common.reset(conn, schema)
     conn.execute(
@@ -270,7 +270,8 @@ def _remove(conn: Any, schema: str, ids: list[str]) -> None:
     conn.execute(
         f"WITH gone AS (DELETE FROM {s}.docs WHERE id = ANY(%s) RETURNING num),"
         f" t AS (DELETE FROM {s}.texts WHERE num IN (SELECT num FROM gone)),"
-        f" f AS (DELETE FROM {s}.fts WHERE num IN (SELECT num FROM gone))"
+        f" f AS (DELETE FROM {s}.fts WHERE num IN (SELECT num FROM gone)),"
+        f" p AS (DELETE FROM {s}.title_postings WHERE num IN (SELECT num FROM gone))"
         f" INSERT INTO {s}.removed(num) SELECT num FROM gone",
         (ids,),
     )
@@ -325,6 +326,12 @@ def _insert(
         " unnest(tsvector_to_array(titles)) AS lexeme WHERE num BETWEEN %s AND %s"
         " GROUP BY lexeme ON CONFLICT (token) DO UPDATE"
         f" SET docs = {s}.title_counts.docs + excluded.docs",
+        (nums[0], nums[-1]),
+    )
+    conn.execute(
+        f"INSERT INTO {s}.title_postings(token, num, freq) SELECT t.lexeme, f.num,"
+        f" cardinality(t.positions) FROM {s}.fts f, unnest(f.titles) t"
+        " WHERE f.num BETWEEN %s AND %s",
         (nums[0], nums[-1]),
     )
     return nums[0]
