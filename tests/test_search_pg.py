@@ -574,6 +574,31 @@ def test_the_title_tier_from_postings_is_the_title_tier_through_gin(
     assert compared > 100
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("public_only", [True, False], ids=["public", "internal"])
+def test_a_one_phrase_querys_documents_are_counted_from_its_match(
+    pair: Any, public_only: bool
+) -> None:
+    """FTS5's weight of a query of one phrase takes the number of documents holding it from
+    the query's match set, which is GIN's count of them."""
+    from gazette.search import docsets, pg_rank
+    from gazette.search.base import TextSpec
+
+    _, _, pg = pair
+    columns = "pub" if public_only else "both"
+    with pg._reading():
+        gen = pg._current()
+        for word in ["条例", "股东", "税", "公开", "办法"]:
+            groups = [[TextSpec(word, False)]]
+            query = pg._query(groups)
+            gen.cache.clear()
+            counted = pg_rank._held(pg, gen, columns, [query])
+            gen.cache.clear()
+            matched = pg._match(gen, groups, public_only)
+            pg_rank._fts5(pg, gen, groups, docsets.largest(matched, 5), public_only)
+            assert gen.cache.get(("held", columns, query)) == counted[0], word
+
+
 def test_title_postings_count_each_token_in_its_title(
     pg_dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

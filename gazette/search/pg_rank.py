@@ -348,7 +348,14 @@ def _fts5(
         return []
     lengths, rows, _, tokens = _lengths(index, gen)
     columns = "pub" if public_only else "both"
-    idfs = [fts5_rank.idf(rows, n) for n in _held(index, gen, columns, list(map(_tsquery, found)))]
+    queries = list(map(_tsquery, found))
+    whole = index._query(groups)
+    matched = gen.cache.get(("match", public_only, whole))
+    if matched is not None and queries == [whole]:
+        # A query of one phrase matched its documents already: GIN need not count them
+        # again (the same rows, read twice).
+        gen.cache.setdefault(("held", columns, whole), docsets.count(matched))
+    idfs = [fts5_rank.idf(rows, n) for n in _held(index, gen, columns, queries)]
     texts = index._texts_kept.texts(index, gen, sorted(nums))
     weights = (TITLE_BOOST, 1.0, 0.0 if public_only else 1.0)
     return fts5_rank.rank(
