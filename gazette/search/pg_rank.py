@@ -143,10 +143,15 @@ def rank(
     adjacent = [[attrs.evolve(s, phrase=True) for s in group] for group in groups]
     phrases = index._query(adjacent)
     if phrases not in (None, query):
-        key = ("written", public_only, phrases)
+        # Only the first ``depth`` of them that are candidates are used: when every match is
+        # a candidate (no filter), the first ``depth`` found are enough.
+        limit = RANK_WINDOW
+        if matched is not None and candidates == matched:
+            limit = min(depth, RANK_WINDOW)
+        key = ("written", public_only, phrases, limit)
         found = gen.cache.get(key)
         if found is None:
-            found = gen.cache[key] = _written(index, gen, groups, public_only)
+            found = gen.cache[key] = _written(index, gen, groups, public_only, limit)
         written = kept([(n, 0.0) for n in found])
     if common and wanted <= RANK_WINDOW:
         ranked = scored(index, gen, docsets.members(candidates), tokens, public_only)[:depth]
@@ -182,17 +187,21 @@ def _missing(extra: Ranked, ranked: Ranked) -> Ranked:
 
 
 def _written(
-    index: PgIndex, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
+    index: PgIndex,
+    gen: Generation,
+    groups: Sequence[Sequence[TextSpec]],
+    public_only: bool,
+    limit: int = RANK_WINDOW,
 ) -> list[int]:
-    """The newest :data:`RANK_WINDOW` matches (among the newest :data:`WRITTEN_CHECKED`)
-    where every group has a text held as written, newest first."""
+    """The newest ``limit`` matches (among the newest :data:`WRITTEN_CHECKED`) where every
+    group has a text held as written, newest first."""
     wanted = [[fold(s.text) for s in group if s.text] for group in groups]
     matched = index._match(gen, groups, public_only)
     newest = docsets.largest(matched, WRITTEN_CHECKED)
     if not newest or not all(wanted):
         return []
     if not _folding(wanted) and not index._texts_kept.holds(gen, newest[:_CHUNK]):
-        return _written_where_stored(index, newest, wanted, public_only)
+        return _written_where_stored(index, newest, wanted, public_only, limit)
     out: list[int] = []
     for start in range(0, len(newest), _CHUNK):
         chunk = newest[start : start + _CHUNK]
@@ -202,13 +211,13 @@ def _written(
             columns = (title, body) if public_only else (title, body, restricted)
             if all(any(_holds(text, columns) for text in group) for group in wanted):
                 out.append(num)
-                if len(out) >= RANK_WINDOW:
+                if len(out) >= limit:
                     return out
     return out
 
 
 def _written_where_stored(
-    index: PgIndex, newest: list[int], wanted: list[list[str]], public_only: bool
+    index: PgIndex, newest: list[int], wanted: list[list[str]], public_only: bool, limit: int
 ) -> list[int]:
     """:func:`_written` for words without letters or digits, looked for by the database in
     the stored texts, newest first until enough are found: no text leaves the server (a
@@ -229,7 +238,7 @@ def _written_where_stored(
             f"SELECT num FROM {index.schema}.texts WHERE num = ANY(%s) AND "
             + " AND ".join(conditions)
             + " ORDER BY num DESC LIMIT %s",
-            [newest, *params, RANK_WINDOW],
+            [newest, *params, limit],
         )
         .fetchall()
     )
