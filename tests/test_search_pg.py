@@ -566,7 +566,7 @@ def test_the_title_tier_from_postings_is_the_title_tier_through_gin(
             postings = pg_rank._title_tier(pg, gen, groups, query)
             gen.cache.clear()
             with monkeypatch.context() as patch:
-                patch.setattr(pg_rank, "_one_token", lambda *a: None)
+                patch.setattr(pg_rank, "_all_held", lambda *a: None)
                 through_gin = pg_rank._title_tier(pg, gen, groups, query)
             assert [n for n, _ in postings] == [n for n, _ in through_gin], text
             assert [s for _, s in postings] == pytest.approx([s for _, s in through_gin]), text
@@ -602,27 +602,32 @@ def test_a_one_phrase_querys_documents_are_counted_from_its_match(
 def test_title_postings_count_each_token_in_its_title(
     pg_dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A token held twice in a title scores as counting in the title does."""
+    """Tokens held a different number of times in a title: each phrase is scored with its
+    own token's occurrences, as counting in the title does."""
     from gazette.search import pg_rank
     from gazette.search.base import TextSpec
 
-    titles = ["政务政务公开", "公开公开政务", "政务工作", "政务服务", "政务信息"]
+    titles = ["政务政务公开", "公开公开政务", "政务工作", "政务服务", "政务信息", "公开"]
+    titles += [f"第{n}号税收征管办法" for n in range(40)]  # the words' weights above zero
     index = open_index(pg_dsn, "postgresql")
     try:
         index.apply(
             [IndexRecord(id=f"d{n}", rev=1, title=t, body="正文") for n, t in enumerate(titles)]
         )
-        with index._reading():  # type: ignore[attr-defined]
-            gen = index._current()  # type: ignore[attr-defined]
-            groups = [[TextSpec("政务", False)]]
-            query = index._query(groups)  # type: ignore[attr-defined]
-            postings = pg_rank._title_tier(index, gen, groups, query)  # type: ignore[arg-type]
-            gen.cache.clear()
-            monkeypatch.setattr(pg_rank, "_one_token", lambda *a: None)
-            through_gin = pg_rank._title_tier(index, gen, groups, query)  # type: ignore[arg-type]
-        assert len(postings) == 5
-        assert len({round(score, 9) for _, score in postings}) > 1
-        assert postings == pytest.approx(through_gin)
+        for words, found in ((["政务"], 5), (["政务", "公开"], 2), (["公开", "政务"], 2)):
+            groups = [[TextSpec(word, False)] for word in words]
+            with index._reading():  # type: ignore[attr-defined]
+                gen = index._current()  # type: ignore[attr-defined]
+                gen.cache.clear()
+                query = index._query(groups)  # type: ignore[attr-defined]
+                postings = pg_rank._title_tier(index, gen, groups, query)  # type: ignore[arg-type]
+                gen.cache.clear()
+                with monkeypatch.context() as patch:
+                    patch.setattr(pg_rank, "_all_held", lambda *a: None)
+                    through_gin = pg_rank._title_tier(index, gen, groups, query)  # type: ignore[arg-type]
+            assert len(postings) == found
+            assert len({round(score, 9) for _, score in postings}) > 1
+            assert postings == pytest.approx(through_gin), words
     finally:
         index.close()
 

@@ -383,12 +383,12 @@ def _title_tier(
     """The newest :data:`TITLE_TIER` documents whose title matches, newest first, each with
     FTS5's ``bm25()`` over the titles alone (once per generation and query).
 
-    A query of one token (a word of two ideographs, the commonest query) is answered from
-    the title postings alone: the token's documents, newest first, with its occurrences in
-    their titles. Any other goes through GIN, and the titles found are read to count the
-    phrases in them: the postings of several tokens would all be read to intersect them,
-    where GIN intersects its posting lists (measured: three-word queries' p95 twice as
-    long)."""
+    A query of tokens that must all be held (most are) is answered from the title postings
+    alone: the rarest token's documents, newest first, each with its occurrences and the
+    other tokens' in its title (looked up beside it; reading every token's postings to
+    intersect them doubled three-word queries' p95). Any other query (a prefix, a
+    sequence, alternatives) goes through GIN, and the titles found are read to count the
+    phrases in them."""
     key = ("titled", query)
     cached = gen.cache.get(key)
     if cached is not None:
@@ -401,8 +401,15 @@ def _title_tier(
     for p, q in zip(found, phrases, strict=True):
         if p.prefix or len(p.tokens) > 1:
             tokens.pop(q, None)
-    missing = list(dict.fromkeys(q for q in phrases if ("held", "titles", q) not in gen.cache))
     s = index.schema
+    held = _all_held(groups, found)
+    if held is not None:
+        # The rarest token's postings are walked newest first, the others looked up beside
+        # each (GIN would walk the table newest first until a thousand titles hold them all).
+        _title_counts(index, gen, held)
+        titled = {t: int(gen.cache[("held", "titles", _quote(t))]) for t in held}
+        order = sorted(held, key=lambda t: (titled[t], t))
+    missing = list(dict.fromkeys(q for q in phrases if ("held", "titles", q) not in gen.cache))
     counted = "".join(
         f", (SELECT coalesce(max(docs), 0) FROM {s}.title_counts WHERE token = %(c{i})s)"
         if q in tokens
@@ -410,16 +417,22 @@ def _title_tier(
         for i, q in enumerate(missing)
     )
     params: dict[str, Any] = {f"c{i}": tokens.get(q, q) for i, q in enumerate(missing)}
-    token = _one_token(groups, found)
-    if token is not None:
+    if held is not None:
+        others = "".join(
+            f" JOIN {s}.title_postings p{i} ON p{i}.token = %(t{i})s AND p{i}.num = p0.num"
+            for i in range(1, len(order))
+        )
+        freqs = ", ".join(f"p{i}.freq" for i in range(len(order)))
         rows = (
             index._conn()
             .execute(
-                f"SELECT m.num, m.freq{counted} FROM (SELECT num, freq FROM {s}.title_postings"
-                " WHERE token = %(t)s ORDER BY num DESC LIMIT %(n)s) m ORDER BY m.num DESC",
-                {**params, "t": token, "n": TITLE_TIER},
+                f"SELECT p0.num, ARRAY[{freqs}]{counted} FROM {s}.title_postings p0{others}"
+                " WHERE p0.token = %(t0)s ORDER BY p0.num DESC LIMIT %(n)s",
+                {**params, **{f"t{i}": t for i, t in enumerate(order)}, "n": TITLE_TIER},
             )
             .fetchall()
+            if min(titled.values())
+            else []
         )
     else:
         rows = (
@@ -441,9 +454,11 @@ def _title_tier(
     idfs = [fts5_rank.idf(docs, n) for n in _held(index, gen, "titles", phrases)] if rows else []
     average = max(1e-9, titles / max(1, docs))
     out = []
-    if token is not None:
-        for num, freq, *_ in rows:
-            out.append((num, fts5_rank.score(_length(lengths, num, 0), average, [freq], idfs)))
+    if held is not None:
+        places = [order.index(p.tokens[0]) for p in found]
+        for num, freqs, *_ in rows:
+            counts = [freqs[i] for i in places]
+            out.append((num, fts5_rank.score(_length(lengths, num, 0), average, counts, idfs)))
     else:
         count = fts5_rank.counter(found)
         for num, title, *_ in rows:
@@ -454,14 +469,34 @@ def _title_tier(
     return list(out)
 
 
-def _one_token(
+def _all_held(
     groups: Sequence[Sequence[TextSpec]], found: Sequence[fts5_rank.Phrase]
-) -> str | None:
-    """The token of a query that asks only for one token (not a prefix), else ``None``."""
-    if len(groups) != 1 or len(groups[0]) != 1 or len(found) != 1:
+) -> list[str] | None:
+    """The distinct tokens of a query that asks only that its tokens all be held (no
+    alternatives, prefixes or sequences), else ``None``."""
+    if not found or any(len(group) != 1 for group in groups):
         return None
-    phrase = found[0]
-    return phrase.tokens[0] if not phrase.prefix and len(phrase.tokens) == 1 else None
+    if any(p.prefix or len(p.tokens) != 1 for p in found):
+        return None
+    return list(dict.fromkeys(p.tokens[0] for p in found))
+
+
+def _title_counts(index: PgIndex, gen: Generation, tokens: Sequence[str]) -> None:
+    """How many titles hold each of ``tokens``, from the writers' counts, kept with the
+    generation as GIN's counts are."""
+    missing = [t for t in tokens if ("held", "titles", _quote(t)) not in gen.cache]
+    if not missing:
+        return
+    found = dict(
+        index._conn()
+        .execute(
+            f"SELECT token, docs FROM {index.schema}.title_counts WHERE token = ANY(%s)",
+            (missing,),
+        )
+        .fetchall()
+    )
+    for token in missing:
+        gen.cache[("held", "titles", _quote(token))] = int(found.get(token, 0))
 
 
 __all__ = ["RANK_ALL", "RANK_WINDOW", "TITLE_TIER", "Texts", "counts", "rank", "scored"]
