@@ -464,6 +464,21 @@ def test_an_index_without_lengths_in_tokens_asks_for_a_rebuild(pg_dsn: str) -> N
         index.close()
 
 
+def _added_replaced_deleted(index: SearchIndex, titles: list[str]) -> None:
+    """Three times ``titles`` written (``d0``…``d8``), then ``d1`` replaced and ``d4``,
+    ``d8`` deleted."""
+    index.apply(
+        [
+            IndexRecord(id=f"d{n}", rev=1, title=title, body="正文", public=True)
+            for n, title in enumerate(titles * 3)
+        ]
+    )
+    index.apply(
+        [IndexRecord(id="d1", rev=2, title="税务管理办法", body="正文", public=True)],
+        deleted=["d4", "d8"],
+    )
+
+
 def test_title_counts_follow_writes_and_equal_gin(pg_dsn: str) -> None:
     """The writers' count of titles holding each token is GIN's count, after additions,
     replacements and deletions."""
@@ -471,16 +486,7 @@ def test_title_counts_follow_writes_and_equal_gin(pg_dsn: str) -> None:
 
     index = open_index(pg_dsn, "postgresql")
     try:
-        index.apply(
-            [
-                IndexRecord(id=f"d{n}", rev=1, title=title, body="正文", public=True)
-                for n, title in enumerate(["关于政务公开的通知", "政务公开条例", "税收征管法"] * 3)
-            ]
-        )
-        index.apply(
-            [IndexRecord(id="d1", rev=2, title="税务管理办法", body="正文", public=True)],
-            deleted=["d4", "d8"],
-        )
+        _added_replaced_deleted(index, ["关于政务公开的通知", "政务公开条例", "税收征管法"])
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
             kept = dict(conn.execute("SELECT token, docs FROM gazette_search.title_counts"))
             assert kept["政务"] == 4 and kept["税务"] == 1
@@ -516,16 +522,7 @@ def test_title_postings_follow_writes_and_an_older_index_gains_them(pg_dsn: str)
 
     index = open_index(pg_dsn, "postgresql")
     try:
-        index.apply(
-            [
-                IndexRecord(id=f"d{n}", rev=1, title=title, body="正文", public=True)
-                for n, title in enumerate(["关于政务公开的通知", "政务公开政务公开", "税法"] * 3)
-            ]
-        )
-        index.apply(
-            [IndexRecord(id="d1", rev=2, title="税务管理办法", body="正文", public=True)],
-            deleted=["d4", "d8"],
-        )
+        _added_replaced_deleted(index, ["关于政务公开的通知", "政务公开政务公开", "税法"])
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
             assert not _postings(conn)
             freqs = conn.execute(
