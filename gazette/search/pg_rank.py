@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gazette.search import docsets, fts5_rank, scoring
+from gazette.search import docsets, fts5_rank, scoring, tiers
 from gazette.search.analysis import fold
 from gazette.search.base import TITLE_BOOST, Generation, TextSpec
 from gazette.search.text_cache import TextCache
@@ -155,32 +155,21 @@ def rank(
         written = kept([(n, 0.0) for n in found])
     if common and wanted <= RANK_WINDOW:
         ranked = scored(index, gen, docsets.members(candidates), tokens, public_only)[:depth]
-        return ranked + _missing(written[:depth], ranked)
+        return ranked + tiers.missing(written[:depth], ranked)
     if not common and match_count <= RANK_ALL:
         ranked = _fts5(index, gen, groups, docsets.members(candidates), public_only)[:depth]
-        return ranked + _missing(written[:depth], ranked)
-    titled = kept(_title_tier(index, gen, groups, query))
-    titled.sort(key=lambda item: -item[1])
-    titled = titled[:depth]
-    titled += _missing(written[:depth], titled)
-    if len(titled) >= depth:
-        return titled
-    seen = {n for n, _ in titled}
-    window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
-    window = sorted(window[:RANK_WINDOW])
+        return ranked + tiers.missing(written[:depth], ranked)
+    titled, window = tiers.titles_first(
+        kept(_title_tier(index, gen, groups, query)), written, candidates, depth, RANK_WINDOW
+    )
     if not window:
         return titled
+    window.sort()
     if common:
         recent = scored(index, gen, window, tokens, public_only)
     else:
         recent = _fts5(index, gen, groups, window, public_only)
     return titled + recent[: max(0, depth - len(titled))]
-
-
-def _missing(extra: Ranked, ranked: Ranked) -> Ranked:
-    """The items of ``extra`` not already ranked."""
-    seen = {n for n, _ in ranked}
-    return [item for item in extra if item[0] not in seen]
 
 
 # --- the words as written ------------------------------------------------------------------

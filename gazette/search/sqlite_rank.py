@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gazette.search import common_grams, docsets, scoring
+from gazette.search import common_grams, docsets, scoring, tiers
 from gazette.search.base import TITLE_BOOST, Generation, TextSpec
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def rank(
         )
     if common and wanted_count <= RANK_WINDOW:
         ranked = scored(index, gen, docsets.members(candidates), tokens, common, public_only, memo)
-        return ranked[:depth] + _missing(written[:depth], ranked[:depth])
+        return ranked[:depth] + tiers.missing(written[:depth], ranked[:depth])
     if not common and match_count <= RANK_ALL:
         # Every match is scored; fetch enough of the best for the candidates among them.
         share = max(1, -(-2 * match_count // wanted_count))
@@ -85,7 +85,7 @@ def rank(
         if len(ranked) < min(depth, wanted_count) and limit < match_count:
             ranked = kept(index.conn.execute(sql, (expr,)).fetchall())
         ranked = ranked[:depth]
-        return ranked + _missing(written[:depth], ranked)
+        return ranked + tiers.missing(written[:depth], ranked)
     # Too many to score: the newest title matches, then those holding the words as written,
     # then the newest candidates.
     titled = kept(
@@ -95,14 +95,7 @@ def rank(
             (query, TITLE_TIER),
         ).fetchall()
     )
-    titled.sort(key=lambda item: -item[1])
-    titled = titled[:depth]
-    titled += _missing(written[:depth], titled)
-    if len(titled) >= depth:
-        return titled
-    seen = {n for n, _ in titled}
-    window = [n for n in docsets.largest(candidates, RANK_WINDOW + len(seen)) if n not in seen]
-    window = window[:RANK_WINDOW]
+    titled, window = tiers.titles_first(titled, written, candidates, depth, RANK_WINDOW)
     if not window:
         return titled
     if common:
@@ -153,11 +146,3 @@ def scored(
     # Counted in the texts kept between searches (the windows of queries overlap).
     counted = index._kept(gen).counted(nums, weights, public_only, index._read_texts)
     return scoring.bm25_counted(counted, weights, TITLE_BOOST)
-
-
-def _missing(
-    extra: list[tuple[int, float]], ranked: list[tuple[int, float]]
-) -> list[tuple[int, float]]:
-    """The items of ``extra`` not already ranked."""
-    seen = {n for n, _ in ranked}
-    return [item for item in extra if item[0] not in seen]
