@@ -269,16 +269,69 @@ def test_words_as_written_found_by_the_database_as_in_python(
         for text in texts:
             groups = [[TextSpec(word, False)] for word in text.split()]
             pg._texts_kept.drop()
-            stored = pg_rank._written(pg, gen, groups, public_only)
+            stored = pg_rank._written(pg, gen, groups, public_only, None, 12)
             assert len(asked) == 1, text
+            # Taken up again after one found, as a later search that needs more does.
+            later = pg_rank._written(pg, gen, groups, public_only, stored[3], 12)
+            assert len(asked) == 2, text
             matched = docsets.largest(pg._match(gen, groups, public_only), 10_000)
             pg._texts_kept.texts(pg, gen, matched)
-            read = pg_rank._written(pg, gen, groups, public_only)
-            assert len(asked) == 1, text
+            read = pg_rank._written(pg, gen, groups, public_only, None, 12)
+            assert len(asked) == 2, text
             assert stored == read, text
+            assert later == pg_rank._written(pg, gen, groups, public_only, stored[3], 12), text
+            assert stored[4:] == later[: len(stored) - 4], text
             fewer += len(stored) < min(12, len(matched))
             asked.clear()
     assert fewer  # some documents hold the characters, not the words as written
+
+
+@pytest.mark.slow
+def test_words_as_written_searched_only_as_far_as_ranking_needs(
+    pair: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search for words as written stops once it has the first ``depth`` candidates
+    among the newest RANK_WINDOW holders, and takes up where it stopped when a later search
+    (other candidates, a deeper page) needs more: what ranking uses is what the whole
+    search would give."""
+    from gazette.search import docsets, pg_rank
+    from gazette.search.base import TextSpec
+
+    monkeypatch.setattr(pg_rank, "RANK_WINDOW", 40)
+    _, _, pg = pair
+    checked = 0
+    with pg._reading():
+        gen = pg._current()
+        for text in ("人民政府", "自公布之日起施行", "社会保障", "第二十条"):
+            groups = [[TextSpec(text, False)]]
+            phrases = pg._query([[TextSpec(text, True)]])
+            whole = pg_rank._written(pg, gen, groups, True, None, 40)
+            matched = pg._match(gen, groups, True)
+            members = docsets.members(matched)
+            gen.cache.pop(("written", True, phrases), None)
+            # every other match a candidate, then every third, then all, then every other
+            # again at a deeper page: the kept search is taken further each time
+            sizes = []
+            for step, depth in ((2, 5), (3, 5), (1, 5), (2, 15)):
+                chosen = set(members[::step])
+                kept = pg_rank._written_kept(
+                    pg,
+                    gen,
+                    groups,
+                    True,
+                    phrases,
+                    None if step == 1 else chosen.__contains__,
+                    depth,
+                    len(chosen) / max(1, len(members)),
+                )
+                expected = [n for n in whole if n in chosen][:depth]
+                assert [n for n in kept if n in chosen][:depth] == expected, (text, step)
+                checked += len(expected)
+                sizes.append(len(kept))
+            # the first search stopped short of the window, the later ones went further
+            assert sizes[0] < len(whole) or len(whole) < 40, text
+            assert sizes == sorted(sizes), text
+    assert checked > 40
 
 
 # --- long documents ----------------------------------------------------------------------

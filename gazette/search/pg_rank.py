@@ -27,8 +27,9 @@ kept per generation, as the SQLite engine does.
 
 from __future__ import annotations
 
+import bisect
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -145,13 +146,10 @@ def rank(
     if phrases not in (None, query):
         # Only the first ``depth`` of them that are candidates are used: when every match is
         # a candidate (no filter), the first ``depth`` found are enough.
-        limit = RANK_WINDOW
-        if matched is not None and candidates == matched:
-            limit = min(depth, RANK_WINDOW)
-        key = ("written", public_only, phrases, limit)
-        found = gen.cache.get(key)
-        if found is None:
-            found = gen.cache[key] = _written(index, gen, groups, public_only, limit)
+        every = matched is not None and candidates == matched
+        share = 1.0 if matched is None else wanted / max(1, match_count)
+        candidate = None if every else (lambda n: n < size and bool(view[n]))
+        found = _written_kept(index, gen, groups, public_only, phrases, candidate, depth, share)
         written = kept([(n, 0.0) for n in found])
     if common and wanted <= RANK_WINDOW:
         ranked = scored(index, gen, docsets.members(candidates), tokens, public_only)[:depth]
@@ -175,18 +173,58 @@ def rank(
 # --- the words as written ------------------------------------------------------------------
 
 
+def _written_kept(
+    index: PgIndex,
+    gen: Generation,
+    groups: Sequence[Sequence[TextSpec]],
+    public_only: bool,
+    phrases: str,
+    candidate: Callable[[int], bool] | None,
+    depth: int,
+    share: float,
+) -> list[int]:
+    """The newest of the first :data:`RANK_WINDOW` matches holding the words as written, as
+    many as ranking uses: only the first ``depth`` of them that are candidates compete, so
+    the search stops once it has found them (``candidate`` tells a candidate, ``None`` when
+    every match is one; ``share`` is the candidates' share of the matches, to guess how far
+    to look). What was found is kept with the generation's match sets and taken further when
+    a later search (another filter) needs more."""
+    key = ("written", public_only, phrases)
+    found, done = gen.cache.get(key, ((), False))
+    found = list(found)
+
+    def enough() -> bool:
+        if done or len(found) >= RANK_WINDOW:
+            return True
+        held = len(found) if candidate is None else sum(1 for n in found if candidate(n))
+        return held >= depth
+
+    while not enough():
+        held = len(found) if candidate is None else sum(1 for n in found if candidate(n))
+        need = depth - held
+        step = need if candidate is None else int(need / max(share, 0.01) * 1.25) + 8
+        more = _written(index, gen, groups, public_only, found[-1] if found else None, step)
+        found.extend(more[: RANK_WINDOW - len(found)])
+        done = len(more) < step
+        gen.cache[key] = (tuple(found), done)
+    return found
+
+
 def _written(
     index: PgIndex,
     gen: Generation,
     groups: Sequence[Sequence[TextSpec]],
     public_only: bool,
-    limit: int = RANK_WINDOW,
+    before: int | None,
+    limit: int,
 ) -> list[int]:
-    """The newest ``limit`` matches (among the newest :data:`WRITTEN_CHECKED`) where every
-    group has a text held as written, newest first."""
+    """The newest ``limit`` matches (among the newest :data:`WRITTEN_CHECKED`, older than
+    ``before`` when given) where every group has a text held as written, newest first."""
     wanted = [[fold(s.text) for s in group if s.text] for group in groups]
     matched = index._match(gen, groups, public_only)
     newest = docsets.largest(matched, WRITTEN_CHECKED)
+    if before is not None:
+        newest = newest[bisect.bisect_right([-n for n in newest], -before) :]
     if not newest or not all(wanted):
         return []
     if not _folding(wanted) and not index._texts_kept.holds(gen, newest[:_CHUNK]):
@@ -209,7 +247,7 @@ def _written_where_stored(
     index: PgIndex, newest: list[int], wanted: list[list[str]], public_only: bool, limit: int
 ) -> list[int]:
     """:func:`_written` for words without letters or digits, looked for by the database in
-    the stored texts, newest first until enough are found: no text leaves the server (a
+    the stored texts, newest first until ``limit`` are found: no text leaves the server (a
     document's text is about three times smaller than its ``tsvector``, so this is also
     cheaper than asking for the phrase through the token positions)."""
     columns = ("title", "body") if public_only else ("title", "body", "restricted")
@@ -221,17 +259,21 @@ def _written_where_stored(
             either.extend(f"strpos({column}, %s) > 0" for column in columns)
             params.extend(literal for _ in columns)
         conditions.append("(" + " OR ".join(either) + ")")
-    rows = (
-        index._conn()
-        .execute(
-            f"SELECT num FROM {index.schema}.texts WHERE num = ANY(%s) AND "
-            + " AND ".join(conditions)
-            + " ORDER BY num DESC LIMIT %s",
-            [newest, *params, limit],
-        )
-        .fetchall()
+    sql = (
+        f"SELECT num FROM {index.schema}.texts WHERE num = ANY(%s) AND "
+        + " AND ".join(conditions)
+        + " ORDER BY num DESC LIMIT %s"
     )
-    return [num for (num,) in rows]
+    # The numbers go in slices, growing: most words are found in the first, and sending
+    # (and planning) an array of two thousand cost more than looking in a hundred texts.
+    out: list[int] = []
+    start, size = 0, 2 * limit + 16
+    while start < len(newest) and len(out) < limit:
+        chunk = newest[start : start + size]
+        rows = index._conn().execute(sql, [chunk, *params, limit - len(out)]).fetchall()
+        out.extend(num for (num,) in rows)
+        start, size = start + size, size * 4
+    return out
 
 
 def _folding(wanted: Sequence[Sequence[str]]) -> bool:
