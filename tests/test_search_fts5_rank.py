@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gazette.search import fts5_rank
-from gazette.search.analysis import AnalyzerConfig, grams, query_tokens
+from gazette.search.analysis import AnalyzerConfig, grams, needs_nfkc, query_tokens
 from gazette.search.base import TITLE_BOOST, TextSpec
 from gazette.search.sqlite_write import stream_text
 from tests.conftest import corpus_path
@@ -65,6 +65,25 @@ def test_ideographs_written_as_lookalikes_are_counted_as_the_stream_holds_them(
         assert count(changed) == expected, word
         checked += sum(expected)
     assert checked  # the lookalikes stand where the word occurs
+
+
+@pytest.mark.parametrize("word", ["人民", "第一条", "之日起", "人"])
+def test_a_text_known_to_need_no_nfkc_is_counted_without_the_check(word: str) -> None:
+    """Counting told that a text needs no NFKC (as an engine stores it per document) gives
+    what counting with the check gives; told so of a text that does need it, it would not:
+    what the engine stores must be right."""
+    found = _phrases(word, False)
+    count = fts5_rank.counter(found)
+    plain = differ = 0
+    for _, body in _texts()[:20]:
+        if not needs_nfkc(body):
+            assert count(body, True) == count(body), word
+            plain += 1
+        changed = body.translate(_LOOKALIKES)
+        assert needs_nfkc(changed)
+        differ += count(changed, True) != count(changed)
+    assert plain  # real texts that need no NFKC
+    assert differ  # and the check matters where they do
 
 
 def test_scores_are_sqlites_bm25(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
-"""The PostgreSQL engine's titles: the writers' title counts and postings, the title tier
-read from them (against the tier through GIN), and the plans a search's statements get.
-The tier's agreement with the SQLite engine on real texts is in ``test_search_pg.py``."""
+"""What the PostgreSQL engine's writers keep for ranking: the title counts and postings, the
+title tier read from them (against the tier through GIN), each document's mark of a text
+needing no NFKC; and the plans a search's statements get. The tier's agreement with the
+SQLite engine on real texts is in ``test_search_pg.py``."""
 
 from __future__ import annotations
 
@@ -47,6 +48,13 @@ def test_searches_plan_each_statement_for_its_values(pg_dsn: str) -> None:
         assert index.search("政务公开", public_only=False).total == 60
     finally:
         index.close()
+
+
+def _step(text: str) -> int:
+    """The version number of the schema step holding ``text``."""
+    from gazette.search.pg_schema import MIGRATIONS
+
+    return next(n for n, step in enumerate(MIGRATIONS, start=1) if text in step)
 
 
 def _added_replaced_deleted(index: SearchIndex, titles: list[str]) -> None:
@@ -103,8 +111,6 @@ def test_title_postings_follow_writes_and_an_older_index_gains_them(pg_dsn: str)
     before the postings existed has them made when it is opened."""
     import psycopg
 
-    from gazette.search.pg_schema import MIGRATIONS
-
     index = open_index(pg_dsn, "postgresql")
     try:
         _added_replaced_deleted(index, ["关于政务公开的通知", "政务公开政务公开", "税法"])
@@ -114,9 +120,12 @@ def test_title_postings_follow_writes_and_an_older_index_gains_them(pg_dsn: str)
                 "SELECT freq FROM gazette_search.title_postings WHERE token = '政务'"
             ).fetchall()
             assert sorted(f for (f,) in freqs) == [1, 1, 1, 2]
+            # back to the version before the postings (the later steps undone too)
             conn.execute("DROP TABLE gazette_search.title_postings")
+            conn.execute("ALTER TABLE gazette_search.docs DROP COLUMN plain")
             conn.execute(
-                "DELETE FROM gazette_search.versions WHERE version = %s", (len(MIGRATIONS),)
+                "DELETE FROM gazette_search.versions WHERE version >= %s",
+                (_step("CREATE TABLE {s}.title_postings"),),
             )
     finally:
         index.close()
@@ -158,3 +167,65 @@ def test_title_postings_count_each_token_in_its_title(
             assert [x for _, x in postings] == pytest.approx([x for _, x in through_gin]), words
     finally:
         index.close()
+
+
+def test_texts_needing_no_nfkc_are_marked_and_an_older_index_checks_them(pg_dsn: str) -> None:
+    """Each document records whether its text needs NFKC (ranking then counts words in it
+    without checking); an index written before the mark has it empty, and ranks the same."""
+    import psycopg
+
+    from gazette.search.analysis import needs_nfkc
+
+    bodies = {
+        "plain": "人民政府关于行政执行的通知。人民政府决定，自公布之日起施行。",
+        "kangxi": "\u2f08民政府关于行政执行的通知。人民政府决定，自公布之日起施行。",
+        "wide": "人民政府２０２１年关于行政执行的通知。人民政府决定。",
+        "withheld": "人民政府的通知。",
+    }
+    records = [
+        IndexRecord(
+            id=key,
+            rev=1,
+            title=f"人民政府通知{n}",
+            body=body if key != "withheld" else "人民政府",
+            restricted="\u2f08民政府" if key == "withheld" else "",
+            disclosure="partial" if key == "withheld" else "proactive",
+            public=True,
+        )
+        for n, (key, body) in enumerate(bodies.items())
+    ]
+    expected = {
+        r.id: not any(needs_nfkc(t) for t in (r.title, r.body, r.restricted)) for r in records
+    }
+    assert expected == {"plain": True, "kangxi": False, "wide": False, "withheld": False}
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply(records)
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            stored = dict(conn.execute("SELECT id, plain FROM gazette_search.docs").fetchall())
+        assert stored == expected
+        before = {
+            (q, p): [(h.id, h.score) for h in index.search(q, public_only=p).hits]
+            for q in ("人民", "人", "2021年", "人民政府")
+            for p in (True, False)
+        }
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute("ALTER TABLE gazette_search.docs DROP COLUMN plain")
+            conn.execute(
+                "DELETE FROM gazette_search.versions WHERE version >= %s",
+                (_step("ADD COLUMN plain"),),
+            )
+    finally:
+        index.close()
+    index = open_index(pg_dsn, "postgresql")
+    try:
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            nulls = conn.execute("SELECT count(*) FROM gazette_search.docs WHERE plain IS NULL")
+            assert nulls.fetchone()[0] == len(records)
+        after = {
+            (q, p): [(h.id, h.score) for h in index.search(q, public_only=p).hits]
+            for q, p in before
+        }
+    finally:
+        index.close()
+    assert after == before

@@ -131,6 +131,13 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def needs_nfkc(text: str) -> bool:
+    """Whether :func:`normalise` sends ``text`` through NFKC (else it only lower-cases it;
+    an engine may store the answer with a document, so as not to ask again each time its
+    text is counted in)."""
+    return _NEEDS_NFKC.search(text) is not None
+
+
 def normalise_ideographs(text: str) -> str:
     """:func:`normalise` as far as ideographs are concerned: where sequences of ideographs
     occur in it, which lower case never changes (skipped: a third of the cost)."""

@@ -121,9 +121,12 @@ def _in_stream(stream: list[str], phrase: Phrase) -> int:
     )
 
 
-def counter(found: Sequence[Phrase]) -> Callable[[str], list[int]]:
+def counter(found: Sequence[Phrase]) -> Callable[..., list[int]]:
     """A function giving how often each phrase occurs in the token stream of a text (what
-    each phrase needs is worked out once, for the many texts a query counts in)."""
+    each phrase needs is worked out once, for the many texts a query counts in). Called
+    with ``plain=True`` for a text known to need no NFKC (see
+    :func:`~gazette.search.analysis.needs_nfkc`), it skips the check: for a word of two
+    ideographs the check is most of the cost."""
     ways: list[tuple[int, Any]] = []
     for phrase in found:
         if phrase.prefix:
@@ -140,8 +143,8 @@ def counter(found: Sequence[Phrase]) -> Callable[[str], list[int]]:
     ideographs = all(way != 2 and is_cjk(what) for way, what in ways)
     form = normalise_ideographs if ideographs else normalise
 
-    def count(text: str) -> list[int]:
-        normal = form(text)
+    def count(text: str, plain: bool = False) -> list[int]:
+        normal = (text if ideographs else text.lower()) if plain else form(text)
         stream = grams(text) if streamed else None
         out = []
         for way, what in ways:
@@ -169,6 +172,7 @@ def rank(
     idfs: Sequence[float],
     lengths: Callable[[int], int],
     average: float,
+    plain: Callable[[int], bool] | None = None,
 ) -> list[tuple[int, float]]:
     """BM25 of documents by their columns' text, best first (ties by number, in the order
     FTS5 walks its rows).
@@ -179,14 +183,16 @@ def rank(
         found: the query's phrases, with ``idfs`` their weights.
         lengths: a document's length in tokens (all its columns).
         average: the table's average length.
+        plain: whether a document's text is known to need no NFKC.
     """
     scored = []
     count = counter(found)
     for num, columns in texts.items():
         freqs = [0.0] * len(found)
+        known = plain is not None and plain(num)
         for weight, text in zip(weights, columns, strict=True):
             if weight and text:
-                for i, n in enumerate(count(text)):
+                for i, n in enumerate(count(text, known)):
                     freqs[i] += weight * n
         scored.append((num, score(lengths(num), average, freqs, idfs)))
     scored.sort(key=lambda item: (-item[1], item[0]))

@@ -301,14 +301,15 @@ class PgIndex(SearchIndex):
             sql + (" WHERE num > %s" if after is not None else ""),
             (after,) if after is not None else (),
         )
-        lengths: list[tuple[int, int] | None] = gen.marks.setdefault("lengths", [])
+        # (title, all) lengths in tokens and whether the text needs no NFKC, by number
+        lengths: list[tuple[int, int, bool] | None] = gen.marks.setdefault("lengths", [])
 
         def metas() -> Iterator[tuple[int, DocMeta]]:
             for row in rows:
                 num = row[0]
                 if num >= len(lengths):
                     lengths.extend([None] * (num + 1 - len(lengths)))
-                lengths[num] = (row[14], row[15]) if row[15] is not None else None
+                lengths[num] = (row[14], row[15], bool(row[16])) if row[15] is not None else None
                 yield num, _meta(row)
 
         gen.load(metas())

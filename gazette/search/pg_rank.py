@@ -357,14 +357,14 @@ def _tsquery(phrase: fts5_rank.Phrase) -> str:
 
 
 def _lengths(index: PgIndex, gen: Generation) -> tuple[list[Any], int, int, int]:
-    """Each document's (title, all) lengths in tokens by number, the live documents and the
-    sums of their lengths (once per generation)."""
+    """Each document's (title, all) lengths in tokens and whether its text needs no NFKC,
+    by number; the live documents and the sums of their lengths (once per generation)."""
     lengths: list[Any] = gen.marks.setdefault("lengths", [])
     totals = gen.marks.get("length totals")
     if totals is None:
         live = docsets.members(gen.live)
         known = [lengths[n] for n in live if n < len(lengths) and lengths[n] is not None]
-        totals = (len(live), sum(t for t, _ in known), sum(a for _, a in known))
+        totals = (len(live), sum(k[0] for k in known), sum(k[1] for k in known))
         gen.marks["length totals"] = totals
     return lengths, *totals
 
@@ -372,6 +372,11 @@ def _lengths(index: PgIndex, gen: Generation) -> tuple[list[Any], int, int, int]
 def _length(lengths: list[Any], num: int, part: int) -> int:
     found = lengths[num] if num < len(lengths) else None
     return int(found[part]) if found is not None else 0
+
+
+def _plain(lengths: list[Any], num: int) -> bool:
+    found = lengths[num] if num < len(lengths) else None
+    return found is not None and found[2]
 
 
 def _fts5(
@@ -405,6 +410,7 @@ def _fts5(
         idfs,
         lambda num: _length(lengths, num, 1),
         max(1e-9, tokens / max(1, rows)),
+        lambda num: _plain(lengths, num),
     )
 
 
@@ -493,9 +499,8 @@ def _title_tier(
     else:
         count = fts5_rank.counter(found)
         for num, title, *_ in rows:
-            out.append(
-                (num, fts5_rank.score(_length(lengths, num, 0), average, count(title), idfs))
-            )
+            found_in = count(title, _plain(lengths, num))
+            out.append((num, fts5_rank.score(_length(lengths, num, 0), average, found_in, idfs)))
     gen.cache[key] = out
     return list(out)
 

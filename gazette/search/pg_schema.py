@@ -141,6 +141,13 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO {s}.title_postings(token, num, freq)
         SELECT t.lexeme, f.num, cardinality(t.positions) FROM {s}.fts f, unnest(f.titles) t
     """,
+    # docs.plain: whether no part of a document's text needs NFKC (see
+    # gazette.search.analysis.needs_nfkc), so that ranking may count words in it without
+    # checking it first (the check cost as much as reading the text); NULL, checked as
+    # before, in documents written before this version until they are written again
+    """
+    ALTER TABLE {s}.docs ADD COLUMN plain boolean
+    """,
 )
 
 

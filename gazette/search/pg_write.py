@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from gazette.search import common_grams, pg_common
-from gazette.search.analysis import AnalyzerConfig, grams, words
+from gazette.search.analysis import AnalyzerConfig, grams, needs_nfkc, words
 from gazette.search.records import IndexRecord
 from gazette.workers import process_pool
 
@@ -26,7 +26,7 @@ _BATCH = 256
 _KEEP_REMOVED = 10000
 COLUMNS = (
     "num, id, rev, numbers, identifiers, issuers, doc_type, written, published, year,"
-    " public, gazettes, issues, parent_id, title_tokens, tokens"
+    " public, gazettes, issues, parent_id, title_tokens, tokens, plain"
 )
 
 
@@ -88,26 +88,32 @@ def tsvector(title: list[str], rest: Sequence[list[str]] = ()) -> tuple[str, boo
     return " ".join(out), long
 
 
-# (pub, ins, titles, long) tsvectors and (title, all) lengths in tokens, per document; which
-# documents hold each common token.
-Prepared = tuple[
-    list[tuple[tuple[str, str | None, str, bool], tuple[int, int]]], dict[str, int] | None
-]
+# What is measured of a document's text: its title's and its whole text's lengths in tokens,
+# and whether it needs no NFKC (see Analysed).
+Measures = tuple[int, int, bool]
+# (pub, ins, titles, long) tsvectors and measures, per document; which documents hold each
+# common token.
+Prepared = tuple[list[tuple[tuple[str, str | None, str, bool], Measures]], dict[str, int] | None]
 
 
 @attrs.frozen
 class Analysed:
-    """A record's tsvectors and lengths in tokens, and the tokens of its title and body (for
-    the common tokens' bitmaps), computed ahead of writing it (see :meth:`PgIndex.analysed`)."""
+    """A record's tsvectors and measures, and the tokens of its title and body (for the
+    common tokens' bitmaps), computed ahead of writing it (see :meth:`PgIndex.analysed`).
+
+    The measures are the title's and the whole text's lengths in tokens (what BM25
+    normalises by), and whether no part of the text needs NFKC
+    (:func:`~gazette.search.analysis.needs_nfkc`): ranking counts words in the text of
+    hundreds of documents, and checking each text for that cost as much as reading it."""
 
     row: tuple[str, str | None, str, bool]
-    lengths: tuple[int, int]
+    measures: Measures
     held: frozenset[str]
 
 
 def analyse(title: str, body: str, restricted: str, config: AnalyzerConfig) -> Analysed:
-    """The (pub, ins, titles, long) tsvectors of a text, its lengths in tokens (the title's,
-    the whole text's) and the tokens of its title and body."""
+    """The (pub, ins, titles, long) tsvectors of a text, its measures (see
+    :class:`Analysed`) and the tokens of its title and body."""
     head = stream(title, config)
     text = stream(body, config)
     pub, long = tsvector(head, [text])
@@ -118,8 +124,9 @@ def analyse(title: str, body: str, restricted: str, config: AnalyzerConfig) -> A
         ins, long_ins = tsvector(head, [text, hidden])
         long = long or long_ins
         length += len(hidden)
+    plain = not any(needs_nfkc(part) for part in (title, body, restricted))
     return Analysed(
-        (pub, ins, tsvector(head)[0], long), (len(head), length), frozenset(head + text)
+        (pub, ins, tsvector(head)[0], long), (len(head), length, plain), frozenset(head + text)
     )
 
 
@@ -142,15 +149,15 @@ def prepare(
     batch: list[tuple[str, str, str]], config: AnalyzerConfig, common: frozenset[str]
 ) -> Prepared:
     """Worker-process entry: the (pub, ins, titles, long) tsvectors of (title, body,
-    restricted) triples with the lengths of the title and of the whole text in tokens, and
-    which of them hold each common token (see :func:`pg_common.present`; ``None`` before the
-    common tokens are chosen)."""
+    restricted) triples with their measures (see :class:`Analysed`), and which of them hold
+    each common token (see :func:`pg_common.present`; ``None`` before the common tokens are
+    chosen)."""
     done = [analyse(title, body, restricted, config) for title, body, restricted in batch]
     return _prepared_rows(done, common)
 
 
 def _prepared_rows(done: list[Analysed], common: frozenset[str]) -> Prepared:
-    rows = [(a.row, a.lengths) for a in done]
+    rows = [(a.row, a.measures) for a in done]
     return rows, (pg_common.present([a.held for a in done], common) if common else None)
 
 
@@ -281,7 +288,7 @@ def _insert(
     conn: Any,
     schema: str,
     batch: list[IndexRecord],
-    prepared: list[tuple[tuple[str, str | None, str, bool], tuple[int, int]]],
+    prepared: list[tuple[tuple[str, str | None, str, bool], Measures]],
 ) -> int:
     """Write a batch at new numbers (consecutive: the writers' lock is held). Returns the
     first."""
@@ -294,7 +301,7 @@ def _insert(
     ]
     with conn.cursor() as cur:
         with cur.copy(f"COPY {s}.docs ({COLUMNS}, disclosure) FROM STDIN") as copy:
-            for num, r, (_, lengths) in zip(nums, batch, prepared, strict=True):
+            for num, r, (_, measures) in zip(nums, batch, prepared, strict=True):
                 copy.write_row(
                     (
                         num,
@@ -311,7 +318,7 @@ def _insert(
                         list(r.gazettes),
                         list(r.issues),
                         r.parent_id,
-                        *lengths,
+                        *measures,
                         r.disclosure,
                     )
                 )
