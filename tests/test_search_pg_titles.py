@@ -50,11 +50,39 @@ def test_searches_plan_each_statement_for_its_values(pg_dsn: str) -> None:
         index.close()
 
 
-def _step(text: str) -> int:
-    """The version number of the schema step holding ``text``."""
+# How to take an index back from each later schema step, newest first (a test of a step's
+# migration takes the index back to before it; a new step needs its way back here).
+_UNDO = [
+    (
+        "CREATE TABLE {s}.title_fts",
+        "ALTER TABLE gazette_search.fts ADD COLUMN titles tsvector;"
+        " UPDATE gazette_search.fts f SET titles = t.titles FROM gazette_search.title_fts t"
+        " WHERE t.num = f.num;"
+        " DROP TABLE gazette_search.title_fts",
+    ),
+    ("ADD COLUMN plain", "ALTER TABLE gazette_search.docs DROP COLUMN plain"),
+    ("CREATE TABLE {s}.title_postings", "DROP TABLE gazette_search.title_postings"),
+]
+
+
+def _back_to_before(conn: Any, text: str) -> None:
+    """The index taken back to the version before the schema step holding ``text``."""
     from gazette.search.pg_schema import MIGRATIONS
 
-    return next(n for n, step in enumerate(MIGRATIONS, start=1) if text in step)
+    steps = {
+        marker: n
+        for n, step in enumerate(MIGRATIONS, start=1)
+        for marker, _ in _UNDO
+        if marker in step
+    }
+    assert len(steps) == len(_UNDO) and max(steps.values()) == len(MIGRATIONS)
+    for marker, undo in _UNDO:
+        for statement in undo.split(";"):
+            conn.execute(statement)
+        conn.execute("DELETE FROM gazette_search.versions WHERE version = %s", (steps[marker],))
+        if marker == text:
+            return
+    raise AssertionError(text)
 
 
 def _added_replaced_deleted(index: SearchIndex, titles: list[str]) -> None:
@@ -85,7 +113,7 @@ def test_title_counts_follow_writes_and_equal_gin(pg_dsn: str) -> None:
             assert kept["政务"] == 4 and kept["税务"] == 1
             for token, docs in kept.items():
                 held = conn.execute(
-                    "SELECT count(*) FROM gazette_search.fts WHERE titles @@ %s::tsquery",
+                    "SELECT count(*) FROM gazette_search.title_fts WHERE titles @@ %s::tsquery",
                     ("'" + token + "'",),
                 ).fetchone()[0]
                 assert docs == held, token
@@ -99,7 +127,7 @@ def _postings(conn: Any) -> set[tuple[str, int, int]]:
     held = set(
         conn.execute(
             "SELECT t.lexeme, f.num, cardinality(t.positions)"
-            " FROM gazette_search.fts f, unnest(f.titles) t"
+            " FROM gazette_search.title_fts f, unnest(f.titles) t"
         )
     )
     return kept ^ held
@@ -120,13 +148,7 @@ def test_title_postings_follow_writes_and_an_older_index_gains_them(pg_dsn: str)
                 "SELECT freq FROM gazette_search.title_postings WHERE token = '政务'"
             ).fetchall()
             assert sorted(f for (f,) in freqs) == [1, 1, 1, 2]
-            # back to the version before the postings (the later steps undone too)
-            conn.execute("DROP TABLE gazette_search.title_postings")
-            conn.execute("ALTER TABLE gazette_search.docs DROP COLUMN plain")
-            conn.execute(
-                "DELETE FROM gazette_search.versions WHERE version >= %s",
-                (_step("CREATE TABLE {s}.title_postings"),),
-            )
+            _back_to_before(conn, "CREATE TABLE {s}.title_postings")
     finally:
         index.close()
     open_index(pg_dsn, "postgresql").close()
@@ -171,7 +193,8 @@ def test_title_postings_count_each_token_in_its_title(
 
 def test_texts_needing_no_nfkc_are_marked_and_an_older_index_checks_them(pg_dsn: str) -> None:
     """Each document records whether its text needs NFKC (ranking then counts words in it
-    without checking); an index written before the mark has it empty, and ranks the same."""
+    without checking); an index written before the mark (and before the titles had a table
+    of their own) has it empty once opened, and ranks the same."""
     import psycopg
 
     from gazette.search.analysis import needs_nfkc
@@ -210,11 +233,7 @@ def test_texts_needing_no_nfkc_are_marked_and_an_older_index_checks_them(pg_dsn:
             for p in (True, False)
         }
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
-            conn.execute("ALTER TABLE gazette_search.docs DROP COLUMN plain")
-            conn.execute(
-                "DELETE FROM gazette_search.versions WHERE version >= %s",
-                (_step("ADD COLUMN plain"),),
-            )
+            _back_to_before(conn, "ADD COLUMN plain")
     finally:
         index.close()
     index = open_index(pg_dsn, "postgresql")

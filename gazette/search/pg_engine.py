@@ -9,7 +9,8 @@ and its versions); an index is named by a DSN, not a path. What it stores:
   and written as ``tsvector`` values with their positions (no PostgreSQL parser or dictionary
   touches the text, so nothing depends on the server's locale or configuration), under GIN
   indexes: ``pub`` holds the title (weight A) then the body, ``ins`` the same plus the
-  restricted text, ``titles`` the title alone;
+  restricted text (both in ``fts``), ``titles`` the title alone (in ``title_fts``, keeping
+  the rows of ``fts`` narrow: matching a word visits them);
 * the per-document columns and the stored text, as the SQLite engine does.
 
 Query clauses become ``tsquery`` values: a text is the AND of its tokens, a phrase (and a
@@ -193,7 +194,7 @@ class PgIndex(SearchIndex):
         then need not read the rows) and refresh the planner's statistics (ranking reads the
         token counts from them)."""
         with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
-            for table in ("docs", "fts", "texts", "title_postings"):
+            for table in ("docs", "fts", "title_fts", "texts", "title_postings"):
                 conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
 
     def problems(self) -> list[str]:
@@ -252,7 +253,15 @@ class PgIndex(SearchIndex):
             docs = conn.execute(f"SELECT count(*) FROM {self.schema}.docs").fetchone()[0]
             pg_common.choose(conn, self.schema, docs)
         with pg_schema.translated(str(self.path)), self._pool.connection() as conn:
-            for table in ("docs", "texts", "fts", "removed", "common", "title_postings"):
+            for table in (
+                "docs",
+                "texts",
+                "fts",
+                "title_fts",
+                "removed",
+                "common",
+                "title_postings",
+            ):
                 conn.execute(f"VACUUM (ANALYZE) {self.schema}.{table}")
 
     def close(self) -> None:

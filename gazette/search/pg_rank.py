@@ -333,8 +333,9 @@ def _held(index: PgIndex, gen: Generation, columns: str, tsqueries: Sequence[str
     cache = gen.cache
     missing = list(dict.fromkeys(q for q in tsqueries if ("held", columns, q) not in cache))
     if missing:
+        table = f"{index.schema}.{'title_fts' if columns == 'titles' else 'fts'}"
         sql = "SELECT " + ", ".join(
-            f"(SELECT count(*) FROM {index.schema}.fts WHERE {index._where(columns, f'q{i}')})"
+            f"(SELECT count(*) FROM {table} WHERE {index._where(columns, f'q{i}')})"
             for i in range(len(missing))
         )
         row = index._conn().execute(sql, {f"q{i}": q for i, q in enumerate(missing)}).fetchone()
@@ -450,7 +451,7 @@ def _title_tier(
     counted = "".join(
         f", (SELECT coalesce(max(docs), 0) FROM {s}.title_counts WHERE token = %(c{i})s)"
         if q in tokens
-        else f", (SELECT count(*) FROM {s}.fts WHERE titles @@ %(c{i})s::tsquery)"
+        else f", (SELECT count(*) FROM {s}.title_fts WHERE titles @@ %(c{i})s::tsquery)"
         for i, q in enumerate(missing)
     )
     params: dict[str, Any] = {f"c{i}": tokens.get(q, q) for i, q in enumerate(missing)}
@@ -478,7 +479,7 @@ def _title_tier(
                 # The titles looked up one by one: a join would walk the texts table back
                 # from the newest number to the oldest title matched.
                 f"SELECT m.num, (SELECT t.title FROM {s}.texts t WHERE t.num = m.num)"
-                f"{counted} FROM (SELECT num FROM {s}.fts WHERE titles @@ %(q)s::tsquery"
+                f"{counted} FROM (SELECT num FROM {s}.title_fts WHERE titles @@ %(q)s::tsquery"
                 " ORDER BY num DESC LIMIT %(n)s) m ORDER BY m.num DESC",
                 {**params, "q": query, "n": TITLE_TIER},
             )

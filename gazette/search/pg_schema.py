@@ -148,6 +148,17 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE {s}.docs ADD COLUMN plain boolean
     """,
+    # title_fts: the titles' tsvectors in a table of their own, out of fts. Every word
+    # matched through GIN visits the fts rows of its documents (for their numbers), and the
+    # titles' tsvectors, inline, made those rows five times wider: a word in 4,600 documents
+    # of 100,000 visited 2,900 pages. Rows written before keep the dropped column's bytes
+    # until they are written again (``gazette reindex``).
+    """
+    CREATE TABLE {s}.title_fts (num bigint PRIMARY KEY, titles tsvector NOT NULL);
+    INSERT INTO {s}.title_fts(num, titles) SELECT num, titles FROM {s}.fts;
+    CREATE INDEX title_fts_gin ON {s}.title_fts USING gin (titles);
+    ALTER TABLE {s}.fts DROP COLUMN titles
+    """,
 )
 
 

@@ -33,7 +33,7 @@ COLUMNS = (
 def drop_all(conn: Any, schema: str, label: str) -> None:
     """Remove every document and bump the epoch (readers load anew), setting the analysis
     label (inside the caller's transaction: readers see the old content until it commits)."""
-    for table in ("docs", "texts", "fts", "removed", "title_counts", "title_postings"):
+    for table in ("docs", "texts", "fts", "title_fts", "removed", "title_counts", "title_postings"):
         conn.execute(f"DELETE FROM {schema}.{table}")
     pg_common.reset(conn, schema)
     conn.execute(
@@ -269,7 +269,7 @@ def _remove(conn: Any, schema: str, ids: list[str]) -> None:
     s = schema
     conn.execute(
         f"UPDATE {s}.title_counts c SET docs = c.docs - g.n FROM (SELECT lexeme, count(*) AS n"
-        f" FROM {s}.docs d JOIN {s}.fts f ON f.num = d.num,"
+        f" FROM {s}.docs d JOIN {s}.title_fts f ON f.num = d.num,"
         " unnest(tsvector_to_array(f.titles)) AS lexeme WHERE d.id = ANY(%s) GROUP BY lexeme) g"
         " WHERE c.token = g.lexeme",
         (ids,),
@@ -278,6 +278,7 @@ def _remove(conn: Any, schema: str, ids: list[str]) -> None:
         f"WITH gone AS (DELETE FROM {s}.docs WHERE id = ANY(%s) RETURNING num),"
         f" t AS (DELETE FROM {s}.texts WHERE num IN (SELECT num FROM gone)),"
         f" f AS (DELETE FROM {s}.fts WHERE num IN (SELECT num FROM gone)),"
+        f" h AS (DELETE FROM {s}.title_fts WHERE num IN (SELECT num FROM gone)),"
         f" p AS (DELETE FROM {s}.title_postings WHERE num IN (SELECT num FROM gone))"
         f" INSERT INTO {s}.removed(num) SELECT num FROM gone",
         (ids,),
@@ -325,11 +326,14 @@ def _insert(
         with cur.copy(f"COPY {s}.texts (num, title, body, restricted) FROM STDIN") as copy:
             for num, r in zip(nums, batch, strict=True):
                 copy.write_row((num, r.title, r.body, r.restricted))
-        with cur.copy(f"COPY {s}.fts (num, pub, ins, titles, long) FROM STDIN") as copy:
-            for num, (row, _) in zip(nums, prepared, strict=True):
-                copy.write_row((num, *row))
+        with cur.copy(f"COPY {s}.fts (num, pub, ins, long) FROM STDIN") as copy:
+            for num, ((pub, ins, _, long), _) in zip(nums, prepared, strict=True):
+                copy.write_row((num, pub, ins, long))
+        with cur.copy(f"COPY {s}.title_fts (num, titles) FROM STDIN") as copy:
+            for num, ((_, _, titles, _), _) in zip(nums, prepared, strict=True):
+                copy.write_row((num, titles))
     conn.execute(
-        f"INSERT INTO {s}.title_counts(token, docs) SELECT lexeme, count(*) FROM {s}.fts,"
+        f"INSERT INTO {s}.title_counts(token, docs) SELECT lexeme, count(*) FROM {s}.title_fts,"
         " unnest(tsvector_to_array(titles)) AS lexeme WHERE num BETWEEN %s AND %s"
         " GROUP BY lexeme ON CONFLICT (token) DO UPDATE"
         f" SET docs = {s}.title_counts.docs + excluded.docs",
@@ -337,7 +341,7 @@ def _insert(
     )
     conn.execute(
         f"INSERT INTO {s}.title_postings(token, num, freq) SELECT t.lexeme, f.num,"
-        f" cardinality(t.positions) FROM {s}.fts f, unnest(f.titles) t"
+        f" cardinality(t.positions) FROM {s}.title_fts f, unnest(f.titles) t"
         " WHERE f.num BETWEEN %s AND %s",
         (nums[0], nums[-1]),
     )
