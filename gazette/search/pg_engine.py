@@ -44,14 +44,21 @@ import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from gazette.search import docsets, pg_common, pg_connections, pg_rank, pg_schema, pg_write
-from gazette.search.analysis import AnalyzerConfig, is_cjk, query_tokens
+from gazette.search import (
+    docsets,
+    pg_common,
+    pg_connections,
+    pg_match,
+    pg_rank,
+    pg_schema,
+    pg_write,
+)
+from gazette.search.analysis import AnalyzerConfig, query_tokens
 from gazette.search.base import (
     DocMeta,
     Generation,
     SearchIndex,
     TextSpec,
-    bitmap_tokens,
 )
 from gazette.search.records import IndexRecord
 from gazette.search.sqlite_engine import analysis_label
@@ -64,14 +71,6 @@ _CHECKED_TOKENS = 8
 
 def _config_from(label: str) -> AnalyzerConfig:
     return AnalyzerConfig(search_mode=False, bigrams=label.split("/", 1)[0] == "grams")
-
-
-def _quote(token: str) -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _nums(text: str | None) -> list[int]:
-    return [int(n) for n in text.split(",")] if text else []
 
 
 class PgIndex(SearchIndex):
@@ -356,99 +355,21 @@ class PgIndex(SearchIndex):
         self._load(fresh, max_num)
         return fresh
 
-    # --- matching ------------------------------------------------------------------------
+    # --- matching (see gazette.search.pg_match) ---------------------------------------------
 
     def _tokens(self, spec: TextSpec) -> list[str]:
         return query_tokens(spec.text, spec.phrase, self.config)
 
-    def _expr(self, spec: TextSpec, phrases: bool) -> str | None:
-        """The tsquery of one text (``None`` when it can match nothing); ``phrases=False``
-        asks only for the tokens of a phrase, in any order."""
-        tokens = self._tokens(spec)
-        if not tokens:
-            return None
-        if self.config.bigrams and len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0]):
-            # One ideograph: every token that starts with it (each character of a text is the
-            # first of a bigram or a run's last character).
-            return f"{_quote(tokens[0])}:*"
-        if phrases and spec.phrase and len(tokens) > 1:
-            return "(" + " <-> ".join(_quote(t) for t in tokens) + ")"
-        unique = list(dict.fromkeys(tokens))
-        if len(unique) == 1:
-            return _quote(unique[0])
-        return "(" + " & ".join(_quote(t) for t in unique) + ")"
-
     def _query(self, groups: Sequence[Sequence[TextSpec]], phrases: bool = True) -> str | None:
         """The tsquery of groups (AND of ORs)."""
-        parts = []
-        for group in groups:
-            alternatives = [e for spec in group if (e := self._expr(spec, phrases)) is not None]
-            if not alternatives:
-                return None
-            parts.append(
-                alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
-            )
-        return " & ".join(parts) if parts else None
+        return pg_match.query(self, groups, phrases)
 
-    @staticmethod
-    def _where(columns: str, param: str = "q") -> str:
-        """The condition that ``columns`` (``pub``, ``ins`` or ``both``) match a tsquery."""
-        if columns == "both":
-            return f"(pub @@ %({param})s::tsquery OR ins @@ %({param})s::tsquery)"
-        return f"{columns} @@ %({param})s::tsquery"
+    _where = staticmethod(pg_match.where)
 
     def _match(
         self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
     ) -> int:
-        query = self._query(groups)
-        if query is None:
-            return docsets.EMPTY
-        key = ("match", public_only, query)
-        bits = gen.cache.get(key)
-        if bits is None:
-            found = self._match_common(gen, groups, public_only)
-            if found is None:
-                loose = self._query(groups, phrases=False)
-                assert loose is not None
-                found = self._gin(gen, groups, query, loose, "pub" if public_only else "both")
-            bits = found & gen.live
-            if len(gen.cache) > 256:
-                gen.cache.clear()
-            gen.cache[key] = bits
-        return int(bits)
-
-    def _gin(
-        self,
-        gen: Generation,
-        groups: Sequence[Sequence[TextSpec]],
-        query: str,
-        loose: str,
-        columns: str,
-        within: str = "",
-    ) -> int:
-        """The documents GIN finds for a tsquery (``loose``: the same without phrases).
-        Phrases: positions decide, except in long documents, checked against ``groups`` in
-        their stored text. ``within``: a further SQL condition."""
-        s = self.schema
-        conn = self._conn()
-        if loose == query:
-            row = conn.execute(
-                f"SELECT string_agg(num::text, ',') FROM {s}.fts"
-                f" WHERE {self._where(columns)}{within}",
-                {"q": query},
-            ).fetchone()
-            found = _nums(row[0])
-        else:
-            exact, unsure = conn.execute(
-                f"SELECT string_agg(num::text, ',') FILTER (WHERE NOT long),"
-                f" string_agg(num::text, ',') FILTER (WHERE long) FROM {s}.fts"
-                f" WHERE {self._where(columns, 'loose')} AND (long OR {self._where(columns)})"
-                f"{within}",
-                {"q": query, "loose": loose},
-            ).fetchone()
-            found = _nums(exact)
-            found += self._verified(gen, _nums(unsure), groups, columns == "pub")
-        return docsets.from_ids(found, gen.size) if found else docsets.EMPTY
+        return pg_match.match(self, gen, groups, public_only)
 
     def _common_bits(self, gen: Generation, tokens: Sequence[str]) -> dict[str, int]:
         """The bitmaps of those of ``tokens`` that are common (read once per generation)."""
@@ -459,74 +380,6 @@ class PgIndex(SearchIndex):
             for token in missing:
                 cache[("common", token)] = found.get(token)
         return {t: bits for t in tokens if (bits := cache[("common", t)]) is not None}
-
-    def _match_common(
-        self, gen: Generation, groups: Sequence[Sequence[TextSpec]], public_only: bool
-    ) -> int | None:
-        """The match through the common-token bitmaps, or ``None`` when they do not help:
-        the query's common tokens are ``&``-ed bitmaps, and only its rarer tokens, phrases
-        and alternatives go to GIN (as the SQLite engine does; see :mod:`pg_common`)."""
-        plain, rest = bitmap_tokens(groups, self._tokens)
-        if not plain:
-            return None
-        common = self._common_bits(gen, plain)
-        if not common:
-            return None
-        out = gen.live
-        for token in plain:
-            if token in common:
-                out &= common[token]
-        pieces = [_quote(t) for t in plain if t not in common]
-        loose_pieces = list(pieces)
-        for group in rest:
-            piece, loose = self._query([group]), self._query([group], phrases=False)
-            if piece is None or loose is None:
-                return docsets.EMPTY
-            pieces.append(f"({piece})")
-            loose_pieces.append(f"({loose})")
-        if pieces and out:
-            out &= self._gin(gen, groups, " & ".join(pieces), " & ".join(loose_pieces), "pub")
-        if not public_only:
-            # The bitmaps cover the public text: documents with restricted text (few) are
-            # matched on all their text.
-            query, loose = self._query(groups), self._query(groups, phrases=False)
-            assert query is not None and loose is not None
-            out |= self._gin(gen, groups, query, loose, "ins")
-        return out
-
-    def _verified(
-        self,
-        gen: Generation,
-        nums: list[int],
-        groups: Sequence[Sequence[TextSpec]],
-        public_only: bool,
-    ) -> list[int]:
-        """Those of ``nums`` that match, judged on their stored text's token streams."""
-        if not nums:
-            return []
-        rows = self._conn().execute(
-            f"SELECT num, title, body, restricted FROM {self.schema}.texts WHERE num = ANY(%s)",
-            (nums,),
-        )
-        out = []
-        for num, title, body, restricted in rows:
-            columns = [title, body] if public_only else [title, body, restricted]
-            streams = [pg_write.stream(text, self.config) for text in columns]
-            if all(any(self._holds(spec, streams) for spec in group) for group in groups):
-                out.append(num)
-        return out
-
-    def _holds(self, spec: TextSpec, streams: list[list[str]]) -> bool:
-        tokens = self._tokens(spec)
-        if not tokens:
-            return False
-        if self.config.bigrams and len(tokens) == 1 and len(tokens[0]) == 1 and is_cjk(tokens[0]):
-            return any(t.startswith(tokens[0]) for stream in streams for t in stream)
-        if spec.phrase and len(tokens) > 1:
-            needle = " " + " ".join(tokens) + " "
-            return any(needle in " " + " ".join(stream) + " " for stream in streams)
-        held = {t for stream in streams for t in stream}
-        return all(t in held for t in tokens)
 
     # --- ranking -------------------------------------------------------------------------
 

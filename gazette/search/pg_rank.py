@@ -37,6 +37,7 @@ import attrs
 from gazette.search import docsets, fts5_rank, scoring, tiers
 from gazette.search.analysis import fold
 from gazette.search.base import TITLE_BOOST, Generation, TextSpec
+from gazette.search.pg_match import quote, where
 from gazette.search.text_cache import TextCache
 
 if TYPE_CHECKING:
@@ -323,7 +324,7 @@ def counts(
     common = index._common_bits(gen, tokens)
     rare = [t for t in tokens if t not in common]
     columns = "pub" if public_only else "both"
-    held = dict(zip(rare, _held(index, gen, columns, [_quote(t) for t in rare]), strict=True))
+    held = dict(zip(rare, _held(index, gen, columns, [quote(t) for t in rare]), strict=True))
     return {t: docsets.count(common[t] & gen.live) if t in common else held[t] for t in tokens}
 
 
@@ -335,7 +336,7 @@ def _held(index: PgIndex, gen: Generation, columns: str, tsqueries: Sequence[str
     if missing:
         table = f"{index.schema}.{'title_fts' if columns == 'titles' else 'fts'}"
         sql = "SELECT " + ", ".join(
-            f"(SELECT count(*) FROM {table} WHERE {index._where(columns, f'q{i}')})"
+            f"(SELECT count(*) FROM {table} WHERE {where(columns, f'q{i}')})"
             for i in range(len(missing))
         )
         row = index._conn().execute(sql, {f"q{i}": q for i, q in enumerate(missing)}).fetchone()
@@ -344,14 +345,10 @@ def _held(index: PgIndex, gen: Generation, columns: str, tsqueries: Sequence[str
     return [int(cache[("held", columns, q)]) for q in tsqueries]
 
 
-def _quote(token: str) -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
 def _tsquery(phrase: fts5_rank.Phrase) -> str:
     if phrase.prefix:
-        return f"{_quote(phrase.tokens[0])}:*"
-    return " <-> ".join(_quote(t) for t in phrase.tokens)
+        return f"{quote(phrase.tokens[0])}:*"
+    return " <-> ".join(quote(t) for t in phrase.tokens)
 
 
 # --- FTS5's bm25() -------------------------------------------------------------------------
@@ -445,7 +442,7 @@ def _title_tier(
         # The rarest token's postings are walked newest first, the others looked up beside
         # each (GIN would walk the table newest first until a thousand titles hold them all).
         _title_counts(index, gen, held)
-        titled = {t: int(gen.cache[("held", "titles", _quote(t))]) for t in held}
+        titled = {t: int(gen.cache[("held", "titles", quote(t))]) for t in held}
         order = sorted(held, key=lambda t: (titled[t], t))
     missing = list(dict.fromkeys(q for q in phrases if ("held", "titles", q) not in gen.cache))
     counted = "".join(
@@ -521,7 +518,7 @@ def _all_held(
 def _title_counts(index: PgIndex, gen: Generation, tokens: Sequence[str]) -> None:
     """How many titles hold each of ``tokens``, from the writers' counts, kept with the
     generation as GIN's counts are."""
-    missing = [t for t in tokens if ("held", "titles", _quote(t)) not in gen.cache]
+    missing = [t for t in tokens if ("held", "titles", quote(t)) not in gen.cache]
     if not missing:
         return
     found = dict(
@@ -533,7 +530,7 @@ def _title_counts(index: PgIndex, gen: Generation, tokens: Sequence[str]) -> Non
         .fetchall()
     )
     for token in missing:
-        gen.cache[("held", "titles", _quote(token))] = int(found.get(token, 0))
+        gen.cache[("held", "titles", quote(token))] = int(found.get(token, 0))
 
 
 __all__ = ["RANK_ALL", "RANK_WINDOW", "TITLE_TIER", "Texts", "counts", "rank", "scored"]
