@@ -46,7 +46,7 @@ from gazette.model import (
     TextOrigin,
 )
 from gazette.references import OutgoingRef
-from ingest import elements, toc
+from ingest import element_head, elements, toc
 from ingest.gazette_layout import page_number_of
 from ingest.raw import Line, RawDocument
 
@@ -393,7 +393,7 @@ def _find_starts(body: _Body) -> list[int]:
             # title is named in the notice's own title.
             attachment = bool(current_title) and (
                 f"《{title}》" in current_title
-                or (title in current_title and elements.is_forwarding(current_title))
+                or (title in current_title and element_head.is_forwarding(current_title))
             )
             label_before = k > 0 and re.fullmatch(
                 r"附\s*件\s*[0-9０-９一二三四五六七八九十]*[:：]?",
