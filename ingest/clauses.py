@@ -67,7 +67,7 @@ from ingest.clause_text import (
     sentences,
     to_date,
 )
-from ingest.elements import is_forwarding
+from ingest.element_head import is_forwarding
 from ingest.history import Version, entries, versions, word_of
 
 _VALID_UNTIL = re.compile(rf"有效期(?:至|到|截至|截止至?|截止到)\s*(?P<date>{DATE})")

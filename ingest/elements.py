@@ -14,6 +14,9 @@ The document is read in zones (DOMAIN.md §1):
 * attachments — the attached documents (for 印发/转发 notices, the real payload), each parsed
   as a part that inherits the carrier's number, dates and disclosure;
 * 版记 — cc (抄送) and the printing organ and date (印发).
+
+The 版头 and the title are read by :mod:`ingest.element_head`; what a single line is (an
+organ, a number line, a date line, a heading) is told by :mod:`ingest.element_lines`.
 """
 
 from __future__ import annotations
@@ -23,9 +26,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from gazette.dates import find_dates, finditer_dates, try_parse_date
+from gazette.dates import try_parse_date
 from gazette.disclosure import NOTE_PATTERNS, disclosure_from_note
-from gazette.docnumber import DocNumber
 from gazette.model import (
     Block,
     BlockKind,
@@ -38,342 +40,34 @@ from gazette.model import (
     TextVersion,
 )
 from gazette.titles import doc_type_of
+from ingest.element_head import Head, is_subtitle, parse_head, split_title, title_run
+from ingest.element_lines import (
+    NUMBERED_UNIT,
+    canonical_unit,
+    heading,
+    is_date_line,
+    is_person,
+    looks_like_organ,
+    number_line,
+    titleish,
+)
 from ingest.history import enacting_organ, entries, version_dates
 from ingest.normalize import GAP, body_text, split_gaps, squeeze
 from ingest.raw import Line, RawDocument
 
 # --- vocabularies ---------------------------------------------------------------------------
 
-_FORWARDING = re.compile(r"(印发|转发|批转|颁发|发布)")
-_ORGAN_END = (
-    "政府",
-    "办公厅",
-    "办公室",
-    "厅",
-    "局",
-    "部",
-    "委",
-    "委员会",
-    "院",
-    "署",
-    "会",
-    "府",
-    "办",
-    "处",
-    "行",
-    "总局",
-    "中心",
-    "军区",
-    "党委",
-    "政协",
-    "人大",
-    "法院",
-    "检察院",
-    "公司",
-    "社",
-)
-
-_COPY_SECRECY_URGENCY = re.compile(
-    r"""^
-    (?P<copy>[0-9]{6})?\s*                              # 份号: six digits
-    (?P<secrecy>(?:绝密|机密|秘密)(?:\s*★\s*[^\s特加平]*)?)?\s*   # 密级和保密期限: 机密★1年
-    (?P<urgency>特提|特急|加急|平急)?                     # 紧急程度
-    $""",
-    re.VERBOSE,
-)
-_SIGNER = re.compile(r"签发人[:：]\s*(?P<signer>.+)$")
-_DECREE_SERIES = re.compile(r"^(?P<series>.{2,30}?令)$")
-_DECREE_NUMBER = re.compile(r"^[（(]?第\s*[0-9０-９]+\s*号[）)]?$")
 _PRINTED = re.compile(
     r"^(?P<org>.*?)\s*(?P<date>\S{4}\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日)\s*印\s*发$"
 )
-_DATE_ONLY = re.compile(
-    r"^[0-9０-９〇○零一二三四五六七八九]{4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,3}\s*月\s*"
-    r"[0-9０-９一二三四五六七八九十]{1,4}\s*日$"
-)
 _NOTE = re.compile(r"^[（(](?P<body>[^（()）]{2,80})[）)]$")
-_HEADINGS: tuple[tuple[re.Pattern[str], BlockKind, int], ...] = (
-    (re.compile(r"^第[一二三四五六七八九十百零〇]+章"), BlockKind.HEADING, 1),
-    (re.compile(r"^第[一二三四五六七八九十百零〇]+节"), BlockKind.HEADING, 2),
-    (re.compile(r"^第[一二三四五六七八九十百零〇]+条"), BlockKind.ARTICLE, 0),
-    (re.compile(r"^[一二三四五六七八九十]+、"), BlockKind.HEADING, 1),
-    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), BlockKind.HEADING, 2),
-    (re.compile(r"^[0-9０-９]+[.．、](?![0-9])"), BlockKind.HEADING, 3),
-    (re.compile(r"^[（(][0-9０-９]+[）)]"), BlockKind.HEADING, 4),
-)
 _ATTACHMENT_NOTE = re.compile(r"^附\s*件\s*[:：]")
 _ATTACHMENT_HEAD = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
 _CC = re.compile(r"^(抄\s*送|抄\s*报)\s*[:：]")
 _MAIN_RECIPIENTS = re.compile(r"^主\s*送\s*[:：]")
-_TOC_HEAD = re.compile(r"^(目录|目次)[:：]?$")
-_LONG_TITLE = 36  # characters: longer than two lines of a title in 2号 type
-
-_NUMBERED_UNIT = re.compile(
-    r"^(?P<unit>第[一二三四五六七八九十百千零〇两]+(?:条(?:之[一二三四五六七八九十]+)?|章|节|编|分编))"
-    r"[\s\u3000]*(?P<rest>.*)$"
-)
 
 # 附注 wording → disclosure attribute (the vocabulary lives with the disclosure rules).
 DISCLOSURE_NOTES = NOTE_PATTERNS
-
-
-# --- results --------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class _Head:
-    """What the 版头 zone held."""
-
-    end: int  # index of the first line after the head
-    blocks: tuple[Block, ...]
-    copy_number: str | None = None
-    secrecy: str | None = None
-    urgency: str | None = None
-    issuer_mark: str | None = None
-    mark_organs: tuple[str, ...] = ()
-    number: DocNumber | None = None
-    signer: str | None = None
-    decree_series: str | None = None
-    title_lines: tuple[int, ...] = ()  # title lines found before the number (portal layout)
-
-
-def is_forwarding(title: str | None) -> bool:
-    """Whether a title is a 印发/转发/批转 notice whose attachment carries the real text."""
-    if not title:
-        return False
-    return bool(_FORWARDING.search(title)) and (doc_type_of(title) == "通知")
-
-
-def _looks_like_organ(text: str) -> bool:
-    text = squeeze(text).removesuffix("文件")
-    return (
-        2 <= len(text) <= 40 and text.endswith(_ORGAN_END) and not re.search(r"[，。；：、]", text)
-    )
-
-
-def _number_line(text: str) -> DocNumber | None:
-    """The number on a line that is (mostly) just a number."""
-    stripped = squeeze(text)
-    stripped = re.sub(r"^(发文字号|文号)[:：]", "", stripped)
-    stripped = _SIGNER.sub("", stripped)
-    for number, start, end in DocNumber.finditer(stripped):
-        if end - start >= len(stripped) * 0.6 and start <= 4:
-            return number
-    return None
-
-
-def _is_date_line(text: str) -> bool:
-    return bool(_DATE_ONLY.match(squeeze(text)))
-
-
-def _titleish(text: str) -> bool:
-    squeezed = squeeze(text)
-    if not squeezed or len(squeezed) > 60:
-        return False
-    if squeezed.endswith(("：", ":")) or "。" in squeezed:
-        return False
-    if _is_date_line(squeezed) or _number_line(squeezed):
-        return False
-    return not any(pattern.match(squeezed) for pattern, _, _ in _HEADINGS)
-
-
-# --- zones ----------------------------------------------------------------------------------
-
-
-def _parse_head(lines: Sequence[Line]) -> _Head:
-    """The 版头: everything above the title."""
-    blocks: list[Block] = []
-    fields: dict[str, object] = {}
-    i = 0
-    n = len(lines)
-    if n and lines[0].style == "title":
-        return _Head(end=0, blocks=())  # a law as collections write it: the title comes first
-    # Copy number, secrecy, urgency.
-    while i < n and i < 4:
-        match = _COPY_SECRECY_URGENCY.match(squeeze(lines[i].text))
-        if not match or not any(match.groupdict().values()):
-            break
-        for key in ("copy", "secrecy", "urgency"):
-            if match[key]:
-                fields[{"copy": "copy_number"}.get(key, key)] = match[key]
-        blocks.append(Block(squeeze(lines[i].text), BlockKind.HEADER))
-        i += 1
-    # Decree head: 中华人民共和国国务院令 / 第706号.
-    if i + 1 < n:
-        series = _DECREE_SERIES.match(squeeze(lines[i].text))
-        if series and _DECREE_NUMBER.match(squeeze(lines[i + 1].text)):
-            combined = squeeze(lines[i].text) + squeeze(lines[i + 1].text).strip("（()）")
-            number = DocNumber.try_parse(combined)
-            blocks.append(Block(squeeze(lines[i].text), BlockKind.HEADER))
-            blocks.append(Block(squeeze(lines[i + 1].text), BlockKind.HEADER))
-            return _Head(
-                end=i + 2,
-                blocks=tuple(blocks),
-                number=number,
-                decree_series=series["series"],
-                **fields,  # type: ignore[arg-type]
-            )
-    # Find the number line within the first lines.
-    number_at = None
-    for j in range(i, min(n, i + 12)):
-        if lines[j].style == "subtitle":
-            continue  # a law's 题注 names the decree that promulgated it, not its number
-        if _number_line(lines[j].text):
-            number_at = j
-            break
-        if squeeze(lines[j].text).endswith(("：", ":")) and j > i:
-            break  # reached the recipients: no number in the head
-    if number_at is None:
-        # Only a mark line ending in 文件 can be recognised without a number line.
-        marks = []
-        while (
-            i < n and squeeze(lines[i].text).endswith("文件") and len(squeeze(lines[i].text)) <= 40
-        ):
-            marks.append(squeeze(lines[i].text))
-            blocks.append(Block(squeeze(lines[i].text), BlockKind.HEADER))
-            i += 1
-        return _Head(
-            end=i,
-            blocks=tuple(blocks),
-            issuer_mark="".join(marks) or None,
-            mark_organs=tuple(_mark_organs(marks)),
-            **fields,  # type: ignore[arg-type]
-        )
-    number_text = squeeze(lines[number_at].text)
-    signer_match = _SIGNER.search(lines[number_at].text.replace(GAP, " "))
-    if signer_match:
-        fields["signer"] = squeeze(signer_match["signer"])
-    before = list(range(i, number_at))
-    title_before: tuple[int, ...] = ()
-    marks = []
-    after_title = _title_run(lines, number_at + 1)
-    if (
-        before
-        and (not after_title or not _after_run_is_title(lines, after_title))
-        and not all(
-            _looks_like_organ(lines[k].text) or squeeze(lines[k].text).endswith("文件")
-            for k in before
-        )
-    ):
-        # Portal layout: the title comes first, then the number.
-        title_before = tuple(before)
-    else:
-        marks = [squeeze(lines[k].text) for k in before]
-    for text in marks:
-        blocks.append(Block(text, BlockKind.HEADER))
-    end = number_at + 1
-    # A signer on its own line right after the number.
-    if end < n and _SIGNER.search(lines[end].text) and "signer" not in fields:
-        signer_match = _SIGNER.search(lines[end].text.replace(GAP, " "))
-        assert signer_match is not None
-        fields["signer"] = squeeze(signer_match["signer"])
-        end += 1
-    head_blocks = list(blocks)
-    if not title_before:
-        head_blocks.append(Block(number_text, BlockKind.HEADER))
-    return _Head(
-        end=end if not title_before else number_at + 1,
-        blocks=tuple(head_blocks),
-        issuer_mark="".join(_mark_text(m) for m in marks) or None,
-        mark_organs=tuple(_mark_organs(marks)),
-        number=_number_line(lines[number_at].text),
-        title_lines=title_before,
-        **fields,  # type: ignore[arg-type]
-    )
-
-
-def _mark_text(text: str) -> str:
-    return text
-
-
-def _mark_organs(marks: Sequence[str]) -> list[str]:
-    """The organs named by a (possibly joint) issuer mark."""
-    organs: list[str] = []
-    for mark in marks:
-        for piece in split_gaps(mark.replace("文件", " ")):
-            piece = squeeze(piece)
-            if piece and piece not in organs:
-                organs.append(piece)
-    return organs
-
-
-def _title_run(lines: Sequence[Line], start: int) -> list[int]:
-    if start < len(lines) and lines[start].style == "title":
-        return [start]  # the reader knows where the title ends (a Markdown ``#`` line)
-    run: list[int] = []
-    k = start
-    while k < len(lines) and len(run) < 5:
-        text = lines[k].text
-        if lines[k].table or not _titleish(text) or lines[k].style in ("subtitle", "part-title"):
-            break  # a table row, a 题注 or a code's part is never part of a title
-        if _TOC_HEAD.match(squeeze(text)):
-            break  # 目录: what follows is a table of contents, never more of the title
-        if run and squeeze(text).startswith(("（", "(")):
-            break  # a 题注 or note after the title
-        if run and _is_subtitle(lines[k]):
-            break  # a 题注 entry as plain text writes it (2019年6月25日 …会议通过)
-        run.append(k)
-        k += 1
-        joined = squeeze("".join(lines[j].text for j in run))
-        if (doc_type_of(joined) or len(joined) >= _LONG_TITLE) and not (
-            k < len(lines) and _continues_title(lines[k].text)
-        ):
-            # A 文种 ends the title; so does a title already as long as titles get, which
-            # keeps the title of a text without one (a form) the same when it is read again
-            # from an export, where it stands on one line.
-            break
-    return run
-
-
-def _continues_title(text: str) -> bool:
-    """A next line that still belongs to a title ending like a 文种 (``…的通知`` then more)."""
-    squeezed = squeeze(text)
-    return bool(squeezed) and squeezed.startswith(("的", "（", "(")) and len(squeezed) < 20
-
-
-def _after_run_is_title(lines: Sequence[Line], run: Sequence[int]) -> bool:
-    title = squeeze("".join(lines[k].text for k in run))
-    return bool(doc_type_of(title)) or "关于" in title
-
-
-# --- the parser -----------------------------------------------------------------------------
-
-
-def canonical_unit(text: str) -> str:
-    """Articles and chapters with one canonical spacing: ``第一条　…``, ``第一章　总则``.
-
-    Sources write ``第一条　为了…`` (ideographic space), ``第一条 为了…`` (ASCII space) or
-    ``第一条为了…`` (none), and ``第一章　总　　则`` with letter-spacing in the heading. The
-    archive keeps one ideographic space after the number, and none inside a heading's name.
-    """
-    match = _NUMBERED_UNIT.match(text.strip())
-    if not match:
-        return text
-    unit, rest = match["unit"], match["rest"].strip()
-    if not rest:
-        return unit
-    rest = squeeze(rest) if unit.endswith(("章", "节", "编")) else body_text(rest)
-    return f"{unit}{GAP}{rest}"
-
-
-_GLUED_NOTE = re.compile(r"[（(]?\s*[0-9０-９〇○零一二三四五六七八九]{4}\s*年")
-
-
-def split_title(title: str) -> tuple[str, str | None]:
-    """A title and the 题注 glued to it, if any: a title ends where the 题注 begins.
-
-    ``中华人民共和国民法典总则2020年5月28日…通过2021年1月1日施行`` is the title
-    ``中华人民共和国民法典总则`` and the 题注 that follows; ``中华人民共和国宪法修正案（2004年）``
-    names a year, not a history, and stays whole.
-    """
-    for match in _GLUED_NOTE.finditer(title):
-        rest = title[match.start() :]
-        first = next(iter(finditer_dates(rest[:20])), None)
-        if match.start() == 0 or first is None or first[1] > 2:
-            continue
-        if doc_type_of(rest.strip("（()）")) is None and entries([rest.strip("（()）")]):
-            return title[: match.start()], rest  # (a rest ending like a title is the title's)
-    return title, None
 
 
 def _enacting(notes: Sequence[str]) -> tuple[str, ...]:
@@ -381,46 +75,6 @@ def _enacting(notes: Sequence[str]) -> tuple[str, ...]:
     found = entries(notes)
     organ = enacting_organ(found[0].text) if found else None
     return (organ,) if organ else ()
-
-
-def _is_subtitle(line: Line) -> bool:
-    """A 题注 line: marked so by the reader, parenthesised with a date in it, or an entry of
-    a law's history as plain text writes it (``2019年6月25日 漯河市…会议通过``)."""
-    if line.style == "subtitle":
-        return True
-    text = squeeze(line.text)
-    if (
-        text.startswith(("（", "("))
-        and text.endswith(("）", ")"))
-        and bool(find_dates(text))
-        and not _NOTE_WORDS.search(text)
-    ):
-        return True
-    first = next(iter(finditer_dates(text[:16])), None)
-    return (
-        first is not None
-        and first[1] == 0
-        and len(text) <= 200
-        and not text.endswith(("。", "；", ";", "：", ":"))
-        and bool(entries([text]))
-    )
-
-
-_NOTE_WORDS = re.compile(r"此件|公开|联系人|联系电话|删减")
-
-
-def _heading(text: str) -> tuple[BlockKind, int | None]:
-    """The kind and level of a body paragraph.
-
-    A numbered line that goes on into sentences (``（一）推进…公开。围绕…``) is a paragraph with a
-    run-in heading: kind ``paragraph`` with the heading's level.
-    """
-    for pattern, kind, level in _HEADINGS:
-        if pattern.match(text):
-            if kind == BlockKind.HEADING and len(text) > 40 and "。" in text.rstrip("。"):
-                return BlockKind.PARAGRAPH, level
-            return kind, (level or None)
-    return BlockKind.PARAGRAPH, None
 
 
 def _split_list(text: str) -> list[str]:
@@ -444,20 +98,20 @@ def _issuers_from_title(title: str | None) -> tuple[str, ...]:
     if not title or "关于" not in title:
         return ()
     prefix = title.split("关于", 1)[0]
-    organs = [p for p in re.split(r"[、和]", prefix) if _looks_like_organ(p)]
+    organs = [p for p in re.split(r"[、和]", prefix) if looks_like_organ(p)]
     return tuple(organs)
 
 
 def _signature_block(lines: Sequence[Line], start: int, stop: int) -> tuple[int, int] | None:
     """``(first signature line, date line)`` of the first signature+date after ``start``."""
     for k in range(start, stop):
-        if not _is_date_line(lines[k].text):
+        if not is_date_line(lines[k].text):
             continue
         first = k
         while first - 1 >= start and first > k - 4:
             candidate = lines[first - 1].text
             pieces = split_gaps(candidate)
-            if pieces and all(_looks_like_organ(p) or _is_person(p) for p in pieces):
+            if pieces and all(looks_like_organ(p) or is_person(p) for p in pieces):
                 first -= 1
             else:
                 break
@@ -465,9 +119,7 @@ def _signature_block(lines: Sequence[Line], start: int, stop: int) -> tuple[int,
     return None
 
 
-def _is_person(text: str) -> bool:
-    """A signer such as ``总理`` / ``李克强`` in a decree's signature."""
-    return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,6}", squeeze(text)))
+# --- the parser -----------------------------------------------------------------------------
 
 
 def parse(
@@ -484,7 +136,7 @@ def parse(
         standard: whether this text is the standard text (printed in a gazette).
     """
     lines = [line for line in raw.lines if line.text.strip()]
-    head = _parse_head(lines)
+    head = parse_head(lines)
     blocks: list[Block] = []
     fields: dict[str, object] = {}
     # Title.
@@ -492,7 +144,7 @@ def parse(
         title_idx = list(head.title_lines)
         cursor = head.end
     else:
-        title_idx = _title_run(lines, head.end)
+        title_idx = title_run(lines, head.end)
         cursor = head.end + len(title_idx)
     title = squeeze("".join(lines[k].text for k in title_idx)) or None
     glued = None
@@ -521,7 +173,7 @@ def parse(
     if glued:
         notes.append(glued)
         blocks.append(Block(glued, BlockKind.SUBTITLE, page=lines[title_idx[-1]].page))
-    while cursor < len(lines) and _is_subtitle(lines[cursor]):
+    while cursor < len(lines) and is_subtitle(lines[cursor]):
         notes.append(lines[cursor].text)
         blocks.append(Block(lines[cursor].text, BlockKind.SUBTITLE, page=lines[cursor].page))
         cursor += 1
@@ -535,8 +187,8 @@ def parse(
             text = squeeze(lines[cursor].text)
             if text == title:
                 blocks.append(Block(text, BlockKind.TITLE, page=lines[cursor].page))
-            elif number is None and _number_line(text) is not None:
-                number = _number_line(text)
+            elif number is None and number_line(text) is not None:
+                number = number_line(text)
                 blocks.append(Block(text, BlockKind.HEADER, page=lines[cursor].page))
             else:
                 break
@@ -561,7 +213,7 @@ def parse(
             printed_by = match["org"] or None
             tail_blocks.insert(0, Block(squeeze(lines[end - 1].text), BlockKind.PRINTED))
             end -= 1
-            if not printed_by and end > cursor and _looks_like_organ(lines[end - 1].text):
+            if not printed_by and end > cursor and looks_like_organ(lines[end - 1].text):
                 printed_by = squeeze(lines[end - 1].text)
                 tail_blocks.insert(0, Block(printed_by, BlockKind.PRINTED))
                 end -= 1
@@ -612,8 +264,8 @@ def parse(
             attachment_notes.append(squeezed)
             blocks.append(Block(text, BlockKind.ATTACHMENT_NOTE))
             continue
-        kind, level = (BlockKind.TABLE, None) if lines[k].table else _heading(squeezed)
-        if kind == BlockKind.ARTICLE or (kind == BlockKind.HEADING and _NUMBERED_UNIT.match(text)):
+        kind, level = (BlockKind.TABLE, None) if lines[k].table else heading(squeezed)
+        if kind == BlockKind.ARTICLE or (kind == BlockKind.HEADING and NUMBERED_UNIT.match(text)):
             text = canonical_unit(lines[k].text)
         blocks.append(Block(text, kind, level, lines[k].page))
     if signature is not None:
@@ -756,18 +408,18 @@ def _parse_part(
 
 
 def _parse_decree(
-    raw: RawDocument, lines: Sequence[Line], head: _Head, *, origin: TextOrigin, standard: bool
+    raw: RawDocument, lines: Sequence[Line], head: Head, *, origin: TextOrigin, standard: bool
 ) -> Document:
     """令 format: promulgation paragraph, signer, date, then the regulation."""
     blocks = list(head.blocks)
     k = head.end
     preamble: list[str] = []
-    while k < len(lines) and not _is_date_line(lines[k].text):
+    while k < len(lines) and not is_date_line(lines[k].text):
         preamble.append(lines[k].text)
         k += 1
     date_at = k if k < len(lines) else None
     signer = None
-    if date_at is not None and preamble and all(_is_person(p) for p in split_gaps(preamble[-1])):
+    if date_at is not None and preamble and all(is_person(p) for p in split_gaps(preamble[-1])):
         signer = " ".join(squeeze(p) for p in split_gaps(preamble[-1]))
         preamble = preamble[:-1]
     for text in preamble:
@@ -780,7 +432,7 @@ def _parse_decree(
         blocks.append(Block(squeeze(lines[date_at].text), BlockKind.DATE))
         k = date_at + 1
     title = None
-    if k < len(lines) and _titleish(lines[k].text):
+    if k < len(lines) and titleish(lines[k].text):
         title = squeeze(lines[k].text)
         blocks.append(Block(title, BlockKind.TITLE))
         k += 1
@@ -791,13 +443,13 @@ def _parse_decree(
     while k < len(lines):
         text = body_text(lines[k].text)
         squeezed = squeeze(text)
-        if _is_subtitle(lines[k]) or (not notes and _NOTE.match(squeezed)):
+        if is_subtitle(lines[k]) or (not notes and _NOTE.match(squeezed)):
             notes.append(lines[k].text)
             blocks.append(Block(lines[k].text, BlockKind.SUBTITLE, page=lines[k].page))
         else:
-            kind, level = _heading(squeezed)
+            kind, level = heading(squeezed)
             if kind == BlockKind.ARTICLE or (
-                kind == BlockKind.HEADING and _NUMBERED_UNIT.match(text)
+                kind == BlockKind.HEADING and NUMBERED_UNIT.match(text)
             ):
                 text = canonical_unit(lines[k].text)
             blocks.append(Block(text, kind, level, lines[k].page))
@@ -821,4 +473,4 @@ def _parse_decree(
     )
 
 
-__all__ = ["finditer_dates", "is_forwarding", "parse"]
+__all__ = ["parse"]

@@ -35,7 +35,7 @@ from gazette.archive import Submission
 from gazette.archive.store import sha256_file
 from gazette.errors import CorruptFile, EmptyDocument, IngestError, UnsafeFile
 from gazette.model import Document, GazetteIssue, OcrInfo, OcrPage, SourceFile
-from ingest import gazette_issue, ocr, toc
+from ingest import gazette_issue, issue_assembly, ocr, toc
 from ingest.gazette_layout import pdf_info, to_raw
 from ingest.raw import Line, RawDocument
 from ingest.readers import html as html_reader
@@ -192,7 +192,7 @@ def scanned(path: Path, source: SourceFile) -> Submission:
 
 def _issue_submission(raw: RawDocument, path: Path, source: SourceFile) -> Submission:
     split = gazette_issue.split(raw, name=source.path)
-    return gazette_issue.submission(split, path, source, raw=raw)
+    return issue_assembly.submission(split, path, source, raw=raw)
 
 
 def _scanned_document(raw: RawDocument, path: Path, source: SourceFile) -> Submission:
@@ -381,8 +381,8 @@ def _prepare_web(path: Path, source: SourceFile) -> Submission | None:
         lines=[Line(text) for text in cover],
         metadata={"Title": f"{meta.gazette}{meta.number}"},
     )
-    split = gazette_issue.split_known(raw, meta, items)
-    prepared = gazette_issue.submission(split, path, source, raw=raw)
+    split = issue_assembly.split_known(raw, meta, items)
+    prepared = issue_assembly.submission(split, path, source, raw=raw)
     prepared.detail["item_pages"] = pages_read
     return prepared
 

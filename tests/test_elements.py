@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from gazette.model import BlockKind, DisclosureAttribute, Document
-from ingest import elements, stages
+from ingest import element_head, element_lines, elements, stages
 from ingest.raw import Line, RawDocument
 from ingest.readers import read
 from tests.conftest import CORPUS, corpus_path
@@ -155,7 +155,7 @@ def test_forwarding_notice_carries_its_attachment_as_a_part(
     source: tuple[str, str], title: str, written: dt.date | None
 ) -> None:
     doc = parsed(corpus_path(*source))
-    assert elements.is_forwarding(doc.title)
+    assert element_head.is_forwarding(doc.title)
     assert [part.title for part in doc.parts] == [title]
     part = doc.parts[0]
     assert part.doc_number == doc.doc_number  # inherited: the attachment states none
@@ -357,7 +357,7 @@ def test_law(
     ],
 )
 def test_canonical_unit(text: str, canonical: str) -> None:
-    assert elements.canonical_unit(text) == canonical
+    assert element_lines.canonical_unit(text) == canonical
 
 
 def test_article_text_is_the_same_in_every_format(

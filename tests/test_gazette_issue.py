@@ -18,7 +18,7 @@ import gazette
 from gazette.errors import IssueNotSplit
 from gazette.gazettes import find_gaps
 from gazette.model import DisclosureAttribute, IssueNumber, TextOrigin
-from ingest import gazette_files, gazette_issue, ingest_paths, stages
+from ingest import gazette_files, gazette_issue, ingest_paths, issue_assembly, stages
 from ingest.pipeline import identify
 from ingest.raw import Line, RawDocument
 from ingest.readers import pdf
@@ -30,11 +30,11 @@ SAMPLE_NOTICE = ARCHIVE_DATA / "documents" / "qcsb-2021-12.txt"
 
 
 @functools.cache
-def _split(path: Path) -> gazette_issue.SplitIssue:
+def _split(path: Path) -> issue_assembly.SplitIssue:
     return gazette_issue.split(pdf.read(path))
 
 
-def _found(split: gazette_issue.SplitIssue) -> list[dict[str, Any]]:
+def _found(split: issue_assembly.SplitIssue) -> list[dict[str, Any]]:
     return [
         {
             "title": item.title,

@@ -18,7 +18,7 @@ from gazette.export.txt import render
 from gazette.lifecycle import status_on
 from gazette.model import Document, EventKind, ProvenanceKind
 from ingest import ingest_paths
-from ingest.elements import split_title
+from ingest.element_head import split_title
 from tests.conftest import Cli, corpus_path
 
 D = dt.date
