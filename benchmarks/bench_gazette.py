@@ -42,6 +42,7 @@ import pypdfium2 as pdfium  # noqa: E402
 import gazette  # noqa: E402
 from ingest import gazette_issue, ingest_paths  # noqa: E402
 from ingest.readers import pdf as pdf_reader  # noqa: E402
+from tests import gazette_pdf  # noqa: E402
 from tests import gazette_render as render  # noqa: E402
 from tests.render import soffice_pdf  # noqa: E402
 
@@ -130,7 +131,7 @@ def main() -> None:
         fixtures = render.render_fixtures(CORPUS, folder)
         spec = render.national_issue(CORPUS)
         four = render.national_issue(CORPUS, items=spec.items * 4)
-        render.render_pdf(four, folder / "national-x4.pdf")
+        gazette_pdf.render_pdf(four, folder / "national-x4.pdf")
         paths = [
             ("national 2019年第5、6期", fixtures.national_pdf),
             ("the same items four times", folder / "national-x4.pdf"),

@@ -55,8 +55,8 @@ sys.path.insert(0, str(ROOT))
 
 from ingest import ocr  # noqa: E402
 from ingest.ocr import pool  # noqa: E402
+from tests import gazette_issues, gazette_pdf, scan_render  # noqa: E402
 from tests import gazette_render as render  # noqa: E402
-from tests import scan_render  # noqa: E402
 
 CORPUS = Path(os.environ.get("GAZETTE_CORPUS", ROOT.parent / "shared" / "corpus"))
 DPI = 200
@@ -102,7 +102,7 @@ def _text_layer(pdf: Path) -> list[str]:
         document.close()
 
 
-def _gazette_truth(layout: render.Layout) -> list[str]:
+def _gazette_truth(layout: gazette_issues.Layout) -> list[str]:
     """Per PDF page: header, body, page number, in reading order."""
     spec = layout.spec
     out = []
@@ -133,7 +133,7 @@ def make_sets(folder: Path, quick: bool) -> list[PageSet]:
     sources: list[tuple[str, Path, list[str]]] = [("397", govdoc, _text_layer(govdoc))]
     if not quick:
         spec = render.small_issue(CORPUS)
-        layout = render.render_pdf(spec, folder / "small.pdf")
+        layout = gazette_pdf.render_pdf(spec, folder / "small.pdf")
         sources.append(("small", folder / "small.pdf", _gazette_truth(layout)))
     for stem, pdf, truth in sources:
         clean = folder / f"{stem}-clean.pdf"
@@ -302,7 +302,7 @@ def bench_issues(folder: Path, jobs: int) -> None:
     ]
     for name, spec in specs:
         pdf = folder / f"{name.split()[0]}.pdf"
-        layout = render.render_pdf(spec, pdf)
+        layout = gazette_pdf.render_pdf(spec, pdf)
         truth = layout.truth()
         for degraded in (False, True):
             scan = folder / f"{pdf.stem}-{'degraded' if degraded else 'clean'}-scan.pdf"

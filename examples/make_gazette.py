@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "archive_data"
 sys.path.insert(0, str(ROOT))
 
-from tests.gazette_render import (  # noqa: E402
+from tests.gazette_issues import (  # noqa: E402
     IssueSpec,
     ItemSpec,
     Para,
     paras_from_document_text,
-    render_pdf,
 )
+from tests.gazette_pdf import render_pdf  # noqa: E402
 
 OUTPUT = DATA / "gazettes" / "qcsb-gazette-2021-04.pdf"
 

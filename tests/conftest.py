@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import gazette
+from gazette.search import DSN_ENGINES, ENGINES
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("GAZETTE_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -257,12 +258,22 @@ def pg_dsn(pg_server: Any) -> Iterator[str]:
         pg_server.drop_database(dsn)
 
 
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The search engine a test runs on: each in turn."""
+    return str(request.param)
+
+
+@pytest.fixture
+def search_dsn(engine: str, request: pytest.FixtureRequest) -> str | None:
+    """The database of a postgresql index (a new one per test); ``None`` for the others."""
+    return request.getfixturevalue("pg_dsn") if engine in DSN_ENGINES else None
+
+
 @pytest.fixture
 def search_location(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """Where a test opens an index of its ``engine``: a directory, or for postgresql a new
     database (``open_index(search_location, engine)``)."""
-    from gazette.search import DSN_ENGINES
-
     engine = request.getfixturevalue("engine")
     if engine in DSN_ENGINES:
         return request.getfixturevalue("pg_dsn")

@@ -1,8 +1,8 @@
 """Scans made the way a scanner, a photocopier and a 1950s typesetter would make them.
 
 The OCR tests and ``benchmarks/bench_ocr.py`` need page images whose text is known. They are
-made here from real text (the gov.cn documents of the corpus, via :mod:`tests.gazette_render`
-for gazette issues):
+made here from real text (the gov.cn documents of the corpus, via :mod:`tests.gazette_issues`
+and :mod:`tests.gazette_pdf` for gazette issues):
 
 * :func:`scan_pdf` rasterises a born-digital PDF at a scanner's resolution (200 dpi by default)
   and, with ``degraded=True``, passes every page through :func:`degrade`: a copy of a copy
@@ -288,7 +288,7 @@ def vertical_pages(
 
 def vertical_document(corpus: Path, number: str, **options: Any) -> list[VerticalPage]:
     """A gov.cn document of the corpus (``govcn/NN.body.html``) typeset vertically."""
-    from tests.gazette_render import paras_from_body_html
+    from tests.gazette_issues import paras_from_body_html
 
     paras = paras_from_body_html(corpus / "govcn" / f"{number}.body.html")
     title = "".join(p.text for p in paras if p.style == "title")
@@ -309,7 +309,7 @@ def municipal_issue(corpus: Path, *, short: bool = False, **overrides: object) -
     """
     import datetime as dt
 
-    from tests.gazette_render import IssueSpec, ItemSpec, corpus_item, paras_from_document_text
+    from tests.gazette_issues import IssueSpec, ItemSpec, corpus_item, paras_from_document_text
 
     seed = (corpus / "seed" / "jinan-2017-27.txt").read_text(encoding="utf-8")
     paras = paras_from_document_text(seed)

@@ -93,7 +93,7 @@ def test_the_sample_gazette_is_what_make_gazette_writes(tmp_path: Path) -> None:
         import make_gazette
     finally:
         sys.path.remove(str(ROOT / "examples"))
-    from tests.gazette_render import render_pdf
+    from tests.gazette_pdf import render_pdf
 
     fresh = tmp_path / "issue.pdf"
     render_pdf(make_gazette.spec(), fresh)

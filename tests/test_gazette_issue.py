@@ -23,7 +23,7 @@ from ingest.pipeline import identify
 from ingest.raw import Line, RawDocument
 from ingest.readers import pdf
 from tests.conftest import ARCHIVE_DATA, Cli, corpus_path
-from tests.gazette_render import Layout, normalise
+from tests.gazette_issues import Layout, normalise
 
 SAMPLE_ISSUE = ARCHIVE_DATA / "gazettes" / "qcsb-gazette-2021-04.pdf"
 SAMPLE_NOTICE = ARCHIVE_DATA / "documents" / "qcsb-2021-12.txt"

@@ -23,7 +23,7 @@ from ingest import gazette_issue, ingest_paths, ocr
 from ingest.gazette_layout import Page, pdf_info, split_furniture, to_raw
 from ingest.ocr import engines, tesseract
 from tests.conftest import Cli
-from tests.gazette_render import normalise
+from tests.gazette_issues import normalise
 
 
 def cer(found: str, truth: str) -> float:
@@ -284,7 +284,8 @@ def test_scans_kept_without_ocr_are_recognised_later(
 def _digital_edition(corpus: Path, folder: Path) -> Path:
     """The born-digital PDF of the scanned fixture issue, naming the gazette in its short form
     and numbering with 期 where the scan says 号."""
-    from tests.gazette_render import render_pdf, small_issue
+    from tests.gazette_pdf import render_pdf
+    from tests.gazette_render import small_issue
 
     path = folder / "digital-edition.pdf"
     render_pdf(small_issue(corpus, gazette="国务院公报", unit="期"), path)
@@ -359,7 +360,7 @@ def test_a_scanned_municipal_combined_issue_is_split_right(
 ) -> None:
     """A city gazette's 2024年第5、6期 scanned at 200 dpi: the issue, and every item's title,
     number, section and printed pages."""
-    from tests.gazette_render import render_pdf
+    from tests.gazette_pdf import render_pdf
     from tests.scan_render import municipal_issue, scan_pdf
 
     if ocr.unavailable() is not None:

@@ -1,4 +1,5 @@
-"""Search: query language, analysis, filters, facets, views, paging, CLI, index upkeep.
+"""Search in an archive: numbers, filters, facets, views, paging, index upkeep (the analysis
+and query language are in test_search_analysis.py, the command line in test_search_cli.py).
 
 Every test that searches runs on every engine (``sqlite``, ``whoosh`` and ``postgresql``, the
 last on a throwaway PostgreSQL server, skipped when none can be had): they must behave the
@@ -12,11 +13,9 @@ import hashlib
 import json
 import multiprocessing
 import threading
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-import hypothesis
 import pytest
 
 import gazette
@@ -34,12 +33,10 @@ from gazette.model import (
     SourceFile,
     TextVersion,
 )
-from gazette.search import DSN_ENGINES, ENGINES, analysis, open_index, parse_query
-from gazette.search.analysis import AnalyzerConfig, bigrams, grams, phrase_grams, words
+from gazette.search import ENGINES, open_index
+from gazette.search.analysis import AnalyzerConfig
 from gazette.search.records import IndexRecord
-from gazette.search.snippets import make_snippet
 from gazette.verify import verify
-from tests.conftest import Cli
 
 PROACTIVE = Disclosure(attribute="proactive", basis="（此件公开发布）")
 WITHHELD = Disclosure(attribute="withheld", reason="内部事务", grounds=("art16_internal_affairs",))
@@ -88,17 +85,6 @@ def _in_force(promulgated: dt.date, effective: dt.date) -> tuple[LifecycleEvent,
         LifecycleEvent(EventKind.PROMULGATED, promulgated, source),
         LifecycleEvent(EventKind.EFFECTIVE, effective, source),
     )
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def search_dsn(engine: str, request: pytest.FixtureRequest) -> str | None:
-    """The database of a postgresql index (a new one per test); ``None`` for the others."""
-    return request.getfixturevalue("pg_dsn") if engine in DSN_ENGINES else None
 
 
 @pytest.fixture
@@ -164,140 +150,6 @@ def sample(archive: gazette.Archive, files: Path) -> dict[str, str]:
         ),
     }
     return ids
-
-
-# --- analysis and query language ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("政务公开", ["政务", "务公", "公开"]),
-        ("ＧＢ／Ｔ 9704", ["gb", "t", "9704"]),
-        ("税", ["税"]),
-        ("济政办发〔2017〕27号", ["济政", "政办", "办发", "2017", "27", "号"]),
-    ],
-    ids=["cjk-run", "fullwidth-ascii", "single-ideograph", "doc-number"],
-)
-def test_bigrams(text: str, expected: list[str]) -> None:
-    assert bigrams(text) == expected
-
-
-def test_words_use_jieba_segmentation() -> None:
-    assert words("济南市人民政府办公厅") == ["济南市", "人民政府", "办公厅"]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("推进政务公开，", ["推进", "进政", "政务", "务公", "公开", "开"]),
-        ("依法纳税。税", ["依法", "法纳", "纳税", "税", "税"]),
-        ("2017年第5号", ["2017", "年第", "第", "5", "号"]),
-        ("ＧＢ／Ｔ 9704—２０１２", ["gb", "t", "9704", "2012"]),
-        ("v1.2 a..b x_y .abc", ["v1.2", "a", "b", "x_y", "abc"]),
-        ("〔2017〕﹝27﹞", ["2017", "27"]),
-        ("①号", ["1", "号"]),
-    ],
-    ids=[
-        "run-then-its-last-character",
-        "single-character-run",
-        "digits-between-runs",
-        "fullwidth-letters-and-digits",
-        "dotted-words",
-        "brackets",
-        "circled-number",
-    ],
-)
-def test_grams(text: str, expected: list[str]) -> None:
-    assert grams(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("政务公开", ["政务", "务公", "公开"]),
-        ("发“无废城市", ["发", "无废", "废城", "城市"]),
-        ("公开，推进", ["公开", "开", "推进"]),
-        ("税", ["税"]),
-        ("2017年", ["2017", "年"]),
-    ],
-    ids=["mid-run", "lone-character-first", "across-punctuation", "one-character", "digits"],
-)
-def test_phrase_grams_leave_off_the_last_runs_own_character(text: str, expected: list[str]) -> None:
-    assert phrase_grams(text) == expected
-
-
-# Letters, digits, ideographs and the punctuation around them in every width, compatibility
-# forms, combining marks: whatever skips NFKC must give the tokens NFKC would.
-_ALPHABET = (
-    "政务公开税年号aZ09._ ，。、；：（）“”《》〔〕【】—…·×"
-    "ＡＺａｚ０９．＿（）〸①ⅰ²ﬁ﹝﹞﹒․\u0301\u3000\u00a0ª"
-)
-
-
-@hypothesis.given(hypothesis.strategies.text(alphabet=_ALPHABET, max_size=40))
-def test_normalisation_shortcut_keeps_every_token(text: str) -> None:
-    slow = unicodedata.normalize("NFKC", text).lower()
-    assert grams(text) == analysis._GRAMS.findall(slow)
-    assert bigrams(text) == bigrams(slow)
-
-
-@pytest.mark.parametrize(
-    ("query", "groups", "excluded"),
-    [
-        ("政务公开 工作要点", [["text:政务公开"], ["text:工作要点"]], []),
-        ('"政务公开工作', [["phrase:政务公开工作"]], []),
-        ("“国务院”", [["phrase:国务院"]], []),
-        ("城市 OR 农村 -要点", [["text:城市", "text:农村"]], ["text:要点"]),
-        ("济政办发[2017]27号", [["number:济政办发〔2017〕27号"]], []),
-        ("济政办发（2017）27号", [["number:济政办发〔2017〕27号"]], []),
-        ("豫政办 〔2014〕3号 通知", [["number:豫政办〔2014〕3号"], ["text:通知"]], []),
-        ("-国令第707号", [], ["number:国令第707号"]),
-        ("title:x AND (y", [["text:title:x"], ["text:(y"]], []),
-        ("OR OR -", [], []),
-        ("a\x00b\u200bc", [["text:a"], ["text:b"], ["text:c"]], []),
-    ],
-    ids=[
-        "and",
-        "unbalanced-quote",
-        "curly-quotes",
-        "or-and-not",
-        "number-square-brackets",
-        "number-fullwidth-parens",
-        "number-with-space",
-        "excluded-number",
-        "parser-syntax-is-text",
-        "only-operators",
-        "control-characters",
-    ],
-)
-def test_parse_query(query: str, groups: list[list[str]], excluded: list[str]) -> None:
-    parsed = parse_query(query)
-    assert [[f"{c.kind}:{c.text}" for c in g] for g in parsed.groups] == groups
-    assert [f"{c.kind}:{c.text}" for c in parsed.excluded] == excluded
-
-
-def test_parse_query_refuses_huge_input() -> None:
-    with pytest.raises(InvalidQuery, match="超过1000个字符"):
-        parse_query("政" * 5000)
-
-
-def test_snippet_marks_matches_and_escapes() -> None:
-    text = "前文<script>" + "甲" * 50 + "推进政务公开工作" + "乙" * 200
-    snippet = make_snippet([text], ["政务公开"])
-    assert "<em>政务公开</em>" in snippet
-    assert "<script>" not in snippet
-    assert snippet.startswith("…") and snippet.endswith("…")
-
-
-def test_snippet_opens_at_the_first_match_of_any_word() -> None:
-    # A word found many times later never pushes out another found earlier, whatever the
-    # order of the words (and the same in every process, whatever its string hashing).
-    text = "乙" * 300 + "依法行政" + "甲" * 10 + "公司" * 80
-    for literals in (["公司", "行政"], ["行政", "公司"]):
-        snippet = make_snippet([text], literals)
-        assert "<em>行政</em>" in snippet
-        assert snippet.count("<em>公司</em>") > 10
 
 
 # --- searching the archive ---------------------------------------------------------------
@@ -666,53 +518,3 @@ def test_reindex_switches_the_engine_and_the_archive_records_it(
 def test_unknown_engine_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidArgument, match="这一检索引擎"):
         gazette.open_archive(tmp_path / "a", search_engine="lucene")
-
-
-# --- command line ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_engine(engine: str, search_dsn: str | None, monkeypatch: pytest.MonkeyPatch) -> str:
-    """New archives made by the command line use each engine in turn."""
-    monkeypatch.setenv("GAZETTE_SEARCH_ENGINE", engine)
-    if search_dsn is not None:
-        monkeypatch.setenv("GAZETTE_SEARCH_DSN", search_dsn)
-    return engine
-
-
-@pytest.mark.usefixtures("cli_engine")
-def test_cli_search_json_shape(run: Cli, seed_path: Path) -> None:
-    run("ingest", str(seed_path))
-    data = run.json("search", "济政办发（2017）27号", "--view", "internal")
-    assert set(data) == {"view", "total", "hits", "facets"}
-    assert data["view"] == "internal"
-    hit = data["hits"][0]
-    assert {"id", "title", "doc_number", "score", "snippet", "status"} <= set(hit)
-    assert hit["doc_number"] == "济政办发〔2017〕27号"
-    assert hit["ocr"] is False  # a born-digital text
-    assert set(data["facets"]) == {"issuer", "year", "doc_type", "status"}
-    # The seed carries no disclosure note: the public view neither finds nor counts it.
-    public = run.json("search", "济政办发（2017）27号")
-    assert public["total"] == 0 and public["facets"]["year"] == {}
-
-
-def test_cli_reindex_switches_engines(run: Cli, seed_path: Path, cli_engine: str) -> None:
-    run("ingest", str(seed_path))
-    other = next(e for e in ENGINES if e != cli_engine)
-    assert run.json("reindex")["engine"] == cli_engine
-    assert run.json("reindex", "--engine", other) == {"indexed": 2, "engine": other}
-    hit = run.json("search", "济政办发〔2017〕27号", "--view", "internal")["hits"][0]
-    assert hit["doc_number"] == "济政办发〔2017〕27号"
-    assert "--engine [sqlite|whoosh|postgresql]" in run("reindex", "--help").stdout
-
-
-@pytest.mark.usefixtures("cli_engine")
-def test_cli_search_filters_and_errors(run: Cli, seed_path: Path) -> None:
-    run("ingest", str(seed_path))
-    text = run("search", "政务公开", "--view", "internal", "--type", "通知", "--limit", "1").stdout
-    assert "共1条结果" in text or "共2条结果" in text
-    assert "【政务公开】" in text
-    bad = run("search", "", expect=1)
-    assert "没有可检索的内容" in bad.stderr
-    assert run("search", "x", "--status", "valid", expect=2).exit_code == 2
-    assert "--valid-on DATE" in run("search", "--help").stdout
