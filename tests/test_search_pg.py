@@ -297,6 +297,9 @@ def test_words_as_written_searched_only_as_far_as_ranking_needs(
     from gazette.search.base import TextSpec
 
     monkeypatch.setattr(pg_rank, "RANK_WINDOW", 40)
+    asked: list[int] = []
+    written = pg_rank._written
+    monkeypatch.setattr(pg_rank, "_written", lambda *a: asked.append(a[-1]) or written(*a))
     _, _, pg = pair
     checked = 0
     with pg._reading():
@@ -330,7 +333,16 @@ def test_words_as_written_searched_only_as_far_as_ranking_needs(
             # the first search stopped short of the window, the later ones went further
             assert sizes[0] < len(whole) or len(whole) < 40, text
             assert sizes == sorted(sizes), text
+            # few candidates (one match in fifty): the first look asks for the whole window
+            gen.cache.pop(("written", True, phrases), None)
+            few = set(members[::50])
+            kept = pg_rank._written_kept(
+                pg, gen, groups, True, phrases, few.__contains__, 5, len(few) / len(members)
+            )
+            assert [n for n in kept if n in few][:5] == [n for n in whole if n in few][:5]
     assert checked > 40
+    # never more asked of the database than the window holds, however few the candidates
+    assert asked and max(asked) <= 40
 
 
 # --- long documents ----------------------------------------------------------------------

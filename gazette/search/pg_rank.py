@@ -204,6 +204,7 @@ def _written_kept(
         held = len(found) if candidate is None else sum(1 for n in found if candidate(n))
         need = depth - held
         step = need if candidate is None else int(need / max(share, 0.01) * 1.25) + 8
+        step = min(step, RANK_WINDOW - len(found))
         more = _written(index, gen, groups, public_only, found[-1] if found else None, step)
         found.extend(more[: RANK_WINDOW - len(found)])
         done = len(more) < step
