@@ -263,8 +263,20 @@ def _written_where_stored(
         conditions.append("(" + " OR ".join(either) + ")")
     held = " AND ".join(conditions)
     table = f"{index.schema}.texts"
-    by_range = f"SELECT num FROM {table} WHERE num BETWEEN %s AND %s AND {held}"
-    by_list = f"SELECT num FROM {table} WHERE num = ANY(%s) AND {held}"
+    if len(params) > len(columns):
+        # Several words: each text is decompressed once, not once for each word.
+        read = ", ".join(f"{c} || '' AS {c}" if c != "title" else c for c in columns)
+        by_range = (
+            f"SELECT num FROM (SELECT num, {read} FROM {table} WHERE num BETWEEN %s AND %s"
+            f" ORDER BY num DESC OFFSET 0) t WHERE {held}"
+        )
+        by_list = (
+            f"SELECT num FROM (SELECT num, {read} FROM {table} WHERE num = ANY(%s)"
+            f" ORDER BY num DESC OFFSET 0) t WHERE {held}"
+        )
+    else:
+        by_range = f"SELECT num FROM {table} WHERE num BETWEEN %s AND %s AND {held}"
+        by_list = f"SELECT num FROM {table} WHERE num = ANY(%s) AND {held}"
     # The newest matches go in slices, growing: most words are found in the first. A slice
     # whose matches are dense goes as its range: a text holding every word as written holds
     # its tokens, so it is a match, and one in the range of a slice is in the slice (sending
