@@ -95,6 +95,28 @@ def bitmap_tokens(
     return list(dict.fromkeys(plain)), rest
 
 
+def by_bitmaps(
+    gen: Generation,
+    groups: Sequence[Sequence[TextSpec]],
+    tokens_of: Callable[[TextSpec], list[str]],
+    common_bits: Callable[[Generation, Sequence[str]], dict[str, int]],
+) -> tuple[int, list[str], list[Sequence[TextSpec]]] | None:
+    """What the common-token bitmaps answer of a query (see :func:`bitmap_tokens`): the live
+    documents holding its common plain tokens, its other plain tokens, and the groups left
+    to the engine's full-text index; ``None`` when none of its plain tokens is common."""
+    plain, rest = bitmap_tokens(groups, tokens_of)
+    if not plain:
+        return None
+    common = common_bits(gen, plain)
+    if not common:
+        return None
+    out = gen.live
+    for token in plain:
+        if token in common:
+            out &= common[token]
+    return out, [t for t in plain if t not in common], rest
+
+
 class SearchIndex(abc.ABC):
     """A search index of one engine. Open one with :func:`gazette.search.open_index`.
 
@@ -511,6 +533,7 @@ __all__ = [  # what engines and the archive import from here, wherever it is def
     "StatusSource",
     "TextSpec",
     "bitmap_tokens",
+    "by_bitmaps",
     "index_damage",
     "storage_damage",
 ]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from gazette.search import docsets, pg_write
 from gazette.search.analysis import is_cjk
-from gazette.search.base import Generation, TextSpec, bitmap_tokens
+from gazette.search.base import Generation, TextSpec, by_bitmaps
 
 if TYPE_CHECKING:
     from gazette.search.pg_engine import PgIndex
@@ -131,17 +131,11 @@ def _match_common(
     """The match through the common-token bitmaps, or ``None`` when they do not help: the
     query's common tokens are ``&``-ed bitmaps, and only its rarer tokens, phrases and
     alternatives go to GIN (as the SQLite engine does; see :mod:`pg_common`)."""
-    plain, rest = bitmap_tokens(groups, index._tokens)
-    if not plain:
+    answered = by_bitmaps(gen, groups, index._tokens, index._common_bits)
+    if answered is None:
         return None
-    common = index._common_bits(gen, plain)
-    if not common:
-        return None
-    out = gen.live
-    for token in plain:
-        if token in common:
-            out &= common[token]
-    pieces = [quote(t) for t in plain if t not in common]
+    out, rare, rest = answered
+    pieces = [quote(t) for t in rare]
     loose_pieces = list(pieces)
     for group in rest:
         piece, loose = query(index, [group]), query(index, [group], phrases=False)

@@ -71,7 +71,7 @@ from gazette.search.base import (
     Generation,
     SearchIndex,
     TextSpec,
-    bitmap_tokens,
+    by_bitmaps,
     storage_damage,
 )
 from gazette.search.records import IndexRecord
@@ -464,17 +464,11 @@ class SqliteIndex(SearchIndex):
         """The match through the common-token bitmaps (see :mod:`common_grams`), or ``None``
         when they do not help: the query's common tokens are ``&``-ed bitmaps, and only its
         rarer tokens, phrases and alternatives go to FTS5."""
-        plain, rest = bitmap_tokens(groups, self._phrase_tokens)
-        if not plain:
+        answered = by_bitmaps(gen, groups, self._phrase_tokens, self._common_bits)
+        if answered is None:
             return None
-        common = self._common_bits(gen, plain)
-        if not common:
-            return None
-        out = gen.live
-        for token in plain:
-            if token in common:
-                out &= common[token]
-        pieces = [_quote(t) for t in plain if t not in common]
+        out, rare, rest = answered
+        pieces = [_quote(t) for t in rare]
         for group in rest:
             piece = self._query([group])
             if piece is None:
