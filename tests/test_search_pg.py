@@ -540,3 +540,31 @@ def test_optimize_chooses_the_common_tokens_again(
         assert index.problems() == []
     finally:
         index.close()
+
+
+def test_texts_read_ahead_on_a_connection_of_their_own(pg_dsn: str) -> None:
+    """The newest candidates' texts, read ahead while a filtered search goes on, are kept as
+    if the search had read them; a number without a text is not kept; without a free
+    connection nothing is read ahead; closing the index waits for what is being read."""
+    from gazette.search import docsets, pg_rank
+
+    index: Any = open_index(pg_dsn, "postgresql")
+    try:
+        index.apply([_record(f"d{n}", f"第{n}号关于供水的通知正文。") for n in range(40)])
+        with index._reading():
+            gen = index._current()
+            nums = docsets.largest(gen.live, 40)
+            ahead = index._texts_kept.read_ahead(index, gen, [*nums, 10_000])
+            assert ahead is not None
+            ahead.result()
+            assert index._texts_kept.holds(gen, nums)
+            assert not index._texts_kept.holds(gen, [10_000])
+            kept = index._texts_kept.texts(index, gen, nums[:3])
+            assert kept == index._read_texts(nums[:3])
+            index._texts_kept.drop()
+            assert index._texts_kept.read_ahead(index, gen, nums[:5]) is None  # too few
+            index._spare_connection = lambda: None
+            assert index._texts_kept.read_ahead(index, gen, nums) is None
+        assert pg_rank._AHEAD_MIN <= 40
+    finally:
+        index.close()

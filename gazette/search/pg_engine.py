@@ -265,8 +265,19 @@ class PgIndex(SearchIndex):
 
     def close(self) -> None:
         self._generation = None
+        self._texts_kept.close()
         self._texts_kept.drop()
         self._pool.close()
+
+    def _spare_connection(self) -> Any:
+        """A connection of the pool if one is free at once (texts read ahead), else ``None``."""
+        try:
+            return self._pool.getconn(timeout=0.001)
+        except Exception:  # none free, or the server away: the search goes on without
+            return None
+
+    def _return_connection(self, conn: Any) -> None:
+        self._pool.putconn(conn)
 
     def drop_caches(self) -> None:
         super().drop_caches()
@@ -437,11 +448,12 @@ class PgIndex(SearchIndex):
             out[num] = (title, body)
         return out
 
-    def _read_texts(self, nums: Sequence[int]) -> dict[int, tuple[str, str, str]]:
-        """(title, body, restricted) of documents, from the database."""
+    def _read_texts(self, nums: Sequence[int], conn: Any = None) -> dict[int, tuple[str, str, str]]:
+        """(title, body, restricted) of documents, from the database (in the search's
+        snapshot, or on ``conn``)."""
         if not nums:
             return {}
-        rows = self._conn().execute(
+        rows = (conn or self._conn()).execute(
             f"SELECT num, title, body, restricted FROM {self.schema}.texts WHERE num = ANY(%s)",
             (list(nums),),
         )

@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -49,6 +50,8 @@ TITLE_TIER = 1000
 # Newest matches whose text is searched for the words as written.
 WRITTEN_CHECKED = 2000
 _CHUNK = 256
+# Texts read ahead only when there are at least this many to read.
+_AHEAD_MIN = 32
 
 Ranked = list[tuple[int, float]]
 
@@ -60,10 +63,47 @@ class Texts:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._kept: tuple[Generation, TextCache] | None = None
+        self._ahead: ThreadPoolExecutor | None = None
 
     def drop(self) -> None:
         with self._lock:
             self._kept = None
+
+    def close(self) -> None:
+        """Wait for the texts being read ahead (before the pool they use closes)."""
+        with self._lock:
+            ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.shutdown(wait=True)
+
+    def read_ahead(
+        self, index: PgIndex, gen: Generation, nums: Sequence[int]
+    ) -> Future[None] | None:
+        """Start reading the texts of ``nums`` on a connection of their own, while the search
+        goes on in its snapshot; ``None`` when there is little to read or no connection free
+        at once. A number's stored text never changes, so any snapshot reads the same; one
+        removed meanwhile is not kept, and the search reads it in its own."""
+        missing = self._missing(gen, nums)
+        if len(missing) < _AHEAD_MIN:
+            return None
+        conn = index._spare_connection()
+        if conn is None:
+            return None
+        with self._lock:
+            if self._ahead is None:
+                self._ahead = ThreadPoolExecutor(2, thread_name_prefix="gazette-texts")
+            return self._ahead.submit(self._read, index, conn, gen, missing)
+
+    def _read(self, index: PgIndex, conn: Any, gen: Generation, nums: list[int]) -> None:
+        try:
+            read = index._read_texts(nums, conn)
+        except Exception:  # read ahead only: the search reads what is missing
+            return
+        finally:
+            index._return_connection(conn)
+        with self._lock:
+            if self._kept is not None and self._kept[0] is gen:
+                self._kept[1].texts(nums, lambda wanted: {n: read[n] for n in wanted if n in read})
 
     def _cache(self, gen: Generation) -> TextCache:
         kept = self._kept
@@ -141,14 +181,20 @@ def rank(
 
     tokens = list(dict.fromkeys(t for group in groups for s in group for t in index._tokens(s)))
     common = index._common_bits(gen, tokens) if tokens else {}
+    every = matched is not None and candidates == matched
+    share = 1.0 if matched is None else wanted / max(1, match_count)
+    tiered = not (common and wanted <= RANK_WINDOW) and bool(common or match_count > RANK_ALL)
+    ahead = None
+    if tiered and share < 0.5:
+        # With a filter, few title matches are candidates and the newest candidates are
+        # ranked from their texts: they are read meanwhile, on another connection.
+        ahead = index._texts_kept.read_ahead(index, gen, docsets.largest(candidates, RANK_WINDOW))
     written: Ranked = []
     adjacent = [[attrs.evolve(s, phrase=True) for s in group] for group in groups]
     phrases = index._query(adjacent)
     if phrases not in (None, query):
         # Only the first ``depth`` of them that are candidates are used: when every match is
         # a candidate (no filter), the first ``depth`` found are enough.
-        every = matched is not None and candidates == matched
-        share = 1.0 if matched is None else wanted / max(1, match_count)
         candidate = None if every else (lambda n: n < size and bool(view[n]))
         found = _written_kept(index, gen, groups, public_only, phrases, candidate, depth, share)
         written = kept([(n, 0.0) for n in found])
@@ -163,6 +209,8 @@ def rank(
     )
     if not window:
         return titled
+    if ahead is not None:
+        ahead.result()
     window.sort()
     if common:
         recent = scored(index, gen, window, tokens, public_only)
