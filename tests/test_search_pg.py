@@ -546,7 +546,7 @@ def test_texts_read_ahead_on_a_connection_of_their_own(pg_dsn: str) -> None:
     """The newest candidates' texts, read ahead while a filtered search goes on, are kept as
     if the search had read them; a number without a text is not kept; without a free
     connection nothing is read ahead; closing the index waits for what is being read."""
-    from gazette.search import docsets, pg_rank
+    from gazette.search import docsets, pg_texts
 
     index: Any = open_index(pg_dsn, "postgresql")
     try:
@@ -565,6 +565,6 @@ def test_texts_read_ahead_on_a_connection_of_their_own(pg_dsn: str) -> None:
             assert index._texts_kept.read_ahead(index, gen, nums[:5]) is None  # too few
             index._spare_connection = lambda: None
             assert index._texts_kept.read_ahead(index, gen, nums) is None
-        assert pg_rank._AHEAD_MIN <= 40
+        assert pg_texts.AHEAD_MIN <= 40
     finally:
         index.close()

@@ -51,6 +51,7 @@ from gazette.search import (
     pg_match,
     pg_rank,
     pg_schema,
+    pg_texts,
     pg_write,
 )
 from gazette.search.analysis import AnalyzerConfig, query_tokens
@@ -123,7 +124,7 @@ class PgIndex(SearchIndex):
         super().__init__(location, _config_from(label))  # type: ignore[arg-type]
         self._sessions = pg_connections.Sessions(self._pool, self.schema, location)
         self._generation: Generation | None = None
-        self._texts_kept = pg_rank.Texts()
+        self._texts_kept = pg_texts.Texts()
 
     # --- connections ---------------------------------------------------------------------
 

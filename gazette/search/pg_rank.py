@@ -21,16 +21,15 @@ words in the stored text of the newest matches, at most :data:`WRITTEN_CHECKED` 
 (GIN cannot walk a phrase's matches newest first): the database looks for words of
 ideographs where the texts are stored, and only the numbers of the documents found come back;
 words with letters or digits (which the text may write in upper case or full width) are
-looked for in Python. Text is read through a :class:`~gazette.search.text_cache.TextCache`
-kept per generation, as the SQLite engine does.
+looked for in Python. Text is read through :class:`~gazette.search.pg_texts.Texts` (a
+:class:`~gazette.search.text_cache.TextCache` kept per generation, as the SQLite engine keeps
+its own).
 """
 
 from __future__ import annotations
 
 import bisect
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -39,7 +38,6 @@ from gazette.search import docsets, fts5_rank, scoring, tiers
 from gazette.search.analysis import fold
 from gazette.search.base import TITLE_BOOST, Generation, TextSpec
 from gazette.search.pg_match import quote, where
-from gazette.search.text_cache import TextCache
 
 if TYPE_CHECKING:
     from gazette.search.pg_engine import PgIndex
@@ -50,112 +48,8 @@ TITLE_TIER = 1000
 # Newest matches whose text is searched for the words as written.
 WRITTEN_CHECKED = 2000
 _CHUNK = 256
-# Texts read ahead only when there are at least this many to read.
-_AHEAD_MIN = 32
 
 Ranked = list[tuple[int, float]]
-
-
-class Texts:
-    """The stored texts an index keeps between searches (one :class:`TextCache` per
-    generation), safe to share between threads: the database is read outside the lock."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._kept: tuple[Generation, TextCache] | None = None
-        self._ahead: ThreadPoolExecutor | None = None
-
-    def drop(self) -> None:
-        with self._lock:
-            self._kept = None
-
-    def close(self) -> None:
-        """Wait for the texts being read ahead (before the pool they use closes)."""
-        with self._lock:
-            ahead, self._ahead = self._ahead, None
-        if ahead is not None:
-            ahead.shutdown(wait=True)
-
-    def read_ahead(
-        self, index: PgIndex, gen: Generation, nums: Sequence[int]
-    ) -> Future[None] | None:
-        """Start reading the texts of ``nums`` on a connection of their own, while the search
-        goes on in its snapshot; ``None`` when there is little to read or no connection free
-        at once. A number's stored text never changes, so any snapshot reads the same; one
-        removed meanwhile is not kept, and the search reads it in its own."""
-        missing = self._missing(gen, nums)
-        if len(missing) < _AHEAD_MIN:
-            return None
-        conn = index._spare_connection()
-        if conn is None:
-            return None
-        with self._lock:
-            if self._ahead is None:
-                self._ahead = ThreadPoolExecutor(2, thread_name_prefix="gazette-texts")
-            return self._ahead.submit(self._read, index, conn, gen, missing)
-
-    def _read(self, index: PgIndex, conn: Any, gen: Generation, nums: list[int]) -> None:
-        try:
-            read = index._read_texts(nums, conn)
-        except Exception:  # read ahead only: the search reads what is missing
-            return
-        finally:
-            index._return_connection(conn)
-        with self._lock:
-            if self._kept is not None and self._kept[0] is gen:
-                self._kept[1].texts(nums, lambda wanted: {n: read[n] for n in wanted if n in read})
-
-    def _cache(self, gen: Generation) -> TextCache:
-        kept = self._kept
-        if kept is None or kept[0] is not gen:
-            kept = (gen, TextCache())
-            self._kept = kept
-        return kept[1]
-
-    def holds(self, gen: Generation, nums: Sequence[int]) -> bool:
-        with self._lock:
-            cache = self._cache(gen)
-            return all(n in cache for n in nums)
-
-    def _missing(self, gen: Generation, nums: Sequence[int]) -> list[int]:
-        with self._lock:
-            cache = self._cache(gen)
-            return [n for n in nums if n not in cache]
-
-    def texts(
-        self, index: PgIndex, gen: Generation, nums: Sequence[int]
-    ) -> dict[int, tuple[str, str, str]]:
-        """(title, body, restricted) of each of ``nums`` that has a stored text."""
-        read = index._read_texts(self._missing(gen, nums))
-        with self._lock:
-            return self._cache(gen).texts(nums, _reader(index, read))
-
-    def counted(
-        self,
-        index: PgIndex,
-        gen: Generation,
-        nums: Sequence[int],
-        tokens: Sequence[str],
-        public_only: bool,
-    ) -> dict[int, Any]:
-        """What :func:`scoring.bm25_counted` needs of each of ``nums``."""
-        read = index._read_texts(self._missing(gen, nums))
-        with self._lock:
-            return self._cache(gen).counted(nums, tokens, public_only, _reader(index, read))
-
-
-def _reader(index: PgIndex, read: dict[int, tuple[str, str, str]]) -> Any:
-    """A reader for the cache: what was read before taking the lock, and the database for
-    what another thread's search pushed out of the cache meanwhile."""
-
-    def reader(nums: list[int]) -> dict[int, tuple[str, str, str]]:
-        out = {n: read[n] for n in nums if n in read}
-        rest = [n for n in nums if n not in read]
-        if rest:
-            out.update(index._read_texts(rest))
-        return out
-
-    return reader
 
 
 def rank(
@@ -609,4 +503,4 @@ def _title_counts(index: PgIndex, gen: Generation, tokens: Sequence[str]) -> Non
         gen.cache[("held", "titles", quote(token))] = int(found.get(token, 0))
 
 
-__all__ = ["RANK_ALL", "RANK_WINDOW", "TITLE_TIER", "Texts", "counts", "rank", "scored"]
+__all__ = ["RANK_ALL", "RANK_WINDOW", "TITLE_TIER", "counts", "rank", "scored"]
