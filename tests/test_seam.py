@@ -39,6 +39,7 @@ _ENGINE_STORE = {
     "gazette/search/pg_schema.py",
     "gazette/search/pg_common.py",
     "gazette/search/pg_rank.py",
+    "gazette/search/pg_match.py",
 }
 _CATALOG_TABLES = re.compile(
     r"\b(FROM|JOIN|INTO|UPDATE)\s+(documents|texts|events|sources|document_sources|disclosure"
