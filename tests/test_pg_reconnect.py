@@ -113,3 +113,24 @@ def test_the_web_application_answers_after_the_session_is_dropped(
         assert client.get("/search", params={"q": "政务公开"}).text == page.text
     finally:
         clients.close()
+
+
+def test_a_session_the_server_said_it_ended_counts_as_dropped(pg_dsn: str) -> None:
+    """The server's last word on a terminated session (SQLSTATE 57P01) can reach the library
+    before the connection notices the socket close: the statement's session is then taken as
+    dropped all the same (a write fails as a lost connection, the next statement gets a fresh
+    session), not as an error of the catalog."""
+    from gazette.archive import pg_catalog
+    from gazette.archive.dbapi import BackendError
+
+    session: Any = pg_catalog.connect(pg_dsn, "test")
+    try:
+        assert not session._dropped(BackendError("syntax", sqlstate="42601"))
+        assert not session._broken()
+        said = BackendError("terminating connection due to administrator command", sqlstate="57P01")
+        assert session._dropped(said)
+        assert session._broken()  # closed, so what follows sees it dropped
+        assert session.execute("SELECT 1").fetchone()[0] == 1  # on a fresh session
+        assert session.reconnects == 1
+    finally:
+        session.close()

@@ -79,6 +79,19 @@ class Session(PgConnection):
     def _broken(self) -> bool:
         return bool(self.raw.broken or self.raw.closed)
 
+    def _dropped(self, exc: BackendError) -> bool:
+        """Whether a failed statement's session is gone: the connection says so, or the server
+        said it was ending the session (SQLSTATE class 57P: a terminated backend, a shutdown)
+        before the connection noticed the socket close. The connection is then closed, so
+        that everything after sees it dropped."""
+        if self._broken():
+            return True
+        if (exc.sqlstate or "").startswith("57P"):
+            with contextlib.suppress(Exception):
+                self.raw.close()
+            return True
+        return False
+
     def _idle(self) -> bool:
         from psycopg import pq
 
@@ -158,7 +171,7 @@ class Session(PgConnection):
         try:
             return self._track(sql, super().execute(sql, params))
         except BackendError as exc:
-            if not self._broken():
+            if not self._dropped(exc):
                 raise
             if inside or not _is_read(sql):
                 raise self._lose(exc, inside=inside) from exc
@@ -174,7 +187,7 @@ class Session(PgConnection):
         try:
             return super().fetch_batch(queries)
         except BackendError as exc:
-            if not self._broken():
+            if not self._dropped(exc):
                 raise
             if inside:
                 raise self._lose(exc, inside=True) from exc
@@ -187,7 +200,7 @@ class Session(PgConnection):
         try:
             super().executemany_batch(batches)
         except BackendError as exc:
-            if self._broken():
+            if self._dropped(exc):
                 raise self._lose(exc, inside=inside) from exc
             raise
 
@@ -196,7 +209,7 @@ class Session(PgConnection):
         try:
             super()._sync()
         except BackendError as exc:
-            if self._broken():
+            if self._dropped(exc):
                 raise self._lose(exc, inside=True) from exc
             raise
 
@@ -208,7 +221,7 @@ class Session(PgConnection):
         try:
             return super().executemany(sql, rows)
         except BackendError as exc:
-            if self._broken():
+            if self._dropped(exc):
                 raise self._lose(exc, inside=inside) from exc
             raise
 
