@@ -136,14 +136,10 @@ def _written_kept(
     found, done = gen.cache.get(key, ((), False))
     found = list(found)
 
-    def enough() -> bool:
-        if done or len(found) >= RANK_WINDOW:
-            return True
+    while not done and len(found) < RANK_WINDOW:
         held = len(found) if candidate is None else sum(1 for n in found if candidate(n))
-        return held >= depth
-
-    while not enough():
-        held = len(found) if candidate is None else sum(1 for n in found if candidate(n))
+        if held >= depth:
+            break
         need = depth - held
         step = need if candidate is None else int(need / max(share, 0.01) * 1.25) + 8
         step = min(step, RANK_WINDOW - len(found))
